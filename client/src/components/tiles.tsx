@@ -1,0 +1,74 @@
+import { A } from "@solidjs/router";
+import { For, Show, type JSX } from "solid-js";
+import type { TitleCard } from "../data/api.ts";
+import { Artwork } from "./artwork.tsx";
+
+/** One title tile: artwork plus name, opening the title page. */
+export function TitleTile(props: { title: TitleCard; eager?: boolean; kind?: "poster" | "backdrop" }) {
+  const kind = () => props.kind ?? "poster";
+  return (
+    <A class={`tile tile-${kind()}`} href={`/title/${props.title.id}`} data-title-id={props.title.id}>
+      <Artwork id={props.title.id} title={props.title.title} kind={kind()} src={kind() === "poster" ? props.title.posterUrl : props.title.backdropUrl} eager={props.eager} />
+      <span class="tile-caption">
+        <span class="tile-name">{props.title.title}</span>
+        <span class="tile-meta">
+          {props.title.releaseYear} · {props.title.maturity.label}
+          <Show when={props.title.type === "series"}> · Series</Show>
+        </span>
+      </span>
+    </A>
+  );
+}
+
+/**
+ * A horizontally scrolling row of tiles. Touch and trackpads scroll natively;
+ * the arrow buttons and keyboard focus move it a page at a time.
+ */
+export function Row(props: { heading: string; titles: TitleCard[]; eager?: boolean; kind?: "poster" | "backdrop" }) {
+  let scroller!: HTMLDivElement;
+  const page = (direction: 1 | -1) => scroller.scrollBy({ left: direction * scroller.clientWidth * 0.9, behavior: "smooth" });
+  return (
+    <section class="row" aria-label={props.heading}>
+      <div class="row-head">
+        <h2>{props.heading}</h2>
+        <div class="row-nav">
+          <button type="button" aria-label={`Scroll ${props.heading} left`} onClick={() => page(-1)}>‹</button>
+          <button type="button" aria-label={`Scroll ${props.heading} right`} onClick={() => page(1)}>›</button>
+        </div>
+      </div>
+      <div class="row-scroller" ref={scroller}>
+        <For each={props.titles}>{(t, i) => <TitleTile title={t} eager={props.eager && i() < 6} kind={props.kind} />}</For>
+      </div>
+    </section>
+  );
+}
+
+/** Placeholder shapes while a row loads (skeletons, not spinners). */
+export function RowSkeleton(props: { count?: number }) {
+  return (
+    <section class="row" aria-hidden="true">
+      <div class="row-head"><span class="skeleton skeleton-text" /></div>
+      <div class="row-scroller">
+        <For each={Array.from({ length: props.count ?? 8 })}>{() => <span class="tile tile-poster skeleton" />}</For>
+      </div>
+    </section>
+  );
+}
+
+/** A responsive grid of tiles. */
+export function Grid(props: { titles: TitleCard[]; children?: JSX.Element }) {
+  return (
+    <div class="grid">
+      <For each={props.titles}>{(t, i) => <TitleTile title={t} eager={i() < 12} />}</For>
+      {props.children}
+    </div>
+  );
+}
+
+export function GridSkeleton(props: { count?: number }) {
+  return (
+    <div class="grid" aria-hidden="true">
+      <For each={Array.from({ length: props.count ?? 12 })}>{() => <span class="tile tile-poster skeleton" />}</For>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import { createAsync, useSearchParams } from "@solidjs/router";
+import { createEffect, createSignal, For, on, onCleanup, Show, Suspense } from "solid-js";
+import { Grid, GridSkeleton } from "../components/tiles.tsx";
+import { getGenres, getTitles, type TitleCard, type TitleFilter } from "../data/api.ts";
+
+const SORTS = [
+  ["popular", "Popular"],
+  ["newest", "Newly added"],
+  ["year", "Release year"],
+  ["title", "A–Z"],
+] as const;
+
+/** Browse: genre and type filters, sort, and an infinitely scrolling grid. */
+export default function Browse() {
+  const [params, setParams] = useSearchParams<{ genre?: string; type?: string; sort?: string }>();
+  const genres = createAsync(() => getGenres());
+  const filter = (): TitleFilter => ({
+    genre: params.genre || undefined,
+    type: params.type === "movie" || params.type === "series" ? params.type : undefined,
+    sort: (SORTS.find(([s]) => s === params.sort)?.[0] ?? "popular") as TitleFilter["sort"],
+    limit: 24,
+  });
+  const [items, setItems] = createSignal<TitleCard[]>([]);
+  const [cursor, setCursor] = createSignal<string | null>(null);
+  const [loading, setLoading] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  let generation = 0;
+
+  async function load(reset: boolean) {
+    if (loading() && !reset) return;
+    const mine = reset ? ++generation : generation;
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await getTitles({ ...filter(), cursor: reset ? undefined : cursor() ?? undefined });
+      if (mine !== generation) return;
+      setItems(reset ? page.items : [...items(), ...page.items]);
+      setCursor(page.nextCursor);
+    } catch (err) {
+      if (mine === generation) setError((err as Error).message);
+    } finally {
+      if (mine === generation) setLoading(false);
+    }
+  }
+
+  createEffect(on(() => [params.genre, params.type, params.sort], () => void load(true)));
+
+  let sentinel!: HTMLDivElement;
+  const observer = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && cursor() && !loading()) void load(false);
+  }, { rootMargin: "800px" });
+  createEffect(() => observer.observe(sentinel));
+  onCleanup(() => observer.disconnect());
+
+  return (
+    <div class="page browse">
+      <h1>Browse</h1>
+      <div class="filters" role="group" aria-label="Filters">
+        <label>
+          <span>Genre</span>
+          <select value={params.genre ?? ""} onChange={(e) => setParams({ genre: e.currentTarget.value || undefined })}>
+            <option value="">All genres</option>
+            <Suspense><For each={genres()}>{(g) => <option value={g.slug}>{g.name}</option>}</For></Suspense>
+          </select>
+        </label>
+        <label>
+          <span>Type</span>
+          <select value={params.type ?? ""} onChange={(e) => setParams({ type: e.currentTarget.value || undefined })}>
+            <option value="">Films and series</option>
+            <option value="movie">Films</option>
+            <option value="series">Series</option>
+          </select>
+        </label>
+        <label>
+          <span>Sort</span>
+          <select value={params.sort ?? "popular"} onChange={(e) => setParams({ sort: e.currentTarget.value })}>
+            <For each={SORTS}>{([value, label]) => <option value={value}>{label}</option>}</For>
+          </select>
+        </label>
+      </div>
+      <Show when={items().length > 0 || !loading()} fallback={<GridSkeleton />}>
+        <Grid titles={items()} />
+        <Show when={items().length === 0 && !loading() && !error()}><p class="empty">Nothing matches these filters here.</p></Show>
+      </Show>
+      <Show when={error()}>
+        <p class="empty" role="alert">{error()} <button type="button" onClick={() => void load(false)}>Retry</button></p>
+      </Show>
+      <Show when={loading() && items().length > 0}><GridSkeleton count={6} /></Show>
+      <div ref={sentinel} class="sentinel" aria-hidden="true" />
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import { createAsync, useParams } from "@solidjs/router";
+import { Show } from "solid-js";
+import { Grid } from "../components/tiles.tsx";
+import { getPerson } from "../data/api.ts";
+
+/** A person and the titles they worked on (those visible here). */
+export default function PersonPage() {
+  const params = useParams<{ id: string }>();
+  const person = createAsync(() => getPerson(params.id));
+  return (
+    <Show when={person()}>
+      {(p) => (
+        <div class="page person">
+          <h1>{p().name}</h1>
+          <Show when={p().bio}><p class="bio">{p().bio}</p></Show>
+          <h2>Known for</h2>
+          <Show when={p().titles.length > 0} fallback={<p class="empty">No titles available in your region.</p>}>
+            <Grid titles={p().titles} />
+          </Show>
+        </div>
+      )}
+    </Show>
+  );
+}

@@ -1,0 +1,109 @@
+import { A, useSearchParams } from "@solidjs/router";
+import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
+import { Artwork } from "../components/artwork.tsx";
+import { searchTitles, type SearchResult } from "../data/api.ts";
+
+const DEBOUNCE_MS = 120;
+
+/**
+ * Search: results update as you type (typo- and accent-tolerant), and the
+ * keyboard moves between the box and the results (↓/↑, Enter opens).
+ */
+export default function Search() {
+  const [params, setParams] = useSearchParams<{ q?: string }>();
+  const [text, setText] = createSignal(params.q ?? "");
+  const [results, setResults] = createSignal<SearchResult[] | null>(null);
+  const [pending, setPending] = createSignal(false);
+  let input!: HTMLInputElement;
+  let list!: HTMLOListElement;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let generation = 0;
+
+  createEffect(
+    on(text, (q) => {
+      clearTimeout(timer);
+      const trimmed = q.trim();
+      if (!trimmed) {
+        setResults(null);
+        setParams({ q: undefined }, { replace: true });
+        return;
+      }
+      timer = setTimeout(async () => {
+        const mine = ++generation;
+        setPending(true);
+        setParams({ q: trimmed }, { replace: true });
+        try {
+          const items = await searchTitles(trimmed);
+          if (mine === generation) setResults(items);
+        } catch {
+          if (mine === generation) setResults([]);
+        } finally {
+          if (mine === generation) setPending(false);
+        }
+      }, DEBOUNCE_MS);
+    }),
+  );
+  onCleanup(() => clearTimeout(timer));
+  queueMicrotask(() => input.focus());
+
+  const links = () => [...list.querySelectorAll<HTMLAnchorElement>("a.result")];
+  function onListKey(e: KeyboardEvent) {
+    const all = links();
+    const at = all.indexOf(document.activeElement as HTMLAnchorElement);
+    if (e.key === "ArrowDown" || e.key === "ArrowRight") {
+      e.preventDefault();
+      all[Math.min(at + 1, all.length - 1)]?.focus();
+    } else if (e.key === "ArrowUp" || e.key === "ArrowLeft") {
+      e.preventDefault();
+      if (at <= 0) input.focus();
+      else all[at - 1]?.focus();
+    } else if (e.key === "Escape") input.focus();
+  }
+
+  return (
+    <div class="page search">
+      <form class="search-box" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label for="search-input" class="visually-hidden">Search titles, people, genres</label>
+        <input
+          id="search-input"
+          ref={input}
+          type="search"
+          autocomplete="off"
+          spellcheck={false}
+          placeholder="Titles, people, genres"
+          value={text()}
+          onInput={(e) => setText(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === "ArrowDown") {
+              e.preventDefault();
+              links()[0]?.focus();
+            }
+          }}
+          aria-controls="search-results"
+        />
+      </form>
+      <p class="search-status" aria-live="polite">
+        <Show when={results() !== null && !pending()}>
+          {results()!.length === 0 ? `No results for “${text().trim()}”.` : `${results()!.length} results`}
+        </Show>
+      </p>
+      <ol id="search-results" class="results" ref={list} onKeyDown={onListKey} aria-busy={pending()}>
+        <For each={results() ?? []}>
+          {(r) => (
+            <li>
+              <A class="result" href={`/title/${r.id}`}>
+                <Artwork id={r.id} title={r.title} kind="poster" src={r.posterUrl} />
+                <span class="result-text">
+                  <span class="result-title">{r.title}</span>
+                  <Show when={r.originalTitle && r.originalTitle !== r.title}><span class="result-original">{r.originalTitle}</span></Show>
+                  <span class="result-meta">{r.type === "series" ? "Series" : "Film"} · {r.releaseYear} · {r.maturity.label}</span>
+                  <span class="result-description">{r.description}</span>
+                </span>
+              </A>
+            </li>
+          )}
+        </For>
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "./lib/app-env.ts";
+import { errorBody, onError } from "./lib/errors.ts";
+import { CSP_DIRECTIVES } from "./lib/security.ts";
+import { viewerContext } from "./lib/viewer.ts";
+import { catalog } from "./routes/catalog.ts";
+import { search } from "./routes/search.ts";
+
+/** API responses are personal (region, later profile) unless a route says otherwise. */
+function noStoreByDefault() {
+  return async function noStoreByDefault(c: import("hono").Context, next: () => Promise<void>) {
+    await next();
+    if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
+  };
+}
+
+const api = new Hono<AppEnv>()
+  .use(noStoreByDefault())
+  .use(viewerContext())
+  .route("/catalog", catalog)
+  .route("/search", search);
+
+/** The whole Worker app: security headers everywhere, the API under /api. */
+export const app = new Hono<AppEnv>()
+  .use(
+    secureHeaders({
+      contentSecurityPolicy: CSP_DIRECTIVES as unknown as Record<string, string[]>,
+      strictTransportSecurity: "max-age=31536000; includeSubDomains",
+      xFrameOptions: "DENY",
+      referrerPolicy: "strict-origin-when-cross-origin",
+      crossOriginResourcePolicy: false,
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
+    }),
+  )
+  .route("/api", api);
+
+app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
+app.onError(onError);
+
+export type AppType = typeof app;

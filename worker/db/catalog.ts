@@ -1,0 +1,242 @@
+/**
+ * Catalog queries. Every function that returns titles applies the viewer's
+ * rules (region, availability window, maturity ceiling) in SQL, so no caller can
+ * forget them.
+ */
+import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import type { Viewer } from "../lib/app-env.ts";
+import type { Db } from "./client.ts";
+import { availability, credits, episodes, genres, people, seasons, titleGenres, titles } from "./schema.ts";
+
+export const MATURITY_LABELS: Record<number, string> = { 0: "All ages", 7: "7+", 13: "13+", 16: "16+", 18: "18+" };
+
+/** `{ age, label }` for a maturity age. */
+export function maturity(age: number) {
+  return { age, label: MATURITY_LABELS[age] ?? `${age}+` };
+}
+
+/** SQL condition: the title in `titleId` may be shown to `viewer` (region, window, maturity). */
+export function visibleTo(viewer: Viewer, titleId: SQL | typeof titles.id = titles.id, maturityAge: SQL | typeof titles.maturityAge = titles.maturityAge): SQL {
+  return sql`(${maturityAge} <= ${viewer.maxMaturityAge} AND EXISTS (
+    SELECT 1 FROM ${availability} a
+    WHERE a.title_id = ${titleId} AND a.region IN (${viewer.country}, 'WW')
+      AND a.starts_at <= ${viewer.nowMs} AND (a.ends_at IS NULL OR a.ends_at > ${viewer.nowMs})))`;
+}
+
+/** Columns of a title card (lists, rows, search results). */
+export const titleCardColumns = {
+  id: titles.id,
+  type: titles.type,
+  title: titles.title,
+  releaseYear: titles.releaseYear,
+  runtimeMinutes: titles.runtimeMinutes,
+  maturityAge: titles.maturityAge,
+  popularity: titles.popularity,
+  tagline: titles.tagline,
+  description: titles.description,
+  posterUrl: titles.posterUrl,
+  backdropUrl: titles.backdropUrl,
+  logoUrl: titles.logoUrl,
+};
+
+export type TitleCardRow = {
+  id: number;
+  type: "movie" | "series";
+  title: string;
+  releaseYear: number;
+  runtimeMinutes: number | null;
+  maturityAge: number;
+  popularity: number;
+  tagline: string | null;
+  description: string;
+  posterUrl: string | null;
+  backdropUrl: string | null;
+  logoUrl: string | null;
+};
+
+/** The public shape of a title card. */
+export function toCard(row: TitleCardRow) {
+  const { maturityAge, ...rest } = row;
+  return { ...rest, maturity: maturity(maturityAge) };
+}
+export type TitleCard = ReturnType<typeof toCard>;
+
+/** All genres, alphabetically. */
+export async function listGenres(db: Db) {
+  return db.select({ id: genres.id, slug: genres.slug, name: genres.name }).from(genres).orderBy(asc(genres.name));
+}
+
+export const TITLE_SORTS = ["popular", "newest", "year", "title"] as const;
+export type TitleSort = (typeof TITLE_SORTS)[number];
+
+/** The position after the last item of a page: the sort key and the id that breaks ties. */
+export type Cursor = { sort: TitleSort; key: number | string; id: number };
+
+export interface ListTitlesQuery {
+  genre?: string;
+  type?: "movie" | "series";
+  year?: number;
+  sort: TitleSort;
+  cursor?: Cursor;
+  limit: number;
+}
+
+const SORT_COLUMNS = {
+  popular: { column: titles.popularity, direction: "desc" },
+  newest: { column: titles.addedAt, direction: "desc" },
+  year: { column: titles.releaseYear, direction: "desc" },
+  title: { column: titles.sortTitle, direction: "asc" },
+} as const;
+
+/** One page of titles visible to the viewer, keyset-paginated on (sort key, id). */
+export async function listTitles(db: Db, viewer: Viewer, q: ListTitlesQuery) {
+  const { column, direction } = SORT_COLUMNS[q.sort];
+  const conditions: SQL[] = [visibleTo(viewer)];
+  if (q.type) conditions.push(eq(titles.type, q.type));
+  if (q.year !== undefined) conditions.push(eq(titles.releaseYear, q.year));
+  if (q.genre) {
+    conditions.push(
+      inArray(
+        titles.id,
+        db
+          .select({ id: titleGenres.titleId })
+          .from(titleGenres)
+          .innerJoin(genres, eq(genres.id, titleGenres.genreId))
+          .where(eq(genres.slug, q.genre)),
+      ),
+    );
+  }
+  if (q.cursor) {
+    const after = direction === "desc" ? lt : gt;
+    conditions.push(
+      or(after(column, q.cursor.key), and(eq(column, q.cursor.key), after(titles.id, q.cursor.id)))!,
+    );
+  }
+  const order = direction === "desc" ? [desc(column), desc(titles.id)] : [asc(column), asc(titles.id)];
+  const rows = await db
+    .select({ ...titleCardColumns, sortKey: column })
+    .from(titles)
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  const nextCursor: Cursor | null =
+    rows.length > q.limit && last ? { sort: q.sort, key: last.sortKey, id: last.id } : null;
+  return { items: page.map(({ sortKey: _sortKey, ...row }) => toCard(row)), nextCursor };
+}
+
+/** Whether a genre slug exists (so an unknown genre is a 404, not an empty list). */
+export async function genreExists(db: Db, slug: string): Promise<boolean> {
+  const row = await db.select({ id: genres.id }).from(genres).where(eq(genres.slug, slug)).get();
+  return row !== undefined;
+}
+
+/** Full detail of one visible title: genres, seasons with episodes, credits and availability; undefined when hidden or unknown. */
+export async function getTitleDetail(db: Db, viewer: Viewer, id: number) {
+  const title = await db
+    .select()
+    .from(titles)
+    .where(and(eq(titles.id, id), visibleTo(viewer)))
+    .get();
+  if (!title) return undefined;
+  const [genreRows, seasonRows, episodeRows, creditRows, windowRows] = await db.batch([
+    db
+      .select({ slug: genres.slug, name: genres.name })
+      .from(titleGenres)
+      .innerJoin(genres, eq(genres.id, titleGenres.genreId))
+      .where(eq(titleGenres.titleId, id))
+      .orderBy(asc(genres.name)),
+    db.select().from(seasons).where(eq(seasons.titleId, id)).orderBy(asc(seasons.number)),
+    db
+      .select()
+      .from(episodes)
+      .where(eq(episodes.titleId, id))
+      .orderBy(asc(episodes.seasonId), asc(episodes.number)),
+    db
+      .select({
+        personId: people.id,
+        name: people.name,
+        photoUrl: people.photoUrl,
+        role: credits.role,
+        character: credits.character,
+        job: credits.job,
+        billingOrder: credits.billingOrder,
+      })
+      .from(credits)
+      .innerJoin(people, eq(people.id, credits.personId))
+      .where(eq(credits.titleId, id))
+      .orderBy(asc(credits.role), asc(credits.billingOrder)),
+    db
+      .select({ region: availability.region, startsAt: availability.startsAt, endsAt: availability.endsAt })
+      .from(availability)
+      .where(
+        and(
+          eq(availability.titleId, id),
+          sql`${availability.region} IN (${viewer.country}, 'WW')`,
+          sql`${availability.startsAt} <= ${viewer.nowMs}`,
+          sql`(${availability.endsAt} IS NULL OR ${availability.endsAt} > ${viewer.nowMs})`,
+        ),
+      ),
+  ]);
+  const episodesBySeason = new Map<number, typeof episodeRows>();
+  for (const ep of episodeRows) {
+    const list = episodesBySeason.get(ep.seasonId) ?? [];
+    list.push(ep);
+    episodesBySeason.set(ep.seasonId, list);
+  }
+  const { maturityAge, sortTitle: _sortTitle, ...rest } = title;
+  // The latest end among the windows that apply now: when the title leaves (null = no end).
+  const ends = windowRows.map((w) => w.endsAt);
+  const availableUntil = ends.includes(null) ? null : Math.max(...(ends as number[]));
+  return {
+    ...rest,
+    maturity: maturity(maturityAge),
+    genres: genreRows,
+    seasons:
+      title.type === "series"
+        ? seasonRows.map((s) => ({
+            id: s.id,
+            number: s.number,
+            name: s.name,
+            overview: s.overview,
+            releaseYear: s.releaseYear,
+            posterUrl: s.posterUrl,
+            episodes: (episodesBySeason.get(s.id) ?? []).map(({ seasonId: _s, titleId: _t, ...ep }) => ep),
+          }))
+        : undefined,
+    cast: creditRows
+      .filter((c) => c.role === "cast")
+      .map(({ personId, name, photoUrl, character, billingOrder }) => ({ personId, name, photoUrl, character, billingOrder })),
+    crew: creditRows
+      .filter((c) => c.role === "crew")
+      .map(({ personId, name, photoUrl, job }) => ({ personId, name, photoUrl, job })),
+    availability: {
+      country: viewer.country,
+      regions: [...new Set(windowRows.map((w) => w.region))],
+      availableUntil,
+    },
+  };
+}
+
+/** A person and the visible titles they are credited on, most popular first. */
+export async function getPerson(db: Db, viewer: Viewer, id: number) {
+  const person = await db.select().from(people).where(eq(people.id, id)).get();
+  if (!person) return undefined;
+  const rows = await db
+    .select({ ...titleCardColumns, role: credits.role, character: credits.character, job: credits.job })
+    .from(credits)
+    .innerJoin(titles, eq(titles.id, credits.titleId))
+    .where(and(eq(credits.personId, id), visibleTo(viewer)))
+    .orderBy(desc(titles.popularity), desc(titles.id));
+  const byTitle = new Map<number, { card: TitleCard; roles: { role: string; character: string | null; job: string | null }[] }>();
+  for (const { role, character, job, ...card } of rows) {
+    const entry = byTitle.get(card.id) ?? { card: toCard(card), roles: [] };
+    entry.roles.push({ role, character, job });
+    byTitle.set(card.id, entry);
+  }
+  return {
+    ...person,
+    titles: [...byTitle.values()].map(({ card, roles }) => ({ ...card, roles })),
+  };
+}

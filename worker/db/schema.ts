@@ -1,0 +1,242 @@
+/**
+ * The catalog in D1. This file is the single source of truth for table shapes:
+ * migrations are generated from it (drizzle-kit) and the worker, seed and ingest
+ * tools all import it. Full-text search tables are virtual FTS5 tables that
+ * drizzle cannot describe; they live in a hand-written migration (see
+ * migrations/0001_search.sql) and are queried through worker/db/search.ts.
+ */
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+/** Age-based maturity scale: the minimum age a title is suitable for. */
+export const MATURITY_AGES = [0, 7, 13, 16, 18] as const;
+export type MaturityAge = (typeof MATURITY_AGES)[number];
+
+export const titles = sqliteTable(
+  "titles",
+  {
+    id: integer("id").primaryKey(),
+    type: text("type", { enum: ["movie", "series"] }).notNull(),
+    title: text("title").notNull(),
+    originalTitle: text("original_title"),
+    /** Lower-cased, accent-folded title used for alphabetical ordering. */
+    sortTitle: text("sort_title").notNull(),
+    tagline: text("tagline"),
+    description: text("description").notNull().default(""),
+    releaseYear: integer("release_year").notNull(),
+    /** Movie runtime, or the typical episode runtime of a series. */
+    runtimeMinutes: integer("runtime_minutes"),
+    originalLanguage: text("original_language").notNull().default("en"),
+    /** BCP 47 language tags, JSON array. */
+    audioLanguages: text("audio_languages", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    subtitleLanguages: text("subtitle_languages", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    maturityAge: integer("maturity_age").notNull().default(0),
+    /** 0..1, blended into ranking; refreshed from viewing statistics. */
+    popularity: real("popularity").notNull().default(0),
+    /** When the title joined the catalog (epoch ms); "newest" sorts by it. */
+    addedAt: integer("added_at").notNull(),
+    posterUrl: text("poster_url"),
+    backdropUrl: text("backdrop_url"),
+    logoUrl: text("logo_url"),
+  },
+  (t) => [
+    check("titles_maturity_age", sql`${t.maturityAge} IN (0, 7, 13, 16, 18)`),
+    index("titles_popularity").on(t.popularity, t.id),
+    index("titles_added").on(t.addedAt, t.id),
+    index("titles_year").on(t.releaseYear, t.id),
+    index("titles_sort_title").on(t.sortTitle, t.id),
+    index("titles_type_popularity").on(t.type, t.popularity, t.id),
+  ],
+);
+
+export const genres = sqliteTable("genres", {
+  id: integer("id").primaryKey(),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+});
+
+export const titleGenres = sqliteTable(
+  "title_genres",
+  {
+    titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    genreId: integer("genre_id").notNull().references(() => genres.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.titleId, t.genreId] }), index("title_genres_genre").on(t.genreId, t.titleId)],
+);
+
+/**
+ * Where and when a title may be watched. `region` is an ISO 3166-1 alpha-2 code
+ * or "WW" for worldwide; a title is available when any row matches the viewer's
+ * country and the current time lies in [startsAt, endsAt).
+ */
+export const availability = sqliteTable(
+  "availability",
+  {
+    id: integer("id").primaryKey(),
+    titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    region: text("region").notNull(),
+    startsAt: integer("starts_at").notNull(),
+    endsAt: integer("ends_at"),
+  },
+  (t) => [
+    index("availability_title").on(t.titleId, t.region),
+    check("availability_region", sql`length(${t.region}) = 2 AND ${t.region} = upper(${t.region})`),
+  ],
+);
+
+export const seasons = sqliteTable(
+  "seasons",
+  {
+    id: integer("id").primaryKey(),
+    titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    number: integer("number").notNull(),
+    name: text("name").notNull(),
+    overview: text("overview").notNull().default(""),
+    releaseYear: integer("release_year"),
+    posterUrl: text("poster_url"),
+  },
+  (t) => [uniqueIndex("seasons_title_number").on(t.titleId, t.number)],
+);
+
+export const episodes = sqliteTable(
+  "episodes",
+  {
+    id: integer("id").primaryKey(),
+    seasonId: integer("season_id").notNull().references(() => seasons.id, { onDelete: "cascade" }),
+    /** Denormalised series id so "episodes of a title" needs no join. */
+    titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    number: integer("number").notNull(),
+    name: text("name").notNull(),
+    overview: text("overview").notNull().default(""),
+    runtimeMinutes: integer("runtime_minutes"),
+    airDate: text("air_date"),
+    stillUrl: text("still_url"),
+  },
+  (t) => [uniqueIndex("episodes_season_number").on(t.seasonId, t.number), index("episodes_title").on(t.titleId)],
+);
+
+export const people = sqliteTable("people", {
+  id: integer("id").primaryKey(),
+  name: text("name").notNull(),
+  bio: text("bio"),
+  photoUrl: text("photo_url"),
+});
+
+/** Cast (with character and billing order) and crew (with job) of a title. */
+export const credits = sqliteTable(
+  "credits",
+  {
+    id: integer("id").primaryKey(),
+    titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    personId: integer("person_id").notNull().references(() => people.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["cast", "crew"] }).notNull(),
+    character: text("character"),
+    job: text("job"),
+    billingOrder: integer("billing_order").notNull().default(0),
+  },
+  (t) => [index("credits_title").on(t.titleId, t.role, t.billingOrder), index("credits_person").on(t.personId)],
+);
+
+/**
+ * One encoded video (a movie or one episode). Rows are written by the ingest
+ * tool only after every object is in R2; `status` flips to "ready" last, so a
+ * half-written asset is never visible.
+ */
+export const assets = sqliteTable(
+  "assets",
+  {
+    id: text("id").primaryKey(),
+    titleId: integer("title_id").references(() => titles.id, { onDelete: "cascade" }),
+    episodeId: integer("episode_id").references(() => episodes.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["pending", "ready", "retired"] }).notNull().default("pending"),
+    /** R2 key prefix, e.g. "assets/<assetId>/". */
+    keyPrefix: text("key_prefix").notNull(),
+    masterKey: text("master_key").notNull(),
+    durationSeconds: real("duration_seconds").notNull(),
+    segmentSeconds: real("segment_seconds").notNull(),
+    sizeBytes: integer("size_bytes").notNull().default(0),
+    /** sha256 of the multivariant playlist; each object has its own below. */
+    checksumSha256: text("checksum_sha256"),
+    introStartSeconds: real("intro_start_seconds"),
+    introEndSeconds: real("intro_end_seconds"),
+    creditsStartSeconds: real("credits_start_seconds"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    check("assets_owner", sql`(${t.titleId} IS NULL) <> (${t.episodeId} IS NULL)`),
+    index("assets_title").on(t.titleId, t.status),
+    index("assets_episode").on(t.episodeId, t.status),
+  ],
+);
+
+export const renditions = sqliteTable(
+  "renditions",
+  {
+    id: integer("id").primaryKey(),
+    assetId: text("asset_id").notNull().references(() => assets.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["video", "audio"] }).notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    frameRate: real("frame_rate"),
+    /** Peak and average bits per second, measured from the written segments. */
+    bandwidthBps: integer("bandwidth_bps").notNull(),
+    averageBandwidthBps: integer("average_bandwidth_bps").notNull(),
+    codecs: text("codecs").notNull(),
+    format: text("format", { enum: ["cmaf", "ts"] }).notNull().default("cmaf"),
+    language: text("language"),
+    label: text("label"),
+    channels: integer("channels"),
+    isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+    playlistKey: text("playlist_key").notNull(),
+    sizeBytes: integer("size_bytes").notNull().default(0),
+  },
+  (t) => [index("renditions_asset").on(t.assetId, t.kind)],
+);
+
+export const subtitleTracks = sqliteTable(
+  "subtitle_tracks",
+  {
+    id: integer("id").primaryKey(),
+    assetId: text("asset_id").notNull().references(() => assets.id, { onDelete: "cascade" }),
+    language: text("language").notNull(),
+    label: text("label").notNull(),
+    format: text("format", { enum: ["webvtt"] }).notNull().default("webvtt"),
+    playlistKey: text("playlist_key").notNull(),
+    isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+    isForced: integer("is_forced", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [index("subtitle_tracks_asset").on(t.assetId)],
+);
+
+/** Seek-bar preview thumbnails: sprite sheets plus a WebVTT track of `#xywh=` cues. */
+export const trickplay = sqliteTable("trickplay", {
+  assetId: text("asset_id").primaryKey().references(() => assets.id, { onDelete: "cascade" }),
+  intervalSeconds: real("interval_seconds").notNull(),
+  tileWidth: integer("tile_width").notNull(),
+  tileHeight: integer("tile_height").notNull(),
+  columns: integer("columns").notNull(),
+  rows: integer("rows").notNull(),
+  vttKey: text("vtt_key").notNull(),
+});
+
+/** Every R2 object of an asset, with its size and checksum, so D1 and R2 can be reconciled. */
+export const assetObjects = sqliteTable(
+  "asset_objects",
+  {
+    assetId: text("asset_id").notNull().references(() => assets.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    sha256: text("sha256").notNull(),
+    contentType: text("content_type").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.assetId, t.key] })],
+);

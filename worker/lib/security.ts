@@ -1,0 +1,45 @@
+/**
+ * Security headers for every response: the Worker's (via `secureHeaders`) and the
+ * static assets' (written to dist/client/_headers at build time from the same
+ * values), so both stay in step.
+ */
+
+/** Content Security Policy: exactly what the SPA and the hls.js player need. */
+export const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", "data:", "blob:"],
+  fontSrc: ["'self'"],
+  mediaSrc: ["'self'", "blob:"],
+  workerSrc: ["'self'", "blob:"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+} as const;
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
+}
+
+/** The CSP header value built from CSP_DIRECTIVES. */
+export function contentSecurityPolicy(): string {
+  return Object.entries(CSP_DIRECTIVES)
+    .map(([name, values]) => `${kebab(name)} ${values.join(" ")}`)
+    .join("; ");
+}
+
+/** Header name → value for static assets (the `_headers` file); mirrors hono's secureHeaders defaults used below. */
+export function staticSecurityHeaders(): Record<string, string> {
+  return {
+    "Content-Security-Policy": contentSecurityPolicy(),
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+  };
+}

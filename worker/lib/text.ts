@@ -1,0 +1,97 @@
+/**
+ * Text normalisation shared by the search index, the search queries and the
+ * seed/ingest tools, so a title is folded the same way when written and when
+ * searched.
+ */
+
+const SPECIAL_LETTERS: Record<string, string> = {
+  ß: "ss", æ: "ae", œ: "oe", ø: "o", đ: "d", ð: "d", ł: "l", þ: "th", ı: "i",
+};
+
+/** Lower-cases, strips accents ("Amélie" → "amelie") and folds special letters. */
+export function foldText(input: string): string {
+  return input
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[ßæœøđðłþı]/g, (ch) => SPECIAL_LETTERS[ch] ?? ch);
+}
+
+/** Folded words of a text: letters and digits only ("Spider-Man: No Way" → spider, man, no, way). */
+export function words(input: string): string[] {
+  return foldText(input)
+    .replace(/['’]/g, "")
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0);
+}
+
+const LEADING_ARTICLES = new Set(["the", "a", "an"]);
+
+/** Words without a leading English article, so "The Godfather" compacts like "Godfather". */
+export function wordsWithoutArticle(input: string): string[] {
+  const w = words(input);
+  return w.length > 1 && LEADING_ARTICLES.has(w[0]!) ? w.slice(1) : w;
+}
+
+/** All letters and digits run together: spacing and punctuation stop mattering ("spiderman" = "Spider-Man"). */
+export function compact(input: string): string {
+  return words(input).join("");
+}
+
+/** Sort key for alphabetical ordering: folded, without a leading article. */
+export function sortKey(input: string): string {
+  return wordsWithoutArticle(input).join(" ");
+}
+
+/**
+ * Edit distance (insert, delete, substitute, swap adjacent) between `needle` and
+ * the best-matching substring of `haystack` (Sellers' approximate matching), so
+ * "godfater" is 1 away from "thegodfatherpartii". Bounded by `needle.length`.
+ */
+export function substringEditDistance(needle: string, haystack: string): number {
+  const n = needle.length;
+  const m = haystack.length;
+  if (n === 0) return 0;
+  // prev2/prev/cur are rows over the needle; column 0 of each row is free (match may start anywhere).
+  let prev2 = new Array<number>(n + 1).fill(0);
+  let prev = new Array<number>(n + 1);
+  let cur = new Array<number>(n + 1);
+  for (let i = 0; i <= n; i++) prev[i] = i;
+  let best = prev[n]!;
+  for (let j = 1; j <= m; j++) {
+    cur[0] = 0;
+    for (let i = 1; i <= n; i++) {
+      const cost = needle[i - 1] === haystack[j - 1] ? 0 : 1;
+      let v = Math.min(prev[i]! + 1, cur[i - 1]! + 1, prev[i - 1]! + cost);
+      if (i > 1 && j > 1 && needle[i - 1] === haystack[j - 2] && needle[i - 2] === haystack[j - 1]) {
+        v = Math.min(v, prev2[i - 2]! + 1);
+      }
+      cur[i] = v;
+    }
+    best = Math.min(best, cur[n]!);
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return best;
+}
+
+/** Whole-string edit distance (optimal string alignment). */
+export function editDistance(a: string, b: string): number {
+  const n = a.length;
+  const m = b.length;
+  if (n === 0) return m;
+  if (m === 0) return n;
+  let prev2 = new Array<number>(m + 1).fill(0);
+  let prev = Array.from({ length: m + 1 }, (_, j) => j);
+  let cur = new Array<number>(m + 1);
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= m; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+    }
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[m]!;
+}

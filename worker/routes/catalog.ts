@@ -1,0 +1,69 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { database } from "../db/client.ts";
+import { genreExists, getPerson, getTitleDetail, listGenres, listTitles, TITLE_SORTS, type Cursor } from "../db/catalog.ts";
+import type { AppEnv } from "../lib/app-env.ts";
+import { AppError } from "../lib/errors.ts";
+import { validate } from "../lib/validate.ts";
+
+const id = z.object({ id: z.string().regex(/^[1-9]\d{0,15}$/, "must be a positive integer id").transform(Number) });
+
+const listQuery = z.object({
+  genre: z.string().regex(/^[a-z0-9-]{1,40}$/, "must be a genre slug").optional(),
+  type: z.enum(["movie", "series"]).optional(),
+  year: z.coerce.number().int().min(1870).max(2200).optional(),
+  sort: z.enum(TITLE_SORTS).default("popular"),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(24),
+});
+
+const cursorShape = z.object({
+  sort: z.enum(TITLE_SORTS),
+  key: z.union([z.number(), z.string().max(200)]),
+  id: z.number().int().positive(),
+});
+
+/** Cursors are opaque to clients: base64url JSON of the last item's sort key and id. */
+export function encodeCursor(cursor: Cursor): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(cursor));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+function decodeCursor(raw: string, sort: string): Cursor {
+  try {
+    const binary = atob(raw.replaceAll("-", "+").replaceAll("_", "/"));
+    const json = new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+    const cursor = cursorShape.parse(JSON.parse(json));
+    if (cursor.sort !== sort) throw new Error("sort changed");
+    return cursor;
+  } catch {
+    throw new AppError(400, "invalid_cursor", "The cursor is not valid for this listing; start again without it.");
+  }
+}
+
+/** Catalog browse: genres, paginated titles, title detail, people. */
+export const catalog = new Hono<AppEnv>()
+  .get("/genres", async (c) => {
+    const items = await listGenres(database(c.env.DB));
+    return c.json({ items }, 200, { "Cache-Control": "public, max-age=300" });
+  })
+  .get("/titles", validate("query", listQuery), async (c) => {
+    const q = c.req.valid("query");
+    const db = database(c.env.DB);
+    if (q.genre && !(await genreExists(db, q.genre))) {
+      throw new AppError(404, "genre_not_found", `No genre "${q.genre}".`);
+    }
+    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort);
+    const page = await listTitles(db, c.get("viewer"), { ...q, cursor });
+    return c.json({ items: page.items, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null });
+  })
+  .get("/titles/:id", validate("param", id), async (c) => {
+    const detail = await getTitleDetail(database(c.env.DB), c.get("viewer"), c.req.valid("param").id);
+    if (!detail) throw new AppError(404, "title_not_found", "No such title here.");
+    return c.json(detail);
+  })
+  .get("/people/:id", validate("param", id), async (c) => {
+    const person = await getPerson(database(c.env.DB), c.get("viewer"), c.req.valid("param").id);
+    if (!person) throw new AppError(404, "person_not_found", "No such person.");
+    return c.json(person);
+  });
