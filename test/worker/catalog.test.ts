@@ -22,7 +22,7 @@ async function allPages(query: string, country = "US") {
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const { status, body } = await getJson(`/api/catalog/titles?${query}&limit=5${cursor ? `&cursor=${cursor}` : ""}`, country);
+    const { status, body }: { status: number; body: any } = await getJson(`/api/catalog/titles?${query}&limit=5${cursor ? `&cursor=${cursor}` : ""}`, country);
     expect(status).toBe(200);
     seen.push(...body.items);
     cursor = body.nextCursor;

@@ -5,6 +5,7 @@
  * the demo catalog by default, or a synthetic catalog of the given size for
  * benchmarks, loaded in slices. `--persist-to DIR` targets another state folder.
  */
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { getPlatformProxy } from "wrangler";
 import { database } from "../../worker/db/client.ts";
@@ -21,7 +22,8 @@ const { values } = parseArgs({
   },
 });
 
-const proxy = await getPlatformProxy<Env>({ persist: values["persist-to"] ? { path: values["persist-to"] } : true });
+// wrangler keeps its local state under <persist-to>/v3; the platform proxy wants that folder itself.
+const proxy = await getPlatformProxy<Env>({ persist: values["persist-to"] ? { path: join(values["persist-to"], "v3") } : true });
 try {
   const db = database(proxy.env.DB);
   const existing = await titleCount(db);

@@ -36,6 +36,8 @@ export interface ArtworkProps {
   /** Eager for the hero and first tiles; lazy otherwise. */
   eager?: boolean;
   subtitle?: string;
+  /** Leave the name out (the page already shows it over the image). */
+  textless?: boolean;
 }
 
 /**
@@ -66,6 +68,7 @@ export function Artwork(props: ArtworkProps) {
         <rect width={size().w} height={size().h} fill={`url(#${gradientId()})`} />
         <circle cx={size().w * 0.82} cy={size().h * 0.18} r={size().h * 0.35} fill={palette().accent} opacity="0.12" />
         <rect x="14" y={size().h - 6} width={size().w * 0.3} height="3" fill={palette().accent} opacity="0.8" />
+        <Show when={!props.textless}>
         <text x="14" y={props.kind === "poster" ? size().h * 0.62 : size().h * 0.55} fill="#fff" font-family="system-ui, sans-serif" font-weight="800" font-size={String(size().font)}>
           {lines().map((line, i) => (
             <tspan x="14" dy={i === 0 ? 0 : size().font * 1.1}>
@@ -73,6 +76,7 @@ export function Artwork(props: ArtworkProps) {
             </tspan>
           ))}
         </text>
+        </Show>
         <Show when={props.subtitle}>
           <text x="14" y={size().h - 16} fill="#ffffffb0" font-family="system-ui, sans-serif" font-size="13">
             {props.subtitle}

@@ -23,7 +23,7 @@ function Hero() {
       <Show when={hero()}>
         {(t) => (
           <section class="hero" aria-label="Featured">
-            <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} eager />
+            <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} eager textless />
             <div class="hero-body">
               <p class="eyebrow">{t().type === "series" ? "Series" : "Film"} · {t().releaseYear} · {t().maturity.label}</p>
               <h1>{t().title}</h1>

@@ -25,7 +25,7 @@ export default function Title() {
       {(t) => (
         <article class="title-page">
           <div class="backdrop">
-            <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} eager />
+            <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} eager textless />
           </div>
           <div class="title-body">
             <h1>{t().title}</h1>

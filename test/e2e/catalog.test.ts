@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import type { DevServer } from "../../tools/dev/server.ts";
+import { launchBrowser, SCREENSHOTS, startSite, VIEWPORTS } from "./browser.ts";
+
+let site: DevServer;
+let browser: Browser;
+
+before(async () => {
+  site = await startSite(8791);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+async function newPage(viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  return { page, errors };
+}
+
+test("home → search with a typo → open a series → switch season → see its episodes", async () => {
+  const { page, errors } = await newPage(VIEWPORTS.desktop);
+  await page.goto(site.url);
+  await page.getByRole("heading", { level: 1 }).first().waitFor();
+  await page.locator(".row .tile").first().waitFor();
+  assert.ok((await page.locator(".row").count()) >= 4, "home shows several rows");
+
+  await page.getByRole("link", { name: "Search" }).click();
+  const box = page.getByRole("searchbox");
+  await box.fill("harbor lihgts");
+  const first = page.locator("a.result").first();
+  await first.waitFor();
+  assert.match(await first.innerText(), /Harbour Lights/);
+
+  // Keyboard: ↓ from the box focuses the first result, Enter opens it.
+  await box.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { level: 1, name: "Harbour Lights" }).waitFor();
+  assert.equal(await page.locator(".episode").count(), 8, "season 1 has 8 episodes");
+
+  await page.locator("select.season-picker").selectOption("3");
+  await page.waitForFunction(() => document.querySelectorAll(".episode").length === 6);
+  assert.match(await page.locator(".episode h3").first().innerText(), /\S/);
+  assert.deepEqual(errors, []);
+});
+
+test("browse scrolls through every title and filters by genre", async () => {
+  const { page, errors } = await newPage(VIEWPORTS.desktop);
+  await page.goto(`${site.url}/browse?sort=title`);
+  await page.locator(".grid .tile").first().waitFor();
+  // The demo catalog has more titles than one page (24): infinite scroll must load the rest.
+  for (let i = 0; i < 10; i++) {
+    await page.mouse.wheel(0, 4000);
+    await page.waitForTimeout(150);
+  }
+  await page.waitForFunction(() => document.querySelectorAll(".grid .tile:not(.skeleton)").length > 24);
+  const names = await page.locator(".grid .tile-name").allInnerTexts();
+  assert.equal(new Set(names).size, names.length, "no title twice");
+
+  await page.getByLabel("Genre").selectOption("documentary");
+  await page.waitForFunction(() => [...document.querySelectorAll(".grid .tile-name")].every((n) => ["Wild Atlas", "Monsters of the Deep Blue"].includes(n.textContent ?? "")));
+  assert.deepEqual(errors, []);
+});
+
+test("a person page lists their titles; unknown titles show a not-found view", async () => {
+  const { page } = await newPage(VIEWPORTS.desktop);
+  await page.goto(`${site.url}/title/2`);
+  await page.getByRole("heading", { level: 1, name: "Orbitfall" }).waitFor();
+  await page.locator(".credits a").first().click();
+  await page.locator(".person .grid .tile").first().waitFor();
+  await page.goto(`${site.url}/title/99999`);
+  await page.getByRole("heading", { name: "Not here" }).waitFor();
+});
+
+test("pages render at phone, desktop and TV sizes (screenshots)", async () => {
+  for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+    const { page, errors } = await newPage(viewport);
+    await page.goto(site.url);
+    await page.locator(".row .tile").first().waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/home-${name}.png` });
+    await page.goto(`${site.url}/title/5`);
+    await page.locator(".episode").first().waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/title-${name}.png` });
+    await page.goto(`${site.url}/search?q=amelie`);
+    await page.locator("a.result").first().waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/search-${name}.png` });
+    // Nothing overflows the viewport horizontally.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name}: page is ${overflow}px wider than the viewport`);
+    assert.deepEqual(errors, [], name);
+    await page.context().close();
+  }
+});
