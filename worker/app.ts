@@ -5,6 +5,7 @@ import { errorBody, onError } from "./lib/errors.ts";
 import { CSP_DIRECTIVES } from "./lib/security.ts";
 import { viewerContext } from "./lib/viewer.ts";
 import { catalog } from "./routes/catalog.ts";
+import { dev } from "./routes/dev.ts";
 import { search } from "./routes/search.ts";
 
 /** API responses are personal (region, later profile) unless a route says otherwise. */
@@ -19,7 +20,8 @@ const api = new Hono<AppEnv>()
   .use(noStoreByDefault())
   .use(viewerContext())
   .route("/catalog", catalog)
-  .route("/search", search);
+  .route("/search", search)
+  .route("/dev", dev);
 
 /** The whole Worker app: security headers everywhere, the API under /api. */
 export const app = new Hono<AppEnv>()

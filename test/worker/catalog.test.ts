@@ -205,3 +205,13 @@ describe("the API's manners", () => {
     );
   });
 });
+
+describe("development tools", () => {
+  it("serve the LIKE baseline locally and refuse it in production", async () => {
+    const { status, body } = await getJson("/api/dev/baseline/like-search?q=orbit");
+    expect(status).toBe(200);
+    expect(body.items[0].title).toBe("Orbitfall");
+    const res = await app.fetch(new Request("http://x/api/dev/baseline/like-search?q=orbit"), { ...env, ENVIRONMENT: "production" });
+    expect(res.status).toBe(403);
+  });
+});

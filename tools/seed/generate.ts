@@ -52,10 +52,13 @@ function genreRows(): CatalogRows["genres"] {
 function makePeople(rand: () => number, count: number): CatalogRows["people"] {
   const seen = new Set<string>();
   const out: CatalogRows["people"] = [];
+  const initials = "ABCDEFGHJKLMNPRSTVW";
   for (let i = 0; out.length < count; i++) {
     let name = `${pick(rand, FIRST_NAMES)} ${pick(rand, LAST_NAMES)}`;
-    if (seen.has(name)) name = `${name} ${["Jr.", "II", "III"][i % 3]}`;
-    if (seen.has(name)) continue;
+    // Beyond the first/last-name combinations, middle initials keep names unique (and the loop finite).
+    for (let j = 0; seen.has(name); j++) {
+      name = `${name.split(" ")[0]} ${initials[j % initials.length]}.${j >= initials.length ? initials[Math.floor(j / initials.length) % initials.length] + "." : ""} ${name.split(" ").at(-1)}`;
+    }
     seen.add(name);
     out.push({ id: out.length + 1, name, bio: `${name} is a performer and filmmaker.` });
   }
@@ -139,8 +142,8 @@ export function demoCatalog(nowMs: number): CatalogRows {
   return rows;
 }
 
-const SCALE_WORDS = ["Shadow", "River", "Crown", "Echo", "Silent", "Golden", "Broken", "Winter", "Iron", "Glass", "Midnight", "Lost", "Hidden", "Burning", "Paper", "Electric", "Wild", "Velvet", "Northern", "Hollow", "Crimson", "Distant", "Last", "Secret", "Savage", "Gentle", "Rogue", "Silver", "Endless", "Fallen"];
-const SCALE_NOUNS = ["Harbor", "Empire", "Garden", "Signal", "Frontier", "Orchard", "Kingdom", "Highway", "Machine", "Witness", "Lantern", "Voyage", "Citadel", "Canyon", "Promise", "Circus", "Archive", "Tide", "Station", "Summit", "Meridian", "Labyrinth", "Carnival", "Monolith", "Sanctuary"];
+export const SCALE_WORDS = ["Shadow", "River", "Crown", "Echo", "Silent", "Golden", "Broken", "Winter", "Iron", "Glass", "Midnight", "Lost", "Hidden", "Burning", "Paper", "Electric", "Wild", "Velvet", "Northern", "Hollow", "Crimson", "Distant", "Last", "Secret", "Savage", "Gentle", "Rogue", "Silver", "Endless", "Fallen"];
+export const SCALE_NOUNS = ["Harbor", "Empire", "Garden", "Signal", "Frontier", "Orchard", "Kingdom", "Highway", "Machine", "Witness", "Lantern", "Voyage", "Citadel", "Canyon", "Promise", "Circus", "Archive", "Tide", "Station", "Summit", "Meridian", "Labyrinth", "Carnival", "Monolith", "Sanctuary"];
 
 /**
  * A synthetic catalog of `titleCount` titles with about `episodeCount` episodes
@@ -152,14 +155,16 @@ export function* scaleCatalog(nowMs: number, titleCount: number, episodeCount: n
   first.genres = genreRows();
   first.people = makePeople(rand, 2000);
   const personCount = first.people.length;
-  const seriesShare = 0.3;
-  const seriesCount = Math.max(1, Math.round(titleCount * seriesShare));
-  const episodesPerSeries = Math.max(1, Math.round(episodeCount / seriesCount));
+  // Every third title is a series; episodes are shared out so the total is exactly `episodeCount`.
+  const seriesCount = Math.floor(titleCount / 3);
+  const baseEpisodes = seriesCount > 0 ? Math.floor(episodeCount / seriesCount) : 0;
+  const extraEpisodes = seriesCount > 0 ? episodeCount % seriesCount : 0;
   let seasonSeq = 0;
   let episodeSeq = 0;
   let rows = first;
   for (let id = 1; id <= titleCount; id++) {
-    const isSeries = id % Math.round(1 / seriesShare) === 0 && seasonSeq < seriesCount * 10;
+    const seriesIndex = id / 3 - 1;
+    const isSeries = id % 3 === 0;
     const name = `${pick(rand, SCALE_WORDS)} ${pick(rand, SCALE_NOUNS)}${rand() < 0.3 ? ` ${1 + Math.floor(rand() * 9)}` : ""}`;
     const year = 1930 + Math.floor(rand() * 95);
     rows.titles.push({
@@ -178,7 +183,7 @@ export function* scaleCatalog(nowMs: number, titleCount: number, episodeCount: n
     rows.availability.push({ titleId: id, region: rand() < 0.8 ? "WW" : pick(rand, ["US", "GB", "DE", "FR", "JP"]), startsAt: nowMs - 365 * DAY_MS, endsAt: null });
     addCredits(rows, rand, id, personCount);
     if (isSeries) {
-      let left = episodesPerSeries;
+      let left = baseEpisodes + (seriesIndex < extraEpisodes ? 1 : 0);
       let s = 0;
       while (left > 0) {
         const size = Math.min(left, 10);

@@ -154,3 +154,14 @@ export async function suggestTitles(db: Db, viewer: Viewer, q: string, limit: nu
     .map(present)
     .map(({ id, type, title, releaseYear, posterUrl, maturity, score }) => ({ id, type, title, releaseYear, posterUrl, maturity, score }));
 }
+
+/** The naive baseline benchmarks compare search against: `LIKE '%q%'` over names and descriptions, popular first. */
+export async function likeSearchTitles(db: Db, viewer: Viewer, q: string, limit: number) {
+  const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const rows = await db.all<Candidate>(sql`
+    SELECT ${cardSql}, NULL AS wordRank FROM titles t
+    WHERE (t.title LIKE ${pattern} ESCAPE '\\' OR t.original_title LIKE ${pattern} ESCAPE '\\' OR t.description LIKE ${pattern} ESCAPE '\\')
+      AND ${visible(viewer)}
+    ORDER BY t.popularity DESC LIMIT ${limit}`);
+  return rows.map((row) => present({ row, score: row.popularity }));
+}
