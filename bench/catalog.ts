@@ -53,18 +53,25 @@ function typo(word: string): string {
   return word.slice(0, i - 1) + word[i] + word[i - 1] + word.slice(i + 1);
 }
 
+/** Half typed correctly ("shadow harbor"), half with one typo ("shdow harbor"), as people search. */
+const likeQueries: string[] = [];
+function nextSearchQuery(): string {
+  const word = pick(SCALE_WORDS).toLowerCase();
+  const q = `${rand() < 0.5 ? word : typo(word)} ${pick(SCALE_NOUNS).toLowerCase()}`;
+  likeQueries.push(q);
+  return q;
+}
+
 const endpoints: Record<string, () => string> = {
   floor_title_by_id: () => `/api/catalog/titles/${1 + Math.floor(rand() * titles)}`,
   browse_page: () => `/api/catalog/titles?genre=${slugify(pick(DEMO_GENRES))}&sort=${pick(["popular", "newest", "year", "title"])}&limit=24`,
-  search: () => {
-    const q = rand() < 0.5 ? `${pick(SCALE_WORDS)} ${pick(SCALE_NOUNS)}` : `${typo(pick(SCALE_WORDS))} ${pick(SCALE_NOUNS)}`;
-    return `/api/search?q=${encodeURIComponent(q.toLowerCase())}`;
-  },
+  search: () => `/api/search?q=${encodeURIComponent(nextSearchQuery())}`,
   suggest: () => {
     const word = pick(SCALE_WORDS).toLowerCase();
     return `/api/search/suggest?q=${encodeURIComponent(word.slice(0, 3 + Math.floor(rand() * 3)))}`;
   },
-  like_baseline: () => `/api/dev/baseline/like-search?q=${encodeURIComponent(pick(SCALE_NOUNS).toLowerCase())}`,
+  // The baseline gets the very same queries as search, in the same order.
+  like_baseline: () => `/api/dev/baseline/like-search?q=${encodeURIComponent(likeQueries.shift() ?? "harbor")}`,
 };
 
 const samples: Record<string, number[]> = Object.fromEntries(Object.keys(endpoints).map((k) => [k, []]));
