@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
@@ -19,23 +20,54 @@ function realMovies(): unknown[] | null {
   );
 }
 
+/** A fresh playback key set per test run (two keys, so rotation can be tested against a retired and a current one). */
+function testPlaybackKeys(): string {
+  const key = () => randomBytes(32).toString("base64url");
+  return JSON.stringify({ current: "t2", keys: { t1: key(), t2: key() } });
+}
+
 /** Worker tests run inside workerd with real D1, KV and R2 (storage isolated per test file). */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
+  const playbackKeys = testPlaybackKeys();
+  // wrangler checks required secrets against process.env; this run's keys satisfy it (and silence the warning).
+  process.env.PLAYBACK_KEYS = playbackKeys;
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: { ENVIRONMENT: "development", TEST_MIGRATIONS: migrations, REAL_MOVIES_JSON: JSON.stringify(realMovies() ?? []) },
-        },
-      }),
-    ],
     test: {
-      include: ["test/worker/**/*.test.ts"],
-      setupFiles: ["test/worker/apply-migrations.ts"],
-      testTimeout: 60_000,
-      hookTimeout: 120_000,
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  ENVIRONMENT: "development",
+                  PLAYBACK_KEYS: playbackKeys,
+                  TEST_MIGRATIONS: migrations,
+                  REAL_MOVIES_JSON: JSON.stringify(realMovies() ?? []),
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "worker",
+            include: ["test/worker/**/*.test.ts"],
+            setupFiles: ["test/worker/apply-migrations.ts"],
+            testTimeout: 60_000,
+            hookTimeout: 120_000,
+          },
+        },
+        {
+          // Command-line tools (ingest, seed) run in Node against real ffmpeg and a throwaway wrangler state.
+          test: {
+            name: "tools",
+            environment: "node",
+            include: ["test/tools/**/*.test.ts"],
+            testTimeout: 240_000,
+            hookTimeout: 240_000,
+          },
+        },
+      ],
     },
   };
 });

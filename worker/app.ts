@@ -6,7 +6,10 @@ import { CSP_DIRECTIVES } from "./lib/security.ts";
 import { viewerContext } from "./lib/viewer.ts";
 import { catalog } from "./routes/catalog.ts";
 import { dev } from "./routes/dev.ts";
+import { media } from "./routes/media.ts";
+import { playback } from "./routes/playback.ts";
 import { search } from "./routes/search.ts";
+import { steering } from "./routes/steering.ts";
 
 /** API responses are personal (region, later profile) unless a route says otherwise. */
 function noStoreByDefault() {
@@ -21,9 +24,11 @@ const api = new Hono<AppEnv>()
   .use(viewerContext())
   .route("/catalog", catalog)
   .route("/search", search)
+  .route("/playback", playback)
+  .route("/steering", steering)
   .route("/dev", dev);
 
-/** The whole Worker app: security headers everywhere, the API under /api. */
+/** The whole Worker app: security headers everywhere, the API under /api, token-checked media under /cdn. */
 export const app = new Hono<AppEnv>()
   .use(
     secureHeaders({
@@ -35,7 +40,8 @@ export const app = new Hono<AppEnv>()
       permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
     }),
   )
-  .route("/api", api);
+  .route("/api", api)
+  .route("/cdn", media);
 
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
 app.onError(onError);

@@ -1,11 +1,17 @@
-/** Who is asking, as far as catalog rules care: where, when, and up to which maturity age. */
+import type { Plan } from "./plans.ts";
+
+/** Who is asking, as far as catalog and playback rules care: where, when, up to which maturity age, on which plan. */
 export interface Viewer {
+  /** Stable id the playback token is bound to ("demo" until accounts exist). */
+  viewerId: string;
   /** ISO 3166-1 alpha-2 country the request comes from. */
   country: string;
   /** The instant availability windows are judged at (epoch ms). */
   nowMs: number;
   /** Highest maturity age this viewer may see (18 until profiles exist). */
   maxMaturityAge: number;
+  /** The subscription plan, which caps the rendition height. */
+  plan: Plan;
 }
 
 export type AppEnv = { Bindings: Env; Variables: { viewer: Viewer } };

@@ -1,31 +1,49 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { MATURITY_AGES } from "../db/schema.ts";
 import type { AppEnv } from "./app-env.ts";
 import { AppError } from "./errors.ts";
+import { isPlan, type Plan } from "./plans.ts";
 
 const COUNTRY = /^[A-Z]{2}$/;
 /** Cloudflare's codes for "unknown" and Tor; treat them as no country. */
 const UNKNOWN_COUNTRIES = new Set(["XX", "T1"]);
+/** The demo viewer's maturity ceiling until profiles exist. */
+const DEMO_MAX_MATURITY_AGE = 18;
 
 /** True only in local development (`npm start`, `wrangler dev`, tests), never in a deployed Worker. */
 export function isDevelopment(env: Env): boolean {
   return env.ENVIRONMENT === "development";
 }
 
+/** The demo viewer's plan from `DEMO_PLAN`; an unknown value falls back to the smallest plan (fail closed). */
+export function demoPlan(env: Env): Plan {
+  const plan = env.DEMO_PLAN ?? "premium";
+  return isPlan(plan) ? plan : "basic";
+}
+
+/** A development-only override from a header (or query parameter); 403 `dev_only` in a deployed Worker. */
+function devOverride(c: Context<AppEnv>, header: string, query: string, what: string): string | undefined {
+  const value = c.req.header(header) ?? c.req.query(query);
+  if (value !== undefined && !isDevelopment(c.env)) {
+    throw new AppError(403, "dev_only", `The ${what} override is only available in local development.`);
+  }
+  return value;
+}
+
 /**
  * Sets `viewer` from the request: country from `request.cf.country`, the clock,
- * and the maturity ceiling. In development only, `X-Dev-Country` (or the
- * `devCountry` query parameter) overrides the country so tests and people can try
- * other regions; a deployed Worker refuses the override with 403.
+ * the maturity ceiling and the plan (a demo viewer until accounts exist). In
+ * development only, `X-Dev-Country` / `X-Dev-Plan` / `X-Dev-Max-Maturity` (or
+ * the `devCountry` / `devPlan` / `devMaxMaturity` query parameters) override them
+ * so tests and people can try other regions and entitlements; a deployed Worker
+ * refuses the overrides with 403.
  */
 export function viewerContext(): MiddlewareHandler<AppEnv> {
   return async function viewerContext(c, next) {
-    const override = c.req.header("x-dev-country") ?? c.req.query("devCountry");
+    const countryOverride = devOverride(c, "x-dev-country", "devCountry", "region");
     let country: string | undefined;
-    if (override !== undefined) {
-      if (!isDevelopment(c.env)) {
-        throw new AppError(403, "dev_only", "The region override is only available in local development.");
-      }
-      const code = override.toUpperCase();
+    if (countryOverride !== undefined) {
+      const code = countryOverride.toUpperCase();
       if (!COUNTRY.test(code)) {
         throw new AppError(400, "invalid_country", "The region override must be a two-letter ISO country code.");
       }
@@ -35,11 +53,22 @@ export function viewerContext(): MiddlewareHandler<AppEnv> {
       const fromCf = typeof cf?.country === "string" ? cf.country.toUpperCase() : undefined;
       country = fromCf && COUNTRY.test(fromCf) && !UNKNOWN_COUNTRIES.has(fromCf) ? fromCf : undefined;
     }
+    const planOverride = devOverride(c, "x-dev-plan", "devPlan", "plan");
+    if (planOverride !== undefined && !isPlan(planOverride)) {
+      throw new AppError(400, "invalid_plan", "The plan override must be basic, standard or premium.");
+    }
+    const maturityOverride = devOverride(c, "x-dev-max-maturity", "devMaxMaturity", "maturity");
+    const maturity = maturityOverride === undefined ? DEMO_MAX_MATURITY_AGE : Number(maturityOverride);
+    if (maturityOverride !== undefined && !MATURITY_AGES.map(String).includes(maturityOverride)) {
+      throw new AppError(400, "invalid_maturity", `The maturity override must be one of ${MATURITY_AGES.join(", ")}.`);
+    }
     c.set("viewer", {
+      viewerId: "demo",
       // An unknown country sees only worldwide titles ("ZZ" matches no region row).
       country: country ?? "ZZ",
       nowMs: Date.now(),
-      maxMaturityAge: 18,
+      maxMaturityAge: maturity,
+      plan: planOverride ?? demoPlan(c.env),
     });
     await next();
   };

@@ -6,10 +6,15 @@ import type { AppEnv } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { isDevelopment } from "../lib/viewer.ts";
+import { faultFor, faultShape, setFault } from "../media/faults.ts";
+import { findPathway, pathways } from "../media/pathways.ts";
+import { ASSET_ID, mediaSegments, serveObject } from "../media/serve.ts";
+
+const BASELINE_MEDIA = /^\/api\/dev\/baseline\/media\/([^/]*)\/(.*)$/s;
 
 /**
- * Local-development tools (benchmark baselines; later, fault switches). Every
- * route answers 403 in a deployed Worker.
+ * Local-development tools: benchmark baselines, the pathway fault switch and
+ * steering diagnostics. Every route answers 403 in a deployed Worker.
  */
 export const dev = new Hono<AppEnv>()
   .use(async function developmentOnly(c, next) {
@@ -19,4 +24,26 @@ export const dev = new Hono<AppEnv>()
   .get("/baseline/like-search", validate("query", z.object({ q: z.string().trim().min(1).max(100) })), async (c) => {
     const items = await likeSearchTitles(database(c.env.DB), c.get("viewer"), c.req.valid("query").q, 20);
     return c.json({ items });
+  })
+  // The floor for the media benchmark: the same R2 serving as /cdn/…, without token, pathway or fault checks.
+  .get("/baseline/media/*", async (c) => {
+    const match = BASELINE_MEDIA.exec(new URL(c.req.url).pathname);
+    const rest = match ? mediaSegments(match[2]!) : null;
+    if (!match || !ASSET_ID.test(match[1]!) || !rest) throw new AppError(400, "invalid_path", "Not a valid media path.");
+    return serveObject(c.env.MEDIA, `assets/${match[1]}/${rest.join("/")}`, c.req.raw);
+  })
+  .get("/faults", async (c) => {
+    const items = await Promise.all(pathways(c.env).map(async (p) => ({ pathway: p.id, fault: await faultFor(c.env.ROWS, p.id) })));
+    return c.json({ items });
+  })
+  .post("/faults", validate("json", faultShape), async (c) => {
+    const { pathway, mode, delayMs } = c.req.valid("json");
+    if (!findPathway(c.env, pathway)) throw new AppError(404, "unknown_pathway", `No pathway "${pathway}".`);
+    const fault = await setFault(c.env.ROWS, pathway, mode, delayMs);
+    return c.json({ pathway, mode, delayMs: fault?.delayMs ?? null });
+  })
+  .get("/steering/:region", validate("param", z.object({ region: z.string().regex(/^[A-Z]{2}$/) })), async (c) => {
+    const region = c.req.valid("param").region;
+    const stub = c.env.STEERING.get(c.env.STEERING.idFromName(region));
+    return c.json({ region, health: await stub.snapshot() });
   });

@@ -1,0 +1,231 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { app } from "../../worker/app.ts";
+import {
+  DEMOTE_AFTER_ERRORS,
+  emptyHealth,
+  ERROR_WINDOW_MS,
+  pathwayPriority,
+  QUIET_PERIOD_MS,
+  recordSample,
+  SWITCH_RATIO,
+} from "../../worker/media/steering-policy.ts";
+import { signPlaybackToken } from "../../worker/media/tokens.ts";
+import { call, db } from "./helpers.ts";
+import { seedAsset, seedTitles } from "./media-fixtures.ts";
+
+const IDS = ["a", "b"] as const;
+
+async function steering(region: string, query = "") {
+  const res = await call(`/api/steering/${region}${query}`);
+  return { status: res.status, body: (await res.json()) as any, res };
+}
+
+function report(body: unknown, contentType = "application/json") {
+  return call("/api/steering/report", { method: "POST", headers: { "content-type": contentType }, body: typeof body === "string" ? body : JSON.stringify(body) });
+}
+
+describe("steering manifest", () => {
+  it("answers the HLS Content Steering shape with the configured pathways in order", async () => {
+    const { status, body, res } = await steering("FR");
+    expect(status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(body).toEqual({ VERSION: 1, TTL: 15, "RELOAD-URI": "/api/steering/FR", "PATHWAY-PRIORITY": ["a", "b"] });
+  });
+
+  it("takes hls.js's _HLS_pathway and _HLS_throughput quoted or not, and ignores malformed ones", async () => {
+    for (const query of ['?_HLS_pathway="a"&_HLS_throughput="5000000"', "?_HLS_pathway=b&_HLS_throughput=4000000", "?_HLS_pathway=zz&_HLS_throughput=-5", "?_HLS_throughput=NaN", '?_HLS_pathway="&_HLS_throughput="']) {
+      const { status, body } = await steering("BE", query);
+      expect(status, query).toBe(200);
+      expect(body["PATHWAY-PRIORITY"].sort(), query).toEqual(["a", "b"]);
+    }
+  });
+
+  it("refuses a malformed region with 400", async () => {
+    expect((await steering("FRA")).status).toBe(400);
+    expect((await steering("1A")).status).toBe(400);
+  });
+
+  it("demotes a pathway after repeated player errors, so players move to the other", async () => {
+    for (let i = 0; i < DEMOTE_AFTER_ERRORS - 1; i++) expect((await report({ pathway: "a", kind: "error", region: "DE" })).status).toBe(202);
+    expect((await steering("DE")).body["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
+    await report({ pathway: "a", kind: "error", region: "DE" });
+    expect((await steering("DE")).body["PATHWAY-PRIORITY"]).toEqual(["b", "a"]);
+    // Other regions are unaffected.
+    expect((await steering("IT")).body["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
+  });
+
+  it("counts throughput reported on steering reloads and error reports into the region's health", async () => {
+    await steering("NL", '?_HLS_pathway="b"&_HLS_throughput=6000000');
+    await report([{ pathway: "a", kind: "error", region: "NL" }, { pathway: "b", kind: "throughput", value: 5_000_000, region: "NL" }]);
+    const snapshot = (await (await call("/api/dev/steering/NL")).json()) as any;
+    expect(snapshot.health.pathways.a.errorTimesMs).toHaveLength(1);
+    expect(snapshot.health.pathways.b.throughputSamples).toBe(2);
+    expect(snapshot.health.pathways.b.throughputBps).toBeGreaterThan(5_000_000);
+  });
+
+  it("never answers 429: a burst of 400 concurrent reloads all get a priority", async () => {
+    const statuses = await Promise.all(Array.from({ length: 400 }, (_, i) => call(`/api/steering/SE?_HLS_pathway=a&_HLS_throughput=${1_000_000 + i}`).then(async (r) => (await r.json(), r.status))));
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+
+  it("answers the last known priority when the steering state fails", async () => {
+    const broken = {
+      ...env,
+      STEERING: {
+        idFromName: () => ({}),
+        get: () => ({ observe: () => Promise.reject(new Error("Durable Object is overloaded")) }),
+      },
+    } as unknown as Env;
+    const res = await app.fetch(new Request("http://x/api/steering/PL"), broken);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any)["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
+    const hung = { ...broken, STEERING: { idFromName: () => ({}), get: () => ({ observe: () => new Promise(() => {}) }) } } as unknown as Env;
+    const started = Date.now();
+    const slow = await app.fetch(new Request("http://x/api/steering/PT"), hung);
+    expect(slow.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe("player reports", () => {
+  it("accepts sendBeacon's text/plain bodies and batches", async () => {
+    const res = await report(JSON.stringify({ pathway: "b", kind: "throughput", value: 3_000_000, region: "AT" }), "text/plain;charset=UTF-8");
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: 1 });
+    const batch = await report([{ pathway: "a", kind: "error" }, { pathway: "zz", kind: "error" }]);
+    expect(await batch.json()).toEqual({ accepted: 1 });
+  });
+
+  it("refuses malformed or oversized reports with 4xx", async () => {
+    for (const body of ["not json", "{}", JSON.stringify({ pathway: "a", kind: "bogus" }), JSON.stringify({ pathway: "a", kind: "throughput", value: -1 }), JSON.stringify([])]) {
+      const res = await report(body);
+      expect(res.status, body).toBe(400);
+      expect(((await res.json()) as any).error.code).toBe("invalid_json");
+    }
+    expect((await report("x".repeat(5000))).status).toBe(413);
+  });
+});
+
+describe("hysteresis", () => {
+  const t0 = 1_000_000;
+  const error = (pathway: string) => ({ pathway, kind: "error" as const, value: 0 });
+  const throughput = (pathway: string, value: number) => ({ pathway, kind: "throughput" as const, value });
+
+  it("does not demote on errors spread wider than the window", () => {
+    const state = emptyHealth();
+    for (let i = 0; i < 10; i++) recordSample(state, IDS, error("a"), t0 + i * (ERROR_WINDOW_MS / 2 + 1));
+    expect(pathwayPriority(state, IDS, t0 + 10 * ERROR_WINDOW_MS)).toEqual(["a", "b"]);
+  });
+
+  it("re-promotes a demoted pathway only after a quiet period, and new errors restart the wait", () => {
+    const state = emptyHealth();
+    for (let i = 0; i < DEMOTE_AFTER_ERRORS; i++) recordSample(state, IDS, error("a"), t0 + i);
+    expect(pathwayPriority(state, IDS, t0 + 10)).toEqual(["b", "a"]);
+    expect(pathwayPriority(state, IDS, t0 + QUIET_PERIOD_MS - 100)).toEqual(["b", "a"]);
+    recordSample(state, IDS, error("a"), t0 + QUIET_PERIOD_MS - 50);
+    expect(pathwayPriority(state, IDS, t0 + QUIET_PERIOD_MS + 10)).toEqual(["b", "a"]);
+    expect(pathwayPriority(state, IDS, t0 + 2 * QUIET_PERIOD_MS)).toEqual(["a", "b"]);
+    // One new error after re-promotion does not demote it again at once.
+    recordSample(state, IDS, error("a"), t0 + 2 * QUIET_PERIOD_MS + 1);
+    expect(pathwayPriority(state, IDS, t0 + 2 * QUIET_PERIOD_MS + 2)).toEqual(["a", "b"]);
+  });
+
+  it("does not flap between pathways whose throughput alternates within the switch ratio", () => {
+    const state = emptyHealth();
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const now = t0 + i * 1000;
+      recordSample(state, IDS, throughput("a", i % 2 ? 5_000_000 : 4_000_000), now);
+      recordSample(state, IDS, throughput("b", i % 2 ? 4_000_000 : 5_500_000), now);
+      seen.add(pathwayPriority(state, IDS, now)[0]!);
+    }
+    expect([...seen]).toEqual(["a"]);
+  });
+
+  it("moves the lead to a pathway that is clearly faster, and keeps it there", () => {
+    const state = emptyHealth();
+    let now = t0;
+    for (let i = 0; i < 5; i++) {
+      recordSample(state, IDS, throughput("a", 2_000_000), (now += 1000));
+      recordSample(state, IDS, throughput("b", 2_000_000 * SWITCH_RATIO * 1.2), now);
+    }
+    expect(pathwayPriority(state, IDS, now)).toEqual(["b", "a"]);
+    // a recovers to only slightly faster than b: b stays in the lead.
+    for (let i = 0; i < 10; i++) {
+      recordSample(state, IDS, throughput("a", 4_000_000), (now += 1000));
+      recordSample(state, IDS, throughput("b", 3_800_000), now);
+    }
+    expect(pathwayPriority(state, IDS, now)).toEqual(["b", "a"]);
+  });
+
+  it("needs several samples before throughput moves the lead", () => {
+    const state = emptyHealth();
+    recordSample(state, IDS, throughput("a", 1_000_000), t0);
+    recordSample(state, IDS, throughput("b", 50_000_000), t0);
+    expect(pathwayPriority(state, IDS, t0)).toEqual(["a", "b"]);
+  });
+
+  it("lists demoted pathways last rather than dropping them", () => {
+    const state = emptyHealth();
+    for (const p of IDS) for (let i = 0; i < DEMOTE_AFTER_ERRORS; i++) recordSample(state, IDS, error(p), t0 + i);
+    expect(pathwayPriority(state, IDS, t0 + 5)).toEqual(["a", "b"]);
+  });
+});
+
+describe("fault switch", () => {
+  const MOVIE = 7401;
+  let token = "";
+  beforeAll(async () => {
+    await seedTitles(db(), [{ id: MOVIE }]);
+    await seedAsset(db(), { id: "st-movie", titleId: MOVIE, heights: [360] });
+    token = (await signPlaybackToken(env, { sub: "demo", pfx: "assets/st-movie/", mh: 2160, cc: "FR" }, 3600)).token;
+  });
+  const segment = (pathway: string) => call(`/cdn/${pathway}/${token}/st-movie/video/360p/seg_00001.m4s`);
+  const setFault = (body: unknown) => call("/api/dev/faults", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+  it("makes one pathway answer 503 while the other keeps serving, until switched off", async () => {
+    expect((await setFault({ pathway: "b", mode: "503" })).status).toBe(200);
+    const failing = await segment("b");
+    expect(failing.status).toBe(503);
+    expect(((await failing.json()) as any).error.code).toBe("pathway_fault");
+    expect(failing.headers.get("access-control-allow-origin")).toBeTruthy();
+    expect((await segment("a")).status).toBe(200);
+    const listed = (await (await call("/api/dev/faults")).json()) as any;
+    expect(listed.items).toEqual([{ pathway: "a", fault: null }, { pathway: "b", fault: { mode: "503", delayMs: 0 } }]);
+    await setFault({ pathway: "b", mode: "off" });
+    expect((await segment("b")).status).toBe(200);
+  });
+
+  it("makes a pathway hang (then 504) or slow down (then serve)", async () => {
+    await setFault({ pathway: "a", mode: "hang", delayMs: 300 });
+    let started = Date.now();
+    const hung = await segment("a");
+    expect(hung.status).toBe(504);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    await setFault({ pathway: "a", mode: "slow", delayMs: 300 });
+    started = Date.now();
+    const slow = await segment("a");
+    expect(slow.status).toBe(200);
+    expect((await slow.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    await setFault({ pathway: "a", mode: "off" });
+  });
+
+  it("refuses unknown pathways and modes", async () => {
+    expect((await setFault({ pathway: "zz", mode: "503" })).status).toBe(404);
+    expect((await setFault({ pathway: "a", mode: "explode" })).status).toBe(400);
+    expect((await setFault({ pathway: "a", mode: "slow", delayMs: 10_000_000 })).status).toBe(400);
+  });
+
+  it("is refused in production with 403 dev_only, and a production pathway ignores stored faults", async () => {
+    await setFault({ pathway: "b", mode: "503" });
+    const production = { ...env, ENVIRONMENT: "production" } as unknown as Env;
+    const res = await app.fetch(new Request("http://x/api/dev/faults", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pathway: "b", mode: "off" }) }), production);
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as any).error.code).toBe("dev_only");
+    expect((await app.fetch(new Request(`http://x/cdn/b/${token}/st-movie/video/360p/seg_00001.m4s`), production)).status).toBe(200);
+    await setFault({ pathway: "b", mode: "off" });
+  });
+});

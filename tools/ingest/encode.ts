@@ -1,0 +1,105 @@
+/**
+ * One ffmpeg run decodes the source once and writes every rendition of the
+ * ladder (CMAF fMP4 HLS, aligned keyframes at each segment start), every audio
+ * track as its own rendition, and the trickplay sprite sheets.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { runFfmpeg } from "./ffmpeg.ts";
+import type { Rendition } from "./ladder.ts";
+import type { SourceInfo } from "./probe.ts";
+
+export interface EncodePlan {
+  source: SourceInfo;
+  ladder: Rendition[];
+  segmentSeconds: number;
+  outDir: string;
+  trickplay: { intervalSeconds: number; tileWidth: number; tileHeight: number; columns: number; rows: number } | null;
+  /** Video encoder speed/quality trade-off (x264 preset). */
+  preset: string;
+  /** Stop after this many seconds of the source (demo clips, tests). */
+  maxSeconds?: number;
+  audioKbps: number;
+}
+
+export interface AudioOutput {
+  dir: string;
+  language: string | null;
+  channels: number;
+  sourceIndex: number;
+}
+
+/** Directory name per audio track: its language, or language plus position when shared or unknown. */
+export function audioDirs(source: SourceInfo): AudioOutput[] {
+  const counts = new Map<string, number>();
+  for (const a of source.audio) counts.set(a.language ?? "und", (counts.get(a.language ?? "und") ?? 0) + 1);
+  return source.audio.map((a, i) => {
+    const lang = a.language ?? "und";
+    return { dir: `audio/${counts.get(lang)! > 1 ? `${lang}-${i + 1}` : lang}`, language: a.language, channels: Math.min(a.channels, 2), sourceIndex: a.index };
+  });
+}
+
+function hlsOutput(dir: string, segmentSeconds: number): string[] {
+  return [
+    "-f", "hls",
+    "-hls_time", String(segmentSeconds),
+    "-hls_playlist_type", "vod",
+    "-hls_segment_type", "fmp4",
+    "-hls_fmp4_init_filename", "init.mp4",
+    "-hls_flags", "independent_segments",
+    "-hls_segment_filename", join(dir, "seg_%05d.m4s"),
+    join(dir, "index.m3u8"),
+  ];
+}
+
+/** The ffmpeg arguments for the whole ladder (exported so the benchmark can time the same command). */
+export function encodeArgs(plan: EncodePlan): string[] {
+  const { source, ladder, segmentSeconds, outDir } = plan;
+  const fps = Math.min(source.video.frameRate || 25, 60);
+  const gop = Math.max(1, Math.round(fps * segmentSeconds));
+  const branches = ladder.length + (plan.trickplay ? 1 : 0);
+  const labels = Array.from({ length: branches }, (_, i) => `[s${i}]`).join("");
+  const filters = [`[0:${source.video.index}]split=${branches}${labels}`];
+  ladder.forEach((r, i) => filters.push(`[s${i}]scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p[v${i}]`));
+  if (plan.trickplay) {
+    const t = plan.trickplay;
+    filters.push(
+      `[s${ladder.length}]fps=1/${t.intervalSeconds},scale=${t.tileWidth}:${t.tileHeight}:force_original_aspect_ratio=decrease,` +
+        `pad=${t.tileWidth}:${t.tileHeight}:(ow-iw)/2:(oh-ih)/2,tile=${t.columns}x${t.rows}[tp]`,
+    );
+  }
+  const args = [...(plan.maxSeconds ? ["-t", String(plan.maxSeconds)] : []), "-i", source.path, "-filter_complex", filters.join(";")];
+  ladder.forEach((r, i) => {
+    const dir = join(outDir, `video/${r.height}p`);
+    mkdirSync(dir, { recursive: true });
+    const kbps = r.videoKbps;
+    args.push(
+      "-map", `[v${i}]`, "-an", "-sn",
+      "-c:v", "libx264", "-preset", plan.preset, "-profile:v", r.profile,
+      "-r", String(fps),
+      "-b:v", `${kbps}k`, "-minrate", `${kbps}k`, "-maxrate", `${kbps}k`, "-bufsize", `${kbps * 2}k`,
+      // Constant-bitrate HRD keeps every rendition near its ladder target, so ABR sees honest BANDWIDTH values.
+      "-x264-params", "nal-hrd=cbr:force-cfr=1",
+      "-g", String(gop), "-keyint_min", String(gop), "-sc_threshold", "0",
+      "-force_key_frames", `expr:gte(t,n_forced*${segmentSeconds})`,
+      ...hlsOutput(dir, segmentSeconds),
+    );
+  });
+  for (const a of audioDirs(source)) {
+    const dir = join(outDir, a.dir);
+    mkdirSync(dir, { recursive: true });
+    args.push("-map", `0:${a.sourceIndex}`, "-vn", "-sn", "-c:a", "aac", "-b:a", `${plan.audioKbps}k`, "-ac", String(a.channels), "-ar", "48000", ...hlsOutput(dir, segmentSeconds));
+  }
+  if (plan.trickplay) {
+    const dir = join(outDir, "trickplay");
+    mkdirSync(dir, { recursive: true });
+    args.push("-map", "[tp]", "-an", "-sn", "-q:v", "5", "-f", "image2", join(dir, "sprite_%04d.jpg"));
+  }
+  return args;
+}
+
+/** Encodes the ladder, audio renditions and trickplay sprites into `plan.outDir`. */
+export async function encode(plan: EncodePlan, label: string): Promise<void> {
+  const duration = Math.min(plan.source.durationSeconds, plan.maxSeconds ?? Infinity);
+  await runFfmpeg(encodeArgs(plan), { durationSeconds: duration, label });
+}

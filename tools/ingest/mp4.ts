@@ -1,0 +1,74 @@
+/**
+ * Just enough ISO-BMFF reading to state exact CODECS strings: the avcC box of an
+ * H.264 init segment gives profile, constraint flags and level (avc1.PPCCLL);
+ * the esds box of an AAC init segment gives the audio object type (mp4a.40.N).
+ */
+
+const CONTAINERS = new Set(["moov", "trak", "mdia", "minf", "stbl", "stsd", "avc1", "avc3", "mp4a", "edts", "mvex"]);
+/** Bytes before child boxes inside sample entries (visual: 78, audio: 28) and stsd (8). */
+const HEADER_SKIP: Record<string, number> = { stsd: 8, avc1: 78, avc3: 78, mp4a: 28 };
+
+function findBox(buf: Uint8Array, type: string, start = 0, end = buf.length): Uint8Array | null {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let at = start;
+  while (at + 8 <= end) {
+    let size = view.getUint32(at);
+    const name = String.fromCharCode(buf[at + 4]!, buf[at + 5]!, buf[at + 6]!, buf[at + 7]!);
+    let header = 8;
+    if (size === 1) {
+      size = Number(view.getBigUint64(at + 8));
+      header = 16;
+    } else if (size === 0) size = end - at;
+    if (size < header || at + size > end) return null;
+    if (name === type) return buf.subarray(at + header, at + size);
+    if (CONTAINERS.has(name)) {
+      const inner = findBox(buf, type, at + header + (HEADER_SKIP[name] ?? 0), at + size);
+      if (inner) return inner;
+    }
+    at += size;
+  }
+  return null;
+}
+
+const hex = (n: number) => n.toString(16).padStart(2, "0");
+
+/** `avc1.PPCCLL` from an init segment's avcC box, or null when it has none. */
+export function avcCodecString(init: Uint8Array): string | null {
+  const avcC = findBox(init, "avcC");
+  if (!avcC || avcC.length < 4) return null;
+  return `avc1.${hex(avcC[1]!)}${hex(avcC[2]!)}${hex(avcC[3]!)}`;
+}
+
+/** `mp4a.40.N` from an init segment's esds box (N = AAC audio object type), or null. */
+export function aacCodecString(init: Uint8Array): string | null {
+  const esds = findBox(init, "esds");
+  if (!esds) return null;
+  // Walk descriptors: ES (0x03) → DecoderConfig (0x04) → DecoderSpecificInfo (0x05).
+  let at = 4; // version + flags
+  const readLength = () => {
+    let len = 0;
+    for (let i = 0; i < 4; i++) {
+      const b = esds[at++]!;
+      len = (len << 7) | (b & 0x7f);
+      if ((b & 0x80) === 0) break;
+    }
+    return len;
+  };
+  while (at < esds.length) {
+    const tag = esds[at++]!;
+    const len = readLength();
+    if (tag === 0x03) {
+      const flags = esds[at + 2]!;
+      at += 3 + (flags & 0x80 ? 2 : 0) + (flags & 0x40 ? 1 + esds[at + 3]! : 0) + (flags & 0x20 ? 2 : 0);
+    } else if (tag === 0x04) {
+      const objectType = esds[at]!;
+      at += 13;
+      if (objectType !== 0x40) return `mp4a.${hex(objectType)}`;
+    } else if (tag === 0x05) {
+      let aot = esds[at]! >> 3;
+      if (aot === 31) aot = 32 + (((esds[at]! & 0x07) << 3) | (esds[at + 1]! >> 5));
+      return `mp4a.40.${aot}`;
+    } else at += len;
+  }
+  return null;
+}

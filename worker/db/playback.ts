@@ -1,0 +1,134 @@
+/**
+ * Playback queries: what a viewer may play (the region and window rule is
+ * catalog.ts's `visibleTo`, so browse and playback can never disagree), the
+ * ready asset of a movie or episode, its tracks, and the next episode.
+ */
+import { and, asc, desc, eq, exists, gt, or, sql } from "drizzle-orm";
+import type { Viewer } from "../lib/app-env.ts";
+import { visibleTo } from "./catalog.ts";
+import type { Db } from "./client.ts";
+import { assets, availability, episodes, renditions, seasons, subtitleTracks, titles, trickplay } from "./schema.ts";
+
+/**
+ * A title with the facts entitlement needs to say *why* it may not be played:
+ * whether any window covers the viewer's region at all, and whether one is open
+ * now (maturity is left to the caller, which reports it separately).
+ */
+export async function playbackTitle(db: Db, viewer: Viewer, titleId: number) {
+  // Qualified by hand: in a select list drizzle writes a column unqualified, which a subquery would bind to its own table.
+  const id = sql`${titles}."id"`;
+  return db
+    .select({
+      id: titles.id,
+      type: titles.type,
+      title: titles.title,
+      maturityAge: titles.maturityAge,
+      runtimeMinutes: titles.runtimeMinutes,
+      inRegion: sql<boolean>`EXISTS (SELECT 1 FROM ${availability} a WHERE a.title_id = ${id} AND a.region IN (${viewer.country}, 'WW'))`.mapWith(Boolean),
+      // visibleTo with a maturity of 0: region and window only.
+      availableNow: visibleTo(viewer, id, sql`0`).mapWith(Boolean),
+    })
+    .from(titles)
+    .where(eq(titles.id, titleId))
+    .get();
+}
+
+const episodeColumns = {
+  id: episodes.id,
+  name: episodes.name,
+  number: episodes.number,
+  seasonNumber: seasons.number,
+  runtimeMinutes: episodes.runtimeMinutes,
+  stillUrl: episodes.stillUrl,
+};
+
+const episodeHasMedia = (db: Db) =>
+  exists(db.select({ one: sql`1` }).from(assets).where(and(eq(assets.episodeId, episodes.id), eq(assets.status, "ready"))));
+
+/** One episode of a series, or (without an id) its first episode that has media; undefined when there is none. */
+export async function playbackEpisode(db: Db, titleId: number, episodeId?: number) {
+  const query = db.select(episodeColumns).from(episodes).innerJoin(seasons, eq(seasons.id, episodes.seasonId));
+  if (episodeId !== undefined) {
+    return query.where(and(eq(episodes.id, episodeId), eq(episodes.titleId, titleId))).get();
+  }
+  return query
+    .where(and(eq(episodes.titleId, titleId), episodeHasMedia(db)))
+    .orderBy(asc(seasons.number), asc(episodes.number))
+    .limit(1)
+    .get();
+}
+
+/** The episode after (season, number) in the same series, if any. */
+export async function nextEpisode(db: Db, titleId: number, seasonNumber: number, number: number) {
+  return db
+    .select(episodeColumns)
+    .from(episodes)
+    .innerJoin(seasons, eq(seasons.id, episodes.seasonId))
+    .where(
+      and(
+        eq(episodes.titleId, titleId),
+        or(gt(seasons.number, seasonNumber), and(eq(seasons.number, seasonNumber), gt(episodes.number, number))),
+      ),
+    )
+    .orderBy(asc(seasons.number), asc(episodes.number))
+    .limit(1)
+    .get();
+}
+
+/** The newest ready asset of a movie (`titleId`) or an episode (`episodeId`). */
+export async function readyAsset(db: Db, owner: { titleId: number } | { episodeId: number }) {
+  const ownedBy = "titleId" in owner ? eq(assets.titleId, owner.titleId) : eq(assets.episodeId, owner.episodeId);
+  return db
+    .select()
+    .from(assets)
+    .where(and(ownedBy, eq(assets.status, "ready")))
+    .orderBy(desc(assets.createdAt))
+    .limit(1)
+    .get();
+}
+
+const renditionColumns = {
+  id: renditions.id,
+  kind: renditions.kind,
+  width: renditions.width,
+  height: renditions.height,
+  frameRate: renditions.frameRate,
+  bandwidthBps: renditions.bandwidthBps,
+  averageBandwidthBps: renditions.averageBandwidthBps,
+  codecs: renditions.codecs,
+  language: renditions.language,
+  label: renditions.label,
+  channels: renditions.channels,
+  isDefault: renditions.isDefault,
+  playlistKey: renditions.playlistKey,
+};
+
+const subtitleColumns = {
+  id: subtitleTracks.id,
+  language: subtitleTracks.language,
+  label: subtitleTracks.label,
+  isDefault: subtitleTracks.isDefault,
+  isForced: subtitleTracks.isForced,
+  playlistKey: subtitleTracks.playlistKey,
+};
+
+/** An asset's renditions, subtitle tracks and trickplay track, in one round trip. */
+export async function assetTracks(db: Db, assetId: string) {
+  const [renditionRows, subtitleRows, trickplayRows] = await db.batch([
+    db.select(renditionColumns).from(renditions).where(eq(renditions.assetId, assetId)).orderBy(asc(renditions.id)),
+    db.select(subtitleColumns).from(subtitleTracks).where(eq(subtitleTracks.assetId, assetId)).orderBy(asc(subtitleTracks.id)),
+    db.select().from(trickplay).where(eq(trickplay.assetId, assetId)),
+  ]);
+  return { renditions: renditionRows, subtitles: subtitleRows, trickplay: trickplayRows[0] };
+}
+
+/** What the master playlist is rendered from: a ready asset's prefix, renditions and subtitle tracks (undefined if not ready). */
+export async function masterSource(db: Db, assetId: string) {
+  const [assetRows, renditionRows, subtitleRows] = await db.batch([
+    db.select({ keyPrefix: assets.keyPrefix }).from(assets).where(and(eq(assets.id, assetId), eq(assets.status, "ready"))),
+    db.select(renditionColumns).from(renditions).where(eq(renditions.assetId, assetId)).orderBy(asc(renditions.id)),
+    db.select(subtitleColumns).from(subtitleTracks).where(eq(subtitleTracks.assetId, assetId)).orderBy(asc(subtitleTracks.id)),
+  ]);
+  const asset = assetRows[0];
+  return asset ? { keyPrefix: asset.keyPrefix, renditions: renditionRows, subtitles: subtitleRows } : undefined;
+}

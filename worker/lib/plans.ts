@@ -1,0 +1,12 @@
+/** Subscription plans and what each allows; the one place a plan's quality limit is decided. */
+
+export const PLANS = ["basic", "standard", "premium"] as const;
+export type Plan = (typeof PLANS)[number];
+
+/** Tallest video rendition (pixels) each plan may stream. */
+export const PLAN_MAX_HEIGHT_PX: Record<Plan, number> = { basic: 720, standard: 1080, premium: 2160 };
+
+/** Whether `value` names a plan. */
+export function isPlan(value: unknown): value is Plan {
+  return typeof value === "string" && (PLANS as readonly string[]).includes(value);
+}

@@ -1,0 +1,129 @@
+/**
+ * The multivariant (master) playlist, rendered per request from D1 rows rather
+ * than served from R2: only video renditions within the token's height limit,
+ * one copy of every variant and rendition group per pathway (`PATHWAY-ID`, the
+ * same `STABLE-VARIANT-ID` / `STABLE-RENDITION-ID` across pathways), and
+ * `#EXT-X-CONTENT-STEERING` pointing at the steering server. hls.js keeps the
+ * variants of the current pathway and finds audio/subtitle groups through each
+ * variant's `AUDIO`/`SUBTITLES` group ids, so group ids are suffixed per pathway.
+ */
+import type { renditions, subtitleTracks } from "../db/schema.ts";
+import { mediaBase, type Pathway } from "./pathways.ts";
+
+export type RenditionRow = Pick<
+  typeof renditions.$inferSelect,
+  | "id" | "kind" | "width" | "height" | "frameRate" | "bandwidthBps" | "averageBandwidthBps" | "codecs"
+  | "language" | "label" | "channels" | "isDefault" | "playlistKey"
+>;
+export type SubtitleRow = Pick<
+  typeof subtitleTracks.$inferSelect,
+  "id" | "language" | "label" | "isDefault" | "isForced" | "playlistKey"
+>;
+
+export interface MasterInput {
+  assetId: string;
+  /** "assets/<assetId>/": playlist keys are made relative to it. */
+  keyPrefix: string;
+  token: string;
+  maxHeightPx: number;
+  renditions: RenditionRow[];
+  subtitles: SubtitleRow[];
+  /** Every configured pathway, and the one this master was requested on (listed first, and the initial PATHWAY-ID). */
+  pathways: Pathway[];
+  currentPathway: string;
+  /** Absolute or absolute-path URI of the steering manifest. */
+  steeringUri: string;
+}
+
+/** A quoted-string attribute value: no quotes or line breaks can come through from row data. */
+function quoted(value: string): string {
+  return `"${value.replace(/["\r\n]/g, "")}"`;
+}
+
+function relativeKey(keyPrefix: string, key: string): string | undefined {
+  if (!key.startsWith(keyPrefix)) return undefined;
+  const rest = key.slice(keyPrefix.length);
+  return /^[A-Za-z0-9_-][A-Za-z0-9._/-]*$/.test(rest) && !rest.includes("..") && !rest.includes("//") ? rest : undefined;
+}
+
+/** Video renditions the height limit allows, lowest bandwidth first. */
+export function allowedVideo(rows: RenditionRow[], maxHeightPx: number): RenditionRow[] {
+  return rows
+    .filter((r) => r.kind === "video" && r.height !== null && r.height <= maxHeightPx)
+    .sort((a, b) => a.bandwidthBps - b.bandwidthBps || (a.height ?? 0) - (b.height ?? 0));
+}
+
+/** Renders the master playlist text (see the module comment). */
+export function renderMaster(input: MasterInput): string {
+  const video = allowedVideo(input.renditions, input.maxHeightPx).filter((r) => relativeKey(input.keyPrefix, r.playlistKey));
+  const audio = input.renditions.filter((r) => r.kind === "audio" && relativeKey(input.keyPrefix, r.playlistKey));
+  const subs = input.subtitles.filter((s) => relativeKey(input.keyPrefix, s.playlistKey));
+  const topAudio = audio.reduce<RenditionRow | undefined>((best, r) => (!best || r.bandwidthBps > best.bandwidthBps ? r : best), undefined);
+  const audioPeak = topAudio?.bandwidthBps ?? 0;
+  const audioAverage = audio.reduce((max, r) => Math.max(max, r.averageBandwidthBps), 0);
+  const audioCodecs = [...new Set(audio.map((r) => r.codecs))].join(",");
+  const defaultAudio = audio.find((r) => r.isDefault) ?? audio[0];
+  const ordered = [
+    ...input.pathways.filter((p) => p.id === input.currentPathway),
+    ...input.pathways.filter((p) => p.id !== input.currentPathway),
+  ];
+
+  const lines = [
+    "#EXTM3U",
+    "#EXT-X-VERSION:7",
+    "#EXT-X-INDEPENDENT-SEGMENTS",
+    `#EXT-X-CONTENT-STEERING:SERVER-URI=${quoted(input.steeringUri)},PATHWAY-ID=${quoted(input.currentPathway)}`,
+  ];
+  for (const pathway of ordered) {
+    const base = mediaBase(pathway, input.token, input.assetId);
+    const audioGroup = `aud-${pathway.id}`;
+    const subsGroup = `subs-${pathway.id}`;
+    lines.push("");
+    for (const r of audio) {
+      const name = r.label ?? r.language ?? "Audio";
+      const attrs = [
+        "TYPE=AUDIO",
+        `GROUP-ID=${quoted(audioGroup)}`,
+        `NAME=${quoted(name)}`,
+        r.language ? `LANGUAGE=${quoted(r.language)}` : undefined,
+        `DEFAULT=${r === defaultAudio ? "YES" : "NO"}`,
+        "AUTOSELECT=YES",
+        r.channels ? `CHANNELS=${quoted(String(r.channels))}` : undefined,
+        `STABLE-RENDITION-ID=${quoted(`audio-${r.id}`)}`,
+        `URI=${quoted(base + relativeKey(input.keyPrefix, r.playlistKey))}`,
+      ];
+      lines.push(`#EXT-X-MEDIA:${attrs.filter(Boolean).join(",")}`);
+    }
+    for (const s of subs) {
+      const attrs = [
+        "TYPE=SUBTITLES",
+        `GROUP-ID=${quoted(subsGroup)}`,
+        `NAME=${quoted(s.label)}`,
+        `LANGUAGE=${quoted(s.language)}`,
+        `DEFAULT=${s.isDefault ? "YES" : "NO"}`,
+        `AUTOSELECT=${s.isDefault || s.isForced ? "YES" : "NO"}`,
+        `FORCED=${s.isForced ? "YES" : "NO"}`,
+        `STABLE-RENDITION-ID=${quoted(`subs-${s.id}`)}`,
+        `URI=${quoted(base + relativeKey(input.keyPrefix, s.playlistKey))}`,
+      ];
+      lines.push(`#EXT-X-MEDIA:${attrs.join(",")}`);
+    }
+    for (const v of video) {
+      const attrs = [
+        `BANDWIDTH=${v.bandwidthBps + audioPeak}`,
+        `AVERAGE-BANDWIDTH=${v.averageBandwidthBps + audioAverage}`,
+        v.width && v.height ? `RESOLUTION=${v.width}x${v.height}` : undefined,
+        v.frameRate ? `FRAME-RATE=${v.frameRate.toFixed(3)}` : undefined,
+        `CODECS=${quoted(audioCodecs ? `${v.codecs},${audioCodecs}` : v.codecs)}`,
+        audio.length > 0 ? `AUDIO=${quoted(audioGroup)}` : undefined,
+        subs.length > 0 ? `SUBTITLES=${quoted(subsGroup)}` : undefined,
+        "CLOSED-CAPTIONS=NONE",
+        `PATHWAY-ID=${quoted(pathway.id)}`,
+        `STABLE-VARIANT-ID=${quoted(`video-${v.id}`)}`,
+      ];
+      lines.push(`#EXT-X-STREAM-INF:${attrs.filter(Boolean).join(",")}`);
+      lines.push(base + relativeKey(input.keyPrefix, v.playlistKey));
+    }
+  }
+  return lines.join("\n") + "\n";
+}

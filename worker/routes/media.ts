@@ -1,0 +1,80 @@
+import { Hono } from "hono";
+import { database } from "../db/client.ts";
+import { masterSource } from "../db/playback.ts";
+import type { AppEnv } from "../lib/app-env.ts";
+import { AppError } from "../lib/errors.ts";
+import { isDevelopment } from "../lib/viewer.ts";
+import { actOutFault, faultFor } from "../media/faults.ts";
+import { renderMaster } from "../media/master.ts";
+import { findPathway, pathways, siteOrigin } from "../media/pathways.ts";
+import { CONTENT_TYPES, parseCdnPath, PLAYLIST_CACHE_CONTROL, serveObject } from "../media/serve.ts";
+import { verifyPlaybackToken } from "../media/tokens.ts";
+
+const RENDITION_DIR = /^(\d{2,4})p$/;
+
+/** The origin allowed to read media cross-origin: the site's own (configured, or this request's origin locally). */
+function allowedOrigin(env: Env, url: string): string {
+  return siteOrigin(env) || new URL(url).origin;
+}
+
+/**
+ * Media under `/cdn/<pathway>/<token>/<assetId>/<path>`: the path is checked
+ * before anything else, then (in development) the pathway's fault switch, then
+ * the token — signature, expiry, the asset it is for, the rendition height —
+ * and the object is streamed from R2. `master.m3u8` is rendered from D1 for the
+ * token's height limit and the configured pathways.
+ */
+export const media = new Hono<AppEnv>()
+  .use(async function mediaCors(c, next) {
+    await next();
+    c.res.headers.set("Access-Control-Allow-Origin", allowedOrigin(c.env, c.req.url));
+    c.res.headers.set("Access-Control-Expose-Headers", "Content-Length, Content-Range, Accept-Ranges, ETag");
+  })
+  .options("/*", (c) =>
+    c.body(null, 204, {
+      "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+      "Access-Control-Allow-Headers": "Range, If-None-Match, If-Modified-Since",
+      "Access-Control-Max-Age": "86400",
+    }),
+  )
+  .get("/*", async (c) => {
+    const parsed = parseCdnPath(new URL(c.req.url).pathname);
+    if (!parsed) throw new AppError(400, "invalid_path", "Not a valid media path.");
+    const { pathway, token, assetId, rest } = parsed;
+    if (!findPathway(c.env, pathway)) throw new AppError(404, "unknown_pathway", `No pathway "${pathway}".`);
+    if (isDevelopment(c.env)) {
+      const fault = await faultFor(c.env.ROWS, pathway);
+      if (fault) {
+        const res = await actOutFault(fault, pathway);
+        if (res) return res;
+      }
+    }
+    const claims = await verifyPlaybackToken(c.env, token);
+    if (claims.pfx !== `assets/${assetId}/`) throw new AppError(403, "token_scope", "This token is for another asset.");
+    if (rest[0] === "video" && rest.length > 1) {
+      const height = RENDITION_DIR.exec(rest[1]!);
+      if (!height) throw new AppError(404, "not_found", "No such media object.");
+      if (Number(height[1]) > claims.mh) throw new AppError(403, "rendition_above_plan", `This token allows up to ${claims.mh}p.`);
+    }
+    if (rest.length === 1 && rest[0] === "master.m3u8") {
+      const source = await masterSource(database(c.env.DB), assetId);
+      if (!source) throw new AppError(404, "not_found", "No such media object.");
+      const text = renderMaster({
+        assetId,
+        keyPrefix: source.keyPrefix,
+        token,
+        maxHeightPx: claims.mh,
+        renditions: source.renditions,
+        subtitles: source.subtitles,
+        pathways: pathways(c.env),
+        currentPathway: pathway,
+        steeringUri: `${siteOrigin(c.env)}/api/steering/${claims.cc}`,
+      });
+      // (Hono answers HEAD through this GET handler and drops the body.)
+      return c.body(text, 200, {
+        "Content-Type": CONTENT_TYPES.m3u8!,
+        "Cache-Control": PLAYLIST_CACHE_CONTROL,
+      });
+    }
+    return serveObject(c.env.MEDIA, `${claims.pfx}${rest.join("/")}`, c.req.raw);
+  });
