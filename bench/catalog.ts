@@ -38,6 +38,7 @@ const server = await startDevServer({
   persistTo: state,
   build: false,
   quiet: true,
+  media: false,
   seedArgs: fresh ? ["--reset", "--titles", String(titles), "--episodes", String(episodes)] : ["--if-empty"],
 });
 if (fresh) writeFileSync(marker, JSON.stringify({ titles, episodes, seededInSeconds: round((performance.now() - seedStarted) / 1000, 1) }));

@@ -4,6 +4,7 @@ import type { AppEnv } from "./lib/app-env.ts";
 import { errorBody, onError } from "./lib/errors.ts";
 import { CSP_DIRECTIVES } from "./lib/security.ts";
 import { viewerContext } from "./lib/viewer.ts";
+import { artwork } from "./routes/artwork.ts";
 import { catalog } from "./routes/catalog.ts";
 import { dev } from "./routes/dev.ts";
 import { media } from "./routes/media.ts";
@@ -23,6 +24,7 @@ const api = new Hono<AppEnv>()
   .use(noStoreByDefault())
   .use(viewerContext())
   .route("/catalog", catalog)
+  .route("/artwork", artwork)
   .route("/search", search)
   .route("/playback", playback)
   .route("/steering", steering)

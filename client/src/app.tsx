@@ -8,6 +8,7 @@ const Browse = lazy(() => import("./pages/browse.tsx"));
 const Search = lazy(() => import("./pages/search.tsx"));
 const Title = lazy(() => import("./pages/title.tsx"));
 const PersonPage = lazy(() => import("./pages/person.tsx"));
+const Watch = lazy(() => import("./pages/watch.tsx"));
 const NotFound = lazy(() => import("./pages/not-found.tsx"));
 
 function Layout(props: RouteSectionProps) {
@@ -49,6 +50,7 @@ export function App() {
       <Route path="/search" component={Search} />
       <Route path="/title/:id" component={Title} preload={({ params }) => void getTitle(params.id!)} />
       <Route path="/person/:id" component={PersonPage} preload={({ params }) => void getPerson(params.id!)} />
+      <Route path="/watch/:id" component={Watch} />
       <Route path="*404" component={NotFound} />
     </Router>
   );

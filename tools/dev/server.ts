@@ -22,6 +22,8 @@ export interface DevServerOptions {
   build?: boolean;
   /** Seed arguments (default: the demo catalog if empty). */
   seedArgs?: string[];
+  /** Ingest the demo media (default true; the catalog benchmark's synthetic catalog has none). */
+  media?: boolean;
   /** Inherit stdio (npm start) or stay quiet (tests, benchmarks). */
   quiet?: boolean;
   extraArgs?: string[];
@@ -56,11 +58,14 @@ export function buildClient(quiet = false): Promise<void> {
   return run(bin("vite"), ["build", "--logLevel", "warn"], { quiet });
 }
 
-/** Applies D1 migrations to the local state and seeds it. */
-export async function prepareState(options: { persistTo?: string; seedArgs?: string[]; quiet?: boolean }): Promise<void> {
+/** Applies D1 migrations to the local state, seeds it, and (unless `media: false`) ingests the demo media. */
+export async function prepareState(options: { persistTo?: string; seedArgs?: string[]; quiet?: boolean; media?: boolean }): Promise<void> {
   const persist = options.persistTo ? ["--persist-to", options.persistTo] : [];
   await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", ...persist], { quiet: options.quiet, env: { CI: "true" } });
   await run(process.execPath, [`${root}tools/seed/cli.ts`, ...(options.seedArgs ?? ["--if-empty"]), ...persist], { quiet: options.quiet });
+  if (options.media !== false && process.env.MARQUEE_DEMO_MEDIA !== "0") {
+    await run(process.execPath, [`${root}tools/ingest/demo.ts`, ...persist], { quiet: options.quiet });
+  }
 }
 
 /** Starts `wrangler dev` in development mode and resolves once it answers. */

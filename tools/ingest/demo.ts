@@ -7,7 +7,7 @@
  *
  * `node tools/ingest/demo.ts [--persist-to DIR] [--seconds 12]`
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
@@ -15,7 +15,9 @@ import { root } from "../dev/server.ts";
 import { DEMO_TITLES } from "../seed/demo-catalog.ts";
 import { capture, ffTools } from "./ffmpeg.ts";
 import { prepareAsset, type AssetManifest } from "./pipeline.ts";
-import { localTarget, publishAsset, type Target } from "./publish.ts";
+import { bulkInsertStatements } from "../../worker/db/bulk.ts";
+import { assetObjects, assets, renditions, subtitleTracks, trickplay } from "../../worker/db/schema.ts";
+import { artworkUrl, localTarget, publishAsset, type Target } from "./publish.ts";
 
 /** Bump when the demo clips change, so caches re-encode. */
 const DEMO_VERSION = 1;
@@ -80,25 +82,37 @@ async function demoPackage(work: DemoWork, index: number, seconds: number, cache
   const assetId = `${owner.titleId !== undefined ? `t${owner.titleId}` : `e${owner.episodeId}`}-demo${DEMO_VERSION}s${seconds}`;
   const manifestPath = join(cacheDir, `${assetId}.json`);
   if (existsSync(manifestPath)) return JSON.parse(readFileSync(manifestPath, "utf8")) as AssetManifest;
-  const sourcePath = join(cacheDir, `${assetId}-source.mp4`);
+  // Work in a private folder and move the finished package into place, so two processes
+  // sharing the cache (npm start and a test run, say) never see each other's half-written files.
+  const scratch = join(cacheDir, `.work-${process.pid}-${assetId}`);
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  const sourcePath = join(scratch, "source.mp4");
   const twoLanguages = index % 3 === 0;
   await makeSource(sourcePath, index, work.name, seconds, twoLanguages);
   const subtitles: { language: string; path: string }[] = [];
   if (index % 2 === 0) {
     for (const lang of ["en", "fr"] as const) {
-      const p = join(cacheDir, `${assetId}-${lang}.srt`);
+      const p = join(scratch, `${lang}.srt`);
       writeFileSync(p, demoSubtitles(work.name, seconds, lang));
       subtitles.push({ language: lang, path: p });
     }
   }
   const manifest = await prepareAsset({
-    source: sourcePath, owner, workDir: cacheDir, segmentSeconds: 4, subtitles,
+    source: sourcePath, owner, workDir: scratch, segmentSeconds: 4, subtitles,
     intro: work.episodeIds.length > 0 ? { start: 1, end: 4 } : undefined,
     creditsStart: seconds - 3,
-    preset: "superfast", trickplay: true, assetId, label: `  ${work.name.slice(0, 28).padEnd(28)}`,
+    // ultrafast keeps the first start within a few minutes on two cores; `npm run ingest` defaults to veryfast.
+    preset: "ultrafast", trickplay: true, assetId, label: `  ${work.name.slice(0, 28).padEnd(28)}`,
   });
-  writeFileSync(manifestPath, JSON.stringify(manifest));
-  return manifest;
+  const finalDir = join(cacheDir, assetId);
+  rmSync(finalDir, { recursive: true, force: true });
+  renameSync(join(scratch, assetId), finalDir);
+  rmSync(scratch, { recursive: true, force: true });
+  const moved: AssetManifest = { ...manifest, objects: manifest.objects.map((o) => ({ ...o, path: join(finalDir, o.path.slice(join(scratch, assetId).length + 1)) })) };
+  writeFileSync(`${manifestPath}.${process.pid}`, JSON.stringify(moved));
+  renameSync(`${manifestPath}.${process.pid}`, manifestPath);
+  return moved;
 }
 
 /** Manifest for another episode sharing the template's objects (same media, its own rows). */
@@ -111,6 +125,18 @@ function reuseFor(template: AssetManifest, episodeId: number): AssetManifest {
     subtitles: template.subtitles.map((s) => ({ ...s, assetId })),
     trickplay: template.trickplay ? { ...template.trickplay, assetId } : null,
   };
+}
+
+/** Registers episodes that share a template's objects, all in one D1 batch (their objects are already in R2). */
+async function publishCopies(target: Target, template: AssetManifest, copies: AssetManifest[]): Promise<void> {
+  await target.batch([
+    ...bulkInsertStatements(assets, copies.map((c) => c.asset)),
+    ...bulkInsertStatements(renditions, copies.flatMap((c) => c.renditions)),
+    ...bulkInsertStatements(subtitleTracks, copies.flatMap((c) => c.subtitles)),
+    ...bulkInsertStatements(trickplay, copies.flatMap((c) => (c.trickplay ? [c.trickplay] : []))),
+    ...bulkInsertStatements(assetObjects, copies.flatMap((c) => c.objects.map((o) => ({ assetId: c.asset.id, key: o.key, sizeBytes: o.sizeBytes, sha256: o.sha256, contentType: o.contentType })))),
+    ...(template.stills ? copies.map((c) => sql`UPDATE episodes SET still_url = ${artworkUrl(template.stills!.still)} WHERE id = ${c.asset.episodeId!}`) : []),
+  ]);
 }
 
 /** Ingests demo media for every demo title that has none yet; returns how many titles were done. */
@@ -131,16 +157,21 @@ export async function ensureDemoMedia(options: { persistTo?: string; seconds?: n
     const { ffmpeg } = ffTools();
     log(`demo media: ${todo.length} titles to prepare (ffmpeg from ${ffmpeg.source}; cached in .cache/demo-media)`);
     const started = performance.now();
-    for (const [i, work] of todo.entries()) {
-      const index = DEMO_TITLES.findIndex((t) => t.title === work.name);
-      const manifest = await demoPackage(work, index, seconds, cacheDir);
-      await publishAsset(target, manifest);
-      for (const episodeId of work.episodeIds.slice(1)) {
-        if (!ready.has(`e${episodeId}`)) await publishAsset(target, reuseFor(manifest, episodeId), { reuseObjects: true });
+    let done = 0;
+    // Two titles at a time: while one encodes, the other probes, takes stills or uploads.
+    const queue = [...todo];
+    const worker = async () => {
+      for (let work = queue.shift(); work; work = queue.shift()) {
+        const index = DEMO_TITLES.findIndex((t) => t.title === work.name);
+        const manifest = await demoPackage(work, index, seconds, cacheDir);
+        await publishAsset(target, manifest);
+        const copies = work.episodeIds.slice(1).filter((e) => !ready.has(`e${e}`)).map((e) => reuseFor(manifest, e));
+        if (copies.length > 0) await publishCopies(target, manifest, copies);
+        const elapsed = (performance.now() - started) / 1000;
+        log(`demo media ${++done}/${todo.length}: ${work.name}${work.episodeIds.length ? ` (${work.episodeIds.length} episodes)` : ""} — ${elapsed.toFixed(0)} s`);
       }
-      const elapsed = (performance.now() - started) / 1000;
-      log(`demo media ${i + 1}/${todo.length}: ${work.name}${work.episodeIds.length ? ` (${work.episodeIds.length} episodes)` : ""} — ${elapsed.toFixed(0)} s`);
-    }
+    };
+    await Promise.all([worker(), worker()]);
     return todo.length;
   } finally {
     await target.close();

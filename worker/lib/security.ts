@@ -11,7 +11,8 @@ export const CSP_DIRECTIVES = {
   styleSrc: ["'self'"],
   imgSrc: ["'self'", "data:", "blob:"],
   fontSrc: ["'self'"],
-  mediaSrc: ["'self'", "blob:"],
+  // data: for the empty WebVTT track hls.js attaches before subtitles load.
+  mediaSrc: ["'self'", "blob:", "data:"],
   workerSrc: ["'self'", "blob:"],
   connectSrc: ["'self'"],
   objectSrc: ["'none'"],

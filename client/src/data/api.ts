@@ -76,3 +76,19 @@ export const searchTitles = query(
 export function suggest(q: string, signal?: AbortSignal): Promise<Suggestion[]> {
   return unwrap<{ items: Suggestion[] }>(api.search.suggest.$get({ query: { q } }, { init: { signal } })).then((r) => r.items);
 }
+
+export type Playback = InferResponseType<(typeof api.playback)[":id"]["$post"], 200>;
+
+/** Asks for playback of a movie or an episode: entitlement, master URL, token, tracks, markers. */
+export function startPlayback(titleId: string, episodeId?: number): Promise<Playback> {
+  return unwrap<Playback>(
+    api.playback[":id"].$post({ param: { id: titleId }, query: episodeId ? { episode: String(episodeId) } : {}, json: {} } as never),
+  );
+}
+
+/** A fresh token for the asset being played (before the current one expires). */
+export function renewPlayback(titleId: string, episodeId: number | undefined, assetId: string): Promise<{ token: string; expiresAt: number; assetId: string }> {
+  return unwrap(
+    api.playback[":id"].renew.$post({ param: { id: titleId }, query: episodeId ? { episode: String(episodeId) } : {}, json: { assetId } } as never),
+  );
+}

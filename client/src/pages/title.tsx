@@ -43,6 +43,9 @@ export default function Title() {
               </Show>
               <For each={t().genres}>{(g) => <A class="chip" href={`/browse?genre=${g.slug}`}>{g.name}</A>}</For>
             </p>
+            <p class="actions">
+              <A class="button button-primary play-button" href={`/watch/${t().id}`}>▶ Play</A>
+            </p>
             <Show when={t().tagline}><p class="tagline">{t().tagline}</p></Show>
             <p class="description">{t().description}</p>
             <dl class="languages">
@@ -76,7 +79,9 @@ export default function Title() {
                     {(ep) => (
                       <li class="episode" data-episode-id={ep.id}>
                         <span class="episode-number">{ep.number}</span>
-                        <Artwork id={ep.id * 7919} title={ep.name} kind="still" src={ep.stillUrl} />
+                        <A class="episode-play" href={`/watch/${t().id}?episode=${ep.id}`} aria-label={`Play episode ${ep.number}: ${ep.name}`}>
+                          <Artwork id={ep.id * 7919} title={ep.name} kind="still" src={ep.stillUrl} />
+                        </A>
                         <div class="episode-text">
                           <h3>{ep.name}</h3>
                           <p class="episode-meta">{ep.runtimeMinutes ? `${ep.runtimeMinutes} min` : ""}{ep.airDate ? ` · ${ep.airDate}` : ""}</p>

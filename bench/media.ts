@@ -1,0 +1,185 @@
+/**
+ * `npm run bench:media [-- --seconds 10 --concurrency 8 --slice-ms 1000 --source FILE --title 2]`
+ *
+ * Cost of the token check on media. Ingests one clip for a movie into its own
+ * local state (kept in .cache/bench-media and reused on later runs), serves it
+ * with `wrangler dev` on 127.0.0.1 and fetches the same segment (360p
+ * seg_00001.m4s) as fast as `--concurrency` workers can, through:
+ *   - checked:        `/cdn/a/<token>/<assetId>/…`, one token (as a player sends: the same token on every segment);
+ *   - checked_fresh:  the same route, each request with a token this isolate has not verified yet (worst case);
+ *   - floor:          `/api/dev/baseline/media/<assetId>/…`, the same R2 read without the token (dev only);
+ *   - static:         the same bytes as a Workers static asset, `dist/client/bench-segment.m4s`
+ *                     (written before the server starts, removed when it stops).
+ * Targets alternate in `--slice-ms` slices, in rotating order, until each had
+ * `--seconds`, so drift hits all. Prints p50/p99 and requests/s with ratios to
+ * the floor, then one JSON line.
+ */
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { getPlatformProxy } from "wrangler";
+import { database } from "../worker/db/client.ts";
+import { readyAsset } from "../worker/db/playback.ts";
+import { buildClient, prepareState, root, run, startDevServer } from "../tools/dev/server.ts";
+import { percentile, printTable, round } from "./stats.ts";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    concurrency: { type: "string", default: "8" },
+    "slice-ms": { type: "string", default: "1000" },
+    "max-requests": { type: "string", default: "200000" },
+    source: { type: "string", default: `${root}../shared/data/video-blender/clip_03_sintel.mp4` },
+    title: { type: "string", default: "2" },
+    port: { type: "string", default: "8796" },
+  },
+});
+const seconds = Number(values.seconds);
+const concurrency = Number(values.concurrency);
+const sliceMs = Number(values["slice-ms"]);
+const maxRequests = Number(values["max-requests"]);
+const titleId = Number(values.title);
+const segmentPath = "video/360p/seg_00001.m4s";
+const staticName = "bench-segment.m4s";
+const staticFile = `${root}dist/client/${staticName}`;
+/** Fresh tokens cycle through more than the isolate's verified-token cache holds (1024), so none is ever a hit. */
+const FRESH_TOKENS = 1200;
+
+const state = `${root}.cache/bench-media`;
+const marker = `${state}/ingested.json`;
+if (!existsSync(`${root}dist/client/index.html`)) await buildClient(true);
+await prepareState({ persistTo: state, quiet: true });
+if (!existsSync(marker)) {
+  console.log(`ingesting ${values.source} as title ${titleId} into ${state} (first run only)…`);
+  await run(process.execPath, [`${root}tools/ingest/cli.ts`, values.source, "--title", String(titleId), "--persist-to", state], { quiet: true });
+  writeFileSync(marker, JSON.stringify({ source: values.source, titleId }));
+} else console.log(`reusing ${state}`);
+
+// Read the segment straight from the local R2 state (before wrangler dev holds it) to make the static copy.
+const proxy = await getPlatformProxy<Env>({ persist: { path: join(state, "v3") } });
+let assetId: string;
+let segment: Uint8Array;
+try {
+  const asset = await readyAsset(database(proxy.env.DB), { titleId });
+  if (!asset) throw new Error(`title ${titleId} has no ready asset in ${state}; delete ${marker} to ingest again`);
+  assetId = asset.id;
+  const object = await proxy.env.MEDIA.get(`${asset.keyPrefix}${segmentPath}`);
+  if (!object) throw new Error(`no ${segmentPath} in asset ${assetId}`);
+  segment = new Uint8Array(await object.arrayBuffer());
+} finally {
+  await proxy.dispose();
+}
+if (existsSync(staticFile)) throw new Error(`${staticFile} already exists (another run?); remove it first`);
+writeFileSync(staticFile, segment);
+
+interface Target {
+  name: string;
+  url: () => string;
+  latencies: number[];
+  requests: number;
+  elapsedMs: number;
+}
+
+let server: Awaited<ReturnType<typeof startDevServer>> | undefined;
+const targets: Target[] = [];
+try {
+  server = await startDevServer({ port: Number(values.port), persistTo: state, build: false, quiet: true });
+  const base = server.url;
+  const play = async (maxHeight?: number) => {
+    const res = await fetch(`${base}/api/playback/${titleId}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(maxHeight ? { maxHeight } : {}),
+    });
+    if (!res.ok) throw new Error(`POST /api/playback/${titleId} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as { token: string; assetId: string; masterUrl: string };
+  };
+  const playback = await play();
+  if (playback.assetId !== assetId) throw new Error(`playback serves asset ${playback.assetId}, expected ${assetId}`);
+  const pathway = /^\/cdn\/([^/]+)\//.exec(new URL(playback.masterUrl, base).pathname)?.[1] ?? "a";
+  // Distinct tokens: the same claims signed in the same second give the same text, so vary the height ceiling.
+  const fresh = new Set<string>();
+  for (let h = 360; fresh.size < FRESH_TOKENS; h += concurrency) {
+    const batch = await Promise.all(Array.from({ length: concurrency }, (_, i) => play(Math.min(2160, h + i))));
+    for (const p of batch) fresh.add(p.token);
+    if (h > 2160) throw new Error(`only ${fresh.size} distinct tokens`);
+  }
+  const freshTokens = [...fresh];
+  let freshIndex = 0;
+  const cdn = (token: string) => `${base}/cdn/${pathway}/${token}/${assetId}/${segmentPath}`;
+  const make = (name: string, url: () => string): Target => ({ name, url, latencies: [], requests: 0, elapsedMs: 0 });
+  targets.push(
+    make("checked (same token)", () => cdn(playback.token)),
+    make("checked (fresh token)", () => cdn(freshTokens[freshIndex++ % freshTokens.length]!)),
+    make("floor (dev baseline)", () => `${base}/api/dev/baseline/media/${assetId}/${segmentPath}`),
+    make("static asset", () => `${base}/${staticName}`),
+  );
+
+  /** One slice: `concurrency` workers fetching the target back to back until the slice ends. */
+  async function slice(t: Target, ms: number, record: boolean): Promise<void> {
+    const started = performance.now();
+    const end = started + ms;
+    let count = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < end && t.requests + count < maxRequests) {
+          const url = t.url();
+          const t0 = performance.now();
+          const res = await fetch(url);
+          const body = await res.arrayBuffer();
+          const latency = performance.now() - t0;
+          if (res.status !== 200 || body.byteLength !== segment.byteLength) {
+            throw new Error(`${t.name}: ${url} answered ${res.status} with ${body.byteLength} bytes (expected 200, ${segment.byteLength})`);
+          }
+          count++;
+          if (record) t.latencies.push(latency);
+        }
+      }),
+    );
+    if (record) {
+      t.requests += count;
+      t.elapsedMs += performance.now() - started;
+    }
+  }
+
+  // Warm up every target (isolate, R2 file cache, connections), then alternate slices in rotating order.
+  for (const t of targets) await slice(t, 1000, false);
+  const rounds = Math.ceil((seconds * 1000) / sliceMs);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < targets.length; i++) await slice(targets[(r + i) % targets.length]!, sliceMs, true);
+  }
+} finally {
+  await server?.stop();
+  rmSync(staticFile, { force: true });
+}
+
+const stats = targets.map((t) => ({
+  name: t.name,
+  p50: percentile(t.latencies, 50),
+  p99: percentile(t.latencies, 99),
+  rps: (t.requests * 1000) / t.elapsedMs,
+  requests: t.requests,
+}));
+const [checked, checkedFresh, floor, staticAsset] = stats as [(typeof stats)[0], (typeof stats)[0], (typeof stats)[0], (typeof stats)[0]];
+console.log(
+  `\nmedia: ${segmentPath} of asset ${assetId} (${segment.byteLength} bytes), ${concurrency} concurrent, ` +
+    `${seconds} s per target in ${sliceMs} ms slices, over HTTP to wrangler dev (ms)\n`,
+);
+printTable(
+  ["target", "requests", "p50", "p99", "req/s", "p50/floor", "p99/floor", "req/s / floor"],
+  stats.map((s) => [s.name, s.requests, round(s.p50), round(s.p99), round(s.rps, 0), `${round(s.p50 / floor.p50)}×`, `${round(s.p99 / floor.p99)}×`, `${round(s.rps / floor.rps)}×`]),
+);
+const summary = {
+  bench: "media",
+  segment_bytes: segment.byteLength,
+  concurrency,
+  seconds_per_target: seconds,
+  ms: Object.fromEntries(stats.map((s) => [s.name, { p50: round(s.p50), p99: round(s.p99), rps: round(s.rps, 0), requests: s.requests }])),
+  p50_vs_floor: round(checked.p50 / floor.p50),
+  p99_vs_floor: round(checked.p99 / floor.p99),
+  rps_vs_floor: round(checked.rps / floor.rps),
+  p50_vs_static: round(checked.p50 / staticAsset.p50),
+  fresh_token_p50_vs_floor: round(checkedFresh.p50 / floor.p50),
+  floor_p50_vs_static: round(floor.p50 / staticAsset.p50),
+};
+console.log(`\n${JSON.stringify(summary)}`);

@@ -1,0 +1,30 @@
+/**
+ * hls.js configuration. The load policies are tuned so a dead CDN pathway is
+ * left within seconds: a short time-to-first-byte, one quick retry, then the
+ * error controller penalises the pathway and content steering moves on (the
+ * defaults wait ~10 s per attempt with several retries, about 30 s in all).
+ */
+import type { HlsConfig, LoadPolicy } from "hls.js";
+
+const fastFail = (ttfbMs: number, loadMs: number): LoadPolicy => ({
+  default: {
+    maxTimeToFirstByteMs: ttfbMs,
+    maxLoadTimeMs: loadMs,
+    timeoutRetry: { maxNumRetry: 1, retryDelayMs: 0, maxRetryDelayMs: 0 },
+    errorRetry: { maxNumRetry: 1, retryDelayMs: 300, maxRetryDelayMs: 1000, backoff: "linear" },
+  },
+});
+
+export const HLS_CONFIG: Partial<HlsConfig> = {
+  enableWorker: true,
+  lowLatencyMode: false,
+  backBufferLength: 30,
+  maxBufferLength: 30,
+  capLevelToPlayerSize: true,
+  startLevel: -1,
+  fragLoadPolicy: fastFail(3000, 10_000),
+  playlistLoadPolicy: fastFail(2000, 5000),
+  manifestLoadPolicy: fastFail(3000, 8000),
+  steeringManifestLoadPolicy: fastFail(2000, 4000),
+  renderTextTracksNatively: true,
+};
