@@ -12,7 +12,7 @@
  * rendition from the ladder's files, then one JSON line.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { audioDirs, encodeArgs, type EncodePlan } from "../tools/ingest/encode.ts";
@@ -22,6 +22,8 @@ import { measurePlaylist } from "../tools/ingest/playlists.ts";
 import { probeSource } from "../tools/ingest/probe.ts";
 import { printTable, round } from "./stats.ts";
 
+/** Load average when the run starts and ends: the figures are only comparable within a run on a busy machine. */
+const loadAtStart = round(loadavg()[0]!, 1);
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "20" },
@@ -142,6 +144,7 @@ try {
     ),
     audio_bytes: audio.bytes,
     single_bytes: singleBytes,
+    load_1m: [loadAtStart, round(loadavg()[0]!, 1)],
     wall_seconds: Object.fromEntries(Object.entries(wallSeconds).map(([k, v]) => [k, v.map((x) => round(x))])),
   };
   console.log(`\n${JSON.stringify(summary)}`);

@@ -8,21 +8,26 @@
  *   - checked:        `/cdn/a/<token>/<assetId>/…`, one token (as a player sends: the same token on every segment);
  *   - checked_fresh:  the same route, each request with a token this isolate has not verified yet (worst case);
  *   - floor:          `/api/dev/baseline/media/<assetId>/…`, the same R2 read without the token (dev only);
- *   - static:         the same bytes as a Workers static asset, `dist/client/bench-segment.m4s`
- *                     (written before the server starts, removed when it stops).
+ *   - static:         the same bytes as a Workers static asset, `/bench-segment.m4s`, from a private
+ *                     assets folder (`wrangler dev --assets .cache/bench-media/assets`: the site's
+ *                     `_headers` plus the segment, written before the server starts and removed after;
+ *                     not dist/client, which a concurrent `vite build` empties).
  * Targets alternate in `--slice-ms` slices, in rotating order, until each had
  * `--seconds`, so drift hits all. Prints p50/p99 and requests/s with ratios to
  * the floor, then one JSON line.
  */
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { getPlatformProxy } from "wrangler";
 import { database } from "../worker/db/client.ts";
 import { readyAsset } from "../worker/db/playback.ts";
-import { buildClient, prepareState, root, run, startDevServer } from "../tools/dev/server.ts";
+import { prepareState, root, run, startDevServer } from "../tools/dev/server.ts";
 import { percentile, printTable, round } from "./stats.ts";
 
+/** Load average when the run starts and ends: the figures are only comparable within a run on a busy machine. */
+const loadAtStart = round(loadavg()[0]!, 1);
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
@@ -41,13 +46,12 @@ const maxRequests = Number(values["max-requests"]);
 const titleId = Number(values.title);
 const segmentPath = "video/360p/seg_00001.m4s";
 const staticName = "bench-segment.m4s";
-const staticFile = `${root}dist/client/${staticName}`;
 /** Fresh tokens cycle through more than the isolate's verified-token cache holds (1024), so none is ever a hit. */
 const FRESH_TOKENS = 1200;
 
 const state = `${root}.cache/bench-media`;
 const marker = `${state}/ingested.json`;
-if (!existsSync(`${root}dist/client/index.html`)) await buildClient(true);
+const assetsDir = `${state}/assets`;
 await prepareState({ persistTo: state, quiet: true });
 if (!existsSync(marker)) {
   console.log(`ingesting ${values.source} as title ${titleId} into ${state} (first run only)…`);
@@ -69,8 +73,11 @@ try {
 } finally {
   await proxy.dispose();
 }
-if (existsSync(staticFile)) throw new Error(`${staticFile} already exists (another run?); remove it first`);
-writeFileSync(staticFile, segment);
+rmSync(assetsDir, { recursive: true, force: true });
+mkdirSync(assetsDir, { recursive: true });
+// The site's own static headers (CSP and the rest), so the static answer carries what production's would.
+if (existsSync(`${root}dist/client/_headers`)) copyFileSync(`${root}dist/client/_headers`, `${assetsDir}/_headers`);
+writeFileSync(`${assetsDir}/${staticName}`, segment);
 
 interface Target {
   name: string;
@@ -83,7 +90,7 @@ interface Target {
 let server: Awaited<ReturnType<typeof startDevServer>> | undefined;
 const targets: Target[] = [];
 try {
-  server = await startDevServer({ port: Number(values.port), persistTo: state, build: false, quiet: true });
+  server = await startDevServer({ port: Number(values.port), persistTo: state, build: false, quiet: true, extraArgs: ["--assets", assetsDir] });
   const base = server.url;
   const play = async (maxHeight?: number) => {
     const res = await fetch(`${base}/api/playback/${titleId}`, {
@@ -150,7 +157,7 @@ try {
   }
 } finally {
   await server?.stop();
-  rmSync(staticFile, { force: true });
+  rmSync(assetsDir, { recursive: true, force: true });
 }
 
 const stats = targets.map((t) => ({
@@ -180,6 +187,7 @@ const summary = {
   rps_vs_floor: round(checked.rps / floor.rps),
   p50_vs_static: round(checked.p50 / staticAsset.p50),
   fresh_token_p50_vs_floor: round(checkedFresh.p50 / floor.p50),
+  load_1m: [loadAtStart, round(loadavg()[0]!, 1)],
   floor_p50_vs_static: round(floor.p50 / staticAsset.p50),
 };
 console.log(`\n${JSON.stringify(summary)}`);

@@ -32,8 +32,9 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A local site with fresh state (demo catalog) on its own port. */
-export function startSite(port: number): Promise<DevServer> {
+/** A local site with fresh state (demo catalog and demo media) on its own port. */
+export async function startSite(port: number): Promise<DevServer & { persistTo: string }> {
   const persistTo = mkdtempSync(join(tmpdir(), "marquee-e2e-"));
-  return startDevServer({ port, persistTo, quiet: true, build: process.env.E2E_SKIP_BUILD !== "1" });
+  const server = await startDevServer({ port, persistTo, quiet: true, build: process.env.E2E_SKIP_BUILD !== "1" });
+  return { ...server, persistTo };
 }

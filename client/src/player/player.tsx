@@ -4,6 +4,18 @@ import { renewPlayback, type Playback } from "../data/api.ts";
 import { HLS_CONFIG } from "./config.ts";
 import { TokenHolder, tokenLoader } from "./token-loader.ts";
 
+const PATHWAY_IN_URL = /\/cdn\/([A-Za-z0-9_-]{1,16})\//;
+
+/** Tells the steering server a pathway failed us (feeds its per-region health; fire and forget). */
+function reportPathwayError(url: string | undefined): void {
+  const pathway = url ? PATHWAY_IN_URL.exec(url)?.[1] : undefined;
+  if (!pathway) return;
+  const body = JSON.stringify({ pathway, kind: "error" });
+  if (!navigator.sendBeacon?.("/api/steering/report", body)) {
+    void fetch("/api/steering/report", { method: "POST", body, keepalive: true }).catch(() => {});
+  }
+}
+
 /** Renew this long before the token expires. */
 const RENEW_BEFORE_MS = 60_000;
 /** hls.js's error policy: recover a fatal media error at most this often, then give up. */
@@ -88,6 +100,7 @@ export function Player(props: PlayerProps) {
       setSubs(hls!.subtitleTracks.map((t, i) => ({ id: i, label: t.name || t.lang || `Subtitles ${i + 1}` })));
     });
     hls.on(Hls.Events.ERROR, (_e, data) => {
+      if (data.type === Hls.ErrorTypes.NETWORK_ERROR) reportPathwayError(data.frag?.url ?? data.context?.url);
       if (!data.fatal) return;
       if (data.type === Hls.ErrorTypes.MEDIA_ERROR && Date.now() - lastRecovery > MEDIA_RECOVERY_INTERVAL_MS) {
         lastRecovery = Date.now();
