@@ -1,8 +1,14 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { defineConfig, type Plugin } from "vite";
 import solid from "vite-plugin-solid";
-import { staticSecurityHeaders } from "./worker/lib/security.ts";
+import { pathwayOrigins, staticSecurityHeaders } from "./worker/lib/security.ts";
+
+/** CDN pathway hosts from wrangler.toml, so the SPA's CSP lets the player fetch from them. */
+function configuredPathwayOrigins(): string[] {
+  const toml = readFileSync(new URL("./wrangler.toml", import.meta.url), "utf8");
+  return pathwayOrigins(/^PATHWAYS\s*=\s*'(.*)'\s*$/m.exec(toml)?.[1]);
+}
 
 /** Writes dist/client/_headers so static assets carry the same security headers as the Worker's responses. */
 function securityHeadersFile(): Plugin {
@@ -10,7 +16,7 @@ function securityHeadersFile(): Plugin {
     name: "marquee-security-headers",
     apply: "build",
     writeBundle(options) {
-      const headers = Object.entries(staticSecurityHeaders()).map(([k, v]) => `  ${k}: ${v}`);
+      const headers = Object.entries(staticSecurityHeaders(configuredPathwayOrigins())).map(([k, v]) => `  ${k}: ${v}`);
       const body = ["/*", ...headers, "/assets/*", "  Cache-Control: public, max-age=31536000, immutable", ""].join("\n");
       writeFileSync(resolve(options.dir!, "_headers"), body);
     },

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:media [-- --seconds 10 --concurrency 8 --slice-ms 1000 --source FILE --title 2]`
+ * `npm run bench:media [-- --seconds 10 --concurrency 8 --slice-ms 1000 --range 0-1023 --source FILE --title 2]`
  *
  * Cost of the token check on media. Ingests one clip for a movie into its own
  * local state (kept in .cache/bench-media and reused on later runs), serves it
@@ -13,8 +13,10 @@
  *                     `_headers` plus the segment, written before the server starts and removed after;
  *                     not dist/client, which a concurrent `vite build` empties).
  * Targets alternate in `--slice-ms` slices, in rotating order, until each had
- * `--seconds`, so drift hits all. Prints p50/p99 and requests/s with ratios to
- * the floor, then one JSON line.
+ * `--seconds`, so drift hits all. `--range a-b` asks the Worker targets for
+ * those bytes only (206) and makes the static file just those bytes, leaving the
+ * per-request work with little transfer. Prints p50/p99 and requests/s with
+ * ratios to the floor, then one JSON line.
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     source: { type: "string", default: `${root}../shared/data/video-blender/clip_03_sintel.mp4` },
     title: { type: "string", default: "2" },
     port: { type: "string", default: "8796" },
+    range: { type: "string" },
   },
 });
 const seconds = Number(values.seconds);
@@ -48,6 +51,9 @@ const segmentPath = "video/360p/seg_00001.m4s";
 const staticName = "bench-segment.m4s";
 /** Fresh tokens cycle through more than the isolate's verified-token cache holds (1024), so none is ever a hit. */
 const FRESH_TOKENS = 1200;
+const range = values.range ? /^(\d+)-(\d+)$/.exec(values.range) : null;
+if (values.range && !range) throw new Error("--range wants first-last byte offsets, e.g. 0-1023");
+const rangeHeaders: Record<string, string> = range ? { Range: `bytes=${range[1]}-${range[2]}` } : {};
 
 const state = `${root}.cache/bench-media`;
 const marker = `${state}/ingested.json`;
@@ -77,11 +83,15 @@ rmSync(assetsDir, { recursive: true, force: true });
 mkdirSync(assetsDir, { recursive: true });
 // The site's own static headers (CSP and the rest), so the static answer carries what production's would.
 if (existsSync(`${root}dist/client/_headers`)) copyFileSync(`${root}dist/client/_headers`, `${assetsDir}/_headers`);
-writeFileSync(`${assetsDir}/${staticName}`, segment);
+// With --range, the static file is just those bytes (local static assets answer Range with the whole file).
+const staticBytes = range ? segment.subarray(Number(range[1]), Number(range[2]) + 1) : segment;
+writeFileSync(`${assetsDir}/${staticName}`, staticBytes);
 
 interface Target {
   name: string;
   url: () => string;
+  /** Whether the request carries the --range header (all but the static file). */
+  ranged: boolean;
   latencies: number[];
   requests: number;
   elapsedMs: number;
@@ -114,29 +124,31 @@ try {
   const freshTokens = [...fresh];
   let freshIndex = 0;
   const cdn = (token: string) => `${base}/cdn/${pathway}/${token}/${assetId}/${segmentPath}`;
-  const make = (name: string, url: () => string): Target => ({ name, url, latencies: [], requests: 0, elapsedMs: 0 });
+  const make = (name: string, url: () => string, ranged = true): Target => ({ name, url, ranged, latencies: [], requests: 0, elapsedMs: 0 });
   targets.push(
     make("checked (same token)", () => cdn(playback.token)),
     make("checked (fresh token)", () => cdn(freshTokens[freshIndex++ % freshTokens.length]!)),
     make("floor (dev baseline)", () => `${base}/api/dev/baseline/media/${assetId}/${segmentPath}`),
-    make("static asset", () => `${base}/${staticName}`),
+    make("static asset", () => `${base}/${staticName}`, false),
   );
 
   /** One slice: `concurrency` workers fetching the target back to back until the slice ends. */
   async function slice(t: Target, ms: number, record: boolean): Promise<void> {
     const started = performance.now();
     const end = started + ms;
+    const expectedStatus = range && t.ranged ? 206 : 200;
+    const expectedBytes = range ? staticBytes.byteLength : segment.byteLength;
     let count = 0;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (performance.now() < end && t.requests + count < maxRequests) {
           const url = t.url();
           const t0 = performance.now();
-          const res = await fetch(url);
+          const res = await fetch(url, { headers: t.ranged ? rangeHeaders : {} });
           const body = await res.arrayBuffer();
           const latency = performance.now() - t0;
-          if (res.status !== 200 || body.byteLength !== segment.byteLength) {
-            throw new Error(`${t.name}: ${url} answered ${res.status} with ${body.byteLength} bytes (expected 200, ${segment.byteLength})`);
+          if (res.status !== expectedStatus || body.byteLength !== expectedBytes) {
+            throw new Error(`${t.name}: ${url} answered ${res.status} with ${body.byteLength} bytes (expected ${expectedStatus}, ${expectedBytes})`);
           }
           count++;
           if (record) t.latencies.push(latency);
@@ -170,7 +182,7 @@ const stats = targets.map((t) => ({
 const [checked, checkedFresh, floor, staticAsset] = stats as [(typeof stats)[0], (typeof stats)[0], (typeof stats)[0], (typeof stats)[0]];
 console.log(
   `\nmedia: ${segmentPath} of asset ${assetId} (${segment.byteLength} bytes), ${concurrency} concurrent, ` +
-    `${seconds} s per target in ${sliceMs} ms slices, over HTTP to wrangler dev (ms)\n`,
+    `${range ? `bytes ${range[1]}-${range[2]} of it, ` : ""}${seconds} s per target in ${sliceMs} ms slices, over HTTP to wrangler dev (ms)\n`,
 );
 printTable(
   ["target", "requests", "p50", "p99", "req/s", "p50/floor", "p99/floor", "req/s / floor"],
@@ -179,6 +191,7 @@ printTable(
 const summary = {
   bench: "media",
   segment_bytes: segment.byteLength,
+  range: values.range ?? null,
   concurrency,
   seconds_per_target: seconds,
   ms: Object.fromEntries(stats.map((s) => [s.name, { p50: round(s.p50), p99: round(s.p99), rps: round(s.rps, 0), requests: s.requests }])),

@@ -84,13 +84,16 @@ test("pages render at phone, desktop and TV sizes (screenshots)", async () => {
   for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     const { page, errors } = await newPage(viewport);
     await page.goto(site.url);
-    await page.locator(".row .tile").first().waitFor();
+    await page.locator(".row .tile:not(.skeleton)").first().waitFor();
+    await page.waitForLoadState("networkidle");
     await page.screenshot({ path: `${SCREENSHOTS}/home-${name}.png` });
     await page.goto(`${site.url}/title/5`);
     await page.locator(".episode").first().waitFor();
+    await page.waitForLoadState("networkidle");
     await page.screenshot({ path: `${SCREENSHOTS}/title-${name}.png` });
     await page.goto(`${site.url}/search?q=amelie`);
     await page.locator("a.result").first().waitFor();
+    await page.waitForLoadState("networkidle");
     await page.screenshot({ path: `${SCREENSHOTS}/search-${name}.png` });
     // Nothing overflows the viewport horizontally.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -9,7 +9,7 @@ export const SHARED = join(root, "../shared/data");
 
 export async function freshState(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "marquee-tools-"));
-  await prepareState({ persistTo: dir, quiet: true });
+  await prepareState({ persistTo: dir, quiet: true, media: false });
   return dir;
 }
 

@@ -100,6 +100,7 @@ export function runFfmpeg(args: string[], progress: ProgressOptions): Promise<vo
       stdio: ["ignore", "pipe", "pipe"],
     });
     const started = performance.now();
+    let speed = 0;
     let err = "";
     let buffered = "";
     let lastDraw = 0;
@@ -113,7 +114,7 @@ export function runFfmpeg(args: string[], progress: ProgressOptions): Promise<vo
         if ((key === "out_time_us" || key === "out_time_ms") && show && value) {
           const doneSeconds = Number(value) / 1e6;
           const wallSeconds = (performance.now() - started) / 1000;
-          const speed = wallSeconds > 0 ? doneSeconds / wallSeconds : 0;
+          speed = wallSeconds > 0 ? doneSeconds / wallSeconds : 0;
           const fraction = doneSeconds / progress.durationSeconds;
           const now = performance.now();
           if (now - lastDraw > 200) {
@@ -125,7 +126,8 @@ export function runFfmpeg(args: string[], progress: ProgressOptions): Promise<vo
     });
     child.on("error", reject);
     child.on("exit", (code) => {
-      if (show) process.stderr.write(`\r${progressLine(progress.label, code === 0 ? 1 : 0, 0, 0)}\n`);
+      const overall = progress.durationSeconds / Math.max((performance.now() - started) / 1000, 0.001);
+      if (show) process.stderr.write(`\r${progressLine(progress.label, code === 0 ? 1 : 0, code === 0 ? overall : speed, 0)}\n`);
       if (code === 0) resolve();
       else reject(new Error(`ffmpeg failed (${code}): ${err.trim().split("\n").slice(-4).join(" | ")}`));
     });

@@ -25,17 +25,27 @@ function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
 }
 
-/** The CSP header value built from CSP_DIRECTIVES. */
-export function contentSecurityPolicy(): string {
+/** The CSP header value built from CSP_DIRECTIVES; `connectOrigins` adds the CDN pathway hosts the player fetches from. */
+export function contentSecurityPolicy(connectOrigins: string[] = []): string {
   return Object.entries(CSP_DIRECTIVES)
-    .map(([name, values]) => `${kebab(name)} ${values.join(" ")}`)
+    .map(([name, values]) => `${kebab(name)} ${[...values, ...(name === "connectSrc" || name === "mediaSrc" ? connectOrigins : [])].join(" ")}`)
     .join("; ");
 }
 
+/** Origins of the configured pathways (PATHWAYS JSON); same-origin pathways add nothing. */
+export function pathwayOrigins(pathwaysJson: string | undefined): string[] {
+  try {
+    const list = JSON.parse(pathwaysJson ?? "[]") as { baseUrl?: string }[];
+    return [...new Set(list.flatMap((p) => (p.baseUrl ? [new URL(p.baseUrl).origin] : [])))];
+  } catch {
+    return [];
+  }
+}
+
 /** Header name → value for static assets (the `_headers` file); mirrors hono's secureHeaders defaults used below. */
-export function staticSecurityHeaders(): Record<string, string> {
+export function staticSecurityHeaders(connectOrigins: string[] = []): Record<string, string> {
   return {
-    "Content-Security-Policy": contentSecurityPolicy(),
+    "Content-Security-Policy": contentSecurityPolicy(connectOrigins),
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",

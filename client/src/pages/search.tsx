@@ -84,7 +84,7 @@ export default function Search() {
       </form>
       <p class="search-status" aria-live="polite">
         <Show when={results() !== null && !pending()}>
-          {results()!.length === 0 ? `No results for “${text().trim()}”.` : `${results()!.length} results`}
+          {results()!.length === 0 ? `No results for “${text().trim()}”.` : `${results()!.length} ${results()!.length === 1 ? "result" : "results"}`}
         </Show>
       </p>
       <ol id="search-results" class="results" ref={list} onKeyDown={onListKey} aria-busy={pending()}>
