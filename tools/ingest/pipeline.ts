@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { assets, renditions, subtitleTracks, trickplay } from "../../worker/db/schema.ts";
+import { contentTypeOf } from "../../worker/media/serve.ts";
 import { encode, audioDirs } from "./encode.ts";
 import { selectLadder } from "./ladder.ts";
 import { aacCodecString, avcCodecString } from "./mp4.ts";
@@ -54,13 +55,6 @@ export interface AssetManifest {
   measured: MeasuredPlaylist[];
 }
 
-export const CONTENT_TYPES: Record<string, string> = {
-  m3u8: "application/vnd.apple.mpegurl",
-  m4s: "video/iso.segment",
-  mp4: "video/mp4",
-  vtt: "text/vtt; charset=utf-8",
-  jpg: "image/jpeg",
-};
 
 const LANGUAGE_NAMES = new Intl.DisplayNames(["en"], { type: "language" });
 function languageLabel(tag: string | null, fallback: string): string {
@@ -179,8 +173,8 @@ export async function prepareAsset(options: IngestOptions): Promise<AssetManifes
 
   const objects: AssetObject[] = listFiles(outDir).map((path) => {
     const bytes = readFileSync(path);
-    const ext = path.split(".").at(-1)!;
-    const contentType = CONTENT_TYPES[ext];
+    // The Worker serves by the same table, so what ingest records is what viewers get.
+    const contentType = contentTypeOf(path);
     if (!contentType) throw new Error(`unexpected output file ${path}`);
     return { key: `${keyPrefix}${relative(outDir, path)}`, path, sizeBytes: statSync(path).size, sha256: createHash("sha256").update(bytes).digest("hex"), contentType };
   });
