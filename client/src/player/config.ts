@@ -5,6 +5,7 @@
  * defaults wait ~10 s per attempt with several retries, about 30 s in all).
  */
 import type { HlsConfig, LoadPolicy } from "hls.js";
+import { createAbrController, type MarqueeAbrOptions } from "./abr/controller.ts";
 
 const fastFail = (ttfbMs: number, loadMs: number): LoadPolicy => ({
   default: {
@@ -28,3 +29,25 @@ export const HLS_CONFIG: Partial<HlsConfig> = {
   steeringManifestLoadPolicy: fastFail(2000, 4000),
   renderTextTracksNatively: true,
 };
+
+export type AbrChoice = "marquee" | "hlsjs";
+
+/**
+ * Which ABR runs: ours by default; `?abr=hlsjs` in the page URL, or
+ * localStorage "marquee.abr" = "hlsjs", falls back to hls.js's own.
+ */
+export function abrChoice(search = typeof location === "undefined" ? "" : location.search): AbrChoice {
+  const fromQuery = new URLSearchParams(search).get("abr");
+  let stored: string | null = null;
+  try {
+    stored = typeof localStorage === "undefined" ? null : localStorage.getItem("marquee.abr");
+  } catch {
+    stored = null;
+  }
+  return (fromQuery ?? stored) === "hlsjs" ? "hlsjs" : "marquee";
+}
+
+/** The hls.js config with the chosen ABR plugged in through hls.js's `abrController` option. */
+export function hlsConfigFor(choice: AbrChoice, abr: MarqueeAbrOptions = {}): Partial<HlsConfig> {
+  return choice === "hlsjs" ? HLS_CONFIG : { ...HLS_CONFIG, abrController: createAbrController(abr) };
+}

@@ -1,7 +1,7 @@
 import Hls, { type Level } from "hls.js";
 import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { renewPlayback, type Playback } from "../data/api.ts";
-import { HLS_CONFIG } from "./config.ts";
+import { abrChoice, hlsConfigFor } from "./config.ts";
 import { TokenHolder, tokenLoader } from "./token-loader.ts";
 
 const PATHWAY_IN_URL = /\/cdn\/([A-Za-z0-9_-]{1,16})\//;
@@ -77,7 +77,9 @@ export function Player(props: PlayerProps) {
       video.src = url;
       return;
     }
-    hls = new Hls({ ...HLS_CONFIG, loader: tokenLoader(holder) });
+    const abr = abrChoice();
+    hls = new Hls({ ...hlsConfigFor(abr, { manualLevel: () => level() }), loader: tokenLoader(holder) });
+    video.dataset.abr = abr;
     if (props.debug) (window as unknown as { __marqueeHls?: Hls }).__marqueeHls = hls;
     let lastRecovery = 0;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {

@@ -1,0 +1,142 @@
+/**
+ * `npm run bench:abr [-- --traces <dir>] [-- --tune]`
+ *
+ * Trace-driven ABR comparison on a simulated clock (bench/abr/sim.ts): ours
+ * (client/src/player/abr/rules.ts), the hls.js 1.7.4 default ABR port, BOLA,
+ * RobustMPC, BBA and the lowest rung, all in the same run over the same traces.
+ * Reports, per trace family and video, QoE_lin (Pensieve's coefficients) mean
+ * and p10/p50/p90, mean bitrate, rebuffer ratio and switches, then paired
+ * per-trace differences (ours − other) with bootstrap 95% intervals, then ONE
+ * JSON line. Test traces only; `--tune` searches our parameters on Pensieve's
+ * training traces instead.
+ */
+import { existsSync } from "node:fs";
+import { basename } from "node:path";
+import { parseArgs } from "node:util";
+import { DEFAULT_ABR_PARAMS, type AbrParams } from "../../client/src/player/abr/rules.ts";
+import { LADDER } from "../../tools/ingest/ladder.ts";
+import { percentile, printTable, round } from "../stats.ts";
+import { ALGORITHMS, OursAbr } from "./algorithms.ts";
+import { envivioVideo, loadTraces, marqueeVideo, simulate, type SessionResult, type Trace, type Video } from "./sim.ts";
+
+const DATA = "../shared/data";
+const FAMILIES: Record<string, string> = {
+  fcc: `${DATA}/traces-fcc/test_traces`,
+  hsdpa: `${DATA}/traces-pensieve/cooked_test_traces`,
+  oboe: `${DATA}/traces-oboe/traces_oboe`,
+};
+const TRAIN = `${DATA}/traces-pensieve/cooked_traces`;
+const CHUNKS = `${DATA}/chunk-sizes-envivio`;
+
+const { values } = parseArgs({
+  options: {
+    traces: { type: "string" },
+    tune: { type: "boolean", default: false },
+    "buffer-cap": { type: "string", default: "60" },
+  },
+});
+const bufferCapS = Number(values["buffer-cap"]);
+
+if (!existsSync(CHUNKS)) {
+  console.log(`bench:abr skipped: ${CHUNKS} (Pensieve's Envivio chunk sizes) is absent; see ../shared/data/README.md`);
+  process.exit(0);
+}
+const envivio = envivioVideo(CHUNKS);
+const videos: Video[] = [envivio, marqueeVideo(envivio, LADDER)];
+
+function run(video: Video, traces: Trace[], make: () => import("./sim.ts").Algorithm): SessionResult[] {
+  return traces.map((t) => simulate(video, t, make(), { bufferCapS }));
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** Mean of xs with a percentile-bootstrap 95% interval (seeded, 2000 resamples). */
+function bootstrap(xs: number[]): { mean: number; lo: number; hi: number } {
+  let seed = 12345;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const means: number[] = [];
+  for (let r = 0; r < 2000; r++) {
+    let s = 0;
+    for (let i = 0; i < xs.length; i++) s += xs[Math.floor(rand() * xs.length)]!;
+    means.push(s / xs.length);
+  }
+  return { mean: mean(xs), lo: percentile(means, 2.5), hi: percentile(means, 97.5) };
+}
+
+if (values.tune) {
+  if (!existsSync(TRAIN)) {
+    console.log(`--tune skipped: ${TRAIN} is absent`);
+    process.exit(0);
+  }
+  const train = loadTraces(TRAIN);
+  const grid: Partial<AbrParams>[] = [];
+  for (const healthyBufferS of [6, 10])
+    for (const richBufferS of [12, 16, 24])
+      for (const richUpFactor of [0.8, 0.9, 1.0, 1.15])
+        for (const errorDiscount of [0, 0.5, 1])
+          for (const lowBufferS of [4, 6]) grid.push({ healthyBufferS, richBufferS, richUpFactor, errorDiscount, lowBufferS });
+  const rows: [string, number, number][] = [];
+  for (const g of grid) {
+    const params = { ...DEFAULT_ABR_PARAMS, ...g };
+    const q = videos.map((v) => mean(run(v, train, () => new OursAbr(params)).map((r) => r.qoe)));
+    rows.push([JSON.stringify(g), round(q[0]!, 3), round(q[1]!, 3)]);
+  }
+  rows.sort((a, b) => b[1] + b[2] - (a[1] + a[2]));
+  console.log(`training traces: ${train.length}; top 10 of ${grid.length} parameter sets by QoE_lin (envivio + marquee ladder)\n`);
+  printTable(["params", "envivio", "marquee"], rows.slice(0, 10));
+  process.exit(0);
+}
+
+const families: [string, string][] = values.traces ? [[basename(values.traces), values.traces]] : Object.entries(FAMILIES);
+const names = Object.keys(ALGORITHMS);
+const summary: Record<string, Record<string, Record<string, Record<string, number>>>> = {};
+const started = performance.now();
+for (const video of videos) {
+  const key = video.name === "envivio" ? "families" : "families_marquee_ladder";
+  summary[key] = {};
+  for (const [family, dir] of families) {
+    if (!existsSync(dir)) {
+      console.log(`\n${family}: skipped, ${dir} is absent`);
+      continue;
+    }
+    const traces = loadTraces(dir);
+    const results = Object.fromEntries(names.map((n) => [n, run(video, traces, ALGORITHMS[n]!)]));
+    console.log(`\n${family} (${traces.length} traces) — video: ${video.name} [${video.bitratesBps.map((b) => b / 1000).join(", ")} kbps], buffer cap ${bufferCapS} s`);
+    printTable(
+      ["algorithm", "QoE mean", "p10", "p50", "p90", "bitrate Mbps", "rebuffer %", "switches", "startup s", "abandons"],
+      names.map((n) => {
+        const rs = results[n]!;
+        const q = rs.map((r) => r.qoe);
+        const stall = rs.reduce((a, r) => a + r.rebufferS, 0);
+        const played = rs.length * video.segmentS * video.sizesBytes[0]!.length;
+        return [n, round(mean(q), 3), round(percentile(q, 10), 3), round(percentile(q, 50), 3), round(percentile(q, 90), 3), round(mean(rs.map((r) => r.meanBitrateMbps)), 3), round((100 * stall) / (stall + played), 3), round(mean(rs.map((r) => r.switches)), 1), round(mean(rs.map((r) => r.startupS)), 2), round(mean(rs.map((r) => r.abandoned)), 2)];
+      }),
+    );
+    console.log(`\npaired per-trace QoE difference, ours − other (mean, bootstrap 95% CI)`);
+    printTable(
+      ["other", "Δ mean", "CI low", "CI high", "ours/other"],
+      names.filter((n) => n !== "ours").map((n) => {
+        const d = bootstrap(results.ours!.map((r, i) => r.qoe - results[n]![i]!.qoe));
+        const ratio = mean(results.ours!.map((r) => r.qoe)) / mean(results[n]!.map((r) => r.qoe));
+        return [n, round(d.mean, 3), round(d.lo, 3), round(d.hi, 3), `${round(ratio, 3)}×`];
+      }),
+    );
+    const qoe: Record<string, number> = {};
+    const rebufferRatio: Record<string, number> = {};
+    for (const n of names) {
+      const rs = results[n]!;
+      qoe[n] = round(mean(rs.map((r) => r.qoe)), 3);
+      const stall = rs.reduce((a, r) => a + r.rebufferS, 0);
+      rebufferRatio[n] = round(stall / (stall + rs.length * video.segmentS * video.sizesBytes[0]!.length), 5);
+    }
+    const aims = {
+      ge_mpc: qoe.ours! >= qoe.mpc! ? 1 : 0,
+      // "At least 1.10× hls.js's", read as a 10% gain over |hls.js| so it stays meaningful when QoE is negative.
+      ge_1_10x_hlsjs: qoe.ours! - qoe.hlsjs! >= 0.1 * Math.abs(qoe.hlsjs!) ? 1 : 0,
+      rebuffer_le_bola: rebufferRatio.ours! <= rebufferRatio.bola! ? 1 : 0,
+    };
+    summary[key]![family] = { traces: { n: traces.length }, qoe, rebuffer_ratio: rebufferRatio, ours_vs_hlsjs: { ratio: round(qoe.ours! / qoe.hlsjs!, 3) }, aims };
+  }
+}
+console.log(`\nsimulated in ${round((performance.now() - started) / 1000, 1)} s of wall time`);
+console.log(`\n${JSON.stringify({ bench: "abr", buffer_cap_s: bufferCapS, ...summary })}`);

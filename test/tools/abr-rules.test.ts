@@ -1,0 +1,115 @@
+/** The decision rules in client/src/player/abr/rules.ts, as sentences, plus fast-check properties. */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { abandonTo, decideLevel, DEFAULT_ABR_PARAMS, type DecisionInput, maxAllowedLevel, type Rendition } from "../../client/src/player/abr/rules.ts";
+
+const R: Rendition[] = [
+  { bitrateBps: 1_000_000, heightPx: 360 },
+  { bitrateBps: 2_000_000, heightPx: 540 },
+  { bitrateBps: 3_000_000, heightPx: 720 },
+  { bitrateBps: 6_000_000, heightPx: 1080 },
+  { bitrateBps: 15_000_000, heightPx: 2160 },
+];
+const P = DEFAULT_ABR_PARAMS;
+const input = (over: Partial<DecisionInput>): DecisionInput => ({
+  renditions: R, currentLevel: 1, bandwidthBps: 2_500_000, bufferS: 10, segmentS: 4, nowS: 100,
+  lastUpSwitchAtS: 0, playing: true, caps: {}, manualLevel: -1, ...over,
+});
+
+describe("ABR decision rules", () => {
+  it("an up-switch needs bandwidth of 1.5× the target's bitrate", () => {
+    expect(decideLevel(input({ bandwidthBps: 1.49 * 3_000_000 })).level).toBe(1);
+    expect(decideLevel(input({ bandwidthBps: 1.5 * 3_000_000 }))).toEqual({ level: 2, reason: "up" });
+  });
+
+  it("an up-switch needs a healthy buffer", () => {
+    expect(decideLevel(input({ bandwidthBps: 10_000_000, bufferS: P.healthyBufferS - 0.1 })).level).toBe(1);
+    expect(decideLevel(input({ bandwidthBps: 10_000_000, bufferS: P.healthyBufferS })).reason).toBe("up");
+  });
+
+  it("with a rich buffer the up-switch margin relaxes, but never below the down-switch threshold", () => {
+    expect(decideLevel(input({ bandwidthBps: 3_000_000 * P.richUpFactor, bufferS: P.richBufferS })).level).toBe(2);
+    expect(P.richUpFactor).toBeGreaterThanOrEqual(P.downFactor);
+  });
+
+  it("no second up-switch within 10 s of the last one", () => {
+    expect(decideLevel(input({ bandwidthBps: 10_000_000, lastUpSwitchAtS: 95 })).level).toBe(1);
+    expect(decideLevel(input({ bandwidthBps: 10_000_000, lastUpSwitchAtS: 90 })).reason).toBe("up");
+  });
+
+  it("switches down at once when bandwidth falls below 0.8× the current bitrate", () => {
+    const d = decideLevel(input({ currentLevel: 2, bandwidthBps: 0.79 * 3_000_000, bufferS: 5, lastUpSwitchAtS: 99 }));
+    expect(d.reason).toBe("down-bandwidth");
+    expect(d.level).toBeLessThan(2);
+    expect(decideLevel(input({ currentLevel: 2, bandwidthBps: 0.81 * 3_000_000, bufferS: 5 })).level).toBe(2);
+  });
+
+  it("switches down at once when the buffer runs low, even with bandwidth to spare", () => {
+    const d = decideLevel(input({ currentLevel: 2, bandwidthBps: 20_000_000, bufferS: P.lowBufferS - 0.5 }));
+    expect(d).toEqual({ level: 1, reason: "down-buffer" });
+  });
+
+  it("abandons a download that will not finish before the buffer drains, for a lower rung that would", () => {
+    // 3 Mbps rung, 1.5 MB expected, 200 kB in 2 s (≈ 0.84 Mbps): 12 s to go with 3 s of buffer.
+    const base = { renditions: R, level: 2, loadedBytes: 200_000, expectedBytes: 1_500_000, elapsedS: 2, ttfbS: 0.1, segmentS: 4, bandwidthBps: 3e6, playing: true, manualLevel: -1 };
+    expect(abandonTo({ ...base, bufferS: 3 })).toBe(0);
+    expect(abandonTo({ ...base, bufferS: 30 })).toBe(-1);
+    expect(abandonTo({ ...base, level: 0, bufferS: 3 })).toBe(-1);
+  });
+
+  it("never goes above the player's size in device pixels, a rung that drops frames, or the plan's limit", () => {
+    const rich = input({ currentLevel: 0, bandwidthBps: 100e6, bufferS: 30, lastUpSwitchAtS: -100 });
+    expect(decideLevel({ ...rich, caps: { playerHeightPx: 600 } }).level).toBe(2);
+    expect(decideLevel({ ...rich, caps: { droppingFrameLevels: [3] } }).level).toBe(2);
+    expect(decideLevel({ ...rich, caps: { planMaxHeightPx: 1080 } }).level).toBe(3);
+    expect(decideLevel({ ...rich, currentLevel: 4, caps: { planMaxHeightPx: 720 } })).toEqual({ level: 2, reason: "cap" });
+  });
+
+  it("honours Save-Data by staying at or under its bitrate ceiling", () => {
+    expect(maxAllowedLevel(R, { saveData: true })).toBe(0);
+    expect(decideLevel(input({ currentLevel: 0, bandwidthBps: 100e6, bufferS: 30, caps: { saveData: true } })).level).toBe(0);
+  });
+
+  it("the viewer's manual choice overrides everything, caps included", () => {
+    expect(decideLevel(input({ manualLevel: 4, bandwidthBps: 100_000, bufferS: 0, caps: { saveData: true } }))).toEqual({ level: 4, reason: "manual" });
+    expect(abandonTo({ renditions: R, level: 2, loadedBytes: 1, expectedBytes: 1e6, elapsedS: 5, ttfbS: 0.1, bufferS: 0.1, segmentS: 4, bandwidthBps: 1e5, playing: true, manualLevel: 2 })).toBe(-1);
+  });
+
+  const capsArb = fc.record({
+    playerHeightPx: fc.option(fc.integer({ min: 100, max: 3000 }), { nil: undefined }),
+    droppingFrameLevels: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }),
+    planMaxHeightPx: fc.option(fc.constantFrom(360, 540, 720, 1080, 2160), { nil: undefined }),
+    saveData: fc.boolean(),
+  });
+
+  it("never picks above the caps (property)", () => {
+    fc.assert(
+      fc.property(capsArb, fc.integer({ min: -1, max: 4 }), fc.double({ min: 1e4, max: 1e8, noNaN: true }), fc.double({ min: 0, max: 60, noNaN: true }), fc.boolean(), (caps, current, bw, buffer, playing) => {
+        const d = decideLevel(input({ caps, currentLevel: current, bandwidthBps: bw, bufferS: buffer, playing, lastUpSwitchAtS: -1e9 }));
+        expect(d.level).toBeLessThanOrEqual(maxAllowedLevel(R, caps));
+        expect(d.level).toBeGreaterThanOrEqual(0);
+      }),
+    );
+  });
+
+  it("never up-switches twice within 10 s (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ bw: fc.double({ min: 1e5, max: 5e7, noNaN: true }), buffer: fc.double({ min: 0, max: 60, noNaN: true }), dt: fc.double({ min: 0.1, max: 8, noNaN: true }) }), { minLength: 2, maxLength: 40 }), (steps) => {
+        let now = 0;
+        let level = 0;
+        let lastUp = Number.NEGATIVE_INFINITY;
+        const ups: number[] = [];
+        for (const s of steps) {
+          now += s.dt;
+          const d = decideLevel(input({ currentLevel: level, bandwidthBps: s.bw, bufferS: s.buffer, nowS: now, lastUpSwitchAtS: lastUp }));
+          if (d.level > level) {
+            ups.push(now);
+            lastUp = now;
+          }
+          level = d.level;
+        }
+        for (let i = 1; i < ups.length; i++) expect(ups[i]! - ups[i - 1]!).toBeGreaterThanOrEqual(P.minUpSwitchIntervalS);
+      }),
+    );
+  });
+});

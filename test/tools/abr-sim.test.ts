@@ -1,0 +1,44 @@
+/** The ABR simulator's network model (bench/abr/sim.ts) on hand-made traces. */
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ALGORITHMS } from "../../bench/abr/algorithms.ts";
+import { envivioVideo, Link, loadTraces, parseTrace, PAYLOAD_SHARE, RTT_S, simulate, type Video } from "../../bench/abr/sim.ts";
+
+const trace = parseTrace("hand", "0 1\n1 2\n2 4\n3 8\n");
+
+describe("ABR simulator", () => {
+  it("a download's time integrates the trace's throughput × 0.95 over its spans", () => {
+    // Span (0,1] carries 2 Mbps, (1,2] 4 Mbps, (2,3] 8 Mbps; at 95% payload: 237,500 B/s, then 475,000 B/s.
+    const link = new Link(trace);
+    const bytes = (2e6 / 8) * PAYLOAD_SHARE + 0.5 * (4e6 / 8) * PAYLOAD_SHARE;
+    const r = link.receive(bytes, Number.POSITIVE_INFINITY);
+    expect(r.bytes).toBe(bytes);
+    expect(r.seconds).toBeCloseTo(1.5, 9);
+  });
+
+  it("the trace loops to its start when it runs out", () => {
+    const link = new Link(trace);
+    link.idle(3);
+    // Back at (0,1]: 2 Mbps.
+    expect(link.receive((2e6 / 8) * PAYLOAD_SHARE * 0.5, Number.POSITIVE_INFINITY).seconds).toBeCloseTo(0.5, 9);
+  });
+
+  it("a segment costs one RTT plus its transfer, and stalls are charged to QoE_lin at 4.3 per second", () => {
+    const flat = parseTrace("flat", "0 1\n100 1\n");
+    const video: Video = { name: "t", segmentS: 4, bitratesBps: [1e6], heightsPx: [360], sizesBytes: [[475_000, 475_000]] };
+    const r = simulate(video, flat, { name: "one", choose: () => ({ level: 0 }) }, { bufferCapS: 60 });
+    // 475,000 B at 1 Mbps × 0.95 = 4 s, plus the RTT.
+    expect(r.startupS).toBeCloseTo(4 + RTT_S, 9);
+    expect(r.rebufferS).toBeCloseTo(RTT_S, 9);
+    expect(r.qoe).toBeCloseTo(1 - 4.3 * RTT_S, 9);
+  });
+
+  it.skipIf(!existsSync("../shared/data/chunk-sizes-envivio") || !existsSync("../shared/data/traces-pensieve/cooked_test_traces"))(
+    "every algorithm plays Pensieve's video over real traces without error (skipped when ../shared/data is absent)",
+    () => {
+      const video = envivioVideo("../shared/data/chunk-sizes-envivio");
+      const traces = loadTraces("../shared/data/traces-pensieve/cooked_test_traces").slice(0, 5);
+      for (const make of Object.values(ALGORITHMS)) for (const t of traces) expect(simulate(video, t, make(), { bufferCapS: 60 }).levels).toHaveLength(48);
+    },
+  );
+});
