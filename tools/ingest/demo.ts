@@ -20,8 +20,22 @@ import { assetObjects, assets, renditions, subtitleTracks, trickplay } from "../
 import { artworkUrl, localTarget, publishAsset, type Target } from "./publish.ts";
 
 /** Bump when the demo clips change, so caches re-encode. */
-const DEMO_VERSION = 1;
-const PATTERNS = ["testsrc2", "smptehdbars", "mandelbrot", "testsrc", "rgbtestsrc", "life=s=1280x720:mold=10:r=25:ratio=0.1:death_color=#C83232:life_color=#00ff00,scale=1280:720", "cellauto=s=1280x720:rule=110,scale=1280:720"];
+const DEMO_VERSION = 2;
+/**
+ * Distinct synthetic pictures, chosen to be cheap to generate: the costly ones
+ * (mandelbrot, life, testsrc2) are rendered small and scaled up, which keeps the
+ * first start within a few minutes on two cores.
+ */
+const PATTERNS = [
+  "testsrc2=size=640x360:rate=25,scale=1280:720",
+  "smptehdbars=size=1280x720:rate=25",
+  "mandelbrot=size=480x270:rate=25:maxiter=300,scale=1280:720",
+  "testsrc=size=1280x720:rate=25",
+  "rgbtestsrc=size=1280x720:rate=25",
+  "life=s=320x180:mold=10:r=25:ratio=0.1:death_color=#C83232:life_color=#00ff00,scale=1280:720:flags=neighbor",
+  "cellauto=s=640x360:rule=110:rate=25,scale=1280:720:flags=neighbor",
+  "yuvtestsrc=size=1280x720:rate=25",
+];
 
 function hash(text: string): number {
   let h = 2166136261;
@@ -33,7 +47,7 @@ function hash(text: string): number {
 async function makeSource(path: string, index: number, name: string, seconds: number, twoLanguages: boolean): Promise<void> {
   const h = hash(name);
   const pattern = PATTERNS[index % PATTERNS.length]!;
-  const video = pattern.includes("=") ? `${pattern}` : `${pattern}=size=1280x720:rate=25`;
+  const video = pattern;
   const hue = (h % 360) - 180;
   const tone = 220 + (h % 440);
   const audioInputs = ["-f", "lavfi", "-t", String(seconds), "-i", `sine=frequency=${tone}:sample_rate=48000,volume=0.3`];
@@ -43,7 +57,7 @@ async function makeSource(path: string, index: number, name: string, seconds: nu
     "-f", "lavfi", "-t", String(seconds), "-i", `${video},hue=h=${hue}:s=1.2,format=yuv420p`,
     ...audioInputs,
     "-map", "0:v", "-map", "1:a", ...(twoLanguages ? ["-map", "2:a"] : []),
-    "-c:v", "libx264", "-preset", "ultrafast", "-crf", "16", "-r", "25",
+    "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-r", "25",
     "-c:a", "aac", "-b:a", "160k",
     "-metadata:s:a:0", "language=eng", ...(twoLanguages ? ["-metadata:s:a:1", "language=fra"] : []),
     path,
