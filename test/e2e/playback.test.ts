@@ -9,7 +9,7 @@ import { root, run, type DevServer } from "../../tools/dev/server.ts";
 import { ffTools } from "../../tools/ingest/ffmpeg.ts";
 import { launchBrowser, SCREENSHOTS, startSite } from "./browser.ts";
 
-/** Title 1 ("The Lighthouse Keeper's Daughter") gets a 40 s clip: long enough to watch ABR and failover happen. */
+/** Title 1 ("The Lighthouse Keeper's Daughter") gets a 60 s clip: long enough to watch ABR and failover happen. */
 const LONG_TITLE = 1;
 let site: DevServer & { persistTo: string };
 let browser: Browser;
@@ -18,8 +18,8 @@ before(async () => {
   site = await startSite(8792);
   const clip = join(mkdtempSync(join(tmpdir(), "marquee-e2e-clip-")), "long.mp4");
   const made = spawnSync(ffTools().ffmpeg.path, [
-    "-v", "error", "-y", "-f", "lavfi", "-t", "40", "-i", "testsrc2=size=1280x720:rate=25",
-    "-f", "lavfi", "-t", "40", "-i", "sine=frequency=300:sample_rate=48000", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-c:a", "aac", clip,
+    "-v", "error", "-y", "-f", "lavfi", "-t", "60", "-i", "testsrc2=size=1280x720:rate=25",
+    "-f", "lavfi", "-t", "60", "-i", "sine=frequency=300:sample_rate=48000", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-c:a", "aac", clip,
   ]);
   assert.equal(made.status, 0, made.stderr.toString());
   // Ingested while the site runs, as an operator would: it must play at once.
@@ -138,4 +138,34 @@ test("failover: pathway A starts failing mid-play and playback continues on path
     await page.evaluate(() => fetch("/api/dev/faults", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ pathway: "a", mode: "off" }) }));
     await page.context().close();
   }
+});
+
+test("our ABR controller switches down before stalling when the network slows, and comes back up", async () => {
+  const { page } = await watch(`/watch/${LONG_TITLE}`);
+  const session = await page.context().newCDPSession(page);
+  const throttle = (bytesPerSecond: number) =>
+    session.send("Network.emulateNetworkConditions", { offline: false, latency: 10, downloadThroughput: bytesPerSecond, uploadThroughput: bytesPerSecond });
+  await page.evaluate(() => {
+    const w = window as any;
+    w.__waiting = [];
+    const v = document.querySelector("video")!;
+    v.addEventListener("waiting", () => v.currentTime > 0.5 && w.__waiting.push(performance.now()));
+  });
+  // Fast (~8 Mbps): the controller climbs to 720p.
+  await throttle(1_000_000);
+  await page.waitForFunction(() => (window as any).__frags.some((f: any) => f.height === 720), null, { timeout: 45_000 });
+  // Slow (~1.2 Mbps): only 360p fits.
+  const slowAt = await page.evaluate(() => performance.now());
+  await throttle(150_000);
+  await page.waitForFunction((t) => (window as any).__frags.some((f: any) => f.at > t && f.height < 720), slowAt, { timeout: 45_000 });
+  const downAt = await page.evaluate((t) => (window as any).__frags.find((f: any) => f.at > t && f.height < 720).at, slowAt);
+  const stallsBeforeDown = await page.evaluate(([a, b]) => (window as any).__waiting.filter((w: number) => w > a! && w < b!).length, [slowAt, downAt]);
+  assert.equal(stallsBeforeDown, 0, "switched down before the buffer ran dry");
+  // Fast again: back up.
+  const fastAt = await page.evaluate(() => performance.now());
+  await throttle(1_000_000);
+  await page.waitForFunction((t) => (window as any).__frags.some((f: any) => f.at > t && f.height > 360), fastAt, { timeout: 45_000 });
+  const path = await page.evaluate(() => (window as any).__frags.map((f: any) => f.height).join(" "));
+  console.log(`ABR heights fast → slow → fast: ${path}`);
+  await page.context().close();
 });
