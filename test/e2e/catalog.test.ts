@@ -56,12 +56,11 @@ test("browse scrolls through every title and filters by genre", async () => {
   const { page, errors } = await newPage(VIEWPORTS.desktop);
   await page.goto(`${site.url}/browse?sort=title`);
   await page.locator(".grid .tile").first().waitFor();
-  // The demo catalog has more titles than one page (24): infinite scroll must load the rest.
-  for (let i = 0; i < 10; i++) {
-    await page.mouse.wheel(0, 4000);
-    await page.waitForTimeout(150);
-  }
-  await page.waitForFunction(() => document.querySelectorAll(".grid .tile:not(.skeleton)").length > 24);
+  // The demo catalog has more titles than one page (24): scrolling to the end must load the rest.
+  await page.waitForFunction(() => {
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    return document.querySelectorAll(".grid .tile:not(.skeleton)").length > 24;
+  }, null, { polling: 250, timeout: 30_000 });
   const names = await page.locator(".grid .tile-name").allInnerTexts();
   assert.equal(new Set(names).size, names.length, "no title twice");
 

@@ -36,6 +36,11 @@ export default function Browse() {
       if (mine !== generation) return;
       setItems(reset ? page.items : [...items(), ...page.items]);
       setCursor(page.nextCursor);
+      // A tall screen (a TV) may show the end of the grid already: keep filling it
+      // without waiting for a scroll that will never come.
+      setTimeout(() => {
+        if (page.nextCursor && sentinel.getBoundingClientRect().top < window.innerHeight + 800) void load(false);
+      }, 0);
     } catch (err) {
       if (mine === generation) setError((err as Error).message);
     } finally {
