@@ -20,7 +20,7 @@ function realMovies(): unknown[] | null {
   );
 }
 
-/** A fresh playback key set per test run (two keys, so rotation can be tested against a retired and a current one). */
+/** A fresh key set per test run (playback and session keys alike) (two keys, so rotation can be tested against a retired and a current one). */
 function testPlaybackKeys(): string {
   const key = () => randomBytes(32).toString("base64url");
   return JSON.stringify({ current: "t2", keys: { t1: key(), t2: key() } });
@@ -30,8 +30,10 @@ function testPlaybackKeys(): string {
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   const playbackKeys = testPlaybackKeys();
+  const sessionKeys = testPlaybackKeys();
   // wrangler checks required secrets against process.env; this run's keys satisfy it (and silence the warning).
   process.env.PLAYBACK_KEYS = playbackKeys;
+  process.env.SESSION_KEYS = sessionKeys;
   return {
     test: {
       projects: [
@@ -43,6 +45,7 @@ export default defineConfig(async () => {
                 bindings: {
                   ENVIRONMENT: "development",
                   PLAYBACK_KEYS: playbackKeys,
+                  SESSION_KEYS: sessionKeys,
                   TEST_MIGRATIONS: migrations,
                   REAL_MOVIES_JSON: JSON.stringify(realMovies() ?? []),
                 },

@@ -4,11 +4,17 @@ import type { AppEnv } from "./lib/app-env.ts";
 import { errorBody, onError } from "./lib/errors.ts";
 import { CSP_DIRECTIVES } from "./lib/security.ts";
 import { viewerContext } from "./lib/viewer.ts";
+import { sameOriginWrites } from "./auth/csrf.ts";
+import { sessionContext } from "./auth/session.ts";
 import { artwork } from "./routes/artwork.ts";
+import { auth } from "./routes/auth.ts";
 import { catalog } from "./routes/catalog.ts";
 import { dev } from "./routes/dev.ts";
 import { media } from "./routes/media.ts";
+import { myListRoutes } from "./routes/my-list.ts";
 import { playback } from "./routes/playback.ts";
+import { profiles } from "./routes/profiles.ts";
+import { ratingRoutes } from "./routes/ratings.ts";
 import { search } from "./routes/search.ts";
 import { steering } from "./routes/steering.ts";
 
@@ -22,7 +28,14 @@ function noStoreByDefault() {
 
 const api = new Hono<AppEnv>()
   .use(noStoreByDefault())
+  .use(sameOriginWrites())
+  .use(sessionContext())
+  // Mounted before viewerContext on purpose: refresh and sign-out must work with an expired access token.
+  .route("/auth", auth)
   .use(viewerContext())
+  .route("/profiles", profiles)
+  .route("/my-list", myListRoutes)
+  .route("/ratings", ratingRoutes)
   .route("/catalog", catalog)
   .route("/artwork", artwork)
   .route("/search", search)

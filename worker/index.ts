@@ -1,6 +1,7 @@
 import { app } from "./app.ts";
 
 export type { AppType } from "./app.ts";
+export { SignInLimiter } from "./auth/sign-in-limiter.ts";
 export { SteeringState } from "./media/steering-state.ts";
 
 export default {

@@ -240,3 +240,119 @@ export const assetObjects = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.assetId, t.key] })],
 );
+
+/*
+ * Accounts, sessions, profiles, My List and ratings. Ids of accounts, sessions
+ * and profiles are random UUIDs (never guessable, never reused); every query
+ * that touches a profile is scoped by its account.
+ */
+
+/** Subscription plans, as worker/lib/plans.ts names them. */
+const PLAN_NAMES = ["basic", "standard", "premium"] as const;
+
+/** A paying account: the e-mail (stored lower-cased) signs in with a PBKDF2-SHA256 password hash. */
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    /** base64 of the PBKDF2-SHA256 output, its 16-byte salt and the iteration count used. */
+    passwordHash: text("password_hash").notNull(),
+    passwordSalt: text("password_salt").notNull(),
+    passwordIterations: integer("password_iterations").notNull(),
+    plan: text("plan", { enum: PLAN_NAMES }).notNull().default("basic"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("accounts_email").on(t.email),
+    check("accounts_email_lower", sql`${t.email} = lower(${t.email})`),
+    check("accounts_plan", sql`${t.plan} IN ('basic', 'standard', 'premium')`),
+  ],
+);
+
+/**
+ * One signed-in device: a refresh-token family. Only the SHA-256 of the family's
+ * current refresh token is kept; presenting an older one (reuse) revokes the family.
+ * The profile chosen on this device lives here, server-side, so it cannot be forged.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    refreshHash: text("refresh_hash").notNull(),
+    profileId: text("profile_id").references(() => profiles.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+    rotatedAt: integer("rotated_at").notNull(),
+    revokedAt: integer("revoked_at"),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("sessions_account").on(t.accountId)],
+);
+
+/** Subtitle preferences of a profile. */
+export interface SubtitlePrefs {
+  language: string | null;
+  size: "small" | "medium" | "large";
+  background: "none" | "semi" | "solid";
+}
+
+/** Up to five viewers per account (enforced by the route), each with its own maturity ceiling and settings. */
+export const profiles = sqliteTable(
+  "profiles",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    avatar: text("avatar").notNull().default("default"),
+    isKids: integer("is_kids", { mode: "boolean" }).notNull().default(false),
+    /** Highest title maturity age this profile may see, on the MATURITY_AGES scale. */
+    maxMaturityAge: integer("max_maturity_age").notNull().default(18),
+    language: text("language").notNull().default("en"),
+    autoplay: integer("autoplay", { mode: "boolean" }).notNull().default(true),
+    subtitles: text("subtitles", { mode: "json" })
+      .$type<SubtitlePrefs>()
+      .notNull()
+      .default(sql`'{"language":null,"size":"medium","background":"semi"}'`),
+    /** PBKDF2 hash of the 4-digit profile PIN ("<iterations>:<salt>:<hash>", base64); adult profiles only. */
+    pinHash: text("pin_hash"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("profiles_account").on(t.accountId, t.createdAt),
+    uniqueIndex("profiles_account_name").on(t.accountId, t.name),
+    check("profiles_max_maturity_age", sql`${t.maxMaturityAge} IN (0, 7, 13, 16, 18)`),
+    check("profiles_kids_pin", sql`NOT (${t.isKids} AND ${t.pinHash} IS NOT NULL)`),
+  ],
+);
+
+/** A profile's My List, in the profile's own order (`position`, ascending). */
+export const myList = sqliteTable(
+  "my_list",
+  {
+    profileId: text("profile_id").notNull().references(() => profiles.id, { onDelete: "cascade" }),
+    titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    addedAt: integer("added_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.profileId, t.titleId] }), index("my_list_order").on(t.profileId, t.position)],
+);
+
+/** Thumbs: -1 down, 1 up, 2 double up. */
+export const RATING_VALUES = [-1, 1, 2] as const;
+
+/** A profile's rating of a title. */
+export const ratings = sqliteTable(
+  "ratings",
+  {
+    profileId: text("profile_id").notNull().references(() => profiles.id, { onDelete: "cascade" }),
+    titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    value: integer("value").notNull(),
+    ratedAt: integer("rated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.profileId, t.titleId] }),
+    index("ratings_title").on(t.titleId),
+    check("ratings_value", sql`${t.value} IN (-1, 1, 2)`),
+  ],
+);

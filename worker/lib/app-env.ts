@@ -1,3 +1,4 @@
+import type { Session } from "../auth/session.ts";
 import type { Plan } from "./plans.ts";
 
 /** Who is asking, as far as catalog and playback rules care: where, when, up to which maturity age, on which plan. */
@@ -14,4 +15,13 @@ export interface Viewer {
   plan: Plan;
 }
 
-export type AppEnv = { Bindings: Env; Variables: { viewer: Viewer } };
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    viewer: Viewer;
+    /** The signed-in account and chosen profile, when the request carries a valid access token. */
+    session?: Session;
+    /** Why the request's access token was refused (answered 401 outside /api/auth). */
+    sessionProblem?: "session_expired" | "invalid_session";
+  };
+};

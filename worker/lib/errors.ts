@@ -6,11 +6,21 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 export class AppError extends Error {
   readonly status: ContentfulStatusCode;
   readonly code: string;
+  /** Extra fields of the error object (e.g. `retryAfterSeconds`) and extra response headers. */
+  readonly details: Record<string, unknown> | undefined;
+  readonly headers: Record<string, string> | undefined;
 
-  constructor(status: ContentfulStatusCode, code: string, message: string) {
+  constructor(
+    status: ContentfulStatusCode,
+    code: string,
+    message: string,
+    extra?: { details?: Record<string, unknown>; headers?: Record<string, string> },
+  ) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = extra?.details;
+    this.headers = extra?.headers;
   }
 }
 
@@ -22,7 +32,8 @@ export function errorBody(code: string, message: string) {
 /** The app's one error handler: known errors become JSON 4xx; anything else is logged and answered 500 without detail. */
 export function onError(err: Error, c: Context): Response {
   if (err instanceof AppError) {
-    return c.json(errorBody(err.code, err.message), err.status);
+    const body = errorBody(err.code, err.message);
+    return c.json({ error: { ...body.error, ...err.details } }, err.status, err.headers);
   }
   if (err instanceof HTTPException) {
     const status = err.status;

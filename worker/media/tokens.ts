@@ -6,9 +6,10 @@
  * `kid`: one signs, all verify, so a rotation leaves tokens already handed out
  * working until they expire, and a retired `kid` is refused.
  */
-import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from "jose";
+import { errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { AppError } from "../lib/errors.ts";
+import { keyForKid, keySetLoader, type KeySet } from "../lib/key-set.ts";
 import { isDevelopment } from "../lib/viewer.ts";
 
 /** The only algorithm signed or accepted; `none`, RS*, ES* and the rest are refused before any key is looked at. */
@@ -28,7 +29,6 @@ const TOKEN_MAX_CHARS = 1024;
  * token altered only in those bits (which decode to the same MAC) is refused too.
  */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
-const KID = /^[A-Za-z0-9_-]{1,32}$/;
 /** R2 prefix of one asset, as ingest writes it. */
 export const ASSET_PREFIX = /^assets\/[A-Za-z0-9_-]{1,64}\/$/;
 
@@ -56,78 +56,22 @@ const claimsShape = z.object({
   exp: z.number().int(),
 });
 
-const keySetShape = z
-  .object({
-    current: z.string().regex(KID),
-    keys: z.record(z.string().regex(KID), z.string().regex(/^[A-Za-z0-9_-]{43,}={0,2}$/, "must be base64url of at least 32 bytes")),
-  })
-  .refine((k) => k.current in k.keys, "current must name one of keys");
-
-interface KeySet {
-  currentKid: string;
-  keys: Map<string, CryptoKey>;
-}
-
-/** Imported keys, once per isolate, keyed by the secret's text (a new secret means a new isolate anyway). */
-let cachedKeys: { source: string; keys: Promise<KeySet> } | undefined;
+const unavailable = () =>
+  new AppError(503, "playback_unavailable", "Playback is not configured on this server (no valid playback keys).");
 
 /** Fixed seed of the development key set; never accepted in production (see playbackKeys). */
 const DEV_KEY_SEED = "marquee local development playback key (not a secret)";
 
-function base64urlBytes(text: string): Uint8Array<ArrayBuffer> {
-  const b64 = text.replace(/=+$/, "").replaceAll("-", "+").replaceAll("_", "/");
-  return Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
-}
-
-function importHmac(bytes: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-}
-
-async function importKeySet(source: string): Promise<KeySet> {
-  if (source === DEV_KEY_SEED) {
-    const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(DEV_KEY_SEED)));
-    return { currentKid: "dev", keys: new Map([["dev", await importHmac(bytes)]]) };
-  }
-  const parsed = keySetShape.parse(JSON.parse(source));
-  const keys = new Map<string, CryptoKey>();
-  for (const [kid, secret] of Object.entries(parsed.keys)) {
-    const bytes = base64urlBytes(secret);
-    if (bytes.byteLength < 32) throw new Error(`key ${kid} is shorter than 32 bytes`);
-    keys.set(kid, await importHmac(bytes));
-  }
-  return { currentKid: parsed.current, keys };
-}
-
-const unavailable = () =>
-  new AppError(503, "playback_unavailable", "Playback is not configured on this server (no valid playback keys).");
+const loadPlaybackKeys = keySetLoader("PLAYBACK_KEYS", DEV_KEY_SEED, unavailable);
 
 /**
  * The key set from `PLAYBACK_KEYS`. Without the secret, local development derives
  * a fixed development key so `npm start` needs no manual step; a deployed Worker
  * fails closed with 503 `playback_unavailable`, as it does for a malformed secret.
  */
-export async function playbackKeys(env: Env): Promise<KeySet> {
+export function playbackKeys(env: Env): Promise<KeySet> {
   // Typed as always present (a required secret), but absent in local development without .dev.vars.
-  const secret = env.PLAYBACK_KEYS as string | undefined;
-  const source = secret && secret.trim() !== "" ? secret : isDevelopment(env) ? DEV_KEY_SEED : undefined;
-  if (source === undefined) {
-    console.error("PLAYBACK_KEYS is not set; playback is refused until `wrangler secret put PLAYBACK_KEYS`");
-    throw unavailable();
-  }
-  if (cachedKeys?.source !== source) {
-    const keys = importKeySet(source);
-    // Only a good key set is cached; a bad one is retried (and logged) on the next request.
-    cachedKeys = { source, keys };
-    keys.catch(() => {
-      if (cachedKeys?.keys === keys) cachedKeys = undefined;
-    });
-  }
-  try {
-    return await cachedKeys.keys;
-  } catch (err) {
-    console.error("PLAYBACK_KEYS is malformed:", err instanceof Error ? err.message : err);
-    throw unavailable();
-  }
+  return loadPlaybackKeys(env.PLAYBACK_KEYS as string | undefined, isDevelopment(env));
 }
 
 /** Token lifetime for a title of `durationSeconds`: the runtime plus half an hour for pauses, within fixed bounds. */
@@ -189,11 +133,7 @@ export async function verifyPlaybackToken(env: Env, token: string, nowMs = Date.
   try {
     ({ payload } = await jwtVerify(
       token,
-      (header: JWTHeaderParameters) => {
-        const key = typeof header.kid === "string" ? keySet.keys.get(header.kid) : undefined;
-        if (!key) throw new errors.JWKSNoMatchingKey();
-        return key;
-      },
+      keyForKid(keySet),
       {
         algorithms: [TOKEN_ALGORITHM],
         audience: TOKEN_AUDIENCE,

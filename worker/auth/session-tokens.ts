@@ -1,0 +1,96 @@
+/**
+ * Access tokens: 15-minute HS256 JWTs (jose) in the `mq_at` cookie, typed
+ * `at+jwt` (RFC 9068) with issuer and audience, so no other token of ours
+ * (a playback token, say) can stand in for one. Keys come from the
+ * `SESSION_KEYS` secret, several at once by `kid` (same format and rotation as
+ * PLAYBACK_KEYS); local development without it uses a fixed development key.
+ */
+import { errors, jwtVerify, SignJWT } from "jose";
+import { z } from "zod";
+import { AppError } from "../lib/errors.ts";
+import { keyForKid, keySetLoader, type KeySet } from "../lib/key-set.ts";
+import { isDevelopment } from "../lib/viewer.ts";
+
+export const ACCESS_TOKEN_ALGORITHM = "HS256";
+export const ACCESS_TOKEN_TYPE = "at+jwt";
+export const ACCESS_TOKEN_ISSUER = "marquee";
+export const ACCESS_TOKEN_AUDIENCE = "marquee-api";
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+const SKEW_SECONDS = 30;
+const MAX_TOKEN_CHARS = 2048;
+
+/** What an access token says: which account, on which session (refresh family). */
+export interface AccessClaims {
+  sub: string;
+  sid: string;
+  exp: number;
+}
+
+const claimsShape = z.object({
+  sub: z.string().min(1).max(64),
+  sid: z.string().min(1).max(64),
+  iat: z.number().int(),
+  exp: z.number().int(),
+});
+
+const DEV_KEY_SEED = "marquee local development session key (not a secret)";
+const loadSessionKeys = keySetLoader(
+  "SESSION_KEYS",
+  DEV_KEY_SEED,
+  () => new AppError(503, "auth_unavailable", "Sign-in is not configured on this server (no valid session keys)."),
+);
+
+/** The key set from `SESSION_KEYS` (503 `auth_unavailable` when a deployed Worker has none or a malformed one). */
+export function sessionKeys(env: Env): Promise<KeySet> {
+  return loadSessionKeys(env.SESSION_KEYS as string | undefined, isDevelopment(env));
+}
+
+/** Signs an access token for `sub` on session `sid`; returns it with its expiry (epoch ms). */
+export async function signAccessToken(env: Env, grant: { sub: string; sid: string }, nowMs = Date.now()): Promise<{ token: string; expiresAtMs: number }> {
+  const keySet = await sessionKeys(env);
+  const iat = Math.floor(nowMs / 1000);
+  const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
+  const token = await new SignJWT({ sid: grant.sid })
+    .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: keySet.currentKid, typ: ACCESS_TOKEN_TYPE })
+    .setSubject(grant.sub)
+    .setIssuer(ACCESS_TOKEN_ISSUER)
+    .setAudience(ACCESS_TOKEN_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(keySet.keys.get(keySet.currentKid)!);
+  return { token, expiresAtMs: exp * 1000 };
+}
+
+/** Why an access token was not accepted. */
+export type AccessTokenProblem = "session_expired" | "invalid_session";
+
+/**
+ * Verifies an access token: HS256 only, known `kid`, signature, `typ` at+jwt,
+ * issuer, audience, `exp` (required, 30 s skew) and claim types. Returns the
+ * claims, or the reason it was refused; never throws for a bad token.
+ */
+export async function verifyAccessToken(env: Env, token: string, nowMs = Date.now()): Promise<AccessClaims | AccessTokenProblem> {
+  if (token.length > MAX_TOKEN_CHARS) return "invalid_session";
+  const keySet = await sessionKeys(env);
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(
+      token,
+      keyForKid(keySet),
+      {
+        algorithms: [ACCESS_TOKEN_ALGORITHM],
+        typ: ACCESS_TOKEN_TYPE,
+        issuer: ACCESS_TOKEN_ISSUER,
+        audience: ACCESS_TOKEN_AUDIENCE,
+        clockTolerance: SKEW_SECONDS,
+        currentDate: new Date(nowMs),
+        requiredClaims: ["exp", "iat", "sub", "sid"],
+      },
+    ));
+  } catch (err) {
+    return err instanceof errors.JWTExpired ? "session_expired" : "invalid_session";
+  }
+  const claims = claimsShape.safeParse(payload);
+  if (!claims.success || claims.data.exp - claims.data.iat > ACCESS_TOKEN_TTL_SECONDS) return "invalid_session";
+  return { sub: claims.data.sub, sid: claims.data.sid, exp: claims.data.exp };
+}

@@ -1,0 +1,135 @@
+/**
+ * Sessions: a refresh-token family per signed-in device (D1 `sessions`) and
+ * short-lived access tokens. The refresh token is `<familyId>.<random>`, stored
+ * only as its SHA-256, rotated on every use; presenting a token that is no
+ * longer the family's current one means it was copied, so the whole family is
+ * revoked (RFC 6819 §5.2.2.3). A family lives 30 days from its last use.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { database, type Db } from "../db/client.ts";
+import { createSession, liveSession, revokeOnReuse, revokeSession, rotateSession, type AccountRow, type ProfileRow } from "../db/accounts.ts";
+import type { AppEnv } from "../lib/app-env.ts";
+import { AppError } from "../lib/errors.ts";
+import { accessCookie, clearSessionCookies, setSessionCookies } from "./cookies.ts";
+import { signAccessToken, verifyAccessToken } from "./session-tokens.ts";
+
+/** Idle lifetime of a refresh family (each rotation extends it). */
+export const SESSION_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
+const REFRESH_TOKEN = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
+
+/** The signed-in account on this request, with the profile chosen on this device (if any). */
+export interface Session {
+  sessionId: string;
+  account: AccountRow;
+  profile: ProfileRow | null;
+}
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function issueCookies(c: Context<AppEnv>, accountId: string, sessionId: string, refreshToken: string, expiresAtMs: number) {
+  const access = await signAccessToken(c.env, { sub: accountId, sid: sessionId });
+  setSessionCookies(c, access.token, refreshToken, expiresAtMs);
+  return { accessExpiresAt: access.expiresAtMs, sessionExpiresAt: expiresAtMs };
+}
+
+/** Starts a new session (sign-up, sign-in) and sets its cookies. */
+export async function startSession(c: Context<AppEnv>, db: Db, accountId: string, profileId: string | null) {
+  const nowMs = Date.now();
+  const sessionId = crypto.randomUUID();
+  const refreshToken = `${sessionId}.${randomToken()}`;
+  const expiresAtMs = nowMs + SESSION_IDLE_MS;
+  await createSession(db, { id: sessionId, accountId, refreshHash: await sha256Hex(refreshToken), profileId, nowMs, expiresAtMs });
+  return { sessionId, ...(await issueCookies(c, accountId, sessionId, refreshToken, expiresAtMs)) };
+}
+
+/**
+ * Rotates the refresh token and issues a new access token. An unknown,
+ * expired or revoked token is 401 `invalid_refresh`; an old token of a live
+ * family is 401 `refresh_reused` and revokes that family. Cookies are cleared on failure.
+ */
+export async function refreshSession(c: Context<AppEnv>, db: Db, presented: string | undefined) {
+  const match = presented === undefined ? null : REFRESH_TOKEN.exec(presented);
+  const fail = (code: string, message: string) => {
+    clearSessionCookies(c);
+    return new AppError(401, code, message);
+  };
+  if (!match) throw fail("invalid_refresh", "No valid session to refresh; sign in again.");
+  const sessionId = match[1]!;
+  const nowMs = Date.now();
+  const oldHash = await sha256Hex(presented!);
+  const next = `${sessionId}.${randomToken()}`;
+  const expiresAtMs = nowMs + SESSION_IDLE_MS;
+  const rotated = await rotateSession(db, sessionId, oldHash, await sha256Hex(next), nowMs, expiresAtMs);
+  if (!rotated) {
+    if (await revokeOnReuse(db, sessionId, oldHash, nowMs)) {
+      console.warn("refresh token reuse; session revoked", sessionId);
+      throw fail("refresh_reused", "This session was ended because its refresh token was used twice; sign in again.");
+    }
+    throw fail("invalid_refresh", "No valid session to refresh; sign in again.");
+  }
+  return issueCookies(c, rotated.accountId, sessionId, next, expiresAtMs);
+}
+
+/** Ends the session named by either cookie and clears both; fine to call with none. */
+export async function endSession(c: Context<AppEnv>, db: Db, refreshToken: string | undefined): Promise<void> {
+  const nowMs = Date.now();
+  const ids = new Set<string>();
+  const fromRefresh = refreshToken === undefined ? null : REFRESH_TOKEN.exec(refreshToken);
+  if (fromRefresh) ids.add(fromRefresh[1]!);
+  const session = c.get("session");
+  if (session) ids.add(session.sessionId);
+  for (const id of ids) await revokeSession(db, id, nowMs);
+  clearSessionCookies(c);
+}
+
+/**
+ * Reads the `mq_at` cookie: a valid token of a live session sets `session`
+ * (account and chosen profile, one D1 query); a bad, expired or revoked one
+ * sets `sessionProblem`, which viewerContext answers with 401. No cookie, neither.
+ */
+export function sessionContext(): MiddlewareHandler<AppEnv> {
+  return async function sessionContext(c, next) {
+    const token = accessCookie(c);
+    if (token !== undefined) {
+      const claims = await verifyAccessToken(c.env, token);
+      if (typeof claims === "string") {
+        c.set("sessionProblem", claims);
+      } else {
+        const row = await liveSession(database(c.env.DB), claims.sid, claims.sub, Date.now());
+        if (row) c.set("session", { sessionId: row.session.id, account: row.account, profile: row.profile });
+        else c.set("sessionProblem", "invalid_session");
+      }
+    }
+    await next();
+  };
+}
+
+/** The 401 for a request whose access token was refused. */
+export function sessionProblemError(problem: "session_expired" | "invalid_session"): AppError {
+  return problem === "session_expired"
+    ? new AppError(401, "session_expired", "Your session has expired; refresh it at /api/auth/refresh.")
+    : new AppError(401, "invalid_session", "Your session is not valid; sign in again.");
+}
+
+/** The signed-in session, or 401. */
+export function requireSession(c: Context<AppEnv>): Session {
+  const session = c.get("session");
+  if (session) return session;
+  const problem = c.get("sessionProblem");
+  throw problem ? sessionProblemError(problem) : new AppError(401, "unauthorized", "Sign in first.");
+}
+
+/** The signed-in session with a chosen profile, or 401 / 403 `profile_required`. */
+export function requireProfile(c: Context<AppEnv>): Session & { profile: ProfileRow } {
+  const session = requireSession(c);
+  if (!session.profile) throw new AppError(403, "profile_required", "Choose a profile first (POST /api/profiles/:id/select).");
+  return session as Session & { profile: ProfileRow };
+}

@@ -1,0 +1,110 @@
+/**
+ * Exact sign-in rate limiting in a SQLite-backed Durable Object, one object per
+ * key (`account:<email>`, `client:<ip>`, `pin:<profileId>`). Why a Durable
+ * Object: the count must be exact under concurrency, and one object per key is
+ * a single writer; KV's eventual consistency would let a burst of parallel
+ * guesses through.
+ *
+ * Policy (sliding window, failures only):
+ * - per account e-mail: 5 failed sign-ins per 15 minutes;
+ * - per client IP (`cf-connecting-ip`): 20 failed sign-ins per 15 minutes;
+ * - per profile PIN: 5 wrong PINs per 15 minutes.
+ * While a key has its limit of failures inside the window, every attempt is
+ * refused with 429 `too_many_attempts` and `Retry-After` (seconds until the
+ * oldest counted failure leaves the window) *before* the password is checked,
+ * so a correct password is refused too. An attempt is reserved (counted as a
+ * failure) before the password is checked, so parallel guesses cannot overshoot
+ * the limit; a success forgives the reservation, and on the account key clears
+ * all its failures.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { AppError } from "../lib/errors.ts";
+
+export interface LimitPolicy {
+  /** Failures allowed inside the window before attempts are refused. */
+  maxFailures: number;
+  windowMs: number;
+}
+
+const WINDOW_MS = 15 * 60 * 1000;
+export const ACCOUNT_POLICY: LimitPolicy = { maxFailures: 5, windowMs: WINDOW_MS };
+export const CLIENT_POLICY: LimitPolicy = { maxFailures: 20, windowMs: WINDOW_MS };
+export const PIN_POLICY: LimitPolicy = { maxFailures: 5, windowMs: WINDOW_MS };
+
+export type AttemptResult = { allowed: true; attemptId: number } | { allowed: false; retryAfterMs: number };
+
+/** Failure timestamps of one key, inside its window. */
+export class SignInLimiter extends DurableObject<Env> {
+  private windowMs = WINDOW_MS;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS failures (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL)");
+    });
+  }
+
+  /** Reserves one attempt (counted as a failure until forgiven), or refuses it while the key is locked out. */
+  attempt(policy: LimitPolicy): AttemptResult {
+    const nowMs = Date.now();
+    this.windowMs = policy.windowMs;
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM failures WHERE at_ms <= ?", nowMs - policy.windowMs);
+    const times = sql.exec<{ at_ms: number }>("SELECT at_ms FROM failures ORDER BY at_ms, id").toArray().map((r) => r.at_ms);
+    if (times.length >= policy.maxFailures) {
+      // The attempt is allowed again once enough failures have aged out to go below the limit.
+      const freeing = times[times.length - policy.maxFailures]!;
+      return { allowed: false, retryAfterMs: Math.max(1, freeing + policy.windowMs - nowMs) };
+    }
+    const row = sql.exec<{ id: number }>("INSERT INTO failures (at_ms) VALUES (?) RETURNING id", nowMs).one();
+    void this.ctx.storage.setAlarm(nowMs + policy.windowMs + 1000);
+    return { allowed: true, attemptId: row.id };
+  }
+
+  /** Forgives a reserved attempt that succeeded; `clearAll` also forgets every earlier failure of this key. */
+  forgive(attemptId: number, clearAll: boolean): void {
+    if (clearAll) this.ctx.storage.sql.exec("DELETE FROM failures");
+    else this.ctx.storage.sql.exec("DELETE FROM failures WHERE id = ?", attemptId);
+  }
+
+  /** Drops expired failures; an object with none left frees its storage. */
+  override async alarm(): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM failures WHERE at_ms <= ?", Date.now() - this.windowMs);
+    const left = sql.exec<{ n: number }>("SELECT count(*) AS n FROM failures").one().n;
+    if (left === 0) await this.ctx.storage.deleteAll();
+    else await this.ctx.storage.setAlarm(Date.now() + this.windowMs);
+  }
+}
+
+/** A reservation on one or more limiter keys, to forgive on success. */
+export interface Reservation {
+  forgive(clearAccount: boolean): Promise<void>;
+}
+
+function stub(env: Env, key: string) {
+  return env.SIGN_IN_LIMITER.get(env.SIGN_IN_LIMITER.idFromName(key));
+}
+
+/**
+ * Reserves an attempt on every key (`[key, policy, clearOnSuccess]`); if any key
+ * is locked out, releases the others and throws 429 `too_many_attempts` with
+ * Retry-After (the longest wait among the locked keys).
+ */
+export async function reserveAttempt(env: Env, keys: [key: string, policy: LimitPolicy, clearOnSuccess: boolean][]): Promise<Reservation> {
+  const results = await Promise.all(keys.map(([key, policy]) => stub(env, key).attempt(policy)));
+  const forgiveAll = (clear: boolean) =>
+    Promise.all(
+      results.map((r, i) => (r.allowed ? stub(env, keys[i]![0]).forgive(r.attemptId, clear && keys[i]![2]) : undefined)),
+    ).then(() => undefined);
+  const refused = results.filter((r) => !r.allowed);
+  if (refused.length > 0) {
+    await forgiveAll(false);
+    const retryAfterSeconds = Math.ceil(Math.max(...refused.map((r) => r.retryAfterMs)) / 1000);
+    throw new AppError(429, "too_many_attempts", `Too many failed attempts; try again in ${retryAfterSeconds} seconds.`, {
+      details: { retryAfterSeconds },
+      headers: { "Retry-After": String(retryAfterSeconds) },
+    });
+  }
+  return { forgive: forgiveAll };
+}

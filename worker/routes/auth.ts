@@ -1,0 +1,107 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { refreshCookie } from "../auth/cookies.ts";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "../auth/passwords.ts";
+import { endSession, refreshSession, requireSession, startSession } from "../auth/session.ts";
+import { ACCOUNT_POLICY, CLIENT_POLICY, reserveAttempt } from "../auth/sign-in-limiter.ts";
+import { accountByEmail, createAccount, listProfiles, toAccount, toProfile, type AccountRow } from "../db/accounts.ts";
+import { database, type Db } from "../db/client.ts";
+import type { AppEnv } from "../lib/app-env.ts";
+import { AppError } from "../lib/errors.ts";
+import { PLANS } from "../lib/plans.ts";
+import { validate } from "../lib/validate.ts";
+import { DEFAULT_SUBTITLES, PROFILE_NAME } from "./profiles.ts";
+
+export const PASSWORD_MIN_CHARS = 10;
+/** PBKDF2 hashes any length, but a bound keeps a request's work bounded too. */
+export const PASSWORD_MAX_CHARS = 256;
+
+const email = z
+  .string()
+  .trim()
+  .max(254)
+  .transform((e) => e.toLowerCase())
+  .pipe(z.email("must be an e-mail address"));
+const password = z.string().min(PASSWORD_MIN_CHARS, `must be at least ${PASSWORD_MIN_CHARS} characters`).max(PASSWORD_MAX_CHARS);
+
+const signupBody = z.object({
+  email,
+  password,
+  plan: z.enum(PLANS).default("basic"),
+  /** Name of the first profile (default: the e-mail's local part). */
+  profileName: PROFILE_NAME.optional(),
+});
+// Sign-in accepts any password length, so a policy change never locks out an older account.
+const signinBody = z.object({ email, password: z.string().min(1).max(PASSWORD_MAX_CHARS) });
+
+/** The client's IP as Cloudflare reports it; one shared bucket when absent (local development). */
+function clientKey(header: string | undefined): string {
+  const ip = header?.trim() ?? "";
+  return /^[0-9A-Fa-f:.]{2,45}$/.test(ip) ? ip.toLowerCase() : "unknown";
+}
+
+/** The signed-in view: account, its profiles and the one chosen on this device. */
+async function me(db: Db, account: AccountRow, profileId: string | null) {
+  const profiles = await listProfiles(db, account.id);
+  return { account: toAccount(account), profiles: profiles.map(toProfile), profileId };
+}
+
+/**
+ * Accounts and sessions: sign-up, sign-in (rate limited, see sign-in-limiter.ts),
+ * refresh-token rotation, sign-out and the signed-in account.
+ */
+export const auth = new Hono<AppEnv>()
+  .post("/signup", validate("json", signupBody), async (c) => {
+    const body = c.req.valid("json");
+    const db = database(c.env.DB);
+    const nowMs = Date.now();
+    const accountId = crypto.randomUUID();
+    const profile = {
+      id: crypto.randomUUID(),
+      name: body.profileName ?? (body.email.split("@")[0] || "Me").slice(0, 40),
+      avatar: "default",
+      isKids: false,
+      maxMaturityAge: 18,
+      language: "en",
+      autoplay: true,
+      subtitles: DEFAULT_SUBTITLES,
+      pinHash: null,
+    };
+    const created = await createAccount(db, { id: accountId, email: body.email, password: await hashPassword(body.password), plan: body.plan, createdAt: nowMs }, profile);
+    if (!created) throw new AppError(409, "email_taken", "An account with this e-mail already exists; sign in instead.");
+    // The only profile is chosen at once: a new account lands on the catalog, not on a profile picker.
+    const session = await startSession(c, db, accountId, profile.id);
+    const account = (await accountByEmail(db, body.email))!;
+    return c.json({ ...(await me(db, account, profile.id)), accessExpiresAt: session.accessExpiresAt }, 201);
+  })
+  .post("/signin", validate("json", signinBody), async (c) => {
+    const body = c.req.valid("json");
+    const db = database(c.env.DB);
+    const reservation = await reserveAttempt(c.env, [
+      [`account:${body.email}`, ACCOUNT_POLICY, true],
+      [`client:${clientKey(c.req.header("cf-connecting-ip"))}`, CLIENT_POLICY, false],
+    ]);
+    const account = await accountByEmail(db, body.email);
+    const ok = account
+      ? await verifyPassword(body.password, { hash: account.passwordHash, salt: account.passwordSalt, iterations: account.passwordIterations })
+      : await burnPasswordCheck(body.password);
+    if (!account || !ok) throw new AppError(401, "invalid_credentials", "Wrong e-mail or password.");
+    await reservation.forgive(true);
+    const profiles = await listProfiles(db, account.id);
+    // With a single profile and no PIN there is nothing to choose; otherwise the client shows the picker.
+    const only = profiles.length === 1 && profiles[0]!.pinHash === null ? profiles[0]!.id : null;
+    const session = await startSession(c, db, account.id, only);
+    return c.json({ account: toAccount(account), profiles: profiles.map(toProfile), profileId: only, accessExpiresAt: session.accessExpiresAt });
+  })
+  .post("/refresh", async (c) => {
+    const result = await refreshSession(c, database(c.env.DB), refreshCookie(c));
+    return c.json(result);
+  })
+  .post("/signout", async (c) => {
+    await endSession(c, database(c.env.DB), refreshCookie(c));
+    return c.body(null, 204);
+  })
+  .get("/me", async (c) => {
+    const session = requireSession(c);
+    return c.json(await me(database(c.env.DB), session.account, session.profile?.id ?? null));
+  });

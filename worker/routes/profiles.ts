@@ -1,0 +1,182 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { hashPin, verifyPassword, verifyPin } from "../auth/passwords.ts";
+import { requireSession, type Session } from "../auth/session.ts";
+import { PIN_POLICY, reserveAttempt } from "../auth/sign-in-limiter.ts";
+import { createProfile, deleteProfile, listProfiles, profileOf, setSessionProfile, toProfile, updateProfile, type NewProfile } from "../db/accounts.ts";
+import { database } from "../db/client.ts";
+import { MATURITY_AGES, type SubtitlePrefs } from "../db/schema.ts";
+import type { AppEnv } from "../lib/app-env.ts";
+import { AppError } from "../lib/errors.ts";
+import { validate } from "../lib/validate.ts";
+
+/** Profiles per account. */
+export const MAX_PROFILES = 5;
+/** The highest maturity ceiling a kids profile may have. */
+export const KIDS_MAX_MATURITY_AGE = 7;
+export const DEFAULT_SUBTITLES: SubtitlePrefs = { language: null, size: "medium", background: "semi" };
+
+export const PROFILE_NAME = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(40)
+  .refine((n) => !/[\p{Cc}\p{Cf}]/u.test(n), "must not contain control characters");
+const LANGUAGE = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, "must be a BCP 47 language tag");
+const PIN = z.string().regex(/^\d{4}$/, "must be 4 digits");
+const maturityAge = z.number().int().refine((n) => (MATURITY_AGES as readonly number[]).includes(n), `must be one of ${MATURITY_AGES.join(", ")}`);
+const subtitles = z.object({
+  language: LANGUAGE.nullable().default(null),
+  size: z.enum(["small", "medium", "large"]).default("medium"),
+  background: z.enum(["none", "semi", "solid"]).default("semi"),
+});
+
+const profileFields = {
+  name: PROFILE_NAME,
+  avatar: z.string().regex(/^[a-z0-9-]{1,32}$/, "must be an avatar id"),
+  isKids: z.boolean(),
+  maxMaturityAge: maturityAge,
+  language: LANGUAGE,
+  autoplay: z.boolean(),
+  subtitles,
+};
+
+const createBody = z.object({
+  name: profileFields.name,
+  avatar: profileFields.avatar.default("default"),
+  isKids: z.boolean().default(false),
+  maxMaturityAge: maturityAge.optional(),
+  language: LANGUAGE.default("en"),
+  autoplay: z.boolean().default(true),
+  subtitles: subtitles.default(DEFAULT_SUBTITLES),
+  pin: PIN.optional(),
+  /** The account password, required to set a PIN. */
+  password: z.string().min(1).max(256).optional(),
+});
+
+const updateBody = z.object({
+  name: profileFields.name.optional(),
+  avatar: profileFields.avatar.optional(),
+  isKids: z.boolean().optional(),
+  maxMaturityAge: maturityAge.optional(),
+  language: LANGUAGE.optional(),
+  autoplay: z.boolean().optional(),
+  subtitles: subtitles.optional(),
+  /** A new PIN, or null to remove it; either needs the account password. */
+  pin: PIN.nullable().optional(),
+  password: z.string().min(1).max(256).optional(),
+});
+
+const idParam = z.object({ id: z.uuid("must be a profile id") });
+const selectBody = z.object({ pin: PIN.optional() });
+
+/** Profiles are managed from an adult profile (or before one is chosen), never from a kids profile. */
+function requireManager(c: Context<AppEnv>): Session {
+  const session = requireSession(c);
+  if (session.profile?.isKids) throw new AppError(403, "kids_profile", "Profiles cannot be managed from a kids profile.");
+  return session;
+}
+
+async function requirePassword(session: Session, password: string | undefined): Promise<void> {
+  const a = session.account;
+  const ok = password !== undefined && (await verifyPassword(password, { hash: a.passwordHash, salt: a.passwordSalt, iterations: a.passwordIterations }));
+  if (!ok) throw new AppError(403, "password_required", "Setting or removing a PIN needs the account password.");
+}
+
+/** A kids profile's ceiling is at most 7 and it has no PIN; checked on the profile as it will be after the change. */
+function checkKids(isKids: boolean, maxMaturityAge: number, hasPin: boolean): void {
+  if (isKids && maxMaturityAge > KIDS_MAX_MATURITY_AGE) {
+    throw new AppError(400, "invalid_json", `maxMaturityAge: a kids profile's ceiling is at most ${KIDS_MAX_MATURITY_AGE}.`);
+  }
+  if (isKids && hasPin) throw new AppError(400, "invalid_json", "pin: only adult profiles can have a PIN.");
+}
+
+const nameTaken = () => new AppError(409, "profile_name_taken", "Another profile of this account has that name.");
+
+/** An account's profiles (at most five): list, create, update, delete, and choose one on this device. */
+export const profiles = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const session = requireSession(c);
+    const rows = await listProfiles(database(c.env.DB), session.account.id);
+    return c.json({ items: rows.map(toProfile), profileId: session.profile?.id ?? null });
+  })
+  .post("/", validate("json", createBody), async (c) => {
+    const session = requireManager(c);
+    const body = c.req.valid("json");
+    const maxMaturityAge = body.maxMaturityAge ?? (body.isKids ? KIDS_MAX_MATURITY_AGE : 18);
+    checkKids(body.isKids, maxMaturityAge, body.pin !== undefined);
+    if (body.pin !== undefined) await requirePassword(session, body.password);
+    const row = await createProfile(
+      database(c.env.DB),
+      session.account.id,
+      {
+        id: crypto.randomUUID(),
+        createdAt: Date.now(),
+        name: body.name,
+        avatar: body.avatar,
+        isKids: body.isKids,
+        maxMaturityAge,
+        language: body.language,
+        autoplay: body.autoplay,
+        subtitles: body.subtitles,
+        pinHash: body.pin === undefined ? null : await hashPin(body.pin),
+      },
+      MAX_PROFILES,
+    );
+    if (row === "limit") throw new AppError(409, "profile_limit", `An account has at most ${MAX_PROFILES} profiles.`);
+    if (row === "name_taken") throw nameTaken();
+    return c.json(toProfile(row), 201);
+  })
+  .patch("/:id", validate("param", idParam), validate("json", updateBody), async (c) => {
+    const session = requireManager(c);
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const db = database(c.env.DB);
+    const current = await profileOf(db, session.account.id, id);
+    if (!current) throw new AppError(404, "profile_not_found", "No such profile.");
+    const isKids = body.isKids ?? current.isKids;
+    // Turning a profile into a kids profile lowers its ceiling unless one is given.
+    const maxMaturityAge = body.maxMaturityAge ?? (isKids && !current.isKids ? KIDS_MAX_MATURITY_AGE : current.maxMaturityAge);
+    const hasPin = body.pin === undefined ? current.pinHash !== null : body.pin !== null;
+    checkKids(isKids, maxMaturityAge, hasPin);
+    const changes: Partial<NewProfile> = {};
+    if (body.name !== undefined) changes.name = body.name;
+    if (body.avatar !== undefined) changes.avatar = body.avatar;
+    if (body.isKids !== undefined) changes.isKids = body.isKids;
+    if (maxMaturityAge !== current.maxMaturityAge) changes.maxMaturityAge = maxMaturityAge;
+    if (body.language !== undefined) changes.language = body.language;
+    if (body.autoplay !== undefined) changes.autoplay = body.autoplay;
+    if (body.subtitles !== undefined) changes.subtitles = body.subtitles;
+    if (body.pin !== undefined) {
+      await requirePassword(session, body.password);
+      changes.pinHash = body.pin === null ? null : await hashPin(body.pin);
+    }
+    const row = await updateProfile(db, session.account.id, id, changes);
+    if (row === "name_taken") throw nameTaken();
+    if (!row) throw new AppError(404, "profile_not_found", "No such profile.");
+    return c.json(toProfile(row));
+  })
+  .delete("/:id", validate("param", idParam), async (c) => {
+    const session = requireManager(c);
+    if (!(await deleteProfile(database(c.env.DB), session.account.id, c.req.valid("param").id))) {
+      throw new AppError(404, "profile_not_found", "No such profile.");
+    }
+    return c.body(null, 204);
+  })
+  .post("/:id/select", validate("param", idParam), validate("json", selectBody), async (c) => {
+    const session = requireSession(c);
+    const { id } = c.req.valid("param");
+    const db = database(c.env.DB);
+    const profile = await profileOf(db, session.account.id, id);
+    if (!profile) throw new AppError(404, "profile_not_found", "No such profile.");
+    if (profile.pinHash !== null) {
+      const { pin } = c.req.valid("json");
+      if (pin === undefined) throw new AppError(403, "pin_required", "This profile is locked with a PIN.");
+      const reservation = await reserveAttempt(c.env, [[`pin:${profile.id}`, PIN_POLICY, true]]);
+      if (!(await verifyPin(pin, profile.pinHash))) throw new AppError(403, "wrong_pin", "Wrong PIN.");
+      await reservation.forgive(true);
+    }
+    // The choice is kept on the session row, server-side, so a client cannot claim a profile it did not unlock.
+    await setSessionProfile(db, session.sessionId, profile.id);
+    return c.json({ profileId: profile.id, profile: toProfile(profile) });
+  });
