@@ -150,12 +150,12 @@ export async function prepareAsset(options: IngestOptions): Promise<AssetManifes
       playlistKey: `${keyPrefix}${a.dir}/index.m3u8`, sizeBytes: m.bytes,
     };
   });
-  const subtitleRows: AssetManifest["subtitles"] = subtitleTexts.map((s, i) => {
+  const subtitleRows: AssetManifest["subtitles"] = subtitleTexts.map((s) => {
     const dir = join(outDir, `subs/${s.language}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "subtitles.vtt"), s.vtt);
     writeFileSync(join(dir, "index.m3u8"), subtitlePlaylist(durationSeconds));
-    return { assetId, language: s.language, label: languageLabel(s.language, s.language), playlistKey: `${keyPrefix}subs/${s.language}/index.m3u8`, isDefault: i === 0 && false, isForced: false };
+    return { assetId, language: s.language, label: languageLabel(s.language, s.language), playlistKey: `${keyPrefix}subs/${s.language}/index.m3u8`, isDefault: false, isForced: false };
   });
   let trickplayRow: AssetManifest["trickplay"] = null;
   if (trickplaySpec) {
@@ -165,7 +165,7 @@ export async function prepareAsset(options: IngestOptions): Promise<AssetManifes
   }
   const best = await extractStills(source, outDir, durationSeconds);
   const master = masterPlaylist(
-    videoRows.map((v) => ({ uri: `${v.playlistKey.slice(keyPrefix.length)}`, width: v.width!, height: v.height!, frameRate: v.frameRate!, peakBps: v.bandwidthBps, averageBps: v.averageBandwidthBps, codecs: v.codecs })),
+    videoRows.map((v) => ({ uri: v.playlistKey.slice(keyPrefix.length), width: v.width!, height: v.height!, frameRate: v.frameRate!, peakBps: v.bandwidthBps, averageBps: v.averageBandwidthBps, codecs: v.codecs })),
     audioRows.map((a) => ({ uri: a.playlistKey.slice(keyPrefix.length), language: a.language ?? null, name: a.label!, channels: a.channels!, isDefault: a.isDefault!, peakBps: a.bandwidthBps, averageBps: a.averageBandwidthBps, codecs: a.codecs })),
     subtitleRows.map((s) => ({ uri: s.playlistKey.slice(keyPrefix.length), language: s.language, name: s.label, isDefault: s.isDefault ?? false })),
   );

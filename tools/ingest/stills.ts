@@ -40,13 +40,6 @@ async function sample(source: SourceInfo, seconds: number): Promise<FrameScore> 
   return scoreLuma(seconds, new Uint8Array(stdout));
 }
 
-async function writeFrame(source: SourceInfo, seconds: number, filter: string, out: string): Promise<void> {
-  await capture(ffTools().ffmpeg.path, [
-    "-v", "error", "-y", "-ss", seconds.toFixed(3), "-i", source.path, "-map", `0:${source.video.index}`,
-    "-frames:v", "1", "-vf", filter, "-q:v", "3", out,
-  ]);
-}
-
 /** Writes stills/poster.jpg, stills/backdrop.jpg and stills/still.jpg; returns the chosen frame, or null when every candidate was black or flat. */
 export async function extractStills(source: SourceInfo, outDir: string, durationSeconds: number): Promise<FrameScore | null> {
   const candidates = [0.12, 0.22, 0.33, 0.45, 0.55, 0.66, 0.78].map((f) => f * durationSeconds);
@@ -57,8 +50,15 @@ export async function extractStills(source: SourceInfo, outDir: string, duration
   const dir = join(outDir, "stills");
   mkdirSync(dir, { recursive: true });
   const h = source.video.height;
-  await writeFrame(source, best.seconds, `crop=trunc(ih*2/3/2)*2:ih,scale=-2:${Math.min(720, h)}`, join(dir, "poster.jpg"));
-  await writeFrame(source, best.seconds, `scale=-2:${Math.min(720, h)}`, join(dir, "backdrop.jpg"));
-  await writeFrame(source, best.seconds, `scale=-2:${Math.min(360, h)}`, join(dir, "still.jpg"));
+  // One seek and one decode of the chosen frame, three crops of it.
+  await capture(ffTools().ffmpeg.path, [
+    "-v", "error", "-y", "-ss", best.seconds.toFixed(3), "-i", source.path,
+    "-filter_complex",
+    `[0:${source.video.index}]split=3[a][b][c];[a]crop=trunc(ih*2/3/2)*2:ih,scale=-2:${Math.min(720, h)}[poster];` +
+      `[b]scale=-2:${Math.min(720, h)}[backdrop];[c]scale=-2:${Math.min(360, h)}[still]`,
+    "-map", "[poster]", "-frames:v", "1", "-q:v", "3", join(dir, "poster.jpg"),
+    "-map", "[backdrop]", "-frames:v", "1", "-q:v", "3", join(dir, "backdrop.jpg"),
+    "-map", "[still]", "-frames:v", "1", "-q:v", "3", join(dir, "still.jpg"),
+  ]);
   return best;
 }
