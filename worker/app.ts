@@ -6,6 +6,7 @@ import { CSP_DIRECTIVES } from "./lib/security.ts";
 import { viewerContext } from "./lib/viewer.ts";
 import { sameOriginWrites } from "./auth/csrf.ts";
 import { sessionContext } from "./auth/session.ts";
+import { accountRoutes } from "./routes/account.ts";
 import { artwork } from "./routes/artwork.ts";
 import { auth } from "./routes/auth.ts";
 import { catalog } from "./routes/catalog.ts";
@@ -13,6 +14,7 @@ import { dev } from "./routes/dev.ts";
 import { media } from "./routes/media.ts";
 import { myListRoutes } from "./routes/my-list.ts";
 import { playback } from "./routes/playback.ts";
+import { historyRoutes, progressRoutes } from "./routes/progress.ts";
 import { profiles } from "./routes/profiles.ts";
 import { ratingRoutes } from "./routes/ratings.ts";
 import { search } from "./routes/search.ts";
@@ -36,6 +38,9 @@ const api = new Hono<AppEnv>()
   .route("/profiles", profiles)
   .route("/my-list", myListRoutes)
   .route("/ratings", ratingRoutes)
+  .route("/progress", progressRoutes)
+  .route("/history", historyRoutes)
+  .route("/account", accountRoutes)
   .route("/catalog", catalog)
   .route("/artwork", artwork)
   .route("/search", search)

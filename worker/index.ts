@@ -3,6 +3,7 @@ import { app } from "./app.ts";
 export type { AppType } from "./app.ts";
 export { SignInLimiter } from "./auth/sign-in-limiter.ts";
 export { SteeringState } from "./media/steering-state.ts";
+export { ViewerState } from "./progress/viewer-state.ts";
 
 export default {
   fetch: app.fetch,

@@ -67,7 +67,7 @@ describe("entitlement", () => {
     expect(body.masterUrl).toBe(`/cdn/a/${body.token}/pb-movie/master.m3u8`);
     expect(body.episode).toBeNull();
     expect(body.nextEpisode).toBeNull();
-    expect(body.resumeSeconds).toBeNull();
+    expect(body.resume).toBeNull();
     expect(body.markers).toEqual({ introStart: 10, introEnd: 40, creditsStart: 5370 });
     expect(body.audioTracks.map((t: any) => [t.language, t.isDefault])).toEqual([["en", true], ["fr", false]]);
     expect(body.subtitleTracks.map((t: any) => t.language)).toEqual(["en", "de"]);

@@ -22,6 +22,8 @@ export interface Session {
   sessionId: string;
   account: AccountRow;
   profile: ProfileRow | null;
+  /** When this request's access token expires (epoch ms); long-lived sockets opened with it close then. */
+  accessExpiresAt: number;
 }
 
 function randomToken(): string {
@@ -104,7 +106,7 @@ export function sessionContext(): MiddlewareHandler<AppEnv> {
         c.set("sessionProblem", claims);
       } else {
         const row = await liveSession(database(c.env.DB), claims.sid, claims.sub, Date.now());
-        if (row) c.set("session", { sessionId: row.session.id, account: row.account, profile: row.profile });
+        if (row) c.set("session", { sessionId: row.session.id, account: row.account, profile: row.profile, accessExpiresAt: claims.exp * 1000 });
         else c.set("sessionProblem", "invalid_session");
       }
     }

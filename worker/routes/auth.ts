@@ -10,6 +10,7 @@ import type { AppEnv } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { PLANS } from "../lib/plans.ts";
 import { validate } from "../lib/validate.ts";
+import { viewerState } from "../progress/stub.ts";
 import { DEFAULT_SUBTITLES, PROFILE_NAME } from "./profiles.ts";
 
 export const PASSWORD_MIN_CHARS = 10;
@@ -98,7 +99,10 @@ export const auth = new Hono<AppEnv>()
     return c.json(result);
   })
   .post("/signout", async (c) => {
+    const session = c.get("session");
     await endSession(c, database(c.env.DB), refreshCookie(c));
+    // This device's live-sync socket ends with its session.
+    if (session) await viewerState(c.env, session.account.id).closeSession(session.sessionId);
     return c.body(null, 204);
   })
   .get("/me", async (c) => {

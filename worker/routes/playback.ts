@@ -11,6 +11,9 @@ import { findPathway, mediaBase, pathways } from "../media/pathways.ts";
 import { ASSET_ID } from "../media/serve.ts";
 import { lastKnownPriority } from "../media/steering.ts";
 import { signPlaybackToken, tokenTtlSeconds } from "../media/tokens.ts";
+import { nextEpisodesAfter } from "../db/progress.ts";
+import { viewerState } from "../progress/stub.ts";
+import { MIN_RESUME_SECONDS } from "./progress.ts";
 
 const positiveId = z.string().regex(/^[1-9]\d{0,15}$/, "must be a positive integer id").transform(Number);
 const idParam = z.object({ id: positiveId });
@@ -80,6 +83,14 @@ async function entitle(env: Env, viewer: Viewer, titleId: number, episodeId: num
   return { title, episode, asset, tracks, video, maxHeight, token, expiresAtMs, base };
 }
 
+/** The episode a profile continues a series with, or undefined (the first episode with video). */
+async function continueEpisode(env: Env, state: ReturnType<typeof viewerState>, profileId: string, titleId: number): Promise<number | undefined> {
+  const latest = (await state.titleEntries(profileId, titleId))[0];
+  if (!latest || latest.episodeId === null) return undefined;
+  if (!latest.finished) return latest.episodeId;
+  return (await nextEpisodesAfter(database(env.DB), [latest.episodeId])).get(latest.episodeId);
+}
+
 /** `/api/playback/<id>/renew?episode=<id>` for the same title and episode. */
 function renewUrl(titleId: number, episodeId: number | undefined): string {
   return `/api/playback/${titleId}/renew${episodeId !== undefined ? `?episode=${episodeId}` : ""}`;
@@ -90,7 +101,17 @@ export const playback = new Hono<AppEnv>()
   .post("/:id", validate("param", idParam), validate("query", playQuery), validate("json", playBody), async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const e = await entitle(c.env, c.get("viewer"), id, c.req.valid("query").episode ?? body.episodeId, body.maxHeight);
+    const session = c.get("session");
+    const state = session?.profile ? viewerState(c.env, session.account.id) : undefined;
+    const profileId = session?.profile?.id ?? "";
+    let episodeId = c.req.valid("query").episode ?? body.episodeId;
+    // A series opened without an episode continues where this profile left it: the episode in progress, or the one after a finished one.
+    if (state && episodeId === undefined) episodeId = await continueEpisode(c.env, state, profileId, id);
+    const e = await entitle(c.env, c.get("viewer"), id, episodeId, body.maxHeight);
+    const entry = state ? await state.entry(profileId, id, e.episode?.id ?? null) : null;
+    const resume = entry && !entry.finished && entry.positionSeconds >= MIN_RESUME_SECONDS
+      ? { positionSeconds: entry.positionSeconds, updatedAt: entry.updatedAt, deviceName: entry.deviceName }
+      : null;
     const next = e.episode ? await nextEpisode(database(c.env.DB), id, e.episode.seasonNumber, e.episode.number) : undefined;
     const { asset, tracks } = e;
     const relative = (key: string) => (key.startsWith(asset.keyPrefix) ? key.slice(asset.keyPrefix.length) : undefined);
@@ -131,8 +152,8 @@ export const playback = new Hono<AppEnv>()
               rows: tracks.trickplay.rows,
             }
           : null,
-      // Watch progress does not exist yet; the player starts from the beginning.
-      resumeSeconds: null,
+      // Where this profile stopped (any device), unless finished or barely started; null when signed out.
+      resume,
       nextEpisode: next
         ? { id: next.id, seasonNumber: next.seasonNumber, number: next.number, name: next.name, runtimeMinutes: next.runtimeMinutes, stillUrl: next.stillUrl }
         : null,

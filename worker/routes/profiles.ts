@@ -9,6 +9,7 @@ import { MATURITY_AGES, type SubtitlePrefs } from "../db/schema.ts";
 import type { AppEnv } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
+import { viewerState } from "../progress/stub.ts";
 
 /** Profiles per account. */
 export const MAX_PROFILES = 5;
@@ -158,9 +159,12 @@ export const profiles = new Hono<AppEnv>()
   })
   .delete("/:id", validate("param", idParam), async (c) => {
     const session = requireManager(c);
-    if (!(await deleteProfile(database(c.env.DB), session.account.id, c.req.valid("param").id))) {
+    const { id } = c.req.valid("param");
+    if (!(await deleteProfile(database(c.env.DB), session.account.id, id))) {
       throw new AppError(404, "profile_not_found", "No such profile.");
     }
+    // Its progress and history go too (D1 rows cascade; the object is told).
+    await viewerState(c.env, session.account.id).forgetProfile(id);
     return c.body(null, 204);
   })
   .post("/:id/select", validate("param", idParam), validate("json", selectBody), async (c) => {

@@ -1,0 +1,47 @@
+/**
+ * Privacy: `GET /api/account/export` answers everything stored for the account
+ * (D1 rows and its ViewerState object) as one JSON document;
+ * `DELETE /api/account` erases it all after the password is confirmed. Both
+ * are account-level, so not from a kids profile.
+ */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { clearSessionCookies } from "../auth/cookies.ts";
+import { verifyPassword } from "../auth/passwords.ts";
+import { requireSession, type Session } from "../auth/session.ts";
+import { ACCOUNT_POLICY, reserveAttempt } from "../auth/sign-in-limiter.ts";
+import { deleteAccountRows, exportAccountRows } from "../db/account-data.ts";
+import { database } from "../db/client.ts";
+import type { AppEnv } from "../lib/app-env.ts";
+import { AppError } from "../lib/errors.ts";
+import { validate } from "../lib/validate.ts";
+import { viewerState } from "../progress/stub.ts";
+
+const deleteBody = z.object({ password: z.string().min(1).max(256) });
+
+function requireAdult(c: Context<AppEnv>): Session {
+  const session = requireSession(c);
+  if (session.profile?.isKids) throw new AppError(403, "kids_profile", "Account settings are not available from a kids profile.");
+  return session;
+}
+
+export const accountRoutes = new Hono<AppEnv>()
+  .get("/export", async (c) => {
+    const { account } = requireAdult(c);
+    const [rows, state] = await Promise.all([exportAccountRows(database(c.env.DB), account.id), viewerState(c.env, account.id).exportAll()]);
+    c.header("Content-Disposition", `attachment; filename="marquee-account-${new Date().toISOString().slice(0, 10)}.json"`);
+    return c.json({ format: "marquee-account-export/1", exportedAt: new Date().toISOString(), ...rows, viewerState: state });
+  })
+  .delete("/", validate("json", deleteBody), async (c) => {
+    const { account } = requireAdult(c);
+    // The password check is rate-limited like sign-in, so a stolen session cannot guess it here.
+    const reservation = await reserveAttempt(c.env, [[`account:${account.email}`, ACCOUNT_POLICY, true]]);
+    const ok = await verifyPassword(c.req.valid("json").password, { hash: account.passwordHash, salt: account.passwordSalt, iterations: account.passwordIterations });
+    if (!ok) throw new AppError(403, "wrong_password", "That is not this account's password.");
+    await reservation.forgive(true);
+    // The object first: if D1 then fails, the account still exists and deletion can be retried; the other order could orphan the object.
+    await viewerState(c.env, account.id).erase();
+    await deleteAccountRows(database(c.env.DB), account.id);
+    clearSessionCookies(c);
+    return c.body(null, 204);
+  });
