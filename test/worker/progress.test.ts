@@ -357,3 +357,52 @@ describe("privacy", () => {
     expect((await b.json("/api/account/export")).body.error.code).toBe("kids_profile");
   });
 });
+
+describe("live sync", () => {
+  function openSocket(b: TestBrowser, origin = "http://127.0.0.1") {
+    return b.fetch("/api/progress/live", { headers: { upgrade: "websocket", origin } });
+  }
+
+  it("pushes a saved position to the account's other devices on the same profile, not to other profiles", async () => {
+    const phone = await signedIn();
+    const me = (await phone.json("/api/auth/me")).body;
+    const other = (await phone.json("/api/profiles", { method: "POST", body: { name: "Other" } })).body;
+    async function device(profileId: string) {
+      const b = new TestBrowser();
+      await b.json("/api/auth/signin", { method: "POST", body: { email: me.account.email, password: PASSWORD } });
+      await b.json(`/api/profiles/${profileId}/select`, { method: "POST" });
+      const res = await openSocket(b);
+      expect(res.status).toBe(101);
+      const ws = res.webSocket!;
+      ws.accept();
+      const messages: string[] = [];
+      const waiters: (() => void)[] = [];
+      ws.addEventListener("message", (e) => {
+        messages.push(e.data as string);
+        waiters.splice(0).forEach((w) => w());
+      });
+      const next = async (): Promise<string> => {
+        while (messages.length === 0) await new Promise<void>((r) => waiters.push(r));
+        return messages.shift()!;
+      };
+      return { ws, next };
+    }
+    const tv = await device(me.profileId);
+    const laptop = await device(other.id);
+    const saved = await phone.json("/api/progress", { method: "POST", body: write({ positionSeconds: 454, deviceName: "Phone" }) });
+    expect(saved.status).toBe(200);
+    expect(JSON.parse(await tv.next())).toMatchObject({ type: "progress", entry: { titleId: MOVIE, positionSeconds: 454, deviceName: "Phone", profileId: me.profileId } });
+    // The other profile's socket got nothing: its first message is the answer to its own ping (the runtime's auto-response).
+    laptop.ws.send("ping");
+    expect(await laptop.next()).toBe("pong");
+    tv.ws.close(1000, "done");
+    laptop.ws.close(1000, "done");
+  });
+
+  it("refuses a socket without a session, across sites, or without an upgrade", async () => {
+    expect((await openSocket(new TestBrowser())).status).toBe(401);
+    const b = await signedIn();
+    expect((await openSocket(b, "https://evil.example")).status).toBe(403);
+    expect((await b.json("/api/progress/live")).status).toBe(426);
+  });
+});
