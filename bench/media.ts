@@ -26,7 +26,7 @@ import { getPlatformProxy } from "wrangler";
 import { database } from "../worker/db/client.ts";
 import { readyAsset } from "../worker/db/playback.ts";
 import { prepareState, root, run, startDevServer } from "../tools/dev/server.ts";
-import { percentile, printTable, round } from "./stats.ts";
+import { alternateSlices, round, runSlice, sliceStats, type SliceTarget } from "./stats.ts";
 
 /** Load average when the run starts and ends: the figures are only comparable within a run on a busy machine. */
 const loadAtStart = round(loadavg()[0]!, 1);
@@ -87,14 +87,10 @@ if (existsSync(`${root}dist/client/_headers`)) copyFileSync(`${root}dist/client/
 const staticBytes = range ? segment.subarray(Number(range[1]), Number(range[2]) + 1) : segment;
 writeFileSync(`${assetsDir}/${staticName}`, staticBytes);
 
-interface Target {
-  name: string;
+interface Target extends SliceTarget {
   url: () => string;
   /** Whether the request carries the --range header (all but the static file). */
   ranged: boolean;
-  latencies: number[];
-  requests: number;
-  elapsedMs: number;
 }
 
 let server: Awaited<ReturnType<typeof startDevServer>> | undefined;
@@ -133,61 +129,40 @@ try {
   );
 
   /** One slice: `concurrency` workers fetching the target back to back until the slice ends. */
-  async function slice(t: Target, ms: number, record: boolean): Promise<void> {
-    const started = performance.now();
-    const end = started + ms;
+  const slice = (t: Target, ms: number, record: boolean) => {
     const expectedStatus = range && t.ranged ? 206 : 200;
     const expectedBytes = range ? staticBytes.byteLength : segment.byteLength;
-    let count = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (performance.now() < end && t.requests + count < maxRequests) {
-          const url = t.url();
-          const t0 = performance.now();
-          const res = await fetch(url, { headers: t.ranged ? rangeHeaders : {} });
-          const body = await res.arrayBuffer();
-          const latency = performance.now() - t0;
-          if (res.status !== expectedStatus || body.byteLength !== expectedBytes) {
-            throw new Error(`${t.name}: ${url} answered ${res.status} with ${body.byteLength} bytes (expected ${expectedStatus}, ${expectedBytes})`);
-          }
-          count++;
-          if (record) t.latencies.push(latency);
+    return runSlice(
+      t,
+      ms,
+      concurrency,
+      record,
+      async () => {
+        const url = t.url();
+        const res = await fetch(url, { headers: t.ranged ? rangeHeaders : {} });
+        const body = await res.arrayBuffer();
+        if (res.status !== expectedStatus || body.byteLength !== expectedBytes) {
+          throw new Error(`${t.name}: ${url} answered ${res.status} with ${body.byteLength} bytes (expected ${expectedStatus}, ${expectedBytes})`);
         }
-      }),
+      },
+      (done) => t.requests + done < maxRequests,
     );
-    if (record) {
-      t.requests += count;
-      t.elapsedMs += performance.now() - started;
-    }
-  }
+  };
 
   // Warm up every target (isolate, R2 file cache, connections), then alternate slices in rotating order.
-  for (const t of targets) await slice(t, 1000, false);
-  const rounds = Math.ceil((seconds * 1000) / sliceMs);
-  for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < targets.length; i++) await slice(targets[(r + i) % targets.length]!, sliceMs, true);
-  }
+  await alternateSlices(targets, seconds, sliceMs, slice);
 } finally {
   await server?.stop();
   rmSync(assetsDir, { recursive: true, force: true });
 }
 
-const stats = targets.map((t) => ({
-  name: t.name,
-  p50: percentile(t.latencies, 50),
-  p99: percentile(t.latencies, 99),
-  rps: (t.requests * 1000) / t.elapsedMs,
-  requests: t.requests,
-}));
+const { stats, print } = sliceStats(targets, "floor (dev baseline)");
 const [checked, checkedFresh, floor, staticAsset] = stats as [(typeof stats)[0], (typeof stats)[0], (typeof stats)[0], (typeof stats)[0]];
 console.log(
   `\nmedia: ${segmentPath} of asset ${assetId} (${segment.byteLength} bytes), ${concurrency} concurrent, ` +
     `${range ? `bytes ${range[1]}-${range[2]} of it, ` : ""}${seconds} s per target in ${sliceMs} ms slices, over HTTP to wrangler dev (ms)\n`,
 );
-printTable(
-  ["target", "requests", "p50", "p99", "req/s", "p50/floor", "p99/floor", "req/s / floor"],
-  stats.map((s) => [s.name, s.requests, round(s.p50), round(s.p99), round(s.rps, 0), `${round(s.p50 / floor.p50)}×`, `${round(s.p99 / floor.p99)}×`, `${round(s.rps / floor.rps)}×`]),
-);
+print();
 const summary = {
   bench: "media",
   segment_bytes: segment.byteLength,

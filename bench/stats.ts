@@ -19,3 +19,64 @@ export function printTable(header: string[], rows: (string | number)[][]): void 
 }
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** One measured target of a throughput benchmark: its latencies and how many requests it completed in how long. */
+export interface SliceTarget {
+  name: string;
+  latencies: number[];
+  requests: number;
+  elapsedMs: number;
+}
+
+/**
+ * One slice: `concurrency` workers run `once(worker)` back to back until the
+ * slice ends (or `more()` says stop); with `record`, latencies and the count go
+ * to the target. `once` throws on a wrong answer, which ends the benchmark.
+ */
+export async function runSlice(t: SliceTarget, ms: number, concurrency: number, record: boolean, once: (worker: number) => Promise<void>, more: (done: number) => boolean = () => true): Promise<void> {
+  const started = performance.now();
+  const end = started + ms;
+  let count = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (performance.now() < end && more(count)) {
+        const t0 = performance.now();
+        await once(worker);
+        count++;
+        if (record) t.latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  if (record) {
+    t.requests += count;
+    t.elapsedMs += performance.now() - started;
+  }
+}
+
+/** Warms every target up for a second, then alternates `sliceMs` slices in rotating order until each had `seconds`, so drift hits all. */
+export async function alternateSlices<T extends SliceTarget>(targets: T[], seconds: number, sliceMs: number, slice: (t: T, ms: number, record: boolean) => Promise<void>, beforeRound?: (round: number) => Promise<void>): Promise<void> {
+  for (const t of targets) await slice(t, 1000, false);
+  const rounds = Math.ceil((seconds * 1000) / sliceMs);
+  for (let r = 0; r < rounds; r++) {
+    await beforeRound?.(r);
+    for (let i = 0; i < targets.length; i++) await slice(targets[(r + i) % targets.length]!, sliceMs, true);
+  }
+}
+
+/** p50, p99 and requests/s of each target, and the table of them with ratios to `floorName`. */
+export function sliceStats(targets: SliceTarget[], floorName: string) {
+  const stats = targets.map((t) => ({
+    name: t.name,
+    p50: percentile(t.latencies, 50),
+    p99: percentile(t.latencies, 99),
+    rps: (t.requests * 1000) / t.elapsedMs,
+    requests: t.requests,
+  }));
+  const floor = stats.find((s) => s.name === floorName)!;
+  const print = () =>
+    printTable(
+      ["target", "requests", "p50", "p99", "req/s", "p50/floor", "p99/floor", "req/s / floor"],
+      stats.map((s) => [s.name, s.requests, round(s.p50), round(s.p99), round(s.rps, 0), `${round(s.p50 / floor.p50)}×`, `${round(s.p99 / floor.p99)}×`, `${round(s.rps / floor.rps)}×`]),
+    );
+  return { stats, floor, print };
+}

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { ensureDemoAccount } from "./demo-account.ts";
 
 export const root = fileURLToPath(new URL("../..", import.meta.url));
 const bin = (name: string) => `${root}node_modules/.bin/${name}`;
@@ -28,6 +29,8 @@ export interface DevServerOptions {
   media?: boolean;
   /** Inherit stdio (npm start) or stay quiet (tests, benchmarks). */
   quiet?: boolean;
+  /** Create the demo account once the site answers (default true). */
+  demoAccount?: boolean;
   extraArgs?: string[];
 }
 
@@ -122,6 +125,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       throw new Error(`wrangler dev did not answer within 90 s:\n${output.slice(-4000)}`);
     }
     await new Promise((r) => setTimeout(r, 300));
+  }
+  if (options.demoAccount !== false) {
+    try {
+      await ensureDemoAccount(url);
+    } catch (err) {
+      child.kill("SIGTERM");
+      throw err;
+    }
   }
   return {
     url,

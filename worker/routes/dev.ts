@@ -5,6 +5,8 @@ import { likeSearchTitles } from "../db/search.ts";
 import type { AppEnv } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
+import { requireSession } from "../auth/session.ts";
+import { viewerState } from "../progress/stub.ts";
 import { isDevelopment } from "../lib/viewer.ts";
 import { faultFor, faultShape, setFault } from "../media/faults.ts";
 import { findPathway, pathways } from "../media/pathways.ts";
@@ -41,6 +43,11 @@ export const dev = new Hono<AppEnv>()
     if (!findPathway(c.env, pathway)) throw new AppError(404, "unknown_pathway", `No pathway "${pathway}".`);
     const fault = await setFault(c.env.ROWS, pathway, mode, delayMs);
     return c.json({ pathway, mode, delayMs: fault?.delayMs ?? null });
+  })
+  // The floor for bench:progress: the same session check and object as a progress write, with a bare counter increment inside.
+  .post("/bench/viewer-state-counter", async (c) => {
+    const { account } = requireSession(c);
+    return c.json({ n: await viewerState(c.env, account.id).increment() });
   })
   .get("/steering/:region", validate("param", z.object({ region: z.string().regex(/^[A-Z]{2}$/) })), async (c) => {
     const region = c.req.valid("param").region;
