@@ -2,13 +2,15 @@
  * The SPA's one API client: `hc<AppType>` gives end-to-end types from the
  * Worker's routes. Route-level `query()` wrappers dedupe and cache reads, and a
  * route's `preload` warms them before the page renders.
+ *
+ * Every call goes through `sessionFetch`: when the 15-minute access token has
+ * expired (401 `session_expired`) it refreshes the session once and retries.
+ * Refreshes are serialized across tabs with a Web Lock, because the server
+ * treats two refreshes with the same refresh token as theft and ends the session.
  */
 import { query } from "@solidjs/router";
 import { hc, type InferResponseType } from "hono/client";
 import type { AppType } from "../../../worker/app.ts";
-
-const client = hc<AppType>("/", { init: { credentials: "same-origin" } });
-const api = client.api;
 
 /** An API error with the server's code and message. */
 export class ApiError extends Error {
@@ -21,8 +23,133 @@ export class ApiError extends Error {
   }
 }
 
+const REFRESH_LOCK = "marquee-refresh";
+/** localStorage keys shared by this site's tabs (the cookies are shared too). */
+const REFRESHED_AT_KEY = "marquee.session.refreshedAt";
+const ACCESS_EXPIRES_KEY = "marquee.session.accessExpiresAt";
+
+function readNumber(key: string): number {
+  try {
+    return Number(localStorage.getItem(key) ?? 0) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+function writeNumber(key: string, value: number | null): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, String(value));
+  } catch {
+    // Storage can be unavailable (private modes); refreshes then rely on the lock alone.
+  }
+}
+
+/** When this site's access token expires (epoch ms, 0 when unknown), as last learnt by any tab. */
+export function accessExpiresAt(): number {
+  return readNumber(ACCESS_EXPIRES_KEY);
+}
+
+/** Records a new access token's expiry (sign-in, sign-up, refresh) or forgets it (sign-out). */
+export function noteAccessExpiry(expiresAtMs: number | null): void {
+  writeNumber(ACCESS_EXPIRES_KEY, expiresAtMs);
+  if (expiresAtMs !== null) writeNumber(REFRESHED_AT_KEY, Date.now());
+  for (const listener of expiryListeners) listener(expiresAtMs);
+}
+
+const expiryListeners = new Set<(expiresAtMs: number | null) => void>();
+const lostListeners = new Set<(code: string) => void>();
+let watchingStorage = false;
+
+/** Called whenever the access token's expiry changes, in this tab or another (for the proactive refresh timer). */
+export function onAccessExpiry(listener: (expiresAtMs: number | null) => void): () => void {
+  if (!watchingStorage) {
+    watchingStorage = true;
+    window.addEventListener("storage", (e) => {
+      if (e.key === ACCESS_EXPIRES_KEY) for (const l of expiryListeners) l(accessExpiresAt() || null);
+    });
+  }
+  expiryListeners.add(listener);
+  return () => expiryListeners.delete(listener);
+}
+
+/** Called when a refresh is refused: the session is over (signed out elsewhere, expired, or revoked). */
+export function onSessionLost(listener: (code: string) => void): () => void {
+  lostListeners.add(listener);
+  return () => lostListeners.delete(listener);
+}
+
+/** Runs `fn` holding the cross-tab refresh lock (in-tab only where Web Locks are missing). */
+function withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
+  return typeof navigator !== "undefined" && navigator.locks ? (navigator.locks.request(REFRESH_LOCK, fn) as Promise<T>) : fn();
+}
+
+async function errorCode(res: Response): Promise<string | undefined> {
+  const body = (await res.clone().json().catch(() => null)) as { error?: { code?: string } } | null;
+  return body?.error?.code;
+}
+
+type RefreshOutcome = { ok: true } | { ok: false; response: Response };
+let refreshing: Promise<RefreshOutcome> | null = null;
+
+/**
+ * Refreshes the session unless `alreadyDone()` says another tab (or an earlier
+ * call) did it meanwhile; that check runs inside the lock, so of several tabs
+ * whose tokens expired together exactly one presents the refresh token. Calls in
+ * one tab share one attempt. A refused refresh reports the session lost.
+ */
+function refreshOnce(alreadyDone: () => boolean): Promise<RefreshOutcome> {
+  refreshing ??= withRefreshLock(async (): Promise<RefreshOutcome> => {
+    if (alreadyDone()) return { ok: true };
+    const response = await fetch("/api/auth/refresh", { method: "POST", credentials: "same-origin" });
+    if (!response.ok) {
+      if (response.status === 401) {
+        noteAccessExpiry(null);
+        const code = (await errorCode(response)) ?? "invalid_refresh";
+        for (const listener of lostListeners) listener(code);
+      }
+      return { ok: false, response };
+    }
+    const body = (await response.json()) as { accessExpiresAt: number };
+    noteAccessExpiry(body.accessExpiresAt);
+    return { ok: true };
+  }).finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/** How long before the access token expires a visible tab refreshes it. */
+export const REFRESH_AHEAD_MS = 60_000;
+
+/** Refreshes ahead of expiry; a no-op when another tab already has (the stored expiry moved on). */
+export async function refreshAhead(): Promise<void> {
+  await refreshOnce(() => accessExpiresAt() - Date.now() > REFRESH_AHEAD_MS);
+}
+
+
+/**
+ * `fetch` for the API: on 401 `session_expired` it refreshes (once, serialized
+ * across tabs) and retries the request once. If another tab refreshed after this
+ * request was sent, it only retries. A refused refresh answers with the refresh's
+ * own 401, so the caller learns the session is over. Takes URL strings (what hc
+ * passes), whose init can be sent twice.
+ */
+export const sessionFetch = (async (input: string | URL, init?: RequestInit): Promise<Response> => {
+  const sentAtMs = Date.now();
+  const res = await fetch(input, { credentials: "same-origin", ...init });
+  if (res.status !== 401 || (await errorCode(res)) !== "session_expired") return res;
+  const outcome = await refreshOnce(() => readNumber(REFRESHED_AT_KEY) > sentAtMs);
+  if (!outcome.ok) return outcome.response;
+  return fetch(input, { credentials: "same-origin", ...init });
+}) as typeof fetch;
+
+const client = hc<AppType>("/", { fetch: sessionFetch, init: { credentials: "same-origin" } });
+const api = client.api;
+
 async function unwrap<T>(res: Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>): Promise<T> {
   const r = await res;
+  if (r.status === 204) return undefined as unknown as T;
   const body = (await r.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
   if (!r.ok) {
     throw new ApiError(r.status, body?.error?.code ?? "http_error", body?.error?.message ?? `Request failed (${r.status})`);
@@ -91,4 +218,99 @@ export function renewPlayback(titleId: string, episodeId: number | undefined, as
   return unwrap(
     api.playback[":id"].renew.$post({ param: { id: titleId }, query: episodeId ? { episode: String(episodeId) } : {}, json: { assetId } } as never),
   );
+}
+
+// ---- Accounts, profiles, My List and ratings ----
+
+export type Me = InferResponseType<typeof api.auth.me.$get, 200>;
+export type Account = Me["account"];
+export type Profile = Me["profiles"][number];
+export type SignedIn = Me & { accessExpiresAt: number };
+export type ProfileInput = Parameters<typeof api.profiles.$post>[0]["json"];
+export type ProfileChanges = Parameters<(typeof api.profiles)[":id"]["$patch"]>[0]["json"];
+export type MyListItem = InferResponseType<(typeof api)["my-list"]["$get"], 200>["items"][number];
+export type Rating = InferResponseType<typeof api.ratings.$get, 200>["items"][number];
+export type RatingValue = -1 | 1 | 2;
+
+/** The signed-in account, its profiles and the profile chosen on this device; null when signed out. */
+export async function fetchMe(): Promise<Me | null> {
+  try {
+    return await unwrap<Me>(api.auth.me.$get());
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return null;
+    throw e;
+  }
+}
+
+export function signUpRequest(input: { email: string; password: string; plan: "basic" | "standard" | "premium"; profileName?: string }): Promise<SignedIn> {
+  return unwrap<SignedIn>(api.auth.signup.$post({ json: input }));
+}
+
+export function signInRequest(input: { email: string; password: string }): Promise<SignedIn> {
+  return unwrap<SignedIn>(api.auth.signin.$post({ json: input }));
+}
+
+export function signOutRequest(): Promise<void> {
+  return unwrap<void>(api.auth.signout.$post());
+}
+
+export function selectProfileRequest(id: string, pin?: string): Promise<{ profileId: string; profile: Profile }> {
+  return unwrap(api.profiles[":id"].select.$post({ param: { id }, json: pin === undefined ? {} : { pin } }));
+}
+
+export function createProfileRequest(input: ProfileInput): Promise<Profile> {
+  return unwrap<Profile>(api.profiles.$post({ json: input }));
+}
+
+export function updateProfileRequest(id: string, changes: ProfileChanges): Promise<Profile> {
+  return unwrap<Profile>(api.profiles[":id"].$patch({ param: { id }, json: changes }));
+}
+
+export function deleteProfileRequest(id: string): Promise<void> {
+  return unwrap<void>(api.profiles[":id"].$delete({ param: { id } }));
+}
+
+/** The chosen profile's list, in its order. */
+export const getMyList = query(
+  () => unwrap<{ items: MyListItem[] }>(api["my-list"].$get()).then((r) => r.items),
+  "myList",
+);
+
+export function addToMyList(titleId: number): Promise<unknown> {
+  return unwrap(api["my-list"][":titleId"].$put({ param: { titleId: String(titleId) } }));
+}
+
+export function removeFromMyList(titleId: number): Promise<void> {
+  return unwrap<void>(api["my-list"][":titleId"].$delete({ param: { titleId: String(titleId) } }));
+}
+
+/** Saves a new order (every title on the list, once); answers the list as stored. */
+export function reorderMyList(titleIds: number[]): Promise<MyListItem[]> {
+  return unwrap<{ items: MyListItem[] }>(api["my-list"].reorder.$post({ json: { titleIds } })).then((r) => r.items);
+}
+
+/** The chosen profile's ratings. */
+export const getRatings = query(
+  () => unwrap<{ items: Rating[] }>(api.ratings.$get()).then((r) => r.items),
+  "ratings",
+);
+
+export function rateTitle(titleId: number, value: RatingValue | null): Promise<unknown> {
+  const param = { titleId: String(titleId) };
+  return value === null ? unwrap(api.ratings[":titleId"].$delete({ param })) : unwrap(api.ratings[":titleId"].$put({ param, json: { value } }));
+}
+
+// The privacy endpoints are plain fetches on purpose: they are built separately, so the
+// typecheck does not depend on their routes. They still get the session refresh.
+
+/** Everything stored for the account, as the server's JSON document. */
+export async function exportAccount(): Promise<Blob> {
+  const res = await sessionFetch("/api/account/export");
+  if (!res.ok) await unwrap(Promise.resolve(res));
+  return res.blob();
+}
+
+/** Erases the account and everything stored for it. */
+export async function deleteAccount(): Promise<void> {
+  await unwrap<void>(sessionFetch("/api/account", { method: "DELETE" }));
 }
