@@ -1,7 +1,9 @@
-import { A, Route, Router, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { ErrorBoundary, lazy, Suspense } from "solid-js";
+import { A, Route, Router, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
+import { createEffect, createMemo, ErrorBoundary, lazy, onMount, Show, Suspense } from "solid-js";
+import { AccountMenu } from "./components/account-menu.tsx";
 import { ErrorView } from "./components/error-view.tsx";
-import { getGenres, getPerson, getTitle, getTitles } from "./data/api.ts";
+import { getGenres, getMyList, getPerson, getTitle, getTitles } from "./data/api.ts";
+import { currentProfile, session, startSession } from "./data/session.ts";
 
 const Home = lazy(() => import("./pages/home.tsx"));
 const Browse = lazy(() => import("./pages/browse.tsx"));
@@ -10,9 +12,46 @@ const Title = lazy(() => import("./pages/title.tsx"));
 const PersonPage = lazy(() => import("./pages/person.tsx"));
 const Watch = lazy(() => import("./pages/watch.tsx"));
 const NotFound = lazy(() => import("./pages/not-found.tsx"));
+const SignIn = lazy(() => import("./pages/signin.tsx"));
+const SignUp = lazy(() => import("./pages/signup.tsx"));
+const Profiles = lazy(() => import("./pages/profiles.tsx"));
+const ManageProfiles = lazy(() => import("./pages/manage-profiles.tsx"));
+const MyList = lazy(() => import("./pages/my-list.tsx"));
+const AccountPage = lazy(() => import("./pages/account.tsx"));
+
+/** Pages that only make sense signed in (a signed-out visitor is sent to sign in, then back). */
+const SIGNED_IN_ONLY = ["/profiles", "/my-list", "/account", "/history"];
+/** Pages a signed-in session may use before choosing a profile; every other page needs one. */
+const NO_PROFILE_NEEDED = ["/signin", "/signup", "/profiles", "/account"];
+
+function under(path: string, prefixes: string[]): boolean {
+  return prefixes.some((p) => path === p || path.startsWith(`${p}/`));
+}
+
+/**
+ * Where the current page must send this session instead, if anywhere. Signed-out
+ * browsing stays open (the server's demo viewer); only the account's own pages
+ * ask to sign in.
+ */
+function useSessionRedirect() {
+  const location = useLocation();
+  return createMemo(() => {
+    const s = session();
+    if (s === undefined) return null;
+    const here = encodeURIComponent(location.pathname + location.search);
+    if (s === null) return under(location.pathname, SIGNED_IN_ONLY) ? `/signin?next=${here}` : null;
+    if (!s.profileId && !under(location.pathname, NO_PROFILE_NEEDED)) return `/profiles?next=${here}`;
+    return null;
+  });
+}
 
 function Layout(props: RouteSectionProps) {
   const navigate = useNavigate();
+  const redirect = useSessionRedirect();
+  createEffect(() => {
+    const to = redirect();
+    if (to) navigate(to, { replace: true });
+  });
   return (
     <>
       <a class="skip-link" href="#main">Skip to content</a>
@@ -26,6 +65,7 @@ function Layout(props: RouteSectionProps) {
             <span>Search</span>
           </A>
         </nav>
+        <AccountMenu />
       </header>
       <main id="main" tabindex="-1"
         onKeyDown={(e) => {
@@ -35,7 +75,9 @@ function Layout(props: RouteSectionProps) {
           }
         }}>
         <ErrorBoundary fallback={(err, reset) => <ErrorView error={err} reset={reset} />}>
-          <Suspense>{props.children}</Suspense>
+          <Suspense>
+            <Show when={session() !== undefined && !redirect()}>{props.children}</Show>
+          </Suspense>
         </ErrorBoundary>
       </main>
     </>
@@ -43,6 +85,7 @@ function Layout(props: RouteSectionProps) {
 }
 
 export function App() {
+  onMount(startSession);
   return (
     <Router root={Layout}>
       <Route path="/" component={Home} preload={() => void getTitles({ sort: "popular", limit: 12 })} />
@@ -51,6 +94,12 @@ export function App() {
       <Route path="/title/:id" component={Title} preload={({ params }) => void getTitle(params.id!)} />
       <Route path="/person/:id" component={PersonPage} preload={({ params }) => void getPerson(params.id!)} />
       <Route path="/watch/:id" component={Watch} />
+      <Route path="/signin" component={SignIn} />
+      <Route path="/signup" component={SignUp} />
+      <Route path="/profiles" component={Profiles} />
+      <Route path="/profiles/manage" component={ManageProfiles} />
+      <Route path="/my-list" component={MyList} preload={() => void (currentProfile() && getMyList())} />
+      <Route path="/account" component={AccountPage} />
       <Route path="*404" component={NotFound} />
     </Router>
   );

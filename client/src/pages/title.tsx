@@ -1,7 +1,9 @@
 import { A, createAsync, useParams } from "@solidjs/router";
 import { createMemo, createSignal, For, Show } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
+import { TitleActions } from "../components/title-actions.tsx";
 import { getTitle } from "../data/api.ts";
+import { currentProfile } from "../data/session.ts";
 
 function languageName(tag: string): string {
   try {
@@ -11,7 +13,7 @@ function languageName(tag: string): string {
   }
 }
 
-/** Title page: backdrop, metadata, seasons and episodes for series, cast and crew. */
+/** Title page: backdrop, metadata, Play, My List and thumbs (with a profile), seasons and episodes for series, cast and crew. */
 export default function Title() {
   const params = useParams<{ id: string }>();
   const title = createAsync(() => getTitle(params.id));
@@ -43,9 +45,14 @@ export default function Title() {
               </Show>
               <For each={t().genres}>{(g) => <A class="chip" href={`/browse?genre=${g.slug}`}>{g.name}</A>}</For>
             </p>
-            <p class="actions">
+            <div class="actions">
               <A class="button button-primary play-button" href={`/watch/${t().id}`}>▶ Play</A>
-            </p>
+              <Show when={currentProfile()}>
+                <Show when={t().id} keyed>
+                  {(id) => <TitleActions titleId={id} title={t().title} />}
+                </Show>
+              </Show>
+            </div>
             <Show when={t().tagline}><p class="tagline">{t().tagline}</p></Show>
             <p class="description">{t().description}</p>
             <dl class="languages">

@@ -1,0 +1,331 @@
+/**
+ * Profile management: the account's profiles with an editor for a new or an
+ * existing one (name, avatar, kids flag, maturity ceiling, language, autoplay,
+ * subtitles, PIN) and deletion with a confirmation. The editor's state is in the
+ * URL (`?new=1`, `?edit=<id>`), so Back closes it. Profiles cannot be managed
+ * from a kids profile (the server refuses it too).
+ */
+import { A, useSearchParams } from "@solidjs/router";
+import { createMemo, createSignal, For, Show } from "solid-js";
+import { createStore } from "solid-js/store";
+import { Avatar, AVATARS } from "../components/avatar.tsx";
+import { createSubmit, FormError } from "../components/form.tsx";
+import { createProfile, currentProfile, deleteProfile, KIDS_MAX_MATURITY_AGE, MAX_PROFILES, session, updateProfile, type Profile } from "../data/session.ts";
+import type { ProfileChanges } from "../data/api.ts";
+
+/** The catalog's maturity scale (worker/db/catalog.ts labels). */
+const MATURITY_CHOICES = [
+  { age: 0, label: "All ages" },
+  { age: 7, label: "7+" },
+  { age: 13, label: "13+" },
+  { age: 16, label: "16+" },
+  { age: 18, label: "18+" },
+] as const;
+const LANGUAGES = ["en", "fr", "es", "de", "it", "pt", "nl", "sv", "ja", "ko"];
+
+/** A language's name in that language ("Français"), falling back to its tag. */
+function endonym(tag: string): string {
+  try {
+    const name = new Intl.DisplayNames([tag], { type: "language" }).of(tag) ?? tag;
+    return name.charAt(0).toLocaleUpperCase(tag) + name.slice(1);
+  } catch {
+    return tag;
+  }
+}
+
+function maturityLabel(age: number): string {
+  return MATURITY_CHOICES.find((m) => m.age === age)?.label ?? `${age}+`;
+}
+
+function summary(p: Profile): string {
+  return [p.isKids ? "Kids" : null, `up to ${maturityLabel(p.maxMaturityAge)}`, endonym(p.language), p.hasPin ? "PIN lock" : null].filter(Boolean).join(" · ");
+}
+
+export default function ManageProfiles() {
+  const [params, setParams] = useSearchParams<{ new?: string; edit?: string }>();
+  const [status, setStatus] = createSignal("");
+  const profiles = () => session()?.profiles ?? [];
+  const editing = createMemo(() => (params.edit ? profiles().find((p) => p.id === params.edit) : undefined));
+  const creating = () => params.new === "1" && !editing() && profiles().length < MAX_PROFILES;
+  /** Which editor is open: a profile's id, "new", or none; a new key gives a fresh form. */
+  const editorKey = () => editing()?.id ?? (creating() ? "new" : undefined);
+
+  function closeEditor(message: string, focusProfileId?: string) {
+    setStatus(message);
+    setParams({ new: undefined, edit: undefined });
+    requestAnimationFrame(() => {
+      const target = focusProfileId ? document.querySelector<HTMLElement>(`[data-edit-profile="${focusProfileId}"]`) : null;
+      (target ?? document.querySelector<HTMLElement>(".manage-page h1"))?.focus();
+    });
+  }
+
+  return (
+    <div class="page manage-page">
+      <Show
+        when={!currentProfile()?.isKids}
+        fallback={
+          <>
+            <h1 tabindex="-1">Manage profiles</h1>
+            <p>Profiles can't be changed from a kids profile. Switch to an adult profile first.</p>
+            <A class="button button-primary" href="/profiles">Switch profile</A>
+          </>
+        }
+      >
+        <Show
+          when={editorKey()}
+          keyed
+          fallback={
+            <>
+              <h1 tabindex="-1">Manage profiles</h1>
+              <p class="status" role="status">{status()}</p>
+              <ul class="manage-list">
+                <For each={profiles()}>
+                  {(p) => (
+                    <li class="manage-item">
+                      <Avatar id={p.avatar} class="avatar-medium" />
+                      <span class="manage-text">
+                        <span class="profile-name">{p.name}</span>
+                        <span class="manage-summary">{summary(p)}</span>
+                      </span>
+                      <button type="button" class="button button-outline" data-edit-profile={p.id} onClick={() => { setStatus(""); setParams({ edit: p.id, new: undefined }); }}>
+                        Edit<span class="visually-hidden"> {p.name}</span>
+                      </button>
+                    </li>
+                  )}
+                </For>
+              </ul>
+              <p class="profiles-actions">
+                <button type="button" class="button button-outline" disabled={profiles().length >= MAX_PROFILES} onClick={() => { setStatus(""); setParams({ new: "1", edit: undefined }); }}>
+                  Add profile
+                </button>
+                <A class="button button-primary" href="/profiles">Done</A>
+              </p>
+              <Show when={profiles().length >= MAX_PROFILES}>
+                <p class="hint">An account has at most {MAX_PROFILES} profiles.</p>
+              </Show>
+            </>
+          }
+        >
+          <ProfileEditor
+            profile={editing() ?? null}
+            canDelete={profiles().length > 1}
+            onDone={(message, id) => closeEditor(message, id)}
+          />
+        </Show>
+      </Show>
+    </div>
+  );
+}
+
+type PinMode = "keep" | "set" | "remove";
+
+/** The form for one profile (null: a new one). */
+function ProfileEditor(props: { profile: Profile | null; canDelete: boolean; onDone: (message: string, profileId?: string) => void }) {
+  const p = props.profile;
+  const [form, setForm] = createStore({
+    name: p?.name ?? "",
+    avatar: p?.avatar ?? AVATARS[(session()?.profiles.length ?? 0) % AVATARS.length]!.id,
+    isKids: p?.isKids ?? false,
+    maxMaturityAge: p?.maxMaturityAge ?? 18,
+    language: p?.language ?? "en",
+    autoplay: p?.autoplay ?? true,
+    subtitleLanguage: p?.subtitles.language ?? "",
+    subtitleSize: p?.subtitles.size ?? "medium",
+    subtitleBackground: p?.subtitles.background ?? "semi",
+    pinMode: "keep" as PinMode,
+    pin: "",
+    password: "",
+  });
+  const save = createSubmit();
+  const remove = createSubmit();
+  let confirmDialog!: HTMLDialogElement;
+  const languages = () => (LANGUAGES.includes(form.language) ? LANGUAGES : [form.language, ...LANGUAGES]);
+  // A kids profile cannot keep a PIN: turning a locked profile into a kids profile removes it (with the password).
+  const pinMode = (): PinMode => (form.isKids ? (p?.hasPin ? "remove" : "keep") : form.pinMode);
+
+  function setKids(isKids: boolean) {
+    setForm({ isKids, maxMaturityAge: isKids ? Math.min(form.maxMaturityAge, KIDS_MAX_MATURITY_AGE) : form.maxMaturityAge });
+  }
+
+  async function onSubmit(e: SubmitEvent) {
+    e.preventDefault();
+    const fields = {
+      name: form.name.trim(),
+      avatar: form.avatar,
+      isKids: form.isKids,
+      maxMaturityAge: form.maxMaturityAge,
+      language: form.language,
+      autoplay: form.autoplay,
+      subtitles: { language: form.subtitleLanguage || null, size: form.subtitleSize, background: form.subtitleBackground },
+    };
+    const lock: Pick<ProfileChanges, "pin" | "password"> =
+      pinMode() === "set" ? { pin: form.pin, password: form.password } : pinMode() === "remove" ? { pin: null, password: form.password } : {};
+    if (pinMode() === "set" && !/^\d{4}$/.test(form.pin)) return save.setError("The PIN must be 4 digits.");
+    if (pinMode() !== "keep" && !form.password) return save.setError("Enter the account password to change the PIN.");
+    const saved = await save.run(() =>
+      p ? updateProfile(p.id, { ...fields, ...lock }) : createProfile({ ...fields, ...(lock.pin ? { pin: lock.pin, password: lock.password } : {}) }),
+    );
+    if (saved) props.onDone(p ? `Saved ${saved.name}.` : `Added ${saved.name}.`, saved.id);
+  }
+
+  async function confirmDelete() {
+    if (!p) return;
+    const ok = await remove.run(() => deleteProfile(p.id).then(() => true));
+    if (ok) {
+      confirmDialog.close();
+      props.onDone(`Deleted ${p.name}.`);
+    }
+  }
+
+  return (
+    <form class="profile-editor" onSubmit={onSubmit} aria-labelledby="editor-title">
+      <h1 id="editor-title" tabindex="-1" ref={(el) => requestAnimationFrame(() => el.focus())}>
+        {p ? `Edit ${p.name}` : "Add a profile"}
+      </h1>
+      <div class="editor-grid">
+        <div class="editor-column">
+          <label class="field">
+            <span>Name</span>
+            <input type="text" required maxlength={40} value={form.name} onInput={(e) => setForm("name", e.currentTarget.value)} autocomplete="off" />
+          </label>
+
+          <fieldset class="avatar-picker">
+            <legend>Avatar</legend>
+            <For each={AVATARS}>
+              {(a) => (
+                <label class="avatar-option">
+                  <input type="radio" name="avatar" value={a.id} class="visually-hidden" checked={form.avatar === a.id} onChange={() => setForm("avatar", a.id)} />
+                  <Avatar id={a.id} />
+                  <span class="visually-hidden">{a.label}</span>
+                </label>
+              )}
+            </For>
+          </fieldset>
+
+          <label class="check">
+            <input type="checkbox" checked={form.isKids} onChange={(e) => setKids(e.currentTarget.checked)} />
+            <span>Kids profile <small class="hint">Only titles up to {maturityLabel(KIDS_MAX_MATURITY_AGE)}; no PIN.</small></span>
+          </label>
+
+          <label class="field">
+            <span>Maturity rating</span>
+            <select value={form.maxMaturityAge} onChange={(e) => setForm("maxMaturityAge", Number(e.currentTarget.value))}>
+              <For each={MATURITY_CHOICES}>
+                {(m) => (
+                  <option value={m.age} disabled={form.isKids && m.age > KIDS_MAX_MATURITY_AGE}>
+                    {m.age === 18 ? "All titles (18+)" : `Titles rated up to ${m.label}`}
+                  </option>
+                )}
+              </For>
+            </select>
+          </label>
+
+          <label class="field">
+            <span>Display language</span>
+            <select value={form.language} onChange={(e) => setForm("language", e.currentTarget.value)}>
+              <For each={languages()}>{(tag) => <option value={tag} lang={tag}>{endonym(tag)}</option>}</For>
+            </select>
+          </label>
+
+          <label class="check">
+            <input type="checkbox" checked={form.autoplay} onChange={(e) => setForm("autoplay", e.currentTarget.checked)} />
+            <span>Autoplay the next episode</span>
+          </label>
+        </div>
+
+        <div class="editor-column">
+          <fieldset class="group">
+            <legend>Subtitles</legend>
+            <label class="field">
+              <span>Language</span>
+              <select value={form.subtitleLanguage} onChange={(e) => setForm("subtitleLanguage", e.currentTarget.value)}>
+                <option value="">Off</option>
+                <For each={LANGUAGES}>{(tag) => <option value={tag} lang={tag}>{endonym(tag)}</option>}</For>
+              </select>
+            </label>
+            <label class="field">
+              <span>Size</span>
+              <select value={form.subtitleSize} onChange={(e) => setForm("subtitleSize", e.currentTarget.value as "small" | "medium" | "large")}>
+                <option value="small">Small</option>
+                <option value="medium">Medium</option>
+                <option value="large">Large</option>
+              </select>
+            </label>
+            <label class="field">
+              <span>Background</span>
+              <select value={form.subtitleBackground} onChange={(e) => setForm("subtitleBackground", e.currentTarget.value as "none" | "semi" | "solid")}>
+                <option value="none">None</option>
+                <option value="semi">Semi-transparent</option>
+                <option value="solid">Solid</option>
+              </select>
+            </label>
+          </fieldset>
+
+          <fieldset class="group">
+            <legend>Profile lock</legend>
+            <Show
+              when={!form.isKids}
+              fallback={
+                <p class="hint">{p?.hasPin ? "A kids profile can't have a PIN; saving removes it." : "Kids profiles have no PIN."}</p>
+              }
+            >
+              <p class="hint">{p?.hasPin ? "This profile asks for a 4-digit PIN." : "No PIN: anyone on this account can open this profile."}</p>
+              <div class="radio-row">
+                <label class="check">
+                  <input type="radio" name="pinMode" checked={form.pinMode === "keep"} onChange={() => setForm("pinMode", "keep")} />
+                  <span>{p?.hasPin ? "Keep the PIN" : "No PIN"}</span>
+                </label>
+                <label class="check">
+                  <input type="radio" name="pinMode" checked={form.pinMode === "set"} onChange={() => setForm("pinMode", "set")} />
+                  <span>{p?.hasPin ? "Change the PIN" : "Set a PIN"}</span>
+                </label>
+                <Show when={p?.hasPin}>
+                  <label class="check">
+                    <input type="radio" name="pinMode" checked={form.pinMode === "remove"} onChange={() => setForm("pinMode", "remove")} />
+                    <span>Remove the PIN</span>
+                  </label>
+                </Show>
+              </div>
+              <Show when={form.pinMode === "set"}>
+                <label class="field">
+                  <span>New PIN (4 digits)</span>
+                  <input class="pin-input" type="password" inputmode="numeric" pattern="[0-9]{4}" maxlength={4} autocomplete="off" required value={form.pin} onInput={(e) => setForm("pin", e.currentTarget.value)} />
+                </label>
+              </Show>
+            </Show>
+            <Show when={pinMode() !== "keep"}>
+              <label class="field">
+                <span>Account password</span>
+                <input type="password" autocomplete="current-password" required value={form.password} onInput={(e) => setForm("password", e.currentTarget.value)} />
+              </label>
+            </Show>
+          </fieldset>
+        </div>
+      </div>
+
+      <FormError message={save.error()} />
+      <div class="editor-actions">
+        <button type="submit" class="button button-primary" disabled={save.pending()}>{save.pending() ? "Saving…" : "Save"}</button>
+        <button type="button" class="button button-outline" onClick={() => props.onDone("", p?.id)}>Cancel</button>
+        <Show when={p}>
+          <button type="button" class="button button-danger" disabled={!props.canDelete} aria-describedby={props.canDelete ? undefined : "last-profile-hint"} onClick={() => confirmDialog.showModal()}>
+            Delete profile
+          </button>
+          <Show when={!props.canDelete}>
+            <small id="last-profile-hint" class="hint">An account keeps at least one profile.</small>
+          </Show>
+        </Show>
+      </div>
+
+      <dialog ref={confirmDialog} class="dialog" aria-labelledby="delete-title">
+        <h2 id="delete-title">Delete {p?.name}?</h2>
+        <p>Their My List and ratings are deleted with the profile. This cannot be undone.</p>
+        <FormError message={remove.error()} />
+        <div class="dialog-actions">
+          <button type="button" class="button button-outline" autofocus onClick={() => confirmDialog.close()}>Cancel</button>
+          <button type="button" class="button button-danger" disabled={remove.pending()} onClick={() => void confirmDelete()}>Delete</button>
+        </div>
+      </dialog>
+    </form>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * My List: the chosen profile's titles in its own order. Each row moves up or
+ * down and can be removed with buttons (so the keyboard does everything); changes
+ * show at once and are saved in order behind the scenes; a failed save reloads
+ * the list as stored and says so.
+ */
+import { A, createAsync, revalidate } from "@solidjs/router";
+import { createSignal, For, Show } from "solid-js";
+import { Artwork } from "../components/artwork.tsx";
+import { errorMessage } from "../components/form.tsx";
+import { getMyList, removeFromMyList, reorderMyList, type MyListItem } from "../data/api.ts";
+
+export default function MyList() {
+  const stored = createAsync(() => getMyList());
+  /** The list as shown, ahead of the server while saves are in flight; undefined: as stored. */
+  const [local, setLocal] = createSignal<MyListItem[]>();
+  const [status, setStatus] = createSignal("");
+  const items = () => local() ?? stored();
+  let saving: Promise<unknown> = Promise.resolve();
+
+  /** Queues a save after the previous one; on failure shows the stored list again. */
+  function save(work: () => Promise<unknown>) {
+    saving = saving
+      .then(work)
+      .then(() => revalidate(getMyList.key))
+      .catch((e: unknown) => {
+        setStatus(`Could not save My List: ${errorMessage(e)} Showing the list as saved.`);
+        setLocal(undefined);
+        return revalidate(getMyList.key);
+      });
+  }
+
+  function focusRow(titleId: number, preferred: "up" | "down" | "remove") {
+    requestAnimationFrame(() => {
+      const row = document.querySelector(`.my-list [data-title-id="${titleId}"]`);
+      const order = preferred === "up" ? ["up", "down"] : preferred === "down" ? ["down", "up"] : ["remove"];
+      for (const which of order) {
+        const button = row?.querySelector<HTMLButtonElement>(`.move-${which}, .${which}`);
+        if (button && !button.disabled) return button.focus();
+      }
+    });
+  }
+
+  function move(index: number, delta: -1 | 1) {
+    const list = [...(items() ?? [])];
+    const target = index + delta;
+    if (target < 0 || target >= list.length) return;
+    const [item] = list.splice(index, 1);
+    list.splice(target, 0, item!);
+    setLocal(list);
+    setStatus(`${item!.title} moved to position ${target + 1} of ${list.length}.`);
+    focusRow(item!.id, delta < 0 ? "up" : "down");
+    const order = list.map((t) => t.id);
+    save(() => reorderMyList(order));
+  }
+
+  function remove(index: number) {
+    const list = [...(items() ?? [])];
+    const [item] = list.splice(index, 1);
+    setLocal(list);
+    setStatus(`${item!.title} removed from My List.`);
+    const next = list[Math.min(index, list.length - 1)];
+    if (next) focusRow(next.id, "remove");
+    else requestAnimationFrame(() => document.querySelector<HTMLElement>(".my-list h1")?.focus());
+    save(() => removeFromMyList(item!.id));
+  }
+
+  return (
+    <div class="page my-list">
+      <h1 tabindex="-1">My List</h1>
+      <p class="status" role="status">{status()}</p>
+      <Show when={items()} fallback={<div class="list-skeleton skeleton" aria-hidden="true" />}>
+        <Show
+          when={items()!.length > 0}
+          fallback={
+            <p class="empty">
+              Your list is empty. Add films and series with the <strong>My List</strong> button on a title's page. <A href="/browse">Browse titles</A>
+            </p>
+          }
+        >
+          <ol class="list-items">
+            <For each={items()}>
+              {(t, i) => (
+                <li class="list-item" data-title-id={t.id}>
+                  <span class="list-position" aria-hidden="true">{i() + 1}</span>
+                  <A class="list-art" href={`/title/${t.id}`} tabindex="-1" aria-hidden="true">
+                    <Artwork id={t.id} title={t.title} kind="poster" src={t.posterUrl} />
+                  </A>
+                  <span class="list-text">
+                    <A class="list-title" href={`/title/${t.id}`}>{t.title}</A>
+                    <span class="list-meta">
+                      {t.type === "series" ? "Series" : "Film"} · {t.releaseYear} · {t.maturity.label}
+                    </span>
+                  </span>
+                  <span class="list-actions">
+                    <button type="button" class="icon-button move-up" aria-label={`Move ${t.title} up`} disabled={i() === 0} onClick={() => move(i(), -1)}>
+                      <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M12 5l7 8h-5v6h-4v-6H5z" /></svg>
+                    </button>
+                    <button type="button" class="icon-button move-down" aria-label={`Move ${t.title} down`} disabled={i() === items()!.length - 1} onClick={() => move(i(), 1)}>
+                      <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M12 19l-7-8h5V5h4v6h5z" /></svg>
+                    </button>
+                    <button type="button" class="button button-outline remove" aria-label={`Remove ${t.title} from My List`} onClick={() => remove(i())}>
+                      Remove
+                    </button>
+                  </span>
+                </li>
+              )}
+            </For>
+          </ol>
+        </Show>
+      </Show>
+    </div>
+  );
+}

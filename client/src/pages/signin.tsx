@@ -1,0 +1,45 @@
+/** Sign in: e-mail and password; then the profile picker (several profiles, or a PIN) or straight back. */
+import { useNavigate, useSearchParams } from "@solidjs/router";
+import { AuthCard } from "../components/auth-card.tsx";
+import { createSubmit } from "../components/form.tsx";
+import { landingAfterSignIn, signIn } from "../data/session.ts";
+
+export default function SignIn() {
+  const navigate = useNavigate();
+  const [params] = useSearchParams<{ next?: string }>();
+  const submit = createSubmit();
+  let email!: HTMLInputElement;
+  let password!: HTMLInputElement;
+
+  async function onSubmit(e: SubmitEvent) {
+    e.preventDefault();
+    const me = await submit.run(() => signIn(email.value, password.value));
+    if (me) navigate(landingAfterSignIn(me, params.next), { replace: true });
+    else password.select();
+  }
+
+  return (
+    <AuthCard
+      heading="Sign in"
+      next={params.next}
+      error={submit.error()}
+      pending={submit.pending()}
+      submitLabel="Sign in"
+      pendingLabel="Signing in…"
+      switchText="New to Marquee?"
+      switchLabel="Create an account"
+      switchPath="/signup"
+      onSubmit={onSubmit}
+      footer={<p class="auth-note">You can keep browsing without an account.</p>}
+    >
+      <label class="field">
+        <span>E-mail</span>
+        <input ref={email} type="email" name="email" autocomplete="username" required autofocus />
+      </label>
+      <label class="field">
+        <span>Password</span>
+        <input ref={password} type="password" name="password" autocomplete="current-password" required />
+      </label>
+    </AuthCard>
+  );
+}

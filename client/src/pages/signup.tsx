@@ -1,0 +1,69 @@
+/** Sign up: e-mail, password, a plan (each with its best picture quality) and the first profile's name. */
+import { useNavigate, useSearchParams } from "@solidjs/router";
+import { createSignal, For } from "solid-js";
+import { AuthCard } from "../components/auth-card.tsx";
+import { createSubmit } from "../components/form.tsx";
+import { planName, planQuality, PLANS, type Plan } from "../components/plan.ts";
+import { landingAfterSignIn, signUp } from "../data/session.ts";
+
+/** The server's minimum (worker/routes/auth.ts); checked here only to say so before a round trip. */
+const PASSWORD_MIN_CHARS = 10;
+
+export default function SignUp() {
+  const navigate = useNavigate();
+  const [params] = useSearchParams<{ next?: string }>();
+  const submit = createSubmit();
+  const [plan, setPlan] = createSignal<Plan>("standard");
+  let email!: HTMLInputElement;
+  let password!: HTMLInputElement;
+  let profileName!: HTMLInputElement;
+
+  async function onSubmit(e: SubmitEvent) {
+    e.preventDefault();
+    const name = profileName.value.trim();
+    const me = await submit.run(() => signUp({ email: email.value, password: password.value, plan: plan(), ...(name ? { profileName: name } : {}) }));
+    if (me) navigate(landingAfterSignIn(me, params.next), { replace: true });
+  }
+
+  return (
+    <AuthCard
+      heading="Create your account"
+      wide
+      next={params.next}
+      error={submit.error()}
+      pending={submit.pending()}
+      submitLabel="Create account"
+      pendingLabel="Creating account…"
+      switchText="Already have an account?"
+      switchLabel="Sign in"
+      switchPath="/signin"
+      onSubmit={onSubmit}
+    >
+      <label class="field">
+        <span>E-mail</span>
+        <input ref={email} type="email" name="email" autocomplete="email" required autofocus />
+      </label>
+      <label class="field">
+        <span>Password</span>
+        <input ref={password} type="password" name="password" autocomplete="new-password" required minlength={PASSWORD_MIN_CHARS} aria-describedby="password-hint" />
+        <small id="password-hint" class="hint">At least {PASSWORD_MIN_CHARS} characters.</small>
+      </label>
+      <label class="field">
+        <span>Your profile name <span class="optional">(optional)</span></span>
+        <input ref={profileName} type="text" name="profileName" autocomplete="nickname" maxlength={40} />
+      </label>
+      <fieldset class="plans">
+        <legend>Choose a plan</legend>
+        <For each={PLANS}>
+          {(p) => (
+            <label class="plan-option">
+              <input type="radio" name="plan" value={p} checked={plan() === p} onChange={() => setPlan(p)} />
+              <span class="plan-name">{planName(p)}</span>
+              <span class="plan-quality">{planQuality(p)}</span>
+            </label>
+          )}
+        </For>
+      </fieldset>
+    </AuthCard>
+  );
+}
