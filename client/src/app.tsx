@@ -18,6 +18,7 @@ const Profiles = lazy(() => import("./pages/profiles.tsx"));
 const ManageProfiles = lazy(() => import("./pages/manage-profiles.tsx"));
 const MyList = lazy(() => import("./pages/my-list.tsx"));
 const AccountPage = lazy(() => import("./pages/account.tsx"));
+const History = lazy(() => import("./pages/history.tsx"));
 
 /** Pages that only make sense signed in (a signed-out visitor is sent to sign in, then back). */
 const SIGNED_IN_ONLY = ["/profiles", "/my-list", "/account", "/history"];
@@ -100,6 +101,7 @@ export function App() {
       <Route path="/profiles/manage" component={ManageProfiles} />
       <Route path="/my-list" component={MyList} preload={() => void (currentProfile() && getMyList())} />
       <Route path="/account" component={AccountPage} />
+      <Route path="/history" component={History} />
       <Route path="*404" component={NotFound} />
     </Router>
   );
