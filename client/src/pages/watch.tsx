@@ -1,37 +1,91 @@
-import { A, createAsync, useParams, useSearchParams } from "@solidjs/router";
-import { Show } from "solid-js";
+import { createAsync, useNavigate, useParams, useSearchParams } from "@solidjs/router";
+import { ErrorBoundary, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { startPlayback } from "../data/api.ts";
+import { apiProblem } from "../player/errors.ts";
+import { ErrorScreen } from "../player/overlays.tsx";
 import { Player } from "../player/player.tsx";
 
-/** Watch: asks for playback (entitlement, token) and plays the title or episode. */
+/**
+ * Watch: the whole screen is the player. Asks for playback (entitlement, token)
+ * for the title or episode and plays it; an episode change (next episode,
+ * another device's position) swaps the player inside the same full-screen stage.
+ * `?t=<seconds>` starts at a position, `?debug=1` opens stats for nerds and
+ * exposes hls.js as window.__marqueeHls.
+ */
 export default function Watch() {
   const params = useParams<{ id: string }>();
-  const [search] = useSearchParams<{ episode?: string; debug?: string }>();
-  const episodeId = () => (search.episode ? Number(search.episode) : undefined);
-  const playback = createAsync(() => startPlayback(params.id, episodeId()));
+  const [search] = useSearchParams<{ episode?: string; debug?: string; t?: string }>();
+  const navigate = useNavigate();
+  let stage!: HTMLDivElement;
+  const debug = () => search.debug === "1";
+  const episodeId = () => (search.episode && /^\d+$/.test(search.episode) ? Number(search.episode) : undefined);
+  const startAt = () => (search.t && /^\d+(\.\d+)?$/.test(search.t) ? Number(search.t) : undefined);
+  const backHref = () => `/title/${params.id}`;
+
+  onMount(() => document.documentElement.classList.add("watching"));
+  onCleanup(() => document.documentElement.classList.remove("watching"));
+
+  function goToEpisode(id: number, atSeconds?: number) {
+    const q = new URLSearchParams({ episode: String(id) });
+    if (atSeconds !== undefined) q.set("t", String(Math.floor(atSeconds)));
+    if (debug()) q.set("debug", "1");
+    navigate(`/watch/${params.id}?${q}`);
+  }
+
   return (
-    <div class="watch">
-      <Show when={playback()}>
-        {(p) => (
-          <>
-            <div class="watch-head">
-              <A href={`/title/${params.id}`} class="back" aria-label="Back to title">‹ Back</A>
-              <h1>
-                {p().title}
-                <Show when={p().episode}>{(ep) => <span class="watch-episode"> · S{ep().seasonNumber}:E{ep().number} {ep().name}</span>}</Show>
-              </h1>
-            </div>
-            <Player playback={p()} titleId={params.id} episodeId={p().episode?.id} debug={search.debug === "1"} />
-            <Show when={p().nextEpisode}>
-              {(next) => (
-                <p class="next-episode">
-                  Next: <A href={`/watch/${params.id}?episode=${next().id}`}>S{next().seasonNumber}:E{next().number} {next().name}</A>
-                </p>
-              )}
-            </Show>
-          </>
+    <div ref={stage} class="watch">
+      <Show when={`${params.id}/${episodeId() ?? ""}/${startAt() ?? ""}`} keyed>
+        {(_key) => (
+          <ErrorBoundary fallback={(err, reset) => <ErrorScreen problem={apiProblem(err)} onRetry={reset} backHref={backHref()} />}>
+            <Session
+              titleId={params.id}
+              episodeId={episodeId()}
+              startAt={startAt()}
+              debug={debug()}
+              backHref={backHref()}
+              stage={() => stage}
+              onEpisode={goToEpisode}
+            />
+          </ErrorBoundary>
         )}
       </Show>
     </div>
+  );
+}
+
+/** One playback session: the request for playback, then the player. */
+function Session(props: {
+  titleId: string;
+  episodeId?: number;
+  startAt?: number;
+  debug: boolean;
+  backHref: string;
+  stage: () => HTMLElement;
+  onEpisode: (id: number, atSeconds?: number) => void;
+}) {
+  const playback = createAsync(() => startPlayback(props.titleId, props.episodeId));
+  return (
+    <Suspense fallback={<div class="player-spinner" role="status" aria-label="Loading"><span class="player-spinner-ring" aria-hidden="true" /></div>}>
+      <Show when={playback()}>
+        {(p) => {
+          const ep = p().episode;
+          document.title = `${p().title}${ep ? ` · S${ep.seasonNumber}:E${ep.number}` : ""} · Marquee`;
+          return (
+            <Player
+              playback={p()}
+              titleId={props.titleId}
+              episodeId={ep?.id ?? props.episodeId}
+              debug={props.debug}
+              startAt={props.startAt}
+              backHref={props.backHref}
+              heading={p().title}
+              subheading={ep ? `S${ep.seasonNumber}:E${ep.number} · ${ep.name}` : undefined}
+              fullscreenTarget={props.stage}
+              onEpisode={props.onEpisode}
+            />
+          );
+        }}
+      </Show>
+    </Suspense>
   );
 }

@@ -1,0 +1,365 @@
+/**
+ * The playback engine behind the player's controls: one hls.js instance on a
+ * <video> (or the browser's own HLS where MediaSource is missing, i.e. Safari on
+ * iOS), with what the menus need as Solid signals — renditions and what Auto
+ * picked, audio and subtitle tracks, the current problem — and a snapshot for
+ * the "stats for nerds" overlay. Shaped like an hls.js controller:
+ * registerListeners / unregisterListeners / destroy.
+ *
+ * Error policy (hls.js's documented one): a fatal media error is recovered with
+ * recoverMediaError() at most every few seconds; network errors are left to the
+ * tuned load policies in config.ts, and a fatal one becomes a problem the viewer
+ * can retry, which rebuilds the instance at the same position.
+ */
+import Hls, { type ErrorData, type Level } from "hls.js";
+import { createSignal, type Accessor } from "solid-js";
+import type { Playback } from "../data/api.ts";
+import { abrChoice, abrOptionsFor, hlsConfigFor, type AbrChoice } from "./config.ts";
+import { hlsProblem, mediaElementProblem, UNSUPPORTED, type PlayerProblem } from "./errors.ts";
+import type { TokenHolder } from "./token-loader.ts";
+import { tokenLoader } from "./token-loader.ts";
+
+/** hls.js's error policy: recover a fatal media error at most this often, then give up. */
+const MEDIA_RECOVERY_INTERVAL_MS = 5000;
+const PATHWAY_IN_URL = /\/cdn\/([A-Za-z0-9_-]{1,16})\//;
+
+/** Tells the steering server a pathway failed us (feeds its per-region health; fire and forget). */
+function reportPathwayError(url: string | undefined): void {
+  const pathway = url ? PATHWAY_IN_URL.exec(url)?.[1] : undefined;
+  if (!pathway) return;
+  const body = JSON.stringify({ pathway, kind: "error" });
+  if (!navigator.sendBeacon?.("/api/steering/report", body)) {
+    void fetch("/api/steering/report", { method: "POST", body, keepalive: true }).catch(() => {});
+  }
+}
+
+export interface TrackChoice {
+  id: number;
+  label: string;
+  language: string | null;
+}
+
+export interface EngineStats {
+  engine: string;
+  abr: AbrChoice | "native";
+  rendition: string;
+  bitrateKbps: number | null;
+  codecs: string;
+  mode: "Auto" | "Manual";
+  bufferSeconds: number;
+  bandwidthKbps: number | null;
+  pathway: string;
+  pathwayPriority: string;
+  droppedFrames: number;
+  totalFrames: number;
+  viewport: string;
+  assetId: string;
+}
+
+export interface EngineOptions {
+  playback: Playback;
+  holder: TokenHolder;
+  /** Exposes the hls.js instance as window.__marqueeHls (browser tests, debugging). */
+  debug: boolean;
+  /** Seconds to start loading from (a resume position), or -1 for the start. */
+  startPosition: number;
+  /** Start playing as soon as the manifest is in (false while a resume prompt waits for an answer). */
+  autoplay: boolean;
+  /** Preferred rendition height (null: Auto), audio language and subtitle language. */
+  qualityHeight: number | null;
+  audioLanguage: string | null;
+  subtitleLanguage: string | null;
+  /** Called when playback could not start because the browser wants a gesture first. */
+  onAutoplayBlocked?: () => void;
+}
+
+type DebugWindow = Window & { __marqueeHls?: Hls };
+
+const labelOf = (t: { name?: string; lang?: string }, fallback: string) => t.name || t.lang || fallback;
+
+export class PlaybackEngine {
+  readonly kind: "hls" | "native" | "none";
+  hls: Hls | null = null;
+  /** Heights on offer, highest first (hls.js only; native HLS chooses by itself). */
+  readonly qualities: Accessor<number[]>;
+  /** The viewer's choice: a height, or null for Auto. */
+  readonly manualHeight: Accessor<number | null>;
+  /** The height playing now (what Auto picked, while on Auto). */
+  readonly playingHeight: Accessor<number | null>;
+  readonly audioTracks: Accessor<TrackChoice[]>;
+  readonly audioTrack: Accessor<number>;
+  readonly subtitleTracks: Accessor<TrackChoice[]>;
+  /** -1 when subtitles are off. */
+  readonly subtitleTrack: Accessor<number>;
+  readonly problem: Accessor<PlayerProblem | null>;
+
+  private readonly set: {
+    qualities: (v: number[]) => void;
+    manualHeight: (v: number | null) => void;
+    playingHeight: (v: number | null) => void;
+    audioTracks: (v: TrackChoice[]) => void;
+    audioTrack: (v: number) => void;
+    subtitleTracks: (v: TrackChoice[]) => void;
+    subtitleTrack: (v: number) => void;
+    problem: (v: PlayerProblem | null) => void;
+  };
+  private readonly video: HTMLVideoElement;
+  private readonly options: EngineOptions;
+  private readonly abr: AbrChoice;
+  private lastRecoveryMs = 0;
+  private wantedSubtitleLanguage: string | null;
+  private wantedAudioLanguage: string | null;
+
+  constructor(video: HTMLVideoElement, options: EngineOptions) {
+    this.video = video;
+    this.options = options;
+    this.abr = abrChoice();
+    this.wantedSubtitleLanguage = options.subtitleLanguage;
+    this.wantedAudioLanguage = options.audioLanguage;
+    const [qualities, setQualities] = createSignal<number[]>([]);
+    const [manualHeight, setManualHeight] = createSignal<number | null>(options.qualityHeight);
+    const [playingHeight, setPlayingHeight] = createSignal<number | null>(null);
+    const [audioTracks, setAudioTracks] = createSignal<TrackChoice[]>([]);
+    const [audioTrack, setAudioTrack] = createSignal(0);
+    const [subtitleTracks, setSubtitleTracks] = createSignal<TrackChoice[]>([]);
+    const [subtitleTrack, setSubtitleTrack] = createSignal(-1);
+    const [problem, setProblem] = createSignal<PlayerProblem | null>(null);
+    this.set = {
+      qualities: setQualities, manualHeight: setManualHeight, playingHeight: setPlayingHeight, audioTracks: setAudioTracks,
+      audioTrack: setAudioTrack, subtitleTracks: setSubtitleTracks, subtitleTrack: setSubtitleTrack, problem: setProblem,
+    };
+    this.qualities = qualities;
+    this.manualHeight = manualHeight;
+    this.playingHeight = playingHeight;
+    this.audioTracks = audioTracks;
+    this.audioTrack = audioTrack;
+    this.subtitleTracks = subtitleTracks;
+    this.subtitleTrack = subtitleTrack;
+    this.problem = problem;
+    const mse = Hls.isSupported();
+    this.kind = mse ? "hls" : video.canPlayType("application/vnd.apple.mpegurl") ? "native" : "none";
+    video.dataset.abr = this.kind === "hls" ? this.abr : this.kind;
+    this.registerListeners();
+    this.load(options.startPosition, options.autoplay);
+  }
+
+  protected registerListeners(): void {
+    this.video.addEventListener("error", this.onMediaElementError);
+    this.video.textTracks.addEventListener("addtrack", this.onNativeTracks);
+    this.video.textTracks.addEventListener("change", this.onNativeTracks);
+  }
+
+  protected unregisterListeners(): void {
+    this.video.removeEventListener("error", this.onMediaElementError);
+    this.video.textTracks.removeEventListener("addtrack", this.onNativeTracks);
+    this.video.textTracks.removeEventListener("change", this.onNativeTracks);
+  }
+
+  /** (Re)starts loading at `startPosition` (-1: from the beginning). */
+  private load(startPosition: number, autoplay: boolean): void {
+    const url = this.options.holder.rewrite(this.options.playback.masterUrl);
+    if (this.kind === "none") {
+      this.set.problem(UNSUPPORTED);
+      return;
+    }
+    if (this.kind === "native") {
+      // Safari on iOS: the OS player loads the playlists (content steering included).
+      this.video.src = url;
+      if (startPosition > 0) {
+        this.video.addEventListener("loadedmetadata", () => (this.video.currentTime = startPosition), { once: true });
+      }
+      if (autoplay) this.play();
+      return;
+    }
+    const hls = new Hls({
+      ...hlsConfigFor(this.abr, abrOptionsFor(this.options.playback, () => this.manualLevelIndex())),
+      loader: tokenLoader(this.options.holder),
+      startPosition,
+      // hls.js picks these itself when the tracks arrive (setting a track from our listener would be overridden).
+      subtitlePreference: this.wantedSubtitleLanguage ? { lang: this.wantedSubtitleLanguage } : undefined,
+      audioPreference: this.wantedAudioLanguage ? { lang: this.wantedAudioLanguage } : undefined,
+    });
+    this.hls = hls;
+    if (this.options.debug) (window as DebugWindow).__marqueeHls = hls;
+    hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      this.updateQualities();
+      const wanted = this.manualHeight();
+      if (wanted !== null) {
+        const index = this.levelIndexFor(wanted);
+        if (index >= 0) hls.currentLevel = index;
+        else this.set.manualHeight(null);
+      }
+      if (autoplay) this.play();
+    });
+    hls.on(Hls.Events.LEVELS_UPDATED, () => this.updateQualities());
+    hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
+      const level = hls.levels[data.level];
+      this.set.playingHeight(level?.height ?? null);
+      this.video.dataset.height = String(level?.height ?? "");
+    });
+    hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, () => {
+      this.set.audioTracks(hls.audioTracks.map((t, i) => ({ id: i, label: labelOf(t, `Audio ${i + 1}`), language: t.lang ?? null })));
+      this.set.audioTrack(hls.audioTrack);
+    });
+    hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, (_e, data) => this.set.audioTrack(data.id));
+    hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, () => {
+      this.set.subtitleTracks(hls.subtitleTracks.map((t, i) => ({ id: i, label: labelOf(t, `Subtitles ${i + 1}`), language: t.lang ?? null })));
+    });
+    hls.on(Hls.Events.SUBTITLE_TRACK_SWITCH, (_e, data) => this.set.subtitleTrack(data.id));
+    hls.on(Hls.Events.ERROR, (_e, data) => this.onHlsError(hls, data));
+    hls.loadSource(url);
+    hls.attachMedia(this.video);
+  }
+
+  private play(): void {
+    this.video.play().catch((err: unknown) => {
+      if (err instanceof DOMException && err.name === "NotAllowedError") this.options.onAutoplayBlocked?.();
+    });
+  }
+
+  private onHlsError(hls: Hls, data: ErrorData): void {
+    if (data.type === Hls.ErrorTypes.NETWORK_ERROR) reportPathwayError(data.frag?.url ?? data.context?.url ?? data.url);
+    if (!data.fatal) return;
+    if (data.type === Hls.ErrorTypes.MEDIA_ERROR && Date.now() - this.lastRecoveryMs > MEDIA_RECOVERY_INTERVAL_MS) {
+      this.lastRecoveryMs = Date.now();
+      hls.recoverMediaError();
+      return;
+    }
+    this.set.problem(hlsProblem(data));
+  }
+
+  private readonly onMediaElementError = () => {
+    // With hls.js, media errors arrive (and are recovered) through hls.js's ERROR event.
+    if (this.kind === "native") this.set.problem(mediaElementProblem(this.video.error));
+  };
+
+  /** Native HLS lists subtitle renditions as text tracks; mirror them into the menu. */
+  private readonly onNativeTracks = () => {
+    if (this.kind !== "native") return;
+    const tracks = this.nativeTextTracks().map((t, i) => ({ id: i, label: t.label || t.language || `Subtitles ${i + 1}`, language: t.language || null }));
+    this.set.subtitleTracks(tracks);
+    this.set.subtitleTrack(this.nativeTextTracks().findIndex((t) => t.mode === "showing"));
+  };
+
+  private nativeTextTracks(): TextTrack[] {
+    return [...this.video.textTracks].filter((t) => t.kind === "subtitles" || t.kind === "captions");
+  }
+
+  private updateQualities(): void {
+    const hls = this.hls;
+    if (!hls) return;
+    const heights = [...new Set(hls.levels.map((l) => l.height).filter((h) => h > 0))].sort((a, b) => b - a);
+    this.set.qualities(heights);
+  }
+
+  /** The hls.levels index for a height, preferring the pathway playing now (steering lists each rendition per pathway). */
+  private levelIndexFor(height: number): number {
+    const hls = this.hls;
+    if (!hls) return -1;
+    const pathway = hls.levels[hls.currentLevel]?.pathwayId ?? hls.levels[hls.loadLevel]?.pathwayId ?? "";
+    const same = hls.levels.findIndex((l) => l.height === height && (l.pathwayId ?? "") === pathway);
+    return same >= 0 ? same : hls.levels.findIndex((l) => l.height === height);
+  }
+
+  private manualLevelIndex(): number {
+    const h = this.manualHeight();
+    return h === null ? -1 : this.levelIndexFor(h);
+  }
+
+  /** Chooses a rendition by height, or Auto (null). */
+  setQuality(height: number | null): void {
+    this.set.manualHeight(height);
+    const hls = this.hls;
+    if (!hls) return;
+    if (height === null) {
+      hls.currentLevel = -1;
+      return;
+    }
+    const index = this.levelIndexFor(height);
+    if (index >= 0) hls.currentLevel = index;
+  }
+
+  setAudioTrack(id: number): void {
+    const track = this.audioTracks().find((t) => t.id === id);
+    this.wantedAudioLanguage = track?.language ?? null;
+    this.set.audioTrack(id);
+    if (this.hls) this.hls.audioTrack = id;
+  }
+
+  /** Shows subtitle track `id`, or none (-1). */
+  setSubtitleTrack(id: number): void {
+    this.applySubtitle(id, true);
+  }
+
+  /** Prefers subtitles in `language` (null: off), now if the tracks are known, else once they are. */
+  setSubtitleLanguage(language: string | null): void {
+    this.wantedSubtitleLanguage = language;
+    if (this.hls) this.hls.config.subtitlePreference = language ? { lang: language } : undefined;
+    const track = language ? this.subtitleTracks().find((t) => t.language === language) : undefined;
+    if (this.subtitleTracks().length > 0) this.applySubtitle(track ? track.id : -1, false);
+  }
+
+  private applySubtitle(id: number, chosen: boolean): void {
+    if (chosen) this.wantedSubtitleLanguage = this.subtitleTracks().find((t) => t.id === id)?.language ?? null;
+    this.set.subtitleTrack(id);
+    if (this.hls) {
+      this.hls.subtitleTrack = id;
+      this.hls.subtitleDisplay = id >= 0;
+    } else if (this.kind === "native") {
+      this.nativeTextTracks().forEach((t, i) => (t.mode = i === id ? "showing" : "disabled"));
+    }
+  }
+
+  /** Starts over after a problem: a fresh hls.js instance (or source) at `positionSeconds`, playing. */
+  retry(positionSeconds: number): void {
+    this.set.problem(null);
+    if (this.kind === "none") return this.set.problem(UNSUPPORTED);
+    this.detach();
+    this.load(positionSeconds > 0 ? positionSeconds : -1, true);
+  }
+
+  private detach(): void {
+    if (this.hls) {
+      this.hls.destroy();
+      if (this.options.debug && (window as DebugWindow).__marqueeHls === this.hls) delete (window as DebugWindow).__marqueeHls;
+      this.hls = null;
+    } else if (this.kind === "native") {
+      this.video.removeAttribute("src");
+      this.video.load();
+    }
+  }
+
+  /** What the stats overlay shows, read now. */
+  stats(): EngineStats {
+    const v = this.video;
+    const quality = v.getVideoPlaybackQuality?.();
+    let bufferSeconds = 0;
+    for (let i = 0; i < v.buffered.length; i++) {
+      if (v.buffered.start(i) <= v.currentTime + 0.1 && v.buffered.end(i) >= v.currentTime) bufferSeconds = v.buffered.end(i) - v.currentTime;
+    }
+    const hls = this.hls;
+    const level: Level | undefined = hls ? hls.levels[hls.currentLevel] : undefined;
+    const bw = hls?.bandwidthEstimate;
+    return {
+      engine: hls ? `hls.js ${Hls.version}` : this.kind === "native" ? "Native HLS" : "none",
+      abr: hls ? this.abr : "native",
+      rendition: level ? `${level.height}p (${level.width}×${level.height})` : v.videoHeight ? `${v.videoHeight}p (${v.videoWidth}×${v.videoHeight})` : "—",
+      bitrateKbps: level ? Math.round(level.bitrate / 1000) : null,
+      codecs: level ? [level.videoCodec, level.audioCodec].filter(Boolean).join(", ") : "—",
+      mode: hls && !hls.autoLevelEnabled ? "Manual" : "Auto",
+      bufferSeconds: Math.max(0, bufferSeconds),
+      bandwidthKbps: bw && Number.isFinite(bw) ? Math.round(bw / 1000) : null,
+      pathway: level?.pathwayId || "—",
+      pathwayPriority: hls?.pathwayPriority?.join(" › ") ?? "—",
+      droppedFrames: quality?.droppedVideoFrames ?? 0,
+      totalFrames: quality?.totalVideoFrames ?? 0,
+      viewport: `${v.clientWidth}×${v.clientHeight} @${typeof devicePixelRatio === "number" ? devicePixelRatio : 1}x`,
+      assetId: this.options.playback.assetId,
+    };
+  }
+
+  destroy(): void {
+    this.unregisterListeners();
+    this.detach();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * What went wrong, in words a viewer understands: the playback API's refusal
+ * codes and hls.js's fatal errors mapped to a headline, an explanation and
+ * whether trying again can help.
+ */
+import type { ErrorData } from "hls.js";
+import { ApiError } from "../data/api.ts";
+
+export interface PlayerProblem {
+  title: string;
+  message: string;
+  /** Whether a Retry button makes sense (a refusal by policy does not go away by retrying). */
+  retry: boolean;
+  /** Shown small, for support ("Error code: region_restricted"). */
+  code: string;
+}
+
+const API_PROBLEMS: Record<string, Omit<PlayerProblem, "code">> = {
+  region_restricted: { title: "Not available in your region", message: "This title can't be watched where you are right now.", retry: false },
+  outside_window: { title: "Not available right now", message: "This title is outside its viewing window. It may be coming soon or have left Marquee.", retry: false },
+  maturity_restricted: { title: "Not available on this profile", message: "This title is rated above this profile's maturity setting. Switch profile or ask the account owner.", retry: false },
+  quality_not_in_plan: { title: "Not included in your plan", message: "This video isn't available at a quality your plan includes. Upgrade your plan to watch it.", retry: false },
+  title_not_found: { title: "Title not found", message: "This title doesn't exist or is no longer on Marquee.", retry: false },
+  episode_not_found: { title: "Episode not found", message: "This episode doesn't exist or is no longer available.", retry: false },
+  no_media: { title: "Video not ready yet", message: "This title has no video to play yet. Try again later.", retry: true },
+  asset_changed: { title: "The video was updated", message: "A new version of this video was published while you watched. Retry to continue with it.", retry: true },
+  profile_required: { title: "Choose a profile", message: "Pick who's watching before playing this title.", retry: false },
+  session_expired: { title: "You've been signed out", message: "Your session ended. Sign in again to keep watching.", retry: true },
+  invalid_session: { title: "You've been signed out", message: "Your session is no longer valid. Sign in again to keep watching.", retry: false },
+  unauthorized: { title: "Sign in to watch", message: "This title needs you to be signed in.", retry: false },
+  playback_unavailable: { title: "Playback is unavailable", message: "Marquee can't stream right now. Please try again in a few minutes.", retry: true },
+  token_expired: { title: "Playback session expired", message: "The video link expired. Retry to continue where you left off.", retry: true },
+  invalid_token: { title: "Playback session not valid", message: "The video link was refused. Retry to start a fresh session.", retry: true },
+  token_scope: { title: "Playback session not valid", message: "The video link was refused. Retry to start a fresh session.", retry: true },
+  rendition_above_plan: { title: "Not included in your plan", message: "This quality isn't included in your plan. Choose a lower quality or Auto.", retry: true },
+};
+
+/** A problem from the playback API (the page's request for playback, or a renewal). */
+export function apiProblem(err: unknown): PlayerProblem {
+  if (err instanceof ApiError) {
+    const known = API_PROBLEMS[err.code];
+    if (known) return { ...known, code: err.code };
+    if (err.status >= 500) return { title: "Something went wrong on our side", message: "Marquee couldn't start playback. Please try again.", retry: true, code: err.code };
+    return { title: "Can't play this title", message: err.message, retry: err.status === 429 || err.status === 408, code: err.code };
+  }
+  if (typeof navigator !== "undefined" && navigator.onLine === false) return offline();
+  return { title: "Can't reach Marquee", message: "Check your internet connection and try again.", retry: true, code: "network" };
+}
+
+function offline(): PlayerProblem {
+  return { title: "You're offline", message: "Reconnect to the internet, then retry. Playback continues where it stopped.", retry: true, code: "offline" };
+}
+
+/** The error code in a JSON error body hls.js saw (xhr or fetch loader), if any. */
+function bodyCode(data: ErrorData): string | undefined {
+  const details = data.networkDetails as { responseText?: string } | null | undefined;
+  const text = typeof details?.responseText === "string" ? details.responseText : typeof data.response?.data === "string" ? data.response.data : undefined;
+  if (!text) return undefined;
+  try {
+    return (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A fatal hls.js error (after hls.js's own retries and our media recovery gave up). */
+export function hlsProblem(data: Pick<ErrorData, "type" | "details" | "response" | "networkDetails">): PlayerProblem {
+  const details = String(data.details);
+  if (data.type === "networkError") {
+    if (typeof navigator !== "undefined" && navigator.onLine === false) return offline();
+    const code = bodyCode(data as ErrorData);
+    if (code && API_PROBLEMS[code]) return { ...API_PROBLEMS[code]!, code };
+    const status = data.response?.code ?? 0;
+    if (status === 403) return { ...API_PROBLEMS.invalid_token!, code: `http_403 ${details}` };
+    if (status === 404) return { title: "Video not found", message: "Part of this video is missing on the server. Retry, or try again later.", retry: true, code: `http_404 ${details}` };
+    if (status >= 500) return { title: "The video server is having trouble", message: "Retry in a moment; playback continues where it stopped.", retry: true, code: `http_${status} ${details}` };
+    if (details.includes("Timeout")) return { title: "The connection is too slow", message: "The video took too long to load. Check your connection and retry.", retry: true, code: details };
+    return { title: "The video could not be loaded", message: "Check your internet connection and retry. Playback continues where it stopped.", retry: true, code: details };
+  }
+  if (data.type === "mediaError") {
+    if (details === "manifestIncompatibleCodecsError" || details === "bufferIncompatibleCodecsError") {
+      return { title: "This device can't play this video", message: "The video's format isn't supported by this browser. Try another browser or device.", retry: false, code: details };
+    }
+    return { title: "Playback stopped", message: "The video couldn't be decoded. Retry to continue where it stopped.", retry: true, code: details };
+  }
+  if (data.type === "keySystemError") {
+    return { title: "Protected video can't play here", message: "This browser couldn't unlock the video. Try another browser or device.", retry: false, code: details };
+  }
+  return { title: "Playback stopped", message: "Something went wrong while playing. Retry to continue where it stopped.", retry: true, code: details };
+}
+
+/** A <video> element's own error (native HLS playback). */
+export function mediaElementProblem(error: MediaError | null): PlayerProblem {
+  switch (error?.code) {
+    case 2:
+      return { title: "The video could not be loaded", message: "Check your internet connection and retry.", retry: true, code: "media_err_network" };
+    case 3:
+      return { title: "Playback stopped", message: "The video couldn't be decoded. Retry to continue where it stopped.", retry: true, code: "media_err_decode" };
+    case 4:
+      return { title: "This device can't play this video", message: "The video's format isn't supported here. Try another browser or device.", retry: true, code: "media_err_src_not_supported" };
+    default:
+      return { title: "Playback stopped", message: "Something went wrong while playing. Retry to continue.", retry: true, code: "media_err" };
+  }
+}
+
+/** Neither MediaSource nor native HLS. */
+export const UNSUPPORTED: PlayerProblem = {
+  title: "This browser can't play video",
+  message: "Marquee streams with HLS, which this browser supports neither natively nor through Media Source Extensions. Try a current Chrome, Edge, Firefox or Safari.",
+  retry: false,
+  code: "unsupported",
+};

@@ -1,0 +1,203 @@
+/**
+ * What the player lays over the picture besides its controls: the next-episode
+ * card with its countdown, the resume prompt, the keyboard-shortcut overlay,
+ * "stats for nerds", and the error screen.
+ */
+import { A } from "@solidjs/router";
+import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
+import type { EngineStats } from "./engine.ts";
+import type { PlayerProblem } from "./errors.ts";
+import { SHORTCUTS } from "./keyboard.ts";
+import { formatTime } from "./time.ts";
+
+/** Focus `el` unless the viewer is busy elsewhere (typing, or inside a menu). */
+export function focusIfIdle(el: HTMLElement | undefined): void {
+  const active = document.activeElement;
+  if (!el || (active && active !== document.body && active.closest(".player-menu, input, select, textarea"))) return;
+  el.focus({ preventScroll: true });
+}
+
+export interface NextEpisodeInfo {
+  id: number;
+  seasonNumber: number;
+  number: number;
+  name: string;
+  stillUrl?: string | null;
+}
+
+/** The next-episode card; `countdown` is the seconds left before it plays by itself (null: no autoplay). */
+export function NextEpisodeCard(props: { next: NextEpisodeInfo; countdown: number | null; total: number; onPlay: () => void; onDismiss: () => void }) {
+  let play!: HTMLButtonElement;
+  onMount(() => focusIfIdle(play));
+  return (
+    <section class="next-card" aria-label="Next episode" aria-live="polite">
+      <Show when={props.next.stillUrl}>
+        <img class="next-still" src={props.next.stillUrl!} alt="" width="160" height="90" loading="lazy" decoding="async" />
+      </Show>
+      <div class="next-body">
+        <p class="next-kicker">Next episode</p>
+        <p class="next-name">
+          S{props.next.seasonNumber}:E{props.next.number} · {props.next.name}
+        </p>
+        <div class="next-actions">
+          <button ref={play} type="button" class="pbtn pbtn-primary next-play" onClick={() => props.onPlay()}>
+            <Show when={props.countdown !== null} fallback={<span aria-hidden="true">▶ </span>}>
+              <span class="next-ring" aria-hidden="true" style={{ "--p": String(1 - (props.countdown ?? 0) / props.total) }} />
+            </Show>
+            {props.countdown !== null ? `Next episode in ${Math.ceil(props.countdown)}` : "Play next episode"}
+          </button>
+          <button type="button" class="pbtn next-dismiss" onClick={() => props.onDismiss()}>
+            Watch credits
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+export interface ResumeOffer {
+  positionSeconds: number;
+  deviceName: string | null;
+  /** "start": from the playback response; "live": another device just saved a newer position. */
+  source: "start" | "live";
+  /** Set when the position is in another episode of the series. */
+  episodeId?: number | null;
+}
+
+export function ResumePrompt(props: { offer: ResumeOffer; onResume: () => void; onStartOver: () => void; onDismiss: () => void }) {
+  let resume!: HTMLButtonElement;
+  onMount(() => focusIfIdle(resume));
+  const where = () => (props.offer.deviceName ? ` (watched on ${props.offer.deviceName})` : "");
+  return (
+    <section class="resume-card" role="dialog" aria-label="Resume watching" onKeyDown={(e) => e.key === "Escape" && (e.stopPropagation(), props.onDismiss())}>
+      <Show when={props.offer.source === "live"}>
+        <p class="resume-kicker">Continued on another device</p>
+      </Show>
+      <button ref={resume} type="button" class="pbtn pbtn-primary resume-go" onClick={() => props.onResume()}>
+        <span aria-hidden="true">▶ </span>
+        {props.offer.episodeId ? "Resume episode" : "Resume"} from {formatTime(props.offer.positionSeconds)}
+        {where()}
+      </button>
+      <Show
+        when={props.offer.source === "start"}
+        fallback={<button type="button" class="pbtn" onClick={() => props.onDismiss()}>Stay here</button>}
+      >
+        <button type="button" class="pbtn" onClick={() => props.onStartOver()}>
+          Start over
+        </button>
+      </Show>
+    </section>
+  );
+}
+
+/** A modal dialog: focus moves in, Tab stays in, Escape or the button closes, focus goes back. */
+function useDialogFocus(getDialog: () => HTMLElement, onClose: () => void) {
+  const before = document.activeElement as HTMLElement | null;
+  onMount(() => getDialog().querySelector<HTMLElement>("button")?.focus());
+  onCleanup(() => before?.isConnected && before.focus({ preventScroll: true }));
+  return (e: KeyboardEvent) => {
+    if (e.key === "Escape" || e.key === "?") {
+      e.preventDefault();
+      e.stopPropagation();
+      onClose();
+    } else if (e.key === "Tab") {
+      const focusable = [...getDialog().querySelectorAll<HTMLElement>("button, [href], [tabindex='0']")];
+      const first = focusable[0];
+      const last = focusable[focusable.length - 1];
+      if (e.shiftKey && document.activeElement === first) (e.preventDefault(), last?.focus());
+      else if (!e.shiftKey && document.activeElement === last) (e.preventDefault(), first?.focus());
+    }
+  };
+}
+
+export function ShortcutsHelp(props: { onClose: () => void }) {
+  let dialog!: HTMLDivElement;
+  const onKeyDown = useDialogFocus(() => dialog, props.onClose);
+  return (
+    <div class="player-modal" onPointerDown={(e) => e.target === e.currentTarget && props.onClose()}>
+      <div ref={dialog} class="help-card" role="dialog" aria-modal="true" aria-labelledby="player-help-title" onKeyDown={onKeyDown}>
+        <h2 id="player-help-title">Keyboard shortcuts</h2>
+        <table class="help-table">
+          <tbody>
+            <For each={SHORTCUTS}>
+              {(s) => (
+                <tr>
+                  <th scope="row"><kbd>{s.label}</kbd></th>
+                  <td>{s.description}</td>
+                </tr>
+              )}
+            </For>
+            <tr>
+              <th scope="row"><kbd>0</kbd>–<kbd>9</kbd></th>
+              <td>Jump to 0 %–90 %</td>
+            </tr>
+          </tbody>
+        </table>
+        <p class="help-touch">On a touch screen: tap to show or hide the controls; double-tap the left or right half to go back or forward 10 seconds.</p>
+        <button type="button" class="pbtn pbtn-primary" onClick={() => props.onClose()}>Close</button>
+      </div>
+    </div>
+  );
+}
+
+export function StatsOverlay(props: { read: () => EngineStats; onClose: () => void }) {
+  const [stats, setStats] = createSignal(props.read());
+  const timer = setInterval(() => setStats(props.read()), 500);
+  onCleanup(() => clearInterval(timer));
+  const rows = () => {
+    const s = stats();
+    const kbps = (v: number | null) => (v === null ? "—" : v >= 1000 ? `${(v / 1000).toFixed(2)} Mbps` : `${v} kbps`);
+    return [
+      ["Engine", `${s.engine} · ABR ${s.abr}`],
+      ["Rendition", `${s.rendition} · ${s.mode}`],
+      ["Bitrate", kbps(s.bitrateKbps)],
+      ["Codecs", s.codecs],
+      ["Buffer", `${s.bufferSeconds.toFixed(1)} s`],
+      ["Bandwidth estimate", kbps(s.bandwidthKbps)],
+      ["Pathway", `${s.pathway} (priority ${s.pathwayPriority})`],
+      ["Dropped frames", `${s.droppedFrames} / ${s.totalFrames}`],
+      ["Viewport", s.viewport],
+      ["Asset", s.assetId],
+    ] as const;
+  };
+  return (
+    <aside class="stats" aria-label="Stats for nerds">
+      <button type="button" class="stats-close" aria-label="Close stats for nerds" onClick={() => props.onClose()}>×</button>
+      <dl>
+        <For each={rows()}>
+          {([k, v]) => (
+            <>
+              <dt>{k}</dt>
+              <dd data-stat={k}>{v}</dd>
+            </>
+          )}
+        </For>
+      </dl>
+    </aside>
+  );
+}
+
+export function ErrorScreen(props: { problem: PlayerProblem; onRetry?: () => void; backHref: string; retrying?: boolean }) {
+  let card!: HTMLDivElement;
+  onMount(() => card.querySelector<HTMLElement>(".pbtn")?.focus({ preventScroll: true }));
+  return (
+    <div ref={card} class="player-error" role="alert" aria-labelledby="player-error-title">
+      <div class="player-error-card">
+        <svg class="player-error-icon" viewBox="0 0 24 24" width="48" height="48" aria-hidden="true">
+          <path fill="currentColor" d="M12 2a10 10 0 1 1 0 20 10 10 0 0 1 0-20zm0 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16zm-1 11h2v2h-2zm0-8h2v6h-2z" />
+        </svg>
+        <h2 id="player-error-title">{props.problem.title}</h2>
+        <p>{props.problem.message}</p>
+        <div class="player-error-actions">
+          <Show when={props.problem.retry && props.onRetry}>
+            <button type="button" class="pbtn pbtn-primary" disabled={props.retrying} onClick={() => props.onRetry!()}>
+              {props.retrying ? "Retrying…" : "Retry"}
+            </button>
+          </Show>
+          <A class="pbtn" href={props.backHref}>Back to title</A>
+        </div>
+        <p class="player-error-code">Error code: {props.problem.code}</p>
+      </div>
+    </div>
+  );
+}

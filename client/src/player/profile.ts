@@ -1,0 +1,30 @@
+/**
+ * The chosen profile's player settings (autoplay, subtitle preferences), from
+ * the app's session (data/session.ts). Signed out — the demo viewer — there is
+ * none: autoplay stays on and subtitle choices live on this device only.
+ */
+import { currentProfile, updateProfile } from "../data/session.ts";
+
+export interface SubtitlePrefs {
+  language: string | null;
+  size: "small" | "medium" | "large";
+  background: "none" | "semi" | "solid";
+}
+
+export interface ViewerProfile {
+  profileId: string;
+  autoplay: boolean;
+  subtitles: SubtitlePrefs | null;
+}
+
+/** The active profile's settings, or null (signed out, or no profile chosen). Reactive: reads the session signal. */
+export function viewerProfile(): ViewerProfile | null {
+  const p = currentProfile();
+  if (!p) return null;
+  return { profileId: p.id, autoplay: p.autoplay ?? true, subtitles: (p.subtitles as SubtitlePrefs | undefined) ?? null };
+}
+
+/** Saves subtitle preferences to the profile (PATCH /api/profiles/:id); a failure is ignored, the local copy stands. */
+export function saveProfileSubtitles(profileId: string, subtitles: SubtitlePrefs): void {
+  void updateProfile(profileId, { subtitles }).catch(() => {});
+}
