@@ -82,7 +82,8 @@ test("subtitles display: choosing English shows cues over the video", async () =
   // Demo title 3 (Amélie of the Canals) has English and French subtitles; its first cue runs 0.2–2.8 s.
   const { page, errors } = await watch("/watch/3");
   await page.waitForFunction(() => (window as any).__marqueeHls.subtitleTracks.length > 0, null, { timeout: 20_000 });
-  await page.getByLabel("Subtitles").selectOption({ label: "English" });
+  await page.getByRole("button", { name: "Subtitles" }).click();
+  await page.getByRole("menuitemradio", { name: "English" }).click();
   await page.evaluate(() => {
     const v = document.querySelector("video")!;
     v.currentTime = 1;
