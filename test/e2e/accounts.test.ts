@@ -206,9 +206,9 @@ test("the account page shows the plan and the header menu lists the profile's pa
   await page.getByRole("heading", { name: "Account" }).waitFor();
   const facts = await page.locator(".facts-list").innerText();
   assert.ok(facts.includes(EMAIL) && facts.includes("Standard · Full HD (1080p)"), facts);
-  await page.getByRole("button", { name: "Download my data" }).waitFor();
-  await page.getByRole("button", { name: "Delete account" }).waitFor();
-  await screenshots("account", () => page.locator(".privacy").waitFor());
+  // Kiddo is a kids profile: the account's data is not theirs to download or delete.
+  await page.getByText("Switch to an adult profile to download or delete").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Delete account" }).count(), 0);
 
   await menuButton().focus();
   await page.keyboard.press("Enter");
@@ -257,5 +257,37 @@ test("an expired access token is refreshed exactly once for two tabs, and the se
   context.off("response", onResponse);
   await context.unroute("**/api/auth/refresh");
   await second.close();
+  assert.deepEqual(errors, []);
+});
+
+test("from an adult profile, the account's data downloads as JSON and the account is deleted with its password", async () => {
+  await openMenuItem("Switch profile");
+  await page.getByRole("button", { name: /Alex/ }).click();
+  await page.getByRole("dialog", { name: "Enter the PIN for Alex" }).getByLabel("4-digit PIN").fill("1234");
+  await page.getByRole("button", { name: "Profile menu, Alex" }).waitFor();
+  await openMenuItem("Account");
+  await page.getByRole("button", { name: "Download my data" }).waitFor();
+  await screenshots("account", () => page.locator(".privacy").waitFor());
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download my data" }).click()]);
+  const exported = JSON.parse(readFileSync((await download.path())!, "utf8")) as unknown;
+  assert.ok(JSON.stringify(exported).includes(EMAIL), "the export names the account");
+  assert.ok(JSON.stringify(exported).includes("Kiddo"), "and holds its profiles");
+
+  await page.getByRole("button", { name: "Delete account" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete your account?" });
+  await dialog.getByLabel(/Account password/).fill("not the password");
+  await dialog.getByRole("button", { name: "Delete account" }).click();
+  await dialog.getByRole("alert").filter({ hasText: "not this account's password" }).waitFor();
+  await dialog.getByLabel(/Account password/).fill(PASSWORD);
+  await dialog.getByRole("button", { name: "Delete account" }).click();
+  await page.waitForURL(`${site.url}/`);
+  await page.getByRole("link", { name: "Sign in" }).waitFor();
+
+  await page.goto(`${site.url}/signin`);
+  await page.getByLabel("E-mail").fill(EMAIL);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("alert").filter({ hasText: "Wrong e-mail or password." }).waitFor();
   assert.deepEqual(errors, []);
 });

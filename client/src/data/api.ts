@@ -310,7 +310,7 @@ export async function exportAccount(): Promise<Blob> {
   return res.blob();
 }
 
-/** Erases the account and everything stored for it. */
-export async function deleteAccount(): Promise<void> {
-  await unwrap<void>(sessionFetch("/api/account", { method: "DELETE" }));
+/** Erases the account and everything stored for it; the server asks for the account password. */
+export async function deleteAccount(password: string): Promise<void> {
+  await unwrap<void>(sessionFetch("/api/account", { method: "DELETE", headers: { "content-type": "application/json" }, body: JSON.stringify({ password }) }));
 }

@@ -7,7 +7,7 @@ import { createSignal, Show } from "solid-js";
 import { createSubmit, FormError } from "../components/form.tsx";
 import { planName, planQuality } from "../components/plan.ts";
 import { deleteAccount, exportAccount } from "../data/api.ts";
-import { forgetSession, session, signOut } from "../data/session.ts";
+import { currentProfile, forgetSession, session, signOut } from "../data/session.ts";
 
 export default function AccountPage() {
   const navigate = useNavigate();
@@ -15,7 +15,7 @@ export default function AccountPage() {
   const download = createSubmit();
   const erase = createSubmit();
   const [downloaded, setDownloaded] = createSignal("");
-  const [understood, setUnderstood] = createSignal(false);
+  const [password, setPassword] = createSignal("");
   let confirmDialog!: HTMLDialogElement;
 
   async function onSignOut() {
@@ -36,8 +36,9 @@ export default function AccountPage() {
     setDownloaded("Your data was downloaded as a JSON file.");
   }
 
-  async function onDelete() {
-    const done = await erase.run(() => deleteAccount().then(() => true));
+  async function onDelete(e: SubmitEvent) {
+    e.preventDefault();
+    const done = await erase.run(() => deleteAccount(password()).then(() => true));
     if (!done) return;
     confirmDialog.close();
     forgetSession();
@@ -71,40 +72,44 @@ export default function AccountPage() {
             </button>
           </section>
 
-          {/* Placeholder: the privacy endpoints (GET /api/account/export, DELETE /api/account) are being built separately. */}
-          <section class="panel privacy" aria-labelledby="privacy" data-placeholder="privacy">
+          {/* The privacy endpoints (worker/routes/account.ts) are called by plain fetch, outside the typed client. */}
+          <section class="panel privacy" aria-labelledby="privacy">
             <h2 id="privacy">Privacy</h2>
             <p class="muted">Everything Marquee stores about this account — profiles, My List, ratings and viewing history.</p>
-            <div class="privacy-actions">
-              <div>
-                <button type="button" class="button button-outline" disabled={download.pending()} onClick={() => void onDownload()}>
-                  {download.pending() ? "Preparing…" : "Download my data"}
-                </button>
-                <p class="status" role="status">{downloaded()}</p>
-                <FormError message={download.error()} />
+            <Show when={!currentProfile()?.isKids} fallback={<p>Switch to an adult profile to download or delete the account's data.</p>}>
+              <div class="privacy-actions">
+                <div>
+                  <button type="button" class="button button-outline" disabled={download.pending()} onClick={() => void onDownload()}>
+                    {download.pending() ? "Preparing…" : "Download my data"}
+                  </button>
+                  <p class="status" role="status">{downloaded()}</p>
+                  <FormError message={download.error()} />
+                </div>
+                <div>
+                  <button type="button" class="button button-danger" onClick={() => { setPassword(""); erase.setError(""); confirmDialog.showModal(); }}>
+                    Delete account
+                  </button>
+                </div>
               </div>
-              <div>
-                <button type="button" class="button button-danger" onClick={() => { setUnderstood(false); confirmDialog.showModal(); }}>
-                  Delete account
-                </button>
-              </div>
-            </div>
+            </Show>
           </section>
 
           <dialog ref={confirmDialog} class="dialog" aria-labelledby="delete-account-title">
-            <h2 id="delete-account-title">Delete your account?</h2>
-            <p>This erases {s().account.email}, every profile, My List, ratings and viewing history, on every device. It cannot be undone.</p>
-            <label class="check">
-              <input type="checkbox" checked={understood()} onChange={(e) => setUnderstood(e.currentTarget.checked)} />
-              <span>I understand that everything is deleted for good.</span>
-            </label>
-            <FormError message={erase.error()} />
-            <div class="dialog-actions">
-              <button type="button" class="button button-outline" autofocus onClick={() => confirmDialog.close()}>Cancel</button>
-              <button type="button" class="button button-danger" disabled={!understood() || erase.pending()} onClick={() => void onDelete()}>
-                Delete account
-              </button>
-            </div>
+            <form onSubmit={onDelete}>
+              <h2 id="delete-account-title">Delete your account?</h2>
+              <p>This erases {s().account.email}, every profile, My List, ratings and viewing history, on every device. It cannot be undone.</p>
+              <label class="field">
+                <span>Account password, to confirm</span>
+                <input type="password" autocomplete="current-password" required value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />
+              </label>
+              <FormError message={erase.error()} />
+              <div class="dialog-actions">
+                <button type="button" class="button button-outline" onClick={() => confirmDialog.close()}>Cancel</button>
+                <button type="submit" class="button button-danger" disabled={!password() || erase.pending()}>
+                  Delete account
+                </button>
+              </div>
+            </form>
           </dialog>
         </div>
       )}
