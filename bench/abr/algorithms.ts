@@ -27,7 +27,7 @@ export class OursAbr implements Algorithm {
     if (this.renditions.length === 0) this.renditions = renditionsOf(view);
     for (; this.seen < view.downloads.length; this.seen++) {
       const d = view.downloads[this.seen]!;
-      this.estimator.sample(d.bytes, d.seconds);
+      this.estimator.sample(d.bytes, d.seconds, d.ttfbS);
     }
   }
 
@@ -38,9 +38,11 @@ export class OursAbr implements Algorithm {
         renditions: this.renditions,
         currentLevel: view.lastLevel,
         bandwidthBps: this.estimator.estimateBps(this.params.errorDiscount),
+        ttfbS: this.estimator.ttfbS(),
         bufferS: view.bufferS,
         segmentS: view.segmentS,
-        nowS: view.nowS,
+        positionS: view.segmentIndex * view.segmentS,
+        segmentsLeft: view.segmentsLeft,
         lastUpSwitchAtS: this.lastUpSwitchAtS,
         playing: view.playing,
         caps: {},
@@ -48,7 +50,7 @@ export class OursAbr implements Algorithm {
       },
       this.params,
     );
-    if (view.lastLevel >= 0 && decision.level > view.lastLevel) this.lastUpSwitchAtS = view.nowS;
+    if (view.lastLevel >= 0 && decision.level > view.lastLevel) this.lastUpSwitchAtS = view.segmentIndex * view.segmentS;
     return { level: decision.level };
   }
 

@@ -190,17 +190,22 @@ export interface SessionResult {
   switches: number;
   abandoned: number;
   levels: number[];
+  /** Stall charged to each segment (the first one's is startup, not a stall). */
+  stallsS: number[];
 }
 
 export const PROGRESS_STEP_S = 0.1;
 
 export interface SimOptions {
   bufferCapS: number;
+  /** Start this far into the trace (tuning draws several sessions from one long trace). */
+  startS?: number;
 }
 
 /** Plays one video over one trace with one algorithm. */
 export function simulate(video: Video, trace: Trace, algorithm: Algorithm, options: SimOptions): SessionResult {
   const link = new Link(trace);
+  if (options.startS) link.idle(options.startS);
   const n = video.sizesBytes[0]!.length;
   const downloads: Download[] = [];
   const levels: number[] = [];
@@ -330,6 +335,7 @@ export function simulate(video: Video, trace: Trace, algorithm: Algorithm, optio
     switches,
     abandoned: abandonedCount,
     levels,
+    stallsS: stallPerSegment,
   };
 }
 

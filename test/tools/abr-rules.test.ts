@@ -1,7 +1,7 @@
 /** The decision rules in client/src/player/abr/rules.ts, as sentences, plus fast-check properties. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { abandonTo, decideLevel, DEFAULT_ABR_PARAMS, type DecisionInput, maxAllowedLevel, type Rendition } from "../../client/src/player/abr/rules.ts";
+import { abandonTo, decideLevel, DEFAULT_ABR_PARAMS, type DecisionInput, maxAllowedLevel, type Rendition, ThroughputEstimator, upFactorFor } from "../../client/src/player/abr/rules.ts";
 
 const R: Rendition[] = [
   { bitrateBps: 1_000_000, heightPx: 360 },
@@ -12,7 +12,7 @@ const R: Rendition[] = [
 ];
 const P = DEFAULT_ABR_PARAMS;
 const input = (over: Partial<DecisionInput>): DecisionInput => ({
-  renditions: R, currentLevel: 1, bandwidthBps: 2_500_000, bufferS: 10, segmentS: 4, nowS: 100,
+  renditions: R, currentLevel: 1, bandwidthBps: 2_500_000, bufferS: P.healthyBufferS, segmentS: 4, positionS: 100,
   lastUpSwitchAtS: 0, playing: true, caps: {}, manualLevel: -1, ...over,
 });
 
@@ -27,21 +27,57 @@ describe("ABR decision rules", () => {
     expect(decideLevel(input({ bandwidthBps: 10_000_000, bufferS: P.healthyBufferS })).reason).toBe("up");
   });
 
-  it("with a rich buffer the up-switch margin relaxes, but never below the down-switch threshold", () => {
+  it("the up-switch margin eases from 1.5× at a healthy buffer to the rich factor, never below the down-switch threshold", () => {
+    expect(upFactorFor(P.healthyBufferS)).toBe(1.5);
+    const mid = upFactorFor((P.healthyBufferS + P.richBufferS) / 2);
+    expect(mid).toBeLessThan(1.5);
+    expect(mid).toBeGreaterThan(P.richUpFactor);
+    expect(upFactorFor(P.richBufferS)).toBe(Math.max(P.downFactor, P.richUpFactor));
     expect(decideLevel(input({ bandwidthBps: 3_000_000 * P.richUpFactor, bufferS: P.richBufferS })).level).toBe(2);
-    expect(P.richUpFactor).toBeGreaterThanOrEqual(P.downFactor);
+    expect(decideLevel(input({ bandwidthBps: 3_000_000 * P.richUpFactor, bufferS: P.healthyBufferS + 1 })).level).toBe(1);
   });
 
-  it("no second up-switch within 10 s of the last one", () => {
-    expect(decideLevel(input({ bandwidthBps: 10_000_000, lastUpSwitchAtS: 95 })).level).toBe(1);
+  it("no second up-switch within 10 s of media of the last one, however fast the buffer fills", () => {
+    expect(decideLevel(input({ bandwidthBps: 10_000_000, lastUpSwitchAtS: 92 })).level).toBe(1);
     expect(decideLevel(input({ bandwidthBps: 10_000_000, lastUpSwitchAtS: 90 })).reason).toBe("up");
   });
 
   it("switches down at once when bandwidth falls below 0.8× the current bitrate", () => {
-    const d = decideLevel(input({ currentLevel: 2, bandwidthBps: 0.79 * 3_000_000, bufferS: 5, lastUpSwitchAtS: 99 }));
+    const d = decideLevel(input({ currentLevel: 2, bandwidthBps: 0.79 * 3_000_000, bufferS: 8, lastUpSwitchAtS: 99 }));
     expect(d.reason).toBe("down-bandwidth");
     expect(d.level).toBeLessThan(2);
-    expect(decideLevel(input({ currentLevel: 2, bandwidthBps: 0.81 * 3_000_000, bufferS: 5 })).level).toBe(2);
+    expect(decideLevel(input({ currentLevel: 2, bandwidthBps: 0.81 * 3_000_000, bufferS: 8 })).level).toBe(2);
+  });
+
+  it("with a rich buffer a bandwidth dip is ridden out, and the low-buffer rule still fires", () => {
+    expect(decideLevel(input({ currentLevel: 2, bandwidthBps: 0.7 * 3_000_000, bufferS: P.richBufferS }))).toEqual({ level: 2, reason: "hold" });
+    expect(decideLevel(input({ currentLevel: 2, bandwidthBps: 0.7 * 3_000_000, bufferS: P.richBufferS - 1 })).reason).toBe("down-bandwidth");
+  });
+
+  it("never starts a download predicted to outlast the buffer (but the lowest rung)", () => {
+    // Holding the 3 Mbps rung at 2.5 Mbps takes 4.8 s with 5 s banked: too close; 2 Mbps takes 3.2 s.
+    expect(decideLevel(input({ currentLevel: 2, bandwidthBps: 2_500_000, bufferS: 5 }))).toEqual({ level: 1, reason: "down-stall" });
+    expect(decideLevel(input({ currentLevel: 0, bandwidthBps: 100_000, bufferS: 5 })).level).toBe(0);
+  });
+
+  it("counts the time to first byte per request, so a rung that barely fits is refused on a slow-to-answer link", () => {
+    const quick = input({ bandwidthBps: 4_500_000, ttfbS: 0 });
+    expect(decideLevel(quick).level).toBe(2);
+    expect(decideLevel({ ...quick, ttfbS: 0.5 }).level).toBe(1);
+  });
+
+  it("the lookahead does not up-switch when the switch is not repaid before the end", () => {
+    const rich = input({ bandwidthBps: 10_000_000, bufferS: 30, lastUpSwitchAtS: -100 });
+    expect(decideLevel({ ...rich, segmentsLeft: 1 })).toEqual({ level: 1, reason: "hold" });
+    expect(decideLevel({ ...rich, segmentsLeft: 3 }).level).toBeGreaterThan(1);
+    expect(decideLevel({ ...rich, segmentsLeft: 3 }, { ...P, lookaheadSegments: 0 }).level).toBe(decideLevel(rich, { ...P, lookaheadSegments: 0 }).level);
+  });
+
+  it("near the end, a rung whose remaining segments all arrive before the buffer runs low is allowed without the margin", () => {
+    // 15 Mbps at 11 Mbps: short of even the rich margin (12 Mbps), but 2 segments take 11 s with 40 s banked.
+    const end = input({ currentLevel: 3, bandwidthBps: 11_000_000, bufferS: 40, lastUpSwitchAtS: -100 });
+    expect(decideLevel({ ...end, segmentsLeft: 2 }).level).toBe(4);
+    expect(decideLevel({ ...end, segmentsLeft: 20 }).level).toBe(3);
   });
 
   it("switches down at once when the buffer runs low, even with bandwidth to spare", () => {
@@ -59,6 +95,7 @@ describe("ABR decision rules", () => {
 
   it("never goes above the player's size in device pixels, a rung that drops frames, or the plan's limit", () => {
     const rich = input({ currentLevel: 0, bandwidthBps: 100e6, bufferS: 30, lastUpSwitchAtS: -100 });
+    expect(decideLevel(rich).level).toBe(4);
     expect(decideLevel({ ...rich, caps: { playerHeightPx: 600 } }).level).toBe(2);
     expect(decideLevel({ ...rich, caps: { droppingFrameLevels: [3] } }).level).toBe(2);
     expect(decideLevel({ ...rich, caps: { planMaxHeightPx: 1080 } }).level).toBe(3);
@@ -70,8 +107,15 @@ describe("ABR decision rules", () => {
     expect(decideLevel(input({ currentLevel: 0, bandwidthBps: 100e6, bufferS: 30, caps: { saveData: true } })).level).toBe(0);
   });
 
-  it("the viewer's manual choice overrides everything, caps included", () => {
-    expect(decideLevel(input({ manualLevel: 4, bandwidthBps: 100_000, bufferS: 0, caps: { saveData: true } }))).toEqual({ level: 4, reason: "manual" });
+  it("the plan's limit holds from the start and whatever the bandwidth", () => {
+    expect(decideLevel(input({ currentLevel: -1, playing: false, bandwidthBps: 1e9, caps: { planMaxHeightPx: 720 } }))).toEqual({ level: 2, reason: "start" });
+    expect(maxAllowedLevel(R, { planMaxHeightPx: 540 })).toBe(1);
+    expect(maxAllowedLevel(R, { planMaxHeightPx: 100 })).toBe(0);
+  });
+
+  it("the viewer's manual choice overrides the adaptation and the device caps, but not the plan's limit", () => {
+    expect(decideLevel(input({ manualLevel: 4, bandwidthBps: 100_000, bufferS: 0, caps: { saveData: true, playerHeightPx: 360, droppingFrameLevels: [2] } }))).toEqual({ level: 4, reason: "manual" });
+    expect(decideLevel(input({ manualLevel: 4, caps: { planMaxHeightPx: 1080 } }))).toEqual({ level: 3, reason: "manual" });
     expect(abandonTo({ renditions: R, level: 2, loadedBytes: 1, expectedBytes: 1e6, elapsedS: 5, ttfbS: 0.1, bufferS: 0.1, segmentS: 4, bandwidthBps: 1e5, playing: true, manualLevel: 2 })).toBe(-1);
   });
 
@@ -92,7 +136,7 @@ describe("ABR decision rules", () => {
     );
   });
 
-  it("never up-switches twice within 10 s (property)", () => {
+  it("never up-switches twice within 10 s of media (property)", () => {
     fc.assert(
       fc.property(fc.array(fc.record({ bw: fc.double({ min: 1e5, max: 5e7, noNaN: true }), buffer: fc.double({ min: 0, max: 60, noNaN: true }), dt: fc.double({ min: 0.1, max: 8, noNaN: true }) }), { minLength: 2, maxLength: 40 }), (steps) => {
         let now = 0;
@@ -101,7 +145,7 @@ describe("ABR decision rules", () => {
         const ups: number[] = [];
         for (const s of steps) {
           now += s.dt;
-          const d = decideLevel(input({ currentLevel: level, bandwidthBps: s.bw, bufferS: s.buffer, nowS: now, lastUpSwitchAtS: lastUp }));
+          const d = decideLevel(input({ currentLevel: level, bandwidthBps: s.bw, bufferS: s.buffer, positionS: now, lastUpSwitchAtS: lastUp }));
           if (d.level > level) {
             ups.push(now);
             lastUp = now;
@@ -111,5 +155,16 @@ describe("ABR decision rules", () => {
         for (let i = 1; i < ups.length; i++) expect(ups[i]! - ups[i - 1]!).toBeGreaterThanOrEqual(P.minUpSwitchIntervalS);
       }),
     );
+  });
+
+  it("the estimator takes the time to first byte out of each sample and predicts it apart", () => {
+    const e = new ThroughputEstimator();
+    // 500 kB in 1.1 s of which 0.1 s waiting: 4 Mbps of transfer, not 3.6.
+    e.sample(500_000, 1.1, 0.1);
+    expect(e.estimateBps()).toBeCloseTo(4_000_000, 6);
+    expect(e.ttfbS()).toBeCloseTo(0.1, 9);
+    // Harmonic mean: one slow sample weighs more than one fast one.
+    e.sample(500_000, 0.1 + 4, 0.1);
+    expect(e.estimateBps()).toBeCloseTo(2 / (1 / 4e6 + 1 / 1e6), 3);
   });
 });

@@ -33,6 +33,15 @@ describe("ABR simulator", () => {
     expect(r.qoe).toBeCloseTo(1 - 4.3 * RTT_S, 9);
   });
 
+  it("a session can start part-way into a trace (tuning draws several sessions from one long trace)", () => {
+    const video: Video = { name: "t", segmentS: 4, bitratesBps: [1e6], heightsPx: [360], sizesBytes: [[475_000, 475_000]] };
+    const one = { name: "one", choose: () => ({ level: 0 }) };
+    // From 2 s in, the first segment rides the 8 Mbps span: 475,000 B at 950,000 B/s = 0.5 s.
+    const r = simulate(video, trace, one, { bufferCapS: 60, startS: 2 + RTT_S });
+    expect(r.startupS).toBeCloseTo(RTT_S + 0.5, 9);
+    expect(r.stallsS).toHaveLength(2);
+  });
+
   it.skipIf(!existsSync("../shared/data/chunk-sizes-envivio") || !existsSync("../shared/data/traces-pensieve/cooked_test_traces"))(
     "every algorithm plays Pensieve's video over real traces without error (skipped when ../shared/data is absent)",
     () => {

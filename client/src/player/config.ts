@@ -47,6 +47,16 @@ export function abrChoice(search = typeof location === "undefined" ? "" : locati
   return (fromQuery ?? stored) === "hlsjs" ? "hlsjs" : "marquee";
 }
 
+/**
+ * Marquee's ABR options for one playback: the plan's ceiling from the playback
+ * response (`maxHeight`; the server already leaves out renditions above it, the
+ * controller enforces it too) and the viewer's manual choice (an hls.levels
+ * index, -1 for Auto).
+ */
+export function abrOptionsFor(playback: { maxHeight?: number | null }, manualLevel: () => number): MarqueeAbrOptions {
+  return { planMaxHeightPx: playback.maxHeight ?? undefined, manualLevel };
+}
+
 /** The hls.js config with the chosen ABR plugged in through hls.js's `abrController` option. */
 export function hlsConfigFor(choice: AbrChoice, abr: MarqueeAbrOptions = {}): Partial<HlsConfig> {
   return choice === "hlsjs" ? HLS_CONFIG : { ...HLS_CONFIG, abrController: createAbrController(abr) };

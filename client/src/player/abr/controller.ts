@@ -2,13 +2,17 @@
  * Marquee's ABR controller for hls.js (the `abrController` config option). It
  * keeps hls.js's controller shape (registerListeners / unregisterListeners /
  * destroy) and leaves every decision to rules.ts, the same module the
- * simulator in bench/abr/ runs.
+ * simulator in bench/abr/ runs. It feeds the rules what the simulator feeds
+ * them: declared bitrates (AVERAGE-BANDWIDTH, else BANDWIDTH: hls.js's
+ * `averageBitrate`, since only hls.js's own controller measures `realBitrate`),
+ * its own downloads (bytes, time, time to first byte), the buffer, the media
+ * position and the segments left; never a segment's size before it arrives.
  */
 import Hls, { type AbrComponentAPI, type ErrorData, type FragBufferedData, type FragLoadedData, type FragLoadingData, type HlsConfig, type Level } from "hls.js";
 import { abandonTo, type AbrParams, type Caps, decideLevel, DEFAULT_ABR_PARAMS, type Rendition, ThroughputEstimator } from "./rules.ts";
 
 export interface MarqueeAbrOptions {
-  /** The plan's limit (e.g. 1080 for Standard). */
+  /** The plan's limit (the playback response's maxHeight, e.g. 1080 for Standard); even a manual choice stays within it. */
   planMaxHeightPx?: number;
   /** The viewer's manual choice as an hls.levels index, -1 for Auto. */
   manualLevel?: () => number;
@@ -32,7 +36,11 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
     private defaultEstimateBps = params.defaultBandwidthBps;
     private ttfbMs = 100;
     private lastLoadedLevel = -1;
+    /** Media time of the last fragment fetched on an up-switch, and where the next one starts. */
     private lastUpSwitchAtS = Number.NEGATIVE_INFINITY;
+    private nextStartS = 0;
+    /** Sequence number of the last main fragment loaded (for the segments left). */
+    private lastSn = -1;
     private forced = -1;
     private timer: ReturnType<typeof setInterval> | undefined;
     private fragCurrent: FragLike | null = null;
@@ -42,7 +50,7 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
     /** hls.bandwidthEstimate and hls.ttfbEstimate read this. */
     readonly bwEstimator = {
       getEstimate: () => this.bandwidthBps(),
-      getEstimateTTFB: () => this.ttfbMs,
+      getEstimateTTFB: () => (this.estimator.harmonicMeanBps() > 0 ? 1000 * this.estimator.ttfbS() : this.ttfbMs),
       canEstimate: () => Number.isFinite(this.estimator.harmonicMeanBps()),
     } as unknown as AbrComponentAPI["bwEstimator"];
 
@@ -94,6 +102,9 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
 
     private onManifestLoading(): void {
       this.lastLoadedLevel = -1;
+      this.lastUpSwitchAtS = Number.NEGATIVE_INFINITY;
+      this.nextStartS = 0;
+      this.lastSn = -1;
       this.forced = -1;
       this.fragCurrent = null;
       this.droppingHeights.clear();
@@ -108,7 +119,7 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
       if (!this.isMain(data.frag)) return;
       this.fragCurrent = data.frag;
       if (this.lastLoadedLevel >= 0 && this.levelBitrate(data.frag.level) > this.levelBitrate(this.lastLoadedLevel)) {
-        this.lastUpSwitchAtS = performance.now() / 1000;
+        this.lastUpSwitchAtS = data.frag.start;
       }
       this.clearTimer();
       this.timer = setInterval(() => this.checkAbandon(), ABANDON_CHECK_MS);
@@ -119,9 +130,12 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
       if (!this.isMain(frag)) return;
       this.clearTimer();
       const stats = data.part?.stats ?? frag.stats;
-      if (stats.loading.first > 0) this.ttfbMs = Math.max(5, stats.loading.first - stats.loading.start);
-      this.estimator.sample(stats.loaded, (stats.loading.end - stats.loading.start) / 1000);
+      const ttfbMs = stats.loading.first > 0 ? Math.max(0, stats.loading.first - stats.loading.start) : 0;
+      if (ttfbMs > 0) this.ttfbMs = ttfbMs;
+      this.estimator.sample(stats.loaded, (stats.loading.end - stats.loading.start) / 1000, ttfbMs / 1000);
       this.lastLoadedLevel = frag.level;
+      this.nextStartS = frag.start + frag.duration;
+      if (typeof frag.sn === "number") this.lastSn = frag.sn;
       if (frag.level === this.forced) this.forced = -1;
     }
 
@@ -142,8 +156,17 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
       if (data.details === Hls.ErrorDetails.BUFFER_APPEND_ERROR) this.lastLoadedLevel = -1;
     }
 
+    /** The declared bitrate the rules work with: AVERAGE-BANDWIDTH, else BANDWIDTH. */
     private levelBitrate(index: number): number {
-      return this.hls?.levels[index]?.bitrate ?? 0;
+      const level = this.hls?.levels[index];
+      return level ? level.averageBitrate || level.bitrate : 0;
+    }
+
+    /** Fragments still to load after the last one (the next included), from that level's playlist; undefined when live or unknown. */
+    private segmentsLeft(): number | undefined {
+      const details = this.hls?.levels[this.lastLoadedLevel]?.details;
+      if (!details || details.live || this.lastSn < 0) return undefined;
+      return Math.max(1, details.endSN - this.lastSn);
     }
 
     /** The candidate levels: the current pathway's, within hls.js's min/max auto levels, by bitrate. */
@@ -154,9 +177,9 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
       const indices = levels
         .map((_, i) => i)
         .filter((i) => i >= hls.minAutoLevel && i <= hls.maxAutoLevel && (levels[i]!.pathwayId ?? "") === (ref?.pathwayId ?? ""))
-        .sort((a, b) => levels[a]!.bitrate - levels[b]!.bitrate);
+        .sort((a, b) => this.levelBitrate(a) - this.levelBitrate(b));
       if (indices.length === 0) indices.push(Math.max(0, hls.minAutoLevel));
-      const renditions = indices.map((i) => ({ bitrateBps: levels[i]!.bitrate, heightPx: levels[i]!.height }));
+      const renditions = indices.map((i) => ({ bitrateBps: this.levelBitrate(i), heightPx: levels[i]!.height }));
       const media = hls.media;
       const dpr = typeof devicePixelRatio === "number" ? devicePixelRatio : 1;
       const caps: Caps = {
@@ -183,9 +206,11 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
           renditions,
           currentLevel: firstPick ? -1 : indices.indexOf(this.lastLoadedLevel),
           bandwidthBps: this.bandwidthBps(),
+          ttfbS: this.estimator.ttfbS(),
           bufferS: this.bufferS(),
           segmentS: hls.levels[indices[0]!]?.details?.averagetargetduration ?? 4,
-          nowS: performance.now() / 1000,
+          segmentsLeft: this.segmentsLeft(),
+          positionS: this.nextStartS,
           lastUpSwitchAtS: this.lastUpSwitchAtS,
           playing: !!media && !media.paused && this.lastLoadedLevel >= 0,
           caps,
@@ -225,7 +250,7 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
       );
       if (to < 0) return;
       this.clearTimer();
-      if (stats.loaded > 0) this.estimator.sample(stats.loaded, (nowMs - stats.loading.start) / 1000);
+      if (stats.loaded > 0) this.estimator.sample(stats.loaded, (nowMs - stats.loading.start) / 1000, stats.loading.first > 0 ? (stats.loading.first - stats.loading.start) / 1000 : 0);
       const next = indices[to]!;
       this.forced = next;
       hls.nextLoadLevel = next;

@@ -1,26 +1,41 @@
 /**
  * Marquee's adaptive-bitrate decision rules: a hybrid of throughput estimation
- * and buffer level. Pure functions and one small estimator class, no DOM and no
+ * and buffer level, with a short RobustMPC-style lookahead inside the rules'
+ * guard rails. Pure functions and one small estimator class, no DOM and no
  * clock of their own, so the player (controller.ts) and the simulator
  * (bench/abr/) run the very same code.
  *
  * The design's rules, and what this implementation adds on top (tuned on
- * Pensieve's training traces, see bench/abr/):
+ * Pensieve's training traces with `npm run bench:abr -- --tune`):
  * - up-switch only when bandwidth ≥ 1.5× the target's bitrate and the buffer is
- *   healthy, and no more than one up-switch per 10 s. Added: the up-switch may
- *   skip rungs (to the highest rung that passes), and once the buffer is rich the
- *   required margin relaxes to `richUpFactor`.
+ *   healthy, and no more than one up-switch per 10 s — of media, which is what
+ *   the viewer sees (while the buffer fills, 10 s of wall time can be a dozen
+ *   segments). Added: the margin eases from 1.5× at a healthy buffer to 0.8× at
+ *   a rich one; the up-switch may skip rungs; near the end of the video, a rung
+ *   whose every remaining segment arrives before the buffer runs low is allowed.
  * - down-switch at once when bandwidth < 0.8× the current bitrate or the buffer
- *   runs low. Added: the target is the highest lower rung that is either
- *   sustainable or whose download the buffer can absorb, not always the floor.
+ *   runs low. Added: with a rich buffer a bandwidth dip is ridden out (the
+ *   buffer absorbs it; the low-buffer rule still fires); the target is the
+ *   highest lower rung that is either sustainable or whose download the buffer
+ *   absorbs, not always the floor.
+ * - between holding and the highest rung the rules allow, a 5-segment lookahead
+ *   (RobustMPC's objective, QoE_lin: bitrate − stall − switch) picks the first
+ *   step; no download is started that is predicted to outlast the buffer.
+ * - "bandwidth" is the harmonic mean of recent transfer rates with the time to
+ *   first byte taken out and predicted separately, so the small segments of
+ *   low rungs do not make a fast link look slow.
  * - abandon an in-flight segment that will not finish before the buffer drains,
  *   for the highest lower rung that would.
  * - caps: player size in device pixels, renditions that drop frames, the plan's
- *   limit, Save-Data; a manual choice overrides everything.
+ *   limit, Save-Data; the viewer's manual choice overrides the adaptation and
+ *   every cap but the plan's, which is an entitlement.
+ *
+ * Bitrates are the declared ones: the player passes AVERAGE-BANDWIDTH (BANDWIDTH
+ * where absent), and segment sizes are not known before they arrive.
  */
 
 export interface Rendition {
-  /** Declared bitrate (HLS BANDWIDTH), bits per second. */
+  /** Declared bitrate (HLS AVERAGE-BANDWIDTH, else BANDWIDTH), bits per second. */
   bitrateBps: number;
   heightPx: number;
 }
@@ -30,7 +45,7 @@ export interface AbrParams {
   upFactor: number;
   /** …and at least this much buffer. */
   healthyBufferS: number;
-  /** With at least this much buffer the up-switch margin relaxes to richUpFactor. */
+  /** From healthyBufferS to this much buffer the up-switch margin eases linearly to richUpFactor; here the bandwidth down rule stops applying. */
   richBufferS: number;
   richUpFactor: number;
   /** Down-switch at once when bandwidth < downFactor × the current bitrate… */
@@ -39,11 +54,11 @@ export interface AbrParams {
   lowBufferS: number;
   /** A down-switch target is sustainable when its bitrate ≤ this × bandwidth. */
   sustainableFactor: number;
-  /** At most one up-switch per this many seconds. */
+  /** At most one up-switch per this many seconds of media. */
   minUpSwitchIntervalS: number;
   /** Before playback starts, pick the highest rung with bitrate ≤ this × bandwidth. */
   startFactor: number;
-  /** Bitrate assumed before any download has been measured. */
+  /** Bandwidth assumed before any download has been measured. */
   defaultBandwidthBps: number;
   /** Save-Data: never above this bitrate. */
   saveDataMaxBitrateBps: number;
@@ -51,15 +66,20 @@ export interface AbrParams {
   abandonMinElapsedS: number;
   /** Share of the largest recent over-estimate taken off the bandwidth estimate (1 = RobustMPC's discount). */
   errorDiscount: number;
+  /** Segments the lookahead plans (0: take the highest rung the rules allow). */
+  lookaheadSegments: number;
+  /** Lookahead value: a second of stall costs as much as this many segments at the top rung (QoE_lin: 4.3 for a 4.3 Mbps top, i.e. 1). */
+  rebufferPenalty: number;
+  /** Lookahead value: a switch costs this × the bitrate change (relative to the top rung). */
+  switchPenalty: number;
+  /** Never start a download predicted to end with less than this much buffer left (the lowest rung excepted). */
+  stallGuardS: number;
 }
 
 /** The rules as designed (1.5×, 0.8×, 10 s) with the parameters tuned on the training traces. */
 export const DEFAULT_ABR_PARAMS: AbrParams = {
   upFactor: 1.5,
-  healthyBufferS: 6,
-  // Tuned (`npm run bench:abr -- --tune`, Pensieve's training traces): with 16 s
-  // banked, up-switch to a rung up to 1/0.8 of the bandwidth; never below
-  // downFactor, or the next decision would switch straight back down.
+  healthyBufferS: 5,
   richBufferS: 16,
   richUpFactor: 0.8,
   downFactor: 0.8,
@@ -67,10 +87,14 @@ export const DEFAULT_ABR_PARAMS: AbrParams = {
   sustainableFactor: 0.9,
   minUpSwitchIntervalS: 10,
   startFactor: 0.7,
-  defaultBandwidthBps: 500_000,
+  defaultBandwidthBps: 1_200_000,
   saveDataMaxBitrateBps: 1_500_000,
   abandonMinElapsedS: 0.5,
   errorDiscount: 0,
+  lookaheadSegments: 5,
+  rebufferPenalty: 1,
+  switchPenalty: 1,
+  stallGuardS: 1,
 };
 
 export interface Caps {
@@ -78,7 +102,7 @@ export interface Caps {
   playerHeightPx?: number;
   /** Rungs seen dropping frames (indices); they and everything above are excluded. */
   droppingFrameLevels?: readonly number[];
-  /** The plan's limit (e.g. 1080p for Standard), pixels. */
+  /** The plan's limit (the playback response's maxHeight, e.g. 1080 for Standard), pixels. */
   planMaxHeightPx?: number;
   /** navigator.connection.saveData. */
   saveData?: boolean;
@@ -106,7 +130,7 @@ export function maxAllowedLevel(renditions: readonly Rendition[], caps: Caps, pa
   return Math.max(0, max);
 }
 
-/** The highest rung in [0, maxLevel] whose bitrate passes `ok`, or 0. */
+/** The highest rung in [0, maxLevel] that passes `ok`, or 0. */
 function highest(renditions: readonly Rendition[], maxLevel: number, ok: (r: Rendition) => boolean): number {
   for (let i = maxLevel; i > 0; i--) if (ok(renditions[i]!)) return i;
   return 0;
@@ -116,15 +140,19 @@ export interface DecisionInput {
   renditions: readonly Rendition[];
   /** Rung of the last segment loaded; -1 before the first. */
   currentLevel: number;
-  /** Estimated bandwidth in bits per second; NaN when nothing has been measured. */
+  /** Estimated transfer rate in bits per second (time to first byte excluded); NaN when nothing has been measured. */
   bandwidthBps: number;
+  /** Expected time to first byte of the next request, seconds (0 if unknown). */
+  ttfbS?: number;
   /** Seconds of media buffered ahead of the playhead. */
   bufferS: number;
   /** Segment duration, seconds. */
   segmentS: number;
-  /** Clock (any origin), seconds. */
-  nowS: number;
-  /** When the last up-switch happened (same clock); -Infinity if never. */
+  /** Segments left to fetch, the next one included (Infinity or absent if unknown, e.g. live). */
+  segmentsLeft?: number;
+  /** Media time at which the next segment starts, seconds. */
+  positionS: number;
+  /** Media time of the last segment fetched on an up-switch; -Infinity if none. */
   lastUpSwitchAtS: number;
   /** Has playback started (buffer rules only apply once it has)? */
   playing: boolean;
@@ -133,43 +161,99 @@ export interface DecisionInput {
   manualLevel: number;
 }
 
-export type DecisionReason = "manual" | "start" | "cap" | "down-bandwidth" | "down-buffer" | "up" | "hold";
+export type DecisionReason = "manual" | "start" | "cap" | "down-bandwidth" | "down-buffer" | "down-stall" | "up" | "hold";
 
 export interface Decision {
   level: number;
   reason: DecisionReason;
 }
 
+/** The up-switch margin at this buffer level: upFactor when healthy, easing linearly to richUpFactor (never below downFactor) when rich. */
+export function upFactorFor(bufferS: number, params: AbrParams = DEFAULT_ABR_PARAMS): number {
+  const rich = Math.max(params.downFactor, Math.min(params.upFactor, params.richUpFactor));
+  if (bufferS >= params.richBufferS) return rich;
+  if (bufferS <= params.healthyBufferS) return params.upFactor;
+  return params.upFactor + ((rich - params.upFactor) * (bufferS - params.healthyBufferS)) / (params.richBufferS - params.healthyBufferS);
+}
+
 /** Picks the rung for the next segment. */
 export function decideLevel(input: DecisionInput, params: AbrParams = DEFAULT_ABR_PARAMS): Decision {
   const { renditions, currentLevel, bufferS, segmentS } = input;
-  if (input.manualLevel >= 0 && input.manualLevel < renditions.length) return { level: input.manualLevel, reason: "manual" };
+  if (input.manualLevel >= 0 && input.manualLevel < renditions.length) {
+    // The viewer's choice overrides the adaptation and the device caps, but not the plan (an entitlement).
+    const planMax = maxAllowedLevel(renditions, { planMaxHeightPx: input.caps.planMaxHeightPx }, params);
+    return { level: Math.min(input.manualLevel, planMax), reason: "manual" };
+  }
   const maxLevel = maxAllowedLevel(renditions, input.caps, params);
   const bw = Number.isFinite(input.bandwidthBps) && input.bandwidthBps > 0 ? input.bandwidthBps : params.defaultBandwidthBps;
+  const ttfbS = Math.max(0, input.ttfbS ?? 0);
+  /** Predicted seconds from request to last byte of one segment of r. */
+  const downloadS = (r: Rendition) => ttfbS + (r.bitrateBps * segmentS) / bw;
+  /** The throughput one segment of r would see (its bits over its predicted download time). */
+  const eff = (r: Rendition) => (r.bitrateBps * segmentS) / downloadS(r);
 
   if (currentLevel < 0 || !input.playing) {
-    return { level: highest(renditions, maxLevel, (r) => r.bitrateBps <= params.startFactor * bw), reason: "start" };
+    return { level: highest(renditions, maxLevel, (r) => r.bitrateBps <= params.startFactor * eff(r)), reason: "start" };
   }
   const current = Math.min(currentLevel, renditions.length - 1);
   if (current > maxLevel) return { level: maxLevel, reason: "cap" };
-  const currentBitrate = renditions[current]!.bitrateBps;
+  const cur = renditions[current]!;
 
   const lowBuffer = bufferS < params.lowBufferS;
-  if (bw < params.downFactor * currentBitrate || lowBuffer) {
+  if (lowBuffer || (eff(cur) < params.downFactor * cur.bitrateBps && bufferS < params.richBufferS)) {
     if (current === 0) return { level: 0, reason: "hold" };
     // Highest lower rung that is sustainable, or whose download the buffer (above the low mark) absorbs.
     const spareS = bufferS - params.lowBufferS;
-    const target = highest(renditions, current - 1, (r) => r.bitrateBps <= params.sustainableFactor * bw || (!lowBuffer && (r.bitrateBps * segmentS) / bw <= spareS));
+    const target = highest(renditions, current - 1, (r) => r.bitrateBps <= params.sustainableFactor * eff(r) || (!lowBuffer && downloadS(r) <= spareS));
     return { level: target, reason: lowBuffer ? "down-buffer" : "down-bandwidth" };
   }
 
-  const upAllowed = bufferS >= params.healthyBufferS && input.nowS - input.lastUpSwitchAtS >= params.minUpSwitchIntervalS;
+  let ceiling = current;
+  const upAllowed = bufferS >= params.healthyBufferS && Math.abs(input.positionS - input.lastUpSwitchAtS) >= params.minUpSwitchIntervalS;
   if (upAllowed && current < maxLevel) {
-    const factor = bufferS >= params.richBufferS ? Math.max(params.downFactor, Math.min(params.upFactor, params.richUpFactor)) : params.upFactor;
-    const target = highest(renditions, maxLevel, (r) => bw >= factor * r.bitrateBps);
-    if (target > current) return { level: target, reason: "up" };
+    const factor = upFactorFor(bufferS, params);
+    ceiling = Math.max(current, highest(renditions, maxLevel, (r) => eff(r) >= factor * r.bitrateBps));
+    // Near the end, a rung whose every remaining segment arrives before the buffer runs low needs no margin.
+    const left = input.segmentsLeft ?? Number.POSITIVE_INFINITY;
+    if (left <= params.lookaheadSegments) ceiling = Math.max(ceiling, highest(renditions, maxLevel, (r) => left * downloadS(r) <= bufferS - params.lowBufferS));
   }
-  return { level: current, reason: "hold" };
+  const horizon = Math.min(params.lookaheadSegments, input.segmentsLeft ?? Number.POSITIVE_INFINITY);
+  let level = horizon >= 1 ? bestPlan(renditions.map(downloadS), renditions, current, ceiling, bufferS, segmentS, horizon, params) : ceiling;
+  const fits = (r: Rendition) => downloadS(r) <= bufferS - params.stallGuardS;
+  if (level > 0 && !fits(renditions[level]!)) level = highest(renditions, level - 1, fits);
+  return { level, reason: level > current ? "up" : level < current ? "down-stall" : "hold" };
+}
+
+/**
+ * RobustMPC's lookahead inside the rules: the first rung in [current, ceiling]
+ * of the best plan of `horizon` segments (each at any rung up to the ceiling)
+ * by QoE_lin relative to the top rung — bitrate, less stall, less switches —
+ * with each rung's download time predicted from the bandwidth estimate.
+ */
+function bestPlan(downloadsS: readonly number[], renditions: readonly Rendition[], current: number, ceiling: number, bufferS: number, segmentS: number, horizon: number, params: AbrParams): number {
+  if (ceiling <= current) return current;
+  const top = renditions[renditions.length - 1]!.bitrateBps;
+  const utility = renditions.map((r) => r.bitrateBps / top);
+  /** Value of fetching rung q after rung prev with `buffer` seconds banked, then the best continuation. */
+  const value = (depth: number, prev: number, q: number, buffer: number): number => {
+    const dl = downloadsS[q]!;
+    const now = utility[q]! - params.rebufferPenalty * Math.max(0, dl - buffer) - params.switchPenalty * Math.abs(utility[q]! - utility[prev]!);
+    if (depth + 1 >= horizon) return now;
+    const next = Math.max(0, buffer - dl) + segmentS;
+    let best = Number.NEGATIVE_INFINITY;
+    for (let r = 0; r <= ceiling; r++) best = Math.max(best, value(depth + 1, q, r, next));
+    return now + best;
+  };
+  let bestLevel = current;
+  let bestValue = Number.NEGATIVE_INFINITY;
+  for (let q = current; q <= ceiling; q++) {
+    const v = value(0, current, q, bufferS);
+    if (v > bestValue + 1e-12) {
+      bestValue = v;
+      bestLevel = q;
+    }
+  }
+  return bestLevel;
 }
 
 export interface AbandonInput {
@@ -213,12 +297,14 @@ export function abandonTo(input: AbandonInput, params: AbrParams = DEFAULT_ABR_P
 }
 
 /**
- * Throughput estimate: the harmonic mean of the last few samples (robust to
- * one-off spikes), discounted by the largest recent relative over-estimate, as
- * RobustMPC does.
+ * Throughput estimate: the harmonic mean of the last few transfer rates (robust
+ * to one-off spikes; the time to first byte is taken out and kept apart, so a
+ * small segment's latency does not pass for a slow link), discounted by the
+ * largest recent relative over-estimate, as RobustMPC does.
  */
 export class ThroughputEstimator {
   private readonly samplesBps: number[] = [];
+  private readonly ttfbsS: number[] = [];
   private readonly errors: number[] = [];
   private lastPredictionBps = Number.NaN;
   private readonly window: number;
@@ -227,16 +313,20 @@ export class ThroughputEstimator {
     this.window = window;
   }
 
-  /** Records one finished download (bytes over seconds, time to first byte included). */
-  sample(bytes: number, seconds: number): void {
+  /** Records one download: bytes over seconds from request to last byte, of which ttfbS before the first byte. */
+  sample(bytes: number, seconds: number, ttfbS = 0): void {
     if (!(bytes > 0) || !(seconds > 0)) return;
-    const bps = (8 * bytes) / seconds;
+    // The transfer alone, but at least 5% of the whole: a response that was nearly all wait must not pass for an endless link.
+    const transferS = Math.max(seconds - Math.max(0, ttfbS), seconds * 0.05);
+    const bps = (8 * bytes) / transferS;
     if (Number.isFinite(this.lastPredictionBps)) {
       this.errors.push(Math.max(0, (this.lastPredictionBps - bps) / bps));
       if (this.errors.length > this.window) this.errors.shift();
     }
     this.samplesBps.push(bps);
     if (this.samplesBps.length > this.window) this.samplesBps.shift();
+    this.ttfbsS.push(Math.max(0, ttfbS));
+    if (this.ttfbsS.length > this.window) this.ttfbsS.shift();
     this.lastPredictionBps = this.harmonicMeanBps();
   }
 
@@ -250,5 +340,10 @@ export class ThroughputEstimator {
   estimateBps(errorDiscount = DEFAULT_ABR_PARAMS.errorDiscount): number {
     const maxError = this.errors.length ? Math.max(...this.errors) : 0;
     return this.harmonicMeanBps() / (1 + errorDiscount * maxError);
+  }
+
+  /** Mean time to first byte of the recent downloads, seconds (0 before any). */
+  ttfbS(): number {
+    return this.ttfbsS.length ? this.ttfbsS.reduce((a, b) => a + b, 0) / this.ttfbsS.length : 0;
   }
 }

@@ -1,0 +1,122 @@
+/**
+ * Marquee's hls.js ABR controller (client/src/player/abr/controller.ts) wired to
+ * a stand-in for the Hls instance: the plan's ceiling from the playback
+ * response reaches the rules and holds however fast the link, a manual choice
+ * is honoured within it, and the rules see declared AVERAGE-BANDWIDTH, the time
+ * to first byte apart from the transfer, and the segments left.
+ */
+import Hls from "hls.js";
+import { describe, expect, it } from "vitest";
+import { abrOptionsFor, hlsConfigFor } from "../../client/src/player/config.ts";
+
+const HEIGHTS = [360, 540, 720, 1080, 2160];
+const AVERAGE_KBPS = [1000, 2000, 3000, 6000, 15000];
+
+/** A stand-in for the Hls instance: the levels, the buffer and the event wiring the controller uses. */
+function fakeHls(fragments = 30) {
+  const handlers = new Map<string, (event: string, data: unknown) => void>();
+  const levels = HEIGHTS.map((height, i) => ({
+    height,
+    bitrate: AVERAGE_KBPS[i]! * 1300, // BANDWIDTH is the peak; the rules work with the average.
+    averageBitrate: AVERAGE_KBPS[i]! * 1000,
+    pathwayId: ".",
+    details: { averagetargetduration: 4, live: false, endSN: fragments - 1 },
+  }));
+  const hls = {
+    levels,
+    minAutoLevel: 0,
+    maxAutoLevel: levels.length - 1,
+    loadLevel: 0,
+    autoLevelEnabled: true,
+    mainForwardBufferInfo: { len: 0 },
+    media: { paused: false, clientHeight: 0 },
+    on(event: string, fn: (event: string, data: unknown) => void, ctx: unknown) {
+      handlers.set(event, fn.bind(ctx));
+    },
+    off(event: string) {
+      handlers.delete(event);
+    },
+    trigger() {},
+  };
+  /** One main fragment loaded at `level`: `mbps` of transfer after `ttfbMs`. */
+  const load = (sn: number, level: number, mbps: number, ttfbMs = 50) => {
+    const bytes = (AVERAGE_KBPS[level]! * 1000 * 4) / 8;
+    const transferMs = (8 * bytes) / (mbps * 1000);
+    const stats = { loaded: bytes, total: bytes, aborted: false, loading: { start: 1000, first: 1000 + ttfbMs, end: 1000 + ttfbMs + transferMs } };
+    const frag = { type: "main", sn, level, start: sn * 4, duration: 4, stats, abortRequests() {} };
+    handlers.get(Hls.Events.FRAG_LOADING)?.(Hls.Events.FRAG_LOADING, { frag });
+    handlers.get(Hls.Events.FRAG_LOADED)?.(Hls.Events.FRAG_LOADED, { frag, part: null });
+  };
+  return { hls, load };
+}
+
+type Controller = { nextAutoLevel: number; firstAutoLevel: number; bwEstimator: { getEstimate(): number; getEstimateTTFB(): number }; destroy(): void };
+
+function controllerFor(options: Parameters<typeof hlsConfigFor>[1], fragments?: number) {
+  const Ctor = hlsConfigFor("marquee", options).abrController as unknown as new (hls: unknown) => Controller;
+  const fake = fakeHls(fragments);
+  return { ...fake, abr: new Ctor(fake.hls) };
+}
+
+describe("Marquee ABR controller in hls.js", () => {
+  it("hls.js's own controller is used when the viewer chose it", () => {
+    expect(hlsConfigFor("hlsjs", abrOptionsFor({ maxHeight: 1080 }, () => -1)).abrController).toBeUndefined();
+  });
+
+  it("the plan's ceiling from the playback response holds however fast the link", () => {
+    const capped = controllerFor(abrOptionsFor({ maxHeight: 1080 }, () => -1));
+    const open = controllerFor(abrOptionsFor({ maxHeight: 2160 }, () => -1));
+    for (const c of [capped, open]) {
+      expect(c.abr.firstAutoLevel).toBeLessThanOrEqual(3);
+      for (let sn = 0; sn < 12; sn++) {
+        c.hls.mainForwardBufferInfo.len = Math.min(30, 4 * (sn + 1));
+        c.load(sn, Math.max(0, c.abr.nextAutoLevel), 500);
+      }
+    }
+    expect(capped.abr.nextAutoLevel).toBe(3);
+    expect(open.abr.nextAutoLevel).toBe(4);
+    capped.abr.destroy();
+    open.abr.destroy();
+  });
+
+  it("a manual choice is honoured, within the plan", () => {
+    let manual = 1;
+    const c = controllerFor(abrOptionsFor({ maxHeight: 720 }, () => manual));
+    c.load(0, 0, 500);
+    c.hls.mainForwardBufferInfo.len = 30;
+    expect(c.abr.nextAutoLevel).toBe(1);
+    manual = 4;
+    expect(c.abr.nextAutoLevel).toBe(2);
+  });
+
+  it("the estimate is the transfer rate with the time to first byte apart", () => {
+    const c = controllerFor({});
+    c.load(0, 0, 8, 400);
+    expect(c.abr.bwEstimator.getEstimate()).toBeCloseTo(8e6, 0);
+    expect(c.abr.bwEstimator.getEstimateTTFB()).toBeCloseTo(400, 6);
+  });
+
+  it("up-switches are spaced by 10 s of media, not of wall time", () => {
+    const c = controllerFor({});
+    c.hls.mainForwardBufferInfo.len = 30;
+    c.load(0, 0, 5);
+    expect(c.abr.nextAutoLevel).toBe(3);
+    // The link turns fast (the estimate reaches 12.5 Mbps after two samples); the buffer fills in no time.
+    c.load(1, 3, 50);
+    c.load(2, 3, 50);
+    expect(c.abr.nextAutoLevel).toBe(3);
+    c.load(3, 3, 50);
+    expect(c.abr.nextAutoLevel).toBe(4);
+  });
+
+  it("the last segments of the video may go to the top rung when the buffer covers them", () => {
+    // 10 Mbps with 40 s banked: 2160p (15 Mbps) fails even the rich buffer's margin (12 Mbps)…
+    const c = controllerFor({}, 14);
+    c.hls.mainForwardBufferInfo.len = 40;
+    for (let sn = 0; sn <= 7; sn++) c.load(sn, 3, 10);
+    expect(c.abr.nextAutoLevel).toBe(3);
+    // …but with three fragments left (11 to 13), each taking 6 s at 10 Mbps, the buffer covers them all.
+    for (let sn = 8; sn <= 10; sn++) c.load(sn, 3, 10);
+    expect(c.abr.nextAutoLevel).toBe(4);
+  });
+});
