@@ -356,3 +356,55 @@ export const ratings = sqliteTable(
     check("ratings_value", sql`${t.value} IN (-1, 1, 2)`),
   ],
 );
+
+/*
+ * Viewing statistics for recommendations (worker/recs/signals.ts writes them in
+ * batches from the ViewerState objects' alarms; never one write per view).
+ */
+
+/** Views and completions per title, viewer country ("ZZ" unknown) and UTC day (days since the epoch). */
+export const titleStatsDaily = sqliteTable(
+  "title_stats_daily",
+  {
+    titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    country: text("country").notNull(),
+    day: integer("day").notNull(),
+    views: integer("views").notNull().default(0),
+    completions: integer("completions").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.titleId, t.country, t.day] }),
+    index("title_stats_daily_country_day").on(t.country, t.day),
+    index("title_stats_daily_day").on(t.day),
+  ],
+);
+
+/**
+ * Co-watching: how many profiles watched both titles within a window of recent
+ * titles (worker/recs/cowatch.ts). One row per unordered pair (titleA < titleB);
+ * the diagonal (titleA = titleB) holds the title's distinct viewers.
+ */
+export const coWatch = sqliteTable(
+  "co_watch",
+  {
+    titleA: integer("title_a").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    titleB: integer("title_b").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    count: integer("count").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.titleA, t.titleB] }),
+    index("co_watch_b").on(t.titleB, t.titleA),
+    check("co_watch_order", sql`${t.titleA} <= ${t.titleB}`),
+  ],
+);
+
+/** Each profile's most recently viewed distinct titles (at most RECENT_TITLES), the window co-watch pairs are counted in. */
+export const profileRecentTitles = sqliteTable(
+  "profile_recent_titles",
+  {
+    profileId: text("profile_id").notNull().references(() => profiles.id, { onDelete: "cascade" }),
+    titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    lastAt: integer("last_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.profileId, t.titleId] }), index("profile_recent_titles_last").on(t.profileId, t.lastAt)],
+);
