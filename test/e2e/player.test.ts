@@ -60,7 +60,6 @@ test("a title plays under our controls; hovering and dragging the seek bar previ
   await video.playingPast(page, 0.5);
   assert.equal(await page.evaluate(() => document.querySelector("video")!.controls), false, "the browser's own controls are off");
   await page.evaluate(() => document.querySelector("video")!.pause());
-  assert.equal(await page.locator(".player-remaining").getAttribute("aria-label"), "Remaining");
 
   const duration = await page.evaluate(() => document.querySelector("video")!.duration);
   const clock = (t: number) => `${Math.floor(t / 60)}:${String(Math.floor(t % 60)).padStart(2, "0")}`;
@@ -87,8 +86,8 @@ test("a title plays under our controls; hovering and dragging the seek bar previ
   assert.ok(Math.abs((await video.time(page)) - target) > 0.5, "no seek before the drag ends");
   await page.mouse.up();
   await page.waitForFunction((t) => Math.abs(document.querySelector("video")!.currentTime - t) < 0.3, target);
-  assert.equal(await page.locator(".player-time").first().innerText(), clock(target));
-  assert.equal(await page.locator(".player-remaining").innerText(), `−${clock(duration - (await video.time(page)))}`);
+  assert.equal(await page.locator(".player-time").first().textContent(), `Elapsed ${clock(target)}`);
+  assert.equal(await page.locator(".player-remaining").textContent(), `Remaining −${clock(duration - (await video.time(page)))}`);
   assert.equal(await page.locator(".seek").getAttribute("aria-valuenow"), String(Math.round(await video.time(page))));
   assert.deepEqual(errors, []);
   await context.close();
@@ -151,6 +150,46 @@ test("subtitles: English from the captions menu shows cues; size and background 
   await page.waitForFunction(() => (window as any).__marqueeHls.subtitleTrack >= 0);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("audio: a second language is offered under Settings, switches the hls.js audio track, and is kept for next time", async () => {
+  const { page, context, errors } = await open("/watch/1?debug=1");
+  await page.waitForFunction(() => (window as any).__marqueeHls?.audioTracks.length === 2);
+  await page.getByRole("button", { name: "Settings" }).click();
+  await page.getByRole("menuitem", { name: /^Audio/ }).click();
+  assert.deepEqual(await page.locator("[role=menuitemradio] .menu-label").allTextContents(), ["English", "French"]);
+  await page.getByRole("menuitemradio", { name: "French" }).click();
+  await page.waitForFunction(() => { const h = (window as any).__marqueeHls; return h.audioTracks[h.audioTrack].lang === "fr"; });
+  await page.reload();
+  await page.waitForFunction(() => { const h = (window as any).__marqueeHls; return h?.audioTracks.length === 2 && h.audioTracks[h.audioTrack].lang === "fr"; });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("without MediaSource the player hands the master playlist to the browser's own HLS, or explains that it cannot play", async () => {
+  for (const nativeHls of [true, false]) {
+    const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+    await context.addInitScript((supported) => {
+      // Safari on iOS before 17.1: no MediaSource at all; native HLS instead.
+      delete (window as any).MediaSource;
+      delete (window as any).ManagedMediaSource;
+      delete (window as any).WebKitMediaSource;
+      const original = HTMLMediaElement.prototype.canPlayType;
+      HTMLMediaElement.prototype.canPlayType = function (type: string) {
+        return type === "application/vnd.apple.mpegurl" ? (supported ? "maybe" : "") : original.call(this, type);
+      };
+    }, nativeHls);
+    const { page } = await open("/watch/1?debug=1", { context });
+    if (nativeHls) {
+      await page.waitForFunction(() => /\/master\.m3u8$/.test(document.querySelector("video")?.src ?? ""));
+      assert.equal(await page.locator("video").getAttribute("data-abr"), "native");
+      assert.equal(await page.evaluate(() => (window as any).__marqueeHls), undefined, "no hls.js instance");
+    } else {
+      await page.getByRole("heading", { name: "This browser can't play video" }).waitFor();
+      assert.equal(await page.getByRole("button", { name: "Retry" }).count(), 0);
+    }
+    await context.close();
+  }
 });
 
 test("keyboard: space pauses and plays, l and ← seek, m mutes, ↓ lowers the volume, ? lists the shortcuts", async () => {
@@ -239,6 +278,37 @@ test("errors: a failing master playlist shows an explanation and Retry recovers;
   await page.getByRole("heading", { name: "Not available in your region" }).waitFor();
   assert.equal(await page.getByRole("button", { name: "Retry" }).count(), 0);
   assert.equal(await page.getByRole("link", { name: "Back to title" }).count(), 1);
+  await context.close();
+});
+
+test("the playback token is renewed a minute before it expires, and media requested afterwards carry the new token", async () => {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  // A token that expires in 66 s: renewal is due after ~6 s, while the clip still plays.
+  await context.route("**/api/playback/1", async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, json: { ...(await res.json()), expiresAt: Date.now() + 66_000 } });
+  });
+  const { page, errors } = await open("/watch/1?debug=1", { context });
+  await page.waitForFunction(() => (window as any).__marqueeHls?.url);
+  const original = await page.evaluate(() => /\/cdn\/[^/]+\/([^/]+)\//.exec((window as any).__marqueeHls.url)![1]);
+  const renewed = await page.waitForResponse((r) => r.url().includes("/api/playback/1/renew"), { timeout: 20_000 });
+  assert.equal(renewed.status(), 200);
+  const { token } = (await renewed.json()) as { token: string };
+  assert.notEqual(token, original);
+  const later: string[] = [];
+  page.on("request", (r) => r.url().includes("/cdn/") && later.push(r.url()));
+  // Switching rendition makes hls.js fetch a new playlist and fragments.
+  const next = page.waitForRequest((r) => r.url().includes("/cdn/"), { timeout: 10_000 });
+  await page.evaluate(() => {
+    const h = (window as any).__marqueeHls;
+    const current = h.levels[h.currentLevel]?.height;
+    h.currentLevel = h.levels.findIndex((l: { height: number }) => l.height !== current);
+  });
+  await next;
+  assert.ok(later.length > 0, "media was requested after the renewal");
+  assert.deepEqual(later.filter((u) => !u.includes(`/${token}/`)), [], "every later media request uses the renewed token");
+  assert.equal(await page.getByRole("alert").count(), 0);
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

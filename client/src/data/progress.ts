@@ -12,46 +12,14 @@
 import { createSignal, type Accessor } from "solid-js";
 import type { ProgressEntry } from "../../../worker/progress/model.ts";
 import { sessionFetch } from "./api.ts";
+import { deviceId, deviceName, randomId } from "./device.ts";
+
+export { deviceId, deviceName };
 
 /** One profile's position in one movie or episode, as the Worker stores and broadcasts it. */
 export type { ProgressEntry };
 
 export type ProgressEvent = "tick" | "pause" | "seek" | "ended" | "pagehide";
-
-const DEVICE_KEY = "marquee.device";
-const ID = /^[A-Za-z0-9_-]{8,64}$/;
-
-function randomId(): string {
-  return typeof crypto.randomUUID === "function"
-    ? crypto.randomUUID()
-    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-let memoryDeviceId: string | undefined;
-
-/** This browser's stable id (localStorage "marquee.device"; created on first use). */
-export function deviceId(): string {
-  try {
-    const stored = localStorage.getItem(DEVICE_KEY);
-    if (stored && ID.test(stored)) return stored;
-    const fresh = randomId();
-    localStorage.setItem(DEVICE_KEY, fresh);
-    return fresh;
-  } catch {
-    memoryDeviceId ??= randomId();
-    return memoryDeviceId;
-  }
-}
-
-/** A human label for this device: "TV", "Phone", "Tablet", or "<browser> on <OS>" (at most 40 characters). */
-export function deviceName(ua: string = typeof navigator === "undefined" ? "" : navigator.userAgent): string {
-  if (/SMART-TV|SmartTV|Tizen|Web0S|webOS|HbbTV|BRAVIA|CrKey|Android TV|GoogleTV|AFT[A-Z]/i.test(ua)) return "TV";
-  if (/iPhone|iPod|Android.*Mobile|Windows Phone/i.test(ua)) return "Phone";
-  if (/iPad|Android|Tablet/i.test(ua)) return "Tablet";
-  const browser = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrom(e|ium)\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : "Browser";
-  const os = /Windows/.test(ua) ? "Windows" : /Mac OS X|Macintosh/.test(ua) ? "Mac" : /CrOS/.test(ua) ? "ChromeOS" : /Linux/.test(ua) ? "Linux" : "";
-  return (os ? `${browser} on ${os}` : browser).slice(0, 40);
-}
 
 export interface ProgressTarget {
   titleId: number;

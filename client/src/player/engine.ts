@@ -145,12 +145,14 @@ export class PlaybackEngine {
 
   protected registerListeners(): void {
     this.video.addEventListener("error", this.onMediaElementError);
+    this.video.addEventListener("resize", this.onResize);
     this.video.textTracks.addEventListener("addtrack", this.onNativeTracks);
     this.video.textTracks.addEventListener("change", this.onNativeTracks);
   }
 
   protected unregisterListeners(): void {
     this.video.removeEventListener("error", this.onMediaElementError);
+    this.video.removeEventListener("resize", this.onResize);
     this.video.textTracks.removeEventListener("addtrack", this.onNativeTracks);
     this.video.textTracks.removeEventListener("change", this.onNativeTracks);
   }
@@ -231,6 +233,11 @@ export class PlaybackEngine {
   private readonly onMediaElementError = () => {
     // With hls.js, media errors arrive (and are recovered) through hls.js's ERROR event.
     if (this.kind === "native") this.set.problem(mediaElementProblem(this.video.error));
+  };
+
+  /** Native HLS chooses renditions itself; the picture's height says which ("Auto (720p)"). */
+  private readonly onResize = () => {
+    if (this.kind === "native" && this.video.videoHeight > 0) this.set.playingHeight(this.video.videoHeight);
   };
 
   /** Native HLS lists subtitle renditions as text tracks; mirror them into the menu. */

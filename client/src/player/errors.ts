@@ -4,7 +4,6 @@
  * whether trying again can help.
  */
 import type { ErrorData } from "hls.js";
-import { ApiError } from "../data/api.ts";
 
 export interface PlayerProblem {
   title: string;
@@ -37,11 +36,13 @@ const API_PROBLEMS: Record<string, Omit<PlayerProblem, "code">> = {
 
 /** A problem from the playback API (the page's request for playback, or a renewal). */
 export function apiProblem(err: unknown): PlayerProblem {
-  if (err instanceof ApiError) {
-    const known = API_PROBLEMS[err.code];
-    if (known) return { ...known, code: err.code };
-    if (err.status >= 500) return { title: "Something went wrong on our side", message: "Marquee couldn't start playback. Please try again.", retry: true, code: err.code };
-    return { title: "Can't play this title", message: err.message, retry: err.status === 429 || err.status === 408, code: err.code };
+  // An ApiError (data/api.ts), recognised by shape so this module stays free of the API client.
+  if (err instanceof Error && typeof (err as { status?: unknown }).status === "number" && typeof (err as { code?: unknown }).code === "string") {
+    const { status, code } = err as Error & { status: number; code: string };
+    const known = API_PROBLEMS[code];
+    if (known) return { ...known, code };
+    if (status >= 500) return { title: "Something went wrong on our side", message: "Marquee couldn't start playback. Please try again.", retry: true, code };
+    return { title: "Can't play this title", message: err.message, retry: status === 429 || status === 408, code };
   }
   if (typeof navigator !== "undefined" && navigator.onLine === false) return offline();
   return { title: "Can't reach Marquee", message: "Check your internet connection and try again.", retry: true, code: "network" };
@@ -74,7 +75,7 @@ export function hlsProblem(data: Pick<ErrorData, "type" | "details" | "response"
     if (status === 403) return { ...API_PROBLEMS.invalid_token!, code: `http_403 ${details}` };
     if (status === 404) return { title: "Video not found", message: "Part of this video is missing on the server. Retry, or try again later.", retry: true, code: `http_404 ${details}` };
     if (status >= 500) return { title: "The video server is having trouble", message: "Retry in a moment; playback continues where it stopped.", retry: true, code: `http_${status} ${details}` };
-    if (details.includes("Timeout")) return { title: "The connection is too slow", message: "The video took too long to load. Check your connection and retry.", retry: true, code: details };
+    if (/timeout/i.test(details)) return { title: "The connection is too slow", message: "The video took too long to load. Check your connection and retry.", retry: true, code: details };
     return { title: "The video could not be loaded", message: "Check your internet connection and retry. Playback continues where it stopped.", retry: true, code: details };
   }
   if (data.type === "mediaError") {

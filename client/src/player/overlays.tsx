@@ -26,7 +26,16 @@ export interface NextEpisodeInfo {
 }
 
 /** The next-episode card; `countdown` is the seconds left before it plays by itself (null: no autoplay). */
-export function NextEpisodeCard(props: { next: NextEpisodeInfo; countdown: number | null; total: number; onPlay: () => void; onDismiss: () => void }) {
+export function NextEpisodeCard(props: {
+  next: NextEpisodeInfo;
+  countdown: number | null;
+  total: number;
+  /** After the end there are no credits left to watch: the second button leads back to the title. */
+  ended: boolean;
+  backHref: string;
+  onPlay: () => void;
+  onDismiss: () => void;
+}) {
   let play!: HTMLButtonElement;
   onMount(() => focusIfIdle(play));
   return (
@@ -46,9 +55,14 @@ export function NextEpisodeCard(props: { next: NextEpisodeInfo; countdown: numbe
             </Show>
             {props.countdown !== null ? `Next episode in ${Math.ceil(props.countdown)}` : "Play next episode"}
           </button>
-          <button type="button" class="pbtn next-dismiss" onClick={() => props.onDismiss()}>
-            Watch credits
-          </button>
+          <Show
+            when={!props.ended}
+            fallback={<A class="pbtn next-dismiss" href={props.backHref}>Back to title</A>}
+          >
+            <button type="button" class="pbtn next-dismiss" onClick={() => props.onDismiss()}>
+              Watch credits
+            </button>
+          </Show>
         </div>
       </div>
     </section>

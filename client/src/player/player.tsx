@@ -610,12 +610,7 @@ export function Player(props: PlayerProps) {
         </div>
       </div>
 
-      <Show when={!playing() && started() && !ended() && !waiting() && !shownProblem() && offer() === null}>
-        <button type="button" class="player-bigplay" aria-label="Play" onClick={() => play()}>
-          <Icon name="play" size={48} />
-        </button>
-      </Show>
-      <Show when={!playing() && !started() && !waiting() && !shownProblem() && offer() === null}>
+      <Show when={!playing() && !ended() && (started() || !waiting()) && !shownProblem() && offer() === null}>
         <button type="button" class="player-bigplay" aria-label="Play" onClick={() => play()}>
           <Icon name="play" size={48} />
         </button>
@@ -650,8 +645,10 @@ export function Player(props: PlayerProps) {
           next={next!}
           countdown={autoplayNext() ? Math.max(0, countdown()) : null}
           total={NEXT_COUNTDOWN_S}
+          ended={ended()}
+          backHref={props.backHref}
           onPlay={playNext}
-          onDismiss={() => (setCardDismissed(true), ended() && play())}
+          onDismiss={() => setCardDismissed(true)}
         />
       </Show>
 
@@ -668,7 +665,10 @@ export function Player(props: PlayerProps) {
 
       <div class="player-bottom" onPointerEnter={(ev) => ev.pointerType === "mouse" && setHoverControls(true)} onPointerLeave={() => setHoverControls(false)}>
         <div class="player-timeline">
-          <span class="player-time" aria-label="Elapsed">{formatTime(time())}</span>
+          <span class="player-time">
+            <span class="visually-hidden">Elapsed </span>
+            {formatTime(time())}
+          </span>
           <SeekBar
             currentTime={time()}
             duration={duration()}
@@ -679,7 +679,11 @@ export function Player(props: PlayerProps) {
             onSeek={seekTo}
             onScrubbing={setScrubbing}
           />
-          <span class="player-time player-remaining" aria-label="Remaining">−{formatTime(Math.max(0, duration() - time()))}</span>
+          <span class="player-time player-remaining">
+            <span class="visually-hidden">Remaining </span>
+            <span aria-hidden="true">−</span>
+            {formatTime(Math.max(0, duration() - time()))}
+          </span>
         </div>
         <div class="player-toolbar" role="toolbar" aria-label="Player controls">
           <button type="button" class="pbtn-icon play-toggle" aria-label={playing() ? "Pause" : "Play"} onClick={togglePlay}>
