@@ -14,6 +14,7 @@ import { dev } from "./routes/dev.ts";
 import { media } from "./routes/media.ts";
 import { myListRoutes } from "./routes/my-list.ts";
 import { playback } from "./routes/playback.ts";
+import { changesTaste, homeRoutes } from "./routes/home.ts";
 import { historyRoutes, progressRoutes } from "./routes/progress.ts";
 import { profiles } from "./routes/profiles.ts";
 import { ratingRoutes } from "./routes/ratings.ts";
@@ -36,8 +37,11 @@ const api = new Hono<AppEnv>()
   .route("/auth", auth)
   .use(viewerContext())
   .route("/profiles", profiles)
+  .use("/my-list/*", changesTaste())
+  .use("/ratings/*", changesTaste())
   .route("/my-list", myListRoutes)
   .route("/ratings", ratingRoutes)
+  .route("/home", homeRoutes)
   .route("/progress", progressRoutes)
   .route("/history", historyRoutes)
   .route("/account", accountRoutes)

@@ -297,6 +297,12 @@ export interface SubtitlePrefs {
   background: "none" | "semi" | "solid";
 }
 
+/** A profile's onboarding picks. */
+export interface OnboardingPicks {
+  titleIds: number[];
+  atMs: number;
+}
+
 /** Up to five viewers per account (enforced by the route), each with its own maturity ceiling and settings. */
 export const profiles = sqliteTable(
   "profiles",
@@ -317,6 +323,10 @@ export const profiles = sqliteTable(
     /** PBKDF2 hash of the 4-digit profile PIN ("<iterations>:<salt>:<hash>", base64); adult profiles only. */
     pinHash: text("pin_hash"),
     createdAt: integer("created_at").notNull(),
+    /** Part of the profile's cached home rows' KV key; taste events bump it (worker/routes/home.ts). */
+    homeVersion: integer("home_version").notNull().default(0),
+    /** "Pick three you like" at onboarding (an empty list: skipped); null until asked. */
+    onboarding: text("onboarding", { mode: "json" }).$type<OnboardingPicks>(),
   },
   (t) => [
     index("profiles_account").on(t.accountId, t.createdAt),

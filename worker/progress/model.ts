@@ -78,4 +78,6 @@ export interface WriteResult {
   applied: boolean;
   /** The stored state after the write; null when nothing is stored (a write voided by a history removal). */
   entry: ProgressEntry | null;
+  /** This write finished the title or episode (a taste event: the profile's home rows are rebuilt). */
+  finishedNow: boolean;
 }

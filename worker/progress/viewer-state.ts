@@ -13,15 +13,26 @@
  * - `history`: finished titles and episodes, per profile;
  * - `ops`: operation ids seen recently (idempotency; a replay is answered with the current state);
  * - `tombstones`: "history removed at": a late write observed before the removal cannot resurrect it;
- * - `signals`: views and completions waiting for the alarm to batch them into D1.
+ * - `signals`: views and completions waiting for the alarm to batch them into D1
+ *   (worker/recs/signals.ts), at most a minute after the first one.
  */
 import { DurableObject } from "cloudflare:workers";
+import { database } from "../db/client.ts";
+import { recordSignals } from "../recs/signals.ts";
 import { clampClientTime, isFinished, isNewer, NEW_VIEW_GAP_MS, type ProgressEntry, type ProgressWrite, type WriteResult } from "./model.ts";
 
 /** Operation ids are remembered this long (a client retries within seconds; a beacon within minutes). */
 const OP_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 /** Signals kept at most while the D1 sink is unreachable; the oldest are dropped first. */
 const MAX_PENDING_SIGNALS = 20_000;
+/** Signals wait at most this long before the alarm batches them into D1. */
+export const SIGNAL_FLUSH_MS = 60_000;
+/** Signals per D1 batch. */
+const SIGNAL_BATCH = 500;
+/** After a failed flush, the alarm retries after this long (doubling up to an hour). */
+const FLUSH_RETRY_MS = 30_000;
+/** With nothing else to do, the alarm comes back this often to forget old operation ids. */
+const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
 /** A socket is closed with this code when the access token it was opened with expires; the client refreshes and reconnects. */
 export const SOCKET_SESSION_EXPIRED = 4001;
 
@@ -113,7 +124,8 @@ CREATE TABLE IF NOT EXISTS signals (
   country TEXT NOT NULL,
   at_ms INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+-- id 1: the benchmark floor's counter; id 2: consecutive failed signal flushes.
+CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
 `;
 
 export class ViewerState extends DurableObject<Env> {
@@ -151,7 +163,7 @@ export class ViewerState extends DurableObject<Env> {
    * a completion signal), counts a new view after a gap, and is pushed to the
    * profile's open sockets.
    */
-  write(w: ProgressWrite): WriteResult {
+  async write(w: ProgressWrite): Promise<WriteResult> {
     const nowMs = Date.now();
     const sql = this.sql;
     const current = this.row(w.profileId, w.titleId, w.episodeId);
@@ -161,7 +173,7 @@ export class ViewerState extends DurableObject<Env> {
     const stale = (current !== undefined && !isNewer(stamp, { updatedAt: current.updated_at, deviceId: current.device_id })) || updatedAt <= this.removedAt(w.profileId, w.titleId);
     if (seen || stale) {
       if (!seen) sql.exec("INSERT INTO ops (op_id, at) VALUES (?, ?)", w.opId, nowMs);
-      return { applied: false, entry: current ? toEntry(current) : null };
+      return { applied: false, entry: current ? toEntry(current) : null, finishedNow: false };
     }
     const position = Math.min(w.positionSeconds, w.durationSeconds);
     const finished = isFinished(position, w.durationSeconds, w.creditsStartSeconds);
@@ -187,7 +199,8 @@ export class ViewerState extends DurableObject<Env> {
     }
     const entry = toEntry(this.row(w.profileId, w.titleId, w.episodeId)!);
     this.broadcast(entry, nowMs);
-    return { applied: true, entry };
+    await this.scheduleAlarm(nowMs + SIGNAL_FLUSH_MS);
+    return { applied: true, entry, finishedNow: finished && current?.finished !== 1 };
   }
 
   private queueSignal(w: ProgressWrite, kind: "view" | "complete", nowMs: number): void {
@@ -293,7 +306,8 @@ export class ViewerState extends DurableObject<Env> {
   }
 
   /** Whether the object holds anything at all (tests: deletion leaves nothing). */
-  isEmpty(): boolean {
+  async isEmpty(): Promise<boolean> {
+    if ((await this.ctx.storage.getAlarm()) !== null) return false;
     const tables = this.sql
       .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
       .toArray();
@@ -313,6 +327,40 @@ export class ViewerState extends DurableObject<Env> {
   /** The benchmark floor: a bare counter increment in the same object's storage. */
   increment(): number {
     return this.sql.exec<{ n: number }>("INSERT INTO counter (id, n) VALUES (1, 1) ON CONFLICT DO UPDATE SET n = n + 1 RETURNING n").one().n;
+  }
+
+  /** Sets the alarm for `atMs` unless one is due sooner. */
+  private async scheduleAlarm(atMs: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > atMs) await this.ctx.storage.setAlarm(atMs);
+  }
+
+  /**
+   * The alarm: batches waiting signals into D1 (views and completions for
+   * trending, Top 10 and co-watching) — never one D1 write per view — and
+   * forgets old operation ids. A failed flush keeps the signals and retries
+   * with backoff; a deleted account's object has nothing left and no alarm.
+   */
+  override async alarm(): Promise<void> {
+    const nowMs = Date.now();
+    this.pruneOps(nowMs);
+    const batch = this.pendingSignals(SIGNAL_BATCH);
+    if (batch.length > 0) {
+      try {
+        await recordSignals(database(this.env.DB), batch.map(({ id: _id, ...event }) => event));
+        this.sql.exec("DELETE FROM signals WHERE id <= ?", batch.at(-1)!.id);
+        this.sql.exec("DELETE FROM counter WHERE id = 2");
+      } catch (err) {
+        const failures = this.sql.exec<{ n: number }>("INSERT INTO counter (id, n) VALUES (2, 1) ON CONFLICT DO UPDATE SET n = n + 1 RETURNING n").one().n;
+        console.error("signal flush failed; retrying", failures, err);
+        await this.ctx.storage.setAlarm(nowMs + Math.min(3_600_000, FLUSH_RETRY_MS * 2 ** (failures - 1)));
+        return;
+      }
+    }
+    const left = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM signals").one().n;
+    const ops = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM ops").one().n;
+    if (left > 0) await this.ctx.storage.setAlarm(nowMs + 1000);
+    else if (ops > 0) await this.ctx.storage.setAlarm(nowMs + PRUNE_EVERY_MS);
   }
 
   /** Forgets operation ids older than the retention (called from the alarm and on demand). */

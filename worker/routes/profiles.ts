@@ -5,6 +5,7 @@ import { requireSession, type Session } from "../auth/session.ts";
 import { PIN_POLICY, reserveAttempt } from "../auth/sign-in-limiter.ts";
 import { createProfile, deleteProfile, listProfiles, profileOf, setSessionProfile, toProfile, updateProfile, type NewProfile } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
+import { bumpHomeVersion } from "../db/home.ts";
 import { MATURITY_AGES, type SubtitlePrefs } from "../db/schema.ts";
 import type { AppEnv } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
@@ -155,6 +156,8 @@ export const profiles = new Hono<AppEnv>()
     const row = await updateProfile(db, session.account.id, id, changes);
     if (row === "name_taken") throw nameTaken();
     if (!row) throw new AppError(404, "profile_not_found", "No such profile.");
+    // A new ceiling or language changes what the home rows may hold.
+    if (changes.maxMaturityAge !== undefined || changes.language !== undefined) await bumpHomeVersion(db, id);
     return c.json(toProfile(row));
   })
   .delete("/:id", validate("param", idParam), async (c) => {

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { requireProfile } from "../auth/session.ts";
 import { siteOrigin } from "../auth/csrf.ts";
 import { database } from "../db/client.ts";
+import { bumpHomeVersion } from "../db/home.ts";
 import { episodesById, nextEpisodesAfter, progressTarget, visibleCards, type EpisodeInfo, type TitleCard } from "../db/progress.ts";
 import type { AppEnv } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
@@ -181,6 +182,8 @@ export const progressRoutes = new Hono<AppEnv>()
         creditsStartSeconds: target.creditsStartSeconds,
         country: viewer.country,
       });
+      // Finishing a title changes taste: the profile's cached home rows are rebuilt on the next visit.
+      if (result.finishedNow) await bumpHomeVersion(database(c.env.DB), profile.id);
       return c.json({ applied: result.applied, entry: result.entry ? entryForClient(result.entry) : null });
     },
   )
