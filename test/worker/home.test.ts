@@ -30,10 +30,12 @@ beforeAll(async () => {
   await seedAsset(db(), { id: "home-movie", titleId: MOVIE, heights: [360], durationSeconds: 600 });
 });
 
+type Card = { id: number; maturity: { age: number } };
 type HomeBody = {
-  hero: { id: number } | null;
+  hero: Card | null;
+  aboveFold: number;
   continueWatching: { title: { id: number }; positionSeconds: number }[];
-  rows: { id: string; kind: string; heading: string; items: { id: number; maturity: { age: number } }[] }[];
+  rows: { id: string; kind: string; heading: string; items: Card[] }[];
   onboarding: { choices: { id: number }[] } | null;
 };
 
@@ -88,7 +90,7 @@ describe("GET /api/home", () => {
           }
         }
         // Within the fold-wide rule: the hero is not repeated in the rows above the fold.
-        const above = body.rows.slice(0, (body as unknown as { aboveFold: number }).aboveFold).flatMap((r) => r.items.map((i) => i.id));
+        const above = body.rows.slice(0, body.aboveFold).flatMap((r) => r.items.map((i) => i.id));
         if (body.hero) expect(above).not.toContain(body.hero.id);
         expect(new Set(above).size).toBe(above.length);
       }),
@@ -153,7 +155,10 @@ describe("GET /api/home", () => {
     // The entry is written after the answer (waitUntil): wait for it.
     const key = "home:v1:anon:18:ZZ:phone:late-night";
     let entry: { windows: Record<string, [number, number | null][]> } | null = null;
-    for (let i = 0; i < 50 && !entry; i++) entry = await env.ROWS.get(key, "json").catch(() => null) ?? (await new Promise((r) => setTimeout(r, 20)), null);
+    for (let i = 0; i < 50 && !entry; i++) {
+      entry = await env.ROWS.get<{ windows: Record<string, [number, number | null][]> }>(key, "json");
+      if (!entry) await new Promise((r) => setTimeout(r, 20));
+    }
     if (!entry) throw new Error(`no cached entry at ${key}`);
     entry.windows[victim] = [[Date.now() - 10_000, Date.now() - 1000]];
     await env.ROWS.put(key, JSON.stringify(entry));
