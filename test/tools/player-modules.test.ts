@@ -47,6 +47,7 @@ describe("keyboard shortcuts", () => {
   it("map the documented keys to actions and ignore modified keys", () => {
     expect(actionForKey({ key: " " })).toEqual({ kind: "toggle-play" });
     expect(actionForKey({ key: "k" })).toEqual({ kind: "toggle-play" });
+    expect(actionForKey({ key: "Enter" })).toEqual({ kind: "toggle-play" });
     expect(actionForKey({ key: "j" })).toEqual({ kind: "seek-by", seconds: -10 });
     expect(actionForKey({ key: "L" })).toEqual({ kind: "seek-by", seconds: 10 });
     expect(actionForKey({ key: "ArrowLeft" })).toEqual({ kind: "seek-by", seconds: -5 });

@@ -22,8 +22,12 @@ export default function Watch() {
   const startAt = () => (search.t && /^\d+(\.\d+)?$/.test(search.t) ? Number(search.t) : undefined);
   const backHref = () => `/title/${params.id}`;
 
+  const titleBefore = document.title;
   onMount(() => document.documentElement.classList.add("watching"));
-  onCleanup(() => document.documentElement.classList.remove("watching"));
+  onCleanup(() => {
+    document.documentElement.classList.remove("watching");
+    document.title = titleBefore;
+  });
 
   function goToEpisode(id: number, atSeconds?: number) {
     const q = new URLSearchParams({ episode: String(id) });

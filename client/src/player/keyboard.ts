@@ -23,7 +23,8 @@ interface Shortcut {
 }
 
 export const SHORTCUTS: readonly Shortcut[] = [
-  { keys: [" ", "k", "K"], label: "Space / K", description: "Play or pause", action: { kind: "toggle-play" } },
+  // Enter is a remote's OK button; on a focused control it activates the control instead.
+  { keys: [" ", "k", "K", "Enter"], label: "Space / K", description: "Play or pause", action: { kind: "toggle-play" } },
   { keys: ["j", "J"], label: "J", description: "Back 10 seconds", action: { kind: "seek-by", seconds: -10 } },
   { keys: ["l", "L"], label: "L", description: "Forward 10 seconds", action: { kind: "seek-by", seconds: 10 } },
   { keys: ["ArrowLeft"], label: "←", description: "Back 5 seconds", action: { kind: "seek-by", seconds: -5 } },
