@@ -1,7 +1,7 @@
 /** The recommendation engine's building blocks (worker/recs): features, co-watching, the blend, affinity, diversity. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { becauseSeeds, genreAffinity, profileSeeds } from "../../worker/recs/affinity.ts";
+import { becauseSeeds, genreAffinity, MAX_SEEDS, profileSeeds, seedTitleIds } from "../../worker/recs/affinity.ts";
 import { applyView, countHistory, coWatchNeighbours, emptyCoWatch, RECENT_TITLES, shrunkCosine } from "../../worker/recs/cowatch.ts";
 import { genreJaccard, mmr } from "../../worker/recs/diversify.ts";
 import { buildFeatureIndex, contentNeighbours, contentSimilarity, eraSimilarity, keywordTokens, type FeatureSource } from "../../worker/recs/features.ts";
@@ -140,6 +140,12 @@ describe("profile affinity", () => {
     expect(w.get(1)).toBeCloseTo(1, 12);
     expect(w.get(2)).toBeCloseTo(0.5, 12);
     expect(w.get(3)).toBeLessThan(0);
+  });
+
+  it("at most MAX_SEEDS seeds, the strongest, and seedTitleIds names them for the co-watch read", () => {
+    const watched = Array.from({ length: MAX_SEEDS + 5 }, (_, i) => ({ titleId: i + 1, atMs: now - i * DAY_MS, progress: 1, finished: true }));
+    const ids = seedTitleIds({ ...noSignals, watched }, now);
+    expect(ids).toEqual(Array.from({ length: MAX_SEEDS }, (_, i) => i + 1));
   });
 
   it("onboarding picks seed affinity on their own, and genre affinity follows the seeds' genres", () => {

@@ -15,7 +15,7 @@
  * signals add up. The strongest MAX_SEEDS titles are kept, which bounds the work
  * per home (and the co-watch rows read from D1).
  */
-import type { Seed } from "./similarity.ts";
+import { DEFAULT_BLEND, type Seed } from "./similarity.ts";
 import type { ProfileSignals } from "./types.ts";
 
 export const MAX_SEEDS = 20;
@@ -44,7 +44,7 @@ export function profileSeeds(profile: ProfileSignals, nowMs: number, halfLifeDay
 }
 
 /** Ids of the titles whose co-watch neighbours a home needs (read them with readCoWatch before buildHome). */
-export function seedTitleIds(profile: ProfileSignals, nowMs: number, halfLifeDays: number): number[] {
+export function seedTitleIds(profile: ProfileSignals, nowMs: number, halfLifeDays = DEFAULT_BLEND.seedHalfLifeDays): number[] {
   return profileSeeds(profile, nowMs, halfLifeDays).map((s) => s.titleId);
 }
 
