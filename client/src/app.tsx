@@ -1,9 +1,13 @@
 import { A, Route, Router, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { createEffect, createMemo, ErrorBoundary, lazy, onMount, Show, Suspense } from "solid-js";
+import { createEffect, createMemo, ErrorBoundary, lazy, on, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { AccountMenu } from "./components/account-menu.tsx";
+import { Avatar, NoProfileAvatar } from "./components/avatar.tsx";
 import { ErrorView } from "./components/error-view.tsx";
-import { getGenres, getMyList, getPerson, getTitle, getTitles } from "./data/api.ts";
+import { deviceClass, getHome } from "./data/viewing.ts";
+import { getGenres, getMyList, getPerson, getTitle } from "./data/api.ts";
 import { currentProfile, session, startSession } from "./data/session.ts";
+import { startTvMode } from "./tv/mode.ts";
+import { startTvNavigation, tvPageOpened } from "./tv/navigation.ts";
 
 const Home = lazy(() => import("./pages/home.tsx"));
 const Browse = lazy(() => import("./pages/browse.tsx"));
@@ -46,9 +50,64 @@ function useSessionRedirect() {
   });
 }
 
+/** Icons of the phone's bottom navigation (24×24, filled with the text colour). */
+const NAV_ICONS = {
+  home: "M12 3l9.5 8.5-1.4 1.5L19 12v9h-5.5v-6h-3v6H5v-9l-1.1 1L2.5 11.5z",
+  search: "M10 2a8 8 0 0 1 6.3 12.9l5.4 5.4-1.4 1.4-5.4-5.4A8 8 0 1 1 10 2zm0 2a6 6 0 1 0 0 12 6 6 0 0 0 0-12z",
+  list: "M11 4h2v7h7v2h-7v7h-2v-7H4v-2h7z",
+} as const;
+
+function NavIcon(props: { name: keyof typeof NAV_ICONS }) {
+  return <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true"><path fill="currentColor" d={NAV_ICONS[props.name]} /></svg>;
+}
+
+/** Phones: Home, Search, My List and the account at the bottom, within reach of a thumb (hidden on wider screens). */
+function BottomNav() {
+  return (
+    <nav class="bottom-nav" aria-label="Main">
+      <A href="/" end><NavIcon name="home" /><span>Home</span></A>
+      <A href="/search"><NavIcon name="search" /><span>Search</span></A>
+      <A href="/my-list"><NavIcon name="list" /><span>My List</span></A>
+      <Show when={session()} fallback={<A href="/signin"><NoProfileAvatar /><span>Sign in</span></A>}>
+        <A href="/account">
+          <Show when={currentProfile()} fallback={<NoProfileAvatar />}>{(p) => <Avatar id={p().avatar} />}</Show>
+          <span>{currentProfile()?.name ?? "Account"}</span>
+        </A>
+      </Show>
+    </nav>
+  );
+}
+
+/**
+ * TV mode (tv/): decided before the first paint, D-pad navigation while on. Back
+ * goes back through the app's own history; opened from outside (no history in
+ * the app), it goes up instead: the player to its title, any page to Home.
+ */
+function useTvMode() {
+  startTvMode();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const depth = () => (window.history.state as { _depth?: number } | null)?._depth;
+  let entryDepth = 0;
+  onMount(() => {
+    entryDepth = depth() ?? 0;
+    const stop = startTvNavigation({
+      onBack: () => {
+        if ((depth() ?? 0) > entryDepth) return window.history.back();
+        const watching = /^\/watch\/(\d+)/.exec(location.pathname);
+        if (watching) navigate(`/title/${watching[1]}`, { replace: true });
+        else if (location.pathname !== "/") navigate("/", { replace: true });
+      },
+    });
+    onCleanup(stop);
+  });
+  createEffect(on(() => location.pathname, () => tvPageOpened()));
+}
+
 function Layout(props: RouteSectionProps) {
   const navigate = useNavigate();
   const redirect = useSessionRedirect();
+  useTvMode();
   createEffect(() => {
     const to = redirect();
     if (to) navigate(to, { replace: true });
@@ -58,11 +117,11 @@ function Layout(props: RouteSectionProps) {
       <a class="skip-link" href="#main">Skip to content</a>
       <header class="top-bar">
         <A href="/" class="brand" aria-label="Marquee home">MARQUEE</A>
-        <nav aria-label="Main">
-          <A href="/" end>Home</A>
+        <nav aria-label="Sections">
+          <A href="/" end class="nav-home">Home</A>
           <A href="/browse">Browse</A>
           <A href="/search" class="nav-search" aria-label="Search">
-            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M10 2a8 8 0 0 1 6.3 12.9l5.4 5.4-1.4 1.4-5.4-5.4A8 8 0 1 1 10 2zm0 2a6 6 0 1 0 0 12 6 6 0 0 0 0-12z" /></svg>
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d={NAV_ICONS.search} /></svg>
             <span>Search</span>
           </A>
         </nav>
@@ -81,6 +140,7 @@ function Layout(props: RouteSectionProps) {
           </Suspense>
         </ErrorBoundary>
       </main>
+      <BottomNav />
     </>
   );
 }
@@ -89,7 +149,7 @@ export function App() {
   onMount(startSession);
   return (
     <Router root={Layout}>
-      <Route path="/" component={Home} preload={() => void getTitles({ sort: "popular", limit: 12 })} />
+      <Route path="/" component={Home} preload={() => void getHome(deviceClass())} />
       <Route path="/browse" component={Browse} preload={() => void getGenres()} />
       <Route path="/search" component={Search} />
       <Route path="/title/:id" component={Title} preload={({ params }) => void getTitle(params.id!)} />

@@ -61,6 +61,11 @@ describe("sign-up, sign-in, me and sign-out", () => {
     const claims = decodeJwt(b.value("mq_at")!);
     expect(claims.exp! - claims.iat!).toBe(15 * 60);
     expect(b.value("mq_rt")).not.toContain(".ey");
+    // The one readable cookie carries no secret, only "a session may exist".
+    const hint = lines.find((l) => l.startsWith("mq_s="))!;
+    expect(hint).toMatch(/^mq_s=1; /);
+    expect(hint).not.toMatch(/HttpOnly/);
+    expect(hint).toMatch(/; Path=\/(;|$)/);
   });
 
   it("a second sign-up with the same e-mail is refused with 409 and a short password with 400", async () => {

@@ -15,9 +15,7 @@ import { root } from "../dev/server.ts";
 import { DEMO_TITLES } from "../seed/demo-catalog.ts";
 import { capture, ffTools } from "./ffmpeg.ts";
 import { prepareAsset, type AssetManifest } from "./pipeline.ts";
-import { bulkInsertStatements } from "../../worker/db/bulk.ts";
-import { assetObjects, assets, renditions, subtitleTracks, trickplay } from "../../worker/db/schema.ts";
-import { artworkUrl, localTarget, publishAsset, type Target } from "./publish.ts";
+import { localTarget, publishAsset, type Target } from "./publish.ts";
 
 /** Bump when the demo clips change, so caches re-encode. */
 const DEMO_VERSION = 2;
@@ -129,28 +127,22 @@ async function demoPackage(work: DemoWork, index: number, seconds: number, cache
   return moved;
 }
 
-/** Manifest for another episode sharing the template's objects (same media, its own rows). */
+/**
+ * Manifest for another episode with the same media: its own asset id and its own
+ * copy of the objects under `assets/<assetId>/` (playback tokens are scoped to one
+ * asset's prefix, so episodes cannot share objects), read from the same cached files.
+ */
 function reuseFor(template: AssetManifest, episodeId: number): AssetManifest {
-  const assetId = `e${episodeId}-${template.asset.id.split("-").slice(1).join("-")}`;
+  // "-copy" keeps the id apart from the shared-object copies older versions registered (they are retired by this one).
+  const assetId = `e${episodeId}-${template.asset.id.split("-").slice(1).join("-")}-copy`;
+  const copy = JSON.parse(JSON.stringify(template).replaceAll(`assets/${template.asset.id}/`, `assets/${assetId}/`)) as AssetManifest;
   return {
-    ...template,
-    asset: { ...template.asset, id: assetId, episodeId, titleId: null, createdAt: Date.now() },
-    renditions: template.renditions.map((r) => ({ ...r, assetId })),
-    subtitles: template.subtitles.map((s) => ({ ...s, assetId })),
-    trickplay: template.trickplay ? { ...template.trickplay, assetId } : null,
+    ...copy,
+    asset: { ...copy.asset, id: assetId, episodeId, titleId: null, createdAt: Date.now() },
+    renditions: copy.renditions.map((r) => ({ ...r, assetId })),
+    subtitles: copy.subtitles.map((t) => ({ ...t, assetId })),
+    trickplay: copy.trickplay ? { ...copy.trickplay, assetId } : null,
   };
-}
-
-/** Registers episodes that share a template's objects, all in one D1 batch (their objects are already in R2). */
-async function publishCopies(target: Target, template: AssetManifest, copies: AssetManifest[]): Promise<void> {
-  await target.batch([
-    ...bulkInsertStatements(assets, copies.map((c) => c.asset)),
-    ...bulkInsertStatements(renditions, copies.flatMap((c) => c.renditions)),
-    ...bulkInsertStatements(subtitleTracks, copies.flatMap((c) => c.subtitles)),
-    ...bulkInsertStatements(trickplay, copies.flatMap((c) => (c.trickplay ? [c.trickplay] : []))),
-    ...bulkInsertStatements(assetObjects, copies.flatMap((c) => c.objects.map((o) => ({ assetId: c.asset.id, key: o.key, sizeBytes: o.sizeBytes, sha256: o.sha256, contentType: o.contentType })))),
-    ...(template.stills ? copies.map((c) => sql`UPDATE episodes SET still_url = ${artworkUrl(template.stills!.still)} WHERE id = ${c.asset.episodeId!}`) : []),
-  ]);
 }
 
 /** Ingests demo media for every demo title that has none yet; returns how many titles were done. */
@@ -162,7 +154,8 @@ export async function ensureDemoMedia(options: { persistTo?: string; seconds?: n
   const target = await localTarget(options.persistTo);
   try {
     const ready = new Set(
-      (await target.query<{ owner: string }>(sql`SELECT coalesce('t' || title_id, 'e' || episode_id) AS owner FROM assets WHERE status = 'ready'`)).map((r) => r.owner),
+      // An asset whose objects live under another asset's prefix (older demo episodes shared them) cannot play: redo it.
+      (await target.query<{ owner: string }>(sql`SELECT coalesce('t' || title_id, 'e' || episode_id) AS owner FROM assets WHERE status = 'ready' AND key_prefix = 'assets/' || id || '/'`)).map((r) => r.owner),
     );
     const todo = (await demoWork(target)).filter((w) =>
       w.episodeIds.length > 0 ? w.episodeIds.some((e) => !ready.has(`e${e}`)) : !ready.has(`t${w.titleId}`),
@@ -178,9 +171,9 @@ export async function ensureDemoMedia(options: { persistTo?: string; seconds?: n
       for (let work = queue.shift(); work; work = queue.shift()) {
         const index = DEMO_TITLES.findIndex((t) => t.title === work.name);
         const manifest = await demoPackage(work, index, seconds, cacheDir);
-        await publishAsset(target, manifest);
-        const copies = work.episodeIds.slice(1).filter((e) => !ready.has(`e${e}`)).map((e) => reuseFor(manifest, e));
-        if (copies.length > 0) await publishCopies(target, manifest, copies);
+        const first = work.episodeIds.length > 0 ? `e${work.episodeIds[0]}` : `t${work.titleId}`;
+        if (!ready.has(first)) await publishAsset(target, manifest);
+        for (const e of work.episodeIds.slice(1).filter((e) => !ready.has(`e${e}`))) await publishAsset(target, reuseFor(manifest, e));
         const elapsed = (performance.now() - started) / 1000;
         log(`demo media ${++done}/${todo.length}: ${work.name}${work.episodeIds.length ? ` (${work.episodeIds.length} episodes)` : ""} — ${elapsed.toFixed(0)} s`);
       }

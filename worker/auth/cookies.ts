@@ -4,7 +4,9 @@
  * it on purpose, so an expired token still reaches the server and is answered
  * 401 `session_expired` (the client refreshes) instead of silently turning a
  * kids profile into the unrestricted demo viewer. `mq_rt` (refresh token) is
- * only ever sent to /api/auth.
+ * only ever sent to /api/auth. `mq_s` is the one cookie scripts may read: it
+ * holds no secret ("1"), only tells the app a session may exist, so a signed-out
+ * visitor's first page does not spend a request (and a 401) asking.
  */
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -13,6 +15,8 @@ export const ACCESS_COOKIE = "mq_at";
 export const REFRESH_COOKIE = "mq_rt";
 export const ACCESS_COOKIE_PATH = "/api";
 export const REFRESH_COOKIE_PATH = "/api/auth";
+/** Readable by scripts, no secret: "a session may exist". */
+export const SESSION_HINT_COOKIE = "mq_s";
 
 const base = { httpOnly: true, secure: true, sameSite: "Lax" } as const;
 
@@ -21,12 +25,14 @@ export function setSessionCookies(c: Context, accessToken: string, refreshToken:
   const maxAge = Math.max(0, Math.floor((sessionExpiresAtMs - Date.now()) / 1000));
   setCookie(c, ACCESS_COOKIE, accessToken, { ...base, path: ACCESS_COOKIE_PATH, maxAge });
   setCookie(c, REFRESH_COOKIE, refreshToken, { ...base, path: REFRESH_COOKIE_PATH, maxAge });
+  setCookie(c, SESSION_HINT_COOKIE, "1", { ...base, httpOnly: false, path: "/", maxAge });
 }
 
 /** Expires both cookies (sign-out, or a refresh that failed). */
 export function clearSessionCookies(c: Context): void {
   deleteCookie(c, ACCESS_COOKIE, { ...base, path: ACCESS_COOKIE_PATH });
   deleteCookie(c, REFRESH_COOKIE, { ...base, path: REFRESH_COOKIE_PATH });
+  deleteCookie(c, SESSION_HINT_COOKIE, { ...base, httpOnly: false, path: "/" });
 }
 
 /** The request's access token, if any. */

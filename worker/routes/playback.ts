@@ -13,7 +13,7 @@ import { lastKnownPriority } from "../media/steering.ts";
 import { signPlaybackToken, tokenTtlSeconds } from "../media/tokens.ts";
 import { nextEpisodesAfter } from "../db/progress.ts";
 import { viewerState } from "../progress/stub.ts";
-import { MIN_RESUME_SECONDS } from "./progress.ts";
+import { isResumable } from "./progress.ts";
 
 const positiveId = z.string().regex(/^[1-9]\d{0,15}$/, "must be a positive integer id").transform(Number);
 const idParam = z.object({ id: positiveId });
@@ -109,7 +109,7 @@ export const playback = new Hono<AppEnv>()
     if (state && episodeId === undefined) episodeId = await continueEpisode(c.env, state, profileId, id);
     const e = await entitle(c.env, c.get("viewer"), id, episodeId, body.maxHeight);
     const entry = state ? await state.entry(profileId, id, e.episode?.id ?? null) : null;
-    const resume = entry && !entry.finished && entry.positionSeconds >= MIN_RESUME_SECONDS
+    const resume = entry && isResumable(entry)
       ? { positionSeconds: entry.positionSeconds, updatedAt: entry.updatedAt, deviceName: entry.deviceName }
       : null;
     const next = e.episode ? await nextEpisode(database(c.env.DB), id, e.episode.seasonNumber, e.episode.number) : undefined;

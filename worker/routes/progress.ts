@@ -23,8 +23,13 @@ import { titleIdParam } from "./my-list.ts";
 
 /** A progress body is a few hundred bytes; anything far larger is refused unread. */
 const MAX_BODY_BYTES = 4 * 1024;
-/** Below this a title has barely been started and is not offered for resuming. */
+/** Below this (or 5% of a short video) a title has barely been started and is not offered for resuming. */
 export const MIN_RESUME_SECONDS = 10;
+
+/** Whether an entry is worth resuming: started (past the threshold) and not finished. */
+export function isResumable(e: ProgressEntry): boolean {
+  return !e.finished && e.positionSeconds >= Math.min(MIN_RESUME_SECONDS, e.durationSeconds * 0.05);
+}
 const CONTINUE_LIMIT = 20;
 /** Titles looked at to fill continue watching (some are finished or no longer visible). */
 const CONTINUE_SCAN = 60;
@@ -109,7 +114,7 @@ export type ContinueItem = {
 /** Continue watching from the latest entry of each title: in-progress first-class, a finished episode becomes the next one. */
 export async function continueWatching(c: Context<AppEnv>, accountId: string, profileId: string, limit = CONTINUE_LIMIT): Promise<ContinueItem[]> {
   const latest = await viewerState(c.env, accountId).latestPerTitle(profileId, CONTINUE_SCAN);
-  const candidates = latest.filter((e) => (e.finished ? e.episodeId !== null : e.positionSeconds >= MIN_RESUME_SECONDS));
+  const candidates = latest.filter((e) => (e.finished ? e.episodeId !== null : isResumable(e)));
   if (candidates.length === 0) return [];
   const db = database(c.env.DB);
   const finishedEpisodes = candidates.filter((e) => e.finished).map((e) => e.episodeId!);

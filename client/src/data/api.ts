@@ -234,6 +234,8 @@ export type RatingValue = -1 | 1 | 2;
 
 /** The signed-in account, its profiles and the profile chosen on this device; null when signed out. */
 export async function fetchMe(): Promise<Me | null> {
+  // Without the server's hint cookie there is no session to ask about (and no 401 in the console).
+  if (typeof document !== "undefined" && !/(?:^|;\s*)mq_s=1/.test(document.cookie)) return null;
   try {
     return await unwrap<Me>(api.auth.me.$get());
   } catch (e) {

@@ -50,3 +50,26 @@ export function clock(seconds: number): string {
   const rest = String(s % 60).padStart(2, "0");
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
 }
+
+export type HomePage = InferResponseType<typeof api.home.$get, 200>;
+export type HomeRowData = HomePage["rows"][number];
+export type DeviceClass = "tv" | "desktop" | "phone";
+
+/** The device class Home is ranked for: TV mode (html.tv), a phone-sized screen, or a desktop. */
+export function deviceClass(): DeviceClass {
+  if (typeof document !== "undefined" && document.documentElement.classList.contains("tv")) return "tv";
+  return typeof matchMedia !== "undefined" && matchMedia("(max-width: 700px)").matches ? "phone" : "desktop";
+}
+
+/** The current profile's Home: hero, Continue Watching (always fresh), the cached rows and onboarding. */
+export const getHome = query(
+  (device: DeviceClass): Promise<HomePage> =>
+    api.home.$get({ query: { device, hour: String(new Date().getHours()) } }).then((r) => ok<HomePage>(r)),
+  "home",
+);
+
+/** Saves "pick three you like" (an empty list skips it). */
+export async function saveOnboarding(titleIds: number[]): Promise<void> {
+  const res = await api.home.onboarding.$post({ json: { titleIds } });
+  if (!res.ok) await ok(res);
+}

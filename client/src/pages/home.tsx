@@ -1,55 +1,179 @@
-import { A, createAsync } from "@solidjs/router";
-import { For, Show, Suspense } from "solid-js";
+/**
+ * Home: one request (`GET /api/home`) brings the hero, Continue Watching (fresh
+ * from the account's ViewerState object) and the profile's rows (cached at the
+ * edge). Rows scroll sideways with touch, trackpad, the arrow buttons and the
+ * keyboard; artwork is lazy beyond the first screen; skeletons hold the layout
+ * while loading. A new profile is first asked to pick three titles it likes.
+ */
+import { A, createAsync, revalidate } from "@solidjs/router";
+import { createSignal, For, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
 import { Row, RowSkeleton } from "../components/tiles.tsx";
-import { getGenres, getTitles, type TitleFilter } from "../data/api.ts";
+import { clock, deviceClass, getHome, saveOnboarding, type ContinueItem, type HomePage } from "../data/viewing.ts";
+import "./home.css";
 
-function TitleRow(props: { heading: string; filter: TitleFilter; eager?: boolean; kind?: "poster" | "backdrop" }) {
-  const page = createAsync(() => getTitles({ limit: 16, ...props.filter }));
+type Card = HomePage["rows"][number]["items"][number];
+
+function Hero(props: { title: Card }) {
+  const t = () => props.title;
   return (
-    <Suspense fallback={<RowSkeleton />}>
-      <Show when={(page()?.items.length ?? 0) > 0}>
-        <Row heading={props.heading} titles={page()!.items} eager={props.eager} kind={props.kind} />
-      </Show>
-    </Suspense>
+    <section class="hero" aria-label="Featured">
+      <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} eager textless />
+      <div class="hero-body">
+        <p class="eyebrow">{t().type === "series" ? "Series" : "Film"} · {t().releaseYear} · {t().maturity.label}</p>
+        <h1>{t().title}</h1>
+        <Show when={t().tagline}><p class="tagline">{t().tagline}</p></Show>
+        <p class="hero-description">{t().description}</p>
+        <div class="hero-actions">
+          <A class="button button-primary" href={`/watch/${t().id}`}>▶ Play</A>
+          <A class="button button-outline" href={`/title/${t().id}`}>More info</A>
+        </div>
+      </div>
+    </section>
   );
 }
 
-function Hero() {
-  const top = createAsync(() => getTitles({ sort: "popular", limit: 12 }));
-  const hero = () => top()?.items[0];
+/** Where a Continue Watching tile plays from. */
+function watchHref(item: ContinueItem): string {
+  return item.episode ? `/watch/${item.title.id}?episode=${item.episode.id}` : `/watch/${item.title.id}`;
+}
+
+function ContinueRow(props: { items: ContinueItem[] }) {
+  let scroller!: HTMLDivElement;
+  const page = (direction: 1 | -1) => scroller.scrollBy({ left: direction * scroller.clientWidth * 0.9, behavior: "smooth" });
   return (
-    <Suspense fallback={<div class="hero skeleton" aria-hidden="true" />}>
-      <Show when={hero()}>
-        {(t) => (
-          <section class="hero" aria-label="Featured">
-            <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} eager textless />
-            <div class="hero-body">
-              <p class="eyebrow">{t().type === "series" ? "Series" : "Film"} · {t().releaseYear} · {t().maturity.label}</p>
-              <h1>{t().title}</h1>
-              <Show when={t().tagline}><p class="tagline">{t().tagline}</p></Show>
-              <p class="hero-description">{t().description}</p>
-              <A class="button button-primary" href={`/title/${t().id}`}>More info</A>
-            </div>
-          </section>
-        )}
-      </Show>
-    </Suspense>
+    <section class="row continue-row" aria-label="Continue watching">
+      <div class="row-head">
+        <h2>Continue watching</h2>
+        <div class="row-nav">
+          <button type="button" aria-label="Scroll Continue watching left" onClick={() => page(-1)}>‹</button>
+          <button type="button" aria-label="Scroll Continue watching right" onClick={() => page(1)}>›</button>
+        </div>
+      </div>
+      <div class="row-scroller" ref={scroller}>
+        <For each={props.items}>
+          {(item, i) => {
+            const share = () => (item.durationSeconds ? Math.min(1, item.positionSeconds / item.durationSeconds) : 0);
+            const what = () =>
+              item.kind === "next_episode"
+                ? `Next: S${item.episode!.seasonNumber}:E${item.episode!.number}`
+                : item.episode
+                  ? `S${item.episode.seasonNumber}:E${item.episode.number} · ${clock(item.positionSeconds)}`
+                  : `${clock(item.positionSeconds)} of ${clock(item.durationSeconds ?? 0)}`;
+            return (
+              <A
+                class="tile tile-backdrop continue-tile"
+                href={watchHref(item)}
+                data-title-id={item.title.id}
+                aria-label={`${item.kind === "next_episode" ? "Play next episode of" : "Resume"} ${item.title.title}${item.episode ? `, season ${item.episode.seasonNumber} episode ${item.episode.number}` : ""}${item.kind === "resume" ? ` from ${clock(item.positionSeconds)}` : ""}`}
+              >
+                <Artwork id={item.title.id} title={item.title.title} kind="backdrop" src={item.episode?.stillUrl ?? item.title.backdropUrl} eager={i() < 4} />
+                <span class="continue-play" aria-hidden="true">▶</span>
+                <Show when={item.kind === "resume"}>
+                  <span class="continue-progress" aria-hidden="true"><span style={{ width: `${(share() * 100).toFixed(1)}%` }} /></span>
+                </Show>
+                <span class="tile-caption">
+                  <span class="tile-name">{item.title.title}</span>
+                  <span class="tile-meta">{what()}</span>
+                </span>
+              </A>
+            );
+          }}
+        </For>
+      </div>
+    </section>
   );
 }
 
-/** Home: a hero and rows (popular, newest, series, films, then one per genre). */
+/** "Pick three you like": choose at least three tiles (or skip); the next Home is personal at once. */
+function Onboarding(props: { choices: Card[]; onDone: () => void }) {
+  const [picked, setPicked] = createSignal<number[]>([]);
+  const [busy, setBusy] = createSignal(false);
+  const [problem, setProblem] = createSignal("");
+  const toggle = (id: number) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
+  async function finish(ids: number[]) {
+    setBusy(true);
+    setProblem("");
+    try {
+      await saveOnboarding(ids);
+      props.onDone();
+    } catch (e) {
+      setProblem(e instanceof Error ? e.message : "Could not save your picks.");
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section class="onboarding" aria-labelledby="onboarding-heading">
+      <h2 id="onboarding-heading">Pick three you like</h2>
+      <p class="muted">We'll tune your rows to them. {picked().length < 3 ? `${3 - picked().length} more to go.` : "Great picks."}</p>
+      <ul class="onboarding-grid">
+        <For each={props.choices}>
+          {(t) => (
+            <li>
+              <button type="button" class="onboarding-choice" aria-pressed={picked().includes(t.id)} onClick={() => toggle(t.id)}>
+                <Artwork id={t.id} title={t.title} kind="poster" src={t.posterUrl} />
+                <span class="onboarding-check" aria-hidden="true">✓</span>
+                <span class="visually-hidden">{t.title}</span>
+              </button>
+            </li>
+          )}
+        </For>
+      </ul>
+      <p class="status" role="status" aria-live="polite">{problem()}</p>
+      <div class="onboarding-actions">
+        <button type="button" class="button button-primary" disabled={picked().length < 3 || busy()} onClick={() => finish(picked())}>
+          Done
+        </button>
+        <button type="button" class="button button-outline" disabled={busy()} onClick={() => finish([])}>
+          Skip
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function HomeSkeleton() {
+  return (
+    <>
+      <div class="hero skeleton" aria-hidden="true" />
+      <RowSkeleton />
+      <RowSkeleton />
+    </>
+  );
+}
+
 export default function Home() {
-  const genres = createAsync(() => getGenres());
+  const device = deviceClass();
+  const home = createAsync(() => getHome(device));
+  // Coming back to the tab (e.g. after watching on another device) refreshes Continue Watching.
+  onMount(() => {
+    const refresh = () => document.visibilityState === "visible" && void revalidate(getHome.key);
+    document.addEventListener("visibilitychange", refresh);
+    onCleanup(() => document.removeEventListener("visibilitychange", refresh));
+  });
   return (
     <div class="home">
-      <Hero />
-      <TitleRow heading="Popular on Marquee" filter={{ sort: "popular" }} eager />
-      <TitleRow heading="New on Marquee" filter={{ sort: "newest" }} kind="backdrop" />
-      <TitleRow heading="Series" filter={{ type: "series", sort: "popular" }} />
-      <TitleRow heading="Films" filter={{ type: "movie", sort: "popular" }} />
-      <Suspense fallback={<RowSkeleton />}>
-        <For each={genres()}>{(g) => <TitleRow heading={g.name} filter={{ genre: g.slug, sort: "popular" }} />}</For>
+      <Suspense fallback={<HomeSkeleton />}>
+        <Show when={home()}>
+          {(h) => (
+            <>
+              <Show when={h().hero}>{(hero) => <Hero title={hero()} />}</Show>
+              <Show when={h().onboarding}>{(o) => <Onboarding choices={o().choices} onDone={() => void revalidate(getHome.key)} />}</Show>
+              <Show when={h().continueWatching.length > 0}>
+                <ContinueRow items={h().continueWatching} />
+              </Show>
+              <For each={h().rows}>
+                {(row, i) => (
+                  <Row heading={row.heading} titles={row.items} eager={i() < 2} kind={row.kind === "new-releases" || row.kind === "top10" ? "backdrop" : "poster"} />
+                )}
+              </For>
+              <Show when={h().rows.length === 0 && !h().hero}>
+                <p class="empty page">Nothing to show here yet. <A href="/browse">Browse the catalog</A></p>
+              </Show>
+            </>
+          )}
+        </Show>
       </Suspense>
     </div>
   );
