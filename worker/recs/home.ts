@@ -107,8 +107,10 @@ export function buildHome(input: HomeInput, weights: BlendWeights = DEFAULT_BLEN
   const popularity = popularityScores(input.titles, stats.trending);
   const personal = cold ? popularity : personalScores(model, seeds, popularity, recommendable.map((t) => t.id));
   const rows: CandidateRow[] = [];
+  // A small catalog gets shorter rows, so the first rows do not use up every title and leave Home with two rows.
+  const rowLength = Math.min(ROW_LENGTH, Math.max(2 * MIN_ROW_LENGTH, Math.floor(recommendable.length / 4)));
   const row = (r: Omit<CandidateRow, "length" | "minLength" | "fixed"> & Partial<CandidateRow>) =>
-    rows.push({ length: ROW_LENGTH, minLength: MIN_ROW_LENGTH, fixed: false, ...r });
+    rows.push({ length: rowLength, minLength: MIN_ROW_LENGTH, fixed: false, ...r });
 
   row({
     id: "my-list", kind: "my-list", heading: "My List", fixed: true, minLength: 1, length: profile.myList.length,

@@ -44,6 +44,8 @@ export const dev = new Hono<AppEnv>()
     const fault = await setFault(c.env.ROWS, pathway, mode, delayMs);
     return c.json({ pathway, mode, delayMs: fault?.delayMs ?? null });
   })
+  // The floor for bench:home: a constant JSON answer through the same middleware (session, viewer).
+  .get("/bench/constant", (c) => c.json({ ok: true, rows: [] }))
   // The floor for bench:progress: the same session check and object as a progress write, with a bare counter increment inside.
   .post("/bench/viewer-state-counter", async (c) => {
     const { account } = requireSession(c);

@@ -26,6 +26,7 @@ import { bumpHomeVersion, setOnboarding } from "../db/home.ts";
 import type { AppEnv, Viewer } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
+import { isDevelopment } from "../lib/viewer.ts";
 import { viewerState } from "../progress/stub.ts";
 import { dayPart } from "../recs/context.ts";
 import { buildHome, onboardingChoices } from "../recs/home.ts";
@@ -45,6 +46,8 @@ const ONBOARDING_CHOICES = 12;
 
 const homeQuery = z.object({
   device: z.enum(["tv", "desktop", "phone"]).optional(),
+  /** Development only (benchmarks): `miss` skips the cache read, so the rows are built (and stored) again. */
+  cache: z.literal("miss").optional(),
   /** Local hour (0-23) from the client's clock; otherwise from request.cf.timezone. */
   hour: z.coerce.number().int().min(0).max(23).optional(),
 });
@@ -180,8 +183,9 @@ export const homeRoutes = new Hono<AppEnv>()
       ? `home:${HOME_KEY_VERSION}:${profile.id}:${profile.homeVersion}:${viewer.country}:${device}:${dayPart(hour)}`
       : `home:${HOME_KEY_VERSION}:anon:${viewer.maxMaturityAge}:${viewer.country}:${device}:${dayPart(hour)}`;
     const state = session && profile ? viewerState(c.env, session.account.id) : null;
+    if (query.cache === "miss" && !isDevelopment(c.env)) throw new AppError(403, "dev_only", "Skipping the cache is only available in local development.");
     const [cached, continuing] = await Promise.all([
-      c.env.ROWS.get(key, "json").catch((err: unknown) => {
+      (query.cache === "miss" ? Promise.resolve(null) : c.env.ROWS.get(key, "json")).catch((err: unknown) => {
         console.error("home cache read failed", err);
         return null;
       }),
