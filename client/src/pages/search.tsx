@@ -2,6 +2,7 @@ import { A, useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
 import { searchTitles, type SearchResult } from "../data/api.ts";
+import { isTvMode } from "../tv/mode.ts";
 
 const DEBOUNCE_MS = 120;
 
@@ -48,6 +49,8 @@ export default function Search() {
 
   const links = () => [...list.querySelectorAll<HTMLAnchorElement>("a.result")];
   function onListKey(e: KeyboardEvent) {
+    // On a TV the remote's arrows move spatially through the results' grid (tv/navigation.ts).
+    if (isTvMode()) return;
     const all = links();
     const at = all.indexOf(document.activeElement as HTMLAnchorElement);
     if (e.key === "ArrowDown" || e.key === "ArrowRight") {
@@ -57,11 +60,15 @@ export default function Search() {
       e.preventDefault();
       if (at <= 0) input.focus();
       else all[at - 1]?.focus();
-    } else if (e.key === "Escape") input.focus();
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      input.focus();
+    }
   }
 
   return (
     <div class="page search">
+      <h1 class="visually-hidden">Search</h1>
       <form class="search-box" role="search" onSubmit={(e) => e.preventDefault()}>
         <label for="search-input" class="visually-hidden">Search titles, people, genres</label>
         <input

@@ -46,7 +46,7 @@ export default function Title() {
               <For each={t().genres}>{(g) => <A class="chip" href={`/browse?genre=${g.slug}`}>{g.name}</A>}</For>
             </p>
             <div class="actions">
-              <A class="button button-primary play-button" href={`/watch/${t().id}`}>▶ Play</A>
+              <A class="button button-primary play-button" href={`/watch/${t().id}`}><span aria-hidden="true">▶ </span>Play</A>
               <Show when={currentProfile()}>
                 <Show when={t().id} keyed>
                   {(id) => <TitleActions titleId={id} title={t().title} />}
