@@ -158,8 +158,9 @@ export default function Home() {
         <Show when={home()}>
           {(h) => (
             <>
-              <Show when={h().hero}>{(hero) => <Hero title={hero()} />}</Show>
+              {/* A new profile's first step comes first; the hero waits below it. */}
               <Show when={h().onboarding}>{(o) => <Onboarding choices={o().choices} onDone={() => void revalidate(getHome.key)} />}</Show>
+              <Show when={h().hero}>{(hero) => <Hero title={hero()} />}</Show>
               <Show when={h().continueWatching.length > 0}>
                 <ContinueRow items={h().continueWatching} />
               </Show>
