@@ -1,9 +1,10 @@
 /** Shared browser-suite plumbing: Debian's Chromium via playwright-core, and a fresh local site per suite. */
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { startDevServer, type DevServer } from "../../tools/dev/server.ts";
+import { buildClient, prepareState, root, startDevServer, type DevServer } from "../../tools/dev/server.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
@@ -33,8 +34,43 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A local site with fresh state (demo catalog and demo media) on its own port. */
-export async function startSite(port: number): Promise<DevServer & { persistTo: string }> {
+export async function startSite(port: number, options: { media?: boolean } = {}): Promise<DevServer & { persistTo: string }> {
   const persistTo = mkdtempSync(join(tmpdir(), "marquee-e2e-"));
-  const server = await startDevServer({ port, persistTo, quiet: true, build: process.env.E2E_SKIP_BUILD !== "1" });
+  // The suite builds the SPA once and copies one prepared state (migrations, demo catalog, demo media):
+  // each file still gets fresh state of its own, without paying for preparing it.
+  if (!builtOnce && process.env.E2E_SKIP_BUILD !== "1") await buildClient(true);
+  builtOnce = true;
+  const media = options.media !== false && process.env.MARQUEE_DEMO_MEDIA !== "0";
+  cpSync(await preparedTemplate(media), persistTo, { recursive: true });
+  const server = await startDevServer({ port, persistTo, quiet: true, build: false, prepared: true });
   return { ...server, persistTo };
+}
+
+let builtOnce = false;
+
+/**
+ * A prepared state folder under .cache/e2e-state, named by a hash of what goes
+ * into it (migrations, the demo catalog and media code), so a change rebuilds it
+ * and an unchanged tree reuses it across files and runs.
+ */
+async function preparedTemplate(media: boolean): Promise<string> {
+  const hash = createHash("sha256");
+  const inputs = [
+    ...readdirSync(join(root, "migrations")).filter((f) => f.endsWith(".sql")).sort().map((f) => join(root, "migrations", f)),
+    ...["tools/seed/demo-catalog.ts", "tools/seed/generate.ts", "tools/seed/load.ts", "tools/ingest/demo.ts", "tools/ingest/pipeline.ts", "tools/ingest/publish.ts"].map((f) => join(root, f)),
+  ];
+  for (const file of inputs) hash.update(file).update(readFileSync(file));
+  const dir = join(root, ".cache", "e2e-state", `${media ? "media" : "catalog"}-${hash.digest("hex").slice(0, 16)}`);
+  if (!existsSync(dir)) {
+    // Prepared aside and renamed into place, so a concurrent run never sees (or removes) a half-made one.
+    mkdirSync(join(root, ".cache", "e2e-state"), { recursive: true });
+    const scratch = mkdtempSync(`${dir}.tmp-`);
+    await prepareState({ persistTo: scratch, quiet: true, media });
+    try {
+      renameSync(scratch, dir);
+    } catch {
+      rmSync(scratch, { recursive: true, force: true }); // another run finished first
+    }
+  }
+  return dir;
 }

@@ -29,6 +29,8 @@ export interface DevServerOptions {
   media?: boolean;
   /** Inherit stdio (npm start) or stay quiet (tests, benchmarks). */
   quiet?: boolean;
+  /** The state folder is already migrated, seeded and has its media (a copy of a prepared template): skip preparing it. */
+  prepared?: boolean;
   /** Create the demo account once the site answers (default true). */
   demoAccount?: boolean;
   extraArgs?: string[];
@@ -100,7 +102,7 @@ export function ensureDevVars(): void {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   ensureDevVars();
   if (options.build !== false) await buildClient(options.quiet);
-  await prepareState(options);
+  if (!options.prepared) await prepareState(options);
   const persist = options.persistTo ? ["--persist-to", options.persistTo] : [];
   const child = spawn(
     bin("wrangler"),
