@@ -179,6 +179,7 @@ describe("history and continue watching", () => {
     await b.json("/api/progress", { method: "POST", body: write({ titleId: NO_MEDIA_MOVIE, positionSeconds: 3, clientTime: t + 3 }) });
     cont = await b.json("/api/progress/continue");
     expect(cont.body.items.map((i: any) => [i.kind, i.title.id, i.episode?.id ?? null, i.positionSeconds])).toEqual([["resume", SERIES, s1e3, 200]]);
+    expect(cont.body.items[0].episode).toMatchObject({ seasonNumber: 1, number: 3, name: "Episode 3", titleId: SERIES });
 
     const history = await b.json("/api/history");
     expect(history.body.items.map((i: any) => [i.title.id, i.episode?.id ?? null])).toEqual([[SERIES, s1e1], [MOVIE, null]]);

@@ -13,7 +13,7 @@ import { requireProfile } from "../auth/session.ts";
 import { siteOrigin } from "../auth/csrf.ts";
 import { database } from "../db/client.ts";
 import { bumpHomeVersion } from "../db/home.ts";
-import { episodesById, nextEpisodesAfter, progressTarget, visibleCards, type EpisodeInfo, type TitleCard } from "../db/progress.ts";
+import { continueData, episodesById, progressTarget, visibleCards, type EpisodeInfo, type TitleCard } from "../db/progress.ts";
 import type { AppEnv } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
@@ -116,20 +116,19 @@ export async function continueWatching(c: Context<AppEnv>, accountId: string, pr
   const latest = await viewerState(c.env, accountId).latestPerTitle(profileId, CONTINUE_SCAN);
   const candidates = latest.filter((e) => (e.finished ? e.episodeId !== null : isResumable(e)));
   if (candidates.length === 0) return [];
-  const db = database(c.env.DB);
-  const finishedEpisodes = candidates.filter((e) => e.finished).map((e) => e.episodeId!);
-  const [cards, next] = await Promise.all([
-    visibleCards(db, c.get("viewer"), candidates.map((e) => e.titleId)),
-    nextEpisodesAfter(db, finishedEpisodes),
-  ]);
-  const episodeIds = candidates.flatMap((e) => (e.finished ? (next.has(e.episodeId!) ? [next.get(e.episodeId!)!] : []) : e.episodeId !== null ? [e.episodeId] : []));
-  const episodes = await episodesById(db, episodeIds);
+  const { cards, episodes, next } = await continueData(
+    database(c.env.DB),
+    c.get("viewer"),
+    candidates.map((e) => e.titleId),
+    candidates.flatMap((e) => (!e.finished && e.episodeId !== null ? [e.episodeId] : [])),
+    candidates.flatMap((e) => (e.finished ? [e.episodeId!] : [])),
+  );
   const items: ContinueItem[] = [];
   for (const e of candidates) {
     const title = cards.get(e.titleId);
     if (!title) continue;
     if (e.finished) {
-      const episode = episodes.get(next.get(e.episodeId!) ?? -1);
+      const episode = next.get(e.episodeId!);
       if (!episode) continue;
       const durationSeconds = episode.runtimeMinutes === null ? null : episode.runtimeMinutes * 60;
       items.push({ kind: "next_episode", title, episode, positionSeconds: 0, durationSeconds, updatedAt: e.updatedAt, deviceName: e.deviceName });
