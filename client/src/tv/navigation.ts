@@ -130,19 +130,31 @@ export function focusAndReveal(el: HTMLElement, how: { vertical?: boolean; insta
   }
   // The header stays put, so it needs no scrolling.
   if (el.closest(CHROME)) return;
-  const box = el.getBoundingClientRect();
+  // Measure against where a smooth scroll still under way will end, and aim from there.
+  const pending = pageScrollTarget && performance.now() - pageScrollTarget.at < SMOOTH_SCROLL_MAX_MS ? pageScrollTarget.y : null;
+  const from = pending ?? window.scrollY;
+  const rect = el.getBoundingClientRect();
+  const box = { top: rect.top - (from - window.scrollY), bottom: rect.bottom - (from - window.scrollY), height: rect.height };
   const headerPx = parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0;
   const marginPx = window.innerHeight * 0.1;
   let delta = 0;
   if (how.vertical && (box.top < headerPx + marginPx || box.bottom > window.innerHeight - marginPx)) {
     // Up/down towards an edge: bring the element to the middle, so the rows around it show too.
     delta = box.top + box.height / 2 - (headerPx + window.innerHeight) / 2;
-    // Near the top of the page, show the top rather than pulling the page down a little.
-    if (window.scrollY + delta < 0) delta = -window.scrollY;
   } else if (box.top < headerPx) delta = box.top - headerPx;
   else if (box.bottom > window.innerHeight) delta = box.bottom - window.innerHeight;
-  if (Math.abs(delta) >= 1) window.scrollBy({ top: delta, behavior });
+  if (Math.abs(delta) < 1) return;
+  const maxY = document.documentElement.scrollHeight - window.innerHeight;
+  const target = Math.max(0, Math.min(maxY, from + delta));
+  pageScrollTarget = behavior === "smooth" ? { y: target, at: performance.now() } : null;
+  window.scrollTo({ top: target, behavior });
 }
+
+/** Where the page's smooth scroll under way will stop, and when it started (null: none under way). */
+let pageScrollTarget: { y: number; at: number } | null = null;
+/** A smooth scroll is taken as over after this long, even where no `scrollend` event says so. */
+const SMOOTH_SCROLL_MAX_MS = 1000;
+if (typeof window !== "undefined") window.addEventListener("scrollend", () => (pageScrollTarget = null));
 
 /** The element to focus when nothing is: the page's main action, else the first thing on screen in the content. */
 export function initialTarget(candidates: HTMLElement[] = focusables()): HTMLElement | undefined {
@@ -277,6 +289,8 @@ function settleFocus(readMark: () => FocusMark | null, timeoutMs = 5000): void {
     settling = null;
   };
   const attempt = () => {
+    // The player manages its own focus (and OK on a focused link there would leave it).
+    if (document.documentElement.classList.contains("watching")) return stop();
     const active = document.activeElement;
     const free = !active || active === document.body || active.matches("main") || !active.isConnected;
     if (free) {
