@@ -23,9 +23,33 @@ function securityHeadersFile(): Plugin {
   };
 }
 
+/**
+ * Home is the page most visits open: its route chunk (and the chunks it
+ * imports) are fetched with the entry instead of after the entry has run, so
+ * Home renders as soon as GET /api/home answers.
+ */
+function preloadHomeRoute(): Plugin {
+  return {
+    name: "marquee-preload-home",
+    apply: "build",
+    transformIndexHtml: {
+      order: "post",
+      handler(_html, ctx) {
+        const chunks = Object.values(ctx.bundle ?? {}).filter((c) => c.type === "chunk");
+        const home = chunks.find((c) => c.facadeModuleId?.endsWith("/client/src/pages/home.tsx"));
+        if (!home) return [];
+        const entryDeps = new Set(chunks.filter((c) => c.isEntry).flatMap((c) => [c.fileName, ...c.imports]));
+        return [home.fileName, ...home.imports]
+          .filter((file) => !entryDeps.has(file))
+          .map((file) => ({ tag: "link", attrs: { rel: "modulepreload", crossorigin: true, href: `/${file}` }, injectTo: "head" as const }));
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: "client",
-  plugins: [solid(), securityHeadersFile()],
+  plugins: [solid(), securityHeadersFile(), preloadHomeRoute()],
   build: { outDir: "../dist/client", emptyOutDir: true, target: "es2022" },
   server: { proxy: { "/api": "http://127.0.0.1:8787", "/cdn": "http://127.0.0.1:8787" } },
 });

@@ -1,10 +1,11 @@
-import { A, Route, Router, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
+import { A, Route, Router, useLocation, useNavigate, type RoutePreloadFuncArgs, type RouteSectionProps } from "@solidjs/router";
 import { createEffect, createMemo, ErrorBoundary, lazy, on, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { AccountMenu } from "./components/account-menu.tsx";
 import { Avatar, NoProfileAvatar } from "./components/avatar.tsx";
 import { ErrorView } from "./components/error-view.tsx";
 import { deviceClass, getHome } from "./data/viewing.ts";
 import { getGenres, getMyList, getPerson, getTitle } from "./data/api.ts";
+import { preparePlayback, watchTarget } from "./data/prefetch.ts";
 import { currentProfile, session, startSession } from "./data/session.ts";
 import { startTvMode } from "./tv/mode.ts";
 import { startTvNavigation, tvPageOpened } from "./tv/navigation.ts";
@@ -145,6 +146,12 @@ function Layout(props: RouteSectionProps) {
   );
 }
 
+/** Opening a watch page asks for playback (and its first media) while the player's code loads, not after (data/prefetch.ts). */
+function preloadWatch({ params, location, intent }: RoutePreloadFuncArgs): void {
+  if (intent === "preload") return;
+  preparePlayback(params.id!, watchTarget(location.query as { episode?: string; t?: string }));
+}
+
 export function App() {
   onMount(startSession);
   return (
@@ -154,7 +161,7 @@ export function App() {
       <Route path="/search" component={Search} />
       <Route path="/title/:id" component={Title} preload={({ params }) => void getTitle(params.id!)} />
       <Route path="/person/:id" component={PersonPage} preload={({ params }) => void getPerson(params.id!)} />
-      <Route path="/watch/:id" component={Watch} />
+      <Route path="/watch/:id" component={Watch} preload={preloadWatch} />
       <Route path="/signin" component={SignIn} />
       <Route path="/signup" component={SignUp} />
       <Route path="/profiles" component={Profiles} />

@@ -35,6 +35,8 @@ export interface ArtworkProps {
   src?: string | null;
   /** Eager for the hero and first tiles; lazy otherwise. */
   eager?: boolean;
+  /** The page's largest image (Home's hero, a title's backdrop): fetched first and painted as soon as decoded. */
+  priority?: boolean;
   subtitle?: string;
   /** Leave the name out (the page already shows it over the image). */
   textless?: boolean;
@@ -56,7 +58,16 @@ export function Artwork(props: ArtworkProps) {
   return (
     <Show
       when={!props.src}
-      fallback={<img class={`art art-${props.kind}`} src={props.src!} alt="" loading={props.eager ? "eager" : "lazy"} decoding="async" />}
+      fallback={
+        <img
+          class={`art art-${props.kind}`}
+          src={props.src!}
+          alt=""
+          loading={props.eager || props.priority ? "eager" : "lazy"}
+          decoding={props.priority ? "auto" : "async"}
+          fetchpriority={props.priority ? "high" : undefined}
+        />
+      }
     >
       <svg class={`art art-${props.kind}`} viewBox={`0 0 ${size().w} ${size().h}`} role="img" aria-label={props.title} preserveAspectRatio="xMidYMid slice">
         <defs>

@@ -18,7 +18,7 @@ function Hero(props: { title: Card }) {
   const t = () => props.title;
   return (
     <section class="hero" aria-label="Featured">
-      <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} eager textless />
+      <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} priority textless />
       <div class="hero-body">
         <p class="eyebrow">{t().type === "series" ? "Series" : "Film"} · {t().releaseYear} · {t().maturity.label}</p>
         <h1>{t().title}</h1>

@@ -1,8 +1,10 @@
 import { A, createAsync, useParams } from "@solidjs/router";
-import { createMemo, createSignal, For, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
 import { TitleActions } from "../components/title-actions.tsx";
 import { getTitle } from "../data/api.ts";
+import { preparePlayback } from "../data/prefetch.ts";
+import { baselineStart } from "../player/start.ts";
 import { currentProfile } from "../data/session.ts";
 
 function languageName(tag: string): string {
@@ -13,10 +15,38 @@ function languageName(tag: string): string {
   }
 }
 
+/**
+ * Makes Play start fast: the watch page's code (hls.js included) and the
+ * playback session with its first media (data/prefetch.ts), once the page is
+ * idle, and again at once when Play is pointed at or focused (a stale
+ * preparation is renewed then).
+ */
+function warmPlay(titleId: string): void {
+  if (baselineStart()) return;
+  void import("./watch.tsx").catch(() => {});
+  preparePlayback(titleId);
+}
+
 /** Title page: backdrop, metadata, Play, My List and thumbs (with a profile), seasons and episodes for series, cast and crew. */
 export default function Title() {
   const params = useParams<{ id: string }>();
   const title = createAsync(() => getTitle(params.id));
+  createEffect(
+    on(
+      () => title()?.id,
+      (id) => {
+        if (id === undefined) return;
+        const warm = () => warmPlay(String(id));
+        if (typeof requestIdleCallback === "function") {
+          const handle = requestIdleCallback(warm, { timeout: 1500 });
+          onCleanup(() => cancelIdleCallback(handle));
+        } else {
+          const handle = setTimeout(warm, 300);
+          onCleanup(() => clearTimeout(handle));
+        }
+      },
+    ),
+  );
   const [seasonNumber, setSeasonNumber] = createSignal<number | null>(null);
   const season = createMemo(() => {
     const seasons = title()?.seasons ?? [];
@@ -27,7 +57,7 @@ export default function Title() {
       {(t) => (
         <article class="title-page">
           <div class="backdrop">
-            <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} eager textless />
+            <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} priority textless />
           </div>
           <div class="title-body">
             <h1>{t().title}</h1>
@@ -46,7 +76,13 @@ export default function Title() {
               <For each={t().genres}>{(g) => <A class="chip" href={`/browse?genre=${g.slug}`}>{g.name}</A>}</For>
             </p>
             <div class="actions">
-              <A class="button button-primary play-button" href={`/watch/${t().id}`}><span aria-hidden="true">▶ </span>Play</A>
+              <A
+                class="button button-primary play-button"
+                href={`/watch/${t().id}`}
+                onPointerEnter={() => warmPlay(String(t().id))}
+                onFocus={() => warmPlay(String(t().id))}
+                onPointerDown={() => warmPlay(String(t().id))}
+              ><span aria-hidden="true">▶ </span>Play</A>
               <Show when={currentProfile()}>
                 <Show when={t().id} keyed>
                   {(id) => <TitleActions titleId={id} title={t().title} />}

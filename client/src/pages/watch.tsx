@@ -1,6 +1,7 @@
 import { createAsync, useNavigate, useParams, useSearchParams } from "@solidjs/router";
 import { ErrorBoundary, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { startPlayback } from "../data/api.ts";
+import { takePreparedPlayback, watchTarget } from "../data/prefetch.ts";
 import { apiProblem } from "../player/errors.ts";
 import { ErrorScreen } from "../player/overlays.tsx";
 import { Player } from "../player/player.tsx";
@@ -10,7 +11,9 @@ import { Player } from "../player/player.tsx";
  * for the title or episode and plays it; an episode change (next episode,
  * another device's position) swaps the player inside the same full-screen stage.
  * `?t=<seconds>` starts at a position, `?debug=1` opens stats for nerds and
- * exposes hls.js as window.__marqueeHls.
+ * exposes hls.js as window.__marqueeHls. Playback prepared before Play (on the
+ * title page, or by the route's preload while this page's code loaded) is taken
+ * over with its prefetched media; otherwise it is asked for here.
  */
 export default function Watch() {
   const params = useParams<{ id: string }>();
@@ -18,8 +21,8 @@ export default function Watch() {
   const navigate = useNavigate();
   let stage!: HTMLDivElement;
   const debug = () => search.debug === "1";
-  const episodeId = () => (search.episode && /^\d+$/.test(search.episode) ? Number(search.episode) : undefined);
-  const startAt = () => (search.t && /^\d+(\.\d+)?$/.test(search.t) ? Number(search.t) : undefined);
+  const episodeId = () => watchTarget(search).episodeId;
+  const startAt = () => watchTarget(search).startAt;
   const backHref = () => `/title/${params.id}`;
 
   const titleBefore = document.title;
@@ -67,7 +70,10 @@ function Session(props: {
   stage: () => HTMLElement;
   onEpisode: (id: number, atSeconds?: number) => void;
 }) {
-  const playback = createAsync(() => startPlayback(props.titleId, props.episodeId));
+  const prepared = takePreparedPlayback(props.titleId, props.episodeId);
+  const ask = () => startPlayback(props.titleId, props.episodeId);
+  // A preparation that failed is asked for again here, so the refusal shows with its own reason.
+  const playback = createAsync(() => (prepared ? prepared.playback.catch(ask) : ask()));
   return (
     <Suspense fallback={<div class="player-spinner" role="status" aria-label="Loading"><span class="player-spinner-ring" aria-hidden="true" /></div>}>
       <Show when={playback()}>
@@ -86,6 +92,7 @@ function Session(props: {
               subheading={ep ? `S${ep.seasonNumber}:E${ep.number} · ${ep.name}` : undefined}
               fullscreenTarget={props.stage}
               onEpisode={props.onEpisode}
+              prefetched={prepared?.media}
             />
           );
         }}

@@ -3,6 +3,9 @@
  * left within seconds: a short time-to-first-byte, one quick retry, then the
  * error controller penalises the pathway and content steering moves on (the
  * defaults wait ~10 s per attempt with several retries, about 30 s in all).
+ * Start: no bandwidth test (with `startLevel: -1` hls.js downloads a first
+ * segment only to measure it, then throws it away); the engine names the start
+ * rendition itself (start.ts), the one the title page prefetched.
  */
 import type { HlsConfig, LoadPolicy } from "hls.js";
 import { createAbrController, type MarqueeAbrOptions } from "./abr/controller.ts";
@@ -22,7 +25,7 @@ export const HLS_CONFIG: Partial<HlsConfig> = {
   backBufferLength: 30,
   maxBufferLength: 30,
   capLevelToPlayerSize: true,
-  startLevel: -1,
+  testBandwidth: false,
   fragLoadPolicy: fastFail(3000, 10_000),
   playlistLoadPolicy: fastFail(2000, 5000),
   manifestLoadPolicy: fastFail(3000, 8000),

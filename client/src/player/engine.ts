@@ -10,12 +10,18 @@
  * recoverMediaError() at most every few seconds; network errors are left to the
  * tuned load policies in config.ts, and a fatal one becomes a problem the viewer
  * can retry, which rebuilds the instance at the same position.
+ *
+ * Start: hls.js is told the start rendition (start.ts; the one the title page
+ * prefetched) and answers from the prefetched responses through the loader. The
+ * baseline switch (start.ts) uses hls.js's plain defaults and no prefetch.
  */
 import Hls, { type ErrorData, type Level } from "hls.js";
 import { createSignal, type Accessor } from "solid-js";
 import type { Playback } from "../data/api.ts";
+import type { MediaPrefetch } from "../data/prefetch.ts";
 import { abrChoice, abrOptionsFor, hlsConfigFor, type AbrChoice } from "./config.ts";
 import { hlsProblem, mediaElementProblem, UNSUPPORTED, type PlayerProblem } from "./errors.ts";
+import { startHeight } from "./start.ts";
 import type { TokenHolder } from "./token-loader.ts";
 import { tokenLoader } from "./token-loader.ts";
 
@@ -71,6 +77,10 @@ export interface EngineOptions {
   subtitleLanguage: string | null;
   /** Called when playback could not start because the browser wants a gesture first. */
   onAutoplayBlocked?: () => void;
+  /** Responses fetched before Play (data/prefetch.ts), used once each; discarded with the engine. */
+  prefetched?: MediaPrefetch;
+  /** hls.js's plain default config and no prefetch: the start-time baseline (start.ts baselineStart). */
+  baseline?: boolean;
 }
 
 type DebugWindow = Window & { __marqueeHls?: Hls };
@@ -113,7 +123,7 @@ export class PlaybackEngine {
   constructor(video: HTMLVideoElement, options: EngineOptions) {
     this.video = video;
     this.options = options;
-    this.abr = abrChoice();
+    this.abr = options.baseline ? "hlsjs" : abrChoice();
     this.wantedSubtitleLanguage = options.subtitleLanguage;
     this.wantedAudioLanguage = options.audioLanguage;
     const [qualities, setQualities] = createSignal<number[]>([]);
@@ -173,9 +183,10 @@ export class PlaybackEngine {
       if (autoplay) this.play();
       return;
     }
+    const baseline = this.options.baseline === true;
     const hls = new Hls({
-      ...hlsConfigFor(this.abr, abrOptionsFor(this.options.playback, () => this.manualLevelIndex())),
-      loader: tokenLoader(this.options.holder),
+      ...(baseline ? {} : hlsConfigFor(this.abr, abrOptionsFor(this.options.playback, () => this.manualLevelIndex()))),
+      loader: tokenLoader(this.options.holder, baseline ? undefined : this.options.prefetched),
       startPosition,
       // hls.js picks these itself when the tracks arrive (setting a track from our listener would be overridden).
       subtitlePreference: this.wantedSubtitleLanguage ? { lang: this.wantedSubtitleLanguage } : undefined,
@@ -190,6 +201,12 @@ export class PlaybackEngine {
         const index = this.levelIndexFor(wanted);
         if (index >= 0) hls.currentLevel = index;
         else this.set.manualHeight(null);
+      }
+      if (!baseline && this.manualHeight() === null) {
+        // Read before the first startLoad: the rendition prepared before Play, else the start rule's.
+        const start = this.options.prefetched?.startHeightPx ?? startHeight(this.qualities(), null);
+        const index = start === null ? -1 : this.levelIndexFor(start);
+        if (index >= 0) hls.startLevel = index;
       }
       if (autoplay) this.play();
     });
@@ -368,5 +385,6 @@ export class PlaybackEngine {
   destroy(): void {
     this.unregisterListeners();
     this.detach();
+    this.options.prefetched?.discard();
   }
 }

@@ -11,6 +11,7 @@
 import { A } from "@solidjs/router";
 import { batch, createEffect, createMemo, createSignal, on, onCleanup, onMount, Show, untrack, type Accessor } from "solid-js";
 import { renewPlayback, type Playback } from "../data/api.ts";
+import type { MediaPrefetch } from "../data/prefetch.ts";
 import { acquireLiveProgress, deviceId, ProgressReporter, type ProgressEntry } from "../data/progress.ts";
 import { PlaybackEngine } from "./engine.ts";
 import { apiProblem, type PlayerProblem } from "./errors.ts";
@@ -20,6 +21,7 @@ import { ErrorScreen, NextEpisodeCard, ResumePrompt, ShortcutsHelp, StatsOverlay
 import { loadPrefs, savePrefs, type PlayerPrefs } from "./prefs.ts";
 import { saveProfileSubtitles, viewerProfile, type SubtitlePrefs } from "./profile.ts";
 import { SeekBar } from "./seek-bar.tsx";
+import { baselineStart, resumeOffer, startPositionSeconds, type ResumeField } from "./start.ts";
 import { qualityLabel, SettingsMenu, speedLabel, type MenuPage } from "./settings-menu.tsx";
 import { formatTime } from "./time.ts";
 import { TokenHolder } from "./token-loader.ts";
@@ -36,11 +38,8 @@ const DOUBLE_TAP_MS = 300;
 const NEXT_COUNTDOWN_S = 10;
 /** Without a credits marker, the next-episode card shows this close to the end (long videos only). */
 const NEXT_CARD_BEFORE_END_S = 20;
-/** A resume position is offered from here on, and not within the last 5 %. */
-const MIN_RESUME_S = 5;
-
-/** The resume field as the contract defines it; `resumeSeconds` was its placeholder. */
-type ResumeField = { positionSeconds: number; updatedAt: number; deviceName: string | null } | null;
+/** Trickplay thumbnails wait for the first frame (they would compete with it), or this long at most. */
+const TRICKPLAY_AFTER_MS = 3000;
 
 export interface PlayerProps {
   playback: Playback;
@@ -57,6 +56,8 @@ export interface PlayerProps {
   fullscreenTarget?: () => HTMLElement | undefined;
   /** Go to an episode of this series (next episode, or one another device was watching), optionally at a position. */
   onEpisode?: (episodeId: number, atSeconds?: number) => void;
+  /** Responses fetched before Play for this playback (data/prefetch.ts). */
+  prefetched?: MediaPrefetch;
 }
 
 export function Player(props: PlayerProps) {
@@ -78,10 +79,9 @@ export function Player(props: PlayerProps) {
 
   const prefs: PlayerPrefs = loadPrefs();
   const resume = ((props.playback as { resume?: ResumeField }).resume ?? null) as ResumeField;
-  const startOffer: ResumeOffer | null =
-    props.startAt === undefined && resume && resume.positionSeconds >= MIN_RESUME_S && (duration0 <= 0 || resume.positionSeconds < duration0 * 0.95)
-      ? { positionSeconds: resume.positionSeconds, deviceName: resume.deviceName, source: "start" }
-      : null;
+  const resumable = resumeOffer({ resume, durationSeconds: duration0 }, props.startAt);
+  const startOffer: ResumeOffer | null = resumable ? { positionSeconds: resumable.positionSeconds, deviceName: resumable.deviceName, source: "start" } : null;
+  const baseline = baselineStart();
 
   // Media state.
   const [playing, setPlaying] = createSignal(false);
@@ -413,21 +413,34 @@ export function Player(props: PlayerProps) {
       playback: props.playback,
       holder,
       debug: !!props.debug,
-      startPosition: props.startAt ?? startOffer?.positionSeconds ?? -1,
+      startPosition: startPositionSeconds({ resume, durationSeconds: duration0 }, props.startAt),
       autoplay: startOffer === null,
       qualityHeight: prefs.qualityHeight,
       audioLanguage: prefs.audioLanguage,
       subtitleLanguage: prefs.subtitles.language,
       onAutoplayBlocked: () => setWaiting(false),
+      prefetched: props.prefetched,
+      baseline,
     });
     engine = e;
     setEngineReady(e);
     scheduleRenewal(props.playback.expiresAt);
 
-    if (props.playback.trickplay) {
+    const sheet = props.playback.trickplay;
+    if (sheet) {
       const store = new TrickplayStore((u) => holder.rewrite(u));
-      void store.load(props.playback.trickplay.url).then((ok) => ok && setTrickplay(store));
-      onCleanup(() => store.destroy());
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const loadTrickplay = () => {
+        clearTimeout(timer);
+        video.removeEventListener("playing", loadTrickplay);
+        void store.load(sheet.url).then((ok) => ok && setTrickplay(store));
+      };
+      if (baseline) loadTrickplay();
+      else {
+        video.addEventListener("playing", loadTrickplay);
+        timer = setTimeout(loadTrickplay, TRICKPLAY_AFTER_MS);
+      }
+      onCleanup(() => (clearTimeout(timer), video.removeEventListener("playing", loadTrickplay), store.destroy()));
     }
 
     reporter = new ProgressReporter(video, {

@@ -1,0 +1,254 @@
+/**
+ * `npm run bench:web [-- --runs 7 --port 8805 --verbose]`
+ *
+ * The web app in Debian's Chromium with 4× CPU slowdown and a throttled network
+ * (10 Mbit/s down, 5 Mbit/s up, 40 ms latency), each run in a fresh browser
+ * context (empty HTTP cache), signed out (the demo viewer), desktop 1440×900:
+ *   - Home: first and largest contentful paint (the page's own paint and
+ *     largest-contentful-paint entries, read after load and a quiet network),
+ *     the LCP element, and the JavaScript Home loaded: bytes on the wire and
+ *     gzip-compressed bytes (each script gzipped here, level 6, as a CDN would).
+ *   - Video start: on the title page of title 1 (a film; 12 s demo clip), once
+ *     the page is loaded and its network quiet, click Play; the time from the
+ *     click event to the first frame the <video> presents
+ *     (`requestVideoFrameCallback`, registered by an init script on every video
+ *     element the page creates). Three ways, interleaved in rotating order:
+ *       * start:       Marquee's player as shipped;
+ *       * quick:       the same, but Play is clicked as soon as it shows (the
+ *                      preparation is still in flight and must be joined);
+ *       * hlsjs:       the baseline, localStorage "marquee.baseline" = "hlsjs":
+ *                      no preparation on the title page, plain hls.js defaults.
+ * Prints medians and p90s, then one JSON line.
+ */
+import { gzipSync } from "node:zlib";
+import { parseArgs } from "node:util";
+import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
+import { launchBrowser, VIEWPORTS } from "../test/e2e/browser.ts";
+import { root, startDevServer } from "../tools/dev/server.ts";
+import { percentile, printTable, round } from "./stats.ts";
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "7" },
+    port: { type: "string", default: "8805" },
+    title: { type: "string", default: "1" },
+    verbose: { type: "boolean", default: false },
+    /** While working on one part: the start ways to measure, and whether to measure Home. */
+    ways: { type: "string", default: "start,hlsjs,quick" },
+    "skip-home": { type: "boolean", default: false },
+    "no-build": { type: "boolean", default: false },
+  },
+});
+const runs = Number(values.runs);
+const titlePath = `/title/${values.title}`;
+
+/** The throttling profile (CDP units: bytes per second, milliseconds). */
+const PROFILE = {
+  cpuSlowdown: 4,
+  network: { offline: false, latency: 40, downloadThroughput: (10_000_000 / 8), uploadThroughput: (5_000_000 / 8) },
+};
+
+/** Runs in every page before its scripts: paint entries, the Play click and the first presented video frame. */
+const OBSERVE = () => {
+  const w = window as unknown as Record<string, unknown>;
+  w.__bench = { fcp: 0, lcp: 0, lcpElement: "", click: 0, firstFrame: 0, events: [] };
+  const b = w.__bench as Bench;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.name === "first-contentful-paint") b.fcp = e.startTime;
+  }).observe({ type: "paint", buffered: true });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as (PerformanceEntry & { element?: Element | null; url?: string })[]) {
+      b.lcp = e.startTime;
+      const el = e.element;
+      b.lcpElement = el ? `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ").join(".")}` : ""}${e.url ? ` ${e.url.replace(location.origin, "")}` : ""}` : "";
+    }
+  }).observe({ type: "largest-contentful-paint", buffered: true });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) b.events.push([`long task ${Math.round(e.duration)} ms`, e.startTime]);
+  }).observe({ type: "longtask", buffered: true });
+  document.addEventListener("click", (e) => {
+    if ((e.target as Element | null)?.closest?.(".play-button")) b.click = e.timeStamp;
+  }, true);
+  const watch = (v: HTMLVideoElement) => {
+    if ((v as unknown as { __benchWatched?: boolean }).__benchWatched) return;
+    (v as unknown as { __benchWatched?: boolean }).__benchWatched = true;
+    b.events.push(["video element", performance.now()]);
+    for (const type of ["loadedmetadata", "loadeddata", "canplay", "play", "playing"]) {
+      v.addEventListener(type, () => b.events.push([type, performance.now()]), { once: true });
+    }
+    v.requestVideoFrameCallback((now, meta) => {
+      if (!b.firstFrame) b.firstFrame = meta.presentationTime || now;
+    });
+  };
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) {
+      if (n instanceof HTMLVideoElement) watch(n);
+      else if (n instanceof Element) n.querySelectorAll("video").forEach(watch);
+    }
+  }).observe(document, { childList: true, subtree: true });
+};
+
+interface Bench { fcp: number; lcp: number; lcpElement: string; click: number; firstFrame: number; events: [string, number][] }
+
+async function throttledPage(browser: Browser, baseline: boolean): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; scripts: Map<string, number> }> {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  if (baseline) await context.addInitScript(() => localStorage.setItem("marquee.baseline", "hlsjs"));
+  await context.addInitScript(OBSERVE);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", PROFILE.network);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: PROFILE.cpuSlowdown });
+  // Script responses: URL → bytes on the wire (headers included, as Chromium counts them).
+  const scripts = new Map<string, number>();
+  const types = new Map<string, { url: string; type: string }>();
+  cdp.on("Network.responseReceived", (e) => types.set(e.requestId, { url: e.response.url, type: e.type }));
+  cdp.on("Network.loadingFinished", (e) => {
+    const r = types.get(e.requestId);
+    if (r?.type === "Script") scripts.set(r.url, e.encodedDataLength);
+  });
+  return { context, page, cdp, scripts };
+}
+
+const readBench = (page: Page) => page.evaluate(() => (window as unknown as { __bench: Bench }).__bench);
+
+/** Waits until the page's network has been quiet for a while (bounded). */
+async function quiet(page: Page): Promise<void> {
+  await page.waitForLoadState("networkidle", { timeout: 30_000 }).catch(() => {});
+}
+
+const gzipCache = new Map<string, number>();
+async function gzipBytes(base: string, url: string): Promise<number> {
+  if (!gzipCache.has(url)) {
+    const body = Buffer.from(await (await fetch(url.startsWith("http") ? url : `${base}${url}`)).arrayBuffer());
+    gzipCache.set(url, gzipSync(body, { level: 6 }).length);
+  }
+  return gzipCache.get(url)!;
+}
+
+interface HomeRun { fcp: number; lcp: number; lcpElement: string; jsWire: number; jsGzip: number; scripts: string[]; requests: string[]; events: string[] }
+
+async function homeRun(browser: Browser, base: string): Promise<HomeRun> {
+  const { context, page, scripts } = await throttledPage(browser, false);
+  try {
+    await page.goto(`${base}/`, { waitUntil: "load" });
+    await page.locator(".hero h1").waitFor({ timeout: 30_000 });
+    await quiet(page);
+    const b = await readBench(page);
+    const urls = [...scripts.keys()];
+    const requests = await page.evaluate(() =>
+      (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((r) => `${Math.round(r.startTime)}→${Math.round(r.responseEnd)} ms ${r.name.replace(location.origin, "")}`));
+    let jsGzip = 0;
+    for (const url of urls) jsGzip += await gzipBytes(base, url);
+    return { fcp: b.fcp, lcp: b.lcp, lcpElement: b.lcpElement, jsWire: [...scripts.values()].reduce((a, x) => a + x, 0), jsGzip, scripts: urls.map((u) => u.replace(base, "")), requests, events: b.events.map(([name, at]) => `${Math.round(at)} ms ${name}`) };
+  } finally {
+    await context.close();
+  }
+}
+
+type StartWay = "start" | "quick" | "hlsjs";
+
+interface StartRun { ms: number; height: string; requestsAfterClick: string[] }
+
+async function startRun(browser: Browser, base: string, way: StartWay): Promise<StartRun> {
+  const { context, page } = await throttledPage(browser, way === "hlsjs");
+  try {
+    await page.goto(`${base}${titlePath}`, { waitUntil: "load" });
+    const play = page.locator(".play-button");
+    await play.waitFor({ timeout: 30_000 });
+    if (way !== "quick") await quiet(page);
+    await play.click();
+    await page.waitForFunction(() => (window as unknown as { __bench: Bench }).__bench.firstFrame > 0, null, { timeout: 60_000 });
+    const b = await readBench(page);
+    if (!b.click) throw new Error("the Play click was not seen");
+    const after = await page.evaluate((t) =>
+      (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
+        .filter((r) => r.responseEnd > t)
+        .map((r) => `${Math.round(Math.max(0, r.startTime - t))}→${Math.round(r.responseEnd - t)} ms ${r.name.replace(location.origin, "").replace(/\/cdn\/([^/]+)\/[^/]+\//, "/cdn/$1/…/")}`), b.click);
+    const height = await page.evaluate(() => String(document.querySelector("video")?.videoHeight ?? ""));
+    const events = b.events.map(([name, at]) => `${Math.round(at - b.click)} ms ${name}`);
+    return { ms: b.firstFrame - b.click, height, requestsAfterClick: [...events, ...after] };
+  } finally {
+    await context.close();
+  }
+}
+
+const stats = (xs: number[]) => ({ median: round(percentile(xs, 50), 0), p90: round(percentile(xs, 90), 0) });
+
+const server = await startDevServer({ port: Number(values.port), persistTo: `${root}.cache/bench-web`, build: !values["no-build"], quiet: true, demoAccount: false });
+let browser: Browser | undefined;
+try {
+  browser = await launchBrowser();
+  const base = server.url;
+  // Warm the site (first requests compile routes and fill the Worker's caches), unthrottled and unmeasured.
+  {
+    const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.locator(".hero h1").waitFor({ timeout: 60_000 });
+    await page.goto(`${base}${titlePath}`);
+    await page.locator(".play-button").click();
+    await page.waitForFunction(() => { const v = document.querySelector("video"); return !!v && v.currentTime > 0.2; }, null, { timeout: 60_000 });
+    await context.close();
+  }
+
+  const homes: HomeRun[] = [];
+  for (let i = 0; i < (values["skip-home"] ? 1 : runs); i++) {
+    const h = await homeRun(browser, base);
+    homes.push(h);
+    if (values.verbose) console.log(`home ${i + 1}: FCP ${round(h.fcp, 0)} ms, LCP ${round(h.lcp, 0)} ms (${h.lcpElement})\n  ${h.requests.join("\n  ")}\n  ${h.events.join("\n  ")}`);
+  }
+
+  const ways = values.ways.split(",").filter((w): w is StartWay => ["start", "hlsjs", "quick"].includes(w));
+  const starts: Record<StartWay, StartRun[]> = { start: [], quick: [], hlsjs: [] };
+  for (let i = 0; i < runs; i++) {
+    const order = ways.map((_, k) => ways[(k + i) % ways.length]!);
+    for (const way of order) {
+      const r = await startRun(browser, base, way);
+      starts[way].push(r);
+      if (values.verbose) console.log(`run ${i + 1} ${way}: ${round(r.ms, 0)} ms (${r.height}p)\n  ${r.requestsAfterClick.join("\n  ")}`);
+    }
+  }
+
+  const fcp = stats(homes.map((h) => h.fcp));
+  const lcp = stats(homes.map((h) => h.lcp));
+  const jsGzip = stats(homes.map((h) => h.jsGzip));
+  const jsWire = stats(homes.map((h) => h.jsWire));
+  const start = stats(starts.start.map((r) => r.ms));
+  const quick = stats(starts.quick.map((r) => r.ms));
+  const hlsjs = stats(starts.hlsjs.map((r) => r.ms));
+  const lcpElements = [...new Set(homes.map((h) => h.lcpElement))];
+
+  console.log(`bench:web — Chromium, CPU ×${PROFILE.cpuSlowdown} slower, 10 Mbit/s down, 5 up, 40 ms; ${runs} runs each, fresh context per run, signed out, 1440×900\n`);
+  printTable(["metric", "median", "p90"], [
+    ["Home FCP (ms)", fcp.median, fcp.p90],
+    ["Home LCP (ms)", lcp.median, lcp.p90],
+    ["Home JS, gzip (bytes)", jsGzip.median, jsGzip.p90],
+    ["Home JS, on the wire (bytes)", jsWire.median, jsWire.p90],
+    [`video start, ${titlePath} Play → first frame (ms)`, start.median, start.p90],
+    ["  same, Play clicked as soon as shown (ms)", quick.median, quick.p90],
+    ["  baseline: hls.js defaults, no preparation (ms)", hlsjs.median, hlsjs.p90],
+  ]);
+  console.log(`\nHome LCP element: ${lcpElements.join(" | ")}`);
+  console.log(`Home scripts: ${homes[0]!.scripts.join(", ")}`);
+  console.log(`start / hls.js defaults: ${round(start.median / hlsjs.median, 2)} (median over median); first frame heights: ${starts.start.map((r) => r.height).join(" ")} vs ${starts.hlsjs.map((r) => r.height).join(" ")}`);
+  console.log(JSON.stringify({
+    bench: "web",
+    runs,
+    home_fcp_ms: fcp.median,
+    home_fcp_ms_p90: fcp.p90,
+    home_lcp_ms: lcp.median,
+    home_lcp_ms_p90: lcp.p90,
+    home_js_gzip_bytes: jsGzip.median,
+    home_js_wire_bytes: jsWire.median,
+    start_ms: start.median,
+    start_ms_p90: start.p90,
+    start_ms_quick_click: quick.median,
+    start_ms_hlsjs_defaults: hlsjs.median,
+    start_ms_hlsjs_defaults_p90: hlsjs.p90,
+    start_ratio: round(start.median / hlsjs.median, 2),
+  }));
+} finally {
+  await browser?.close();
+  await server.stop();
+}

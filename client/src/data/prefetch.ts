@@ -1,0 +1,166 @@
+/**
+ * Playback prepared before Play: while a title page is open (or as soon as a
+ * watch route matches, in parallel with its code), ask for playback
+ * (`POST /api/playback/:id`) and fetch what hls.js will ask for first — the
+ * master playlist, the start rendition's and the audio's media playlists, their
+ * init segments and the segment at the start position — into memory. The watch
+ * page takes the prepared session once; the player's loader (token-loader.ts)
+ * answers hls.js from these responses, with their real network timings so ABR
+ * learns the bandwidth from them, and joins a fetch still in flight.
+ *
+ * One preparation is kept: for one viewer (profile), title and episode, used at
+ * most once, and only while fresh — a resume position and a token are the
+ * server's answer of the moment, so a preparation older than a few minutes, or
+ * whose token has less than a few minutes left, is dropped and playback is asked
+ * for again. Save-Data skips the segments. `baselineStart()` turns it all off.
+ * Which media to fetch is worked out in warm-media.ts, loaded (during the POST)
+ * only when a preparation starts, so Home's code stays small.
+ */
+import { baselineStart, PREPARED_MAX_AGE_MS, preparedUsable } from "../player/start.ts";
+import { startPlayback, type Playback } from "./api.ts";
+import { session } from "./session.ts";
+
+/** One prefetched response, as the loader hands it to hls.js. */
+export interface PrefetchedResponse {
+  url: string;
+  data: ArrayBuffer;
+  /** performance.now() times of the real request: sent, first byte, last byte. */
+  startMs: number;
+  firstByteMs: number;
+  endMs: number;
+}
+
+/** Responses fetched ahead for one playback, by absolute URL; each is handed out once. */
+export class MediaPrefetch {
+  /** The rendition height the responses are for (hls.js is told to start there). */
+  startHeightPx: number | null = null;
+  private readonly entries = new Map<string, Promise<PrefetchedResponse>>();
+  /** URLs the player asked for before they were fetched here: it loads them itself, so they are not fetched twice. */
+  private readonly missed = new Set<string>();
+  private readonly controller = new AbortController();
+
+  /** Fetches `url` (once) and keeps the response for the player. */
+  fetch(url: string): Promise<PrefetchedResponse> {
+    const key = absolute(url);
+    const existing = this.entries.get(key);
+    if (existing) return existing;
+    if (this.missed.has(key)) return Promise.reject(new Error("the player loads this itself"));
+    const startMs = performance.now();
+    const promise = fetch(key, { signal: this.controller.signal, credentials: "same-origin" }).then(async (res) => {
+      const firstByteMs = performance.now();
+      if (!res.ok) throw new Error(`prefetch ${res.status}`);
+      const data = await res.arrayBuffer();
+      return { url: key, data, startMs, firstByteMs, endMs: performance.now() };
+    });
+    promise.catch(() => this.entries.delete(key));
+    this.entries.set(key, promise);
+    return promise;
+  }
+
+  /** The response for `url` if it was fetched ahead (removed: each is used once), else undefined. */
+  take(url: string): Promise<PrefetchedResponse> | undefined {
+    const key = absolute(url);
+    const hit = this.entries.get(key);
+    if (hit) this.entries.delete(key);
+    else this.missed.add(key);
+    return hit;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Stops what is in flight and forgets everything. */
+  discard(): void {
+    this.controller.abort();
+    this.entries.clear();
+  }
+}
+
+export function absolute(url: string): string {
+  return new URL(url, typeof location === "undefined" ? "http://localhost/" : location.href).href;
+}
+
+export interface PreparedPlayback {
+  playback: Promise<Playback>;
+  media: MediaPrefetch;
+}
+
+interface Preparation extends PreparedPlayback {
+  key: string;
+  /** Account and profile it was asked for; undefined while the session was still loading (the cookies' viewer). */
+  viewer: string | undefined;
+  createdAtMs: number;
+  resolved: Playback | null;
+}
+
+let current: Preparation | undefined;
+let expiryTimer: ReturnType<typeof setTimeout> | undefined;
+
+const keyFor = (titleId: string, episodeId: number | undefined) => `${titleId}/${episodeId ?? ""}`;
+
+/** Who is watching: account and profile ("" signed out), undefined while the session loads. */
+function viewer(): string | undefined {
+  const s = session();
+  return s === undefined ? undefined : `${s?.account.id ?? ""}/${s?.profileId ?? ""}`;
+}
+
+/** Made for this viewer (or while the session was loading, with the same cookies). */
+function sameViewer(p: Preparation): boolean {
+  const now = viewer();
+  return p.viewer === undefined || now === undefined || p.viewer === now;
+}
+
+const fresh = (p: Preparation) => preparedUsable(p.createdAtMs, p.resolved?.expiresAt ?? null, Date.now());
+
+function drop(): void {
+  current?.media.discard();
+  current = undefined;
+  clearTimeout(expiryTimer);
+}
+
+/** The episode and start position a watch URL's query names (`?episode=<id>&t=<seconds>`), ignoring malformed values. */
+export function watchTarget(query: { episode?: string; t?: string }): { episodeId?: number; startAt?: number } {
+  return {
+    episodeId: query.episode && /^\d+$/.test(query.episode) ? Number(query.episode) : undefined,
+    startAt: query.t && /^\d+(\.\d+)?$/.test(query.t) ? Number(query.t) : undefined,
+  };
+}
+
+/**
+ * Prepares playback of a title (or one episode of it) unless a fresh
+ * preparation for it exists; a preparation for anything else is dropped.
+ * `startAt` is a `?t=` position. Never throws: a refusal shows when the watch
+ * page asks itself.
+ */
+export function preparePlayback(titleId: string, options: { episodeId?: number; startAt?: number } = {}): void {
+  if (baselineStart() || !/^\d+$/.test(titleId)) return;
+  const key = keyFor(titleId, options.episodeId);
+  if (current && current.key === key && sameViewer(current) && fresh(current)) return;
+  drop();
+  const media = new MediaPrefetch();
+  const warmer = import("./warm-media.ts");
+  const preparation: Preparation = { key, viewer: viewer(), createdAtMs: Date.now(), resolved: null, media, playback: startPlayback(titleId, options.episodeId) };
+  current = preparation;
+  expiryTimer = setTimeout(() => current === preparation && drop(), PREPARED_MAX_AGE_MS);
+  preparation.playback.then(
+    (p) => {
+      preparation.resolved = p;
+      if (current === preparation) void warmer.then((m) => m.warmMedia(p, media, options.startAt)).catch(() => {});
+    },
+    () => current === preparation && drop(),
+  );
+}
+
+/** The prepared playback for this title and episode, if fresh; taken (a second call gets nothing). */
+export function takePreparedPlayback(titleId: string, episodeId: number | undefined): PreparedPlayback | undefined {
+  const p = current;
+  if (!p || p.key !== keyFor(titleId, episodeId)) return undefined;
+  current = undefined;
+  clearTimeout(expiryTimer);
+  if (!sameViewer(p) || !fresh(p)) {
+    p.media.discard();
+    return undefined;
+  }
+  return { playback: p.playback, media: p.media };
+}

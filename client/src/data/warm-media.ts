@@ -1,0 +1,34 @@
+/**
+ * What to fetch before Play for one prepared playback (data/prefetch.ts): the
+ * master playlist, then the start rendition's and the audio's media playlists,
+ * then their init segments and the segments at the start position — the
+ * requests hls.js makes first, with the same choices (player/start.ts rules,
+ * the viewer's stored quality and audio language).
+ */
+import type { Playback } from "./api.ts";
+import { absolute, type MediaPrefetch } from "./prefetch.ts";
+import { firstPlaylists, readMaster, segmentsAt } from "../player/playlists.ts";
+import { loadPrefs } from "../player/prefs.ts";
+import { startPositionSeconds } from "../player/start.ts";
+
+const saveData = () => (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
+
+/** Fetches the playlists and first segments hls.js will ask for, at the start position (Save-Data: playlists only). */
+export async function warmMedia(playback: Playback, media: MediaPrefetch, startAt: number | undefined): Promise<void> {
+  const prefs = loadPrefs();
+  const masterUrl = absolute(playback.masterUrl);
+  const master = readMaster(new TextDecoder().decode((await media.fetch(masterUrl)).data), masterUrl);
+  const first = firstPlaylists(master, prefs.qualityHeight, prefs.audioLanguage);
+  if (!first) return;
+  media.startHeightPx = first.heightPx;
+  const positionS = startPositionSeconds(playback, startAt);
+  const playlists = [first.video, first.audio].filter((u): u is string => u !== null);
+  await Promise.all(
+    playlists.map(async (url) => {
+      const text = new TextDecoder().decode((await media.fetch(url)).data);
+      if (saveData()) return;
+      const { init, segment } = segmentsAt(text, url, positionS);
+      for (const u of [init, segment]) if (u) void media.fetch(u).catch(() => {});
+    }),
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * Just enough HLS playlist reading (RFC 8216) to know which requests hls.js
+ * makes first for a start (start.ts rules): the starting pathway's start
+ * variant, its audio rendition, their init segments and the segment at the
+ * start position. Loaded by the preparation before Play (data/warm-media.ts).
+ */
+import { startHeight } from "./start.ts";
+
+/** Attributes of a tag line (`KEY=value,KEY="quoted, value"`). */
+export function tagAttributes(line: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const body = line.slice(line.indexOf(":") + 1);
+  const re = /([A-Z0-9-]+)=("[^"]*"|[^,]*)/g;
+  for (let m = re.exec(body); m; m = re.exec(body)) out[m[1]!] = m[2]!.startsWith('"') ? m[2]!.slice(1, -1) : m[2]!;
+  return out;
+}
+
+export interface MasterVariant {
+  heightPx: number;
+  bandwidthBps: number;
+  url: string;
+  audioGroup: string | null;
+  pathway: string | null;
+}
+
+export interface MasterAudio {
+  group: string;
+  language: string | null;
+  isDefault: boolean;
+  url: string;
+}
+
+export interface MasterInfo {
+  /** The pathway hls.js starts on (EXT-X-CONTENT-STEERING PATHWAY-ID), when steered. */
+  pathway: string | null;
+  variants: MasterVariant[];
+  audio: MasterAudio[];
+}
+
+/** The variants and audio renditions of a multivariant playlist, URLs resolved against `baseUrl`. */
+export function readMaster(text: string, baseUrl: string): MasterInfo {
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  const info: MasterInfo = { pathway: null, variants: [], audio: [] };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith("#EXT-X-CONTENT-STEERING:")) info.pathway = tagAttributes(line)["PATHWAY-ID"] ?? ".";
+    else if (line.startsWith("#EXT-X-MEDIA:")) {
+      const a = tagAttributes(line);
+      if (a.TYPE === "AUDIO" && a.URI && a["GROUP-ID"]) {
+        info.audio.push({ group: a["GROUP-ID"], language: a.LANGUAGE ?? null, isDefault: a.DEFAULT === "YES", url: new URL(a.URI, baseUrl).href });
+      }
+    } else if (line.startsWith("#EXT-X-STREAM-INF:")) {
+      const a = tagAttributes(line);
+      const uri = lines.slice(i + 1).find((l) => l !== "" && !l.startsWith("#"));
+      const height = Number(/x(\d+)$/.exec(a.RESOLUTION ?? "")?.[1] ?? 0);
+      if (uri && height > 0) {
+        info.variants.push({ heightPx: height, bandwidthBps: Number(a.BANDWIDTH ?? 0), url: new URL(uri, baseUrl).href, audioGroup: a.AUDIO ?? null, pathway: a["PATHWAY-ID"] ?? null });
+      }
+    }
+  }
+  return info;
+}
+
+/**
+ * The media playlists hls.js loads first for a start at `heightPx` (null: the
+ * start rule) with `audioLanguage` preferred: the start variant of the starting
+ * pathway and the audio rendition of its group (the preferred language, else the
+ * default, else the first).
+ */
+export function firstPlaylists(master: MasterInfo, manualHeight: number | null, audioLanguage: string | null): { heightPx: number; video: string; audio: string | null } | null {
+  const onPathway = master.variants.filter((v) => master.pathway === null || (v.pathway ?? ".") === master.pathway);
+  const heightPx = startHeight([...new Set(onPathway.map((v) => v.heightPx))], manualHeight);
+  const variant = onPathway.filter((v) => v.heightPx === heightPx).sort((a, b) => a.bandwidthBps - b.bandwidthBps)[0];
+  if (!variant || heightPx === null) return null;
+  const group = master.audio.filter((a) => a.group === variant.audioGroup);
+  const audio = (audioLanguage ? group.find((a) => a.language === audioLanguage) : undefined) ?? group.find((a) => a.isDefault) ?? group[0];
+  return { heightPx, video: variant.url, audio: audio?.url ?? null };
+}
+
+/** The init segment and the media segment holding `positionS` (the first for -1) of a VOD media playlist. */
+export function segmentsAt(text: string, baseUrl: string, positionS: number): { init: string | null; segment: string | null } {
+  let init: string | null = null;
+  let at = 0;
+  let duration = 0;
+  let first: string | null = null;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.startsWith("#EXT-X-MAP:")) {
+      const a = tagAttributes(line);
+      if (a.URI && !a.BYTERANGE) init = new URL(a.URI, baseUrl).href;
+    } else if (line.startsWith("#EXTINF:")) duration = Number.parseFloat(line.slice(8)) || 0;
+    else if (line.startsWith("#EXT-X-BYTERANGE")) return { init, segment: null };
+    else if (line !== "" && !line.startsWith("#")) {
+      const url = new URL(line, baseUrl).href;
+      first ??= url;
+      if (positionS >= at && positionS < at + duration) return { init, segment: url };
+      at += duration;
+    }
+  }
+  return { init, segment: positionS < 0 ? first : null };
+}
