@@ -1,0 +1,113 @@
+/**
+ * Fast start in Chromium (data/prefetch.ts, player/token-loader.ts): a title
+ * page prepares playback while it is open and the player plays from it without
+ * asking again; an opened watch page asks for playback alongside its code; a
+ * preparation too old to trust is not used; the baseline switch turns it off;
+ * Home does not load hls.js. Demo media: 12 s clips in 4 s segments, title 1 a film.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import type { Browser, Page, Request } from "playwright-core";
+import type { DevServer } from "../../tools/dev/server.ts";
+import { launchBrowser, startSite, VIEWPORTS } from "./browser.ts";
+
+let site: DevServer;
+let browser: Browser;
+
+before(async () => {
+  site = await startSite(8806);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+/** Every request the page makes, by path (the token in /cdn/ paths left out), from the moment it is called. */
+function record(page: Page): { paths: string[] } {
+  const log = { paths: [] as string[] };
+  page.on("request", (r: Request) => log.paths.push(new URL(r.url()).pathname.replace(/^\/cdn\/([^/]+)\/[^/]+\//, "/cdn/$1/")));
+  return log;
+}
+
+const playingPast = (page: Page, seconds: number) =>
+  page.waitForFunction((s) => { const v = document.querySelector("video"); return !!v && !v.paused && v.currentTime > s; }, seconds, { timeout: 30_000 });
+
+async function openTitle(path: string, init?: () => void): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  if (init) await context.addInitScript(init);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto(`${site.url}${path}`);
+  return { page, errors };
+}
+
+test("Play on a title page plays what the page prepared: no playback request, playlist or first segment is fetched after the click", async () => {
+  const { page, errors } = await openTitle("/title/1");
+  const prepared = page.waitForResponse((r) => /\/video\/\d+p\/seg_00000\.m4s$/.test(r.url()) && r.ok(), { timeout: 30_000 });
+  const before = record(page);
+  await page.locator(".play-button").waitFor();
+  await prepared;
+  assert.ok(before.paths.includes("/api/playback/1"), "the page asked for playback while open");
+  assert.ok(before.paths.some((p) => /^\/assets\/watch-.*\.js$/.test(p)), "and loaded the player's code");
+  const afterClick = record(page);
+  await page.locator(".play-button").click();
+  await playingPast(page, 4.5);
+  const again = afterClick.paths.filter((p) => p === "/api/playback/1" || p.endsWith(".m3u8") || /(init\.mp4|seg_00000\.m4s)$/.test(p));
+  assert.deepEqual(again, [], "nothing prepared was fetched twice");
+  assert.ok(afterClick.paths.some((p) => /\/video\/\d+p\/seg_0000[12]\.m4s$/.test(p)), "later segments come from the network");
+  assert.equal(await page.evaluate(() => document.querySelector("video")!.dataset.abr), "marquee", "our ABR runs");
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("an opened watch page asks for playback while its code loads, once, and plays", async () => {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  const page = await context.newPage();
+  const log = record(page);
+  const order: string[] = [];
+  page.on("request", (r) => r.url().endsWith("/api/playback/1") && order.push("asked"));
+  page.on("requestfinished", (r) => /\/assets\/watch-.*\.js$/.test(r.url()) && order.push("player code loaded"));
+  await page.goto(`${site.url}/watch/1?debug=1`);
+  await playingPast(page, 1);
+  assert.equal(log.paths.filter((p) => p === "/api/playback/1").length, 1, "one playback request");
+  assert.equal(log.paths.filter((p) => p.endsWith("/master.m3u8")).length, 1, "one master playlist request");
+  assert.equal(log.paths.filter((p) => /\/video\/\d+p\/seg_00000\.m4s$/.test(p)).length, 1, "the first segment once");
+  assert.ok(order.indexOf("asked") >= 0 && order.indexOf("asked") < order.indexOf("player code loaded"), `playback was asked for before the player's code had loaded: ${order.join(", ")}`);
+  assert.equal(await page.evaluate(() => (window as any).__marqueeHls.levels.length > 0), true, "?debug=1 still exposes hls.js");
+  await context.close();
+});
+
+test("a preparation older than a few minutes is not used: Play asks for playback again", async () => {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  const page = await context.newPage();
+  await page.clock.install();
+  const prepared = page.waitForResponse((r) => r.url().endsWith("/api/playback/1"), { timeout: 30_000 });
+  await page.goto(`${site.url}/title/1`);
+  await prepared;
+  await page.clock.fastForward("04:00");
+  const afterClick = record(page);
+  await page.locator(".play-button").click();
+  await playingPast(page, 0.5);
+  assert.ok(afterClick.paths.includes("/api/playback/1"), "a fresh playback request after the click");
+  await context.close();
+});
+
+test("the baseline switch prepares nothing before Play, and Home never loads hls.js", async () => {
+  const { page } = await openTitle("/", () => localStorage.setItem("marquee.baseline", "hlsjs"));
+  const log = record(page);
+  await page.locator(".hero h1").waitFor();
+  await page.waitForLoadState("networkidle");
+  assert.equal(log.paths.filter((p) => /^\/assets\/watch-.*\.js$/.test(p)).length, 0, "no player code on Home");
+  await page.goto(`${site.url}/title/1`);
+  await page.locator(".play-button").waitFor();
+  await page.waitForLoadState("networkidle");
+  assert.equal(log.paths.filter((p) => p === "/api/playback/1" || p.startsWith("/cdn/")).length, 0, "nothing prepared on the title page");
+  await page.locator(".play-button").click();
+  await playingPast(page, 0.5);
+  assert.equal(log.paths.filter((p) => p === "/api/playback/1").length, 1);
+  await page.context().close();
+});
