@@ -66,8 +66,9 @@ export class MediaPrefetch {
     return hit;
   }
 
-  get size(): number {
-    return this.entries.size;
+  /** True once discarded (replaced, expired, or its player gone). */
+  get discarded(): boolean {
+    return this.controller.signal.aborted;
   }
 
   /** Stops what is in flight and forgets everything. */
@@ -146,7 +147,8 @@ export function preparePlayback(titleId: string, options: { episodeId?: number; 
   preparation.playback.then(
     (p) => {
       preparation.resolved = p;
-      if (current === preparation) void warmer.then((m) => m.warmMedia(p, media, options.startAt)).catch(() => {});
+      // Also once taken: the media then arrives alongside the player's start, which joins it.
+      if (!media.discarded) void warmer.then((m) => (media.discarded ? undefined : m.warmMedia(p, media, options.startAt))).catch(() => {});
     },
     () => current === preparation && drop(),
   );
