@@ -43,7 +43,12 @@ export async function startSite(port: number, options: { media?: boolean } = {})
   const media = options.media !== false && process.env.MARQUEE_DEMO_MEDIA !== "0";
   cpSync(await preparedTemplate(media), persistTo, { recursive: true });
   const server = await startDevServer({ port, persistTo, quiet: true, build: false, prepared: true });
-  return { ...server, persistTo };
+  // Each file's state is a full copy (media included): removed when its site stops, so runs do not fill the disk.
+  const stop = async () => {
+    await server.stop();
+    rmSync(persistTo, { recursive: true, force: true });
+  };
+  return { ...server, stop, persistTo };
 }
 
 let builtOnce = false;
