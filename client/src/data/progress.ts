@@ -9,6 +9,8 @@
  * - LiveProgress holds the WebSocket to /api/progress/live (reconnecting with
  *   backoff) and exposes a Solid signal of the newest entry per title.
  */
+import type { z } from "zod";
+import type { progressBody } from "../../../worker/routes/progress.ts";
 import { createSignal, type Accessor } from "solid-js";
 import type { ProgressEntry } from "../../../worker/progress/model.ts";
 import { sessionFetch } from "./api.ts";
@@ -28,17 +30,8 @@ export interface ProgressTarget {
   durationSeconds: number;
 }
 
-interface ProgressBody {
-  opId: string;
-  titleId: number;
-  episodeId: number | null;
-  positionSeconds: number;
-  durationSeconds: number;
-  clientTime: number;
-  deviceId: string;
-  deviceName: string;
-  event: ProgressEvent;
-}
+/** The body POST /api/progress validates (its zod schema; type only, nothing of it is bundled). */
+type ProgressBody = z.input<typeof progressBody>;
 
 export const PROGRESS_TICK_MS = 10_000;
 const SEEK_DEBOUNCE_MS = 1500;
