@@ -169,7 +169,8 @@ export class PlaybackEngine {
 
   /** (Re)starts loading at `startPosition` (-1: from the beginning). */
   private load(startPosition: number, autoplay: boolean): void {
-    const url = this.options.holder.rewrite(this.options.playback.masterUrl);
+    // Absolute, so every loader (the prefetch one included) reports a URL that relative URIs resolve against.
+    const url = new URL(this.options.holder.rewrite(this.options.playback.masterUrl), location.href).href;
     if (this.kind === "none") {
       this.set.problem(UNSUPPORTED);
       return;

@@ -59,7 +59,9 @@ export function tokenLoader(holder: TokenHolder, prefetched?: MediaPrefetch) {
           fillStats(this.stats, r);
           const data = context.responseType === "arraybuffer" ? r.data : new TextDecoder().decode(r.data);
           callbacks.onProgress?.(this.stats, context, data, null);
-          callbacks.onSuccess({ url: context.url, data, code: 200 }, this.stats, context, null);
+          // The absolute URL it came from, as a real request's responseURL: hls.js resolves the playlist's
+          // relative URIs (the steering server's among them) against it.
+          callbacks.onSuccess({ url: r.url, data, code: 200 }, this.stats, context, null);
         },
         () => {
           if (this.pending !== hit) return;
