@@ -61,9 +61,9 @@ describe("sign-up, sign-in, me and sign-out", () => {
     const claims = decodeJwt(b.value("mq_at")!);
     expect(claims.exp! - claims.iat!).toBe(15 * 60);
     expect(b.value("mq_rt")).not.toContain(".ey");
-    // The one readable cookie carries no secret, only "a session may exist".
+    // The one readable cookie carries no secret, only "a session may exist" and when its access token was issued.
     const hint = lines.find((l) => l.startsWith("mq_s="))!;
-    expect(hint).toMatch(/^mq_s=1; /);
+    expect(hint).toMatch(/^mq_s=[0-9a-z]{1,12}; /);
     expect(hint).not.toMatch(/HttpOnly/);
     expect(hint).toMatch(/; Path=\/(;|$)/);
   });
@@ -175,7 +175,11 @@ describe("refresh tokens", () => {
     const rt2 = b.value("mq_rt")!;
     expect(rt2).not.toBe(rt1);
     expect(b.lastSetCookie.some((l) => l.startsWith("mq_at="))).toBe(true);
+    // The readable hint changes with each access token: other tabs learn of a refresh from it.
+    const hint2 = b.value("mq_s")!;
+    await new Promise((resolve) => setTimeout(resolve, 2));
     expect((await b.json("/api/auth/refresh", { method: "POST" })).status).toBe(200);
+    expect(b.value("mq_s")).not.toBe(hint2);
     const at3 = b.value("mq_at")!;
 
     const thief = new TestBrowser();

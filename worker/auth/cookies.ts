@@ -5,8 +5,11 @@
  * 401 `session_expired` (the client refreshes) instead of silently turning a
  * kids profile into the unrestricted demo viewer. `mq_rt` (refresh token) is
  * only ever sent to /api/auth. `mq_s` is the one cookie scripts may read: it
- * holds no secret ("1"), only tells the app a session may exist, so a signed-out
- * visitor's first page does not spend a request (and a 401) asking.
+ * holds no secret (the time the access token was issued, base 36), only tells
+ * the app a session may exist, so a signed-out visitor's first page does not
+ * spend a request (and a 401) asking; and since it changes with every new access
+ * token, a tab that waited for another tab's refresh sees at once that it
+ * happened (cookies, unlike localStorage, are not copied to tabs late).
  */
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -15,7 +18,7 @@ export const ACCESS_COOKIE = "mq_at";
 export const REFRESH_COOKIE = "mq_rt";
 export const ACCESS_COOKIE_PATH = "/api";
 export const REFRESH_COOKIE_PATH = "/api/auth";
-/** Readable by scripts, no secret: "a session may exist". */
+/** Readable by scripts, no secret: "a session may exist", and which access token is current. */
 export const SESSION_HINT_COOKIE = "mq_s";
 
 const base = { httpOnly: true, secure: true, sameSite: "Lax" } as const;
@@ -25,7 +28,7 @@ export function setSessionCookies(c: Context, accessToken: string, refreshToken:
   const maxAge = Math.max(0, Math.floor((sessionExpiresAtMs - Date.now()) / 1000));
   setCookie(c, ACCESS_COOKIE, accessToken, { ...base, path: ACCESS_COOKIE_PATH, maxAge });
   setCookie(c, REFRESH_COOKIE, refreshToken, { ...base, path: REFRESH_COOKIE_PATH, maxAge });
-  setCookie(c, SESSION_HINT_COOKIE, "1", { ...base, httpOnly: false, path: "/", maxAge });
+  setCookie(c, SESSION_HINT_COOKIE, Date.now().toString(36), { ...base, httpOnly: false, path: "/", maxAge });
 }
 
 /** Expires both cookies (sign-out, or a refresh that failed). */

@@ -89,6 +89,17 @@ async function errorCode(res: Response): Promise<string | undefined> {
   return body?.error?.code;
 }
 
+/**
+ * The readable `mq_s` cookie (worker/auth/cookies.ts): null without a session,
+ * and a new value with every access token. Read through document.cookie it is
+ * current in every tab the moment a refresh's response arrives, where a
+ * localStorage write from another tab may still be on its way.
+ */
+export function sessionHint(): string | null {
+  if (typeof document === "undefined") return null;
+  return /(?:^|;\s*)mq_s=([^;]+)/.exec(document.cookie)?.[1] ?? null;
+}
+
 type RefreshOutcome = { ok: true } | { ok: false; response: Response };
 let refreshing: Promise<RefreshOutcome> | null = null;
 
@@ -124,7 +135,8 @@ export const REFRESH_AHEAD_MS = 60_000;
 
 /** Refreshes ahead of expiry; a no-op when another tab already has (the stored expiry moved on). */
 export async function refreshAhead(): Promise<void> {
-  await refreshOnce(() => accessExpiresAt() - Date.now() > REFRESH_AHEAD_MS);
+  const hint = sessionHint();
+  await refreshOnce(() => sessionHint() !== hint || accessExpiresAt() - Date.now() > REFRESH_AHEAD_MS);
 }
 
 
@@ -137,9 +149,11 @@ export async function refreshAhead(): Promise<void> {
  */
 export const sessionFetch = (async (input: string | URL, init?: RequestInit): Promise<Response> => {
   const sentAtMs = Date.now();
+  const hintAtSend = sessionHint();
   const res = await fetch(input, { credentials: "same-origin", ...init });
   if (res.status !== 401 || (await errorCode(res)) !== "session_expired") return res;
-  const outcome = await refreshOnce(() => readNumber(REFRESHED_AT_KEY) > sentAtMs);
+  // A new access token since this request was sent (this tab's or another's) means: only retry.
+  const outcome = await refreshOnce(() => sessionHint() !== hintAtSend || readNumber(REFRESHED_AT_KEY) > sentAtMs);
   if (!outcome.ok) return outcome.response;
   return fetch(input, { credentials: "same-origin", ...init });
 }) as typeof fetch;
@@ -235,7 +249,7 @@ export type RatingValue = -1 | 1 | 2;
 /** The signed-in account, its profiles and the profile chosen on this device; null when signed out. */
 export async function fetchMe(): Promise<Me | null> {
   // Without the server's hint cookie there is no session to ask about (and no 401 in the console).
-  if (typeof document !== "undefined" && !/(?:^|;\s*)mq_s=1/.test(document.cookie)) return null;
+  if (typeof document !== "undefined" && sessionHint() === null) return null;
   try {
     return await unwrap<Me>(api.auth.me.$get());
   } catch (e) {
