@@ -287,7 +287,7 @@ describe("rendered master playlist", () => {
     for (const v of byPathway("b")) expect(v.uri.startsWith(`/cdn/b/${t}/${ASSET}/video/`)).toBe(true);
     // The requested pathway comes first and is the initial PATHWAY-ID.
     expect(all[0]!.attrs).toContain('PATHWAY-ID="b"');
-    expect(text).toContain(`#EXT-X-CONTENT-STEERING:SERVER-URI="/api/steering/FR",PATHWAY-ID="b"`);
+    expect(text).toContain(`#EXT-X-CONTENT-STEERING:SERVER-URI="/api/steering/FR?token=${t}",PATHWAY-ID="b"`);
   });
 
   it("describes bandwidth, codecs and audio and subtitle groups per pathway", async () => {

@@ -9,6 +9,7 @@ import {
   QUIET_PERIOD_MS,
   recordSample,
   SWITCH_RATIO,
+  THROUGHPUT_REPORT_INTERVAL_MS,
 } from "../../worker/media/steering-policy.ts";
 import { signPlaybackToken } from "../../worker/media/tokens.ts";
 import { call, db } from "./helpers.ts";
@@ -21,8 +22,23 @@ async function steering(region: string, query = "") {
   return { status: res.status, body: (await res.json()) as any, res };
 }
 
+/** A playback token of viewer `sub` in region `cc` (reports and steering samples count only with one). */
+async function tokenOf(sub: string, cc: string, ttlSeconds = 3600): Promise<string> {
+  return (await signPlaybackToken(env, { sub, pfx: "assets/st-any/", mh: 1080, cc }, ttlSeconds)).token;
+}
+
 function report(body: unknown, contentType = "application/json") {
   return call("/api/steering/report", { method: "POST", headers: { "content-type": contentType }, body: typeof body === "string" ? body : JSON.stringify(body) });
+}
+
+/**
+ * The region's health once the throughput samples this isolate holds have reached
+ * the region's object: they ride along with the next call, which an error report
+ * (here on pathway a, with `token`) makes at once.
+ */
+async function flushed(region: string, token: string): Promise<any> {
+  expect((await report({ pathway: "a", kind: "error", token })).status).toBe(202);
+  return (await call(`/api/dev/steering/${region}`)).json();
 }
 
 describe("steering manifest", () => {
@@ -35,11 +51,30 @@ describe("steering manifest", () => {
   });
 
   it("takes hls.js's _HLS_pathway and _HLS_throughput quoted or not, and ignores malformed ones", async () => {
+    const token = await tokenOf("acct-be", "BE");
     for (const query of ['?_HLS_pathway="a"&_HLS_throughput="5000000"', "?_HLS_pathway=b&_HLS_throughput=4000000", "?_HLS_pathway=zz&_HLS_throughput=-5", "?_HLS_throughput=NaN", '?_HLS_pathway="&_HLS_throughput="']) {
-      const { status, body } = await steering("BE", query);
+      const { status, body } = await steering("BE", `${query}&token=${token}`);
       expect(status, query).toBe(200);
       expect(body["PATHWAY-PRIORITY"].sort(), query).toEqual(["a", "b"]);
     }
+    const snapshot = await flushed("BE", token);
+    expect(snapshot.health.pathways.a.throughputSamples).toBe(1);
+    expect(snapshot.health.pathways.b.throughputSamples).toBe(1);
+  });
+
+  it("counts throughput only from a valid playback token of the region, and keeps that token on reloads", async () => {
+    const token = await tokenOf("acct-lu", "LU");
+    const elsewhere = await tokenOf("acct-lu", "FR");
+    const expired = await tokenOf("acct-lu", "LU", -600);
+    for (const t of ["", "&token=not-a-token", `&token=${elsewhere}`, `&token=${expired}`]) {
+      const { status, body } = await steering("LU", `?_HLS_pathway=b&_HLS_throughput=9000000${t}`);
+      expect(status, t).toBe(200);
+      expect(body["RELOAD-URI"], t).toBe("/api/steering/LU");
+    }
+    expect((await flushed("LU", token)).health.pathways.b).toBeUndefined();
+    const { body } = await steering("LU", `?token=${token}&_HLS_pathway=b&_HLS_throughput=9000000`);
+    expect(body["RELOAD-URI"]).toBe(`/api/steering/LU?token=${token}`);
+    expect((await flushed("LU", token)).health.pathways.b.throughputSamples).toBe(1);
   });
 
   it("refuses a malformed region with 400", async () => {
@@ -47,20 +82,31 @@ describe("steering manifest", () => {
     expect((await steering("1A")).status).toBe(400);
   });
 
-  it("demotes a pathway after repeated player errors, so players move to the other", async () => {
-    for (let i = 0; i < DEMOTE_AFTER_ERRORS - 1; i++) expect((await report({ pathway: "a", kind: "error", region: "DE" })).status).toBe(202);
+  it("demotes a pathway once several viewers report errors, only in their tokens' region, so players move to the other", async () => {
+    const viewers = await Promise.all(Array.from({ length: DEMOTE_AFTER_ERRORS }, (_, i) => tokenOf(`acct-de-${i}`, "DE")));
+    for (const token of viewers.slice(0, -1)) expect((await report({ pathway: "a", kind: "error", token })).status).toBe(202);
     expect((await steering("DE")).body["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
-    await report({ pathway: "a", kind: "error", region: "DE" });
+    await report({ pathway: "a", kind: "error", token: viewers.at(-1) });
     expect((await steering("DE")).body["PATHWAY-PRIORITY"]).toEqual(["b", "a"]);
     // Other regions are unaffected.
     expect((await steering("IT")).body["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
   });
 
+  it("one viewer cannot demote a pathway however many errors it reports, nor report for another region", async () => {
+    const token = await tokenOf("acct-ch", "CH");
+    for (let i = 0; i < 10; i++) expect((await report({ pathway: "a", kind: "error", token })).status).toBe(202);
+    expect((await steering("CH")).body["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
+    // A region named in the body is not the reporter's to choose: the token's region is used.
+    await report({ pathway: "b", kind: "error", token, region: "DK" });
+    expect(((await (await call("/api/dev/steering/DK")).json()) as any).health.pathways).toEqual({});
+  });
+
   it("counts throughput reported on steering reloads and error reports into the region's health", async () => {
-    await steering("NL", '?_HLS_pathway="b"&_HLS_throughput=6000000');
-    await report([{ pathway: "a", kind: "error", region: "NL" }, { pathway: "b", kind: "throughput", value: 5_000_000, region: "NL" }]);
+    const [one, other] = [await tokenOf("acct-nl-1", "NL"), await tokenOf("acct-nl-2", "NL")];
+    await steering("NL", `?_HLS_pathway="b"&_HLS_throughput=6000000&token=${one}`);
+    await report({ token: other, reports: [{ pathway: "a", kind: "error" }, { pathway: "b", kind: "throughput", value: 5_000_000 }] });
     const snapshot = (await (await call("/api/dev/steering/NL")).json()) as any;
-    expect(snapshot.health.pathways.a.errorTimesMs).toHaveLength(1);
+    expect(snapshot.health.pathways.a.errors).toEqual([{ atMs: expect.any(Number), reporter: "acct-nl-2" }]);
     expect(snapshot.health.pathways.b.throughputSamples).toBe(2);
     expect(snapshot.health.pathways.b.throughputBps).toBeGreaterThan(5_000_000);
   });
@@ -91,27 +137,44 @@ describe("steering manifest", () => {
 
 describe("player reports", () => {
   it("accepts sendBeacon's text/plain bodies and batches", async () => {
-    const res = await report(JSON.stringify({ pathway: "b", kind: "throughput", value: 3_000_000, region: "AT" }), "text/plain;charset=UTF-8");
+    const token = await tokenOf("acct-at", "AT");
+    const res = await report(JSON.stringify({ pathway: "b", kind: "throughput", value: 3_000_000, token }), "text/plain;charset=UTF-8");
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 1 });
-    const batch = await report([{ pathway: "a", kind: "error" }, { pathway: "zz", kind: "error" }]);
+    const batch = await report({ token, reports: [{ pathway: "a", kind: "error" }, { pathway: "zz", kind: "error" }] });
     expect(await batch.json()).toEqual({ accepted: 1 });
   });
 
   it("refuses malformed or oversized reports with 4xx", async () => {
-    for (const body of ["not json", "{}", JSON.stringify({ pathway: "a", kind: "bogus" }), JSON.stringify({ pathway: "a", kind: "throughput", value: -1 }), JSON.stringify([])]) {
+    const token = await tokenOf("acct-x", "AT");
+    const malformed = ["not json", "{}", JSON.stringify({ pathway: "a", kind: "bogus", token }), JSON.stringify({ pathway: "a", kind: "throughput", value: -1, token }), JSON.stringify({ token, reports: [] })];
+    for (const body of malformed) {
       const res = await report(body);
       expect(res.status, body).toBe(400);
       expect(((await res.json()) as any).error.code).toBe("invalid_json");
     }
     expect((await report("x".repeat(5000))).status).toBe(413);
   });
+
+  it("refuses a report without a valid playback token (missing 400, forged or expired 403), counting nothing", async () => {
+    const missing = await report({ pathway: "a", kind: "error" });
+    expect(missing.status).toBe(400);
+    const forged = (await tokenOf("acct-se", "SE")).replace(/.$/, (ch) => (ch === "A" ? "B" : "A"));
+    for (const [token, code] of [[forged, "invalid_token"], [await tokenOf("acct-se", "SE", -600), "token_expired"]] as const) {
+      const res = await report({ pathway: "a", kind: "error", token });
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as any).error.code).toBe(code);
+    }
+    expect(((await (await call("/api/dev/steering/SE")).json()) as any).health.pathways.a).toBeUndefined();
+  });
 });
 
 describe("hysteresis", () => {
   const t0 = 1_000_000;
-  const error = (pathway: string) => ({ pathway, kind: "error" as const, value: 0 });
-  const throughput = (pathway: string, value: number) => ({ pathway, kind: "throughput" as const, value });
+  let reporters = 0;
+  /** An error from a new reporter each time, unless one is named. */
+  const error = (pathway: string, reporter = `viewer-${reporters++}`) => ({ pathway, kind: "error" as const, value: 0, reporter });
+  const throughput = (pathway: string, value: number, reporter = `viewer-${reporters++}`) => ({ pathway, kind: "throughput" as const, value, reporter });
 
   it("does not demote on errors spread wider than the window", () => {
     const state = emptyHealth();
@@ -165,6 +228,31 @@ describe("hysteresis", () => {
     recordSample(state, IDS, throughput("a", 1_000_000), t0);
     recordSample(state, IDS, throughput("b", 50_000_000), t0);
     expect(pathwayPriority(state, IDS, t0)).toEqual(["a", "b"]);
+  });
+
+  it("counts one reporter's errors once inside the window, however many it sends", () => {
+    const state = emptyHealth();
+    for (let i = 0; i < 50; i++) recordSample(state, IDS, error("a", "same-viewer"), t0 + i * 100);
+    expect(pathwayPriority(state, IDS, t0 + 5000)).toEqual(["a", "b"]);
+    expect(state.pathways.a!.errors).toHaveLength(1);
+    for (let i = 1; i < DEMOTE_AFTER_ERRORS; i++) recordSample(state, IDS, error("a"), t0 + 5000 + i);
+    expect(pathwayPriority(state, IDS, t0 + 5100)).toEqual(["b", "a"]);
+  });
+
+  it("counts one reporter's throughput once per interval, so a client in a loop cannot take the lead", () => {
+    const state = emptyHealth();
+    for (let i = 0; i < 5; i++) recordSample(state, IDS, throughput("a", 4_000_000), t0 + i * 1000);
+    for (let i = 0; i < 100; i++) recordSample(state, IDS, throughput("b", 1e11, "loud-viewer"), t0 + i * 50);
+    expect(state.pathways.b!.throughputSamples).toBe(1);
+    expect(pathwayPriority(state, IDS, t0 + 5000)).toEqual(["a", "b"]);
+    recordSample(state, IDS, throughput("b", 5_000_000, "loud-viewer"), t0 + THROUGHPUT_REPORT_INTERVAL_MS);
+    expect(state.pathways.b!.throughputSamples).toBe(2);
+  });
+
+  it("reads a state saved before errors were counted per reporter", () => {
+    const state = { pathways: { a: { errorTimesMs: [t0], lastErrorMs: t0, demoted: false, changedAtMs: null, throughputBps: null, throughputSamples: 0, lastThroughputMs: null } }, leader: null } as any;
+    for (let i = 0; i < DEMOTE_AFTER_ERRORS; i++) recordSample(state, IDS, error("a"), t0 + 10 + i);
+    expect(pathwayPriority(state, IDS, t0 + 20)).toEqual(["b", "a"]);
   });
 
   it("lists demoted pathways last rather than dropping them", () => {

@@ -4,8 +4,10 @@
  * clock passed in so tests can drive time.
  *
  * Hysteresis, so the priority does not flap:
- * - a pathway is demoted after DEMOTE_AFTER_ERRORS errors within ERROR_WINDOW_MS,
- *   and re-promoted only after QUIET_PERIOD_MS without any error;
+ * - a pathway is demoted once DEMOTE_AFTER_ERRORS different reporters (accounts,
+ *   from their playback tokens) reported an error within ERROR_WINDOW_MS, and
+ *   re-promoted only after QUIET_PERIOD_MS without any error: one viewer, however
+ *   many errors it sends, cannot move a region's traffic on its own;
  * - among healthy pathways the leader (the first in configured order, unless
  *   throughput chose another) stays first until another one's measured throughput
  *   is SWITCH_RATIO times the leader's (both with enough fresh samples), so a
@@ -16,6 +18,15 @@ export const ERROR_WINDOW_MS = 30_000;
 export const DEMOTE_AFTER_ERRORS = 3;
 export const QUIET_PERIOD_MS = 60_000;
 export const SWITCH_RATIO = 1.5;
+/** Reporters remembered per pathway inside the error window (bounds the stored state). */
+const MAX_ERROR_REPORTERS = 64;
+/**
+ * A reporter's throughput counts at most once per this interval and pathway (a
+ * player reloads the steering manifest every TTL, 15 s), so one client sending
+ * samples in a loop cannot drag the average and take the lead for a pathway.
+ */
+export const THROUGHPUT_REPORT_INTERVAL_MS = 10_000;
+const MAX_THROUGHPUT_REPORTERS = 256;
 export const MIN_THROUGHPUT_SAMPLES = 3;
 /** Throughput older than this is not compared (the players measuring it have moved on). */
 export const THROUGHPUT_FRESH_MS = 5 * 60_000;
@@ -30,11 +41,19 @@ export interface PathwaySample {
   kind: SampleKind;
   /** Bits per second for throughput; ignored for errors. */
   value: number;
+  /** Who reported it (the playback token's subject): errors count once per reporter. */
+  reporter: string;
+}
+
+/** A report remembered for counting per reporter: the latest from its reporter. */
+export interface ErrorReport {
+  atMs: number;
+  reporter: string;
 }
 
 export interface PathwayHealth {
-  /** Times (epoch ms) of errors inside the current window. */
-  errorTimesMs: number[];
+  /** Errors inside the current window, one (the latest) per reporter. */
+  errors: ErrorReport[];
   lastErrorMs: number | null;
   demoted: boolean;
   /** When `demoted` last changed (epoch ms), for diagnostics. */
@@ -42,6 +61,8 @@ export interface PathwayHealth {
   throughputBps: number | null;
   throughputSamples: number;
   lastThroughputMs: number | null;
+  /** Reporters whose throughput counted within THROUGHPUT_REPORT_INTERVAL_MS. */
+  throughputReporters: ErrorReport[];
 }
 
 export interface SteeringHealth {
@@ -58,9 +79,12 @@ export function emptyHealth(): SteeringHealth {
 function healthOf(state: SteeringHealth, pathway: string): PathwayHealth {
   let health = state.pathways[pathway];
   if (!health) {
-    health = { errorTimesMs: [], lastErrorMs: null, demoted: false, changedAtMs: null, throughputBps: null, throughputSamples: 0, lastThroughputMs: null };
+    health = { errors: [], lastErrorMs: null, demoted: false, changedAtMs: null, throughputBps: null, throughputSamples: 0, lastThroughputMs: null, throughputReporters: [] };
     state.pathways[pathway] = health;
   }
+  // State saved before reports were counted per reporter.
+  health.errors ??= [];
+  health.throughputReporters ??= [];
   return health;
 }
 
@@ -69,16 +93,21 @@ export function recordSample(state: SteeringHealth, pathwayIds: readonly string[
   if (!pathwayIds.includes(sample.pathway)) return;
   const health = healthOf(state, sample.pathway);
   if (sample.kind === "error") {
-    health.errorTimesMs = health.errorTimesMs.filter((t) => nowMs - t < ERROR_WINDOW_MS);
-    health.errorTimesMs.push(nowMs);
+    health.errors = health.errors.filter((e) => nowMs - e.atMs < ERROR_WINDOW_MS && e.reporter !== sample.reporter);
+    health.errors.push({ atMs: nowMs, reporter: sample.reporter });
+    if (health.errors.length > MAX_ERROR_REPORTERS) health.errors.shift();
     health.lastErrorMs = nowMs;
-    if (!health.demoted && health.errorTimesMs.length >= DEMOTE_AFTER_ERRORS) {
+    if (!health.demoted && health.errors.length >= DEMOTE_AFTER_ERRORS) {
       health.demoted = true;
       health.changedAtMs = nowMs;
     }
     return;
   }
   if (!Number.isFinite(sample.value) || sample.value <= 0) return;
+  health.throughputReporters = health.throughputReporters.filter((r) => nowMs - r.atMs < THROUGHPUT_REPORT_INTERVAL_MS);
+  if (health.throughputReporters.some((r) => r.reporter === sample.reporter)) return;
+  health.throughputReporters.push({ atMs: nowMs, reporter: sample.reporter });
+  if (health.throughputReporters.length > MAX_THROUGHPUT_REPORTERS) health.throughputReporters.shift();
   const stale = health.lastThroughputMs === null || nowMs - health.lastThroughputMs > THROUGHPUT_FRESH_MS;
   health.throughputBps = stale || health.throughputBps === null ? sample.value : health.throughputBps + EWMA_ALPHA * (sample.value - health.throughputBps);
   health.throughputSamples = stale ? 1 : health.throughputSamples + 1;
@@ -102,7 +131,7 @@ export function pathwayPriority(state: SteeringHealth, pathwayIds: readonly stri
     if (health?.demoted && health.lastErrorMs !== null && nowMs - health.lastErrorMs >= QUIET_PERIOD_MS) {
       health.demoted = false;
       health.changedAtMs = nowMs;
-      health.errorTimesMs = [];
+      health.errors = [];
     }
   }
   const healthy = pathwayIds.filter((id) => !state.pathways[id]?.demoted);

@@ -68,7 +68,8 @@ export const media = new Hono<AppEnv>()
         subtitles: source.subtitles,
         pathways: pathways(c.env),
         currentPathway: pathway,
-        steeringUri: `${siteOrigin(c.env)}/api/steering/${claims.cc}`,
+        // The token rides along so the steering server counts this viewer's samples (routes/steering.ts).
+        steeringUri: `${siteOrigin(c.env)}/api/steering/${claims.cc}?token=${token}`,
       });
       // (Hono answers HEAD through this GET handler and drops the body.)
       return c.body(text, 200, {

@@ -6,6 +6,7 @@ import { validate } from "../lib/validate.ts";
 import { findPathway } from "../media/pathways.ts";
 import type { PathwaySample } from "../media/steering-policy.ts";
 import { steeringPriority } from "../media/steering.ts";
+import { verifyPlaybackToken } from "../media/tokens.ts";
 
 /** Seconds before a player asks again (hls.js reloads the manifest after TTL). */
 export const STEERING_TTL_SECONDS = 15;
@@ -28,30 +29,55 @@ const reportShape = z.object({
   kind: z.enum(["error", "throughput"]),
   /** Bits per second for throughput; optional for errors. */
   value: z.number().finite().min(0).max(1e12).optional(),
-  region: z.string().regex(/^[A-Za-z]{2}$/).optional(),
 });
-const reportBody = z.union([reportShape, z.array(reportShape).min(1).max(MAX_REPORTS)]);
+/** The playback token of the session reporting (it names the viewer and its region). */
+const reportToken = z.string().min(1).max(2048);
+const reportBody = z.union([
+  reportShape.extend({ token: reportToken }),
+  z.object({ token: reportToken, reports: z.array(reportShape).min(1).max(MAX_REPORTS) }),
+]);
+
+/** The reporter behind a playback token, when it is valid and for `region`; else null (its samples are not counted). */
+async function reporterIn(env: Env, region: string, token: string | undefined): Promise<string | null> {
+  if (!token) return null;
+  try {
+    const claims = await verifyPlaybackToken(env, token);
+    return claims.cc === region ? claims.sub : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * HLS Content Steering: the steering manifest per region, and player reports
  * (errors, throughput) that feed each pathway's health.
+ *
+ * Only viewers count: a report carries the playback token of the session that
+ * made it, and the steering URI in the master carries it too (`?token=`, kept
+ * current by the player's loader). The token decides the region a sample counts
+ * for and who reported it (errors count once per account, see steering-policy).
+ * Without a valid token the manifest is still answered — a player is never
+ * refused a priority — but nothing it says is counted.
  */
 export const steering = new Hono<AppEnv>()
   .get("/:region", validate("param", regionParam), async (c) => {
     const { region } = c.req.valid("param");
     const samples: PathwaySample[] = [];
+    const token = c.req.query("token");
+    const reporter = await reporterIn(c.env, region, token);
     const pathway = unquote(c.req.query("_HLS_pathway"));
     const throughput = Number(unquote(c.req.query("_HLS_throughput")));
     // hls.js reports the throughput it measured on the pathway it is using; malformed values are ignored, not refused.
-    if (pathway && findPathway(c.env, pathway) && Number.isFinite(throughput) && throughput > 0) {
-      samples.push({ pathway, kind: "throughput", value: throughput });
+    if (reporter && pathway && findPathway(c.env, pathway) && Number.isFinite(throughput) && throughput > 0) {
+      samples.push({ pathway, kind: "throughput", value: throughput, reporter });
     }
     const priority = await steeringPriority(c.env, region, samples);
     return c.json(
       {
         VERSION: 1,
         TTL: STEERING_TTL_SECONDS,
-        "RELOAD-URI": `/api/steering/${region}`,
+        // A valid token rides along on reloads; a dead one is dropped rather than sent every 15 s.
+        "RELOAD-URI": `/api/steering/${region}${reporter && token ? `?token=${token}` : ""}`,
         "PATHWAY-PRIORITY": priority,
       },
       200,
@@ -75,16 +101,16 @@ export const steering = new Hono<AppEnv>()
       const issue = parsed.error.issues[0];
       throw new AppError(400, "invalid_json", `${issue?.path.join(".") || "report"}: ${issue?.message ?? "invalid"}`);
     }
-    const reports = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
-    const byRegion = new Map<string, PathwaySample[]>();
-    let accepted = 0;
+    const { token } = parsed.data;
+    const reports = "reports" in parsed.data ? parsed.data.reports : [parsed.data];
+    // An invalid or expired token is refused (403) like on the media route; the region is the token's.
+    const claims = await verifyPlaybackToken(c.env, token);
+    const samples: PathwaySample[] = [];
     for (const r of reports) {
       if (!findPathway(c.env, r.pathway) || (r.kind === "throughput" && !r.value)) continue;
-      const region = (r.region ?? c.get("viewer").country).toUpperCase();
-      byRegion.set(region, [...(byRegion.get(region) ?? []), { pathway: r.pathway, kind: r.kind, value: r.value ?? 0 }]);
-      accepted++;
+      samples.push({ pathway: r.pathway, kind: r.kind, value: r.value ?? 0, reporter: claims.sub });
     }
     // Errors count at once (they drive failover); throughput rides along with the next steering call.
-    await Promise.all([...byRegion].map(([region, samples]) => steeringPriority(c.env, region, samples, samples.some((s) => s.kind === "error"))));
-    return c.json({ accepted }, 202);
+    if (samples.length) await steeringPriority(c.env, claims.cc, samples, samples.some((s) => s.kind === "error"));
+    return c.json({ accepted: samples.length }, 202);
   });

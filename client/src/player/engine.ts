@@ -22,18 +22,18 @@ import type { MediaPrefetch } from "../data/prefetch.ts";
 import { abrChoice, abrOptionsFor, hlsConfigFor, type AbrChoice } from "./config.ts";
 import { hlsProblem, mediaElementProblem, UNSUPPORTED, type PlayerProblem } from "./errors.ts";
 import { startHeight } from "./start.ts";
-import type { TokenHolder } from "./token-loader.ts";
+import type { TokenHolder } from "./token-holder.ts";
 import { tokenLoader } from "./token-loader.ts";
 
 /** hls.js's error policy: recover a fatal media error at most this often, then give up. */
 const MEDIA_RECOVERY_INTERVAL_MS = 5000;
-const PATHWAY_IN_URL = /\/cdn\/([A-Za-z0-9_-]{1,16})\//;
+const PATHWAY_AND_TOKEN_IN_URL = /\/cdn\/([A-Za-z0-9_-]{1,16})\/([A-Za-z0-9_.-]+)\//;
 
-/** Tells the steering server a pathway failed us (feeds its per-region health; fire and forget). */
+/** Tells the steering server a pathway failed us, with the URL's playback token (feeds its per-region health; fire and forget). */
 function reportPathwayError(url: string | undefined): void {
-  const pathway = url ? PATHWAY_IN_URL.exec(url)?.[1] : undefined;
-  if (!pathway) return;
-  const body = JSON.stringify({ pathway, kind: "error" });
+  const found = url ? PATHWAY_AND_TOKEN_IN_URL.exec(url) : null;
+  if (!found) return;
+  const body = JSON.stringify({ pathway: found[1], kind: "error", token: found[2] });
   if (!navigator.sendBeacon?.("/api/steering/report", body)) {
     void fetch("/api/steering/report", { method: "POST", body, keepalive: true }).catch(() => {});
   }

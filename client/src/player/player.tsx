@@ -24,7 +24,7 @@ import { SeekBar } from "./seek-bar.tsx";
 import { baselineStart, resumeOffer, startPositionSeconds, type ResumeField } from "./start.ts";
 import { qualityLabel, SettingsMenu, speedLabel, type MenuPage } from "./settings-menu.tsx";
 import { formatTime } from "./time.ts";
-import { TokenHolder } from "./token-loader.ts";
+import { TokenHolder } from "./token-holder.ts";
 import { TrickplayStore } from "./trickplay.ts";
 import "./player.css";
 

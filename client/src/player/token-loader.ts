@@ -11,21 +11,7 @@
  */
 import Hls, { type LoaderCallbacks, type LoaderConfiguration, type LoaderContext, type LoaderStats } from "hls.js";
 import type { MediaPrefetch, PrefetchedResponse } from "../data/prefetch.ts";
-
-const TOKEN_IN_PATH = /^(.*\/cdn\/[^/]+\/)[^/]+(\/.*)$/;
-
-/** Holds the current token; the loader reads it on every request. */
-export class TokenHolder {
-  token: string;
-  constructor(token: string) {
-    this.token = token;
-  }
-  /** `url` with the token segment replaced by the current token (URLs outside /cdn/ are left alone). */
-  rewrite(url: string): string {
-    const m = TOKEN_IN_PATH.exec(url);
-    return m ? `${m[1]}${this.token}${m[2]}` : url;
-  }
-}
+import type { TokenHolder } from "./token-holder.ts";
 
 /** Copies a prefetched request's timings and size into hls.js's stats object (which hls.js holds on to). */
 function fillStats(stats: LoaderStats, r: PrefetchedResponse): void {
