@@ -21,7 +21,7 @@ const audio = (id: number, language: string, isDefault: boolean): RenditionRow =
 
 function master(currentPathway = "b", maxHeightPx = 1080): string {
   return renderMaster({
-    assetId: ASSET,
+    folder: ASSET,
     keyPrefix: `assets/${ASSET}/`,
     token: "TOKEN",
     maxHeightPx,

@@ -21,6 +21,8 @@ export const SEGMENT_BYTES = 4096;
 
 export interface AssetSpec {
   id: string;
+  /** Storage folder (`assets/<folder>/`); defaults to the id. Another asset's folder makes the two share media. */
+  folder?: string;
   titleId?: number;
   episodeId?: number;
   heights: number[];
@@ -42,7 +44,7 @@ function mediaPlaylist(): string {
 
 /** Writes one asset: D1 rows (asset, renditions, subtitles, trickplay) and its R2 objects. */
 export async function seedAsset(db: Db, spec: AssetSpec): Promise<void> {
-  const prefix = `assets/${spec.id}/`;
+  const prefix = `assets/${spec.folder ?? spec.id}/`;
   const audio = spec.audio ?? ["en"];
   const subs = spec.subtitles ?? ["en"];
   await bulkInsert(db, assets, [

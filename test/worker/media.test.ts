@@ -180,8 +180,8 @@ describe("token scope on media", () => {
 });
 
 describe("path normalisation", () => {
-  it("parses a plain media path into pathway, token, asset and segments", () => {
-    expect(parseCdnPath("/cdn/a/x.y.z/md-movie/video/720p/seg_00001.m4s")).toEqual({ pathway: "a", token: "x.y.z", assetId: "md-movie", rest: ["video", "720p", "seg_00001.m4s"] });
+  it("parses a plain media path into pathway, token, asset folder and segments", () => {
+    expect(parseCdnPath("/cdn/a/x.y.z/md-movie/video/720p/seg_00001.m4s")).toEqual({ pathway: "a", token: "x.y.z", folder: "md-movie", rest: ["video", "720p", "seg_00001.m4s"] });
   });
 
   it("refuses dot segments, encoded dots and slashes, double slashes and backslashes", () => {
@@ -213,7 +213,7 @@ describe("path normalisation", () => {
       fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
         const parsed = parseCdnPath(`/cdn/a/t.t.t/md-movie/${pieces.join("")}`);
         if (parsed) {
-          expect(parsed.assetId).toBe("md-movie");
+          expect(parsed.folder).toBe("md-movie");
           for (const seg of parsed.rest) expect(seg).toMatch(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/);
         }
       }),

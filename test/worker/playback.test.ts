@@ -15,6 +15,7 @@ const SERIES = 7106;
 const UHD_ONLY = 7107;
 const NO_MEDIA = 7108;
 const REPLACED = 7109;
+const SAME_MEDIA = 7110;
 let episodeIds: number[][] = [];
 
 beforeAll(async () => {
@@ -29,6 +30,7 @@ beforeAll(async () => {
     { id: UHD_ONLY },
     { id: NO_MEDIA },
     { id: REPLACED },
+    { id: SAME_MEDIA },
   ]);
   episodeIds = await seedEpisodes(d, SERIES, 7100, 71000, [3, 2]);
   await seedAsset(d, { id: "pb-movie", titleId: MOVIE, heights: [360, 720, 1080, 2160], audio: ["en", "fr"], subtitles: ["en", "de"], durationSeconds: 5400 });
@@ -39,6 +41,8 @@ beforeAll(async () => {
   await seedAsset(d, { id: "pb-uhd", titleId: UHD_ONLY, heights: [2160] });
   await seedAsset(d, { id: "pb-old", titleId: REPLACED, heights: [360], createdAt: Date.now() - 10_000 });
   await seedAsset(d, { id: "pb-pending", titleId: NO_MEDIA, heights: [360], status: "pending" });
+  // Another title's asset stored in pb-us's folder (identical media, as the demo's episodes share theirs).
+  await seedAsset(d, { id: "pb-same", folder: "pb-us", titleId: SAME_MEDIA, heights: [360], createdAt: Date.now() - 60_000 });
   // Episode 1 of season 1 has no media: the series starts at S1E2.
   await seedAsset(d, { id: "pb-s1e2", episodeId: episodeIds[0]![1]!, heights: [360, 720] });
   await seedAsset(d, { id: "pb-s1e3", episodeId: episodeIds[0]![2]!, heights: [360, 720] });
@@ -172,6 +176,22 @@ describe("entitlement", () => {
     await seedAsset(db(), { id: "pb-new", titleId: REPLACED, heights: [360] });
     const { body } = await playJson(`/api/playback/${REPLACED}`);
     expect(body.assetId).toBe("pb-new");
+  });
+
+  it("plays an asset stored in another asset's folder: URLs and token name the folder, and its media is served", async () => {
+    const { status, body } = await playJson(`/api/playback/${SAME_MEDIA}`);
+    expect(status).toBe(200);
+    expect(body.assetId).toBe("pb-same");
+    expect(body.masterUrl).toBe(`/cdn/a/${body.token}/pb-us/master.m3u8`);
+    expect((await verifyPlaybackToken(env, body.token)).pfx).toBe("assets/pb-us/");
+    const master = await call(body.masterUrl);
+    expect(master.status).toBe(200);
+    expect(await master.text()).toContain(`/cdn/a/${body.token}/pb-us/video/360p/index.m3u8`);
+    expect((await call(`/cdn/b/${body.token}/pb-us/video/360p/seg_00001.m4s`)).status).toBe(200);
+    // The token opens that folder only.
+    const elsewhere = await call(`/cdn/a/${body.token}/pb-movie/master.m3u8`);
+    expect(elsewhere.status).toBe(403);
+    expect(((await elsewhere.json()) as any).error.code).toBe("token_scope");
   });
 });
 

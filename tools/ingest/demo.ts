@@ -128,20 +128,19 @@ async function demoPackage(work: DemoWork, index: number, seconds: number, cache
 }
 
 /**
- * Manifest for another episode with the same media: its own asset id and its own
- * copy of the objects under `assets/<assetId>/` (playback tokens are scoped to one
- * asset's prefix, so episodes cannot share objects), read from the same cached files.
+ * Manifest for another episode with the same media: its own asset rows, stored
+ * in the template's folder (`assets/<template>/`, no objects of its own). Media
+ * URLs and playback tokens name the folder, so episodes share the objects.
  */
 function reuseFor(template: AssetManifest, episodeId: number): AssetManifest {
-  // "-copy" keeps the id apart from the shared-object copies older versions registered (they are retired by this one).
-  const assetId = `e${episodeId}-${template.asset.id.split("-").slice(1).join("-")}-copy`;
-  const copy = JSON.parse(JSON.stringify(template).replaceAll(`assets/${template.asset.id}/`, `assets/${assetId}/`)) as AssetManifest;
+  // "-ep" keeps the id apart from the rows older versions registered ("-copy" with copied objects, or the same id as the template's).
+  const assetId = `e${episodeId}-${template.asset.id.split("-").slice(1).join("-")}-ep`;
   return {
-    ...copy,
-    asset: { ...copy.asset, id: assetId, episodeId, titleId: null, createdAt: Date.now() },
-    renditions: copy.renditions.map((r) => ({ ...r, assetId })),
-    subtitles: copy.subtitles.map((t) => ({ ...t, assetId })),
-    trickplay: copy.trickplay ? { ...copy.trickplay, assetId } : null,
+    ...template,
+    asset: { ...template.asset, id: assetId, episodeId, titleId: null, createdAt: Date.now() },
+    renditions: template.renditions.map((r) => ({ ...r, assetId })),
+    subtitles: template.subtitles.map((t) => ({ ...t, assetId })),
+    trickplay: template.trickplay ? { ...template.trickplay, assetId } : null,
   };
 }
 
@@ -154,8 +153,7 @@ export async function ensureDemoMedia(options: { persistTo?: string; seconds?: n
   const target = await localTarget(options.persistTo);
   try {
     const ready = new Set(
-      // An asset whose objects live under another asset's prefix (older demo episodes shared them) cannot play: redo it.
-      (await target.query<{ owner: string }>(sql`SELECT coalesce('t' || title_id, 'e' || episode_id) AS owner FROM assets WHERE status = 'ready' AND key_prefix = 'assets/' || id || '/'`)).map((r) => r.owner),
+      (await target.query<{ owner: string }>(sql`SELECT coalesce('t' || title_id, 'e' || episode_id) AS owner FROM assets WHERE status = 'ready'`)).map((r) => r.owner),
     );
     const todo = (await demoWork(target)).filter((w) =>
       w.episodeIds.length > 0 ? w.episodeIds.some((e) => !ready.has(`e${e}`)) : !ready.has(`t${w.titleId}`),
@@ -173,7 +171,7 @@ export async function ensureDemoMedia(options: { persistTo?: string; seconds?: n
         const manifest = await demoPackage(work, index, seconds, cacheDir);
         const first = work.episodeIds.length > 0 ? `e${work.episodeIds[0]}` : `t${work.titleId}`;
         if (!ready.has(first)) await publishAsset(target, manifest);
-        for (const e of work.episodeIds.slice(1).filter((e) => !ready.has(`e${e}`))) await publishAsset(target, reuseFor(manifest, e));
+        for (const e of work.episodeIds.slice(1).filter((e) => !ready.has(`e${e}`))) await publishAsset(target, reuseFor(manifest, e), { reuseObjects: true });
         const elapsed = (performance.now() - started) / 1000;
         log(`demo media ${++done}/${todo.length}: ${work.name}${work.episodeIds.length ? ` (${work.episodeIds.length} episodes)` : ""} — ${elapsed.toFixed(0)} s`);
       }

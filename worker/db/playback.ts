@@ -122,13 +122,18 @@ export async function assetTracks(db: Db, assetId: string) {
   return { renditions: renditionRows, subtitles: subtitleRows, trickplay: trickplayRows[0] };
 }
 
-/** What the master playlist is rendered from: a ready asset's prefix, renditions and subtitle tracks (undefined if not ready). */
-export async function masterSource(db: Db, assetId: string) {
+/**
+ * What the master playlist is rendered from: the renditions and subtitle tracks
+ * of the newest ready asset stored under `keyPrefix` (assets sharing a folder
+ * share its media, so any of them describes it), in one batch; undefined if no
+ * ready asset uses the folder.
+ */
+export async function masterSource(db: Db, keyPrefix: string) {
+  const newest = sql`(SELECT id FROM assets WHERE key_prefix = ${keyPrefix} AND status = 'ready' ORDER BY created_at DESC, id LIMIT 1)`;
   const [assetRows, renditionRows, subtitleRows] = await db.batch([
-    db.select({ keyPrefix: assets.keyPrefix }).from(assets).where(and(eq(assets.id, assetId), eq(assets.status, "ready"))),
-    db.select(renditionColumns).from(renditions).where(eq(renditions.assetId, assetId)).orderBy(asc(renditions.id)),
-    db.select(subtitleColumns).from(subtitleTracks).where(eq(subtitleTracks.assetId, assetId)).orderBy(asc(subtitleTracks.id)),
+    db.select({ id: assets.id }).from(assets).where(eq(assets.id, newest)),
+    db.select(renditionColumns).from(renditions).where(eq(renditions.assetId, newest)).orderBy(asc(renditions.id)),
+    db.select(subtitleColumns).from(subtitleTracks).where(eq(subtitleTracks.assetId, newest)).orderBy(asc(subtitleTracks.id)),
   ]);
-  const asset = assetRows[0];
-  return asset ? { keyPrefix: asset.keyPrefix, renditions: renditionRows, subtitles: subtitleRows } : undefined;
+  return assetRows[0] ? { keyPrefix, renditions: renditionRows, subtitles: subtitleRows } : undefined;
 }

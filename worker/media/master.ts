@@ -21,8 +21,9 @@ export type SubtitleRow = Pick<
 >;
 
 export interface MasterInput {
-  assetId: string;
-  /** "assets/<assetId>/": playlist keys are made relative to it. */
+  /** The asset's storage folder, as media URLs name it (serve.ts folderOf). */
+  folder: string;
+  /** "assets/<folder>/": playlist keys are made relative to it. */
   keyPrefix: string;
   token: string;
   maxHeightPx: number;
@@ -75,7 +76,7 @@ export function renderMaster(input: MasterInput): string {
     `#EXT-X-CONTENT-STEERING:SERVER-URI=${quoted(input.steeringUri)},PATHWAY-ID=${quoted(input.currentPathway)}`,
   ];
   for (const pathway of ordered) {
-    const base = mediaBase(pathway, input.token, input.assetId);
+    const base = mediaBase(pathway, input.token, input.folder);
     const audioGroup = `aud-${pathway.id}`;
     const subsGroup = `subs-${pathway.id}`;
     lines.push("");

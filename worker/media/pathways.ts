@@ -51,9 +51,9 @@ export function findPathway(env: Env, id: string): Pathway | undefined {
   return pathways(env).find((p) => p.id === id);
 }
 
-/** Path (and origin, if the pathway has its own) of everything under one token and asset on a pathway. */
-export function mediaBase(pathway: Pathway, token: string, assetId: string): string {
-  return `${pathway.baseUrl}/cdn/${pathway.id}/${token}/${assetId}/`;
+/** Path (and origin, if the pathway has its own) of everything under one token and asset folder on a pathway. */
+export function mediaBase(pathway: Pathway, token: string, folder: string): string {
+  return `${pathway.baseUrl}/cdn/${pathway.id}/${token}/${folder}/`;
 }
 
 /** The site's own origin, for CORS on the pathways and the steering server URI ("" = same origin). */

@@ -39,14 +39,24 @@ export function mediaSegments(rest: string): string[] | null {
   return parts;
 }
 
-/** The parts of `/cdn/<pathway>/<token>/<assetId>/<rest>` (raw, still percent-encoded path), or null if malformed. */
-export function parseCdnPath(pathname: string): { pathway: string; token: string; assetId: string; rest: string[] } | null {
+/**
+ * The storage folder of an asset's key prefix (`assets/<folder>/`), or undefined
+ * for any other shape. Media URLs name the folder, not the asset row: assets
+ * with the same media (a series' demo episodes) can share one folder.
+ */
+export function folderOf(keyPrefix: string): string | undefined {
+  const m = /^assets\/([^/]+)\/$/.exec(keyPrefix);
+  return m && ASSET_ID.test(m[1]!) ? m[1] : undefined;
+}
+
+/** The parts of `/cdn/<pathway>/<token>/<folder>/<rest>` (raw, still percent-encoded path), or null if malformed. */
+export function parseCdnPath(pathname: string): { pathway: string; token: string; folder: string; rest: string[] } | null {
   const match = /^\/cdn\/([^/]*)\/([^/]*)\/([^/]*)\/(.*)$/s.exec(pathname);
   if (!match) return null;
-  const [, pathway, token, assetId, restText] = match as unknown as [string, string, string, string, string];
-  if (!PATHWAY_ID.test(pathway) || !ASSET_ID.test(assetId) || !/^[A-Za-z0-9._-]{1,1024}$/.test(token)) return null;
+  const [, pathway, token, folder, restText] = match as unknown as [string, string, string, string, string];
+  if (!PATHWAY_ID.test(pathway) || !ASSET_ID.test(folder) || !/^[A-Za-z0-9._-]{1,1024}$/.test(token)) return null;
   const rest = mediaSegments(restText);
-  return rest ? { pathway, token, assetId, rest } : null;
+  return rest ? { pathway, token, folder, rest } : null;
 }
 
 /** Content type for a file name by extension; undefined for anything not served. */

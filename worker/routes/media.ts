@@ -18,7 +18,7 @@ function allowedOrigin(env: Env, url: string): string {
 }
 
 /**
- * Media under `/cdn/<pathway>/<token>/<assetId>/<path>`: the path is checked
+ * Media under `/cdn/<pathway>/<token>/<folder>/<path>` (the folder of an asset's key prefix): the path is checked
  * before anything else, then (in development) the pathway's fault switch, then
  * the token — signature, expiry, the asset it is for, the rendition height —
  * and the object is streamed from R2. `master.m3u8` is rendered from D1 for the
@@ -40,7 +40,7 @@ export const media = new Hono<AppEnv>()
   .get("/*", async (c) => {
     const parsed = parseCdnPath(new URL(c.req.url).pathname);
     if (!parsed) throw new AppError(400, "invalid_path", "Not a valid media path.");
-    const { pathway, token, assetId, rest } = parsed;
+    const { pathway, token, folder, rest } = parsed;
     if (!findPathway(c.env, pathway)) throw new AppError(404, "unknown_pathway", `No pathway "${pathway}".`);
     if (isDevelopment(c.env)) {
       const fault = await faultFor(c.env.ROWS, pathway);
@@ -50,17 +50,17 @@ export const media = new Hono<AppEnv>()
       }
     }
     const claims = await verifyPlaybackToken(c.env, token);
-    if (claims.pfx !== `assets/${assetId}/`) throw new AppError(403, "token_scope", "This token is for another asset.");
+    if (claims.pfx !== `assets/${folder}/`) throw new AppError(403, "token_scope", "This token is for another asset.");
     if (rest[0] === "video" && rest.length > 1) {
       const height = RENDITION_DIR.exec(rest[1]!);
       if (!height) throw new AppError(404, "not_found", "No such media object.");
       if (Number(height[1]) > claims.mh) throw new AppError(403, "rendition_above_plan", `This token allows up to ${claims.mh}p.`);
     }
     if (rest.length === 1 && rest[0] === "master.m3u8") {
-      const source = await masterSource(database(c.env.DB), assetId);
+      const source = await masterSource(database(c.env.DB), claims.pfx);
       if (!source) throw new AppError(404, "not_found", "No such media object.");
       const text = renderMaster({
-        assetId,
+        folder,
         keyPrefix: source.keyPrefix,
         token,
         maxHeightPx: claims.mh,

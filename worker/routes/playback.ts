@@ -8,7 +8,7 @@ import { PLAN_MAX_HEIGHT_PX } from "../lib/plans.ts";
 import { validate } from "../lib/validate.ts";
 import { allowedVideo } from "../media/master.ts";
 import { findPathway, mediaBase, pathways } from "../media/pathways.ts";
-import { ASSET_ID } from "../media/serve.ts";
+import { ASSET_ID, folderOf } from "../media/serve.ts";
 import { lastKnownPriority } from "../media/steering.ts";
 import { signPlaybackToken, tokenTtlSeconds } from "../media/tokens.ts";
 import { nextEpisodesAfter } from "../db/progress.ts";
@@ -61,7 +61,9 @@ async function entitle(env: Env, viewer: Viewer, titleId: number, episodeId: num
   }
   const asset = await readyAsset(db, episode ? { episodeId: episode.id } : { titleId });
   if (!asset) throw new AppError(404, "no_media", "This title has no video to play yet.");
-  if (asset.keyPrefix !== `assets/${asset.id}/` || !ASSET_ID.test(asset.id)) {
+  // Media URLs name the asset's folder; several assets may share one (identical media).
+  const folder = folderOf(asset.keyPrefix);
+  if (!folder) {
     console.error("asset row has an unexpected key prefix", asset.id, asset.keyPrefix);
     throw new AppError(404, "no_media", "This title has no video to play yet.");
   }
@@ -79,7 +81,7 @@ async function entitle(env: Env, viewer: Viewer, titleId: number, episodeId: num
   );
   // The master is first fetched on the region's currently preferred pathway; steering may move the player later.
   const pathway = findPathway(env, lastKnownPriority(env, viewer.country)[0]!) ?? pathways(env)[0]!;
-  const base = mediaBase(pathway, token, asset.id);
+  const base = mediaBase(pathway, token, folder);
   return { title, episode, asset, tracks, video, maxHeight, token, expiresAtMs, base };
 }
 
