@@ -334,14 +334,18 @@ test("touch: a tap toggles the controls and double taps on the right and left ha
   await context.close();
 });
 
-test("resume prompt: a saved position is offered with its device; Resume continues there and Start over from 0", async () => {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
-  // The playback response carries the profile's saved position (signed in); here it is injected.
+/** The playback response carries the profile's saved position (signed in); here one at 0:07 from "TV" is injected. */
+async function offerResumeAt7(context: BrowserContext): Promise<void> {
   await context.route("**/api/playback/1", async (route) => {
     const res = await route.fetch();
     const body = { ...(await res.json()), resume: { positionSeconds: 7, updatedAt: Date.now() - 60_000, deviceName: "TV" } };
     await route.fulfill({ response: res, json: body });
   });
+}
+
+test("resume prompt: a saved position is offered with its device; Resume continues there and Start over from 0", async () => {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  await offerResumeAt7(context);
   const { page, errors } = await open("/watch/1?debug=1", { context });
   const resume = page.getByRole("button", { name: "Resume from 0:07 (watched on TV)" });
   await resume.waitFor();
@@ -352,6 +356,26 @@ test("resume prompt: a saved position is offered with its device; Resume continu
   await page.reload();
   await page.getByRole("button", { name: "Start over" }).click();
   await page.waitForFunction(() => { const v = document.querySelector("video")!; return !v.paused && v.currentTime < 3; });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("Start over chosen before the resume position's media has arrived still starts from 0", async () => {
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  await offerResumeAt7(context);
+  // Media is held back until the viewer has chosen, as on a slow link: the video has no metadata yet when Start over is clicked.
+  let release!: () => void;
+  const chosen = new Promise<void>((resolve) => (release = resolve));
+  await context.route("**/cdn/**", async (route) => {
+    await chosen;
+    await route.continue();
+  });
+  const { page, errors } = await open("/watch/1?debug=1", { context });
+  await page.getByRole("button", { name: "Start over" }).click();
+  assert.equal(await page.evaluate(() => document.querySelector("video")!.readyState), 0, "no media had loaded at the click");
+  release();
+  await page.waitForFunction(() => { const v = document.querySelector("video")!; return !v.paused && v.currentTime > 0.5; }, null, { timeout: 30_000 });
+  assert.ok((await video.time(page)) < 5, "playback started from the beginning, not from the resume position");
   assert.deepEqual(errors, []);
   await context.close();
 });

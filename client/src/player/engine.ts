@@ -114,6 +114,8 @@ export class PlaybackEngine {
     problem: (v: PlayerProblem | null) => void;
   };
   private readonly video: HTMLVideoElement;
+  /** Where playback starts once the media loads (moved by a seek made before that). */
+  private startAt = -1;
   private readonly options: EngineOptions;
   private readonly abr: AbrChoice;
   private lastRecoveryMs = 0;
@@ -178,8 +180,9 @@ export class PlaybackEngine {
     if (this.kind === "native") {
       // Safari on iOS: the OS player loads the playlists (content steering included).
       this.video.src = url;
+      this.startAt = startPosition;
       if (startPosition > 0) {
-        this.video.addEventListener("loadedmetadata", () => (this.video.currentTime = startPosition), { once: true });
+        this.video.addEventListener("loadedmetadata", () => (this.video.currentTime = this.startAt), { once: true });
       }
       if (autoplay) this.play();
       return;
@@ -194,6 +197,7 @@ export class PlaybackEngine {
       audioPreference: this.wantedAudioLanguage ? { lang: this.wantedAudioLanguage } : undefined,
     });
     this.hls = hls;
+    this.startAt = startPosition;
     if (this.options.debug) (window as DebugWindow).__marqueeHls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       this.updateQualities();
@@ -333,6 +337,26 @@ export class PlaybackEngine {
     } else if (this.kind === "native") {
       this.nativeTextTracks().forEach((t, i) => (t.mode = i === id ? "showing" : "disabled"));
     }
+  }
+
+  /**
+   * Moves playback to `seconds`. Before the media has its metadata a plain seek
+   * would not stick: hls.js (or the native listener) later moves to the start
+   * position it was given, so the start position itself is moved ("Start over"
+   * clicked while a resume position is still loading).
+   */
+  seek(seconds: number): void {
+    // (Seeking where loading already starts — Resume — needs nothing more.)
+    if (this.video.readyState === HTMLMediaElement.HAVE_NOTHING && seconds !== Math.max(0, this.startAt)) {
+      this.startAt = seconds;
+      const hls = this.hls;
+      if (hls) {
+        (hls.config as { startPosition: number }).startPosition = seconds;
+        // Already loading (the manifest was parsed): restart loading at the new position.
+        if (hls.levels.length > 0) hls.startLoad(seconds);
+      }
+    }
+    this.video.currentTime = seconds;
   }
 
   /** Starts over after a problem: a fresh hls.js instance (or source) at `positionSeconds`, playing. */

@@ -147,7 +147,8 @@ export function Player(props: PlayerProps) {
   function seekTo(seconds: number) {
     const d = duration();
     const t = Math.max(0, d > 0 ? Math.min(seconds, d) : seconds);
-    video.currentTime = t;
+    if (engine) engine.seek(t);
+    else video.currentTime = t;
     setTime(t);
   }
   function seekBy(delta: number, side?: "left" | "right") {
