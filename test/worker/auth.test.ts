@@ -1,8 +1,10 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { decodeJwt, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from "../../worker/auth/session-tokens.ts";
+import { ACCOUNT_POLICY } from "../../worker/auth/sign-in-limiter.ts";
 import { PASSWORD, SITE, TestBrowser, uniqueEmail } from "./session-client.ts";
 
 /** This run's session key set (vitest.config.ts). */
@@ -246,6 +248,18 @@ describe("cross-site requests", () => {
 });
 
 describe("sign-in rate limiting", () => {
+  it("a key whose failures expired frees its storage, and the same live object takes the next attempt", async () => {
+    const limiter = env.SIGN_IN_LIMITER.get(env.SIGN_IN_LIMITER.idFromName(`account:${uniqueEmail()}`));
+    const first = await limiter.attempt(ACCOUNT_POLICY);
+    expect(first.allowed).toBe(true);
+    await limiter.forgive(first.allowed ? first.attemptId : 0, true);
+    // The alarm (due once the window passed) finds nothing left and deletes everything, its table included.
+    expect(await runDurableObjectAlarm(limiter)).toBe(true);
+    expect(await limiter.isEmpty()).toBe(true);
+    // Before the fix this instance answered "no such table" (a 500 on sign-in after a quiet quarter of an hour).
+    expect((await limiter.attempt(ACCOUNT_POLICY)).allowed).toBe(true);
+  });
+
   it("five wrong passwords lock the account: 429 with Retry-After, and even the right password is refused", async () => {
     const { email } = await new TestBrowser().signUp();
     for (let i = 0; i < 5; i++) {

@@ -339,6 +339,8 @@ describe("privacy", () => {
     const del = await b.fetch("/api/account", { method: "DELETE", body: { password: PASSWORD } });
     expect(del.status).toBe(204);
     expect(await viewerState(env, me.account.id).isEmpty()).toBe(true);
+    // The same live instance, asked again after the erase (a late request), answers empty instead of failing.
+    expect(await viewerState(env, me.account.id).latestPerTitle("any-profile", 10)).toEqual([]);
     const d1 = env.DB;
     for (const [table, column, id] of [["accounts", "id", me.account.id], ["profiles", "account_id", me.account.id], ["sessions", "account_id", me.account.id]] as const) {
       expect((await d1.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${column} = ?`).bind(id).first<{ n: number }>())!.n).toBe(0);

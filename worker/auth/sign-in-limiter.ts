@@ -36,19 +36,23 @@ export type AttemptResult = { allowed: true; attemptId: number } | { allowed: fa
 /** Failure timestamps of one key, inside its window. */
 export class SignInLimiter extends DurableObject<Env> {
   private windowMs = WINDOW_MS;
+  /** Whether the table exists: the alarm's deleteAll drops it while this instance may live on. */
+  private tableReady = false;
 
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS failures (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL)");
-    });
+  /** The object's SQL, its table created first if needed (cheap: once per instance, and after each wipe). */
+  private get sql() {
+    if (!this.tableReady) {
+      this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS failures (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL)");
+      this.tableReady = true;
+    }
+    return this.ctx.storage.sql;
   }
 
   /** Reserves one attempt (counted as a failure until forgiven), or refuses it while the key is locked out. */
   attempt(policy: LimitPolicy): AttemptResult {
     const nowMs = Date.now();
     this.windowMs = policy.windowMs;
-    const sql = this.ctx.storage.sql;
+    const sql = this.sql;
     sql.exec("DELETE FROM failures WHERE at_ms <= ?", nowMs - policy.windowMs);
     const times = sql.exec<{ at_ms: number }>("SELECT at_ms FROM failures ORDER BY at_ms, id").toArray().map((r) => r.at_ms);
     if (times.length >= policy.maxFailures) {
@@ -63,17 +67,26 @@ export class SignInLimiter extends DurableObject<Env> {
 
   /** Forgives a reserved attempt that succeeded; `clearAll` also forgets every earlier failure of this key. */
   forgive(attemptId: number, clearAll: boolean): void {
-    if (clearAll) this.ctx.storage.sql.exec("DELETE FROM failures");
-    else this.ctx.storage.sql.exec("DELETE FROM failures WHERE id = ?", attemptId);
+    if (clearAll) this.sql.exec("DELETE FROM failures");
+    else this.sql.exec("DELETE FROM failures WHERE id = ?", attemptId);
   }
 
   /** Drops expired failures; an object with none left frees its storage. */
   override async alarm(): Promise<void> {
-    const sql = this.ctx.storage.sql;
+    const sql = this.sql;
     sql.exec("DELETE FROM failures WHERE at_ms <= ?", Date.now() - this.windowMs);
     const left = sql.exec<{ n: number }>("SELECT count(*) AS n FROM failures").one().n;
-    if (left === 0) await this.ctx.storage.deleteAll();
-    else await this.ctx.storage.setAlarm(Date.now() + this.windowMs);
+    if (left === 0) {
+      // The table goes too; the next attempt (often on this same instance, right away) creates it again.
+      await this.ctx.storage.deleteAll();
+      this.tableReady = false;
+    } else await this.ctx.storage.setAlarm(Date.now() + this.windowMs);
+  }
+
+  /** Whether the object holds anything (tests: an expired key frees its storage). */
+  async isEmpty(): Promise<boolean> {
+    if ((await this.ctx.storage.getAlarm()) !== null) return false;
+    return this.ctx.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'failures'").toArray().length === 0;
   }
 }
 

@@ -129,16 +129,21 @@ CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
 `;
 
 export class ViewerState extends DurableObject<Env> {
+  /** Whether the tables exist: erase() drops them while this instance may live on. */
+  private schemaReady = false;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.sql.exec(SCHEMA);
-    });
     // Keep-alive pings are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
+  /** The object's SQL, its schema created first if needed (once per instance, and again after an erase). */
   private get sql() {
+    if (!this.schemaReady) {
+      this.ctx.storage.sql.exec(SCHEMA);
+      this.schemaReady = true;
+    }
     return this.ctx.storage.sql;
   }
 
@@ -303,6 +308,8 @@ export class ViewerState extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets()) ws.close(1000, "account deleted");
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    // A request arriving after this (a late beacon) finds the schema created again, empty, rather than failing.
+    this.schemaReady = false;
   }
 
   /** Whether the object holds anything at all (tests: deletion leaves nothing). */
