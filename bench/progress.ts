@@ -47,7 +47,7 @@ try {
     headers: { "content-type": "application/json", origin: base },
     body: JSON.stringify({ email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password }),
   });
-  if (!signin.ok) throw new Error(`sign-in answered ${signin.status}: ${await signin.text()}`);
+  if (!signin.ok) throw new Error(`sign-in answered ${signin.status}: ${await signin.text()}\n--- wrangler dev output ---\n${server.logTail()}`);
   let cookie = signin.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
   const { profiles } = (await signin.json()) as { profiles: { id: string; name: string }[] };
   const alex = profiles.find((p) => p.name === DEMO_ACCOUNT.profiles[0].name)!;

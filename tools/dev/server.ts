@@ -40,6 +40,8 @@ export interface DevServer {
   url: string;
   process: ChildProcess;
   stop(): Promise<void>;
+  /** The end of wrangler's output (quiet mode keeps it for reports like a benchmark's failed request; empty otherwise). */
+  logTail(chars?: number): string;
 }
 
 /** Runs a command to completion; rejects on a non-zero exit with its output. */
@@ -110,8 +112,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     { cwd: root, stdio: options.quiet ? ["ignore", "pipe", "pipe"] : "inherit", env: childEnv({ CI: "true" }) },
   );
   let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
+  // The last 64 KB, for error reports (a long run logs every request).
+  const keep = (d: unknown) => (output = (output + String(d)).slice(-65_536));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
   const url = `http://127.0.0.1:${options.port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -139,6 +143,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   return {
     url,
     process: child,
+    logTail: (chars = 4000) => output.slice(-chars),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
