@@ -33,8 +33,9 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A local site with fresh state (demo catalog and demo media) on its own port. */
-export async function startSite(port: number, options: { media?: boolean } = {}): Promise<DevServer & { persistTo: string }> {
+/** A local site with fresh state (demo catalog and demo media) on its own port (shifted by E2E_PORT_OFFSET, so two checkouts can run the suite at once). */
+export async function startSite(basePort: number, options: { media?: boolean } = {}): Promise<DevServer & { persistTo: string }> {
+  const port = basePort + Number(process.env.E2E_PORT_OFFSET ?? 0);
   const persistTo = mkdtempSync(join(tmpdir(), "marquee-e2e-"));
   // The suite builds the SPA once and copies one prepared state (migrations, demo catalog, demo media):
   // each file still gets fresh state of its own, without paying for preparing it.
