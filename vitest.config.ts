@@ -26,7 +26,7 @@ function testPlaybackKeys(): string {
   return JSON.stringify({ current: "t2", keys: { t1: key(), t2: key() } });
 }
 
-/** Worker tests run inside workerd with real D1, KV and R2 (storage isolated per test file). */
+/** Tests mirror the source: test/worker/ runs inside workerd with real D1, KV and R2 (storage isolated per test file); test/client/, test/tools/ and test/bench/ run in Node; test/e2e/ is the browser suite (node:test, not vitest). */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   const playbackKeys = testPlaybackKeys();
@@ -61,11 +61,13 @@ export default defineConfig(async () => {
           },
         },
         {
-          // Command-line tools (ingest, seed) run in Node against real ffmpeg and a throwaway wrangler state.
+          // Everything that is not the Worker runs in Node: the client's pure modules (player, ABR, TV),
+          // the command-line tools (ingest against real ffmpeg and a throwaway wrangler state) and the
+          // benchmarks' simulators.
           test: {
-            name: "tools",
+            name: "node",
             environment: "node",
-            include: ["test/tools/**/*.test.ts"],
+            include: ["test/client/**/*.test.ts", "test/tools/**/*.test.ts", "test/bench/**/*.test.ts"],
             testTimeout: 240_000,
             hookTimeout: 240_000,
           },
