@@ -112,6 +112,43 @@ describe("serving objects", () => {
     expect((await get(path, { "if-none-match": etag, range: "bytes=0-1" })).status).toBe(304);
   });
 
+  it("parses conditional headers before R2: malformed If-None-Match / If-Modified-Since are ignored, never a 500", async () => {
+    const t = await token();
+    const paths = [`/cdn/a/${t}/${ASSET}/video/720p/init.mp4`, `/api/artwork/${ASSET}/poster.jpg`];
+    for (const path of paths) {
+      const first = await get(path);
+      expect(first.status, path).toBe(200);
+      const etag = first.headers.get("etag")!;
+      const modified = first.headers.get("last-modified")!;
+      await first.arrayBuffer();
+      // Not an entity-tag list (RFC 9110 §13.1.2): the condition is ignored and the object served.
+      for (const inm of ["x", '"x""y"', "0", ",,,", 'W/x', '"a" "b"', '"unterminated', "**", '*, "x"']) {
+        const res = await get(path, { "if-none-match": inm });
+        expect(res.status, `${path} If-None-Match: ${inm}`).toBe(200);
+        await res.arrayBuffer();
+      }
+      // A list with empty elements and optional whitespace is still valid and still matches.
+      const listed = await get(path, { "if-none-match": ` , "nope" ,,${etag} , ` });
+      expect(listed.status, path).toBe(304);
+      // Not an HTTP-date: ignored (§13.1.3).
+      for (const ims of ["x", "0", "yesterday", "Thu, 99 Dec 2026 99:99:99 GMT", "-1", "9".repeat(40)]) {
+        const res = await get(path, { "if-modified-since": ims });
+        expect(res.status, `${path} If-Modified-Since: ${ims}`).toBe(200);
+        await res.arrayBuffer();
+      }
+      // A valid date at or after the upload answers 304; If-None-Match, when present, wins over it (§13.2.2).
+      expect((await get(path, { "if-modified-since": modified })).status, path).toBe(304);
+      const both = await get(path, { "if-none-match": '"0000"', "if-modified-since": modified });
+      expect(both.status, path).toBe(200);
+      await both.arrayBuffer();
+      for (const range of ["bytes=0-1,", "bytes= 0-1", "bytes=0-1-2", "bytes=--1", `bytes=${"9".repeat(30)}-`]) {
+        const res = await get(path, { range });
+        expect(res.status, `${path} Range: ${range}`).toBeLessThan(500);
+        await res.arrayBuffer();
+      }
+    }
+  });
+
   it("answers HEAD with the headers and no body", async () => {
     const res = await get(`/cdn/a/${await token()}/${ASSET}/video/720p/seg_00001.m4s`, {}, "HEAD");
     expect(res.status).toBe(200);

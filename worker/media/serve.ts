@@ -90,6 +90,59 @@ export function parseRange(header: string | null): ByteRange | "unsatisfiable" |
   return end < offset ? "unsatisfiable" : { offset, length: end - offset + 1 };
 }
 
+/** One entity-tag (RFC 9110 §8.8.3): optional `W/`, then a quoted string of etagc characters. */
+const ENTITY_TAG = /^(?:W\/)?"[\x21\x23-\x7E\x80-\xFF]*"$/;
+
+/**
+ * `If-None-Match` as R2 may safely see it: `*`, or the list's entity-tags
+ * re-joined (empty list elements and whitespace dropped, RFC 9110 §5.6.1).
+ * Anything else (`x`, `"x""y"`, `0`) is not a valid field value and is ignored,
+ * as if absent, rather than handed to R2 (which throws on it).
+ */
+export function parseIfNoneMatch(header: string | null): string | undefined {
+  if (header === null) return undefined;
+  const value = header.trim();
+  if (value === "*") return "*";
+  const tags = value.split(",").map((t) => t.trim()).filter((t) => t !== "");
+  if (tags.length === 0 || tags.length > 64 || !tags.every((t) => ENTITY_TAG.test(t))) return undefined;
+  return tags.join(", ");
+}
+
+const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
+const MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+const TIME = "(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d";
+/** The three HTTP-date forms (RFC 9110 §5.6.7): IMF-fixdate, obsolete RFC 850 and asctime. */
+const HTTP_DATE = new RegExp(
+  `^(?:${DAY}, (?:0[1-9]|[12]\\d|3[01]) ${MONTH} \\d{4} ${TIME} GMT` +
+    `|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (?:0[1-9]|[12]\\d|3[01])-${MONTH}-\\d{2} ${TIME} GMT` +
+    `|${DAY} ${MONTH} (?: [1-9]|[12]\\d|3[01]) ${TIME} \\d{4})$`,
+);
+
+/** `If-Modified-Since` as a Date, or undefined when it is not a valid HTTP-date (then it is ignored, §13.1.3). */
+export function parseHttpDate(header: string | null): Date | undefined {
+  if (header === null) return undefined;
+  const value = header.trim();
+  if (!HTTP_DATE.test(value)) return undefined;
+  const ms = Date.parse(/GMT$/.test(value) ? value : `${value} GMT`);
+  return Number.isFinite(ms) ? new Date(ms) : undefined;
+}
+
+/**
+ * The request's conditions, validated, for R2's `onlyIf`; undefined when there
+ * are none. If-None-Match, when present and valid, makes If-Modified-Since
+ * irrelevant (§13.2.2), so only one of them is ever passed on.
+ */
+export function conditionsOf(headers: Headers): Headers | undefined {
+  const conditions = new Headers();
+  const inm = parseIfNoneMatch(headers.get("if-none-match"));
+  if (inm !== undefined) conditions.set("if-none-match", inm);
+  else {
+    const since = parseHttpDate(headers.get("if-modified-since"));
+    if (since !== undefined) conditions.set("if-modified-since", since.toUTCString());
+  }
+  return [...conditions.keys()].length > 0 ? conditions : undefined;
+}
+
 function isUnsatisfiableRange(err: unknown): boolean {
   return err instanceof Error && /not satisfiable|10039|InvalidRange/i.test(err.message);
 }
@@ -111,12 +164,7 @@ export async function serveObject(bucket: R2Bucket, key: string, request: Reques
   const contentType = contentTypeOf(name);
   if (!contentType) return notFound(headers);
   headers.set("Accept-Ranges", "bytes");
-  const conditions = new Headers();
-  for (const h of ["if-none-match", "if-modified-since"]) {
-    const value = request.headers.get(h);
-    if (value !== null) conditions.set(h, value);
-  }
-  const onlyIf = conditions.has("if-none-match") || conditions.has("if-modified-since") ? conditions : undefined;
+  const onlyIf = conditionsOf(request.headers);
 
   if (request.method === "HEAD") {
     const head = await bucket.head(key);
