@@ -123,6 +123,29 @@ describe("sign-up, sign-in, me and sign-out", () => {
   });
 });
 
+describe("sign-out verifies the refresh token's secret", () => {
+  it("a refresh cookie naming someone's family with a made-up secret does not sign them out", async () => {
+    const victim = new TestBrowser();
+    await victim.signUp();
+    const familyId = victim.value("mq_rt")!.split(".")[0]!;
+    const attacker = new TestBrowser();
+    // The family id (the access token's sid) plus 43 arbitrary characters.
+    for (const secret of ["A".repeat(43), victim.value("mq_rt")!.split(".")[1]!.replace(/^./, (ch) => (ch === "A" ? "B" : "A"))]) {
+      attacker.cookies.set("mq_rt", { value: `${familyId}.${secret}`, path: "/api/auth", attributes: [] });
+      expect((await attacker.fetch("/api/auth/signout", { method: "POST" })).status).toBe(204);
+    }
+    expect((await victim.json("/api/auth/me")).status).toBe(200);
+    expect((await victim.json("/api/auth/refresh", { method: "POST" })).status).toBe(200);
+    // Its own refresh token (no access token) still signs the device out.
+    victim.cookies.delete("mq_at");
+    const own = victim.value("mq_rt")!;
+    expect((await victim.fetch("/api/auth/signout", { method: "POST" })).status).toBe(204);
+    const replay = new TestBrowser();
+    replay.cookies.set("mq_rt", { value: own, path: "/api/auth", attributes: [] });
+    expect((await replay.json("/api/auth/refresh", { method: "POST" })).status).toBe(401);
+  });
+});
+
 describe("access tokens", () => {
   it("an expired access token is refused with 401 session_expired, also on the catalog (never the demo viewer)", async () => {
     const b = new TestBrowser();

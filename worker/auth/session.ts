@@ -7,9 +7,10 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { database, type Db } from "../db/client.ts";
-import { createSession, liveSession, revokeOnReuse, revokeSession, rotateSession, type AccountRow, type ProfileRow } from "../db/accounts.ts";
+import { createSession, liveSession, revokeOnReuse, revokeSession, rotateSession, sessionRefreshHash, type AccountRow, type ProfileRow } from "../db/accounts.ts";
 import type { AppEnv } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
+import { constantTimeEqual } from "./passwords.ts";
 import { accessCookie, clearSessionCookies, setSessionCookies } from "./cookies.ts";
 import { signAccessToken, verifyAccessToken } from "./session-tokens.ts";
 
@@ -80,16 +81,27 @@ export async function refreshSession(c: Context<AppEnv>, db: Db, presented: stri
   return issueCookies(c, rotated.accountId, sessionId, next, expiresAtMs);
 }
 
-/** Ends the session named by either cookie and clears both; fine to call with none. */
-export async function endSession(c: Context<AppEnv>, db: Db, refreshToken: string | undefined): Promise<void> {
+/**
+ * Ends the session named by either cookie and clears both; fine to call with
+ * none. The access token's session is verified by its signature; a family named
+ * by the refresh cookie is revoked only when the cookie is that family's
+ * current token (its SHA-256 compared in constant time), so a family id alone
+ * (every access token carries one as `sid`) signs no one out. Returns the
+ * revoked families with their accounts, whose sockets the caller closes.
+ */
+export async function endSession(c: Context<AppEnv>, db: Db, refreshToken: string | undefined): Promise<{ sessionId: string; accountId: string }[]> {
   const nowMs = Date.now();
-  const ids = new Set<string>();
+  const ended = new Map<string, string>();
   const fromRefresh = refreshToken === undefined ? null : REFRESH_TOKEN.exec(refreshToken);
-  if (fromRefresh) ids.add(fromRefresh[1]!);
+  if (fromRefresh) {
+    const row = await sessionRefreshHash(db, fromRefresh[1]!);
+    if (row && constantTimeEqual(new TextEncoder().encode(row.refreshHash), new TextEncoder().encode(await sha256Hex(refreshToken!)))) ended.set(fromRefresh[1]!, row.accountId);
+  }
   const session = c.get("session");
-  if (session) ids.add(session.sessionId);
-  for (const id of ids) await revokeSession(db, id, nowMs);
+  if (session) ended.set(session.sessionId, session.account.id);
+  for (const id of ended.keys()) await revokeSession(db, id, nowMs);
   clearSessionCookies(c);
+  return [...ended].map(([sessionId, accountId]) => ({ sessionId, accountId }));
 }
 
 /**

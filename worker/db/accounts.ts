@@ -131,6 +131,15 @@ export async function revokeSession(db: Db, id: string, nowMs: number): Promise<
   await db.update(sessions).set({ revokedAt: nowMs }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
 }
 
+/** A live family's current refresh-token hash (sign-out checks the presented token against it). */
+export async function sessionRefreshHash(db: Db, id: string): Promise<{ accountId: string; refreshHash: string } | undefined> {
+  return db
+    .select({ accountId: sessions.accountId, refreshHash: sessions.refreshHash })
+    .from(sessions)
+    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+    .get();
+}
+
 /** Chooses (or clears) the profile of a session. */
 export async function setSessionProfile(db: Db, id: string, profileId: string | null): Promise<void> {
   await db.update(sessions).set({ profileId }).where(eq(sessions.id, id));

@@ -99,10 +99,9 @@ export const auth = new Hono<AppEnv>()
     return c.json(result);
   })
   .post("/signout", async (c) => {
-    const session = c.get("session");
-    await endSession(c, database(c.env.DB), refreshCookie(c));
+    const ended = await endSession(c, database(c.env.DB), refreshCookie(c));
     // This device's live-sync socket ends with its session.
-    if (session) await viewerState(c.env, session.account.id).closeSession(session.sessionId);
+    for (const { sessionId, accountId } of ended) await viewerState(c.env, accountId).closeSession(sessionId);
     return c.body(null, 204);
   })
   .get("/me", async (c) => {
