@@ -61,13 +61,13 @@ export default defineConfig(async () => {
           },
         },
         {
-          // Everything that is not the Worker runs in Node: the client's pure modules (player, ABR, TV),
-          // the command-line tools (ingest against real ffmpeg and a throwaway wrangler state) and the
+          // Everything that is not the Worker runs in Node: the modules shared by Worker and SPA (common/),
+          // the client's pure modules (player, ABR, TV), the command-line tools (ingest against real ffmpeg and a throwaway wrangler state) and the
           // benchmarks' simulators.
           test: {
             name: "node",
             environment: "node",
-            include: ["test/client/**/*.test.ts", "test/tools/**/*.test.ts", "test/bench/**/*.test.ts"],
+            include: ["test/common/**/*.test.ts", "test/client/**/*.test.ts", "test/tools/**/*.test.ts", "test/bench/**/*.test.ts"],
             testTimeout: 240_000,
             hookTimeout: 240_000,
           },

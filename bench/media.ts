@@ -23,6 +23,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { getPlatformProxy } from "wrangler";
+import { cdnPath, splitCdnPath } from "../common/cdn-url.ts";
 import { database } from "../worker/db/client.ts";
 import { readyAsset } from "../worker/db/playback.ts";
 import { prepareState, root, run, startDevServer } from "../tools/dev/server.ts";
@@ -109,7 +110,7 @@ try {
   };
   const playback = await play();
   if (playback.assetId !== assetId) throw new Error(`playback serves asset ${playback.assetId}, expected ${assetId}`);
-  const pathway = /^\/cdn\/([^/]+)\//.exec(new URL(playback.masterUrl, base).pathname)?.[1] ?? "a";
+  const pathway = splitCdnPath(new URL(playback.masterUrl, base).pathname)?.pathway ?? "a";
   // Distinct tokens: the same claims signed in the same second give the same text, so vary the height ceiling.
   const fresh = new Set<string>();
   for (let h = 360; fresh.size < FRESH_TOKENS; h += concurrency) {
@@ -119,7 +120,7 @@ try {
   }
   const freshTokens = [...fresh];
   let freshIndex = 0;
-  const cdn = (token: string) => `${base}/cdn/${pathway}/${token}/${assetId}/${segmentPath}`;
+  const cdn = (token: string) => `${base}${cdnPath(pathway, token, assetId, segmentPath)}`;
   const make = (name: string, url: () => string, ranged = true): Target => ({ name, url, ranged, latencies: [], requests: 0, elapsedMs: 0 });
   targets.push(
     make("checked (same token)", () => cdn(playback.token)),

@@ -60,7 +60,7 @@ export async function startSession(c: Context<AppEnv>, db: Db, accountId: string
  */
 export async function refreshSession(c: Context<AppEnv>, db: Db, presented: string | undefined) {
   const match = presented === undefined ? null : REFRESH_TOKEN.exec(presented);
-  const fail = (code: string, message: string) => {
+  const fail = (code: "invalid_refresh" | "refresh_reused", message: string) => {
     clearSessionCookies(c);
     return new AppError(401, code, message);
   };

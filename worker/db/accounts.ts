@@ -1,9 +1,10 @@
 /** Accounts, sessions (refresh-token families) and profiles in D1. */
 import { and, asc, count, eq, gt, isNull, ne, sql } from "drizzle-orm";
-import type { Plan } from "../lib/plans.ts";
+import type { Plan } from "../../common/plans.ts";
 import type { PasswordHash } from "../auth/passwords.ts";
 import type { Db } from "./client.ts";
-import { accounts, profiles, sessions, type SubtitlePrefs } from "./schema.ts";
+import type { SubtitlePrefs } from "../../common/subtitles.ts";
+import { accounts, profiles, sessions } from "./schema.ts";
 
 /** Whether `err` (or its cause: drizzle wraps D1's error) is a UNIQUE violation on `columns`. */
 function uniqueViolation(err: unknown, columns: string): boolean {

@@ -6,6 +6,7 @@
  * migrations/0001_search.sql) and are queried through worker/db/search.ts.
  */
 import { sql } from "drizzle-orm";
+import type { SubtitlePrefs } from "../../common/subtitles.ts";
 import {
   check,
   index,
@@ -247,7 +248,7 @@ export const assetObjects = sqliteTable(
  * that touches a profile is scoped by its account.
  */
 
-/** Subscription plans, as worker/lib/plans.ts names them. */
+/** Subscription plans, as common/plans.ts names them. */
 const PLAN_NAMES = ["basic", "standard", "premium"] as const;
 
 /** A paying account: the e-mail (stored lower-cased) signs in with a PBKDF2-SHA256 password hash. */
@@ -289,13 +290,6 @@ export const sessions = sqliteTable(
   },
   (t) => [index("sessions_account").on(t.accountId)],
 );
-
-/** Subtitle preferences of a profile. */
-export interface SubtitlePrefs {
-  language: string | null;
-  size: "small" | "medium" | "large";
-  background: "none" | "semi" | "solid";
-}
 
 /** A profile's onboarding picks. */
 export interface OnboardingPicks {

@@ -1,5 +1,5 @@
 import type { Session } from "../auth/session.ts";
-import type { Plan } from "./plans.ts";
+import type { Plan } from "../../common/plans.ts";
 
 /** Who is asking, as far as catalog and playback rules care: where, when, up to which maturity age, on which plan. */
 export interface Viewer {

@@ -1,18 +1,21 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ErrorCode } from "../../common/error-codes.ts";
 
-/** An error a client caused or may see: it becomes `{ error: { code, message } }` with `status`. */
+export type { ErrorCode };
+
+/** An error a client caused or may see (its code one of common/error-codes.ts): it becomes `{ error: { code, message } }` with `status`. */
 export class AppError extends Error {
   readonly status: ContentfulStatusCode;
-  readonly code: string;
+  readonly code: ErrorCode;
   /** Extra fields of the error object (e.g. `retryAfterSeconds`) and extra response headers. */
   readonly details: Record<string, unknown> | undefined;
   readonly headers: Record<string, string> | undefined;
 
   constructor(
     status: ContentfulStatusCode,
-    code: string,
+    code: ErrorCode,
     message: string,
     extra?: { details?: Record<string, unknown>; headers?: Record<string, string> },
   ) {
@@ -25,7 +28,7 @@ export class AppError extends Error {
 }
 
 /** JSON body of every error response. */
-export function errorBody(code: string, message: string) {
+export function errorBody(code: ErrorCode, message: string) {
   return { error: { code, message } };
 }
 

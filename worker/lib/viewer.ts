@@ -3,7 +3,7 @@ import { MATURITY_AGES } from "../db/schema.ts";
 import type { AppEnv } from "./app-env.ts";
 import { sessionProblemError } from "../auth/session.ts";
 import { AppError } from "./errors.ts";
-import { isPlan, type Plan } from "./plans.ts";
+import { isPlan, type Plan } from "../../common/plans.ts";
 
 const COUNTRY = /^[A-Z]{2}$/;
 /** Cloudflare's codes for "unknown" and Tor; treat them as no country. */

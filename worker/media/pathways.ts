@@ -6,6 +6,7 @@
  * production each is its own CDN hostname in front of this Worker.
  */
 import { z } from "zod";
+import { cdnPath } from "../../common/cdn-url.ts";
 import { AppError } from "../lib/errors.ts";
 
 export interface Pathway {
@@ -53,7 +54,7 @@ export function findPathway(env: Env, id: string): Pathway | undefined {
 
 /** Path (and origin, if the pathway has its own) of everything under one token and asset folder on a pathway. */
 export function mediaBase(pathway: Pathway, token: string, folder: string): string {
-  return `${pathway.baseUrl}/cdn/${pathway.id}/${token}/${folder}/`;
+  return `${pathway.baseUrl}${cdnPath(pathway.id, token, folder)}`;
 }
 
 /** The site's own origin, for CORS on the pathways and the steering server URI ("" = same origin). */

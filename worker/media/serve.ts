@@ -3,6 +3,7 @@
  * unchecked development baseline: path allow-listing, content types, caching,
  * byte ranges (206/416), ETag/304, and streaming the object body (never buffered).
  */
+import { splitCdnPath } from "../../common/cdn-url.ts";
 import { PATHWAY_ID } from "./pathways.ts";
 
 /** Asset ids as ingest writes them: safe in a path and an R2 key. */
@@ -51,9 +52,9 @@ export function folderOf(keyPrefix: string): string | undefined {
 
 /** The parts of `/cdn/<pathway>/<token>/<folder>/<rest>` (raw, still percent-encoded path), or null if malformed. */
 export function parseCdnPath(pathname: string): { pathway: string; token: string; folder: string; rest: string[] } | null {
-  const match = /^\/cdn\/([^/]*)\/([^/]*)\/([^/]*)\/(.*)$/s.exec(pathname);
-  if (!match) return null;
-  const [, pathway, token, folder, restText] = match as unknown as [string, string, string, string, string];
+  const parts = splitCdnPath(pathname);
+  if (!parts) return null;
+  const { pathway, token, folder, rest: restText } = parts;
   if (!PATHWAY_ID.test(pathway) || !ASSET_ID.test(folder) || !/^[A-Za-z0-9._-]{1,1024}$/.test(token)) return null;
   const rest = mediaSegments(restText);
   return rest ? { pathway, token, folder, rest } : null;

@@ -8,10 +8,11 @@ import { accountByEmail, createAccount, listProfiles, toAccount, toProfile, type
 import { database, type Db } from "../db/client.ts";
 import type { AppEnv } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
-import { PLANS } from "../lib/plans.ts";
+import { PLANS } from "../../common/plans.ts";
 import { validate } from "../lib/validate.ts";
 import { viewerState } from "../progress/stub.ts";
-import { DEFAULT_SUBTITLES, PROFILE_NAME } from "./profiles.ts";
+import { DEFAULT_SUBTITLES } from "../../common/subtitles.ts";
+import { PROFILE_NAME } from "./profiles.ts";
 
 export const PASSWORD_MIN_CHARS = 10;
 /** PBKDF2 hashes any length, but a bound keeps a request's work bounded too. */
@@ -65,7 +66,7 @@ export const auth = new Hono<AppEnv>()
       maxMaturityAge: 18,
       language: "en",
       autoplay: true,
-      subtitles: DEFAULT_SUBTITLES,
+      subtitles: { ...DEFAULT_SUBTITLES },
       pinHash: null,
     };
     const created = await createAccount(db, { id: accountId, email: body.email, password: await hashPassword(body.password), plan: body.plan, createdAt: nowMs }, profile);

@@ -1,12 +1,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { pathId } from "../../common/schemas.ts";
 import { database } from "../db/client.ts";
 import { genreExists, getPerson, getTitleDetail, listGenres, listTitles, TITLE_SORTS, type Cursor } from "../db/catalog.ts";
 import type { AppEnv } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 
-const id = z.object({ id: z.string().regex(/^[1-9]\d{0,15}$/, "must be a positive integer id").transform(Number) });
+const id = z.object({ id: pathId });
 
 const listQuery = z.object({
   genre: z.string().regex(/^[a-z0-9-]{1,40}$/, "must be a genre slug").optional(),

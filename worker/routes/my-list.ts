@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { titleIdParam } from "../../common/schemas.ts";
 import { requireProfile } from "../auth/session.ts";
 import { database } from "../db/client.ts";
 import { addToMyList, listMyList, myListTitleIds, removeFromMyList, reorderMyList, titleVisible } from "../db/my-list.ts";
@@ -10,9 +11,6 @@ import { validate } from "../lib/validate.ts";
 /** Titles one profile's list may hold. */
 export const MY_LIST_MAX_ITEMS = 500;
 
-export const titleIdParam = z.object({
-  titleId: z.string().regex(/^[1-9]\d{0,15}$/, "must be a positive integer id").transform(Number),
-});
 const reorderBody = z.object({
   titleIds: z
     .array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER))

@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import type { ErrorCode } from "../../common/error-codes.ts";
+import { pathId } from "../../common/schemas.ts";
 import { database } from "../db/client.ts";
 import { assetTracks, nextEpisode, playbackEpisode, playbackTitle, readyAsset } from "../db/playback.ts";
 import type { AppEnv, Viewer } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
-import { PLAN_MAX_HEIGHT_PX } from "../lib/plans.ts";
+import { PLAN_MAX_HEIGHT_PX } from "../../common/plans.ts";
 import { validate } from "../lib/validate.ts";
 import { allowedVideo } from "../media/master.ts";
 import { findPathway, mediaBase, pathways } from "../media/pathways.ts";
@@ -15,9 +17,8 @@ import { nextEpisodesAfter } from "../db/progress.ts";
 import { viewerState } from "../progress/stub.ts";
 import { isResumable } from "./progress.ts";
 
-const positiveId = z.string().regex(/^[1-9]\d{0,15}$/, "must be a positive integer id").transform(Number);
-const idParam = z.object({ id: positiveId });
-const playQuery = z.object({ episode: positiveId.optional() });
+const idParam = z.object({ id: pathId });
+const playQuery = z.object({ episode: pathId.optional() });
 const playBody = z.object({
   episodeId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   /** The client's own ceiling (data saver); above the plan it is refused. */
@@ -26,7 +27,7 @@ const playBody = z.object({
   assetId: z.string().regex(ASSET_ID).optional(),
 });
 
-const forbidden = (code: string, message: string) => new AppError(403, code, message);
+const forbidden = (code: ErrorCode, message: string) => new AppError(403, code, message);
 
 /**
  * Entitlement for one movie or episode, each refusal with its own 403 code:

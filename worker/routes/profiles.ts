@@ -6,7 +6,9 @@ import { PIN_POLICY, reserveAttempt } from "../auth/sign-in-limiter.ts";
 import { createProfile, deleteProfile, listProfiles, profileOf, setSessionProfile, toProfile, updateProfile, type NewProfile } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
 import { bumpHomeVersion } from "../db/home.ts";
-import { MATURITY_AGES, type SubtitlePrefs } from "../db/schema.ts";
+import { MATURITY_AGES } from "../db/schema.ts";
+import { languageTag, subtitlePrefs } from "../../common/schemas.ts";
+import { DEFAULT_SUBTITLES } from "../../common/subtitles.ts";
 import type { AppEnv } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
@@ -16,7 +18,6 @@ import { viewerState } from "../progress/stub.ts";
 export const MAX_PROFILES = 5;
 /** The highest maturity ceiling a kids profile may have. */
 export const KIDS_MAX_MATURITY_AGE = 7;
-export const DEFAULT_SUBTITLES: SubtitlePrefs = { language: null, size: "medium", background: "semi" };
 
 export const PROFILE_NAME = z
   .string()
@@ -24,14 +25,10 @@ export const PROFILE_NAME = z
   .min(1, "must not be empty")
   .max(40)
   .refine((n) => !/[\p{Cc}\p{Cf}]/u.test(n), "must not contain control characters");
-const LANGUAGE = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, "must be a BCP 47 language tag");
+const LANGUAGE = languageTag;
 const PIN = z.string().regex(/^\d{4}$/, "must be 4 digits");
 const maturityAge = z.number().int().refine((n) => (MATURITY_AGES as readonly number[]).includes(n), `must be one of ${MATURITY_AGES.join(", ")}`);
-const subtitles = z.object({
-  language: LANGUAGE.nullable().default(null),
-  size: z.enum(["small", "medium", "large"]).default("medium"),
-  background: z.enum(["none", "semi", "solid"]).default("semi"),
-});
+const subtitles = subtitlePrefs;
 
 const profileFields = {
   name: PROFILE_NAME,
@@ -50,7 +47,7 @@ const createBody = z.object({
   maxMaturityAge: maturityAge.optional(),
   language: LANGUAGE.default("en"),
   autoplay: z.boolean().default(true),
-  subtitles: subtitles.default(DEFAULT_SUBTITLES),
+  subtitles: subtitles.default({ ...DEFAULT_SUBTITLES }),
   pin: PIN.optional(),
   /** The account password, required to set a PIN. */
   password: z.string().min(1).max(256).optional(),

@@ -9,6 +9,8 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
+import { isTvUserAgent } from "../../common/tv.ts";
+import { titleIdParam } from "../../common/schemas.ts";
 import { requireProfile } from "../auth/session.ts";
 import { siteOrigin } from "../auth/csrf.ts";
 import { database } from "../db/client.ts";
@@ -19,7 +21,6 @@ import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import type { ProgressEntry } from "../progress/model.ts";
 import { viewerState } from "../progress/stub.ts";
-import { titleIdParam } from "./my-list.ts";
 
 /** A progress body is a few hundred bytes; anything far larger is refused unread. */
 const MAX_BODY_BYTES = 4 * 1024;
@@ -76,7 +77,7 @@ const historyQuery = z.object({
 /** A label for a device that did not name itself, from its User-Agent. */
 export function deviceLabel(userAgent: string | undefined): string {
   const ua = userAgent ?? "";
-  if (/SMART-TV|SmartTV|Tizen|Web0S|webOS|HbbTV|AFT[A-Z]|CrKey|BRAVIA|Android TV|GoogleTV|\bTV\b/i.test(ua)) return "TV";
+  if (isTvUserAgent(ua)) return "TV";
   if (/iPad|Tablet/i.test(ua)) return "Tablet";
   if (/Mobi|iPhone|Android/i.test(ua)) return "Phone";
   return "Computer";

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { titleIdParam } from "../../common/schemas.ts";
 import { requireProfile } from "../auth/session.ts";
 import { database } from "../db/client.ts";
 import { deleteRating, listRatings, setRating, titleVisible } from "../db/my-list.ts";
@@ -7,7 +8,6 @@ import { RATING_VALUES } from "../db/schema.ts";
 import type { AppEnv } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
-import { titleIdParam } from "./my-list.ts";
 
 const ratingBody = z.object({
   value: z.union([z.literal(-1), z.literal(1), z.literal(2)], { error: `must be one of ${RATING_VALUES.join(", ")} (thumbs down, up, double up)` }),

@@ -1,5 +1,5 @@
 /** How plans are described in the app; the limits themselves come from the Worker's plan table. */
-import { PLAN_MAX_HEIGHT_PX, PLANS, type Plan } from "../../../worker/lib/plans.ts";
+import { PLAN_MAX_HEIGHT_PX, PLANS, type Plan } from "../../../common/plans.ts";
 
 export { PLANS, type Plan };
 

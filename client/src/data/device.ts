@@ -2,6 +2,7 @@
  * This browser as a watching device: a stable id (localStorage "marquee.device")
  * and a human label ("TV", "Phone", "Chrome on Linux") for "watched on …".
  */
+import { isTvUserAgent } from "../../../common/tv.ts";
 
 const DEVICE_KEY = "marquee.device";
 const ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -31,7 +32,7 @@ export function deviceId(): string {
 
 /** A human label for this device: "TV", "Phone", "Tablet", or "<browser> on <OS>" (at most 40 characters). */
 export function deviceName(ua: string = typeof navigator === "undefined" ? "" : navigator.userAgent): string {
-  if (/SMART-TV|SmartTV|Tizen|Web0S|webOS|HbbTV|BRAVIA|CrKey|Android TV|GoogleTV|AFT[A-Z]/i.test(ua)) return "TV";
+  if (isTvUserAgent(ua)) return "TV";
   if (/iPhone|iPod|Android.*Mobile|Windows Phone/i.test(ua)) return "Phone";
   if (/iPad|Android|Tablet/i.test(ua)) return "Tablet";
   const browser = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrom(e|ium)\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : "Browser";

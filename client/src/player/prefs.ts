@@ -3,7 +3,7 @@
  * volume, mute, speed, quality (a height, or Auto), audio language and subtitle
  * language and style. Unknown or broken stored values fall back to defaults.
  */
-import type { SubtitlePrefs } from "./profile.ts";
+import { DEFAULT_SUBTITLES, languageOrNull, sanitizeSubtitlePrefs, type SubtitlePrefs } from "../../../common/subtitles.ts";
 
 export interface PlayerPrefs {
   volume: number;
@@ -23,30 +23,22 @@ export const DEFAULT_PREFS: PlayerPrefs = {
   speed: 1,
   qualityHeight: null,
   audioLanguage: null,
-  subtitles: { language: null, size: "medium", background: "semi" },
+  subtitles: { ...DEFAULT_SUBTITLES },
 };
-
-const oneOf = <T extends string>(v: unknown, allowed: readonly T[], fallback: T): T => (allowed.includes(v as T) ? (v as T) : fallback);
 
 /** Validates whatever was stored (another version, a hand edit) into PlayerPrefs. */
 export function sanitizePrefs(raw: unknown): PlayerPrefs {
   const r = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
-  const subs = (r.subtitles && typeof r.subtitles === "object" ? r.subtitles : {}) as Record<string, unknown>;
   const volume = typeof r.volume === "number" && r.volume >= 0 && r.volume <= 1 ? r.volume : DEFAULT_PREFS.volume;
   const speed = typeof r.speed === "number" && (SPEEDS as readonly number[]).includes(r.speed) ? r.speed : DEFAULT_PREFS.speed;
   const height = typeof r.qualityHeight === "number" && Number.isInteger(r.qualityHeight) && r.qualityHeight > 0 ? r.qualityHeight : null;
-  const lang = (v: unknown) => (typeof v === "string" && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/.test(v) ? v : null);
   return {
     volume,
     muted: r.muted === true,
     speed,
     qualityHeight: height,
-    audioLanguage: lang(r.audioLanguage),
-    subtitles: {
-      language: lang(subs.language),
-      size: oneOf(subs.size, ["small", "medium", "large"] as const, "medium"),
-      background: oneOf(subs.background, ["none", "semi", "solid"] as const, "semi"),
-    },
+    audioLanguage: languageOrNull(r.audioLanguage),
+    subtitles: sanitizeSubtitlePrefs(r.subtitles),
   };
 }
 

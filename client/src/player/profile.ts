@@ -3,13 +3,10 @@
  * the app's session (data/session.ts). Signed out — the demo viewer — there is
  * none: autoplay stays on and subtitle choices live on this device only.
  */
+import type { SubtitlePrefs } from "../../../common/subtitles.ts";
 import { currentProfile, updateProfile } from "../data/session.ts";
 
-export interface SubtitlePrefs {
-  language: string | null;
-  size: "small" | "medium" | "large";
-  background: "none" | "semi" | "solid";
-}
+export type { SubtitlePrefs };
 
 export interface ViewerProfile {
   profileId: string;

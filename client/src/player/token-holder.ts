@@ -4,7 +4,8 @@
  * steering server's URI in its `token` query parameter. Renewal replaces the
  * token here; the loader (token-loader.ts) rewrites each request with it.
  */
-const TOKEN_IN_PATH = /^(.*\/cdn\/[^/]+\/)[^/]+(\/.*)$/;
+import { replaceCdnToken } from "../../../common/cdn-url.ts";
+
 /** The steering server's URI carries the token as a query parameter (worker/routes/steering.ts). */
 const TOKEN_IN_STEERING_QUERY = /^([^?#]*\/api\/steering\/[^?#]*\?(?:[^#]*&)?token=)[^&#]*/;
 
@@ -16,8 +17,6 @@ export class TokenHolder {
   }
   /** `url` with its token (in a /cdn/ path or a steering query) replaced by the current one; other URLs are left alone. */
   rewrite(url: string): string {
-    const m = TOKEN_IN_PATH.exec(url);
-    if (m) return `${m[1]}${this.token}${m[2]}`;
-    return url.replace(TOKEN_IN_STEERING_QUERY, `$1${this.token}`);
+    return replaceCdnToken(url, this.token) ?? url.replace(TOKEN_IN_STEERING_QUERY, `$1${this.token}`);
   }
 }

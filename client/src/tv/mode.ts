@@ -6,19 +6,15 @@
  * While on, <html> has the class `tv`, which the stylesheet keys on.
  */
 import { createRoot, createSignal } from "solid-js";
+import { isTvUserAgent } from "../../../common/tv.ts";
 
 export const TV_STORAGE_KEY = "marquee.tv";
 /** The narrowest screen (CSS px) taken for a TV without a TV user agent. */
 export const TV_MIN_WIDTH_PX = 1800;
 const TV_MEDIA = `(min-width: ${TV_MIN_WIDTH_PX}px) and (pointer: coarse), (min-width: ${TV_MIN_WIDTH_PX}px) and (pointer: none)`;
 
-/** User agents of TV browsers and streaming sticks (Samsung, LG, Sony, Chromecast, Android/Google TV, Fire TV, consoles, Hisense, Panasonic). */
-const TV_USER_AGENT = /SMART-?TV|SmartTV|Tizen|Web0S|webOS\b.*TV|NetCast|BRAVIA|CrKey|Android ?TV|GoogleTV|\bAFT[A-Z0-9]|HbbTV|Roku|PlayStation|Xbox|VIDAA|Viera|AppleTV|\bTV Safari/i;
-
-/** Whether a user agent is a TV browser's. */
-export function isTvUserAgent(userAgent: string): boolean {
-  return TV_USER_AGENT.test(userAgent);
-}
+/** Whether a user agent is a TV browser's (common/tv.ts). */
+export { isTvUserAgent };
 
 /**
  * What a `?tv=` value asks for: "1"/"true"/"on" force TV mode, "0"/"false"/"off"

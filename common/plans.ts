@@ -1,4 +1,4 @@
-/** Subscription plans and what each allows; the one place a plan's quality limit is decided. */
+/** Subscription plans and what each allows; the one place a plan's quality limit is decided (Worker and SPA). */
 
 export const PLANS = ["basic", "standard", "premium"] as const;
 export type Plan = (typeof PLANS)[number];
