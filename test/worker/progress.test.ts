@@ -366,6 +366,27 @@ describe("live sync", () => {
     return b.fetch("/api/progress/live", { headers: { upgrade: "websocket", origin } });
   }
 
+  /** Opens and accepts a socket; `next()` answers its next message, or "closed" once the server closed it. */
+  async function live(b: TestBrowser) {
+    const res = await openSocket(b);
+    expect(res.status).toBe(101);
+    const ws = res.webSocket!;
+    ws.accept();
+    const events: string[] = [];
+    const waiters: (() => void)[] = [];
+    const push = (e: string) => {
+      events.push(e);
+      waiters.splice(0).forEach((w) => w());
+    };
+    ws.addEventListener("message", (e) => push(e.data as string));
+    ws.addEventListener("close", () => push("closed"));
+    const next = async (): Promise<string> => {
+      while (events.length === 0) await new Promise<void>((r) => waiters.push(r));
+      return events.shift()!;
+    };
+    return { ws, next };
+  }
+
   it("pushes a saved position to the account's other devices on the same profile, not to other profiles", async () => {
     const phone = await signedIn();
     const me = (await phone.json("/api/auth/me")).body;
@@ -374,21 +395,7 @@ describe("live sync", () => {
       const b = new TestBrowser();
       await b.json("/api/auth/signin", { method: "POST", body: { email: me.account.email, password: PASSWORD } });
       await b.json(`/api/profiles/${profileId}/select`, { method: "POST" });
-      const res = await openSocket(b);
-      expect(res.status).toBe(101);
-      const ws = res.webSocket!;
-      ws.accept();
-      const messages: string[] = [];
-      const waiters: (() => void)[] = [];
-      ws.addEventListener("message", (e) => {
-        messages.push(e.data as string);
-        waiters.splice(0).forEach((w) => w());
-      });
-      const next = async (): Promise<string> => {
-        while (messages.length === 0) await new Promise<void>((r) => waiters.push(r));
-        return messages.shift()!;
-      };
-      return { ws, next };
+      return live(b);
     }
     const tv = await device(me.profileId);
     const laptop = await device(other.id);
@@ -400,6 +407,37 @@ describe("live sync", () => {
     expect(await laptop.next()).toBe("pong");
     tv.ws.close(1000, "done");
     laptop.ws.close(1000, "done");
+  });
+
+  it("revoking a family for refresh-token reuse closes its sockets, as sign-out does", async () => {
+    /** What comes first after a ping: "pong" while the socket is open, "closed" once the server closed it. */
+    async function probeOf(b: TestBrowser) {
+      const { ws, next } = await live(b);
+      return (): Promise<string> => {
+        try {
+          ws.send("ping");
+        } catch {
+          return Promise.resolve("closed");
+        }
+        return next();
+      };
+    }
+    const stolen = await signedIn();
+    const probe = await probeOf(stolen);
+    expect(await probe()).toBe("pong");
+    const copy = stolen.value("mq_rt")!;
+    // The owner refreshes; the thief then presents the copied (now old) token: the family is revoked.
+    expect((await stolen.json("/api/auth/refresh", { method: "POST" })).status).toBe(200);
+    const thief = new TestBrowser();
+    thief.cookies.set("mq_rt", { value: copy, path: "/api/auth", attributes: [] });
+    expect((await thief.json("/api/auth/refresh", { method: "POST" })).body.error.code).toBe("refresh_reused");
+    expect(await probe()).toBe("closed");
+
+    const leaving = await signedIn();
+    const other = await probeOf(leaving);
+    expect(await other()).toBe("pong");
+    expect((await leaving.fetch("/api/auth/signout", { method: "POST" })).status).toBe(204);
+    expect(await other()).toBe("closed");
   });
 
   it("refuses a socket without a session, across sites, or without an upgrade", async () => {

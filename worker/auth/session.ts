@@ -10,6 +10,7 @@ import { database, type Db } from "../db/client.ts";
 import { createSession, liveSession, revokeOnReuse, revokeSession, rotateSession, sessionRefreshHash, type AccountRow, type ProfileRow } from "../db/accounts.ts";
 import type { AppEnv } from "../lib/app-env.ts";
 import { AppError } from "../lib/errors.ts";
+import { viewerState } from "../progress/stub.ts";
 import { constantTimeEqual } from "./passwords.ts";
 import { accessCookie, clearSessionCookies, setSessionCookies } from "./cookies.ts";
 import { signAccessToken, verifyAccessToken } from "./session-tokens.ts";
@@ -72,8 +73,11 @@ export async function refreshSession(c: Context<AppEnv>, db: Db, presented: stri
   const expiresAtMs = nowMs + SESSION_IDLE_MS;
   const rotated = await rotateSession(db, sessionId, oldHash, await sha256Hex(next), nowMs, expiresAtMs);
   if (!rotated) {
-    if (await revokeOnReuse(db, sessionId, oldHash, nowMs)) {
+    const accountId = await revokeOnReuse(db, sessionId, oldHash, nowMs);
+    if (accountId !== undefined) {
       console.warn("refresh token reuse; session revoked", sessionId);
+      // Its open live-sync sockets end now, not when their access token expires.
+      await viewerState(c.env, accountId).closeSession(sessionId);
       throw fail("refresh_reused", "This session was ended because its refresh token was used twice; sign in again.");
     }
     throw fail("invalid_refresh", "No valid session to refresh; sign in again.");

@@ -116,15 +116,15 @@ export async function rotateSession(db: Db, id: string, oldHash: string, newHash
     .get();
 }
 
-/** Revokes a family if it is still live and its current hash is not `hash` (a reused, older token); true if so. */
-export async function revokeOnReuse(db: Db, id: string, hash: string, nowMs: number): Promise<boolean> {
+/** Revokes a family if it is still live and its current hash is not `hash` (a reused, older token); its account if so. */
+export async function revokeOnReuse(db: Db, id: string, hash: string, nowMs: number): Promise<string | undefined> {
   const row = await db
     .update(sessions)
     .set({ revokedAt: nowMs })
     .where(and(eq(sessions.id, id), ne(sessions.refreshHash, hash), isNull(sessions.revokedAt)))
-    .returning({ id: sessions.id })
+    .returning({ accountId: sessions.accountId })
     .get();
-  return row !== undefined;
+  return row?.accountId;
 }
 
 /** Revokes a family (sign-out); revoking twice is harmless. */

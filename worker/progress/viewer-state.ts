@@ -399,7 +399,7 @@ export class ViewerState extends DurableObject<Env> {
     }
   }
 
-  /** Closes the sockets of one session (sign-out). */
+  /** Closes the sockets of one session (sign-out, or its family revoked for refresh-token reuse). */
   closeSession(sessionId: string): void {
     for (const ws of this.ctx.getWebSockets(`session:${sessionId}`)) ws.close(1000, "signed out");
   }
