@@ -1,11 +1,13 @@
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "./lib/app-env.ts";
+import type { AppEnv } from "./app-env.ts";
 import { errorBody, onError } from "./lib/errors.ts";
 import { CSP_DIRECTIVES } from "./lib/security.ts";
-import { viewerContext } from "./lib/viewer.ts";
-import { sameOriginWrites } from "./auth/csrf.ts";
-import { sessionContext } from "./auth/session.ts";
+import { changesTaste } from "./middleware/changes-taste.ts";
+import { noStoreByDefault } from "./middleware/no-store.ts";
+import { sameOriginWrites } from "./middleware/same-origin-writes.ts";
+import { sessionContext } from "./middleware/session-context.ts";
+import { viewerContext } from "./middleware/viewer-context.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { artwork } from "./routes/artwork.ts";
 import { auth } from "./routes/auth.ts";
@@ -14,20 +16,12 @@ import { dev } from "./routes/dev.ts";
 import { media } from "./routes/media.ts";
 import { myListRoutes } from "./routes/my-list.ts";
 import { playback } from "./routes/playback.ts";
-import { changesTaste, homeRoutes } from "./routes/home.ts";
+import { homeRoutes } from "./routes/home.ts";
 import { historyRoutes, progressRoutes } from "./routes/progress.ts";
 import { profiles } from "./routes/profiles.ts";
 import { ratingRoutes } from "./routes/ratings.ts";
 import { search } from "./routes/search.ts";
 import { steering } from "./routes/steering.ts";
-
-/** API responses are personal (region, later profile) unless a route says otherwise. */
-function noStoreByDefault() {
-  return async function noStoreByDefault(c: import("hono").Context, next: () => Promise<void>) {
-    await next();
-    if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
-  };
-}
 
 const api = new Hono<AppEnv>()
   .use(noStoreByDefault())

@@ -9,7 +9,7 @@ import { errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { AppError } from "../lib/errors.ts";
 import { keyForKid, keySetLoader, type KeySet } from "../lib/key-set.ts";
-import { isDevelopment } from "../lib/viewer.ts";
+import { isDevelopment } from "../lib/environment.ts";
 
 export const ACCESS_TOKEN_ALGORITHM = "HS256";
 export const ACCESS_TOKEN_TYPE = "at+jwt";

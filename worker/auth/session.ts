@@ -5,28 +5,21 @@
  * longer the family's current one means it was copied, so the whole family is
  * revoked (RFC 6819 §5.2.2.3). A family lives 30 days from its last use.
  */
-import type { Context, MiddlewareHandler } from "hono";
-import { database, type Db } from "../db/client.ts";
-import { createSession, liveSession, revokeOnReuse, revokeSession, rotateSession, sessionRefreshHash, type AccountRow, type ProfileRow } from "../db/accounts.ts";
-import type { AppEnv } from "../lib/app-env.ts";
+import type { Context } from "hono";
+import type { Db } from "../db/client.ts";
+import { createSession, revokeOnReuse, revokeSession, rotateSession, sessionRefreshHash, type ProfileRow } from "../db/accounts.ts";
+import type { AppEnv, Session, SessionProblem } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { viewerState } from "../progress/stub.ts";
 import { constantTimeEqual } from "./passwords.ts";
-import { accessCookie, clearSessionCookies, setSessionCookies } from "./cookies.ts";
-import { signAccessToken, verifyAccessToken } from "./session-tokens.ts";
+import { clearSessionCookies, setSessionCookies } from "./cookies.ts";
+import { signAccessToken } from "./session-tokens.ts";
 
 /** Idle lifetime of a refresh family (each rotation extends it). */
 export const SESSION_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
 const REFRESH_TOKEN = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
 
-/** The signed-in account on this request, with the profile chosen on this device (if any). */
-export interface Session {
-  sessionId: string;
-  account: AccountRow;
-  profile: ProfileRow | null;
-  /** When this request's access token expires (epoch ms); long-lived sockets opened with it close then. */
-  accessExpiresAt: number;
-}
+export type { Session };
 
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
@@ -108,30 +101,8 @@ export async function endSession(c: Context<AppEnv>, db: Db, refreshToken: strin
   return [...ended].map(([sessionId, accountId]) => ({ sessionId, accountId }));
 }
 
-/**
- * Reads the `mq_at` cookie: a valid token of a live session sets `session`
- * (account and chosen profile, one D1 query); a bad, expired or revoked one
- * sets `sessionProblem`, which viewerContext answers with 401. No cookie, neither.
- */
-export function sessionContext(): MiddlewareHandler<AppEnv> {
-  return async function sessionContext(c, next) {
-    const token = accessCookie(c);
-    if (token !== undefined) {
-      const claims = await verifyAccessToken(c.env, token);
-      if (typeof claims === "string") {
-        c.set("sessionProblem", claims);
-      } else {
-        const row = await liveSession(database(c.env.DB), claims.sid, claims.sub, Date.now());
-        if (row) c.set("session", { sessionId: row.session.id, account: row.account, profile: row.profile, accessExpiresAt: claims.exp * 1000 });
-        else c.set("sessionProblem", "invalid_session");
-      }
-    }
-    await next();
-  };
-}
-
 /** The 401 for a request whose access token was refused. */
-export function sessionProblemError(problem: "session_expired" | "invalid_session"): AppError {
+export function sessionProblemError(problem: SessionProblem): AppError {
   return problem === "session_expired"
     ? new AppError(401, "session_expired", "Your session has expired; refresh it at /api/auth/refresh.")
     : new AppError(401, "invalid_session", "Your session is not valid; sign in again.");

@@ -4,7 +4,7 @@
  * forget them.
  */
 import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
-import type { Viewer } from "../lib/app-env.ts";
+import type { Viewer } from "../lib/viewer.ts";
 import type { Db } from "./client.ts";
 import { availability, credits, episodes, genres, people, seasons, titleGenres, titles } from "./schema.ts";
 

@@ -1,6 +1,6 @@
 /** A profile's My List and ratings in D1. */
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Viewer } from "../lib/app-env.ts";
+import type { Viewer } from "../lib/viewer.ts";
 import { titleCardColumns, toCard, visibleTo } from "./catalog.ts";
 import { runBatch, type Db } from "./client.ts";
 import { myList, ratings, titles } from "./schema.ts";

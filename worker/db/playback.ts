@@ -4,7 +4,7 @@
  * ready asset of a movie or episode, its tracks, and the next episode.
  */
 import { and, asc, desc, eq, exists, gt, or, sql } from "drizzle-orm";
-import type { Viewer } from "../lib/app-env.ts";
+import type { Viewer } from "../lib/viewer.ts";
 import { visibleTo } from "./catalog.ts";
 import type { Db } from "./client.ts";
 import { assets, availability, episodes, renditions, seasons, subtitleTracks, titles, trickplay } from "./schema.ts";

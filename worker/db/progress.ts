@@ -8,7 +8,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { AnyColumn, SQL } from "drizzle-orm";
-import type { Viewer } from "../lib/app-env.ts";
+import type { Viewer } from "../lib/viewer.ts";
 import { titleCardColumns, toCard, visibleTo } from "./catalog.ts";
 import type { Db } from "./client.ts";
 import { assets, episodes, seasons, titles } from "./schema.ts";

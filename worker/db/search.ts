@@ -5,7 +5,7 @@
  * makes "spiderman", "amelie" and "godfater" find Spider-Man, Amélie and The Godfather.
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Viewer } from "../lib/app-env.ts";
+import type { Viewer } from "../lib/viewer.ts";
 import { compact, editDistance, substringEditDistance, words, wordsWithoutArticle } from "../lib/text.ts";
 import type { Db } from "./client.ts";
 import { toCard, visibleTo, type TitleCardRow } from "./catalog.ts";

@@ -1,86 +1,15 @@
-import type { Context, MiddlewareHandler } from "hono";
-import { MATURITY_AGES } from "../db/schema.ts";
-import type { AppEnv } from "./app-env.ts";
-import { sessionProblemError } from "../auth/session.ts";
-import { AppError } from "./errors.ts";
-import { isPlan, type Plan } from "../../common/plans.ts";
+import type { Plan } from "../../common/plans.ts";
 
-const COUNTRY = /^[A-Z]{2}$/;
-/** Cloudflare's codes for "unknown" and Tor; treat them as no country. */
-const UNKNOWN_COUNTRIES = new Set(["XX", "T1"]);
-/** The demo viewer's maturity ceiling (no session). */
-const DEMO_MAX_MATURITY_AGE = 18;
-/** A signed-in account with no profile chosen yet sees all-ages titles only (fail closed). */
-const NO_PROFILE_MAX_MATURITY_AGE = 0;
-
-/** True only in local development (`npm start`, `wrangler dev`, tests), never in a deployed Worker. */
-export function isDevelopment(env: Env): boolean {
-  return env.ENVIRONMENT === "development";
-}
-
-/** The demo viewer's plan from `DEMO_PLAN`; an unknown value falls back to the smallest plan (fail closed). */
-export function demoPlan(env: Env): Plan {
-  const plan = env.DEMO_PLAN ?? "premium";
-  return isPlan(plan) ? plan : "basic";
-}
-
-/** A development-only override from a header (or query parameter); 403 `dev_only` in a deployed Worker. */
-function devOverride(c: Context<AppEnv>, header: string, query: string, what: string): string | undefined {
-  const value = c.req.header(header) ?? c.req.query(query);
-  if (value !== undefined && !isDevelopment(c.env)) {
-    throw new AppError(403, "dev_only", `The ${what} override is only available in local development.`);
-  }
-  return value;
-}
-
-/**
- * Sets `viewer` from the request: country from `request.cf.country`, the clock,
- * the maturity ceiling and the plan. Signed in (sessionContext ran before), the
- * viewer is the account (its id and plan) with the chosen profile's maturity
- * ceiling; without a session it is the demo viewer. A refused access token is
- * 401, never a fall-back to the demo viewer, which would lift a kids profile's
- * ceiling. In
- * development only, `X-Dev-Country` / `X-Dev-Plan` / `X-Dev-Max-Maturity` (or
- * the `devCountry` / `devPlan` / `devMaxMaturity` query parameters) override them
- * so tests and people can try other regions and entitlements; a deployed Worker
- * refuses the overrides with 403. The plan and maturity overrides apply to the
- * demo viewer only; a session's own values always win.
- */
-export function viewerContext(): MiddlewareHandler<AppEnv> {
-  return async function viewerContext(c, next) {
-    const problem = c.get("sessionProblem");
-    if (problem) throw sessionProblemError(problem);
-    const countryOverride = devOverride(c, "x-dev-country", "devCountry", "region");
-    let country: string | undefined;
-    if (countryOverride !== undefined) {
-      const code = countryOverride.toUpperCase();
-      if (!COUNTRY.test(code)) {
-        throw new AppError(400, "invalid_country", "The region override must be a two-letter ISO country code.");
-      }
-      country = code;
-    } else {
-      const cf = c.req.raw.cf as { country?: unknown } | undefined;
-      const fromCf = typeof cf?.country === "string" ? cf.country.toUpperCase() : undefined;
-      country = fromCf && COUNTRY.test(fromCf) && !UNKNOWN_COUNTRIES.has(fromCf) ? fromCf : undefined;
-    }
-    const planOverride = devOverride(c, "x-dev-plan", "devPlan", "plan");
-    if (planOverride !== undefined && !isPlan(planOverride)) {
-      throw new AppError(400, "invalid_plan", "The plan override must be basic, standard or premium.");
-    }
-    const maturityOverride = devOverride(c, "x-dev-max-maturity", "devMaxMaturity", "maturity");
-    const maturity = maturityOverride === undefined ? DEMO_MAX_MATURITY_AGE : Number(maturityOverride);
-    if (maturityOverride !== undefined && !MATURITY_AGES.map(String).includes(maturityOverride)) {
-      throw new AppError(400, "invalid_maturity", `The maturity override must be one of ${MATURITY_AGES.join(", ")}.`);
-    }
-    const session = c.get("session");
-    c.set("viewer", {
-      viewerId: session ? session.account.id : "demo",
-      // An unknown country sees only worldwide titles ("ZZ" matches no region row).
-      country: country ?? "ZZ",
-      nowMs: Date.now(),
-      maxMaturityAge: session ? (session.profile?.maxMaturityAge ?? NO_PROFILE_MAX_MATURITY_AGE) : maturity,
-      plan: session ? (isPlan(session.account.plan) ? session.account.plan : "basic") : (planOverride ?? demoPlan(c.env)),
-    });
-    await next();
-  };
+/** Who is asking, as far as catalog and playback rules care: where, when, up to which maturity age, on which plan. */
+export interface Viewer {
+  /** Stable id the playback token is bound to ("demo" for the signed-out demo viewer). */
+  viewerId: string;
+  /** ISO 3166-1 alpha-2 country the request comes from. */
+  country: string;
+  /** The instant availability windows are judged at (epoch ms). */
+  nowMs: number;
+  /** Highest maturity age this viewer may see. */
+  maxMaturityAge: number;
+  /** The subscription plan, which caps the rendition height. */
+  plan: Plan;
 }

@@ -10,7 +10,7 @@ import { errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { AppError } from "../lib/errors.ts";
 import { keyForKid, keySetLoader, type KeySet } from "../lib/key-set.ts";
-import { isDevelopment } from "../lib/viewer.ts";
+import { isDevelopment } from "../lib/environment.ts";
 
 /** The only algorithm signed or accepted; `none`, RS*, ES* and the rest are refused before any key is looked at. */
 export const TOKEN_ALGORITHM = "HS256";

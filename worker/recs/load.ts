@@ -10,7 +10,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { titleCardColumns, toCard, visibleTo, type TitleCard } from "../db/catalog.ts";
 import type { Db } from "../db/client.ts";
 import { availability, credits, genres, myList, ratings, titleGenres, titles } from "../db/schema.ts";
-import type { Viewer } from "../lib/app-env.ts";
+import type { Viewer } from "../lib/viewer.ts";
 import type { ProgressEntry } from "../progress/model.ts";
 import type { ProfileSignals, RecTitle } from "./types.ts";
 

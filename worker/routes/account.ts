@@ -12,7 +12,7 @@ import { requireSession, type Session } from "../auth/session.ts";
 import { ACCOUNT_POLICY, reserveAttempt } from "../auth/sign-in-limiter.ts";
 import { deleteAccountRows, exportAccountRows } from "../db/account-data.ts";
 import { database } from "../db/client.ts";
-import type { AppEnv } from "../lib/app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { viewerState } from "../progress/stub.ts";

@@ -6,7 +6,7 @@ import { endSession, refreshSession, requireSession, startSession } from "../aut
 import { ACCOUNT_POLICY, CLIENT_POLICY, reserveAttempt } from "../auth/sign-in-limiter.ts";
 import { accountByEmail, createAccount, listProfiles, toAccount, toProfile, type AccountRow } from "../db/accounts.ts";
 import { database, type Db } from "../db/client.ts";
-import type { AppEnv } from "../lib/app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { PLANS } from "../../common/plans.ts";
 import { validate } from "../lib/validate.ts";

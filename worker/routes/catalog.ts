@@ -3,7 +3,7 @@ import { z } from "zod";
 import { pathId } from "../../common/schemas.ts";
 import { database } from "../db/client.ts";
 import { genreExists, getPerson, getTitleDetail, listGenres, listTitles, TITLE_SORTS, type Cursor } from "../db/catalog.ts";
-import type { AppEnv } from "../lib/app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 

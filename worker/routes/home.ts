@@ -17,16 +17,16 @@
  * whose window closed since is dropped at read time instead of becoming a
  * broken tile.
  */
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { requireProfile } from "../auth/session.ts";
 import { database, type Db } from "../db/client.ts";
 import type { TitleCard } from "../db/catalog.ts";
-import { bumpHomeVersion, setOnboarding } from "../db/home.ts";
-import type { AppEnv, Viewer } from "../lib/app-env.ts";
+import { setOnboarding } from "../db/home.ts";
+import type { AppEnv, Viewer } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
-import { isDevelopment } from "../lib/viewer.ts";
+import { isDevelopment } from "../lib/environment.ts";
 import { viewerState } from "../progress/stub.ts";
 import { dayPart } from "../recs/context.ts";
 import { buildHome, onboardingChoices } from "../recs/home.ts";
@@ -158,15 +158,6 @@ function stillAvailable(home: CachedHome, nowMs: number): CachedHome {
 function isCachedHome(value: unknown): value is CachedHome {
   const v = value as CachedHome | null;
   return v !== null && typeof v === "object" && Array.isArray(v.rows) && typeof v.windows === "object" && typeof v.builtAt === "number";
-}
-
-/** After a successful write to the routes it guards (ratings, My List), the chosen profile's cached home rows are invalidated. */
-export function changesTaste(): MiddlewareHandler<AppEnv> {
-  return async function changesTaste(c, next) {
-    await next();
-    const profile = c.get("session")?.profile;
-    if (c.req.method !== "GET" && c.res.status < 300 && profile) await bumpHomeVersion(database(c.env.DB), profile.id);
-  };
 }
 
 /** The current profile's Home (signed out: the shared home for the region), and its onboarding step. */

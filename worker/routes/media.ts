@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { database } from "../db/client.ts";
 import { masterSource } from "../db/playback.ts";
-import type { AppEnv } from "../lib/app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
-import { isDevelopment } from "../lib/viewer.ts";
+import { isDevelopment } from "../lib/environment.ts";
 import { actOutFault, faultFor } from "../media/faults.ts";
 import { renderMaster } from "../media/master.ts";
 import { findPathway, pathways, siteOrigin } from "../media/pathways.ts";

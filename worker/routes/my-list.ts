@@ -4,7 +4,7 @@ import { titleIdParam } from "../../common/schemas.ts";
 import { requireProfile } from "../auth/session.ts";
 import { database } from "../db/client.ts";
 import { addToMyList, listMyList, myListTitleIds, removeFromMyList, reorderMyList, titleVisible } from "../db/my-list.ts";
-import type { AppEnv } from "../lib/app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 

@@ -4,7 +4,7 @@ import type { ErrorCode } from "../../common/error-codes.ts";
 import { pathId } from "../../common/schemas.ts";
 import { database } from "../db/client.ts";
 import { assetTracks, nextEpisode, playbackEpisode, playbackTitle, readyAsset } from "../db/playback.ts";
-import type { AppEnv, Viewer } from "../lib/app-env.ts";
+import type { AppEnv, Viewer } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { PLAN_MAX_HEIGHT_PX } from "../../common/plans.ts";
 import { validate } from "../lib/validate.ts";

@@ -9,7 +9,7 @@ import { bumpHomeVersion } from "../db/home.ts";
 import { MATURITY_AGES } from "../db/schema.ts";
 import { languageTag, subtitlePrefs } from "../../common/schemas.ts";
 import { DEFAULT_SUBTITLES } from "../../common/subtitles.ts";
-import type { AppEnv } from "../lib/app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { viewerState } from "../progress/stub.ts";

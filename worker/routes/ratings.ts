@@ -5,7 +5,7 @@ import { requireProfile } from "../auth/session.ts";
 import { database } from "../db/client.ts";
 import { deleteRating, listRatings, setRating, titleVisible } from "../db/my-list.ts";
 import { RATING_VALUES } from "../db/schema.ts";
-import type { AppEnv } from "../lib/app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { database } from "../db/client.ts";
 import { MAX_QUERY_LENGTH, searchTitles, suggestTitles } from "../db/search.ts";
-import type { AppEnv } from "../lib/app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 import { validate } from "../lib/validate.ts";
 
 const searchQuery = z.object({

@@ -10,24 +10,12 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import type { AppEnv } from "../lib/app-env.ts";
+import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
-import { ACCESS_COOKIE, REFRESH_COOKIE } from "./cookies.ts";
+import { ACCESS_COOKIE, REFRESH_COOKIE } from "../auth/cookies.ts";
+import { siteOrigin } from "../lib/environment.ts";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-
-/** The site's own origin: the SITE_ORIGIN var when set, else the request's. */
-export function siteOrigin(env: Env, requestUrl: string): string {
-  const configured = env.SITE_ORIGIN?.trim();
-  if (configured) {
-    try {
-      return new URL(configured).origin;
-    } catch {
-      // A malformed SITE_ORIGIN falls back to the request's own origin.
-    }
-  }
-  return new URL(requestUrl).origin;
-}
 
 function requestOrigin(origin: string | undefined, referer: string | undefined): string | undefined {
   if (origin !== undefined) return origin;

@@ -1,0 +1,26 @@
+/** Which environment the Worker runs in, and what that decides. */
+import { isPlan, type Plan } from "../../common/plans.ts";
+
+/** True only in local development (`npm start`, `wrangler dev`, tests), never in a deployed Worker. */
+export function isDevelopment(env: Env): boolean {
+  return env.ENVIRONMENT === "development";
+}
+
+/** The demo viewer's plan from `DEMO_PLAN`; an unknown value falls back to the smallest plan (fail closed). */
+export function demoPlan(env: Env): Plan {
+  const plan = env.DEMO_PLAN ?? "premium";
+  return isPlan(plan) ? plan : "basic";
+}
+
+/** The site's own origin: the SITE_ORIGIN var when set, else the request's. */
+export function siteOrigin(env: Env, requestUrl: string): string {
+  const configured = env.SITE_ORIGIN?.trim();
+  if (configured) {
+    try {
+      return new URL(configured).origin;
+    } catch {
+      // A malformed SITE_ORIGIN falls back to the request's own origin.
+    }
+  }
+  return new URL(requestUrl).origin;
+}
