@@ -97,6 +97,32 @@ describe("profiles", () => {
     expect(locked.res.headers.get("retry-after")).toMatch(/^\d+$/);
   });
 
+  it("the account password checked to set a PIN goes through the sign-in limiter (create and update alike)", async () => {
+    for (const route of ["create", "update"] as const) {
+      const b = new TestBrowser();
+      const { email } = await b.signUp();
+      const { body: plain } = await b.json("/api/profiles", { method: "POST", body: { name: "Plain" } });
+      const guess = (password: string) =>
+        route === "create"
+          ? b.json("/api/profiles", { method: "POST", body: { name: `G${password.length}`, pin: "1357", password } })
+          : b.json(`/api/profiles/${plain.id}`, { method: "PATCH", body: { pin: "1357", password } });
+      for (let i = 0; i < 5; i++) expect((await guess(`wrong password ${i}`)).body.error.code, route).toBe("password_required");
+      const locked = await guess(PASSWORD);
+      expect(locked.status, route).toBe(429);
+      expect(locked.res.headers.get("retry-after"), route).toMatch(/^\d+$/);
+      // The same budget as sign-in: the account is locked there too.
+      expect((await new TestBrowser().json("/api/auth/signin", { method: "POST", body: { email, password: PASSWORD } })).status, route).toBe(429);
+    }
+  });
+
+  it("a right password forgives the account's earlier failures when setting a PIN", async () => {
+    const b = new TestBrowser();
+    const { email } = await b.signUp();
+    for (let i = 0; i < 4; i++) await b.json("/api/profiles", { method: "POST", body: { name: "Locked", pin: "1357", password: `wrong ${i}` } });
+    expect((await b.json("/api/profiles", { method: "POST", body: { name: "Locked", pin: "1357", password: PASSWORD } })).status).toBe(201);
+    expect((await new TestBrowser().json("/api/auth/signin", { method: "POST", body: { email, password: PASSWORD } })).status).toBe(200);
+  });
+
   it("a kids profile cannot manage profiles, nor be given a ceiling above 7", async () => {
     const { b, kidsId, adultId } = await kidsBrowser();
     const raise = await b.json(`/api/profiles/${kidsId}`, { method: "PATCH", body: { maxMaturityAge: 18 } });

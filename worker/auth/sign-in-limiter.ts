@@ -8,14 +8,15 @@
  * Policy (sliding window, failures only):
  * - per account e-mail: 5 failed sign-ins per 15 minutes;
  * - per client IP (`cf-connecting-ip`): 20 failed sign-ins per 15 minutes;
- * - per profile PIN: 5 wrong PINs per 15 minutes.
+ * - per profile PIN: 5 wrong PINs per 15 minutes (and they count on the client's key too).
  * While a key has its limit of failures inside the window, every attempt is
  * refused with 429 `too_many_attempts` and `Retry-After` (seconds until the
  * oldest counted failure leaves the window) *before* the password is checked,
  * so a correct password is refused too. An attempt is reserved (counted as a
  * failure) before the password is checked, so parallel guesses cannot overshoot
  * the limit; a success forgives the reservation, and on the account key clears
- * all its failures.
+ * all its failures. Routes never call this directly: every password and PIN
+ * check goes through attempts.ts.
  */
 import { DurableObject } from "cloudflare:workers";
 import { AppError } from "../lib/errors.ts";

@@ -7,9 +7,8 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { clearSessionCookies } from "../auth/cookies.ts";
-import { verifyPassword } from "../auth/passwords.ts";
 import { requireSession, type Session } from "../auth/session.ts";
-import { ACCOUNT_POLICY, reserveAttempt } from "../auth/sign-in-limiter.ts";
+import { passwordMatches } from "../auth/attempts.ts";
 import { deleteAccountRows, exportAccountRows } from "../db/account-data.ts";
 import { database } from "../db/client.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -35,10 +34,8 @@ export const accountRoutes = new Hono<AppEnv>()
   .delete("/", validate("json", deleteBody), async (c) => {
     const { account } = requireAdult(c);
     // The password check is rate-limited like sign-in, so a stolen session cannot guess it here.
-    const reservation = await reserveAttempt(c.env, [[`account:${account.email}`, ACCOUNT_POLICY, true]]);
-    const ok = await verifyPassword(c.req.valid("json").password, { hash: account.passwordHash, salt: account.passwordSalt, iterations: account.passwordIterations });
+    const ok = await passwordMatches(c, account.email, c.req.valid("json").password, account);
     if (!ok) throw new AppError(403, "wrong_password", "That is not this account's password.");
-    await reservation.forgive(true);
     // The object first: if D1 then fails, the account still exists and deletion can be retried; the other order could orphan the object.
     await viewerState(c.env, account.id).erase();
     await deleteAccountRows(database(c.env.DB), account.id);

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { refreshCookie } from "../auth/cookies.ts";
-import { burnPasswordCheck, hashPassword, verifyPassword } from "../auth/passwords.ts";
+import { hashPassword } from "../auth/passwords.ts";
 import { endSession, refreshSession, requireSession, startSession } from "../auth/session.ts";
-import { ACCOUNT_POLICY, CLIENT_POLICY, reserveAttempt } from "../auth/sign-in-limiter.ts";
+import { passwordMatches } from "../auth/attempts.ts";
 import { accountByEmail, createAccount, listProfiles, toAccount, toProfile, type AccountRow } from "../db/accounts.ts";
 import { database, type Db } from "../db/client.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -35,12 +35,6 @@ const signupBody = z.object({
 });
 // Sign-in accepts any password length, so a policy change never locks out an older account.
 const signinBody = z.object({ email, password: z.string().min(1).max(PASSWORD_MAX_CHARS) });
-
-/** The client's IP as Cloudflare reports it; one shared bucket when absent (local development). */
-function clientKey(header: string | undefined): string {
-  const ip = header?.trim() ?? "";
-  return /^[0-9A-Fa-f:.]{2,45}$/.test(ip) ? ip.toLowerCase() : "unknown";
-}
 
 /** The signed-in view: account, its profiles and the one chosen on this device. */
 async function me(db: Db, account: AccountRow, profileId: string | null) {
@@ -79,16 +73,9 @@ export const auth = new Hono<AppEnv>()
   .post("/signin", validate("json", signinBody), async (c) => {
     const body = c.req.valid("json");
     const db = database(c.env.DB);
-    const reservation = await reserveAttempt(c.env, [
-      [`account:${body.email}`, ACCOUNT_POLICY, true],
-      [`client:${clientKey(c.req.header("cf-connecting-ip"))}`, CLIENT_POLICY, false],
-    ]);
     const account = await accountByEmail(db, body.email);
-    const ok = account
-      ? await verifyPassword(body.password, { hash: account.passwordHash, salt: account.passwordSalt, iterations: account.passwordIterations })
-      : await burnPasswordCheck(body.password);
+    const ok = await passwordMatches(c, body.email, body.password, account);
     if (!account || !ok) throw new AppError(401, "invalid_credentials", "Wrong e-mail or password.");
-    await reservation.forgive(true);
     const profiles = await listProfiles(db, account.id);
     // With a single profile and no PIN there is nothing to choose; otherwise the client shows the picker.
     const only = profiles.length === 1 && profiles[0]!.pinHash === null ? profiles[0]!.id : null;

@@ -1,8 +1,8 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { hashPin, verifyPassword, verifyPin } from "../auth/passwords.ts";
+import { hashPin } from "../auth/passwords.ts";
 import { requireSession, type Session } from "../auth/session.ts";
-import { PIN_POLICY, reserveAttempt } from "../auth/sign-in-limiter.ts";
+import { passwordMatches, pinMatches } from "../auth/attempts.ts";
 import { createProfile, deleteProfile, listProfiles, profileOf, setSessionProfile, toProfile, updateProfile, type NewProfile } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
 import { bumpHomeVersion } from "../db/home.ts";
@@ -76,9 +76,9 @@ function requireManager(c: Context<AppEnv>): Session {
   return session;
 }
 
-async function requirePassword(session: Session, password: string | undefined): Promise<void> {
-  const a = session.account;
-  const ok = password !== undefined && (await verifyPassword(password, { hash: a.passwordHash, salt: a.passwordSalt, iterations: a.passwordIterations }));
+/** The account password, checked inside the sign-in limiter (a stolen session cannot guess it here either). */
+async function requirePassword(c: Context<AppEnv>, session: Session, password: string | undefined): Promise<void> {
+  const ok = password !== undefined && (await passwordMatches(c, session.account.email, password, session.account));
   if (!ok) throw new AppError(403, "password_required", "Setting or removing a PIN needs the account password.");
 }
 
@@ -104,7 +104,7 @@ export const profiles = new Hono<AppEnv>()
     const body = c.req.valid("json");
     const maxMaturityAge = body.maxMaturityAge ?? (body.isKids ? KIDS_MAX_MATURITY_AGE : 18);
     checkKids(body.isKids, maxMaturityAge, body.pin !== undefined);
-    if (body.pin !== undefined) await requirePassword(session, body.password);
+    if (body.pin !== undefined) await requirePassword(c, session, body.password);
     const row = await createProfile(
       database(c.env.DB),
       session.account.id,
@@ -147,7 +147,7 @@ export const profiles = new Hono<AppEnv>()
     if (body.autoplay !== undefined) changes.autoplay = body.autoplay;
     if (body.subtitles !== undefined) changes.subtitles = body.subtitles;
     if (body.pin !== undefined) {
-      await requirePassword(session, body.password);
+      await requirePassword(c, session, body.password);
       changes.pinHash = body.pin === null ? null : await hashPin(body.pin);
     }
     const row = await updateProfile(db, session.account.id, id, changes);
@@ -176,9 +176,7 @@ export const profiles = new Hono<AppEnv>()
     if (profile.pinHash !== null) {
       const { pin } = c.req.valid("json");
       if (pin === undefined) throw new AppError(403, "pin_required", "This profile is locked with a PIN.");
-      const reservation = await reserveAttempt(c.env, [[`pin:${profile.id}`, PIN_POLICY, true]]);
-      if (!(await verifyPin(pin, profile.pinHash))) throw new AppError(403, "wrong_pin", "Wrong PIN.");
-      await reservation.forgive(true);
+      if (!(await pinMatches(c, profile.id, profile.pinHash, pin))) throw new AppError(403, "wrong_pin", "Wrong PIN.");
     }
     // The choice is kept on the session row, server-side, so a client cannot claim a profile it did not unlock.
     await setSessionProfile(db, session.sessionId, profile.id);

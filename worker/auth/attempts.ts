@@ -1,0 +1,47 @@
+/**
+ * Every secret a client presents — account password (sign-in, setting a PIN,
+ * deleting the account) and profile PIN — is checked here, inside the sign-in
+ * limiter (sign-in-limiter.ts): an attempt is reserved on the account (or
+ * PIN) key and on the client's key before the check, and forgiven only when
+ * the check succeeds. No route verifies a password or PIN on its own.
+ */
+import type { Context } from "hono";
+import type { AccountRow } from "../db/accounts.ts";
+import type { AppEnv } from "../app-env.ts";
+import { burnPasswordCheck, verifyPassword, verifyPin } from "./passwords.ts";
+import { ACCOUNT_POLICY, CLIENT_POLICY, PIN_POLICY, reserveAttempt } from "./sign-in-limiter.ts";
+
+/** The client's IP as Cloudflare reports it; one shared bucket when absent (local development). */
+export function clientAddress(c: Context<AppEnv>): string {
+  const ip = c.req.header("cf-connecting-ip")?.trim() ?? "";
+  return /^[0-9A-Fa-f:.]{2,45}$/.test(ip) ? ip.toLowerCase() : "unknown";
+}
+
+/**
+ * Whether `password` is the account's (`account` undefined: no such account,
+ * and a dummy check spends the same time), checked inside the limiter: 429
+ * `too_many_attempts` instead when the account key (`email`) or this client is
+ * locked out; a match clears the account's failures.
+ */
+export async function passwordMatches(c: Context<AppEnv>, email: string, password: string, account: AccountRow | undefined): Promise<boolean> {
+  const reservation = await reserveAttempt(c.env, [
+    [`account:${email}`, ACCOUNT_POLICY, true],
+    [`client:${clientAddress(c)}`, CLIENT_POLICY, false],
+  ]);
+  const ok = account
+    ? await verifyPassword(password, { hash: account.passwordHash, salt: account.passwordSalt, iterations: account.passwordIterations })
+    : await burnPasswordCheck(password);
+  if (ok) await reservation.forgive(true);
+  return ok;
+}
+
+/** Whether `pin` unlocks the profile (its `pinHash`), checked inside the limiter, per profile and per client. */
+export async function pinMatches(c: Context<AppEnv>, profileId: string, pinHash: string, pin: string): Promise<boolean> {
+  const reservation = await reserveAttempt(c.env, [
+    [`pin:${profileId}`, PIN_POLICY, true],
+    [`client:${clientAddress(c)}`, CLIENT_POLICY, false],
+  ]);
+  const ok = await verifyPin(pin, pinHash);
+  if (ok) await reservation.forgive(true);
+  return ok;
+}
