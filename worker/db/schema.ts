@@ -317,7 +317,7 @@ export const profiles = sqliteTable(
     /** PBKDF2 hash of the 4-digit profile PIN ("<iterations>:<salt>:<hash>", base64); adult profiles only. */
     pinHash: text("pin_hash"),
     createdAt: integer("created_at").notNull(),
-    /** Part of the profile's cached home rows' KV key; taste events bump it (worker/routes/home.ts). */
+    /** Part of the profile's cached home rows' KV key; taste events bump it (worker/home/rows-cache.ts). */
     homeVersion: integer("home_version").notNull().default(0),
     /** "Pick three you like" at onboarding (an empty list: skipped); null until asked. */
     onboarding: text("onboarding", { mode: "json" }).$type<OnboardingPicks>(),

@@ -10,9 +10,9 @@ import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { PLANS } from "../../common/plans.ts";
 import { validate } from "../lib/validate.ts";
+import { PROFILE_NAME } from "../profiles/rules.ts";
 import { viewerState } from "../progress/stub.ts";
 import { DEFAULT_SUBTITLES } from "../../common/subtitles.ts";
-import { PROFILE_NAME } from "./profiles.ts";
 
 export const PASSWORD_MIN_CHARS = 10;
 /** PBKDF2 hashes any length, but a bound keeps a request's work bounded too. */

@@ -12,19 +12,9 @@ import { DEFAULT_SUBTITLES } from "../../common/subtitles.ts";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
+import { changedProfileCeiling, checkKids, MAX_PROFILES, newProfileCeiling, PROFILE_NAME } from "../profiles/rules.ts";
 import { viewerState } from "../progress/stub.ts";
 
-/** Profiles per account. */
-export const MAX_PROFILES = 5;
-/** The highest maturity ceiling a kids profile may have. */
-export const KIDS_MAX_MATURITY_AGE = 7;
-
-export const PROFILE_NAME = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(40)
-  .refine((n) => !/[\p{Cc}\p{Cf}]/u.test(n), "must not contain control characters");
 const LANGUAGE = languageTag;
 const PIN = z.string().regex(/^\d{4}$/, "must be 4 digits");
 const maturityAge = z.number().int().refine((n) => (MATURITY_AGES as readonly number[]).includes(n), `must be one of ${MATURITY_AGES.join(", ")}`);
@@ -82,14 +72,6 @@ async function requirePassword(c: Context<AppEnv>, session: Session, password: s
   if (!ok) throw new AppError(403, "password_required", "Setting or removing a PIN needs the account password.");
 }
 
-/** A kids profile's ceiling is at most 7 and it has no PIN; checked on the profile as it will be after the change. */
-function checkKids(isKids: boolean, maxMaturityAge: number, hasPin: boolean): void {
-  if (isKids && maxMaturityAge > KIDS_MAX_MATURITY_AGE) {
-    throw new AppError(400, "invalid_json", `maxMaturityAge: a kids profile's ceiling is at most ${KIDS_MAX_MATURITY_AGE}.`);
-  }
-  if (isKids && hasPin) throw new AppError(400, "invalid_json", "pin: only adult profiles can have a PIN.");
-}
-
 const nameTaken = () => new AppError(409, "profile_name_taken", "Another profile of this account has that name.");
 
 /** An account's profiles (at most five): list, create, update, delete, and choose one on this device. */
@@ -102,7 +84,7 @@ export const profiles = new Hono<AppEnv>()
   .post("/", validate("json", createBody), async (c) => {
     const session = requireManager(c);
     const body = c.req.valid("json");
-    const maxMaturityAge = body.maxMaturityAge ?? (body.isKids ? KIDS_MAX_MATURITY_AGE : 18);
+    const maxMaturityAge = newProfileCeiling(body.isKids, body.maxMaturityAge);
     checkKids(body.isKids, maxMaturityAge, body.pin !== undefined);
     if (body.pin !== undefined) await requirePassword(c, session, body.password);
     const row = await createProfile(
@@ -135,7 +117,7 @@ export const profiles = new Hono<AppEnv>()
     if (!current) throw new AppError(404, "profile_not_found", "No such profile.");
     const isKids = body.isKids ?? current.isKids;
     // Turning a profile into a kids profile lowers its ceiling unless one is given.
-    const maxMaturityAge = body.maxMaturityAge ?? (isKids && !current.isKids ? KIDS_MAX_MATURITY_AGE : current.maxMaturityAge);
+    const maxMaturityAge = changedProfileCeiling(current, isKids, body.maxMaturityAge);
     const hasPin = body.pin === undefined ? current.pinHash !== null : body.pin !== null;
     checkKids(isKids, maxMaturityAge, hasPin);
     const changes: Partial<NewProfile> = {};

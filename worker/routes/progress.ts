@@ -9,31 +9,22 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import { isTvUserAgent } from "../../common/tv.ts";
 import { titleIdParam } from "../../common/schemas.ts";
 import { requireProfile } from "../auth/session.ts";
 import { siteOrigin } from "../lib/environment.ts";
 import { database } from "../db/client.ts";
 import { bumpHomeVersion } from "../db/home.ts";
-import { continueData, episodesById, progressTarget, visibleCards, type EpisodeInfo, type TitleCard } from "../db/progress.ts";
+import { episodesById, progressTarget, visibleCards } from "../db/progress.ts";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import type { ProgressEntry } from "../progress/model.ts";
+import { continueWatching } from "../progress/continue-watching.ts";
 import { viewerState } from "../progress/stub.ts";
+import { deviceLabel } from "../lib/device-label.ts";
 
 /** A progress body is a few hundred bytes; anything far larger is refused unread. */
 const MAX_BODY_BYTES = 4 * 1024;
-/** Below this (or 5% of a short video) a title has barely been started and is not offered for resuming. */
-export const MIN_RESUME_SECONDS = 10;
-
-/** Whether an entry is worth resuming: started (past the threshold) and not finished. */
-export function isResumable(e: ProgressEntry): boolean {
-  return !e.finished && e.positionSeconds >= Math.min(MIN_RESUME_SECONDS, e.durationSeconds * 0.05);
-}
-const CONTINUE_LIMIT = 20;
-/** Titles looked at to fill continue watching (some are finished or no longer visible). */
-const CONTINUE_SCAN = 60;
 /** Clocks before 2020 or after 2100 are broken, not skewed. */
 const MIN_CLIENT_TIME = Date.UTC(2020, 0, 1);
 const MAX_CLIENT_TIME = Date.UTC(2100, 0, 1);
@@ -74,15 +65,6 @@ const historyQuery = z.object({
     .optional(),
 });
 
-/** A label for a device that did not name itself, from its User-Agent. */
-export function deviceLabel(userAgent: string | undefined): string {
-  const ua = userAgent ?? "";
-  if (isTvUserAgent(ua)) return "TV";
-  if (/iPad|Tablet/i.test(ua)) return "Tablet";
-  if (/Mobi|iPhone|Android/i.test(ua)) return "Phone";
-  return "Computer";
-}
-
 /** The body as JSON, whichever of the two accepted content types carried it. */
 async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
@@ -100,46 +82,6 @@ async function jsonBody(c: Context<AppEnv>): Promise<unknown> {
 function entryForClient(e: ProgressEntry) {
   const { profileId: _profileId, ...rest } = e;
   return rest;
-}
-
-export type ContinueItem = {
-  kind: "resume" | "next_episode";
-  title: TitleCard;
-  episode: EpisodeInfo | null;
-  positionSeconds: number;
-  durationSeconds: number | null;
-  updatedAt: number;
-  deviceName: string;
-};
-
-/** Continue watching from the latest entry of each title: in-progress first-class, a finished episode becomes the next one. */
-export async function continueWatching(c: Context<AppEnv>, accountId: string, profileId: string, limit = CONTINUE_LIMIT): Promise<ContinueItem[]> {
-  const latest = await viewerState(c.env, accountId).latestPerTitle(profileId, CONTINUE_SCAN);
-  const candidates = latest.filter((e) => (e.finished ? e.episodeId !== null : isResumable(e)));
-  if (candidates.length === 0) return [];
-  const { cards, episodes, next } = await continueData(
-    database(c.env.DB),
-    c.get("viewer"),
-    candidates.map((e) => e.titleId),
-    candidates.flatMap((e) => (!e.finished && e.episodeId !== null ? [e.episodeId] : [])),
-    candidates.flatMap((e) => (e.finished ? [e.episodeId!] : [])),
-  );
-  const items: ContinueItem[] = [];
-  for (const e of candidates) {
-    const title = cards.get(e.titleId);
-    if (!title) continue;
-    if (e.finished) {
-      const episode = next.get(e.episodeId!);
-      if (!episode) continue;
-      const durationSeconds = episode.runtimeMinutes === null ? null : episode.runtimeMinutes * 60;
-      items.push({ kind: "next_episode", title, episode, positionSeconds: 0, durationSeconds, updatedAt: e.updatedAt, deviceName: e.deviceName });
-    } else {
-      const episode = e.episodeId === null ? null : (episodes.get(e.episodeId) ?? null);
-      items.push({ kind: "resume", title, episode, positionSeconds: e.positionSeconds, durationSeconds: e.durationSeconds, updatedAt: e.updatedAt, deviceName: e.deviceName });
-    }
-    if (items.length >= limit) break;
-  }
-  return items;
 }
 
 /** Progress of the chosen profile: save a position, continue watching, one title's positions, live sync. */
@@ -194,7 +136,7 @@ export const progressRoutes = new Hono<AppEnv>()
   )
   .get("/continue", async (c) => {
     const { account, profile } = requireProfile(c);
-    return c.json({ items: await continueWatching(c, account.id, profile.id) });
+    return c.json({ items: await continueWatching(c.env, c.get("viewer"), account.id, profile.id) });
   })
   .get("/title/:titleId", validate("param", titleIdParam), async (c) => {
     const { account, profile } = requireProfile(c);

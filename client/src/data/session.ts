@@ -36,10 +36,8 @@ import {
 
 export type { Account, Me, Profile } from "./api.ts";
 
-/** Profiles per account (the server's limit, worker/routes/profiles.ts). */
-export const MAX_PROFILES = 5;
-/** The highest maturity ceiling a kids profile may have (the server's limit, same file). */
-export const KIDS_MAX_MATURITY_AGE = 7;
+/** Profiles per account and the kids ceiling: the server's limits. */
+export { KIDS_MAX_MATURITY_AGE, MAX_PROFILES } from "../../../common/profiles.ts";
 
 /** localStorage key whose change tells other tabs to reload the session. */
 const CHANGED_KEY = "marquee.session.changed";

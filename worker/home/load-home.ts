@@ -1,0 +1,56 @@
+/**
+ * A viewer's Home: the cached rows (rows-cache.ts) or, on a miss, rows built
+ * afresh (rows.ts) and stored; Continue Watching is never cached — it is read
+ * from the account's ViewerState object on every request, in parallel with the
+ * KV read, and merged in.
+ */
+import type { Session } from "../app-env.ts";
+import { database } from "../db/client.ts";
+import type { Viewer } from "../lib/viewer.ts";
+import { continueWatching, type ContinueItem } from "../progress/continue-watching.ts";
+import { viewerState } from "../progress/stub.ts";
+import { profileSignals } from "../recs/load.ts";
+import type { DeviceClass, ProfileSignals } from "../recs/types.ts";
+import { homeCacheKey, readCachedHome, writeCachedHome } from "./rows-cache.ts";
+import { buildHomeRows, hasSignals, type CachedHome } from "./rows.ts";
+
+export interface HomeRequest {
+  viewer: Viewer;
+  /** The signed-in session, if any; its chosen profile personalises the rows. */
+  session: Session | undefined;
+  device: DeviceClass;
+  /** The viewer's local hour (0-23), for the part of the day. */
+  localHour: number;
+  /** Skip the cache read (benchmarks): the rows are built and stored again. */
+  skipCache?: boolean;
+  /** Keeps the cache write alive after the answer is sent (the request's ExecutionContext). */
+  waitUntil: (promise: Promise<unknown>) => void;
+}
+
+export interface Home {
+  home: CachedHome;
+  continueWatching: ContinueItem[];
+  cache: "hit" | "miss";
+}
+
+/** The Home for this viewer (signed out: the shared home for the region, ceiling, device and part of day). */
+export async function loadHome(env: Env, req: HomeRequest): Promise<Home> {
+  const { viewer, session, device, localHour } = req;
+  const profile = session?.profile ?? null;
+  const key = homeCacheKey(profile, viewer, device, localHour);
+  const state = session && profile ? viewerState(env, session.account.id) : null;
+  const [cached, continuing] = await Promise.all([
+    req.skipCache ? Promise.resolve(null) : readCachedHome(env.ROWS, key, viewer.nowMs),
+    session && profile ? continueWatching(env, viewer, session.account.id, profile.id) : Promise.resolve([] as ContinueItem[]),
+  ]);
+  if (cached) return { home: cached, continueWatching: continuing, cache: "hit" };
+  const db = database(env.DB);
+  const watched = state && profile ? await state.latestPerTitle(profile.id, 200) : [];
+  const signals: ProfileSignals = profile
+    ? await profileSignals(db, profile, watched)
+    : { maxMaturityAge: viewer.maxMaturityAge, watched: [], ratings: [], myList: [], onboarding: null };
+  const home = await buildHomeRows(db, viewer, signals, device, localHour, profile !== null && !hasSignals(signals));
+  // Written after the answer is sent; a failed write only costs the next visitor a rebuild.
+  req.waitUntil(writeCachedHome(env.ROWS, key, home));
+  return { home, continueWatching: continuing, cache: "miss" };
+}

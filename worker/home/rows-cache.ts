@@ -1,0 +1,61 @@
+/**
+ * The home-rows cache in KV: one entry per profile under a versioned key
+ *   home:v1:<profileId>:<homeVersion>:<country>:<device>:<dayPart>
+ * with a one-hour TTL. Events that change taste (finishing a title, a rating,
+ * My List, onboarding, the profile's ceiling) bump the profile's `home_version`
+ * in D1 (db/home.ts), so the next visit misses and rebuilds. Signed-out visitors
+ * share one entry per country, ceiling, device and part of the day. An entry
+ * read back drops cards whose window has closed since. KV failures only cost a
+ * rebuild.
+ */
+import type { TitleCard } from "../db/catalog.ts";
+import type { ProfileRow } from "../db/accounts.ts";
+import type { Viewer } from "../lib/viewer.ts";
+import { dayPart } from "../recs/context.ts";
+import { isAvailable } from "../recs/rules.ts";
+import type { DeviceClass } from "../recs/types.ts";
+import type { CachedHome } from "./rows.ts";
+
+/** How long cached rows live; taste events invalidate sooner through the version. */
+export const HOME_TTL_SECONDS = 3600;
+const HOME_KEY_VERSION = "v1";
+
+/** The KV key of one home: per profile and its version, or shared by signed-out viewers alike. */
+export function homeCacheKey(profile: Pick<ProfileRow, "id" | "homeVersion"> | null, viewer: Viewer, device: DeviceClass, localHour: number): string {
+  return profile
+    ? `home:${HOME_KEY_VERSION}:${profile.id}:${profile.homeVersion}:${viewer.country}:${device}:${dayPart(localHour)}`
+    : `home:${HOME_KEY_VERSION}:anon:${viewer.maxMaturityAge}:${viewer.country}:${device}:${dayPart(localHour)}`;
+}
+
+/** The cached home under `key`, still available at `nowMs`; null on a miss, a broken entry or a KV failure. */
+export async function readCachedHome(kv: KVNamespace, key: string, nowMs: number): Promise<CachedHome | null> {
+  const cached = await kv.get(key, "json").catch((err: unknown) => {
+    console.error("home cache read failed", err);
+    return null;
+  });
+  return isCachedHome(cached) ? stillAvailable(cached, nowMs) : null;
+}
+
+/** Stores a freshly built home; a failed write is logged (the next visitor rebuilds). */
+export async function writeCachedHome(kv: KVNamespace, key: string, home: CachedHome): Promise<void> {
+  await kv.put(key, JSON.stringify(home), { expirationTtl: HOME_TTL_SECONDS }).catch((err: unknown) => console.error("home cache write failed", err));
+}
+
+/** Drops cards whose window closed (or has not opened) since the entry was built; rows left empty go. */
+export function stillAvailable(home: CachedHome, nowMs: number): CachedHome {
+  const ok = (card: TitleCard) => {
+    const windows = home.windows[card.id];
+    return windows !== undefined && isAvailable({ availability: windows.map(([startsAtMs, endsAtMs]) => ({ region: "WW", startsAtMs, endsAtMs })) }, "WW", nowMs);
+  };
+  return {
+    ...home,
+    hero: home.hero && ok(home.hero) ? home.hero : null,
+    rows: home.rows.map((r) => ({ ...r, items: r.items.filter(ok) })).filter((r) => r.items.length > 0),
+    onboarding: home.onboarding?.filter(ok) ?? null,
+  };
+}
+
+function isCachedHome(value: unknown): value is CachedHome {
+  const v = value as CachedHome | null;
+  return v !== null && typeof v === "object" && Array.isArray(v.rows) && typeof v.windows === "object" && typeof v.builtAt === "number";
+}
