@@ -6,7 +6,7 @@
  * the viewer's stored quality and audio language).
  */
 import type { Playback } from "./api.ts";
-import { absolute, type MediaPrefetch } from "./prefetch.ts";
+import { absolute, type MediaPrefetch } from "./media-prefetch.ts";
 import { firstPlaylists, readMaster, segmentsAt } from "../player/playlists.ts";
 import { loadPrefs } from "../player/prefs.ts";
 import { startPositionSeconds } from "../player/start.ts";
