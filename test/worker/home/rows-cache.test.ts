@@ -1,0 +1,58 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { TitleCard } from "../../../worker/db/catalog.ts";
+import type { Viewer } from "../../../worker/lib/viewer.ts";
+import { homeCacheKey, readCachedHome, stillAvailable, writeCachedHome } from "../../../worker/home/rows-cache.ts";
+import type { CachedHome } from "../../../worker/home/rows.ts";
+
+// The KV home-rows cache called directly (home.test.ts covers hits, misses and invalidation through HTTP).
+const viewer = (over: Partial<Viewer> = {}): Viewer => ({ viewerId: "acct-rc", country: "FR", nowMs: Date.now(), maxMaturityAge: 18, plan: "premium", ...over });
+const card = (id: number) => ({ id, title: `Title ${id}` }) as unknown as TitleCard;
+const DAY_MS = 86_400_000;
+
+function home(nowMs: number): CachedHome {
+  return {
+    builtAt: nowMs,
+    hero: card(1),
+    rows: [
+      { id: "trending", kind: "trending", heading: "Trending now", items: [card(1), card(2)] },
+      { id: "closing", kind: "genre", heading: "Leaving", items: [card(3)] },
+    ],
+    aboveFold: 2,
+    // 1 and 2 open with no end; 3 closes in a day.
+    windows: { 1: [[nowMs - DAY_MS, null]], 2: [[nowMs - DAY_MS, null]], 3: [[nowMs - DAY_MS, nowMs + DAY_MS]] },
+    onboarding: null,
+  };
+}
+
+describe("the home-rows cache (worker/home/rows-cache.ts)", () => {
+  it("keys a profile's rows by its version, country, device and part of day; signed-out viewers by ceiling instead", () => {
+    const p = { id: "prof-1", homeVersion: 3 };
+    const key = homeCacheKey(p, viewer(), "tv", 21);
+    expect(key).toMatch(/^home:v1:prof-1:3:FR:tv:/);
+    expect(homeCacheKey({ ...p, homeVersion: 4 }, viewer(), "tv", 21)).not.toBe(key);
+    expect(homeCacheKey(p, viewer({ country: "US" }), "tv", 21)).not.toBe(key);
+    expect(homeCacheKey(p, viewer(), "phone", 21)).not.toBe(key);
+    expect(homeCacheKey(p, viewer(), "tv", 21)).toBe(key);
+    expect(homeCacheKey(null, viewer({ maxMaturityAge: 7 }), "tv", 21)).toMatch(/^home:v1:anon:7:FR:tv:/);
+    expect(homeCacheKey(null, viewer({ maxMaturityAge: 7 }), "tv", 21)).not.toBe(homeCacheKey(null, viewer({ maxMaturityAge: 18 }), "tv", 21));
+  });
+
+  it("reads back what it wrote, and misses on an unknown key or a broken entry", async () => {
+    const nowMs = Date.now();
+    const key = `home:test:${crypto.randomUUID()}`;
+    expect(await readCachedHome(env.ROWS, key, nowMs)).toBeNull();
+    await writeCachedHome(env.ROWS, key, home(nowMs));
+    expect(await readCachedHome(env.ROWS, key, nowMs)).toEqual(home(nowMs));
+    await env.ROWS.put(key, JSON.stringify({ rows: "not rows" }));
+    expect(await readCachedHome(env.ROWS, key, nowMs)).toBeNull();
+  });
+
+  it("drops a card whose window has closed since, and a row left empty", () => {
+    const nowMs = Date.now();
+    const later = stillAvailable(home(nowMs), nowMs + 2 * DAY_MS);
+    expect(later.rows.map((r) => r.id)).toEqual(["trending"]);
+    expect(later.hero?.id).toBe(1);
+    expect(stillAvailable(home(nowMs), nowMs)).toEqual(home(nowMs));
+  });
+});
