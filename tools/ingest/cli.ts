@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ffTools } from "./ffmpeg.ts";
-import { parseRange, prepareAsset, type Owner } from "./pipeline.ts";
-import { IngestError } from "./probe.ts";
+import { chooseLadder, parseRange, prepareAsset, type Owner } from "./pipeline.ts";
+import { IngestError, probeSource } from "./probe.ts";
 import { localTarget, publishAsset, remoteTarget, sweepOrphans } from "./publish.ts";
 
 const USAGE = `usage: npm run ingest -- <source> (--title <movieId> | --episode <episodeId>) [options]
@@ -23,6 +23,9 @@ const USAGE = `usage: npm run ingest -- <source> (--title <movieId> | --episode 
   --heights 360,720                   only these ladder rungs
   --preset veryfast                   x264 preset
   --max-seconds N                     only the first N seconds of the source
+  --vmaf-models DIR                   VMAF models for a per-title ladder (default: $MARQUEE_VMAF_MODELS;
+                                      without models, the fixed ladder)
+  --plan-only                         probe and print the ladder as JSON; encode and publish nothing
   --no-trickplay                      skip seek-bar thumbnails
   --persist-to DIR                    local wrangler state folder (default .wrangler/state)
   --remote                            publish to the deployed bucket and database (wrangler login)
@@ -41,6 +44,8 @@ async function main(): Promise<void> {
       heights: { type: "string" },
       preset: { type: "string", default: "veryfast" },
       "max-seconds": { type: "string" },
+      "vmaf-models": { type: "string" },
+      "plan-only": { type: "boolean", default: false },
       "no-trickplay": { type: "boolean", default: false },
       "persist-to": { type: "string" },
       remote: { type: "boolean", default: false },
@@ -58,6 +63,19 @@ async function main(): Promise<void> {
   };
   const titleId = id("title", values.title);
   const episodeId = id("episode", values.episode);
+  const segmentSeconds = Number(values["segment-seconds"]);
+  if (!(segmentSeconds >= 1 && segmentSeconds <= 10)) throw new IngestError("--segment-seconds must be between 1 and 10");
+  const maxSeconds = values["max-seconds"] ? Number(values["max-seconds"]) : undefined;
+  if (values["plan-only"]) {
+    const workDir = mkdtempSync(join(tmpdir(), "marquee-plan-"));
+    try {
+      const { perTitle, ladder } = await chooseLadder(await probeSource(source), { vmafModels: values["vmaf-models"], preset: values.preset, segmentSeconds, maxSeconds, log: (l) => console.error(l) }, workDir);
+      console.log(JSON.stringify({ ladder, perTitle }));
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+    return;
+  }
   if ((titleId === undefined) === (episodeId === undefined)) throw new IngestError(`give either --title <movieId> or --episode <episodeId>\n${USAGE}`);
   const owner: Owner = titleId !== undefined ? { titleId } : { episodeId: episodeId! };
   const subtitles = values.subtitles.map((s) => {
@@ -68,8 +86,6 @@ async function main(): Promise<void> {
   const intro = values.intro ? parseRange(values.intro) : undefined;
   if (intro && intro.end === undefined) throw new IngestError("--intro needs an end, e.g. 00:10-00:45");
   const credits = values.credits ? parseRange(values.credits) : undefined;
-  const segmentSeconds = Number(values["segment-seconds"]);
-  if (!(segmentSeconds >= 1 && segmentSeconds <= 10)) throw new IngestError("--segment-seconds must be between 1 and 10");
 
   const { ffmpeg, ffprobe } = ffTools();
   console.log(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source}); ffprobe: ${ffprobe.path} (from ${ffprobe.source})`);
@@ -86,8 +102,10 @@ async function main(): Promise<void> {
       creditsStart: credits?.start,
       heights: values.heights?.split(",").map(Number),
       preset: values.preset,
-      maxSeconds: values["max-seconds"] ? Number(values["max-seconds"]) : undefined,
+      maxSeconds,
+      vmafModels: values["vmaf-models"],
       trickplay: !values["no-trickplay"],
+      log: (l) => console.log(`  ${l}`),
       label: "encoding",
     });
     for (const m of manifest.measured) {

@@ -52,11 +52,16 @@ function hlsOutput(dir: string, segmentSeconds: number): string[] {
   ];
 }
 
+/** A fixed GOP of one segment, no scene-cut keyframes: keyframes align across renditions (the probes use the same). */
+export function gopArgs(fps: number, segmentSeconds: number): string[] {
+  const gop = Math.max(1, Math.round(fps * segmentSeconds));
+  return ["-g", String(gop), "-keyint_min", String(gop), "-sc_threshold", "0"];
+}
+
 /** The ffmpeg arguments for the whole ladder (exported so the benchmark can time the same command). */
 export function encodeArgs(plan: EncodePlan): string[] {
   const { source, ladder, segmentSeconds, outDir } = plan;
   const fps = Math.min(source.video.frameRate || 25, 60);
-  const gop = Math.max(1, Math.round(fps * segmentSeconds));
   const branches = ladder.length + (plan.trickplay ? 1 : 0);
   const labels = Array.from({ length: branches }, (_, i) => `[s${i}]`).join("");
   const filters = [`[0:${source.video.index}]split=${branches}${labels}`];
@@ -70,17 +75,20 @@ export function encodeArgs(plan: EncodePlan): string[] {
   }
   const args = [...(plan.maxSeconds ? ["-t", String(plan.maxSeconds)] : []), "-i", source.path, "-filter_complex", filters.join(";")];
   ladder.forEach((r, i) => {
-    const dir = join(outDir, `video/${r.height}p`);
+    const dir = join(outDir, `video/${r.name}`);
     mkdirSync(dir, { recursive: true });
     const kbps = r.videoKbps;
+    const rateControl = r.crf !== undefined
+      ? // Capped CRF (per-title rungs): the quality the probes chose, with peaks held under the cap.
+        ["-crf", String(r.crf), "-maxrate", `${r.maxKbps ?? kbps * 2}k`, "-bufsize", `${(r.maxKbps ?? kbps * 2) * 2}k`, "-x264-params", "force-cfr=1"]
+      : // Constant-bitrate HRD keeps every rendition near its ladder target, so ABR sees honest BANDWIDTH values.
+        ["-b:v", `${kbps}k`, "-minrate", `${kbps}k`, "-maxrate", `${kbps}k`, "-bufsize", `${kbps * 2}k`, "-x264-params", "nal-hrd=cbr:force-cfr=1"];
     args.push(
       "-map", `[v${i}]`, "-an", "-sn",
       "-c:v", "libx264", "-preset", plan.preset, "-profile:v", r.profile,
       "-r", String(fps),
-      "-b:v", `${kbps}k`, "-minrate", `${kbps}k`, "-maxrate", `${kbps}k`, "-bufsize", `${kbps * 2}k`,
-      // Constant-bitrate HRD keeps every rendition near its ladder target, so ABR sees honest BANDWIDTH values.
-      "-x264-params", "nal-hrd=cbr:force-cfr=1",
-      "-g", String(gop), "-keyint_min", String(gop), "-sc_threshold", "0",
+      ...rateControl,
+      ...gopArgs(fps, segmentSeconds),
       "-force_key_frames", `expr:gte(t,n_forced*${segmentSeconds})`,
       ...hlsOutput(dir, segmentSeconds),
     );

@@ -1,4 +1,5 @@
 /** The adaptive-bitrate ladder: which renditions a source gets, and at what bitrates. */
+import type { PlannedRung } from "./hull.ts";
 
 export interface Rung {
   height: number;
@@ -17,7 +18,19 @@ export const LADDER: Rung[] = [
 
 export interface Rendition extends Rung {
   width: number;
+  /** Folder under video/: "720p", or "240p-160k" when a per-title ladder has two rungs at one height. */
+  name: string;
+  /**
+   * Capped quality-based rate control (per-title ladders): x264 CRF, with
+   * `videoKbps` the probes' prediction and the peak capped at `maxKbps`.
+   * Without it the rung is constant bitrate at `videoKbps`.
+   */
+  crf?: number;
+  maxKbps?: number;
 }
+
+/** How far above its predicted average a capped-CRF rung may peak (VBV maxrate; the buffer holds twice that). */
+export const CRF_CAP_RATIO = 2;
 
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
 
@@ -29,5 +42,22 @@ const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
 export function selectLadder(sourceWidth: number, sourceHeight: number, heights?: number[]): Rendition[] {
   const allowed = LADDER.filter((r) => r.height <= sourceHeight && (!heights || heights.includes(r.height)));
   const rungs = allowed.length > 0 ? allowed : [{ ...LADDER[0]!, height: even(sourceHeight) }];
-  return rungs.map((r) => ({ ...r, width: even((sourceWidth * r.height) / sourceHeight) }));
+  return rungs.map((r) => ({ ...r, width: even((sourceWidth * r.height) / sourceHeight), name: `${r.height}p` }));
+}
+
+/** Renditions for a per-title ladder's rungs (capped CRF), named by height, plus bitrate where heights repeat. */
+export function perTitleRenditions(rungs: PlannedRung[]): Rendition[] {
+  return rungs.map((r) => {
+    const videoKbps = Math.max(1, Math.round(r.kbps));
+    const repeated = rungs.filter((o) => o.height === r.height).length > 1;
+    return {
+      height: r.height,
+      width: r.width,
+      videoKbps,
+      profile: r.height >= 720 ? "high" : "main",
+      name: repeated ? `${r.height}p-${videoKbps}k` : `${r.height}p`,
+      crf: Math.round(r.crf * 100) / 100,
+      maxKbps: Math.round(videoKbps * CRF_CAP_RATIO),
+    };
+  });
 }

@@ -9,10 +9,11 @@ import { join, relative } from "node:path";
 import type { assets, renditions, subtitleTracks, trickplay } from "../../worker/db/schema.ts";
 import { contentTypeOf } from "../../worker/media/serve.ts";
 import { encode, audioDirs } from "./encode.ts";
-import { selectLadder } from "./ladder.ts";
+import { perTitleRenditions, selectLadder, type Rendition } from "./ladder.ts";
 import { aacCodecString, avcCodecString } from "./mp4.ts";
 import { masterPlaylist, measurePlaylist, trickplayVtt, type MeasuredPlaylist } from "./playlists.ts";
-import { IngestError, probeSource } from "./probe.ts";
+import { findVmaf, probePerTitle, type PerTitleLadder, type ProbeOptions } from "./per-title.ts";
+import { IngestError, probeSource, type SourceInfo } from "./probe.ts";
 import { extractStills } from "./stills.ts";
 import { subtitlePlaylist, toWebVtt } from "./subtitles.ts";
 
@@ -31,6 +32,15 @@ export interface IngestOptions {
   preset: string;
   maxSeconds?: number;
   trickplay: boolean;
+  /**
+   * VMAF model directory for a per-title ladder (default: MARQUEE_VMAF_MODELS);
+   * without one, the fixed ladder. `--heights` also means the fixed ladder.
+   */
+  vmafModels?: string;
+  /** Probe grid overrides (tests, benchmarks): scenes, resolutions, CRFs, targets. */
+  probe?: Pick<ProbeOptions, "scenes" | "sceneSeconds" | "heights" | "crfs" | "targets">;
+  /** Progress lines (probes, notices). */
+  log?: (line: string) => void;
   /** Fixed asset id (tests); default `<owner>-<time>`. */
   assetId?: string;
   label?: string;
@@ -53,6 +63,30 @@ export interface AssetManifest {
   /** Artwork keys (under the asset) when stills could be taken. */
   stills: { poster: string; backdrop: string; still: string } | null;
   measured: MeasuredPlaylist[];
+  /** The per-title ladder's probes, hull and rungs, or null for the fixed ladder. */
+  perTitle: PerTitleLadder | null;
+}
+
+/**
+ * The ladder for a source: per-title (probed with VMAF) when a model and an
+ * ffmpeg with libvmaf are available, else the fixed ladder with a notice saying why.
+ */
+export async function chooseLadder(
+  source: SourceInfo,
+  options: Pick<IngestOptions, "vmafModels" | "heights" | "probe" | "preset" | "segmentSeconds" | "maxSeconds" | "log">,
+  workDir: string,
+): Promise<{ ladder: Rendition[]; perTitle: PerTitleLadder | null }> {
+  const log = options.log ?? (() => {});
+  const fixed = () => selectLadder(source.video.width, source.video.height, options.heights);
+  if (options.heights) return { ladder: fixed(), perTitle: null };
+  const vmaf = findVmaf(options.vmafModels);
+  if ("reason" in vmaf) {
+    log(`notice: fixed ladder (${vmaf.reason})`);
+    return { ladder: fixed(), perTitle: null };
+  }
+  const perTitle = await probePerTitle(source, { vmaf, workDir, preset: options.preset, segmentSeconds: options.segmentSeconds, maxSeconds: options.maxSeconds, log, ...options.probe });
+  log(`per-title ladder (${perTitle.points.length} probes in ${perTitle.probeSeconds} s): ${perTitle.rungs.map((r) => `${r.height}p ${Math.round(r.kbps)} kbps VMAF ${r.vmaf.toFixed(1)}`).join(", ")}`);
+  return { ladder: perTitleRenditions(perTitle.rungs), perTitle };
 }
 
 
@@ -117,7 +151,7 @@ export async function prepareAsset(options: IngestOptions): Promise<AssetManifes
   const outDir = join(options.workDir, assetId);
   mkdirSync(outDir, { recursive: true });
   const durationSeconds = Math.min(source.durationSeconds, options.maxSeconds ?? Infinity);
-  const ladder = selectLadder(source.video.width, source.video.height, options.heights);
+  const { ladder, perTitle } = await chooseLadder(source, options, options.workDir);
   const trickplaySpec = options.trickplay
     ? { intervalSeconds: durationSeconds <= 120 ? 2 : 10, tileWidth: 160, tileHeight: 90, columns: 5, rows: 5 }
     : null;
@@ -130,7 +164,7 @@ export async function prepareAsset(options: IngestOptions): Promise<AssetManifes
   const measured: MeasuredPlaylist[] = [];
   const videoRows: AssetManifest["renditions"] = [];
   for (const r of ladder) {
-    const m = measurePlaylist(outDir, `video/${r.height}p`);
+    const m = measurePlaylist(outDir, `video/${r.name}`);
     measured.push(m);
     const codecs = avcCodecString(readFileSync(join(outDir, m.dir, "init.mp4")));
     if (!codecs) throw new Error(`no avcC box in ${m.dir}/init.mp4`);
@@ -194,6 +228,7 @@ export async function prepareAsset(options: IngestOptions): Promise<AssetManifes
       introStartSeconds: options.intro?.start ?? null,
       introEndSeconds: options.intro?.end ?? null,
       creditsStartSeconds: options.creditsStart ?? null,
+      ladderJson: JSON.stringify(perTitle ?? { method: "fixed" }),
       createdAt: Date.now(),
     },
     renditions: [...videoRows, ...audioRows],
@@ -202,5 +237,6 @@ export async function prepareAsset(options: IngestOptions): Promise<AssetManifes
     objects,
     stills: best ? { poster: `${keyPrefix}stills/poster.jpg`, backdrop: `${keyPrefix}stills/backdrop.jpg`, still: `${keyPrefix}stills/still.jpg` } : null,
     measured,
+    perTitle,
   };
 }

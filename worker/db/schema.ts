@@ -170,6 +170,11 @@ export const assets = sqliteTable(
     introStartSeconds: real("intro_start_seconds"),
     introEndSeconds: real("intro_end_seconds"),
     creditsStartSeconds: real("credits_start_seconds"),
+    /**
+     * How the ladder was chosen (JSON): `{"method":"fixed"}`, or a per-title
+     * ladder's probes, upper convex hull and rungs (tools/ingest/per-title.ts).
+     */
+    ladderJson: text("ladder_json"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [

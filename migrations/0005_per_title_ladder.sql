@@ -1,0 +1,1 @@
+ALTER TABLE `assets` ADD `ladder_json` text;

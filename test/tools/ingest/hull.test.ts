@@ -1,0 +1,127 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_TARGETS, hullVmafAt, placeRungs, upperHull, type ProbePoint } from "../../../tools/ingest/hull.ts";
+import { perTitleRenditions } from "../../../tools/ingest/ladder.ts";
+
+/**
+ * Probe sets shaped like real ones: per resolution, VMAF rises with bitrate
+ * (CRF falls) and saturates; a higher resolution costs more bits at the low end
+ * and reaches higher quality at the top. `complexity` scales every bitrate.
+ */
+const probeSet = fc
+  .record({
+    heights: fc.uniqueArray(fc.constantFrom(240, 360, 540, 720, 1080), { minLength: 1, maxLength: 5 }),
+    complexity: fc.double({ min: 0.2, max: 8, noNaN: true }),
+    crfs: fc.uniqueArray(fc.integer({ min: 16, max: 44 }), { minLength: 2, maxLength: 6 }),
+    noise: fc.array(fc.double({ min: -1.5, max: 1.5, noNaN: true }), { minLength: 30, maxLength: 30 }),
+  })
+  .map(({ heights, complexity, crfs, noise }) => {
+    const points: ProbePoint[] = [];
+    let k = 0;
+    for (const height of heights.sort((a, b) => a - b)) {
+      const ceiling = 70 + 28 * Math.min(1, height / 1080);
+      for (const crf of crfs) {
+        const kbps = complexity * (height / 360) ** 1.6 * 900 * 2 ** (-(crf - 20) / 6);
+        const vmaf = Math.min(100, Math.max(0, ceiling * (1 - Math.exp(-kbps / (220 * complexity * (height / 360))))) + noise[k++ % noise.length]!);
+        points.push({ height, width: Math.round((height * 16) / 9 / 2) * 2, crf, kbps, vmaf });
+      }
+    }
+    return points;
+  });
+
+describe("upper convex hull of quality over bitrate", () => {
+  it("rises strictly in bitrate and quality with falling slopes, and no probe lies above it", () => {
+    fc.assert(
+      fc.property(probeSet, (points) => {
+        const hull = upperHull(points);
+        expect(hull.length).toBeGreaterThanOrEqual(1);
+        for (let i = 1; i < hull.length; i++) {
+          expect(hull[i]!.kbps).toBeGreaterThan(hull[i - 1]!.kbps);
+          expect(hull[i]!.vmaf).toBeGreaterThan(hull[i - 1]!.vmaf);
+          if (i >= 2) {
+            const s1 = (hull[i - 1]!.vmaf - hull[i - 2]!.vmaf) / (hull[i - 1]!.kbps - hull[i - 2]!.kbps);
+            const s2 = (hull[i]!.vmaf - hull[i - 1]!.vmaf) / (hull[i]!.kbps - hull[i - 1]!.kbps);
+            expect(s2).toBeLessThan(s1 + 1e-12);
+          }
+        }
+        // Every vertex is a probe, and the best probe is its last vertex.
+        for (const v of hull) expect(points).toContain(v);
+        expect(hull.at(-1)!.vmaf).toBe(Math.max(...points.map((p) => p.vmaf)));
+        for (const p of points) if (p.kbps >= hull[0]!.kbps) expect(p.vmaf).toBeLessThanOrEqual(hullVmafAt(hull, p.kbps) + 1e-9);
+      }),
+    );
+  });
+
+  it("drops a probe that a mix of two others beats", () => {
+    const a = { height: 360, width: 640, crf: 30, kbps: 300, vmaf: 70 };
+    const b = { height: 360, width: 640, crf: 26, kbps: 600, vmaf: 75 };
+    const c = { height: 720, width: 1280, crf: 26, kbps: 900, vmaf: 90 };
+    expect(upperHull([b, c, a])).toEqual([a, c]);
+  });
+});
+
+describe("rung placement", () => {
+  it("gives rungs ascending in bitrate and quality, spaced apart, each as cheap as any probe reaching its target", () => {
+    fc.assert(
+      fc.property(probeSet, (points) => {
+        const rungs = placeRungs(points);
+        expect(rungs.length).toBeGreaterThanOrEqual(1);
+        for (let i = 1; i < rungs.length; i++) {
+          expect(rungs[i]!.vmaf).toBeGreaterThan(rungs[i - 1]!.vmaf);
+          expect(rungs[i]!.kbps).toBeGreaterThanOrEqual(rungs[i - 1]!.kbps * DEFAULT_TARGETS.minStepRatio - 1e-9);
+        }
+        for (const r of rungs) {
+          if (r.targetVmaf !== null) {
+            expect(r.vmaf).toBeGreaterThanOrEqual(r.targetVmaf - 1e-9);
+            // Above target only when it is its resolution's cheapest probe (nothing cheaper was measured there).
+            if (r.vmaf > r.targetVmaf + 1e-9) expect(r.kbps).toBe(Math.min(...points.filter((p) => p.height === r.height).map((p) => p.kbps)));
+            else expect(r.vmaf).toBeCloseTo(r.targetVmaf, 9);
+            // No probe reaches the target for fewer bits.
+            const cheaper = points.filter((p) => p.vmaf >= r.targetVmaf! && p.kbps < r.kbps - 1e-6);
+            expect(cheaper).toEqual([]);
+          }
+          // The CRF lies within the probed range of its resolution.
+          const crfs = points.filter((p) => p.height === r.height).map((p) => p.crf);
+          expect(r.crf).toBeGreaterThanOrEqual(Math.min(...crfs) - 1e-9);
+          expect(r.crf).toBeLessThanOrEqual(Math.max(...crfs) + 1e-9);
+        }
+        // The lowest rung is under the floor whenever some probe is.
+        if (points.some((p) => p.kbps <= DEFAULT_TARGETS.floorKbps)) expect(rungs[0]!.kbps).toBeLessThanOrEqual(DEFAULT_TARGETS.floorKbps);
+        // The top rung reaches the best target the probes can reach.
+        const best = Math.max(...points.map((p) => p.vmaf));
+        const reachable = DEFAULT_TARGETS.targetsVmaf.filter((t) => t <= best);
+        if (reachable.length > 0) expect(rungs.at(-1)!.vmaf).toBeGreaterThanOrEqual(Math.max(...reachable) - 1e-9);
+        // Rendition folders stay distinct even when heights repeat.
+        const names = perTitleRenditions(rungs).map((r) => r.name);
+        expect(new Set(names).size).toBe(names.length);
+      }),
+    );
+  });
+
+  it("gives simple content a cheaper ladder than complex content at the same targets", () => {
+    fc.assert(
+      fc.property(probeSet, fc.double({ min: 1.5, max: 4, noNaN: true }), (points, factor) => {
+        const heavy = points.map((p) => ({ ...p, kbps: p.kbps * factor }));
+        const light = placeRungs(points).filter((r) => r.targetVmaf !== null);
+        const hard = placeRungs(heavy).filter((r) => r.targetVmaf !== null);
+        for (const r of light) {
+          const same = hard.find((h) => h.targetVmaf === r.targetVmaf);
+          if (same) expect(same.kbps).toBeGreaterThan(r.kbps);
+        }
+      }),
+    );
+  });
+
+  it("adds a low rung of a few hundred kbps when the lowest target costs more", () => {
+    const points: ProbePoint[] = [
+      { height: 240, width: 426, crf: 38, kbps: 250, vmaf: 45 },
+      { height: 240, width: 426, crf: 30, kbps: 500, vmaf: 58 },
+      { height: 240, width: 426, crf: 22, kbps: 1100, vmaf: 66 },
+      { height: 720, width: 1280, crf: 32, kbps: 1500, vmaf: 70 },
+      { height: 720, width: 1280, crf: 20, kbps: 5000, vmaf: 96 },
+    ];
+    const rungs = placeRungs(points);
+    expect(rungs[0]).toMatchObject({ height: 240, kbps: 250, targetVmaf: null });
+    expect(rungs.at(-1)).toMatchObject({ height: 720, vmaf: 95, targetVmaf: 95 });
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * Per-title ladders as pure functions (no ffmpeg here): from probe encodes —
+ * each a resolution × quality setting with its bitrate and VMAF — to the upper
+ * convex hull of quality over bitrate and the rungs placed at target qualities.
+ * tools/ingest/per-title.ts runs the probes; these decide.
+ */
+
+/** One probe encode: a resolution at one x264 CRF, its bitrate and its VMAF against the source. */
+export interface ProbePoint {
+  height: number;
+  width: number;
+  crf: number;
+  kbps: number;
+  vmaf: number;
+}
+
+/** A chosen rung: which resolution and CRF to encode, the bitrate and VMAF the probes predict. */
+export interface PlannedRung {
+  height: number;
+  width: number;
+  /** x264 CRF (fractional values are allowed). */
+  crf: number;
+  /** Predicted average bitrate of the video (from the probes). */
+  kbps: number;
+  /** Predicted VMAF: the target, or more when no probe of the chosen resolution was cheaper. */
+  vmaf: number;
+  /** The quality this rung was placed for; null for the low (bitrate-floor) rung. */
+  targetVmaf: number | null;
+}
+
+export interface LadderTargets {
+  /** Target VMAF per rung, ascending. */
+  targetsVmaf: number[];
+  /** The lowest rung stays at or under this bitrate whenever some probe gets there (slow mobile links). */
+  floorKbps: number;
+  /** Neighbouring rungs differ by at least this bitrate ratio; closer ones are merged. */
+  minStepRatio: number;
+}
+
+/** Netflix-style targets: from "watchable on a phone" to "indistinguishable from the source". */
+export const DEFAULT_TARGETS: LadderTargets = { targetsVmaf: [60, 72, 82, 90, 95], floorKbps: 400, minStepRatio: 1.35 };
+
+const cross = (o: ProbePoint, a: ProbePoint, b: ProbePoint) => (a.kbps - o.kbps) * (b.vmaf - o.vmaf) - (a.vmaf - o.vmaf) * (b.kbps - o.kbps);
+
+/**
+ * The upper convex hull of quality over bitrate, cut at its best quality: the
+ * vertices ascend strictly in bitrate and in VMAF, with falling slopes. Every
+ * probe lies on or under it, so it is the best quality each bitrate can buy
+ * (mixing operating points in time).
+ */
+export function upperHull(points: ProbePoint[]): ProbePoint[] {
+  const sorted = points
+    .filter((p) => Number.isFinite(p.kbps) && Number.isFinite(p.vmaf) && p.kbps > 0)
+    .sort((a, b) => a.kbps - b.kbps || b.vmaf - a.vmaf);
+  const hull: ProbePoint[] = [];
+  for (const p of sorted) {
+    if (hull.length > 0 && hull.at(-1)!.kbps === p.kbps) continue; // the better one at this bitrate came first
+    while (hull.length >= 2 && cross(hull.at(-2)!, hull.at(-1)!, p) >= 0) hull.pop();
+    hull.push(p);
+  }
+  // Past the best quality more bits buy nothing: keep the rising part only.
+  const best = hull.reduce((bi, p, i) => (p.vmaf > hull[bi]!.vmaf ? i : bi), 0);
+  return hull.slice(0, best + 1);
+}
+
+/** The hull's quality at a bitrate (linear between vertices; flat past the ends, -Infinity before the first). */
+export function hullVmafAt(hull: ProbePoint[], kbps: number): number {
+  if (hull.length === 0 || kbps < hull[0]!.kbps) return -Infinity;
+  for (let i = 1; i < hull.length; i++) {
+    const a = hull[i - 1]!, b = hull[i]!;
+    if (kbps <= b.kbps) return a.vmaf + ((b.vmaf - a.vmaf) * (kbps - a.kbps)) / (b.kbps - a.kbps);
+  }
+  return hull.at(-1)!.vmaf;
+}
+
+/** Probe points per resolution, each sorted by rising bitrate with quality made non-decreasing (a noisy probe cannot invert it). */
+function curves(points: ProbePoint[]): ProbePoint[][] {
+  const byHeight = new Map<number, ProbePoint[]>();
+  for (const p of points) byHeight.set(p.height, [...(byHeight.get(p.height) ?? []), p]);
+  return [...byHeight.values()].map((ps) => {
+    const sorted = [...ps].sort((a, b) => a.kbps - b.kbps);
+    let best = -Infinity;
+    return sorted.map((p) => ({ ...p, vmaf: (best = Math.max(best, p.vmaf)) }));
+  });
+}
+
+const asRung = (p: ProbePoint, targetVmaf: number | null): PlannedRung => ({ height: p.height, width: p.width, crf: p.crf, kbps: p.kbps, vmaf: p.vmaf, targetVmaf });
+
+/**
+ * Where one resolution's curve reaches `target`: CRF interpolated linearly and
+ * bitrate log-linearly between the two probes around it (its cheapest probe when
+ * that already passes the target); null when out of reach.
+ */
+function atQuality(curve: ProbePoint[], target: number): PlannedRung | null {
+  for (let i = 0; i < curve.length; i++) {
+    const b = curve[i]!;
+    if (b.vmaf < target) continue;
+    const a = curve[i - 1];
+    // The cheapest probe already passes it: this resolution goes no lower than that probe.
+    if (!a) return asRung(b, target);
+    const f = (target - a.vmaf) / (b.vmaf - a.vmaf);
+    return {
+      height: b.height,
+      width: b.width,
+      crf: a.crf + f * (b.crf - a.crf),
+      kbps: Math.exp(Math.log(a.kbps) + f * (Math.log(b.kbps) - Math.log(a.kbps))),
+      vmaf: target,
+      targetVmaf: target,
+    };
+  }
+  return null;
+}
+
+/**
+ * The rungs: for each target quality the cheapest resolution that reaches it
+ * (interpolated between its probes); a low rung at the best quality the probes
+ * show at or under `floorKbps`; rungs closer than `minStepRatio` in bitrate
+ * merged (the higher one kept). Ascending in bitrate and in quality.
+ */
+export function placeRungs(points: ProbePoint[], targets: LadderTargets = DEFAULT_TARGETS): PlannedRung[] {
+  const cs = curves(points);
+  if (cs.length === 0) return [];
+  const candidates: PlannedRung[] = [];
+  let unreachedTop = false;
+  for (const t of targets.targetsVmaf) {
+    const options = cs.map((c) => atQuality(c, t)).filter((r): r is PlannedRung => r !== null);
+    if (options.length > 0) candidates.push(options.reduce((a, b) => (b.kbps < a.kbps ? b : a)));
+    else unreachedTop ||= cs.every((c) => c.at(-1)!.vmaf < t);
+  }
+  const all = cs.flat();
+  // A target above every probe: the best probe stands in as the top rung.
+  if (unreachedTop || candidates.length === 0) {
+    const best = all.reduce((a, b) => (b.vmaf > a.vmaf || (b.vmaf === a.vmaf && b.kbps < a.kbps) ? b : a));
+    candidates.push(asRung(best, null));
+  }
+  // The floor: the best quality at or under floorKbps, so a slow link still plays.
+  const cheap = all.filter((p) => p.kbps <= targets.floorKbps);
+  const lowest = candidates.reduce((a, b) => (b.kbps < a.kbps ? b : a));
+  if (lowest.kbps > targets.floorKbps && cheap.length > 0) {
+    candidates.push(asRung(cheap.reduce((a, b) => (b.vmaf > a.vmaf || (b.vmaf === a.vmaf && b.kbps < a.kbps) ? b : a)), null));
+  } else if (lowest.kbps > targets.floorKbps) {
+    // Nothing that cheap: the cheapest probe is the floor.
+    candidates.push(asRung(all.reduce((a, b) => (b.kbps < a.kbps ? b : a)), null));
+  }
+  const sorted = candidates.sort((a, b) => a.kbps - b.kbps || a.vmaf - b.vmaf);
+  const rungs: PlannedRung[] = [];
+  for (const r of sorted) {
+    const prev = rungs.at(-1);
+    if (prev && (r.vmaf <= prev.vmaf || r.kbps < prev.kbps * targets.minStepRatio)) {
+      // Too close to the previous rung, or no better: keep the better of the two (the floor rung is never the one dropped for a higher one).
+      if (r.vmaf > prev.vmaf && !(prev.targetVmaf === null && rungs.length === 1 && prev.kbps <= targets.floorKbps && r.kbps > targets.floorKbps)) rungs[rungs.length - 1] = r;
+      continue;
+    }
+    rungs.push(r);
+  }
+  return rungs;
+}

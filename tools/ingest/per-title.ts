@@ -1,0 +1,187 @@
+/**
+ * Probing a title for its own ladder: a few short scenes are cut from the
+ * source into one lossless reference, encoded at several resolutions × CRFs
+ * (the same x264 and GOP settings the full encode uses) and scored with VMAF;
+ * tools/ingest/hull.ts then takes the hull and places the rungs.
+ *
+ * VMAF needs an ffmpeg built with libvmaf (the static build in the
+ * @ffmpeg-installer npm package has libvmaf 1.x) and Netflix's model files
+ * (`vmaf_float_v0.6.1.pkl` + `.pkl.model`, e.g. ../shared/data/vmaf-models),
+ * found through `--vmaf-models` or `MARQUEE_VMAF_MODELS`.
+ */
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { gopArgs } from "./encode.ts";
+import { capture, ffTools } from "./ffmpeg.ts";
+import { DEFAULT_TARGETS, placeRungs, upperHull, type LadderTargets, type PlannedRung, type ProbePoint } from "./hull.ts";
+import type { SourceInfo } from "./probe.ts";
+
+const require = createRequire(import.meta.url);
+
+/** The model libvmaf 1.x reads (its `.model` companion must sit beside it). */
+export const VMAF_MODEL_FILE = "vmaf_float_v0.6.1.pkl";
+/** Resolutions probed (those above the source's height are skipped). */
+export const PROBE_HEIGHTS = [240, 360, 540, 720, 1080, 1440, 2160];
+/** x264 CRFs probed at each resolution. */
+export const PROBE_CRFS = [20, 26, 32, 38];
+/** VMAF's 1080p model compares at up to 1080 lines; larger sources are scored there. */
+const MAX_REFERENCE_HEIGHT = 1080;
+
+export interface VmafSetup {
+  ffmpegPath: string;
+  modelPath: string;
+}
+
+function hasLibvmaf(ffmpegPath: string): boolean {
+  try {
+    const out = require("node:child_process").spawnSync(ffmpegPath, ["-hide_banner", "-filters"], { encoding: "utf8" }) as { stdout: string };
+    return /\blibvmaf\b/.test(out.stdout ?? "");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An ffmpeg with libvmaf and the model, or the reason there is none (ingest then
+ * falls back to the fixed ladder). The model directory comes from `modelsDir`,
+ * else `MARQUEE_VMAF_MODELS`.
+ */
+export function findVmaf(modelsDir = process.env.MARQUEE_VMAF_MODELS): VmafSetup | { reason: string } {
+  if (!modelsDir) return { reason: "no VMAF model directory (--vmaf-models or MARQUEE_VMAF_MODELS)" };
+  const modelPath = join(modelsDir, VMAF_MODEL_FILE);
+  if (!existsSync(modelPath) || !existsSync(`${modelPath}.model`)) return { reason: `${modelsDir} has no ${VMAF_MODEL_FILE} (+ .model)` };
+  const candidates = [process.env.MARQUEE_VMAF_FFMPEG, ffTools().ffmpeg.path];
+  try {
+    candidates.push((require("@ffmpeg-installer/ffmpeg") as { path: string }).path);
+  } catch {
+    // not installed: only the other candidates
+  }
+  const ffmpegPath = candidates.find((p): p is string => !!p && existsSync(p) && hasLibvmaf(p));
+  if (!ffmpegPath) return { reason: "no ffmpeg with libvmaf (npm install brings @ffmpeg-installer/ffmpeg, which has it)" };
+  return { ffmpegPath, modelPath };
+}
+
+export interface ProbeOptions {
+  vmaf: VmafSetup;
+  workDir: string;
+  /** x264 preset of the full encode (probes use the same). */
+  preset: string;
+  segmentSeconds: number;
+  /** How many scenes, and how long each (seconds). */
+  scenes?: number;
+  sceneSeconds?: number;
+  heights?: number[];
+  crfs?: number[];
+  targets?: LadderTargets;
+  /** Only the first N seconds of the source count (as in the full encode). */
+  maxSeconds?: number;
+  log?: (line: string) => void;
+}
+
+export interface PerTitleLadder {
+  method: "per-title";
+  model: string;
+  referenceHeight: number;
+  scenes: { startSeconds: number; seconds: number }[];
+  points: ProbePoint[];
+  hull: ProbePoint[];
+  rungs: PlannedRung[];
+  probeSeconds: number;
+}
+
+const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+const nice = (args: string[]) => ["-nostdin", "-hide_banner", ...args];
+
+/** Where the scenes start: evenly spread over the title, or the whole of a short one. */
+export function sceneStarts(durationSeconds: number, scenes: number, sceneSeconds: number): { startSeconds: number; seconds: number }[] {
+  if (durationSeconds <= scenes * sceneSeconds * 1.5) return [{ startSeconds: 0, seconds: durationSeconds }];
+  return Array.from({ length: scenes }, (_, i) => {
+    const centre = (durationSeconds * (i + 0.5)) / scenes;
+    const start = Math.min(Math.max(0, centre - sceneSeconds / 2), durationSeconds - sceneSeconds);
+    return { startSeconds: Math.round(start * 1000) / 1000, seconds: sceneSeconds };
+  });
+}
+
+/**
+ * VMAF of `distorted` against `reference` (scaled up to the reference's size with
+ * bicubic, as the model expects). Frames are paired by index, not timestamp: an
+ * fMP4 rendition starts at its B-frame delay, and pairing by rounded timestamps
+ * can shift one stream a frame, which wrecks the score on noisy content.
+ */
+export async function vmafScore(vmaf: VmafSetup, distorted: string, reference: string, width: number, height: number, fps: number, subsample = 1): Promise<number> {
+  const byIndex = `settb=AVTB,setpts=N/${fps}/TB`;
+  const graph =
+    `[0:v]scale=${width}:${height}:flags=bicubic,setsar=1,format=yuv420p,${byIndex}[d];` +
+    `[1:v]setsar=1,format=yuv420p,${byIndex}[r];` +
+    `[d][r]libvmaf=model_path=${vmaf.modelPath}:n_threads=2${subsample > 1 ? `:n_subsample=${subsample}` : ""}`;
+  const { stderr } = await capture(vmaf.ffmpegPath, nice(["-v", "info", "-i", distorted, "-i", reference, "-lavfi", graph, "-f", "null", "-"]));
+  const m = /VMAF score[ =:]+([\d.]+)/.exec(stderr);
+  if (!m) throw new Error(`libvmaf printed no score: ${stderr.slice(-300)}`);
+  return Number(m[1]);
+}
+
+/** Probes the source and returns its hull and rungs (the probe files are removed). */
+export async function probePerTitle(source: SourceInfo, options: ProbeOptions): Promise<PerTitleLadder> {
+  const dir = join(options.workDir, "probe");
+  mkdirSync(dir, { recursive: true });
+  try {
+    return await probeIn(dir, source, options);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function probeIn(dir: string, source: SourceInfo, options: ProbeOptions): Promise<PerTitleLadder> {
+  const started = performance.now();
+  const log = options.log ?? (() => {});
+  const ffmpeg = ffTools().ffmpeg.path;
+  const duration = Math.min(source.durationSeconds, options.maxSeconds ?? Infinity);
+  const scenes = sceneStarts(duration, options.scenes ?? 3, options.sceneSeconds ?? 2);
+  const fps = Math.min(source.video.frameRate || 25, 60);
+  const refHeight = even(Math.min(source.video.height, MAX_REFERENCE_HEIGHT));
+  const refWidth = even((source.video.width * refHeight) / source.video.height);
+
+  // One lossless reference holding every scene.
+  const reference = join(dir, "reference.mkv");
+  const inputs = scenes.flatMap((s) => ["-ss", String(s.startSeconds), "-t", String(s.seconds), "-i", source.path]);
+  const chains = scenes.map((_, i) => `[${i}:${source.video.index}]scale=${refWidth}:${refHeight}:flags=bicubic,setsar=1,fps=${fps},format=yuv420p[c${i}]`);
+  const graph = `${chains.join(";")};${scenes.map((_, i) => `[c${i}]`).join("")}concat=n=${scenes.length}:v=1:a=0[ref]`;
+  await capture(ffmpeg, nice(["-v", "error", "-y", ...inputs, "-filter_complex", graph, "-map", "[ref]", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", reference]));
+  const referenceSeconds = scenes.reduce((t, s) => t + s.seconds, 0);
+  const frames = referenceSeconds * fps;
+  // Scoring every 2nd–4th frame on long probes keeps the probe cheap; the score barely moves.
+  const subsample = Math.max(1, Math.min(4, Math.floor(frames / 60)));
+
+  const heights = (options.heights ?? PROBE_HEIGHTS).filter((h) => h <= source.video.height);
+  if (heights.length === 0) heights.push(even(source.video.height));
+  const points: ProbePoint[] = [];
+  for (const height of heights) {
+    const width = even((source.video.width * height) / source.video.height);
+    for (const crf of options.crfs ?? PROBE_CRFS) {
+      const out = join(dir, `p${height}-${crf}.mkv`);
+      await capture(ffmpeg, nice([
+        "-v", "error", "-y", "-i", reference,
+        "-vf", `scale=${width}:${height}:flags=bicubic,setsar=1`,
+        "-c:v", "libx264", "-preset", options.preset, "-profile:v", height >= 720 ? "high" : "main", "-crf", String(crf),
+        ...gopArgs(fps, options.segmentSeconds), "-an", out,
+      ]));
+      const kbps = (statSync(out).size * 8) / referenceSeconds / 1000;
+      const vmaf = await vmafScore(options.vmaf, out, reference, refWidth, refHeight, fps, subsample);
+      points.push({ height, width, crf, kbps: Math.round(kbps * 10) / 10, vmaf: Math.round(vmaf * 100) / 100 });
+      log(`probe ${height}p crf ${crf}: ${Math.round(kbps)} kbps, VMAF ${vmaf.toFixed(1)}`);
+    }
+  }
+  const hull = upperHull(points);
+  const rungs = placeRungs(points, options.targets ?? DEFAULT_TARGETS);
+  return {
+    method: "per-title",
+    model: VMAF_MODEL_FILE,
+    referenceHeight: refHeight,
+    scenes,
+    points,
+    hull,
+    rungs,
+    probeSeconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+}
