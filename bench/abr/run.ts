@@ -1,5 +1,5 @@
 /**
- * `npm run bench:abr [-- --traces <dir>] [-- --tune]`
+ * `npm run bench:abr [-- --traces <dir>] [-- --ladder <plan.json>…] [-- --tune]`
  *
  * Trace-driven ABR comparison on a simulated clock (bench/abr/sim.ts): ours
  * (client/src/player/abr/rules.ts), the hls.js 1.7.4 default ABR port, BOLA,
@@ -10,8 +10,8 @@
  * JSON line. Test traces only; `--tune` searches our parameters on Pensieve's
  * training traces instead (never on a test family).
  */
-import { existsSync } from "node:fs";
-import { basename } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_ABR_PARAMS, type AbrParams } from "../../client/src/player/abr/rules.ts";
 import { LADDER } from "../../tools/ingest/ladder.ts";
@@ -27,12 +27,14 @@ const FAMILIES: Record<string, string> = {
 };
 const TRAIN = `${DATA}/traces-pensieve/cooked_traces`;
 const CHUNKS = `${DATA}/chunk-sizes-envivio`;
+const LADDERS = join(import.meta.dirname, "ladders");
 
 const { values } = parseArgs({
   options: {
     traces: { type: "string" },
     tune: { type: "boolean", default: false },
     "buffer-cap": { type: "string", default: "60" },
+    ladder: { type: "string", multiple: true, default: [] },
   },
 });
 const bufferCapS = Number(values["buffer-cap"]);
@@ -42,7 +44,16 @@ if (!existsSync(CHUNKS)) {
   process.exit(0);
 }
 const envivio = envivioVideo(CHUNKS);
-const videos: Video[] = [envivio, marqueeVideo(envivio, LADDER)];
+/**
+ * Per-title ladders (`npm run ingest -- <clip> --plan-only` output, or anything
+ * with `ladder: [{height, videoKbps}]`): bench/abr/ladders/*.json unless `--ladder` names files.
+ */
+const ladderFiles = values.ladder.length > 0 ? values.ladder : readdirSync(LADDERS).filter((f) => f.endsWith(".json")).sort().map((f) => join(LADDERS, f));
+const perTitle = ladderFiles.map((file) => {
+  const { ladder } = JSON.parse(readFileSync(file, "utf8")) as { ladder: { height: number; videoKbps: number }[] };
+  return marqueeVideo(envivio, ladder, `per-title ${basename(file, ".json")}`);
+});
+const videos: Video[] = [envivio, marqueeVideo(envivio, LADDER), ...perTitle];
 
 function run(video: Video, traces: Trace[], make: () => Algorithm): SessionResult[] {
   return traces.map((t) => simulate(video, t, make(), { bufferCapS }));
@@ -76,15 +87,16 @@ if (values.tune) {
   const offsetsS = [0, 300, 600];
   const sets = scales.map((k) => base.map((t) => ({ ...t, name: `${t.name}×${k}`, mbps: t.mbps.map((b) => b * k) })));
   /** Per video and throughput scale: mean QoE_lin and rebuffer ratio over the training sessions. */
+  const tuneVideos = videos.slice(0, 2); // Envivio and the fixed ladder, as the documented tuning runs used
   const evaluate = (make: () => Algorithm) =>
-    videos.flatMap((video) =>
+    tuneVideos.flatMap((video) =>
       sets.map((traces) => {
         const rs = traces.flatMap((t) => offsetsS.map((startS) => simulate(video, t, make(), { bufferCapS, startS })));
         const stall = rs.reduce((a, r) => a + r.rebufferS, 0);
         return { qoe: mean(rs.map((r) => r.qoe)), rebuffer: stall / (stall + rs.length * video.segmentS * video.sizesBytes[0]!.length) };
       }),
     );
-  const columns = videos.flatMap((v) => scales.map((k) => `${v.name} ${k}×`));
+  const columns = tuneVideos.flatMap((v) => scales.map((k) => `${v.name} ${k}×`));
   const mpc = evaluate(ALGORITHMS.mpc!);
   const bola = evaluate(ALGORITHMS.bola!);
   const grid: Partial<AbrParams>[] = [];
@@ -113,7 +125,7 @@ const names = Object.keys(ALGORITHMS);
 const summary: Record<string, Record<string, Record<string, Record<string, number>>>> = {};
 const started = performance.now();
 for (const video of videos) {
-  const key = video.name === "envivio" ? "families" : "families_marquee_ladder";
+  const key = video.name === "envivio" ? "families" : video.name === "marquee" ? "families_marquee_ladder" : `families_${video.name.replace(/\W+/g, "_")}`;
   summary[key] = {};
   for (const [family, dir] of families) {
     if (!existsSync(dir)) {

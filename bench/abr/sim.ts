@@ -357,7 +357,7 @@ export function envivioVideo(dir: string): Video {
  * Envivio's per-segment complexity (each segment's size relative to its rung's
  * mean, averaged over rungs) so segment sizes vary as in a real encode.
  */
-export function marqueeVideo(envivio: Video, ladder: { height: number; videoKbps: number }[]): Video {
+export function marqueeVideo(envivio: Video, ladder: { height: number; videoKbps: number }[], name = "marquee"): Video {
   const n = envivio.sizesBytes[0]!.length;
   const rel = Array.from({ length: n }, (_, i) => {
     let s = 0;
@@ -366,7 +366,7 @@ export function marqueeVideo(envivio: Video, ladder: { height: number; videoKbps
   });
   const bitratesBps = ladder.map((r) => r.videoKbps * 1000);
   return {
-    name: "marquee",
+    name,
     segmentS: 4,
     bitratesBps,
     heightsPx: ladder.map((r) => r.height),
