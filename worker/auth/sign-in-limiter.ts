@@ -20,6 +20,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { AppError } from "../lib/errors.ts";
+import { SqlStore, wipeStorage } from "../lib/sql-store.ts";
 
 export interface LimitPolicy {
   /** Failures allowed inside the window before attempts are refused. */
@@ -34,54 +35,74 @@ export const PIN_POLICY: LimitPolicy = { maxFailures: 5, windowMs: WINDOW_MS };
 
 export type AttemptResult = { allowed: true; attemptId: number } | { allowed: false; retryAfterMs: number };
 
+/** One key's counted failures (reserved attempts included), oldest first. */
+export class FailureStore extends SqlStore {
+  constructor(storage: DurableObjectStorage) {
+    super(storage, "CREATE TABLE IF NOT EXISTS failures (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL)");
+  }
+
+  /** Forgets failures at or before `cutoffMs` (out of the window). */
+  expire(cutoffMs: number): void {
+    this.sql.exec("DELETE FROM failures WHERE at_ms <= ?", cutoffMs);
+  }
+
+  /** The times of the counted failures, oldest first. */
+  times(): number[] {
+    return this.sql.exec<{ at_ms: number }>("SELECT at_ms FROM failures ORDER BY at_ms, id").toArray().map((r) => r.at_ms);
+  }
+
+  /** Counts one failure; its id lets a success forgive it. */
+  add(atMs: number): number {
+    return this.sql.exec<{ id: number }>("INSERT INTO failures (at_ms) VALUES (?) RETURNING id", atMs).one().id;
+  }
+
+  /** Forgets one failure, or (null) all of them. */
+  remove(id: number | null): void {
+    if (id === null) this.sql.exec("DELETE FROM failures");
+    else this.sql.exec("DELETE FROM failures WHERE id = ?", id);
+  }
+
+  count(): number {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM failures").one().n;
+  }
+}
+
 /** Failure timestamps of one key, inside its window. */
 export class SignInLimiter extends DurableObject<Env> {
   private windowMs = WINDOW_MS;
-  /** Whether the table exists: the alarm's deleteAll drops it while this instance may live on. */
-  private tableReady = false;
+  private readonly failures: FailureStore;
 
-  /** The object's SQL, its table created first if needed (cheap: once per instance, and after each wipe). */
-  private get sql() {
-    if (!this.tableReady) {
-      this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS failures (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL)");
-      this.tableReady = true;
-    }
-    return this.ctx.storage.sql;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.failures = new FailureStore(ctx.storage);
   }
 
   /** Reserves one attempt (counted as a failure until forgiven), or refuses it while the key is locked out. */
   attempt(policy: LimitPolicy): AttemptResult {
     const nowMs = Date.now();
     this.windowMs = policy.windowMs;
-    const sql = this.sql;
-    sql.exec("DELETE FROM failures WHERE at_ms <= ?", nowMs - policy.windowMs);
-    const times = sql.exec<{ at_ms: number }>("SELECT at_ms FROM failures ORDER BY at_ms, id").toArray().map((r) => r.at_ms);
+    this.failures.expire(nowMs - policy.windowMs);
+    const times = this.failures.times();
     if (times.length >= policy.maxFailures) {
       // The attempt is allowed again once enough failures have aged out to go below the limit.
       const freeing = times[times.length - policy.maxFailures]!;
       return { allowed: false, retryAfterMs: Math.max(1, freeing + policy.windowMs - nowMs) };
     }
-    const row = sql.exec<{ id: number }>("INSERT INTO failures (at_ms) VALUES (?) RETURNING id", nowMs).one();
+    const attemptId = this.failures.add(nowMs);
     void this.ctx.storage.setAlarm(nowMs + policy.windowMs + 1000);
-    return { allowed: true, attemptId: row.id };
+    return { allowed: true, attemptId };
   }
 
   /** Forgives a reserved attempt that succeeded; `clearAll` also forgets every earlier failure of this key. */
   forgive(attemptId: number, clearAll: boolean): void {
-    if (clearAll) this.sql.exec("DELETE FROM failures");
-    else this.sql.exec("DELETE FROM failures WHERE id = ?", attemptId);
+    this.failures.remove(clearAll ? null : attemptId);
   }
 
-  /** Drops expired failures; an object with none left frees its storage. */
+  /** Drops expired failures; an object with none left frees its storage (the next attempt, often on this same instance, creates the table again). */
   override async alarm(): Promise<void> {
-    const sql = this.sql;
-    sql.exec("DELETE FROM failures WHERE at_ms <= ?", Date.now() - this.windowMs);
-    const left = sql.exec<{ n: number }>("SELECT count(*) AS n FROM failures").one().n;
-    if (left === 0) {
-      // The table goes too; the next attempt (often on this same instance, right away) creates it again.
-      await this.ctx.storage.deleteAll();
-      this.tableReady = false;
-    } else await this.ctx.storage.setAlarm(Date.now() + this.windowMs);
+    this.failures.expire(Date.now() - this.windowMs);
+    if (this.failures.count() === 0) await wipeStorage(this.ctx.storage, [this.failures]);
+    else await this.ctx.storage.setAlarm(Date.now() + this.windowMs);
   }
 
   /** Whether the object holds anything (tests: an expired key frees its storage). */

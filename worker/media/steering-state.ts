@@ -7,37 +7,57 @@
  * exact counters and keeps the load spread by region.
  */
 import { DurableObject } from "cloudflare:workers";
+import { SqlStore } from "../lib/sql-store.ts";
 import { pathways } from "./pathways.ts";
 import { emptyHealth, pathwayPriority, recordSample, type PathwaySample, type SteeringHealth } from "./steering-policy.ts";
 
+/** The region's pathway health as one JSON row, written only when it changed. */
+export class HealthStore extends SqlStore {
+  private savedJson = "";
+
+  constructor(storage: DurableObjectStorage) {
+    super(storage, "CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)");
+  }
+
+  /** The stored health, or a fresh one. */
+  load(): SteeringHealth {
+    const row = this.sql.exec<{ json: string }>("SELECT json FROM health WHERE id = 1").toArray()[0];
+    if (!row) return emptyHealth();
+    this.savedJson = row.json;
+    return JSON.parse(row.json) as SteeringHealth;
+  }
+
+  save(health: SteeringHealth): void {
+    const json = JSON.stringify(health);
+    if (json === this.savedJson) return;
+    this.sql.exec("INSERT OR REPLACE INTO health (id, json) VALUES (1, ?)", json);
+    this.savedJson = json;
+  }
+}
+
 /** One region's pathway health: player reports in, PATHWAY-PRIORITY out. */
 export class SteeringState extends DurableObject<Env> {
-  private health: SteeringHealth = emptyHealth();
-  private savedJson = "";
+  private readonly store: HealthStore;
+  /** Read from storage on first use in this instance (SQLite reads are synchronous: no request can interleave). */
+  private cached: SteeringHealth | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)");
-      const row = ctx.storage.sql.exec<{ json: string }>("SELECT json FROM health WHERE id = 1").toArray()[0];
-      if (row) {
-        this.health = JSON.parse(row.json) as SteeringHealth;
-        this.savedJson = row.json;
-      }
-    });
+    this.store = new HealthStore(ctx.storage);
+  }
+
+  private get health(): SteeringHealth {
+    return (this.cached ??= this.store.load());
   }
 
   /** Records player reports and returns this region's pathway priority (the reports are already counted in it). */
   observe(samples: PathwaySample[]): string[] {
     const ids = pathways(this.env).map((p) => p.id);
     const nowMs = Date.now();
-    for (const sample of samples.slice(0, 500)) recordSample(this.health, ids, sample, nowMs);
-    const priority = pathwayPriority(this.health, ids, nowMs);
-    const json = JSON.stringify(this.health);
-    if (json !== this.savedJson) {
-      this.ctx.storage.sql.exec("INSERT OR REPLACE INTO health (id, json) VALUES (1, ?)", json);
-      this.savedJson = json;
-    }
+    const health = this.health;
+    for (const sample of samples.slice(0, 500)) recordSample(health, ids, sample, nowMs);
+    const priority = pathwayPriority(health, ids, nowMs);
+    this.store.save(health);
     return priority;
   }
 
