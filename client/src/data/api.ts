@@ -10,7 +10,10 @@
  */
 import { query } from "@solidjs/router";
 import { hc, type InferResponseType } from "hono/client";
+import type { z } from "zod";
 import type { AppType } from "../../../worker/app.ts";
+import type { ProgressEntry } from "../../../worker/progress/model.ts";
+import type { progressBody } from "../../../worker/routes/progress.ts";
 
 /** An API error with the server's code and message. */
 export class ApiError extends Error {
@@ -314,6 +317,62 @@ export const getRatings = query(
 export function rateTitle(titleId: number, value: RatingValue | null): Promise<unknown> {
   const param = { titleId: String(titleId) };
   return value === null ? unwrap(api.ratings[":titleId"].$delete({ param })) : unwrap(api.ratings[":titleId"].$put({ param, json: { value } }));
+}
+
+// ---- Watch progress (the ViewerState object behind /api/progress) ----
+
+/** The body POST /api/progress validates (its zod schema; type only, nothing of it is bundled). */
+export type ProgressBody = z.input<typeof progressBody>;
+
+/**
+ * Saves a position (`keepalive`, so a save under way survives leaving the page).
+ * Never throws: answers the status (0 when the network failed) and the entry as
+ * stored, because the reporter decides by status whether to retry or stop.
+ */
+export async function saveProgress(body: ProgressBody): Promise<{ status: number; entry: ProgressEntry | null }> {
+  try {
+    const res = await sessionFetch("/api/progress", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      keepalive: true,
+    });
+    const entry = res.ok ? (((await res.json().catch(() => null)) as { entry?: ProgressEntry } | null)?.entry ?? null) : null;
+    return { status: res.status, entry };
+  } catch {
+    return { status: 0, entry: null };
+  }
+}
+
+/**
+ * Saves a position as the page goes away: a text/plain `sendBeacon` (the route
+ * accepts it), or a keepalive fetch where the beacon is missing or refused.
+ * Fire and forget; no session refresh (there is no page left to wait for it).
+ */
+export function beaconProgress(body: ProgressBody): void {
+  const json = JSON.stringify(body);
+  const sent = typeof navigator.sendBeacon === "function" && navigator.sendBeacon("/api/progress", new Blob([json], { type: "text/plain" }));
+  if (!sent) void fetch("/api/progress", { method: "POST", headers: { "content-type": "text/plain" }, body: json, keepalive: true, credentials: "same-origin" }).catch(() => {});
+}
+
+/** The live-sync WebSocket of the chosen profile (GET /api/progress/live). */
+export function openProgressSocket(): WebSocket {
+  return new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/progress/live`);
+}
+
+// ---- Playback side channels (fire and forget) ----
+
+/** Tells the steering server a CDN pathway failed us, proven by the URL's playback token (a beacon; keepalive fetch as fallback). */
+export function reportPathwayError(pathway: string, token: string): void {
+  const body = JSON.stringify({ pathway, kind: "error", token });
+  if (!navigator.sendBeacon?.("/api/steering/report", body)) {
+    void fetch("/api/steering/report", { method: "POST", body, keepalive: true }).catch(() => {});
+  }
+}
+
+/** A media object (playlist, segment, trickplay sheet) by its tokenised URL; media is not API, so no session handling. */
+export function fetchMedia(url: string, init?: RequestInit): Promise<Response> {
+  return fetch(url, init);
 }
 
 // The privacy endpoints are plain fetches on purpose: they are built separately, so the

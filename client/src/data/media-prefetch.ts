@@ -2,6 +2,7 @@
  * Media responses fetched ahead of the player (prefetch.ts decides when,
  * warm-media.ts what), handed to its loader once each.
  */
+import { fetchMedia } from "./api.ts";
 
 /** One prefetched response, as the loader hands it to hls.js. */
 export interface PrefetchedResponse {
@@ -29,7 +30,7 @@ export class MediaPrefetch {
     if (existing) return existing;
     if (this.missed.has(key)) return Promise.reject(new Error("the player loads this itself"));
     const startMs = performance.now();
-    const promise = fetch(key, { signal: this.controller.signal, credentials: "same-origin" }).then(async (res) => {
+    const promise = fetchMedia(key, { signal: this.controller.signal, credentials: "same-origin" }).then(async (res) => {
       const firstByteMs = performance.now();
       if (!res.ok) throw new Error(`prefetch ${res.status}`);
       const data = await res.arrayBuffer();

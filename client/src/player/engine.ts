@@ -17,7 +17,7 @@
  */
 import Hls, { type ErrorData, type Level } from "hls.js";
 import { createSignal, type Accessor } from "solid-js";
-import type { Playback } from "../data/api.ts";
+import { reportPathwayError, type Playback } from "../data/api.ts";
 import type { MediaPrefetch } from "../data/prefetch.ts";
 import { abrChoice, abrOptionsFor, hlsConfigFor, type AbrChoice } from "./config.ts";
 import { hlsProblem, mediaElementProblem, UNSUPPORTED, type PlayerProblem } from "./errors.ts";
@@ -30,13 +30,9 @@ const MEDIA_RECOVERY_INTERVAL_MS = 5000;
 const PATHWAY_AND_TOKEN_IN_URL = /\/cdn\/([A-Za-z0-9_-]{1,16})\/([A-Za-z0-9_.-]+)\//;
 
 /** Tells the steering server a pathway failed us, with the URL's playback token (feeds its per-region health; fire and forget). */
-function reportPathwayError(url: string | undefined): void {
+function reportFailedPathway(url: string | undefined): void {
   const found = url ? PATHWAY_AND_TOKEN_IN_URL.exec(url) : null;
-  if (!found) return;
-  const body = JSON.stringify({ pathway: found[1], kind: "error", token: found[2] });
-  if (!navigator.sendBeacon?.("/api/steering/report", body)) {
-    void fetch("/api/steering/report", { method: "POST", body, keepalive: true }).catch(() => {});
-  }
+  if (found) reportPathwayError(found[1]!, found[2]!);
 }
 
 export interface TrackChoice {
@@ -242,7 +238,7 @@ export class PlaybackEngine {
   }
 
   private onHlsError(hls: Hls, data: ErrorData): void {
-    if (data.type === Hls.ErrorTypes.NETWORK_ERROR) reportPathwayError(data.frag?.url ?? data.context?.url ?? data.url);
+    if (data.type === Hls.ErrorTypes.NETWORK_ERROR) reportFailedPathway(data.frag?.url ?? data.context?.url ?? data.url);
     if (!data.fatal) return;
     if (data.type === Hls.ErrorTypes.MEDIA_ERROR && Date.now() - this.lastRecoveryMs > MEDIA_RECOVERY_INTERVAL_MS) {
       this.lastRecoveryMs = Date.now();

@@ -69,10 +69,12 @@ export class TrickplayStore {
   private readonly blobs: string[] = [];
   private destroyed = false;
   private readonly rewrite: (url: string) => string;
+  private readonly get: (url: string) => Promise<Response>;
 
-  /** `rewrite` puts the current playback token into a media URL. */
-  constructor(rewrite: (url: string) => string) {
+  /** `rewrite` puts the current playback token into a media URL; `get` fetches one (the API client's fetchMedia). */
+  constructor(rewrite: (url: string) => string, get: (url: string) => Promise<Response>) {
     this.rewrite = rewrite;
+    this.get = get;
   }
 
   /** Fetches and parses the VTT; resolves false (no thumbnails) on any failure. */
@@ -80,7 +82,7 @@ export class TrickplayStore {
     try {
       // Sheets are named relative to the VTT, which the playback API gives as a path.
       const absolute = new URL(vttUrl, location.href).href;
-      const res = await fetch(this.rewrite(absolute));
+      const res = await this.get(this.rewrite(absolute));
       if (!res.ok) return false;
       this.cues = parseTrickplayVtt(await res.text(), absolute);
       return this.cues.length > 0;
@@ -93,7 +95,7 @@ export class TrickplayStore {
   sheet(url: string): Promise<string | undefined> {
     let pending = this.sheets.get(url);
     if (!pending) {
-      pending = fetch(this.rewrite(url))
+      pending = this.get(this.rewrite(url))
         .then((r) => (r.ok ? r.blob() : undefined))
         .then((blob) => {
           if (!blob || this.destroyed) return undefined;

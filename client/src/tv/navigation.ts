@@ -11,6 +11,10 @@
  * alone any key they already handled (defaultPrevented). On the watch page the
  * player owns the arrows; text fields keep the keys they edit with.
  *
+ * This is the app's one D-pad path: an arrow that moves focus is handled here
+ * and nowhere else. Parts with an order of their own (the player's control bar)
+ * declare it as a focus zone, in TV mode and out of it.
+ *
  * Also remembers which element had focus on each page, so coming back to a page
  * puts focus where it was, and focuses a page's main action when it opens.
  */
@@ -206,9 +210,49 @@ export interface TvNavigationOptions {
   onBack: () => void;
 }
 
+/**
+ * A part of the page whose arrow keys follow an order of its own instead of
+ * geometry: the player's control bar is a toolbar (←/→ along it, ↑ to the seek
+ * bar). Zones apply in every mode, not only on TVs — a toolbar's arrows are a
+ * keyboard pattern too — and they are the only other way an arrow moves focus.
+ */
+export interface FocusZone {
+  /** Whether this zone takes an arrow in `direction` from `el` (false when `el` is not in it, or the zone is inactive). */
+  claims(el: Element, direction: Direction): boolean;
+  /** Where that arrow goes; undefined stays (the key is used either way). */
+  next(from: Element, direction: Direction): HTMLElement | null | undefined;
+}
+
+const zones = new Set<FocusZone>();
+
+/** Declares a focus zone; returns its removal. */
+export function addFocusZone(zone: FocusZone): () => void {
+  zones.add(zone);
+  return () => zones.delete(zone);
+}
+
+/** Whether a focus zone takes this key from `el` (others who listen for keys leave it to the D-pad). */
+export function zoneTakesKey(el: Element | null, key: string): boolean {
+  const direction = directionOfKey(key);
+  return !!el && !!direction && [...zones].some((z) => z.claims(el, direction));
+}
+
+/** Moves focus inside a focus zone if one takes the key; returns whether it did. */
+function stepInZone(e: KeyboardEvent): boolean {
+  const direction = directionOfKey(e.key);
+  const el = e.target instanceof Element ? e.target : null;
+  if (!direction || !el) return false;
+  const zone = [...zones].find((z) => z.claims(el, direction));
+  if (!zone) return false;
+  e.preventDefault();
+  zone.next(el, direction)?.focus();
+  return true;
+}
+
 function keyHandler(options: TvNavigationOptions): (e: KeyboardEvent) => void {
   return (e) => {
-    if (!isTvMode() || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.defaultPrevented || stepInZone(e)) return;
+    if (!isTvMode() || e.altKey || e.ctrlKey || e.metaKey) return;
     const target = document.activeElement;
     const watching = document.documentElement.classList.contains("watching");
     if (isBack(e)) {

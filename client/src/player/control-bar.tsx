@@ -1,0 +1,161 @@
+/**
+ * The control bar: the timeline (elapsed, seek bar with trickplay, remaining)
+ * and the toolbar (play, ±10 s, volume, title, next episode, subtitles,
+ * settings, picture-in-picture, full screen). Its arrow-key order is a focus
+ * zone of the app's one D-pad path (tv/navigation.ts): ←/→ along the toolbar,
+ * ↑ to the seek bar and from there to the skip button or Back, ↓ back to Play.
+ */
+import { onCleanup, onMount, Show } from "solid-js";
+import type { Playback } from "../data/api.ts";
+import { addFocusZone } from "../tv/navigation.ts";
+import type { MediaState } from "./controllers/media-state.ts";
+import type { PlaybackActions } from "./controllers/playback-actions.ts";
+import { Icon } from "./icons.tsx";
+import { SeekBar } from "./seek-bar.tsx";
+import type { MenuPage } from "./settings-menu.tsx";
+import { formatTime } from "./time.ts";
+import type { TrickplayStore } from "./trickplay.ts";
+
+export interface ControlBarProps {
+  media: MediaState;
+  actions: PlaybackActions;
+  heading: string;
+  subheading?: string;
+  marks: { start: number; end: number; kind: string }[];
+  trickplay: TrickplayStore | null;
+  sheet: Playback["trickplay"];
+  onScrubbing: (scrubbing: boolean) => void;
+  /** A mouse is over the bar (the controls stay up). */
+  onHover: (over: boolean) => void;
+  /** The next episode's name, when there is one, and going there. */
+  nextName?: string;
+  onNext: () => void;
+  subtitlesOn: boolean;
+  menu: MenuPage | null;
+  onSubtitlesMenu: () => void;
+  onSettingsMenu: () => void;
+  settingsButton: (el: HTMLButtonElement) => void;
+  /** Whether arrows move between the controls now (not while a dialog or an error has the keys). */
+  dpadActive: () => boolean;
+}
+
+export function ControlBar(props: ControlBarProps) {
+  let bar!: HTMLDivElement;
+  const m = props.media;
+  const volumeIcon = () => (m.muted() || m.volume() === 0 ? "muted" : m.volume() < 0.5 ? "volumeLow" : "volume");
+
+  onMount(() => {
+    const root = bar.closest<HTMLElement>(".player") ?? bar;
+    const toolbar = () => [...bar.querySelectorAll<HTMLElement>(".player-toolbar button, .player-toolbar input")];
+    const removeZone = addFocusZone({
+      claims: (el, direction) => {
+        if (!props.dpadActive() || !bar.contains(el)) return false;
+        if (el.closest("button, a, [role^=menuitem]")) return true;
+        return !!el.closest(".seek") && (direction === "up" || direction === "down");
+      },
+      next: (from, direction) => {
+        const buttons = toolbar();
+        const at = buttons.indexOf(from as HTMLElement);
+        if (direction === "up") return at >= 0 ? bar.querySelector<HTMLElement>(".seek") : root.querySelector<HTMLElement>(".skip-button, .player-back");
+        if (direction === "down") return at >= 0 ? undefined : buttons.find((b) => b.classList.contains("play-toggle"));
+        return at >= 0 ? buttons[Math.min(buttons.length - 1, Math.max(0, at + (direction === "right" ? 1 : -1)))] : undefined;
+      },
+    });
+    onCleanup(removeZone);
+  });
+
+  return (
+    <div ref={bar} class="player-bottom" onPointerEnter={(ev) => ev.pointerType === "mouse" && props.onHover(true)} onPointerLeave={() => props.onHover(false)}>
+      <div class="player-timeline">
+        <span class="player-time">
+          <span class="visually-hidden">Elapsed </span>
+          {formatTime(m.time())}
+        </span>
+        <SeekBar
+          currentTime={m.time()}
+          duration={m.duration()}
+          bufferedEnd={m.bufferedEnd()}
+          marks={props.marks}
+          trickplay={props.trickplay}
+          sheet={props.sheet}
+          onSeek={(t) => props.actions.seekTo(t)}
+          onScrubbing={props.onScrubbing}
+        />
+        <span class="player-time player-remaining">
+          <span class="visually-hidden">Remaining </span>
+          <span aria-hidden="true">−</span>
+          {formatTime(Math.max(0, m.duration() - m.time()))}
+        </span>
+      </div>
+      <div class="player-toolbar" role="toolbar" aria-label="Player controls">
+        <button type="button" class="pbtn-icon play-toggle" aria-label={m.playing() ? "Pause" : "Play"} onClick={() => props.actions.togglePlay()}>
+          <Icon name={m.playing() ? "pause" : m.ended() ? "replay" : "play"} />
+        </button>
+        <button type="button" class="pbtn-icon seek-step" aria-label="Back 10 seconds" onClick={() => props.actions.seekBy(-10)}>
+          <Icon name="back10" />
+        </button>
+        <button type="button" class="pbtn-icon seek-step" aria-label="Forward 10 seconds" onClick={() => props.actions.seekBy(10)}>
+          <Icon name="fwd10" />
+        </button>
+        <div class="player-volume">
+          <button type="button" class="pbtn-icon" aria-label={m.muted() ? "Unmute" : "Mute"} onClick={() => props.actions.toggleMute()}>
+            <Icon name={volumeIcon()} />
+          </button>
+          <input
+            type="range"
+            class="player-volume-slider"
+            min="0"
+            max="1"
+            step="0.05"
+            aria-label="Volume"
+            aria-valuetext={`${Math.round((m.muted() ? 0 : m.volume()) * 100)}%`}
+            value={m.muted() ? 0 : m.volume()}
+            style={{ "--v": String(m.muted() ? 0 : m.volume()) }}
+            onInput={(ev) => props.actions.changeVolume(Number(ev.currentTarget.value))}
+          />
+        </div>
+        <div class="player-toolbar-title" aria-hidden="true">
+          {props.heading}
+          <Show when={props.subheading}> · <span>{props.subheading}</span></Show>
+        </div>
+        <Show when={props.nextName !== undefined}>
+          <button type="button" class="pbtn-icon" aria-label={`Next episode: ${props.nextName}`} onClick={() => props.onNext()}>
+            <Icon name="next" />
+          </button>
+        </Show>
+        <button
+          type="button"
+          class="pbtn-icon"
+          classList={{ "pbtn-on": props.subtitlesOn }}
+          aria-label="Subtitles"
+          aria-haspopup="menu"
+          aria-expanded={props.menu === "subtitles"}
+          data-menu-button
+          onClick={() => props.onSubtitlesMenu()}
+        >
+          <Icon name="subtitles" />
+        </button>
+        <button
+          ref={props.settingsButton}
+          type="button"
+          class="pbtn-icon"
+          aria-label="Settings"
+          aria-haspopup="menu"
+          aria-expanded={props.menu !== null && props.menu !== "subtitles"}
+          data-menu-button
+          onClick={() => props.onSettingsMenu()}
+        >
+          <Icon name="settings" />
+        </button>
+        <Show when={props.actions.pipSupported}>
+          <button type="button" class="pbtn-icon player-pip" aria-label={m.pip() ? "Exit picture-in-picture" : "Picture-in-picture"} onClick={() => void props.actions.togglePip()}>
+            <Icon name="pip" />
+          </button>
+        </Show>
+        <button type="button" class="pbtn-icon" aria-label={m.fullscreen() ? "Exit full screen" : "Full screen"} onClick={() => void props.actions.toggleFullscreen()}>
+          <Icon name={m.fullscreen() ? "exitFullscreen" : "fullscreen"} />
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * The media session: what the operating system's media controls show (lock
+ * screen, headset buttons, the browser's media hub) and do — play, pause, seek
+ * 10 s, seek to a point, and the next episode when there is one.
+ */
+import type { PlayerController } from "./controller.ts";
+import type { PlaybackActions } from "./playback-actions.ts";
+
+export interface MediaSessionOptions {
+  title: string;
+  actions: PlaybackActions;
+  /** The next episode, when there is one. */
+  playNext?: () => void;
+}
+
+export class MediaSessionController implements PlayerController {
+  private readonly handlers: [MediaSessionAction, MediaSessionActionHandler][] = [];
+
+  constructor(options: MediaSessionOptions) {
+    const ms = typeof navigator !== "undefined" ? navigator.mediaSession : undefined;
+    if (!ms || typeof MediaMetadata === "undefined") return;
+    const { actions, playNext } = options;
+    ms.metadata = new MediaMetadata({ title: options.title, artist: "Marquee" });
+    this.handlers.push(
+      ["play", () => actions.play()],
+      ["pause", () => actions.pause()],
+      ["seekbackward", () => actions.seekBy(-10)],
+      ["seekforward", () => actions.seekBy(10)],
+      ["seekto", (d) => d.seekTime !== undefined && actions.seekTo(d.seekTime)],
+    );
+    if (playNext) this.handlers.push(["nexttrack", () => playNext()]);
+    this.registerListeners();
+  }
+
+  protected registerListeners(): void {
+    for (const [action, handler] of this.handlers) this.setHandler(action, handler);
+  }
+
+  protected unregisterListeners(): void {
+    for (const [action] of this.handlers) this.setHandler(action, null);
+  }
+
+  destroy(): void {
+    this.unregisterListeners();
+  }
+
+  private setHandler(action: MediaSessionAction, handler: MediaSessionActionHandler | null): void {
+    try {
+      navigator.mediaSession.setActionHandler(action, handler);
+    } catch {
+      // Action not supported by this browser.
+    }
+  }
+}
