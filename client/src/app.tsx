@@ -3,8 +3,8 @@ import { createEffect, createMemo, ErrorBoundary, lazy, on, onCleanup, onMount, 
 import { AccountMenu } from "./components/account-menu.tsx";
 import { Avatar, NoProfileAvatar } from "./components/avatar.tsx";
 import { ErrorView } from "./components/error-view.tsx";
-import { deviceClass, getHome } from "./data/viewing.ts";
-import { getGenres, getMyList, getPerson, getTitle } from "./data/api.ts";
+import { getGenres, getHome, getMyList, getPerson, getTitle } from "./data/api.ts";
+import { deviceClass } from "./data/device.ts";
 import { preparePlayback, watchTarget } from "./data/prefetch.ts";
 import { currentProfile, session, startSession } from "./data/session.ts";
 import { startTvMode } from "./tv/mode.ts";

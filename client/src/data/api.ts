@@ -14,6 +14,7 @@ import type { z } from "zod";
 import type { AppType } from "../../../worker/app.ts";
 import type { ProgressEntry } from "../../../worker/progress/model.ts";
 import type { progressBody } from "../../../worker/routes/progress.ts";
+import type { DeviceClass } from "./device.ts";
 
 /** An API error with the server's code and message. */
 export class ApiError extends Error {
@@ -317,6 +318,46 @@ export const getRatings = query(
 export function rateTitle(titleId: number, value: RatingValue | null): Promise<unknown> {
   const param = { titleId: String(titleId) };
   return value === null ? unwrap(api.ratings[":titleId"].$delete({ param })) : unwrap(api.ratings[":titleId"].$put({ param, json: { value } }));
+}
+
+// ---- Home, continue watching and history ----
+
+export type HomePage = InferResponseType<typeof api.home.$get, 200>;
+export type HomeRowData = HomePage["rows"][number];
+export type ContinueItem = InferResponseType<typeof api.progress.continue.$get, 200>["items"][number];
+export type HistoryPage = InferResponseType<typeof api.history.$get, 200>;
+export type HistoryItem = HistoryPage["items"][number];
+
+/** The current profile's Home: hero, Continue Watching (always fresh), the cached rows and onboarding. */
+export const getHome = query(
+  (device: DeviceClass): Promise<HomePage> => unwrap<HomePage>(api.home.$get({ query: { device, hour: String(new Date().getHours()) } })),
+  "home",
+);
+
+/** Saves "pick three you like" (an empty list skips it). */
+export async function saveOnboarding(titleIds: number[]): Promise<void> {
+  await unwrap(api.home.onboarding.$post({ json: { titleIds } }));
+}
+
+/** Continue watching of the chosen profile; empty when signed out or no profile is chosen. */
+export const getContinueWatching = query(async (): Promise<ContinueItem[]> => {
+  try {
+    return (await unwrap<{ items: ContinueItem[] }>(api.progress.continue.$get())).items;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return [];
+    throw e;
+  }
+}, "continue-watching");
+
+/** One page of the chosen profile's viewing history, newest first. */
+export const getHistory = query((cursor?: string): Promise<HistoryPage> => unwrap<HistoryPage>(api.history.$get({ query: cursor ? { cursor } : {} })), "history");
+
+export async function removeFromHistory(titleId: number): Promise<void> {
+  await unwrap(api.history[":titleId"].$delete({ param: { titleId: String(titleId) } }));
+}
+
+export async function clearHistory(): Promise<void> {
+  await unwrap(api.history.$delete());
 }
 
 // ---- Watch progress (the ViewerState object behind /api/progress) ----

@@ -39,3 +39,11 @@ export function deviceName(ua: string = typeof navigator === "undefined" ? "" : 
   const os = /Windows/.test(ua) ? "Windows" : /Mac OS X|Macintosh/.test(ua) ? "Mac" : /CrOS/.test(ua) ? "ChromeOS" : /Linux/.test(ua) ? "Linux" : "";
   return (os ? `${browser} on ${os}` : browser).slice(0, 40);
 }
+
+export type DeviceClass = "tv" | "desktop" | "phone";
+
+/** The device class Home is ranked for: TV mode (html.tv), a phone-sized screen, or a desktop. */
+export function deviceClass(): DeviceClass {
+  if (typeof document !== "undefined" && document.documentElement.classList.contains("tv")) return "tv";
+  return typeof matchMedia !== "undefined" && matchMedia("(max-width: 700px)").matches ? "phone" : "desktop";
+}

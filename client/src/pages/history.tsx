@@ -8,7 +8,7 @@ import { createSignal, For, Show } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
 import { errorMessage } from "../components/form.tsx";
 import "./history.css";
-import { clearHistory, getContinueWatching, getHistory, removeFromHistory, type HistoryItem } from "../data/viewing.ts";
+import { clearHistory, getContinueWatching, getHistory, removeFromHistory, type HistoryItem } from "../data/api.ts";
 
 function dayLabel(ms: number): string {
   const day = new Date(ms);

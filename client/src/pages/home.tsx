@@ -9,7 +9,9 @@ import { A, createAsync, revalidate } from "@solidjs/router";
 import { createSignal, For, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
 import { Row, RowSkeleton } from "../components/tiles.tsx";
-import { clock, deviceClass, getHome, saveOnboarding, type ContinueItem, type HomePage } from "../data/viewing.ts";
+import { getHome, saveOnboarding, type ContinueItem, type HomePage } from "../data/api.ts";
+import { deviceClass } from "../data/device.ts";
+import { formatTime } from "../player/time.ts";
 import "./home.css";
 
 type Card = HomePage["rows"][number]["items"][number];
@@ -58,14 +60,14 @@ function ContinueRow(props: { items: ContinueItem[] }) {
               item.kind === "next_episode"
                 ? `Next: S${item.episode!.seasonNumber}:E${item.episode!.number}`
                 : item.episode
-                  ? `S${item.episode.seasonNumber}:E${item.episode.number} · ${clock(item.positionSeconds)}`
-                  : `${clock(item.positionSeconds)} of ${clock(item.durationSeconds ?? 0)}`;
+                  ? `S${item.episode.seasonNumber}:E${item.episode.number} · ${formatTime(item.positionSeconds)}`
+                  : `${formatTime(item.positionSeconds)} of ${formatTime(item.durationSeconds ?? 0)}`;
             return (
               <A
                 class="tile tile-backdrop continue-tile"
                 href={watchHref(item)}
                 data-title-id={item.title.id}
-                aria-label={`${item.kind === "next_episode" ? "Play next episode of" : "Resume"} ${item.title.title}${item.episode ? `, season ${item.episode.seasonNumber} episode ${item.episode.number}` : ""}${item.kind === "resume" ? ` from ${clock(item.positionSeconds)}` : ""}`}
+                aria-label={`${item.kind === "next_episode" ? "Play next episode of" : "Resume"} ${item.title.title}${item.episode ? `, season ${item.episode.seasonNumber} episode ${item.episode.number}` : ""}${item.kind === "resume" ? ` from ${formatTime(item.positionSeconds)}` : ""}`}
               >
                 <Artwork id={item.title.id} title={item.title.title} kind="backdrop" src={item.episode?.stillUrl ?? item.title.backdropUrl} eager={i() < 4} />
                 <span class="continue-play" aria-hidden="true">▶</span>
