@@ -15,12 +15,13 @@ import type { AppType } from "../../../worker/app.ts";
 import type { ProgressEntry } from "../../../worker/progress/model.ts";
 import type { progressBody } from "../../../worker/routes/progress.ts";
 import type { DeviceClass } from "./device.ts";
+import { clientErrorCode, meaningOf, type ClientErrorCode } from "./errors.ts";
 
-/** An API error with the server's code and message. */
+/** An API error with the server's code and message (what a code means to the client: data/errors.ts). */
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  readonly code: ClientErrorCode;
+  constructor(status: number, code: ClientErrorCode, message: string) {
     super(message);
     this.status = status;
     this.code = code;
@@ -62,7 +63,7 @@ export function noteAccessExpiry(expiresAtMs: number | null): void {
 }
 
 const expiryListeners = new Set<(expiresAtMs: number | null) => void>();
-const lostListeners = new Set<(code: string) => void>();
+const lostListeners = new Set<(code: ClientErrorCode) => void>();
 let watchingStorage = false;
 
 /** Called whenever the access token's expiry changes, in this tab or another (for the proactive refresh timer). */
@@ -78,7 +79,7 @@ export function onAccessExpiry(listener: (expiresAtMs: number | null) => void): 
 }
 
 /** Called when a refresh is refused: the session is over (signed out elsewhere, expired, or revoked). */
-export function onSessionLost(listener: (code: string) => void): () => void {
+export function onSessionLost(listener: (code: ClientErrorCode) => void): () => void {
   lostListeners.add(listener);
   return () => lostListeners.delete(listener);
 }
@@ -88,9 +89,10 @@ function withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
   return typeof navigator !== "undefined" && navigator.locks ? (navigator.locks.request(REFRESH_LOCK, fn) as Promise<T>) : fn();
 }
 
-async function errorCode(res: Response): Promise<string | undefined> {
-  const body = (await res.clone().json().catch(() => null)) as { error?: { code?: string } } | null;
-  return body?.error?.code;
+/** The error code of a response's JSON body (`http_error` when it has none the client knows). */
+async function errorCode(res: Response): Promise<ClientErrorCode> {
+  const body = (await res.clone().json().catch(() => null)) as { error?: { code?: unknown } } | null;
+  return clientErrorCode(body?.error?.code);
 }
 
 /**
@@ -120,8 +122,8 @@ function refreshOnce(alreadyDone: () => boolean): Promise<RefreshOutcome> {
     if (!response.ok) {
       if (response.status === 401) {
         noteAccessExpiry(null);
-        const code = (await errorCode(response)) ?? "invalid_refresh";
-        for (const listener of lostListeners) listener(code);
+        const code = await errorCode(response);
+        for (const listener of lostListeners) listener(code === "http_error" ? "invalid_refresh" : code);
       }
       return { ok: false, response };
     }
@@ -155,7 +157,7 @@ export const sessionFetch = (async (input: string | URL, init?: RequestInit): Pr
   const sentAtMs = Date.now();
   const hintAtSend = sessionHint();
   const res = await fetch(input, { credentials: "same-origin", ...init });
-  if (res.status !== 401 || (await errorCode(res)) !== "session_expired") return res;
+  if (res.status !== 401 || !meaningOf(await errorCode(res)).refreshSession) return res;
   // A new access token since this request was sent (this tab's or another's) means: only retry.
   const outcome = await refreshOnce(() => sessionHint() !== hintAtSend || readNumber(REFRESHED_AT_KEY) > sentAtMs);
   if (!outcome.ok) return outcome.response;
@@ -168,9 +170,9 @@ const api = client.api;
 async function unwrap<T>(res: Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>): Promise<T> {
   const r = await res;
   if (r.status === 204) return undefined as unknown as T;
-  const body = (await r.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  const body = (await r.json().catch(() => null)) as { error?: { code?: unknown; message?: string } } | null;
   if (!r.ok) {
-    throw new ApiError(r.status, body?.error?.code ?? "http_error", body?.error?.message ?? `Request failed (${r.status})`);
+    throw new ApiError(r.status, clientErrorCode(body?.error?.code), body?.error?.message ?? `Request failed (${r.status})`);
   }
   return body as T;
 }

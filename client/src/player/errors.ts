@@ -1,9 +1,11 @@
 /**
  * What went wrong, in words a viewer understands: the playback API's refusal
- * codes and hls.js's fatal errors mapped to a headline, an explanation and
- * whether trying again can help.
+ * codes (what each code means to the client: data/errors.ts) and hls.js's
+ * fatal errors mapped to a headline, an explanation, whether
+ * trying again can help, and whether Retry renews the playback token first.
  */
 import type { ErrorData } from "hls.js";
+import { isKnownErrorCode, meaningOf, type ErrorCode } from "../data/errors.ts";
 
 export interface PlayerProblem {
   title: string;
@@ -12,37 +14,53 @@ export interface PlayerProblem {
   retry: boolean;
   /** Shown small, for support ("Error code: region_restricted"). */
   code: string;
+  /** Retry asks for a fresh playback token first (the problem came from the token or the session). */
+  renewToken?: boolean;
 }
 
-const API_PROBLEMS: Record<string, Omit<PlayerProblem, "code">> = {
+type Words = Pick<PlayerProblem, "title" | "message" | "retry">;
+
+const signedOut = "You've been signed out";
+const notInPlan = "Not included in your plan";
+const tokenRefused: Words = { title: "Playback session not valid", message: "The video link was refused. Retry to start a fresh session.", retry: true };
+
+/** Worker codes playback can stop on, in words; any other code is worded by its HTTP status. */
+const PLAYBACK_WORDS: Partial<Record<ErrorCode, Words>> = {
   region_restricted: { title: "Not available in your region", message: "This title can't be watched where you are right now.", retry: false },
   outside_window: { title: "Not available right now", message: "This title is outside its viewing window. It may be coming soon or have left Marquee.", retry: false },
   maturity_restricted: { title: "Not available on this profile", message: "This title is rated above this profile's maturity setting. Switch profile or ask the account owner.", retry: false },
-  quality_not_in_plan: { title: "Not included in your plan", message: "This video isn't available at a quality your plan includes. Upgrade your plan to watch it.", retry: false },
+  quality_not_in_plan: { title: notInPlan, message: "This video isn't available at a quality your plan includes. Upgrade your plan to watch it.", retry: false },
   title_not_found: { title: "Title not found", message: "This title doesn't exist or is no longer on Marquee.", retry: false },
   episode_not_found: { title: "Episode not found", message: "This episode doesn't exist or is no longer available.", retry: false },
   no_media: { title: "Video not ready yet", message: "This title has no video to play yet. Try again later.", retry: true },
   asset_changed: { title: "The video was updated", message: "A new version of this video was published while you watched. Retry to continue with it.", retry: true },
   profile_required: { title: "Choose a profile", message: "Pick who's watching before playing this title.", retry: false },
-  session_expired: { title: "You've been signed out", message: "Your session ended. Sign in again to keep watching.", retry: true },
-  invalid_session: { title: "You've been signed out", message: "Your session is no longer valid. Sign in again to keep watching.", retry: false },
+  session_expired: { title: signedOut, message: "Your session ended. Sign in again to keep watching.", retry: true },
+  invalid_session: { title: signedOut, message: "Your session is no longer valid. Sign in again to keep watching.", retry: false },
   unauthorized: { title: "Sign in to watch", message: "This title needs you to be signed in.", retry: false },
   playback_unavailable: { title: "Playback is unavailable", message: "Marquee can't stream right now. Please try again in a few minutes.", retry: true },
   token_expired: { title: "Playback session expired", message: "The video link expired. Retry to continue where you left off.", retry: true },
-  invalid_token: { title: "Playback session not valid", message: "The video link was refused. Retry to start a fresh session.", retry: true },
-  token_scope: { title: "Playback session not valid", message: "The video link was refused. Retry to start a fresh session.", retry: true },
-  rendition_above_plan: { title: "Not included in your plan", message: "This quality isn't included in your plan. Choose a lower quality or Auto.", retry: true },
+  invalid_token: tokenRefused,
+  token_scope: tokenRefused,
+  rendition_above_plan: { title: notInPlan, message: "This quality isn't included in your plan. Choose a lower quality or Auto.", retry: true },
 };
+
+/** The player's problem for a Worker code it has words for, else undefined. */
+function knownProblem(code: string): PlayerProblem | undefined {
+  const words = isKnownErrorCode(code) ? PLAYBACK_WORDS[code] : undefined;
+  return words ? { ...words, code, renewToken: !!meaningOf(code).renewToken } : undefined;
+}
 
 /** A problem from the playback API (the page's request for playback, or a renewal). */
 export function apiProblem(err: unknown): PlayerProblem {
   // An ApiError (data/api.ts), recognised by shape so this module stays free of the API client.
   if (err instanceof Error && typeof (err as { status?: unknown }).status === "number" && typeof (err as { code?: unknown }).code === "string") {
     const { status, code } = err as Error & { status: number; code: string };
-    const known = API_PROBLEMS[code];
-    if (known) return { ...known, code };
-    if (status >= 500) return { title: "Something went wrong on our side", message: "Marquee couldn't start playback. Please try again.", retry: true, code };
-    return { title: "Can't play this title", message: err.message, retry: status === 429 || status === 408, code };
+    const known = knownProblem(code);
+    if (known) return known;
+    const renewToken = !!meaningOf(code).renewToken;
+    if (status >= 500) return { title: "Something went wrong on our side", message: "Marquee couldn't start playback. Please try again.", retry: true, code, renewToken };
+    return { title: "Can't play this title", message: err.message, retry: status === 429 || status === 408, code, renewToken };
   }
   if (typeof navigator !== "undefined" && navigator.onLine === false) return offline();
   return { title: "Can't reach Marquee", message: "Check your internet connection and try again.", retry: true, code: "network" };
@@ -69,10 +87,11 @@ export function hlsProblem(data: Pick<ErrorData, "type" | "details" | "response"
   const details = String(data.details);
   if (data.type === "networkError") {
     if (typeof navigator !== "undefined" && navigator.onLine === false) return offline();
-    const code = bodyCode(data as ErrorData);
-    if (code && API_PROBLEMS[code]) return { ...API_PROBLEMS[code]!, code };
+    const known = knownProblem(bodyCode(data as ErrorData) ?? "");
+    if (known) return known;
     const status = data.response?.code ?? 0;
-    if (status === 403) return { ...API_PROBLEMS.invalid_token!, code: `http_403 ${details}` };
+    // A 403 without a code we know: the token is the likeliest cause, so Retry renews it.
+    if (status === 403) return { ...tokenRefused, code: `http_403 ${details}`, renewToken: true };
     if (status === 404) return { title: "Video not found", message: "Part of this video is missing on the server. Retry, or try again later.", retry: true, code: `http_404 ${details}` };
     if (status >= 500) return { title: "The video server is having trouble", message: "Retry in a moment; playback continues where it stopped.", retry: true, code: `http_${status} ${details}` };
     if (/timeout/i.test(details)) return { title: "The connection is too slow", message: "The video took too long to load. Check your connection and retry.", retry: true, code: details };

@@ -141,8 +141,7 @@ export function Player(props: PlayerProps) {
     setRetrying(true);
     const at = video.currentTime || media.time();
     try {
-      const code = shownProblem()?.code ?? "";
-      if (renewal && (renewal.expiringSoon() || /token|403|asset_changed|session/.test(code))) await renewal.renewNow();
+      if (renewal && (renewal.expiringSoon() || shownProblem()?.renewToken)) await renewal.renewNow();
       setProblem(null);
       e.retry(at);
     } catch (err) {

@@ -1,0 +1,108 @@
+/**
+ * The client's one error vocabulary: every code the Worker answers
+ * (common/error-codes.ts) mapped to what the SPA does about it by itself —
+ * refresh the session and resend, renew the playback token before retrying —
+ * in a Record over ErrorCode, so a code added on the server does not compile
+ * here until it has a meaning. The words a viewer reads when playback stops on
+ * a code are the player's (player/errors.ts), keyed by the same codes; other
+ * screens show the server's message.
+ */
+import type { ErrorCode } from "../../../common/error-codes.ts";
+
+export type { ErrorCode };
+
+/** A code the client may hold: the Worker's, or `http_error` for an answer without a known code. */
+export type ClientErrorCode = ErrorCode | "http_error";
+
+export interface ErrorMeaning {
+  /** The API client refreshes the session once and sends the request again. */
+  refreshSession?: true;
+  /** Retrying playback asks for a fresh playback token first (the refusal came from the token or the session). */
+  renewToken?: true;
+}
+
+/** Nothing to do by itself: the request was wrong, or refused for a reason a retry does not change. */
+const none: ErrorMeaning = {};
+const renew: ErrorMeaning = { renewToken: true };
+
+export const ERROR_MEANINGS: Record<ErrorCode, ErrorMeaning> = {
+  // Request shape
+  bad_request: none,
+  invalid_json: none,
+  invalid_query: none,
+  invalid_param: none,
+  unsupported_media_type: none,
+  payload_too_large: none,
+  not_found: none,
+  internal: none,
+  dev_only: none,
+  // Catalog
+  title_not_found: none,
+  episode_not_found: none,
+  person_not_found: none,
+  genre_not_found: none,
+  artwork_not_found: none,
+  invalid_cursor: none,
+  // Accounts, sessions and profiles
+  unauthorized: none,
+  cross_site: none,
+  auth_unavailable: none,
+  email_taken: none,
+  invalid_credentials: none,
+  invalid_session: renew,
+  session_expired: { refreshSession: true, renewToken: true },
+  invalid_refresh: none,
+  refresh_reused: none,
+  too_many_attempts: none,
+  password_required: none,
+  wrong_password: none,
+  invalid_plan: none,
+  profile_required: none,
+  profile_not_found: none,
+  profile_limit: none,
+  profile_name_taken: none,
+  kids_profile: none,
+  invalid_maturity: none,
+  pin_required: none,
+  wrong_pin: none,
+  // My List and ratings
+  list_full: none,
+  list_changed: none,
+  not_in_list: none,
+  not_rated: none,
+  // Progress
+  episode_required: none,
+  not_an_episode: none,
+  // Playback and media
+  region_restricted: none,
+  outside_window: none,
+  maturity_restricted: none,
+  quality_not_in_plan: none,
+  playback_unavailable: none,
+  no_media: none,
+  asset_changed: renew,
+  invalid_token: renew,
+  token_expired: renew,
+  token_scope: renew,
+  rendition_above_plan: none,
+  unknown_pathway: none,
+  pathway_fault: none,
+  invalid_path: none,
+  invalid_country: none,
+  upgrade_required: none,
+};
+
+/** Whether `code` is one the Worker answers (the map's keys are exactly ErrorCode). */
+export function isKnownErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.hasOwn(ERROR_MEANINGS, code);
+}
+
+/** The code as the client holds it: a known ErrorCode, or `http_error`. */
+export function clientErrorCode(code: unknown): ClientErrorCode {
+  return isKnownErrorCode(code) ? code : "http_error";
+}
+
+/** What a code means to the client; nothing for codes it does not know. */
+export function meaningOf(code: unknown): ErrorMeaning {
+  return isKnownErrorCode(code) ? ERROR_MEANINGS[code] : none;
+}
