@@ -16,6 +16,7 @@
  * baseline switch (start.ts) uses hls.js's plain defaults and no prefetch.
  */
 import Hls, { type ErrorData, type Level } from "hls.js";
+import { splitCdnPath, type CdnPathParts } from "../../../common/cdn-url.ts";
 import { createSignal, type Accessor } from "solid-js";
 import { reportPathwayError, type Playback } from "../data/api.ts";
 import type { MediaPrefetch } from "../data/prefetch.ts";
@@ -27,12 +28,16 @@ import { tokenLoader } from "./token-loader.ts";
 
 /** hls.js's error policy: recover a fatal media error at most this often, then give up. */
 const MEDIA_RECOVERY_INTERVAL_MS = 5000;
-const PATHWAY_AND_TOKEN_IN_URL = /\/cdn\/([A-Za-z0-9_-]{1,16})\/([A-Za-z0-9_.-]+)\//;
 
 /** Tells the steering server a pathway failed us, with the URL's playback token (feeds its per-region health; fire and forget). */
 function reportFailedPathway(url: string | undefined): void {
-  const found = url ? PATHWAY_AND_TOKEN_IN_URL.exec(url) : null;
-  if (found) reportPathwayError(found[1]!, found[2]!);
+  let parts: CdnPathParts | null = null;
+  try {
+    parts = url ? splitCdnPath(new URL(url, location.href).pathname) : null;
+  } catch {
+    // Not a URL: nothing to report.
+  }
+  if (parts) reportPathwayError(parts.pathway, parts.token);
 }
 
 export interface TrackChoice {
