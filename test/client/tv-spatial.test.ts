@@ -48,10 +48,15 @@ describe("spatial navigation", () => {
 
   it("property: whatever is picked lies in the asked direction, and something is picked when a box lies fully that way", () => {
     const arbBox = fc.record({ left: fc.integer({ min: 0, max: 1800 }), top: fc.integer({ min: 0, max: 3000 }), width: fc.integer({ min: 20, max: 400 }), height: fc.integer({ min: 20, max: 400 }) });
+    let picked = 0;
+    let mustPick = 0;
     fc.assert(
       fc.property(arbBox, fc.array(arbBox, { maxLength: 30 }), fc.constantFrom("up", "down", "left", "right" as const), (from, others, direction) => {
         const i = pickNext(from, others, direction);
-        if (i >= 0) expect(isInDirection(from, others[i]!, direction)).toBe(true);
+        if (i >= 0) {
+          expect(isInDirection(from, others[i]!, direction)).toBe(true);
+          picked++;
+        }
         const vertical = direction === "up" || direction === "down";
         const fullyAway = others.some((b) =>
           vertical
@@ -59,9 +64,15 @@ describe("spatial navigation", () => {
             : (direction === "right" ? b.left >= from.left + from.width : b.left + b.width <= from.left) &&
               Math.min(b.top + b.height, from.top + from.height) - Math.max(b.top, from.top) > 0,
         );
-        if (fullyAway) expect(i).toBeGreaterThanOrEqual(0);
+        if (fullyAway) {
+          expect(i).toBeGreaterThanOrEqual(0);
+          mustPick++;
+        }
       }),
     );
+    // Neither conditional check may pass vacuously over the whole run.
+    expect(picked, "runs where something was picked").toBeGreaterThan(0);
+    expect(mustPick, "runs with a box fully in the asked direction").toBeGreaterThan(0);
   });
 });
 

@@ -92,17 +92,23 @@ const arbHome = arbCatalog.chain((titles) => {
 
 describe("buildHome: properties over random catalogs, profiles, statistics and contexts", () => {
   it("no row and no hero ever holds a title that breaks the profile's maturity ceiling, region or availability window", () => {
+    let mattered = 0;
     fc.assert(
       fc.property(arbHome, (inp) => {
         const home = buildHome(inp);
         const byId = new Map(inp.titles.map((t) => [t.id, t]));
         for (const id of shown(home)) expect(allowed(byId.get(id)!, inp.context.country, inp.profile.maxMaturityAge, inp.nowMs)).toBe(true);
+        if (shown(home).length > 0 && inp.titles.some((t) => !allowed(t, inp.context.country, inp.profile.maxMaturityAge, inp.nowMs))) mattered++;
       }),
       { numRuns: 300 },
     );
+    // Not vacuous: homes with titles were built from catalogs that also held titles the rules had to keep out.
+    expect(mattered, "non-empty homes from catalogs with forbidden titles").toBeGreaterThan(0);
   });
 
   it("finished titles are hidden everywhere, thumbs-down titles everywhere but My List", () => {
+    let hidFinished = 0;
+    let hidDisliked = 0;
     fc.assert(
       fc.property(arbHome, (inp) => {
         const home = buildHome(inp);
@@ -111,12 +117,19 @@ describe("buildHome: properties over random catalogs, profiles, statistics and c
         for (const id of shown(home)) expect(finished.has(id)).toBe(false);
         const notMyList = [...(home.hero === null ? [] : [home.hero]), ...home.rows.filter((r) => r.kind !== "my-list").flatMap((r) => r.titleIds)];
         for (const id of notMyList) expect(disliked.has(id)).toBe(false);
+        // Counted when the rule had work to do: a title the profile may otherwise see, finished or disliked, in a non-empty home.
+        const visible = (id: number) => allowed(inp.titles.find((t) => t.id === id)!, inp.context.country, inp.profile.maxMaturityAge, inp.nowMs);
+        if (shown(home).length > 0 && [...finished].some(visible)) hidFinished++;
+        if (notMyList.length > 0 && [...disliked].some(visible)) hidDisliked++;
       }),
       { numRuns: 300 },
     );
+    expect(hidFinished, "non-empty homes for profiles with a visible finished title").toBeGreaterThan(0);
+    expect(hidDisliked, "non-empty homes for profiles with a visible thumbs-down title").toBeGreaterThan(0);
   });
 
   it("above the fold (hero, Continue Watching, the first rows) a title appears at most once", () => {
+    let folds = 0;
     fc.assert(
       fc.property(arbHome, (inp) => {
         const home = buildHome(inp);
@@ -125,12 +138,15 @@ describe("buildHome: properties over random catalogs, profiles, statistics and c
         expect(new Set(above).size).toBe(above.length);
         for (const id of inProgress) expect(above).not.toContain(id);
         expect(home.aboveFold).toBeLessThanOrEqual(Math.min(home.rows.length, foldRows(inp.context.device)));
+        if (above.length >= 2 && inProgress.length > 0) folds++;
       }),
       { numRuns: 300 },
     );
+    expect(folds, "folds of two or more titles for profiles with titles in progress").toBeGreaterThan(0);
   });
 
   it("every row is non-empty, has unique ids and a unique row id; the output is deterministic", () => {
+    let rows = 0;
     fc.assert(
       fc.property(arbHome, (inp) => {
         const home = buildHome(inp);
@@ -140,9 +156,11 @@ describe("buildHome: properties over random catalogs, profiles, statistics and c
           expect(new Set(r.titleIds).size).toBe(r.titleIds.length);
         }
         expect(buildHome(inp)).toEqual(home);
+        rows += home.rows.length;
       }),
       { numRuns: 100 },
     );
+    expect(rows, "rows checked").toBeGreaterThan(0);
   });
 });
 
