@@ -8,36 +8,33 @@
  * Prints a table of p50/p95/p99 and ratios to the floor, then one JSON line.
  */
 import { existsSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { random, SCALE_NOUNS, SCALE_WORDS } from "../tools/seed/generate.ts";
 import { DEMO_GENRES } from "../tools/seed/demo-catalog.ts";
 import { slugify } from "../tools/seed/generate.ts";
-import { buildClient, root, startDevServer } from "../tools/dev/server.ts";
+import { benchDir, benchmark, benchSite } from "./harness.ts";
 import { percentile, printTable, round } from "./stats.ts";
 
-const { values } = parseArgs({
-  options: {
-    titles: { type: "string", default: "100000" },
-    episodes: { type: "string", default: "1000000" },
-    requests: { type: "string", default: "300" },
-    port: { type: "string", default: "8795" },
-  },
+const bench = benchmark("catalog", {
+  titles: { type: "string", default: "100000" },
+  episodes: { type: "string", default: "1000000" },
+  requests: { type: "string", default: "300" },
+  port: { type: "string", default: "8795" },
 });
+const { values } = bench;
 const titles = Number(values.titles);
 const episodes = Number(values.episodes);
 const requests = Number(values.requests);
 
-const state = `${root}.cache/bench-catalog-${titles}-${episodes}`;
+const state = `${benchDir("catalog")}-${titles}-${episodes}`;
 const marker = `${state}/seeded.json`;
-if (!existsSync(`${root}dist/client/index.html`)) await buildClient(true);
 const fresh = !existsSync(marker);
 console.log(fresh ? `seeding ${titles} titles and ${episodes} episodes into ${state} (first run only)…` : `reusing ${state}`);
 const seedStarted = performance.now();
-const server = await startDevServer({
+const server = await benchSite({
+  name: "catalog",
   port: Number(values.port),
   persistTo: state,
-  build: false,
-  quiet: true,
+  client: "any",
   media: false,
   seedArgs: fresh ? ["--reset", "--titles", String(titles), "--episodes", String(episodes)] : ["--if-empty"],
 });
@@ -102,8 +99,7 @@ const rows = Object.entries(samples).map(([name, s]) => {
 console.log(`\ncatalog: ${titles} titles, ${episodes} episodes; ${requests} requests per endpoint over HTTP to wrangler dev (ms)\n`);
 printTable(["endpoint", "p50", "p95", "p99", "p50/floor", "p95/floor"], rows);
 const p95 = (name: string) => percentile(samples[name]!, 95);
-const summary = {
-  bench: "catalog",
+bench.summary({
   titles,
   episodes,
   requests,
@@ -111,5 +107,4 @@ const summary = {
   search_p95_vs_floor: round(p95("search") / floor.p95),
   suggest_p95_vs_floor: round(p95("suggest") / floor.p95),
   like_p95_vs_search_p95: round(p95("like_baseline") / p95("search")),
-};
-console.log(`\n${JSON.stringify(summary)}`);
+});

@@ -13,22 +13,11 @@
  * Targets alternate in slices in rotating order, so drift hits all. Prints p50,
  * p99 and requests/s with ratios to the floor, then one JSON line.
  */
-import { existsSync } from "node:fs";
-import { loadavg } from "node:os";
-import { parseArgs } from "node:util";
-import { DEMO_ACCOUNT } from "../tools/dev/demo-account.ts";
-import { buildClient, root, startDevServer } from "../tools/dev/server.ts";
-import { alternateSlices, round, runSlice, sliceStats, type SliceTarget } from "./stats.ts";
+import { benchmark, benchSite, signInDemo, sliceOptions } from "./harness.ts";
+import { alternateSlices, runSlice, sliceStats, statsJson, vsFloor, type SliceTarget } from "./stats.ts";
 
-const loadAtStart = round(loadavg()[0]!, 1);
-const { values } = parseArgs({
-  options: {
-    seconds: { type: "string", default: "8" },
-    concurrency: { type: "string", default: "4" },
-    "slice-ms": { type: "string", default: "1000" },
-    port: { type: "string", default: "8801" },
-  },
-});
+const bench = benchmark("home", { ...sliceOptions({ seconds: "8", port: "8801" }), concurrency: { type: "string", default: "4" } });
+const { values } = bench;
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 const sliceMs = Number(values["slice-ms"]);
@@ -38,21 +27,13 @@ interface Target extends SliceTarget {
   expect: string | null;
 }
 
-if (!existsSync(`${root}dist/client/index.html`)) await buildClient(true);
-const server = await startDevServer({ port: Number(values.port), persistTo: `${root}.cache/bench-home`, build: false, media: false, quiet: true });
+const server = await benchSite({ name: "home", port: Number(values.port), client: "any", media: false });
 const targets: Target[] = [];
 let rows = 0;
 let continuing = 0;
 try {
   const base = server.url;
-  const json = { "content-type": "application/json", origin: base };
-  const signin = await fetch(`${base}/api/auth/signin`, { method: "POST", headers: json, body: JSON.stringify({ email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password }) });
-  if (!signin.ok) throw new Error(`sign-in answered ${signin.status}: ${await signin.text()}`);
-  const cookie = signin.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const { profiles } = (await signin.json()) as { profiles: { id: string; name: string }[] };
-  const alex = profiles.find((p) => p.name === DEMO_ACCOUNT.profiles[0].name)!;
-  const headers = { ...json, cookie };
-  await fetch(`${base}/api/profiles/${alex.id}/select`, { method: "POST", headers, body: "{}" });
+  const { headers } = await signInDemo(server);
   // A few films in progress, so Continue Watching is part of every answer.
   const films = ((await (await fetch(`${base}/api/catalog/titles?type=movie&limit=4`)).json()) as { items: { id: number }[] }).items;
   for (const [i, f] of films.entries()) {
@@ -89,17 +70,11 @@ const { stats, print } = sliceStats(targets, "floor: constant JSON");
 const [hit, miss, floor] = stats as [(typeof stats)[0], (typeof stats)[0], (typeof stats)[0]];
 console.log(`\nhome: GET /api/home for a signed-in profile (${rows} rows, ${continuing} in Continue Watching), ${concurrency} concurrent, ${seconds} s per target in ${sliceMs} ms slices, over HTTP to wrangler dev (ms)\n`);
 print();
-console.log(`\nload average ${loadAtStart} → ${round(loadavg()[0]!, 1)}`);
-console.log(
-  JSON.stringify({
-    bench: "home",
-    concurrency,
-    seconds_per_target: seconds,
-    ms: Object.fromEntries(stats.map((s) => [s.name, { p50: round(s.p50), p99: round(s.p99), rps: round(s.rps, 0), requests: s.requests }])),
-    hit_p50_vs_floor: round(hit.p50 / floor.p50),
-    hit_p99_vs_floor: round(hit.p99 / floor.p99),
-    miss_p50_vs_floor: round(miss.p50 / floor.p50),
-    miss_p99_vs_floor: round(miss.p99 / floor.p99),
-    load_average: [loadAtStart, round(loadavg()[0]!, 1)],
-  }),
-);
+console.log(`\nload average (1 min) ${bench.load().join(" → ")}`);
+bench.summary({
+  concurrency,
+  seconds_per_target: seconds,
+  ms: statsJson(stats),
+  ...vsFloor(hit, floor, "hit_"),
+  ...vsFloor(miss, floor, "miss_"),
+});

@@ -12,27 +12,24 @@
  * rendition from the ladder's files, then one JSON line.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { audioDirs, encodeArgs, type EncodePlan } from "../tools/ingest/encode.ts";
 import { capture, ffTools, runFfmpeg } from "../tools/ingest/ffmpeg.ts";
 import { selectLadder } from "../tools/ingest/ladder.ts";
 import { measurePlaylist } from "../tools/ingest/playlists.ts";
 import { probeSource } from "../tools/ingest/probe.ts";
+import { benchmark } from "./harness.ts";
 import { printTable, round } from "./stats.ts";
 
-/** Load average when the run starts and ends: the figures are only comparable within a run on a busy machine. */
-const loadAtStart = round(loadavg()[0]!, 1);
-const { values } = parseArgs({
-  options: {
-    seconds: { type: "string", default: "20" },
-    runs: { type: "string", default: "3" },
-    preset: { type: "string", default: "veryfast" },
-    source: { type: "string" },
-    "segment-seconds": { type: "string", default: "4" },
-  },
+const bench = benchmark("ingest", {
+  seconds: { type: "string", default: "20" },
+  runs: { type: "string", default: "3" },
+  preset: { type: "string", default: "veryfast" },
+  source: { type: "string" },
+  "segment-seconds": { type: "string", default: "4" },
 });
+const { values } = bench;
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 const preset = values.preset;
@@ -127,8 +124,7 @@ try {
   printTable(["encode", "seconds", "× realtime", "time / single", "bytes", "avg kbps"], rows);
   console.log(`  audio rendition: ${audio.bytes} bytes, ${round(audio.averageBps / 1000, 0)} kbps avg`);
 
-  const summary = {
-    bench: "ingest",
+  bench.summary({
     source: values.source ? "file" : "testsrc2+noise",
     width: source.video.width,
     height: source.video.height,
@@ -144,10 +140,8 @@ try {
     ),
     audio_bytes: audio.bytes,
     single_bytes: singleBytes,
-    load_1m: [loadAtStart, round(loadavg()[0]!, 1)],
     wall_seconds: Object.fromEntries(Object.entries(wallSeconds).map(([k, v]) => [k, v.map((x) => round(x))])),
-  };
-  console.log(`\n${JSON.stringify(summary)}`);
+  });
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -19,30 +19,24 @@
  * ratios to the floor, then one JSON line.
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { getPlatformProxy } from "wrangler";
 import { cdnPath, splitCdnPath } from "../common/cdn-url.ts";
 import { database } from "../worker/db/client.ts";
 import { readyAsset } from "../worker/db/playback.ts";
-import { prepareState, root, run, startDevServer } from "../tools/dev/server.ts";
-import { alternateSlices, round, runSlice, sliceStats, type SliceTarget } from "./stats.ts";
+import { prepareState, root, run, type DevServer } from "../tools/dev/server.ts";
+import { benchDir, benchmark, benchSite, SITE_CLIENT, sliceOptions } from "./harness.ts";
+import { alternateSlices, round, runSlice, sliceStats, statsJson, vsFloor, type SliceTarget } from "./stats.ts";
 
-/** Load average when the run starts and ends: the figures are only comparable within a run on a busy machine. */
-const loadAtStart = round(loadavg()[0]!, 1);
-const { values } = parseArgs({
-  options: {
-    seconds: { type: "string", default: "10" },
-    concurrency: { type: "string", default: "8" },
-    "slice-ms": { type: "string", default: "1000" },
-    "max-requests": { type: "string", default: "200000" },
-    source: { type: "string", default: `${root}../shared/data/video-blender/clip_03_sintel.mp4` },
-    title: { type: "string", default: "2" },
-    port: { type: "string", default: "8796" },
-    range: { type: "string" },
-  },
+const bench = benchmark("media", {
+  ...sliceOptions({ seconds: "10", port: "8796" }),
+  concurrency: { type: "string", default: "8" },
+  "max-requests": { type: "string", default: "200000" },
+  source: { type: "string", default: `${root}../shared/data/video-blender/clip_03_sintel.mp4` },
+  title: { type: "string", default: "2" },
+  range: { type: "string" },
 });
+const { values } = bench;
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 const sliceMs = Number(values["slice-ms"]);
@@ -56,7 +50,7 @@ const range = values.range ? /^(\d+)-(\d+)$/.exec(values.range) : null;
 if (values.range && !range) throw new Error("--range wants first-last byte offsets, e.g. 0-1023");
 const rangeHeaders: Record<string, string> = range ? { Range: `bytes=${range[1]}-${range[2]}` } : {};
 
-const state = `${root}.cache/bench-media`;
+const state = benchDir("media");
 const marker = `${state}/ingested.json`;
 const assetsDir = `${state}/assets`;
 await prepareState({ persistTo: state, quiet: true });
@@ -83,7 +77,7 @@ try {
 rmSync(assetsDir, { recursive: true, force: true });
 mkdirSync(assetsDir, { recursive: true });
 // The site's own static headers (CSP and the rest), so the static answer carries what production's would.
-if (existsSync(`${root}dist/client/_headers`)) copyFileSync(`${root}dist/client/_headers`, `${assetsDir}/_headers`);
+if (existsSync(`${SITE_CLIENT}/_headers`)) copyFileSync(`${SITE_CLIENT}/_headers`, `${assetsDir}/_headers`);
 // With --range, the static file is just those bytes (local static assets answer Range with the whole file).
 const staticBytes = range ? segment.subarray(Number(range[1]), Number(range[2]) + 1) : segment;
 writeFileSync(`${assetsDir}/${staticName}`, staticBytes);
@@ -94,10 +88,10 @@ interface Target extends SliceTarget {
   ranged: boolean;
 }
 
-let server: Awaited<ReturnType<typeof startDevServer>> | undefined;
+let server: DevServer | undefined;
 const targets: Target[] = [];
 try {
-  server = await startDevServer({ port: Number(values.port), persistTo: state, build: false, quiet: true, extraArgs: ["--assets", assetsDir] });
+  server = await benchSite({ name: "media", port: Number(values.port), persistTo: state, client: "none", prepared: true, extraArgs: ["--assets", assetsDir] });
   const base = server.url;
   const play = async (maxHeight?: number) => {
     const res = await fetch(`${base}/api/playback/${titleId}`, {
@@ -164,19 +158,15 @@ console.log(
     `${range ? `bytes ${range[1]}-${range[2]} of it, ` : ""}${seconds} s per target in ${sliceMs} ms slices, over HTTP to wrangler dev (ms)\n`,
 );
 print();
-const summary = {
-  bench: "media",
+bench.summary({
   segment_bytes: segment.byteLength,
   range: values.range ?? null,
   concurrency,
   seconds_per_target: seconds,
-  ms: Object.fromEntries(stats.map((s) => [s.name, { p50: round(s.p50), p99: round(s.p99), rps: round(s.rps, 0), requests: s.requests }])),
-  p50_vs_floor: round(checked.p50 / floor.p50),
-  p99_vs_floor: round(checked.p99 / floor.p99),
+  ms: statsJson(stats),
+  ...vsFloor(checked, floor),
   rps_vs_floor: round(checked.rps / floor.rps),
   p50_vs_static: round(checked.p50 / staticAsset.p50),
   fresh_token_p50_vs_floor: round(checkedFresh.p50 / floor.p50),
-  load_1m: [loadAtStart, round(loadavg()[0]!, 1)],
   floor_p50_vs_static: round(floor.p50 / staticAsset.p50),
-};
-console.log(`\n${JSON.stringify(summary)}`);
+});

@@ -11,22 +11,11 @@
  * Targets alternate in slices, in rotating order, so drift hits both. Prints
  * writes/s, p50 and p99 with ratios to the floor, then one JSON line.
  */
-import { existsSync } from "node:fs";
-import { loadavg } from "node:os";
-import { parseArgs } from "node:util";
-import { DEMO_ACCOUNT } from "../tools/dev/demo-account.ts";
-import { buildClient, root, startDevServer } from "../tools/dev/server.ts";
-import { alternateSlices, round, runSlice, sliceStats, type SliceTarget } from "./stats.ts";
+import { benchmark, benchSite, signInDemo, sliceOptions } from "./harness.ts";
+import { alternateSlices, round, runSlice, sliceStats, vsFloor, type SliceTarget } from "./stats.ts";
 
-const loadAtStart = round(loadavg()[0]!, 1);
-const { values } = parseArgs({
-  options: {
-    seconds: { type: "string", default: "8" },
-    writers: { type: "string", default: "50" },
-    "slice-ms": { type: "string", default: "1000" },
-    port: { type: "string", default: "8797" },
-  },
-});
+const bench = benchmark("progress", { ...sliceOptions({ seconds: "8", port: "8797" }), writers: { type: "string", default: "50" } });
+const { values } = bench;
 const seconds = Number(values.seconds);
 const writers = Number(values.writers);
 const sliceMs = Number(values["slice-ms"]);
@@ -35,24 +24,13 @@ interface Target extends SliceTarget {
   request: (writer: number) => { path: string; body: unknown };
 }
 
-if (!existsSync(`${root}dist/client/index.html`)) await buildClient(true);
-const server = await startDevServer({ port: Number(values.port), persistTo: `${root}.cache/bench-progress`, build: false, media: false, quiet: true });
+const server = await benchSite({ name: "progress", port: Number(values.port), client: "any", media: false });
 const targets: Target[] = [];
 const fresh = (name: string): SliceTarget => ({ name, latencies: [], requests: 0, elapsedMs: 0 });
 let applied = 0;
 try {
   const base = server.url;
-  const signin = await fetch(`${base}/api/auth/signin`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: base },
-    body: JSON.stringify({ email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password }),
-  });
-  if (!signin.ok) throw new Error(`sign-in answered ${signin.status}: ${await signin.text()}\n--- wrangler dev output ---\n${server.logTail()}`);
-  let cookie = signin.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  const { profiles } = (await signin.json()) as { profiles: { id: string; name: string }[] };
-  const alex = profiles.find((p) => p.name === DEMO_ACCOUNT.profiles[0].name)!;
-  const select = await fetch(`${base}/api/profiles/${alex.id}/select`, { method: "POST", headers: { "content-type": "application/json", origin: base, cookie }, body: "{}" });
-  if (!select.ok) throw new Error(`profile select answered ${select.status}`);
+  let { cookie } = await signInDemo(server);
   const films = (await (await fetch(`${base}/api/catalog/titles?type=movie&limit=8`)).json()) as { items: { id: number }[] };
   const filmIds = films.items.map((f) => f.id);
   if (filmIds.length === 0) throw new Error("the demo catalog has no films");
@@ -101,19 +79,14 @@ const { stats, print } = sliceStats(targets, "floor: DO counter");
 const [progress, floor] = stats as [(typeof stats)[0], (typeof stats)[0]];
 console.log(`\nprogress: ${writers} concurrent writers on one account's ViewerState, ${seconds} s per target in ${sliceMs} ms slices, over HTTP to wrangler dev (ms)\n`);
 print();
-console.log(`\n${applied} progress writes applied, warm-up included (each device's clock advances, so every write should apply), load average ${loadAtStart} → ${round(loadavg()[0]!, 1)}`);
-console.log(
-  JSON.stringify({
-    bench: "progress",
-    writers,
-    seconds_per_target: seconds,
-    writes_per_s: round(progress.rps, 0),
-    p50_ms: round(progress.p50),
-    p99_ms: round(progress.p99),
-    floor: { ops_per_s: round(floor.rps, 0), p50_ms: round(floor.p50), p99_ms: round(floor.p99) },
-    p50_vs_floor: round(progress.p50 / floor.p50),
-    p99_vs_floor: round(progress.p99 / floor.p99),
-    writes_per_s_vs_floor: round(progress.rps / floor.rps),
-    load_average: [loadAtStart, round(loadavg()[0]!, 1)],
-  }),
-);
+console.log(`\n${applied} progress writes applied, warm-up included (each device's clock advances, so every write should apply), load average (1 min) ${bench.load().join(" → ")}`);
+bench.summary({
+  writers,
+  seconds_per_target: seconds,
+  writes_per_s: round(progress.rps, 0),
+  p50_ms: round(progress.p50),
+  p99_ms: round(progress.p99),
+  floor: { ops_per_s: round(floor.rps, 0), p50_ms: round(floor.p50), p99_ms: round(floor.p99) },
+  ...vsFloor(progress, floor),
+  writes_per_s_vs_floor: round(progress.rps / floor.rps),
+});

@@ -42,7 +42,6 @@
  * One JSON line last.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { random } from "../tools/seed/generate.ts";
 import { wikipediaCatalog, type WikipediaMovie } from "../tools/seed/wikipedia.ts";
 import { profileSeeds } from "../worker/recs/affinity.ts";
@@ -50,6 +49,7 @@ import { countHistory, coWatchNeighbours, emptyCoWatch, type CoWatchCounts } fro
 import { buildFeatureIndex, contentNeighbours, type FeatureIndex, type FeatureSource } from "../worker/recs/features.ts";
 import { DEFAULT_BLEND, personalScores, similarityModel, type BlendWeights } from "../worker/recs/similarity.ts";
 import type { ProfileSignals } from "../worker/recs/types.ts";
+import { benchmark } from "./harness.ts";
 import { printTable, round } from "./stats.ts";
 
 const DIR = "../shared/data/movies-wikipedia";
@@ -57,13 +57,12 @@ const DECADES = ["1970s", "1980s", "1990s", "2000s", "2010s", "2020s"];
 const DAY_MS = 86_400_000;
 const K = 10;
 
-const { values } = parseArgs({
-  options: {
-    users: { type: "string", default: "6000" },
-    titles: { type: "string", default: "1000" },
-    seed: { type: "string", default: "7" },
-  },
+const bench = benchmark("recs", {
+  users: { type: "string", default: "6000" },
+  titles: { type: "string", default: "1000" },
+  seed: { type: "string", default: "7" },
 });
+const { values } = bench;
 const USERS = Number(values.users);
 const TITLES = Number(values.titles);
 const SEED = Number(values.seed);
@@ -439,18 +438,15 @@ console.log(`\nblend − popularity, test NDCG@10: ${diff.mean.toFixed(4)} (95% 
 console.log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 const pick = (f: (m: Metrics) => number) => Object.fromEntries(results.slice(0, 4).map((r) => [r.name, round(f(r.test), 4)]));
-console.log(
-  JSON.stringify({
-    bench: "recs",
-    split: "test",
-    users: test.cases.length,
-    titles: N,
-    views: events,
-    seed: SEED,
-    ndcg10: pick((m) => m.ndcg),
-    hitrate10: pick((m) => m.hit),
-    blend_no_popularity_prior: { ndcg10: round(results[4]!.test.ndcg, 4), hitrate10: round(results[4]!.test.hit, 4) },
-    blend_vs_popularity_ndcg10: { diff: round(diff.mean, 4), ci95: [round(diff.lo, 4), round(diff.hi, 4)] },
-    blend_weights: blend.weights,
-  }),
-);
+bench.summary({
+  split: "test",
+  users: test.cases.length,
+  titles: N,
+  views: events,
+  seed: SEED,
+  ndcg10: pick((m) => m.ndcg),
+  hitrate10: pick((m) => m.hit),
+  blend_no_popularity_prior: { ndcg10: round(results[4]!.test.ndcg, 4), hitrate10: round(results[4]!.test.hit, 4) },
+  blend_vs_popularity_ndcg10: { diff: round(diff.mean, 4), ci95: [round(diff.lo, 4), round(diff.hi, 4)] },
+  blend_weights: blend.weights,
+});

@@ -80,3 +80,13 @@ export function sliceStats(targets: SliceTarget[], floorName: string) {
     );
   return { stats, floor, print };
 }
+
+/** The per-target figures of `sliceStats` for a summary line: `{ name: { p50, p99, rps, requests } }`. */
+export function statsJson(stats: ReturnType<typeof sliceStats>["stats"]) {
+  return Object.fromEntries(stats.map((s) => [s.name, { p50: round(s.p50), p99: round(s.p99), rps: round(s.rps, 0), requests: s.requests }]));
+}
+
+/** `p50_vs_floor` and `p99_vs_floor` of a target (keys prefixed, e.g. `hit_p50_vs_floor`), for a summary line. */
+export function vsFloor(s: { p50: number; p99: number }, floor: { p50: number; p99: number }, prefix = ""): Record<string, number> {
+  return { [`${prefix}p50_vs_floor`]: round(s.p50 / floor.p50), [`${prefix}p99_vs_floor`]: round(s.p99 / floor.p99) };
+}

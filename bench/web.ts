@@ -1,6 +1,10 @@
 /**
  * `npm run bench:web [-- --runs 7 --port 8805 --verbose]`
  *
+ * The SPA is built into the benchmark's own folder (.cache/bench-web/client,
+ * served with `wrangler dev --assets`), never into dist/client: a running
+ * `npm start` keeps serving what it served (`--no-build` reuses the last build).
+ *
  * The web app in Debian's Chromium with 4× CPU slowdown and a throttled network
  * (10 Mbit/s down, 5 Mbit/s up, 40 ms latency), each run in a fresh browser
  * context (empty HTTP cache), signed out (the demo viewer), desktop 1440×900:
@@ -21,24 +25,22 @@
  * Prints medians and p90s, then one JSON line.
  */
 import { gzipSync } from "node:zlib";
-import { parseArgs } from "node:util";
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { launchBrowser, VIEWPORTS } from "../test/e2e/browser.ts";
-import { root, startDevServer } from "../tools/dev/server.ts";
+import { benchmark, benchSite } from "./harness.ts";
 import { percentile, printTable, round } from "./stats.ts";
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: "string", default: "7" },
-    port: { type: "string", default: "8805" },
-    title: { type: "string", default: "1" },
-    verbose: { type: "boolean", default: false },
-    /** While working on one part: the start ways to measure, and whether to measure Home. */
-    ways: { type: "string", default: "start,hlsjs,quick" },
-    "skip-home": { type: "boolean", default: false },
-    "no-build": { type: "boolean", default: false },
-  },
+const bench = benchmark("web", {
+  runs: { type: "string", default: "7" },
+  port: { type: "string", default: "8805" },
+  title: { type: "string", default: "1" },
+  verbose: { type: "boolean", default: false },
+  /** While working on one part: the start ways to measure, and whether to measure Home. */
+  ways: { type: "string", default: "start,hlsjs,quick" },
+  "skip-home": { type: "boolean", default: false },
+  "no-build": { type: "boolean", default: false },
 });
+const { values } = bench;
 const runs = Number(values.runs);
 const titlePath = `/title/${values.title}`;
 
@@ -175,7 +177,7 @@ async function startRun(browser: Browser, base: string, way: StartWay): Promise<
 
 const stats = (xs: number[]) => ({ median: round(percentile(xs, 50), 0), p90: round(percentile(xs, 90), 0) });
 
-const server = await startDevServer({ port: Number(values.port), persistTo: `${root}.cache/bench-web`, build: !values["no-build"], quiet: true, demoAccount: false });
+const server = await benchSite({ name: "web", port: Number(values.port), client: "own", reuse: values["no-build"], demoAccount: false });
 let browser: Browser | undefined;
 try {
   browser = await launchBrowser();
@@ -232,8 +234,7 @@ try {
   console.log(`\nHome LCP element: ${lcpElements.join(" | ")}`);
   console.log(`Home scripts: ${homes[0]!.scripts.join(", ")}`);
   console.log(`start / hls.js defaults: ${round(start.median / hlsjs.median, 2)} (median over median); first frame heights: ${starts.start.map((r) => r.height).join(" ")} vs ${starts.hlsjs.map((r) => r.height).join(" ")}`);
-  console.log(JSON.stringify({
-    bench: "web",
+  bench.summary({
     runs,
     home_fcp_ms: fcp.median,
     home_fcp_ms_p90: fcp.p90,
@@ -247,7 +248,7 @@ try {
     start_ms_hlsjs_defaults: hlsjs.median,
     start_ms_hlsjs_defaults_p90: hlsjs.p90,
     start_ratio: round(start.median / hlsjs.median, 2),
-  }));
+  });
 } finally {
   await browser?.close();
   await server.stop();

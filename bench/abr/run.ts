@@ -12,9 +12,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { parseArgs } from "node:util";
 import { DEFAULT_ABR_PARAMS, type AbrParams } from "../../client/src/player/abr/rules.ts";
 import { LADDER } from "../../tools/ingest/ladder.ts";
+import { benchmark } from "../harness.ts";
 import { percentile, printTable, round } from "../stats.ts";
 import { ALGORITHMS, OursAbr } from "./algorithms.ts";
 import { type Algorithm, envivioVideo, loadTraces, marqueeVideo, simulate, type SessionResult, type Trace, type Video } from "./sim.ts";
@@ -29,14 +29,13 @@ const TRAIN = `${DATA}/traces-pensieve/cooked_traces`;
 const CHUNKS = `${DATA}/chunk-sizes-envivio`;
 const LADDERS = join(import.meta.dirname, "ladders");
 
-const { values } = parseArgs({
-  options: {
-    traces: { type: "string" },
-    tune: { type: "boolean", default: false },
-    "buffer-cap": { type: "string", default: "60" },
-    ladder: { type: "string", multiple: true, default: [] },
-  },
+const bench = benchmark("abr", {
+  traces: { type: "string" },
+  tune: { type: "boolean", default: false },
+  "buffer-cap": { type: "string", default: "60" },
+  ladder: { type: "string", multiple: true, default: [] },
 });
+const { values } = bench;
 const bufferCapS = Number(values["buffer-cap"]);
 
 if (!existsSync(CHUNKS)) {
@@ -172,4 +171,4 @@ for (const video of videos) {
   }
 }
 console.log(`\nsimulated in ${round((performance.now() - started) / 1000, 1)} s of wall time`);
-console.log(`\n${JSON.stringify({ bench: "abr", buffer_cap_s: bufferCapS, ...summary })}`);
+bench.summary({ buffer_cap_s: bufferCapS, ...summary });
