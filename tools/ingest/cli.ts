@@ -26,6 +26,7 @@ const USAGE = `usage: npm run ingest -- <source> (--title <movieId> | --episode 
   --vmaf-models DIR                   VMAF models for a per-title ladder (default: $MARQUEE_VMAF_MODELS;
                                       without models, the fixed ladder)
   --plan-only                         probe and print the ladder as JSON; encode and publish nothing
+  --codecs h264,av1                   video codecs (default: AV1 too on a per-title ladder when ffmpeg has libsvtav1)
   --no-trickplay                      skip seek-bar thumbnails
   --persist-to DIR                    local wrangler state folder (default .wrangler/state)
   --remote                            publish to the deployed bucket and database (wrangler login)
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
       "max-seconds": { type: "string" },
       "vmaf-models": { type: "string" },
       "plan-only": { type: "boolean", default: false },
+      codecs: { type: "string" },
       "no-trickplay": { type: "boolean", default: false },
       "persist-to": { type: "string" },
       remote: { type: "boolean", default: false },
@@ -66,10 +68,12 @@ async function main(): Promise<void> {
   const segmentSeconds = Number(values["segment-seconds"]);
   if (!(segmentSeconds >= 1 && segmentSeconds <= 10)) throw new IngestError("--segment-seconds must be between 1 and 10");
   const maxSeconds = values["max-seconds"] ? Number(values["max-seconds"]) : undefined;
+  const codecs = values.codecs?.split(",").map((c) => c.trim());
+  if (codecs && (!codecs.includes("h264") || codecs.some((c) => c !== "h264" && c !== "av1"))) throw new IngestError("--codecs takes h264 or h264,av1");
   if (values["plan-only"]) {
     const workDir = mkdtempSync(join(tmpdir(), "marquee-plan-"));
     try {
-      const { perTitle, ladder } = await chooseLadder(await probeSource(source), { vmafModels: values["vmaf-models"], preset: values.preset, segmentSeconds, maxSeconds, log: (l) => console.error(l) }, workDir);
+      const { perTitle, ladder } = await chooseLadder(await probeSource(source), { vmafModels: values["vmaf-models"], preset: values.preset, segmentSeconds, maxSeconds, codecs: codecs as ("h264" | "av1")[] | undefined, log: (l) => console.error(l) }, workDir);
       console.log(JSON.stringify({ ladder, perTitle }));
     } finally {
       rmSync(workDir, { recursive: true, force: true });
@@ -104,6 +108,7 @@ async function main(): Promise<void> {
       preset: values.preset,
       maxSeconds,
       vmafModels: values["vmaf-models"],
+      codecs: codecs as ("h264" | "av1")[] | undefined,
       trickplay: !values["no-trickplay"],
       log: (l) => console.log(`  ${l}`),
       label: "encoding",

@@ -52,6 +52,9 @@ function hlsOutput(dir: string, segmentSeconds: number): string[] {
   ];
 }
 
+/** SVT-AV1 speed preset for the second codec (probes and full encode alike; 10 is fast enough for two cores). */
+export const AV1_PRESET = 10;
+
 /** A fixed GOP of one segment, no scene-cut keyframes: keyframes align across renditions (the probes use the same). */
 export function gopArgs(fps: number, segmentSeconds: number): string[] {
   const gop = Math.max(1, Math.round(fps * segmentSeconds));
@@ -78,16 +81,21 @@ export function encodeArgs(plan: EncodePlan): string[] {
     const dir = join(outDir, `video/${r.name}`);
     mkdirSync(dir, { recursive: true });
     const kbps = r.videoKbps;
-    const rateControl = r.crf !== undefined
-      ? // Capped CRF (per-title rungs): the quality the probes chose, with peaks held under the cap.
-        ["-crf", String(r.crf), "-maxrate", `${r.maxKbps ?? kbps * 2}k`, "-bufsize", `${(r.maxKbps ?? kbps * 2) * 2}k`, "-x264-params", "force-cfr=1"]
-      : // Constant-bitrate HRD keeps every rendition near its ladder target, so ABR sees honest BANDWIDTH values.
-        ["-b:v", `${kbps}k`, "-minrate", `${kbps}k`, "-maxrate", `${kbps}k`, "-bufsize", `${kbps * 2}k`, "-x264-params", "nal-hrd=cbr:force-cfr=1"];
+    const cap = r.maxKbps ?? kbps * 2;
+    const codecArgs = r.codec === "av1"
+      ? // SVT-AV1 at the CRF matched to the H.264 rung's VMAF; maxrate caps the peaks.
+        ["-c:v", "libsvtav1", "-preset", String(AV1_PRESET), "-crf", String(Math.round(r.crf ?? 35)), "-maxrate", `${cap}k`, "-svtav1-params", "scd=0", "-r", String(fps)]
+      : [
+          "-c:v", "libx264", "-preset", plan.preset, "-profile:v", r.profile, "-r", String(fps),
+          ...(r.crf !== undefined
+            ? // Capped CRF (per-title rungs): the quality the probes chose, with peaks held under the cap.
+              ["-crf", String(r.crf), "-maxrate", `${cap}k`, "-bufsize", `${cap * 2}k`, "-x264-params", "force-cfr=1"]
+            : // Constant-bitrate HRD keeps every rendition near its ladder target, so ABR sees honest BANDWIDTH values.
+              ["-b:v", `${kbps}k`, "-minrate", `${kbps}k`, "-maxrate", `${kbps}k`, "-bufsize", `${kbps * 2}k`, "-x264-params", "nal-hrd=cbr:force-cfr=1"]),
+        ];
     args.push(
       "-map", `[v${i}]`, "-an", "-sn",
-      "-c:v", "libx264", "-preset", plan.preset, "-profile:v", r.profile,
-      "-r", String(fps),
-      ...rateControl,
+      ...codecArgs,
       ...gopArgs(fps, segmentSeconds),
       "-force_key_frames", `expr:gte(t,n_forced*${segmentSeconds})`,
       ...hlsOutput(dir, segmentSeconds),

@@ -84,6 +84,19 @@ function curves(points: ProbePoint[]): ProbePoint[][] {
   });
 }
 
+/**
+ * The same quality at one resolution in another set of probes (a second codec's):
+ * `rung` matched by VMAF at its own height, or that height's best probe when
+ * none reaches it; null when the set has no probe at that height.
+ */
+export function matchRung(points: ProbePoint[], rung: PlannedRung): PlannedRung | null {
+  const curve = curves(points.filter((p) => p.height === rung.height))[0];
+  if (!curve) return null;
+  const matched = atQuality(curve, rung.vmaf);
+  if (matched) return { ...matched, targetVmaf: rung.targetVmaf };
+  return asRung(curve.at(-1)!, rung.targetVmaf);
+}
+
 const asRung = (p: ProbePoint, targetVmaf: number | null): PlannedRung => ({ height: p.height, width: p.width, crf: p.crf, kbps: p.kbps, vmaf: p.vmaf, targetVmaf });
 
 /**

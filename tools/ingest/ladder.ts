@@ -27,6 +27,8 @@ export interface Rendition extends Rung {
    */
   crf?: number;
   maxKbps?: number;
+  /** Video codec (default H.264); AV1 renditions sit beside H.264 ones at matched quality. */
+  codec?: "h264" | "av1";
 }
 
 /** How far above its predicted average a capped-CRF rung may peak (VBV maxrate; the buffer holds twice that). */
@@ -45,8 +47,8 @@ export function selectLadder(sourceWidth: number, sourceHeight: number, heights?
   return rungs.map((r) => ({ ...r, width: even((sourceWidth * r.height) / sourceHeight), name: `${r.height}p` }));
 }
 
-/** Renditions for a per-title ladder's rungs (capped CRF), named by height, plus bitrate where heights repeat. */
-export function perTitleRenditions(rungs: PlannedRung[]): Rendition[] {
+/** Renditions for a per-title ladder's rungs (capped CRF), named by height, plus bitrate where heights repeat; AV1 ones prefixed `av1-`. */
+export function perTitleRenditions(rungs: PlannedRung[], codec: "h264" | "av1" = "h264"): Rendition[] {
   return rungs.map((r) => {
     const videoKbps = Math.max(1, Math.round(r.kbps));
     const repeated = rungs.filter((o) => o.height === r.height).length > 1;
@@ -55,8 +57,9 @@ export function perTitleRenditions(rungs: PlannedRung[]): Rendition[] {
       width: r.width,
       videoKbps,
       profile: r.height >= 720 ? "high" : "main",
-      name: repeated ? `${r.height}p-${videoKbps}k` : `${r.height}p`,
-      crf: Math.round(r.crf * 100) / 100,
+      name: `${codec === "av1" ? "av1-" : ""}${repeated ? `${r.height}p-${videoKbps}k` : `${r.height}p`}`,
+      crf: codec === "av1" ? Math.round(r.crf) : Math.round(r.crf * 100) / 100,
+      codec,
       maxKbps: Math.round(videoKbps * CRF_CAP_RATIO),
     };
   });

@@ -1,12 +1,14 @@
 /**
  * Just enough ISO-BMFF reading to state exact CODECS strings: the avcC box of an
  * H.264 init segment gives profile, constraint flags and level (avc1.PPCCLL);
- * the esds box of an AAC init segment gives the audio object type (mp4a.40.N).
+ * the av1C box of an AV1 one gives profile, level, tier and bit depth
+ * (av01.P.LLT.DD); the esds box of an AAC init segment gives the audio object
+ * type (mp4a.40.N).
  */
 
-const CONTAINERS = new Set(["moov", "trak", "mdia", "minf", "stbl", "stsd", "avc1", "avc3", "mp4a", "edts", "mvex"]);
+const CONTAINERS = new Set(["moov", "trak", "mdia", "minf", "stbl", "stsd", "avc1", "avc3", "av01", "mp4a", "edts", "mvex"]);
 /** Bytes before child boxes inside sample entries (visual: 78, audio: 28) and stsd (8). */
-const HEADER_SKIP: Record<string, number> = { stsd: 8, avc1: 78, avc3: 78, mp4a: 28 };
+const HEADER_SKIP: Record<string, number> = { stsd: 8, avc1: 78, avc3: 78, av01: 78, mp4a: 28 };
 
 function findBox(buf: Uint8Array, type: string, start = 0, end = buf.length): Uint8Array | null {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -37,6 +39,19 @@ export function avcCodecString(init: Uint8Array): string | null {
   const avcC = findBox(init, "avcC");
   if (!avcC || avcC.length < 4) return null;
   return `avc1.${hex(avcC[1]!)}${hex(avcC[2]!)}${hex(avcC[3]!)}`;
+}
+
+/** `av01.P.LLT.DD` (AV1 codecs parameter, AV1-ISOBMFF §5) from an init segment's av1C box, or null. */
+export function av1CodecString(init: Uint8Array): string | null {
+  const av1C = findBox(init, "av1C");
+  if (!av1C || av1C.length < 4 || (av1C[0]! & 0x80) === 0) return null;
+  const profile = av1C[1]! >> 5;
+  const level = av1C[1]! & 0x1f;
+  const tier = av1C[2]! & 0x80 ? "H" : "M";
+  const highBitdepth = (av1C[2]! & 0x40) !== 0;
+  const twelveBit = (av1C[2]! & 0x20) !== 0;
+  const bitDepth = highBitdepth ? (twelveBit ? 12 : 10) : 8;
+  return `av01.${profile}.${String(level).padStart(2, "0")}${tier}.${String(bitDepth).padStart(2, "0")}`;
 }
 
 /** `mp4a.40.N` from an init segment's esds box (N = AAC audio object type), or null. */

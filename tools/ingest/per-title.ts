@@ -9,12 +9,13 @@
  * (`vmaf_float_v0.6.1.pkl` + `.pkl.model`, e.g. ../shared/data/vmaf-models),
  * found through `--vmaf-models` or `MARQUEE_VMAF_MODELS`.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { gopArgs } from "./encode.ts";
+import { AV1_PRESET, gopArgs } from "./encode.ts";
 import { capture, ffTools } from "./ffmpeg.ts";
-import { DEFAULT_TARGETS, placeRungs, upperHull, type LadderTargets, type PlannedRung, type ProbePoint } from "./hull.ts";
+import { DEFAULT_TARGETS, matchRung, placeRungs, upperHull, type LadderTargets, type PlannedRung, type ProbePoint } from "./hull.ts";
 import type { SourceInfo } from "./probe.ts";
 
 const require = createRequire(import.meta.url);
@@ -25,6 +26,8 @@ export const VMAF_MODEL_FILE = "vmaf_float_v0.6.1.pkl";
 export const PROBE_HEIGHTS = [240, 360, 540, 720, 1080, 1440, 2160];
 /** x264 CRFs probed at each resolution. */
 export const PROBE_CRFS = [20, 26, 32, 38];
+/** SVT-AV1 CRFs probed at each chosen rung's resolution (second codec). */
+export const AV1_PROBE_CRFS = [28, 38, 48, 58];
 /** VMAF's 1080p model compares at up to 1080 lines; larger sources are scored there. */
 const MAX_REFERENCE_HEIGHT = 1080;
 
@@ -33,13 +36,14 @@ export interface VmafSetup {
   modelPath: string;
 }
 
-function hasLibvmaf(ffmpegPath: string): boolean {
-  try {
-    const out = require("node:child_process").spawnSync(ffmpegPath, ["-hide_banner", "-filters"], { encoding: "utf8" }) as { stdout: string };
-    return /\blibvmaf\b/.test(out.stdout ?? "");
-  } catch {
-    return false;
-  }
+function lists(ffmpegPath: string, what: "-filters" | "-encoders", name: string): boolean {
+  const out = spawnSync(ffmpegPath, ["-hide_banner", what], { encoding: "utf8" });
+  return new RegExp(`\\b${name}\\b`).test(out.stdout ?? "");
+}
+
+/** Whether the encoding ffmpeg has SVT-AV1 (Debian's /usr/bin/ffmpeg does; the npm static build does not). */
+export function hasAv1Encoder(): boolean {
+  return lists(ffTools().ffmpeg.path, "-encoders", "libsvtav1");
 }
 
 /**
@@ -57,7 +61,7 @@ export function findVmaf(modelsDir = process.env.MARQUEE_VMAF_MODELS): VmafSetup
   } catch {
     // not installed: only the other candidates
   }
-  const ffmpegPath = candidates.find((p): p is string => !!p && existsSync(p) && hasLibvmaf(p));
+  const ffmpegPath = candidates.find((p): p is string => !!p && existsSync(p) && lists(p, "-filters", "libvmaf"));
   if (!ffmpegPath) return { reason: "no ffmpeg with libvmaf (npm install brings @ffmpeg-installer/ffmpeg, which has it)" };
   return { ffmpegPath, modelPath };
 }
@@ -74,6 +78,9 @@ export interface ProbeOptions {
   heights?: number[];
   crfs?: number[];
   targets?: LadderTargets;
+  /** Also probe SVT-AV1 at each rung's resolution and match every rung's VMAF (the second codec). */
+  av1?: boolean;
+  av1Crfs?: number[];
   /** Only the first N seconds of the source count (as in the full encode). */
   maxSeconds?: number;
   log?: (line: string) => void;
@@ -87,6 +94,8 @@ export interface PerTitleLadder {
   points: ProbePoint[];
   hull: ProbePoint[];
   rungs: PlannedRung[];
+  /** The second codec: its probes and one rung per H.264 rung at the same height and VMAF. */
+  av1: { points: ProbePoint[]; rungs: PlannedRung[] } | null;
   probeSeconds: number;
 }
 
@@ -155,25 +164,32 @@ async function probeIn(dir: string, source: SourceInfo, options: ProbeOptions): 
 
   const heights = (options.heights ?? PROBE_HEIGHTS).filter((h) => h <= source.video.height);
   if (heights.length === 0) heights.push(even(source.video.height));
-  const points: ProbePoint[] = [];
-  for (const height of heights) {
+  /** Encodes the reference at one height and CRF, scores it, and returns the point. */
+  const probe = async (codec: "h264" | "av1", height: number, crf: number): Promise<ProbePoint> => {
     const width = even((source.video.width * height) / source.video.height);
-    for (const crf of options.crfs ?? PROBE_CRFS) {
-      const out = join(dir, `p${height}-${crf}.mkv`);
-      await capture(ffmpeg, nice([
-        "-v", "error", "-y", "-i", reference,
-        "-vf", `scale=${width}:${height}:flags=bicubic,setsar=1`,
-        "-c:v", "libx264", "-preset", options.preset, "-profile:v", height >= 720 ? "high" : "main", "-crf", String(crf),
-        ...gopArgs(fps, options.segmentSeconds), "-an", out,
-      ]));
-      const kbps = (statSync(out).size * 8) / referenceSeconds / 1000;
-      const vmaf = await vmafScore(options.vmaf, out, reference, refWidth, refHeight, fps, subsample);
-      points.push({ height, width, crf, kbps: Math.round(kbps * 10) / 10, vmaf: Math.round(vmaf * 100) / 100 });
-      log(`probe ${height}p crf ${crf}: ${Math.round(kbps)} kbps, VMAF ${vmaf.toFixed(1)}`);
-    }
+    const out = join(dir, `${codec}-${height}-${crf}.mkv`);
+    const codecArgs = codec === "av1"
+      ? ["-c:v", "libsvtav1", "-preset", String(AV1_PRESET), "-crf", String(crf), "-svtav1-params", "scd=0"]
+      : ["-c:v", "libx264", "-preset", options.preset, "-profile:v", height >= 720 ? "high" : "main", "-crf", String(crf)];
+    await capture(ffmpeg, nice([
+      "-v", "error", "-y", "-i", reference, "-vf", `scale=${width}:${height}:flags=bicubic,setsar=1`,
+      ...codecArgs, ...gopArgs(fps, options.segmentSeconds), "-an", out,
+    ]));
+    const kbps = (statSync(out).size * 8) / referenceSeconds / 1000;
+    const vmaf = await vmafScore(options.vmaf, out, reference, refWidth, refHeight, fps, subsample);
+    log(`probe ${codec} ${height}p crf ${crf}: ${Math.round(kbps)} kbps, VMAF ${vmaf.toFixed(1)}`);
+    return { height, width, crf, kbps: Math.round(kbps * 10) / 10, vmaf: Math.round(vmaf * 100) / 100 };
+  };
+  const points: ProbePoint[] = [];
+  for (const height of heights) for (const crf of options.crfs ?? PROBE_CRFS) points.push(await probe("h264", height, crf));
+  const rungs = placeRungs(points, options.targets ?? DEFAULT_TARGETS);
+  let av1: PerTitleLadder["av1"] = null;
+  if (options.av1) {
+    const av1Points: ProbePoint[] = [];
+    for (const height of new Set(rungs.map((r) => r.height))) for (const crf of options.av1Crfs ?? AV1_PROBE_CRFS) av1Points.push(await probe("av1", height, crf));
+    av1 = { points: av1Points, rungs: rungs.map((r) => matchRung(av1Points, r)!) };
   }
   const hull = upperHull(points);
-  const rungs = placeRungs(points, options.targets ?? DEFAULT_TARGETS);
   return {
     method: "per-title",
     model: VMAF_MODEL_FILE,
@@ -182,6 +198,7 @@ async function probeIn(dir: string, source: SourceInfo, options: ProbeOptions): 
     points,
     hull,
     rungs,
+    av1,
     probeSeconds: Math.round((performance.now() - started) / 100) / 10,
   };
 }

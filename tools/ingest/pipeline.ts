@@ -10,9 +10,11 @@ import type { assets, renditions, subtitleTracks, trickplay } from "../../worker
 import { contentTypeOf } from "../../worker/media/serve.ts";
 import { encode, audioDirs } from "./encode.ts";
 import { perTitleRenditions, selectLadder, type Rendition } from "./ladder.ts";
-import { aacCodecString, avcCodecString } from "./mp4.ts";
+import { aacCodecString, av1CodecString, avcCodecString } from "./mp4.ts";
 import { masterPlaylist, measurePlaylist, trickplayVtt, type MeasuredPlaylist } from "./playlists.ts";
-import { findVmaf, probePerTitle, type PerTitleLadder, type ProbeOptions } from "./per-title.ts";
+import { ffTools } from "./ffmpeg.ts";
+import type { PlannedRung } from "./hull.ts";
+import { findVmaf, hasAv1Encoder, probePerTitle, type PerTitleLadder, type ProbeOptions } from "./per-title.ts";
 import { IngestError, probeSource, type SourceInfo } from "./probe.ts";
 import { extractStills } from "./stills.ts";
 import { subtitlePlaylist, toWebVtt } from "./subtitles.ts";
@@ -38,7 +40,12 @@ export interface IngestOptions {
    */
   vmafModels?: string;
   /** Probe grid overrides (tests, benchmarks): scenes, resolutions, CRFs, targets. */
-  probe?: Pick<ProbeOptions, "scenes" | "sceneSeconds" | "heights" | "crfs" | "targets">;
+  probe?: Pick<ProbeOptions, "scenes" | "sceneSeconds" | "heights" | "crfs" | "av1Crfs" | "targets">;
+  /**
+   * Video codecs: H.264 always; AV1 (SVT-AV1) as well on a per-title ladder,
+   * each rung matched to its H.264 rung's VMAF. Default: both when ffmpeg has libsvtav1.
+   */
+  codecs?: ("h264" | "av1")[];
   /** Progress lines (probes, notices). */
   log?: (line: string) => void;
   /** Fixed asset id (tests); default `<owner>-<time>`. */
@@ -73,7 +80,7 @@ export interface AssetManifest {
  */
 export async function chooseLadder(
   source: SourceInfo,
-  options: Pick<IngestOptions, "vmafModels" | "heights" | "probe" | "preset" | "segmentSeconds" | "maxSeconds" | "log">,
+  options: Pick<IngestOptions, "vmafModels" | "heights" | "probe" | "preset" | "segmentSeconds" | "maxSeconds" | "log" | "codecs">,
   workDir: string,
 ): Promise<{ ladder: Rendition[]; perTitle: PerTitleLadder | null }> {
   const log = options.log ?? (() => {});
@@ -81,12 +88,18 @@ export async function chooseLadder(
   if (options.heights) return { ladder: fixed(), perTitle: null };
   const vmaf = findVmaf(options.vmafModels);
   if ("reason" in vmaf) {
-    log(`notice: fixed ladder (${vmaf.reason})`);
+    log(`notice: fixed ladder, H.264 only (${vmaf.reason})`);
     return { ladder: fixed(), perTitle: null };
   }
-  const perTitle = await probePerTitle(source, { vmaf, workDir, preset: options.preset, segmentSeconds: options.segmentSeconds, maxSeconds: options.maxSeconds, log, ...options.probe });
-  log(`per-title ladder (${perTitle.points.length} probes in ${perTitle.probeSeconds} s): ${perTitle.rungs.map((r) => `${r.height}p ${Math.round(r.kbps)} kbps VMAF ${r.vmaf.toFixed(1)}`).join(", ")}`);
-  return { ladder: perTitleRenditions(perTitle.rungs), perTitle };
+  let av1 = options.codecs ? options.codecs.includes("av1") : hasAv1Encoder();
+  if (av1 && !hasAv1Encoder()) {
+    log(`notice: H.264 only (${ffTools().ffmpeg.path} has no libsvtav1; install Debian's ffmpeg or set FFMPEG_PATH)`);
+    av1 = false;
+  }
+  const perTitle = await probePerTitle(source, { vmaf, workDir, preset: options.preset, segmentSeconds: options.segmentSeconds, maxSeconds: options.maxSeconds, log, av1, ...options.probe });
+  const describe = (rs: PlannedRung[]) => rs.map((r) => `${r.height}p ${Math.round(r.kbps)} kbps VMAF ${r.vmaf.toFixed(1)}`).join(", ");
+  log(`per-title ladder (${perTitle.points.length + (perTitle.av1?.points.length ?? 0)} probes in ${perTitle.probeSeconds} s): H.264 ${describe(perTitle.rungs)}${perTitle.av1 ? `; AV1 ${describe(perTitle.av1.rungs)}` : ""}`);
+  return { ladder: [...perTitleRenditions(perTitle.rungs), ...(perTitle.av1 ? perTitleRenditions(perTitle.av1.rungs, "av1") : [])], perTitle };
 }
 
 
@@ -166,8 +179,9 @@ export async function prepareAsset(options: IngestOptions): Promise<AssetManifes
   for (const r of ladder) {
     const m = measurePlaylist(outDir, `video/${r.name}`);
     measured.push(m);
-    const codecs = avcCodecString(readFileSync(join(outDir, m.dir, "init.mp4")));
-    if (!codecs) throw new Error(`no avcC box in ${m.dir}/init.mp4`);
+    const init = readFileSync(join(outDir, m.dir, "init.mp4"));
+    const codecs = r.codec === "av1" ? av1CodecString(init) : avcCodecString(init);
+    if (!codecs) throw new Error(`no ${r.codec === "av1" ? "av1C" : "avcC"} box in ${m.dir}/init.mp4`);
     videoRows.push({
       assetId, kind: "video", width: r.width, height: r.height, frameRate: Math.min(source.video.frameRate, 60),
       bandwidthBps: m.peakBps, averageBandwidthBps: m.averageBps, codecs, format: "cmaf",

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import HLS from "hls-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffTools } from "../../../tools/ingest/ffmpeg.ts";
-import { findVmaf, probePerTitle, vmafScore, type PerTitleLadder, type VmafSetup } from "../../../tools/ingest/per-title.ts";
+import { findVmaf, hasAv1Encoder, probePerTitle, vmafScore, type PerTitleLadder, type VmafSetup } from "../../../tools/ingest/per-title.ts";
 import { prepareAsset, type AssetManifest } from "../../../tools/ingest/pipeline.ts";
 import { probeSource } from "../../../tools/ingest/probe.ts";
 import { localTarget, publishAsset } from "../../../tools/ingest/publish.ts";
@@ -17,7 +17,7 @@ if ("reason" in vmaf) console.log(`per-title ingest tests skipped: ${vmaf.reason
 
 const work = mkdtempSync(join(tmpdir(), "marquee-per-title-"));
 /** Small, short probes: the grid is what the real one is, only coarser, so the test stays well under a minute. */
-const PROBE = { heights: [120, 180], crfs: [22, 30, 38], scenes: 1 };
+const PROBE = { heights: [120, 180], crfs: [22, 30, 38], av1Crfs: [30, 44, 58], scenes: 1 };
 
 /** A 2 s 320×180 clip: busy noise and motion, or a still test card (cheap to encode). */
 function makeClip(path: string, busy: boolean): void {
@@ -25,6 +25,9 @@ function makeClip(path: string, busy: boolean): void {
   const r = spawnSync(ffTools().ffmpeg.path, ["-v", "error", "-y", "-f", "lavfi", "-t", "2", "-i", picture, "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p", path]);
   if (r.status !== 0) throw new Error(r.stderr.toString());
 }
+
+/** The second codec needs an ffmpeg with SVT-AV1 (Debian's); without it the ladder is H.264 only and the AV1 checks skip. */
+const av1 = !("reason" in vmaf) && hasAv1Encoder();
 
 describe.skipIf("reason" in vmaf)("a per-title ingest of a short clip", () => {
   const setup = vmaf as VmafSetup;
@@ -41,7 +44,7 @@ describe.skipIf("reason" in vmaf)("a per-title ingest of a short clip", () => {
     state = await freshState();
     manifest = await prepareAsset({
       source: busyClip, owner: { titleId: 2 }, workDir: work, segmentSeconds: 1, subtitles: [], preset: "veryfast",
-      trickplay: false, vmafModels: MODELS, probe: PROBE,
+      trickplay: false, vmafModels: MODELS, probe: PROBE, codecs: av1 ? ["h264", "av1"] : ["h264"],
     });
     const target = await localTarget(state);
     try {
@@ -65,18 +68,20 @@ describe.skipIf("reason" in vmaf)("a per-title ingest of a short clip", () => {
     expect(stored.hull.length).toBeGreaterThanOrEqual(2);
     expect(stored.rungs).toEqual(manifest.perTitle!.rungs);
     const videoRows = manifest.renditions.filter((r) => r.kind === "video");
-    expect(videoRows).toHaveLength(stored.rungs.length);
+    expect(videoRows).toHaveLength(stored.rungs.length * (av1 ? 2 : 1));
   });
 
   it("writes a master that parses, with exact CODECS, measured bandwidths and aligned segments", async () => {
     const text = await (await proxy.env.MEDIA.get(manifest.asset.masterKey))!.text();
     const master = HLS.parse(text) as HLS.types.MasterPlaylist;
-    expect(master.variants).toHaveLength(manifest.perTitle!.rungs.length);
+    const rungs = manifest.perTitle!.rungs.length;
+    expect(master.variants.filter((v) => v.codecs!.startsWith("avc1."))).toHaveLength(rungs);
+    expect(master.variants.filter((v) => v.codecs!.startsWith("av01."))).toHaveLength(av1 ? rungs : 0);
     const bandwidths = master.variants.map((v) => v.bandwidth);
     expect(bandwidths).toEqual([...bandwidths].sort((a, b) => a - b));
     const durations: string[] = [];
     for (const v of master.variants) {
-      expect(v.codecs).toMatch(/^avc1\.(4d|64)[0-9a-f]{4}$/);
+      expect(v.codecs).toMatch(/^(avc1\.(4d|64)[0-9a-f]{4}|av01\.0\.\d\d[MH]\.08)$/);
       expect(v.averageBandwidth).toBeLessThanOrEqual(v.bandwidth);
       const key = `${manifest.asset.keyPrefix}${v.uri}`;
       const media = HLS.parse(await (await proxy.env.MEDIA.get(key))!.text()) as HLS.types.MediaPlaylist;
@@ -103,6 +108,28 @@ describe.skipIf("reason" in vmaf)("a per-title ingest of a short clip", () => {
       checked++;
     }
     expect(checked).toBeGreaterThanOrEqual(2);
+  });
+
+  it.skipIf(!av1)("states AV1 CODECS that match the stream, and spends fewer bits than H.264 at the same VMAF", async () => {
+    const rows = manifest.renditions.filter((r) => r.kind === "video");
+    const h264 = rows.filter((r) => r.codecs.startsWith("avc1."));
+    const av1Rows = rows.filter((r) => r.codecs.startsWith("av01."));
+    for (const r of av1Rows) {
+      const dir = r.playlistKey.slice(0, r.playlistKey.lastIndexOf("/") + 1);
+      const file = join(work, "av1-first.mp4");
+      const parts = await Promise.all([`${dir}init.mp4`, `${dir}seg_00000.m4s`].map(async (k) => Buffer.from(await (await proxy.env.MEDIA.get(k))!.arrayBuffer())));
+      writeFileSync(file, Buffer.concat(parts));
+      const probe = spawnSync(ffTools().ffprobe.path, ["-v", "error", "-print_format", "json", "-show_streams", file]);
+      const stream = JSON.parse(probe.stdout.toString()).streams[0];
+      expect(stream.codec_name).toBe("av1");
+      const [, profile, levelTier, depth] = r.codecs.split(".");
+      expect(Number(profile)).toBe({ Main: 0, High: 1, Professional: 2 }[stream.profile as string]);
+      expect(Number(levelTier!.slice(0, 2))).toBe(stream.level);
+      expect(Number(depth)).toBe(stream.pix_fmt === "yuv420p" ? 8 : 10);
+    }
+    // Matched rung by rung at the H.264 rung's VMAF, the AV1 set weighs less.
+    const total = (rs: typeof rows) => rs.reduce((t, r) => t + r.averageBandwidthBps, 0);
+    expect(total(av1Rows)).toBeLessThan(total(h264));
   });
 
   it("gives a still test card a cheaper ladder than busy noise", () => {
