@@ -79,6 +79,27 @@ describe("Marquee ABR controller in hls.js", () => {
     open.abr.destroy();
   });
 
+  it("stays within the codec set it started on, however fast the link", () => {
+    for (const [start, set] of [[0, "avc1,mp4a"], [1, "av01,mp4a"]] as const) {
+      const c = controllerFor({});
+      // Two codec sets interleaved by bitrate, as hls.js lists an H.264 + AV1 master.
+      c.hls.levels.forEach((l, i) => Object.assign(l, { codecSet: i % 2 === 0 ? "avc1,mp4a" : "av01,mp4a" }));
+      c.hls.loadLevel = start;
+      const picked: number[] = [];
+      let level: number = start;
+      for (let sn = 0; sn < 16; sn++) {
+        c.hls.mainForwardBufferInfo.len = Math.min(30, 4 * (sn + 1));
+        c.load(sn, level, 500);
+        level = c.abr.nextAutoLevel;
+        picked.push(level);
+      }
+      expect(picked.every((i) => (c.hls.levels[i] as { codecSet?: string }).codecSet === set), `${set}: ${picked}`).toBe(true);
+      // It still climbs to the best rung of its own set.
+      expect(level).toBe(set === "avc1,mp4a" ? 4 : 3);
+      c.abr.destroy();
+    }
+  });
+
   it("a manual choice is honoured, within the plan", () => {
     let manual = 1;
     const c = controllerFor(abrOptionsFor({ maxHeight: 720 }, () => manual));

@@ -46,6 +46,21 @@ describe("the first requests of a start", () => {
     expect(info.variants.find((v) => v.pathway === "b" && v.heightPx === 360)?.url).toBe("https://cdn-b.example/cdn/b/TOKEN/t1-demo2s12/video/360p/index.m3u8");
   });
 
+  it("starts on a variant the browser decodes: the cheaper AV1 one where it can, H.264 where it cannot", () => {
+    const av1 = (id: number, height: number, bandwidthBps: number): RenditionRow => ({
+      ...video(id, height, bandwidthBps), codecs: "av01.0.04M.08", playlistKey: `assets/${ASSET}/video/av1-${height}p/index.m3u8`,
+    });
+    const text = renderMaster({
+      folder: ASSET, keyPrefix: `assets/${ASSET}/`, token: "TOKEN", maxHeightPx: 1080,
+      renditions: [video(1, 360, 1_000_000), av1(2, 360, 600_000), video(3, 720, 3_000_000), av1(4, 720, 1_800_000), audio(5, "en", true)],
+      subtitles: [], pathways: [{ id: "a", baseUrl: "" }], currentPathway: "a", steeringUri: "/api/steering/US",
+    });
+    const info = readMaster(text, MASTER_URL);
+    expect(info.variants.map((v) => v.codecs?.split(",")[0]).sort()).toEqual(["av01.0.04M.08", "av01.0.04M.08", "avc1.42c01f", "avc1.42c01f"]);
+    expect(firstPlaylists(info, null, null, () => true)?.video).toMatch(/\/video\/av1-360p\/index\.m3u8$/);
+    expect(firstPlaylists(info, null, null, (codecs) => !codecs.includes("av01"))?.video).toMatch(/\/video\/360p\/index\.m3u8$/);
+  });
+
   it("starts on the lowest rung from 360p up, on the starting pathway, with the default audio unless another language is preferred", () => {
     const info = readMaster(master(), MASTER_URL);
     expect(firstPlaylists(info, null, null)).toEqual({

@@ -21,6 +21,8 @@ export interface MasterVariant {
   url: string;
   audioGroup: string | null;
   pathway: string | null;
+  /** CODECS (video and audio), null when the master leaves it out. */
+  codecs: string | null;
 }
 
 export interface MasterAudio {
@@ -54,7 +56,7 @@ export function readMaster(text: string, baseUrl: string): MasterInfo {
       const uri = lines.slice(i + 1).find((l) => l !== "" && !l.startsWith("#"));
       const height = Number(/x(\d+)$/.exec(a.RESOLUTION ?? "")?.[1] ?? 0);
       if (uri && height > 0) {
-        info.variants.push({ heightPx: height, bandwidthBps: Number(a.BANDWIDTH ?? 0), url: new URL(uri, baseUrl).href, audioGroup: a.AUDIO ?? null, pathway: a["PATHWAY-ID"] ?? null });
+        info.variants.push({ heightPx: height, bandwidthBps: Number(a.BANDWIDTH ?? 0), url: new URL(uri, baseUrl).href, audioGroup: a.AUDIO ?? null, pathway: a["PATHWAY-ID"] ?? null, codecs: a.CODECS ?? null });
       }
     }
   }
@@ -67,14 +69,25 @@ export function readMaster(text: string, baseUrl: string): MasterInfo {
  * pathway and the audio rendition of its group (the preferred language, else the
  * default, else the first).
  */
-export function firstPlaylists(master: MasterInfo, manualHeight: number | null, audioLanguage: string | null): { heightPx: number; video: string; audio: string | null } | null {
-  const onPathway = master.variants.filter((v) => master.pathway === null || (v.pathway ?? ".") === master.pathway);
+export function firstPlaylists(
+  master: MasterInfo,
+  manualHeight: number | null,
+  audioLanguage: string | null,
+  decodable: (codecs: string) => boolean = browserDecodes,
+): { heightPx: number; video: string; audio: string | null } | null {
+  // Only variants this browser decodes: hls.js drops the others (a master may list H.264 and AV1 sets).
+  const onPathway = master.variants.filter((v) => (master.pathway === null || (v.pathway ?? ".") === master.pathway) && (v.codecs === null || decodable(v.codecs)));
   const heightPx = startHeight([...new Set(onPathway.map((v) => v.heightPx))], manualHeight);
   const variant = onPathway.filter((v) => v.heightPx === heightPx).sort((a, b) => a.bandwidthBps - b.bandwidthBps)[0];
   if (!variant || heightPx === null) return null;
   const group = master.audio.filter((a) => a.group === variant.audioGroup);
   const audio = (audioLanguage ? group.find((a) => a.language === audioLanguage) : undefined) ?? group.find((a) => a.isDefault) ?? group[0];
   return { heightPx, video: variant.url, audio: audio?.url ?? null };
+}
+
+/** Whether MediaSource plays this CODECS list in fMP4 (true where there is no MediaSource to ask, e.g. native HLS). */
+export function browserDecodes(codecs: string): boolean {
+  return typeof MediaSource === "undefined" || MediaSource.isTypeSupported(`video/mp4; codecs="${codecs}"`);
 }
 
 /** The init segment and the media segment holding `positionS` (the first for -1) of a VOD media playlist. */

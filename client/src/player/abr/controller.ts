@@ -169,14 +169,18 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
       return Math.max(1, details.endSN - this.lastSn);
     }
 
-    /** The candidate levels: the current pathway's, within hls.js's min/max auto levels, by bitrate. */
+    /**
+     * The candidate levels: the current pathway's and codec set's (hls.js picks the
+     * set the browser decodes best at the start; switching sets mid-stream would
+     * re-initialise the decoder), within hls.js's min/max auto levels, by bitrate.
+     */
     private candidates(): { indices: number[]; renditions: Rendition[]; caps: Caps } {
       const hls = this.hls!;
       const levels: Level[] = hls.levels;
       const ref = levels[this.lastLoadedLevel] ?? levels[hls.loadLevel] ?? levels[0];
       const indices = levels
         .map((_, i) => i)
-        .filter((i) => i >= hls.minAutoLevel && i <= hls.maxAutoLevel && (levels[i]!.pathwayId ?? "") === (ref?.pathwayId ?? ""))
+        .filter((i) => i >= hls.minAutoLevel && i <= hls.maxAutoLevel && (levels[i]!.pathwayId ?? "") === (ref?.pathwayId ?? "") && (levels[i]!.codecSet ?? "") === (ref?.codecSet ?? ""))
         .sort((a, b) => this.levelBitrate(a) - this.levelBitrate(b));
       if (indices.length === 0) indices.push(Math.max(0, hls.minAutoLevel));
       const renditions = indices.map((i) => ({ bitrateBps: this.levelBitrate(i), heightPx: levels[i]!.height }));
