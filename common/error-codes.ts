@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   "invalid_cursor",
   // Accounts, sessions and profiles
   "unauthorized",
+  "sign_in_required",
   "cross_site",
   "auth_unavailable",
   "email_taken",

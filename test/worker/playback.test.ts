@@ -4,6 +4,7 @@ import { app } from "../../worker/app.ts";
 import { verifyPlaybackToken } from "../../worker/media/tokens.ts";
 import { call, db } from "./helpers.ts";
 import { seedAsset, seedEpisodes, seedTitles } from "./media-fixtures.ts";
+import { SITE, TestBrowser } from "./session-client.ts";
 
 // Ids unique to this file.
 const MOVIE = 7101;
@@ -252,11 +253,50 @@ describe("deployment safety", () => {
     }
   });
 
+  /** A request as a browser with `b`'s cookies would send it to the site. */
+  const asBrowser = (b: TestBrowser, path: string) =>
+    new Request(`${SITE}${path}`, { method: "POST", headers: { cookie: b.cookieHeader(path), origin: SITE, "cf-connecting-ip": b.ip } });
+
+  it("signed out, production plays nothing (401 sign_in_required), whatever DEMO_PLAN says; an account plays", async () => {
+    for (const prod of [production(), production({ DEMO_PLAN: "premium" })]) {
+      for (const path of [`/api/playback/${ADULT}`, `/api/playback/${MOVIE}`, `/api/playback/${MOVIE}/renew`]) {
+        const res = await app.fetch(new Request(`${SITE}${path}`, { method: "POST" }), prod);
+        expect(res.status, path).toBe(401);
+        expect(((await res.json()) as any).error.code, path).toBe("sign_in_required");
+      }
+      // Browsing stays open.
+      expect((await app.fetch(new Request(`${SITE}/api/catalog/titles/${MOVIE}`), prod)).status).toBe(200);
+    }
+    const b = new TestBrowser();
+    await b.signUp(undefined, undefined, { plan: "standard" });
+    const res = await app.fetch(asBrowser(b, `/api/playback/${MOVIE}`), production());
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).maxHeight).toBe(1080);
+  });
+
+  it("a kids profile cannot be escaped in production by signing out or a private window", async () => {
+    const b = new TestBrowser();
+    await b.signUp();
+    const kids = await b.json("/api/profiles", { method: "POST", body: { name: "Kiddo", isKids: true } });
+    await b.json(`/api/profiles/${kids.body.id}/select`, { method: "POST" });
+    const refused = await app.fetch(asBrowser(b, `/api/playback/${ADULT}`), production());
+    expect(((await refused.json()) as any).error.code).toBe("maturity_restricted");
+    await b.fetch("/api/auth/signout", { method: "POST" });
+    // Signed out (or a private window: no cookies at all), the 18+ title is still refused.
+    for (const req of [asBrowser(b, `/api/playback/${ADULT}`), new Request(`${SITE}/api/playback/${ADULT}`, { method: "POST" })]) {
+      const res = await app.fetch(req, production());
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as any).error.code).toBe("sign_in_required");
+    }
+  });
+
   it("fails closed with 503 playback_unavailable when production has no playback keys", async () => {
-    const res = await app.fetch(new Request(`http://x/api/playback/${MOVIE}`, { method: "POST" }), production({ PLAYBACK_KEYS: undefined }));
+    const b = new TestBrowser();
+    await b.signUp();
+    const res = await app.fetch(asBrowser(b, `/api/playback/${MOVIE}`), production({ PLAYBACK_KEYS: undefined }));
     expect(res.status).toBe(503);
     expect(((await res.json()) as any).error.code).toBe("playback_unavailable");
-    const malformed = await app.fetch(new Request(`http://x/api/playback/${MOVIE}`, { method: "POST" }), production({ PLAYBACK_KEYS: '{"current":"x","keys":{"x":"short"}}' }));
+    const malformed = await app.fetch(asBrowser(b, `/api/playback/${MOVIE}`), production({ PLAYBACK_KEYS: '{"current":"x","keys":{"x":"short"}}' }));
     expect(malformed.status).toBe(503);
   });
 

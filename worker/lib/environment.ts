@@ -6,9 +6,20 @@ export function isDevelopment(env: Env): boolean {
   return env.ENVIRONMENT === "development";
 }
 
-/** The demo viewer's plan from `DEMO_PLAN`; an unknown value falls back to the smallest plan (fail closed). */
+/**
+ * Whether a signed-out visitor (the demo viewer) may play: only in local
+ * development, where `npm start`, the tests and the browser suite play the demo
+ * catalog. A deployed Worker needs an account with a plan (and its profile's
+ * ceiling), whatever `DEMO_PLAN` says, so signing out or a private window never
+ * lifts a kids profile's ceiling.
+ */
+export function demoViewerPlays(env: Env): boolean {
+  return isDevelopment(env);
+}
+
+/** The demo viewer's plan from `DEMO_PLAN` (development only; premium when unset); an unknown value falls back to the smallest plan (fail closed). */
 export function demoPlan(env: Env): Plan {
-  const plan = env.DEMO_PLAN ?? "premium";
+  const plan = (env as { DEMO_PLAN?: string }).DEMO_PLAN ?? "premium";
   return isPlan(plan) ? plan : "basic";
 }
 

@@ -5,6 +5,7 @@ import { pathId } from "../../common/schemas.ts";
 import type { AppEnv } from "../app-env.ts";
 import { database } from "../db/client.ts";
 import { nextEpisode } from "../db/playback.ts";
+import { demoViewerPlays } from "../lib/environment.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { ASSET_ID } from "../media/serve.ts";
@@ -29,6 +30,10 @@ function renewUrl(titleId: number, episodeId: number | undefined): string {
 
 /** Playback: entitlement checks, then a token-bearing master playlist URL and everything the player shows around it. */
 export const playback = new Hono<AppEnv>()
+  .use(async function signedInToPlay(c, next) {
+    if (!c.get("session") && !demoViewerPlays(c.env)) throw new AppError(401, "sign_in_required", "Sign in to watch.");
+    await next();
+  })
   .post("/:id", validate("param", idParam), validate("query", playQuery), validate("json", playBody), async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");

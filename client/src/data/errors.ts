@@ -45,6 +45,7 @@ export const ERROR_MEANINGS: Record<ErrorCode, ErrorMeaning> = {
   invalid_cursor: none,
   // Accounts, sessions and profiles
   unauthorized: none,
+  sign_in_required: none,
   cross_site: none,
   auth_unavailable: none,
   email_taken: none,

@@ -38,6 +38,7 @@ const PLAYBACK_WORDS: Partial<Record<ErrorCode, Words>> = {
   session_expired: { title: signedOut, message: "Your session ended. Sign in again to keep watching.", retry: true },
   invalid_session: { title: signedOut, message: "Your session is no longer valid. Sign in again to keep watching.", retry: false },
   unauthorized: { title: "Sign in to watch", message: "This title needs you to be signed in.", retry: false },
+  sign_in_required: { title: "Sign in to watch", message: "Watching needs an account. Sign in or create one to play this title.", retry: false },
   playback_unavailable: { title: "Playback is unavailable", message: "Marquee can't stream right now. Please try again in a few minutes.", retry: true },
   token_expired: { title: "Playback session expired", message: "The video link expired. Retry to continue where you left off.", retry: true },
   invalid_token: tokenRefused,
