@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { decodeJwt, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from "../../worker/auth/session-tokens.ts";
-import { ACCOUNT_POLICY } from "../../worker/auth/sign-in-limiter.ts";
+import { ACCOUNT_POLICY, limiterName } from "../../worker/auth/sign-in-limiter.ts";
 import { PASSWORD, SITE, TestBrowser, uniqueEmail } from "./session-client.ts";
 
 /** This run's session key set (vitest.config.ts). */
@@ -271,6 +271,23 @@ describe("cross-site requests", () => {
 });
 
 describe("sign-in rate limiting", () => {
+  it("limiter objects are named by a keyed hash, never by the raw e-mail or IP address", async () => {
+    const { email } = await new TestBrowser().signUp();
+    const guesser = new TestBrowser();
+    expect((await guesser.json("/api/auth/signin", { method: "POST", body: { email, password: "wrong password" } })).status).toBe(401);
+    // Objects named after the raw e-mail or address were never created.
+    for (const raw of [`account:${email}`, `client:${guesser.ip}`]) {
+      expect(await env.SIGN_IN_LIMITER.get(env.SIGN_IN_LIMITER.idFromName(raw)).isEmpty(), raw).toBe(true);
+      // The failure sits in the object named by the keyed hash, which says nothing of the e-mail or address.
+      const name = await limiterName(env, raw);
+      expect(name).toMatch(/^[0-9a-f]{64}$/);
+      expect(await env.SIGN_IN_LIMITER.get(env.SIGN_IN_LIMITER.idFromName(name)).isEmpty(), raw).toBe(false);
+    }
+    // Keyed: the name is not a plain hash anyone could compute from a guessed e-mail.
+    const plain = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`account:${email}`)));
+    expect(await limiterName(env, `account:${email}`)).not.toBe(Array.from(plain, (b) => b.toString(16).padStart(2, "0")).join(""));
+  });
+
   it("a key whose failures expired frees its storage, and the same live object takes the next attempt", async () => {
     const limiter = env.SIGN_IN_LIMITER.get(env.SIGN_IN_LIMITER.idFromName(`account:${uniqueEmail()}`));
     const first = await limiter.attempt(ACCOUNT_POLICY);

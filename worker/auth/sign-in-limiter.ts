@@ -1,6 +1,7 @@
 /**
  * Exact sign-in rate limiting in a SQLite-backed Durable Object, one object per
- * key (`account:<email>`, `client:<ip>`, `pin:<profileId>`). Why a Durable
+ * key (`account:<email>`, `client:<ip>`, `pin:<profileId>`), each named by a
+ * keyed hash of its key (limiterName), never by the e-mail or address itself. Why a Durable
  * Object: the count must be exact under concurrency, and one object per key is
  * a single writer; KV's eventual consistency would let a burst of parallel
  * guesses through.
@@ -21,6 +22,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { AppError } from "../lib/errors.ts";
 import { SqlStore, wipeStorage } from "../lib/sql-store.ts";
+import { sessionKeys } from "./session-tokens.ts";
 
 export interface LimitPolicy {
   /** Failures allowed inside the window before attempts are refused. */
@@ -117,8 +119,21 @@ export interface Reservation {
   forgive(clearAccount: boolean): Promise<void>;
 }
 
-function stub(env: Env, key: string) {
-  return env.SIGN_IN_LIMITER.get(env.SIGN_IN_LIMITER.idFromName(key));
+/**
+ * The object's name for a key: HMAC-SHA256 of the key under the current
+ * SESSION_KEYS key, hex. Keys hold e-mails and IP addresses; object names are
+ * persisted by the platform, so they carry only this keyed hash (which no one
+ * without the secret can reverse by trying likely e-mails). A rotation of the
+ * current session key renames every object, which only restarts the counts.
+ */
+export async function limiterName(env: Env, key: string): Promise<string> {
+  const keySet = await sessionKeys(env);
+  const mac = await crypto.subtle.sign("HMAC", keySet.keys.get(keySet.currentKid)!, new TextEncoder().encode(`sign-in-limiter\u0000${key}`));
+  return Array.from(new Uint8Array(mac), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function stub(env: Env, key: string) {
+  return env.SIGN_IN_LIMITER.get(env.SIGN_IN_LIMITER.idFromName(await limiterName(env, key)));
 }
 
 /**
@@ -127,11 +142,10 @@ function stub(env: Env, key: string) {
  * Retry-After (the longest wait among the locked keys).
  */
 export async function reserveAttempt(env: Env, keys: [key: string, policy: LimitPolicy, clearOnSuccess: boolean][]): Promise<Reservation> {
-  const results = await Promise.all(keys.map(([key, policy]) => stub(env, key).attempt(policy)));
+  const stubs = await Promise.all(keys.map(([key]) => stub(env, key)));
+  const results = await Promise.all(keys.map(([, policy], i) => stubs[i]!.attempt(policy)));
   const forgiveAll = (clear: boolean) =>
-    Promise.all(
-      results.map((r, i) => (r.allowed ? stub(env, keys[i]![0]).forgive(r.attemptId, clear && keys[i]![2]) : undefined)),
-    ).then(() => undefined);
+    Promise.all(results.map((r, i) => (r.allowed ? stubs[i]!.forgive(r.attemptId, clear && keys[i]![2]) : undefined))).then(() => undefined);
   const refused = results.filter((r) => !r.allowed);
   if (refused.length > 0) {
     await forgiveAll(false);
