@@ -11,7 +11,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { random, SCALE_NOUNS, SCALE_WORDS } from "../tools/seed/generate.ts";
 import { DEMO_GENRES } from "../tools/seed/demo-catalog.ts";
 import { slugify } from "../tools/seed/generate.ts";
-import { benchDir, benchmark, benchSite } from "./harness.ts";
+import { benchDir, benchmark, benchSite, numbers } from "./harness.ts";
 import { percentile, printTable, round } from "./stats.ts";
 
 const bench = benchmark("catalog", {
@@ -21,9 +21,7 @@ const bench = benchmark("catalog", {
   port: { type: "string", default: "8795" },
 });
 const { values } = bench;
-const titles = Number(values.titles);
-const episodes = Number(values.episodes);
-const requests = Number(values.requests);
+const { titles, episodes, requests } = numbers(values, "titles", "episodes", "requests");
 
 const state = `${benchDir("catalog")}-${titles}-${episodes}`;
 const marker = `${state}/seeded.json`;

@@ -46,6 +46,17 @@ export function sliceOptions(defaults: { seconds: string; port: string }) {
   } as const;
 }
 
+/** Numeric options as numbers; one that is not a finite number is refused with its name. */
+export function numbers<K extends string>(values: Partial<Record<K, unknown>>, ...names: K[]): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const name of names) {
+    const n = Number(values[name]);
+    if (!Number.isFinite(n)) throw new Error(`--${name} wants a number, not ${JSON.stringify(values[name])}`);
+    out[name] = n;
+  }
+  return out;
+}
+
 /** A benchmark's own folder under .cache/ (`bench-<name>`): its wrangler state, and its SPA build when it has one. */
 export const benchDir = (name: string) => `${root}.cache/bench-${name}`;
 

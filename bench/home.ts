@@ -13,14 +13,12 @@
  * Targets alternate in slices in rotating order, so drift hits all. Prints p50,
  * p99 and requests/s with ratios to the floor, then one JSON line.
  */
-import { benchmark, benchSite, signInDemo, sliceOptions } from "./harness.ts";
+import { benchmark, benchSite, numbers, signInDemo, sliceOptions } from "./harness.ts";
 import { alternateSlices, runSlice, sliceStats, statsJson, vsFloor, type SliceTarget } from "./stats.ts";
 
 const bench = benchmark("home", { ...sliceOptions({ seconds: "8", port: "8801" }), concurrency: { type: "string", default: "4" } });
 const { values } = bench;
-const seconds = Number(values.seconds);
-const concurrency = Number(values.concurrency);
-const sliceMs = Number(values["slice-ms"]);
+const { seconds, concurrency, "slice-ms": sliceMs } = numbers(values, "seconds", "concurrency", "slice-ms");
 
 interface Target extends SliceTarget {
   path: string;

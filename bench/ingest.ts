@@ -19,7 +19,7 @@ import { capture, ffTools, runFfmpeg } from "../tools/ingest/ffmpeg.ts";
 import { selectLadder } from "../tools/ingest/ladder.ts";
 import { measurePlaylist } from "../tools/ingest/playlists.ts";
 import { probeSource } from "../tools/ingest/probe.ts";
-import { benchmark } from "./harness.ts";
+import { benchmark, numbers } from "./harness.ts";
 import { printTable, round } from "./stats.ts";
 
 const bench = benchmark("ingest", {
@@ -30,10 +30,8 @@ const bench = benchmark("ingest", {
   "segment-seconds": { type: "string", default: "4" },
 });
 const { values } = bench;
-const seconds = Number(values.seconds);
-const runs = Number(values.runs);
+const { seconds, runs, "segment-seconds": segmentSeconds } = numbers(values, "seconds", "runs", "segment-seconds");
 const preset = values.preset;
-const segmentSeconds = Number(values["segment-seconds"]);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -25,7 +25,7 @@ import { cdnPath, splitCdnPath } from "../common/cdn-url.ts";
 import { database } from "../worker/db/client.ts";
 import { readyAsset } from "../worker/db/playback.ts";
 import { prepareState, root, run, type DevServer } from "../tools/dev/server.ts";
-import { benchDir, benchmark, benchSite, SITE_CLIENT, sliceOptions } from "./harness.ts";
+import { benchDir, benchmark, benchSite, numbers, SITE_CLIENT, sliceOptions } from "./harness.ts";
 import { alternateSlices, round, runSlice, sliceStats, statsJson, vsFloor, type SliceTarget } from "./stats.ts";
 
 const bench = benchmark("media", {
@@ -37,11 +37,7 @@ const bench = benchmark("media", {
   range: { type: "string" },
 });
 const { values } = bench;
-const seconds = Number(values.seconds);
-const concurrency = Number(values.concurrency);
-const sliceMs = Number(values["slice-ms"]);
-const maxRequests = Number(values["max-requests"]);
-const titleId = Number(values.title);
+const { seconds, concurrency, "slice-ms": sliceMs, "max-requests": maxRequests, title: titleId } = numbers(values, "seconds", "concurrency", "slice-ms", "max-requests", "title");
 const segmentPath = "video/360p/seg_00001.m4s";
 const staticName = "bench-segment.m4s";
 /** Fresh tokens cycle through more than the isolate's verified-token cache holds (1024), so none is ever a hit. */

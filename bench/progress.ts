@@ -11,14 +11,12 @@
  * Targets alternate in slices, in rotating order, so drift hits both. Prints
  * writes/s, p50 and p99 with ratios to the floor, then one JSON line.
  */
-import { benchmark, benchSite, signInDemo, sliceOptions } from "./harness.ts";
+import { benchmark, benchSite, numbers, signInDemo, sliceOptions } from "./harness.ts";
 import { alternateSlices, round, runSlice, sliceStats, vsFloor, type SliceTarget } from "./stats.ts";
 
 const bench = benchmark("progress", { ...sliceOptions({ seconds: "8", port: "8797" }), writers: { type: "string", default: "50" } });
 const { values } = bench;
-const seconds = Number(values.seconds);
-const writers = Number(values.writers);
-const sliceMs = Number(values["slice-ms"]);
+const { seconds, writers, "slice-ms": sliceMs } = numbers(values, "seconds", "writers", "slice-ms");
 
 interface Target extends SliceTarget {
   request: (writer: number) => { path: string; body: unknown };

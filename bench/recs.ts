@@ -49,7 +49,7 @@ import { countHistory, coWatchNeighbours, emptyCoWatch, type CoWatchCounts } fro
 import { buildFeatureIndex, contentNeighbours, type FeatureIndex, type FeatureSource } from "../worker/recs/features.ts";
 import { DEFAULT_BLEND, personalScores, similarityModel, type BlendWeights } from "../worker/recs/similarity.ts";
 import type { ProfileSignals } from "../worker/recs/types.ts";
-import { benchmark } from "./harness.ts";
+import { benchmark, numbers } from "./harness.ts";
 import { printTable, round } from "./stats.ts";
 
 const DIR = "../shared/data/movies-wikipedia";
@@ -63,9 +63,7 @@ const bench = benchmark("recs", {
   seed: { type: "string", default: "7" },
 });
 const { values } = bench;
-const USERS = Number(values.users);
-const TITLES = Number(values.titles);
-const SEED = Number(values.seed);
+const { users: USERS, titles: TITLES, seed: SEED } = numbers(values, "users", "titles", "seed");
 
 if (!existsSync(DIR)) {
   console.log(`bench:recs skipped: ${DIR} (real film metadata) is absent; see ../shared/data/README.md`);

@@ -27,7 +27,7 @@
 import { gzipSync } from "node:zlib";
 import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
 import { launchBrowser, VIEWPORTS } from "../test/e2e/browser.ts";
-import { benchmark, benchSite } from "./harness.ts";
+import { benchmark, benchSite, numbers } from "./harness.ts";
 import { percentile, printTable, round } from "./stats.ts";
 
 const bench = benchmark("web", {
@@ -41,7 +41,7 @@ const bench = benchmark("web", {
   "no-build": { type: "boolean", default: false },
 });
 const { values } = bench;
-const runs = Number(values.runs);
+const { runs } = numbers(values, "runs");
 const titlePath = `/title/${values.title}`;
 
 /** The throttling profile (CDP units: bytes per second, milliseconds). */

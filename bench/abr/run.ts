@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { DEFAULT_ABR_PARAMS, type AbrParams } from "../../client/src/player/abr/rules.ts";
 import { LADDER } from "../../tools/ingest/ladder.ts";
-import { benchmark } from "../harness.ts";
+import { benchmark, numbers } from "../harness.ts";
 import { percentile, printTable, round } from "../stats.ts";
 import { ALGORITHMS, OursAbr } from "./algorithms.ts";
 import { type Algorithm, envivioVideo, loadTraces, marqueeVideo, simulate, type SessionResult, type Trace, type Video } from "./sim.ts";
@@ -36,7 +36,7 @@ const bench = benchmark("abr", {
   ladder: { type: "string", multiple: true, default: [] },
 });
 const { values } = bench;
-const bufferCapS = Number(values["buffer-cap"]);
+const { "buffer-cap": bufferCapS } = numbers(values, "buffer-cap");
 
 if (!existsSync(CHUNKS)) {
   console.log(`bench:abr skipped: ${CHUNKS} (Pensieve's Envivio chunk sizes) is absent; see ../shared/data/README.md`);
