@@ -7,26 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { after, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { DevServer } from "../../tools/dev/server.ts";
+import { test } from "node:test";
+import type { BrowserContext, Page } from "playwright-core";
 import { DEMO_ACCOUNT } from "../../tools/dev/demo-account.ts";
-import { launchBrowser, startSite, VIEWPORTS } from "./browser.ts";
+import { browserSuite, VIEWPORTS } from "./browser.ts";
 
 const AXE_PATH = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
-let site: DevServer;
-let browser: Browser;
-
-before(async () => {
-  site = await startSite(8799);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
+const suite = browserSuite(8799);
 
 interface AxeNode {
   target: string[];
@@ -105,7 +93,7 @@ const ACCOUNT_PAGES: Visit[] = [
 async function audit(page: Page, visits: Visit[], label: string): Promise<string[]> {
   const found: string[] = [];
   for (const visit of visits) {
-    await page.goto(`${site.url}${visit.path}`);
+    await page.goto(`${suite.site.url}${visit.path}`);
     await visit.ready(page);
     for (const v of await seriousViolations(page)) found.push(`[${label}] ${visit.name}: ${v}`);
   }
@@ -113,21 +101,17 @@ async function audit(page: Page, visits: Visit[], label: string): Promise<string
 }
 
 async function signedInContext(viewport = VIEWPORTS.desktop): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(`${site.url}/signin`);
+  const { context, page } = await suite.open("/signin", { viewport, bypassCSP: true });
   await page.getByLabel("E-mail").fill(DEMO_ACCOUNT.email);
   await page.getByLabel("Password").fill(DEMO_ACCOUNT.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("button", { name: "Alex" }).click();
-  await page.waitForURL(`${site.url}/`);
+  await page.waitForURL(`${suite.site.url}/`);
   return { context, page };
 }
 
 test("the audit catches what it should: an unlabelled button and an image without text put into a page are reported", async () => {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(`${site.url}/signin`);
+  const { context, page } = await suite.open("/signin", { bypassCSP: true });
   await heading("Sign in")(page);
   await page.evaluate(() => {
     const main = document.querySelector("main")!;
@@ -142,8 +126,7 @@ test("the audit catches what it should: an unlabelled button and an image withou
 test("signed out, every public page, the sign-in and the sign-up page have no serious or critical axe violation (desktop and phone)", async () => {
   const found: string[] = [];
   for (const [size, viewport] of [["desktop", VIEWPORTS.desktop], ["phone", VIEWPORTS.phone]] as const) {
-    const context = await browser.newContext({ viewport, hasTouch: size === "phone", isMobile: size === "phone", bypassCSP: true });
-    const page = await context.newPage();
+    const { context, page } = await suite.open(null, { viewport, touch: size === "phone", bypassCSP: true });
     found.push(...(await audit(page, [...PUBLIC_PAGES, ...SIGNED_OUT_ONLY], `signed out, ${size}`)));
     await context.close();
   }
@@ -153,7 +136,7 @@ test("signed out, every public page, the sign-in and the sign-up page have no se
 test("signed in with a profile, every page — with something in My List and the history — has no serious or critical axe violation", async () => {
   const { context, page } = await signedInContext();
   // Something to show: a title in My List (from its page) and a finished one in the history.
-  await page.goto(`${site.url}/title/1`);
+  await page.goto(`${suite.site.url}/title/1`);
   await page.getByRole("button", { name: "My List" }).click();
   await page.waitForFunction(() => document.querySelector(".my-list-toggle")?.getAttribute("aria-pressed") === "true");
   const saved = await page.evaluate(async () => {
@@ -168,7 +151,7 @@ test("signed in with a profile, every page — with something in My List and the
 
   const found = await audit(page, [...PUBLIC_PAGES, ...ACCOUNT_PAGES], "signed in");
   // The header's profile menu, open.
-  await page.goto(`${site.url}/account`);
+  await page.goto(`${suite.site.url}/account`);
   await heading("Account")(page);
   await page.getByRole("button", { name: /^Profile menu/ }).click();
   await page.getByRole("menuitem").first().waitFor();
@@ -178,9 +161,7 @@ test("signed in with a profile, every page — with something in My List and the
 });
 
 test("TV mode's home and title page, with focus on a tile, have no serious or critical axe violation", async () => {
-  const context = await browser.newContext({ viewport: VIEWPORTS.tv, bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(`${site.url}/?tv=1`);
+  const { context, page } = await suite.open("/?tv=1", { viewport: VIEWPORTS.tv, bypassCSP: true });
   await homeReady(page);
   for (let i = 0; i < 6 && !(await page.evaluate(() => !!document.activeElement?.closest(".row-scroller"))); i++) await page.keyboard.press("ArrowDown");
   const found = (await seriousViolations(page)).map((v) => `[tv] home: ${v}`);

@@ -6,12 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { DevServer } from "../../tools/dev/server.ts";
+import { test } from "node:test";
+import type { BrowserContext, Page } from "playwright-core";
 import { root } from "../../tools/dev/server.ts";
 import { signAccessToken } from "../../worker/auth/session-tokens.ts";
-import { launchBrowser, SCREENSHOTS, startSite, VIEWPORTS } from "./browser.ts";
+import { browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
 // These pages need the catalog, not the demo videos.
 process.env.MARQUEE_DEMO_MEDIA ??= "0";
@@ -19,23 +18,14 @@ process.env.MARQUEE_DEMO_MEDIA ??= "0";
 const EMAIL = `e2e-${Date.now().toString(36)}@example.com`;
 const PASSWORD = "correct horse battery";
 
-let site: DevServer;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const errors: string[] = [];
-
-before(async () => {
-  site = await startSite(8793);
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: VIEWPORTS.desktop });
-  page = await context.newPage();
-  page.on("pageerror", (e) => errors.push(e.message));
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
+let errors: string[];
+const suite = browserSuite(8793, {
+  // One page for the whole file: the tests run in order as one household.
+  ready: async (s) => {
+    ({ context, page, errors } = await s.open(null));
+  },
 });
 
 const menuButton = () => page.locator(".top-bar .avatar-button");
@@ -58,7 +48,7 @@ async function screenshots(name: string, ready: () => Promise<unknown>) {
 
 /** Searches and answers the result titles once the status line has settled. */
 async function search(q: string): Promise<string[]> {
-  await page.goto(`${site.url}/search`);
+  await page.goto(`${suite.site.url}/search`);
   await page.getByRole("searchbox").fill(q);
   await page.locator(".search-status").filter({ hasText: /result/i }).waitFor();
   return page.locator("a.result .result-title").allInnerTexts();
@@ -71,14 +61,14 @@ async function openTitle(name: string): Promise<void> {
 }
 
 test("signing up lands on home with the new profile's avatar in the header", async () => {
-  await page.goto(`${site.url}/signup`);
+  await page.goto(`${suite.site.url}/signup`);
   await page.getByLabel("E-mail").fill(EMAIL);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByLabel(/Your profile name/).fill("Alex");
   await page.getByRole("radio", { name: /Standard/ }).check();
   assert.match(await page.locator(".plan-option", { hasText: "Standard" }).innerText(), /1080p/);
   await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${site.url}/`);
+  await page.waitForURL(`${suite.site.url}/`);
   await page.getByRole("button", { name: "Profile menu, Alex" }).waitFor();
   await page.locator(".row .tile").first().waitFor();
   assert.equal(await page.getByRole("link", { name: "Sign in" }).count(), 0);
@@ -124,11 +114,11 @@ test("after signing out, a wrong password is announced and the right one opens t
   await page.getByRole("button", { name: "Sign in" }).click();
   const alert = page.getByRole("alert").filter({ hasText: "Wrong e-mail or password." });
   await alert.waitFor();
-  assert.equal(page.url(), `${site.url}/signin`);
+  assert.equal(page.url(), `${suite.site.url}/signin`);
 
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${site.url}/profiles`);
+  await page.waitForURL(`${suite.site.url}/profiles`);
   await page.getByRole("heading", { name: "Who's watching?" }).waitFor();
   assert.deepEqual(await page.locator(".profile-choice .profile-name").allInnerTexts(), ["Alex", "Kiddo"]);
   await screenshots("profiles", () => page.locator(".profile-choice").first().waitFor());
@@ -141,14 +131,14 @@ test("a locked profile asks for its PIN and refuses a wrong one", async () => {
   await dialog.getByLabel("4-digit PIN").fill("9999");
   await dialog.getByRole("alert").filter({ hasText: "Wrong PIN." }).waitFor();
   await dialog.getByLabel("4-digit PIN").fill("1234");
-  await page.waitForURL(`${site.url}/`);
+  await page.waitForURL(`${suite.site.url}/`);
   await page.getByRole("button", { name: "Profile menu, Alex" }).waitFor();
 });
 
 test("the kids profile does not find a title above its ceiling", async () => {
   await openMenuItem("Switch profile");
   await page.getByRole("button", { name: /Kiddo/ }).click();
-  await page.waitForURL(`${site.url}/`);
+  await page.waitForURL(`${suite.site.url}/`);
   await page.getByRole("button", { name: "Profile menu, Kiddo" }).waitFor();
   // Orbitfall is rated 13+; Little Comet (all ages) proves search itself works.
   assert.deepEqual(await search("orbitfall"), []);
@@ -249,7 +239,7 @@ test("an expired access token is refreshed exactly once for two tabs, and the se
   });
 
   const second = await context.newPage();
-  await Promise.all([page.goto(`${site.url}/my-list`), second.goto(`${site.url}/my-list`)]);
+  await Promise.all([page.goto(`${suite.site.url}/my-list`), second.goto(`${suite.site.url}/my-list`)]);
   await Promise.all([page.locator(".list-item").first().waitFor(), second.locator(".list-item").first().waitFor()]);
   assert.equal(expiredAnswers, 2, "both tabs met the expired token");
   assert.equal(refreshes, 1, "one refresh for both tabs");
@@ -281,10 +271,10 @@ test("from an adult profile, the account's data downloads as JSON and the accoun
   await dialog.getByRole("alert").filter({ hasText: "not this account's password" }).waitFor();
   await dialog.getByLabel(/Account password/).fill(PASSWORD);
   await dialog.getByRole("button", { name: "Delete account" }).click();
-  await page.waitForURL(`${site.url}/`);
+  await page.waitForURL(`${suite.site.url}/`);
   await page.getByRole("link", { name: "Sign in" }).waitFor();
 
-  await page.goto(`${site.url}/signin`);
+  await page.goto(`${suite.site.url}/signin`);
   await page.getByLabel("E-mail").fill(EMAIL);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();

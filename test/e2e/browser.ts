@@ -1,9 +1,18 @@
-/** Shared browser-suite plumbing: Debian's Chromium via playwright-core, and a fresh local site per suite. */
+/**
+ * The browser suite's one harness: Debian's Chromium via playwright-core, a fresh
+ * local site per file, and a page opener that collects the page's errors.
+ *
+ *   const suite = browserSuite(8791);            // registers before/after: site up, browser up; both down after
+ *   const { page, errors } = await suite.open("/title/1", { viewport: VIEWPORTS.phone, touch: true });
+ *   ...
+ *   assert.deepEqual(errors, []);                 // uncaught page errors (and console errors with `console: true`)
+ */
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { after, before } from "node:test";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { buildClient, prepareState, root, startDevServer, type DevServer } from "../../tools/dev/server.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -79,4 +88,89 @@ async function preparedTemplate(media: boolean): Promise<string> {
     }
   }
   return dir;
+}
+
+export type Site = DevServer & { persistTo: string };
+
+export interface OpenOptions {
+  viewport?: { width: number; height: number };
+  /** A touch phone: hasTouch and isMobile. */
+  touch?: boolean;
+  userAgent?: string;
+  reducedMotion?: "reduce" | "no-preference";
+  /** For injected scripts (axe) that the site's CSP rightly refuses. */
+  bypassCSP?: boolean;
+  /** Open the page in this context (then the context options above are not used). */
+  context?: BrowserContext;
+  /** A script run in every page of a new context before the site's own. */
+  init?: () => void;
+  /** Also count console errors (failed loads, logged errors) as errors, not only uncaught ones. */
+  console?: boolean;
+}
+
+export interface Opened {
+  page: Page;
+  context: BrowserContext;
+  /** The page's uncaught errors (and console errors with `console: true`), as they happen. */
+  errors: string[];
+}
+
+export interface BrowserSuite {
+  /** The file's site (after `before`). */
+  readonly site: Site;
+  /** The file's Chromium (after `before`). */
+  readonly browser: Browser;
+  /** A new page (in a new context unless one is given), listening for errors, at `path` on the site (null: not navigated). */
+  open(path: string | null, options?: OpenOptions): Promise<Opened>;
+}
+
+/**
+ * Registers the file's `before` (a fresh site on basePort + E2E_PORT_OFFSET, then
+ * `prepare`, then Chromium, then `ready`) and `after` (both stopped), and answers the handle.
+ */
+export function browserSuite(
+  basePort: number,
+  options: { media?: boolean; prepare?: (site: Site) => Promise<void>; ready?: (suite: BrowserSuite) => Promise<void> } = {},
+): BrowserSuite {
+  let site: Site | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    site = await startSite(basePort, options.media === undefined ? {} : { media: options.media });
+    await options.prepare?.(site);
+    browser = await launchBrowser();
+    await options.ready?.(suite);
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.stop();
+  });
+  const suite: BrowserSuite = {
+    get site() {
+      if (!site) throw new Error("the site is not up yet (use it inside a test)");
+      return site;
+    },
+    get browser() {
+      if (!browser) throw new Error("the browser is not up yet (use it inside a test)");
+      return browser;
+    },
+    async open(path, o = {}) {
+      const context =
+        o.context ??
+        (await suite.browser.newContext({
+          viewport: o.viewport ?? VIEWPORTS.desktop,
+          ...(o.touch ? { hasTouch: true, isMobile: true } : {}),
+          ...(o.userAgent ? { userAgent: o.userAgent } : {}),
+          ...(o.reducedMotion ? { reducedMotion: o.reducedMotion } : {}),
+          ...(o.bypassCSP ? { bypassCSP: true } : {}),
+        }));
+      if (o.init && !o.context) await context.addInitScript(o.init);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      if (o.console) page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      if (path !== null) await page.goto(`${suite.site.url}${path}`);
+      return { page, context, errors };
+    },
+  };
+  return suite;
 }

@@ -1,34 +1,14 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import type { DevServer } from "../../tools/dev/server.ts";
-import { launchBrowser, SCREENSHOTS, startSite, VIEWPORTS } from "./browser.ts";
+import { test } from "node:test";
+import { browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
-let site: DevServer;
-let browser: Browser;
+const suite = browserSuite(8791);
 
-before(async () => {
-  site = await startSite(8791);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
-
-async function newPage(viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  return { page, errors };
-}
+const newPage = (viewport: { width: number; height: number }) => suite.open(null, { viewport, console: true });
 
 test("home → search with a typo → open a series → switch season → see its episodes", async () => {
   const { page, errors } = await newPage(VIEWPORTS.desktop);
-  await page.goto(site.url);
+  await page.goto(suite.site.url);
   await page.getByRole("heading", { level: 1 }).first().waitFor();
   await page.locator(".row .tile").first().waitFor();
   assert.ok((await page.locator(".row").count()) >= 4, "home shows several rows");
@@ -54,7 +34,7 @@ test("home → search with a typo → open a series → switch season → see it
 
 test("browse scrolls through every title and filters by genre", async () => {
   const { page, errors } = await newPage(VIEWPORTS.desktop);
-  await page.goto(`${site.url}/browse?sort=title`);
+  await page.goto(`${suite.site.url}/browse?sort=title`);
   await page.locator(".grid .tile").first().waitFor();
   // The demo catalog has more titles than one page (24): scrolling to the end must load the rest.
   const tiles = () => page.locator(".grid .tile:not(.skeleton)").count();
@@ -74,26 +54,26 @@ test("browse scrolls through every title and filters by genre", async () => {
 
 test("a person page lists their titles; unknown titles show a not-found view", async () => {
   const { page } = await newPage(VIEWPORTS.desktop);
-  await page.goto(`${site.url}/title/2`);
+  await page.goto(`${suite.site.url}/title/2`);
   await page.getByRole("heading", { level: 1, name: "Orbitfall" }).waitFor();
   await page.locator(".credits a").first().click();
   await page.locator(".person .grid .tile").first().waitFor();
-  await page.goto(`${site.url}/title/99999`);
+  await page.goto(`${suite.site.url}/title/99999`);
   await page.getByRole("heading", { name: "Not here" }).waitFor();
 });
 
 test("pages render at phone, desktop and TV sizes (screenshots)", async () => {
   for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     const { page, errors } = await newPage(viewport);
-    await page.goto(site.url);
+    await page.goto(suite.site.url);
     await page.locator(".row .tile:not(.skeleton)").first().waitFor();
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: `${SCREENSHOTS}/home-${name}.png` });
-    await page.goto(`${site.url}/title/5`);
+    await page.goto(`${suite.site.url}/title/5`);
     await page.locator(".episode").first().waitFor();
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: `${SCREENSHOTS}/title-${name}.png` });
-    await page.goto(`${site.url}/search?q=amelie`);
+    await page.goto(`${suite.site.url}/search?q=amelie`);
     await page.locator("a.result").first().waitFor();
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: `${SCREENSHOTS}/search-${name}.png` });

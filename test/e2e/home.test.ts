@@ -6,24 +6,12 @@
  * pause on one is offered as the resume position on the other within 2 s.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { test } from "node:test";
+import type { BrowserContext, Page } from "playwright-core";
 import { DEMO_ACCOUNT } from "../../tools/dev/demo-account.ts";
-import type { DevServer } from "../../tools/dev/server.ts";
-import { launchBrowser, SCREENSHOTS, startSite, VIEWPORTS } from "./browser.ts";
+import { browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
-let site: DevServer;
-let browser: Browser;
-
-before(async () => {
-  site = await startSite(8803);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
+const suite = browserSuite(8803);
 
 /** A JSON request from inside the page (same origin, the context's cookies). */
 async function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
@@ -39,9 +27,7 @@ async function api(page: Page, method: string, path: string, body?: unknown): Pr
 
 /** A browser context signed in as the demo account with `profile` chosen. */
 async function signedIn(profile: string, options: { viewport?: { width: number; height: number }; userAgent?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: options.viewport ?? VIEWPORTS.desktop, userAgent: options.userAgent });
-  const page = await context.newPage();
-  await page.goto(`${site.url}/browse`);
+  const { context, page } = await suite.open("/browse", options);
   const signin = await api(page, "POST", "/api/auth/signin", { email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password });
   assert.equal(signin.status, 200, JSON.stringify(signin.json));
   const id = (signin.json.profiles as { id: string; name: string }[]).find((p) => p.name === profile)!.id;
@@ -51,7 +37,7 @@ async function signedIn(profile: string, options: { viewport?: { width: number; 
 
 /** Title ids of the rendered tiles of Home's rows (Continue Watching apart), after the rows have loaded. */
 async function homeTiles(page: Page): Promise<{ rows: Map<string, number[]>; continuing: number[] }> {
-  await page.goto(`${site.url}/`);
+  await page.goto(`${suite.site.url}/`);
   await page.locator(".row a.tile, .onboarding").first().waitFor();
   const rows = new Map<string, number[]>();
   for (const section of await page.locator("section.row:not(.continue-row)").all()) {
@@ -79,7 +65,7 @@ test("the Kids profile's home holds only titles within its ceiling", async () =>
 
 test("a new adult profile picks three titles it likes, then gets personal rows", async () => {
   const { context, page } = await signedIn("Sam", { viewport: VIEWPORTS.tv });
-  await page.goto(`${site.url}/`);
+  await page.goto(`${suite.site.url}/`);
   const onboarding = page.getByRole("region", { name: "Pick three you like" });
   await onboarding.waitFor();
   await page.screenshot({ path: `${SCREENSHOTS}/home-onboarding-tv.png` });
@@ -126,11 +112,11 @@ test("two devices of one account: a pause on the TV is offered on the laptop wit
   const tv = await signedIn("Alex", { viewport: VIEWPORTS.tv, userAgent: "Mozilla/5.0 (SMART-TV; Linux; Tizen 8.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36" });
   const laptop = await signedIn("Alex");
   // The laptop opens the film and pauses at the start.
-  await laptop.page.goto(`${site.url}/watch/1`);
+  await laptop.page.goto(`${suite.site.url}/watch/1`);
   await laptop.page.waitForFunction(() => { const v = document.querySelector("video"); return !!v && v.readyState >= 2; });
   await laptop.page.evaluate(() => { const v = document.querySelector("video")!; v.pause(); v.currentTime = 0; });
   // The TV plays past 8 s and pauses: its pause is saved.
-  await tv.page.goto(`${site.url}/watch/1`);
+  await tv.page.goto(`${suite.site.url}/watch/1`);
   await tv.page.waitForFunction(() => { const v = document.querySelector("video"); return !!v && v.readyState >= 2; });
   await tv.page.evaluate(() => { const v = document.querySelector("video")!; v.currentTime = 8; void v.play(); });
   await tv.page.waitForFunction(() => { const v = document.querySelector("video")!; return !v.paused && v.currentTime >= 8.2; });

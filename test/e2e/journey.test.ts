@@ -11,32 +11,14 @@
  * episodes have an intro at 1–4 s and credits from 9 s.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { DevServer } from "../../tools/dev/server.ts";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
 import { DEMO_ACCOUNT } from "../../tools/dev/demo-account.ts";
-import { launchBrowser, SCREENSHOTS, startSite, VIEWPORTS } from "./browser.ts";
+import { browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
-let site: DevServer;
-let browser: Browser;
+const suite = browserSuite(8798);
 
-before(async () => {
-  site = await startSite(8798);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
-
-async function newPage(options: { viewport?: { width: number; height: number }; touch?: boolean } = {}): Promise<{ page: Page; context: BrowserContext; errors: string[] }> {
-  const context = await browser.newContext({ viewport: options.viewport ?? VIEWPORTS.desktop, hasTouch: options.touch, isMobile: options.touch });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  return { page, context, errors };
-}
+const newPage = (options: { viewport?: { width: number; height: number }; touch?: boolean } = {}) => suite.open(null, options);
 
 const video = {
   time: (page: Page) => page.evaluate(() => document.querySelector("video")!.currentTime),
@@ -66,7 +48,7 @@ async function clickSeek(page: Page, seconds: number): Promise<void> {
 
 test("desktop: sign in, pick a profile, find a title despite a typo, play it — trickplay seek, quality, subtitles — then skip an intro, go on to the next episode, and back", async () => {
   const { page, context, errors } = await newPage();
-  await page.goto(`${site.url}/signin`);
+  await page.goto(`${suite.site.url}/signin`);
   await page.getByLabel("E-mail").fill(DEMO_ACCOUNT.email);
   await page.getByLabel("Password").fill(DEMO_ACCOUNT.password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -74,7 +56,7 @@ test("desktop: sign in, pick a profile, find a title despite a typo, play it —
   // Several profiles: the picker asks who is watching.
   await page.getByRole("heading", { name: "Who's watching?" }).waitFor();
   await page.getByRole("button", { name: "Alex" }).click();
-  await page.waitForURL(`${site.url}/`);
+  await page.waitForURL(`${suite.site.url}/`);
   await homeReady(page);
   assert.match((await page.getByRole("button", { name: /^Profile menu/ }).getAttribute("aria-label"))!, /Alex/);
 
@@ -190,7 +172,7 @@ const focused = (page: Page) =>
 
 test("TV mode: with only arrows, OK (Enter) and Back, a remote goes from a home tile to its title, plays it, and comes back", async () => {
   const { page, context, errors } = await newPage({ viewport: VIEWPORTS.tv });
-  await page.goto(`${site.url}/?tv=1`);
+  await page.goto(`${suite.site.url}/?tv=1`);
   assert.equal(await page.evaluate(() => document.documentElement.classList.contains("tv")), true);
   await homeReady(page);
 
@@ -208,7 +190,7 @@ test("TV mode: with only arrows, OK (Enter) and Back, a remote goes from a home 
   const opened = second.href!;
 
   await page.keyboard.press("Enter");
-  await page.waitForURL(`${site.url}${opened}`);
+  await page.waitForURL(`${suite.site.url}${opened}`);
   await page.getByRole("heading", { level: 1 }).waitFor();
   // The title page opens with its main action focused; arrows move off it and back.
   await page.waitForFunction(() => document.activeElement?.classList.contains("play-button"));
@@ -223,10 +205,10 @@ test("TV mode: with only arrows, OK (Enter) and Back, a remote goes from a home 
 
   // Back (Escape on a keyboard) returns to the title, then Back again home, focus on the tile that was opened.
   await page.keyboard.press("Escape");
-  await page.waitForURL(`${site.url}${opened}`);
+  await page.waitForURL(`${suite.site.url}${opened}`);
   await page.getByRole("heading", { level: 1 }).waitFor();
   await page.keyboard.press("Backspace");
-  await page.waitForURL(`${site.url}/?tv=1`);
+  await page.waitForURL(`${suite.site.url}/?tv=1`);
   await page.waitForFunction((href) => document.activeElement?.getAttribute("href") === href, opened);
   assert.deepEqual(errors, []);
   await context.close();
@@ -234,14 +216,14 @@ test("TV mode: with only arrows, OK (Enter) and Back, a remote goes from a home 
 
 test("phone: taps open a title from home and play it; a tap brings the controls back and a double tap seeks", async () => {
   const { page, context, errors } = await newPage({ viewport: VIEWPORTS.phone, touch: true });
-  await page.goto(`${site.url}/`);
+  await page.goto(`${suite.site.url}/`);
   const bottomNav = page.getByRole("navigation", { name: "Main" });
   assert.equal(await bottomNav.isVisible(), true, "the bottom navigation shows on a phone");
   await homeReady(page);
   const tile = tiles(page).first();
   const href = (await tile.getAttribute("href"))!;
   await tile.tap();
-  await page.waitForURL(`${site.url}${href}`);
+  await page.waitForURL(`${suite.site.url}${href}`);
   await page.getByRole("link", { name: "Play", exact: true }).tap();
   await page.waitForURL(/\/watch\/\d+/);
   await video.playing(page);
@@ -275,7 +257,7 @@ test("screenshots: home, title and search at phone, desktop and TV sizes, and TV
   for (const [size, viewport] of Object.entries(VIEWPORTS)) {
     const { page, context, errors } = await newPage({ viewport, touch: size === "phone" });
     for (const [name, path, ready] of pages) {
-      await page.goto(`${site.url}${path}`);
+      await page.goto(`${suite.site.url}${path}`);
       await ready(page);
       await imagesOnScreenLoaded(page);
       await page.screenshot({ path: `${SCREENSHOTS}/journey-${name}-${size}.png` });
@@ -288,7 +270,7 @@ test("screenshots: home, title and search at phone, desktop and TV sizes, and TV
   }
 
   const { page, context } = await newPage({ viewport: VIEWPORTS.tv });
-  await page.goto(`${site.url}/?tv=1`);
+  await page.goto(`${suite.site.url}/?tv=1`);
   await homeReady(page);
   for (let i = 0; i < 6 && !(await focused(page)).inRow; i++) await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowRight");

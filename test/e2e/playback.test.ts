@@ -3,42 +3,29 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { root, run, type DevServer } from "../../tools/dev/server.ts";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { root, run } from "../../tools/dev/server.ts";
 import { ffTools } from "../../tools/ingest/ffmpeg.ts";
-import { launchBrowser, SCREENSHOTS, startSite } from "./browser.ts";
+import { browserSuite, SCREENSHOTS } from "./browser.ts";
 
 /** Title 1 ("The Lighthouse Keeper's Daughter") gets a 60 s clip: long enough to watch ABR and failover happen. */
 const LONG_TITLE = 1;
-let site: DevServer & { persistTo: string };
-let browser: Browser;
-
-before(async () => {
-  site = await startSite(8792);
-  const clip = join(mkdtempSync(join(tmpdir(), "marquee-e2e-clip-")), "long.mp4");
-  const made = spawnSync(ffTools().ffmpeg.path, [
-    "-v", "error", "-y", "-f", "lavfi", "-t", "60", "-i", "testsrc2=size=1280x720:rate=25",
-    "-f", "lavfi", "-t", "60", "-i", "sine=frequency=300:sample_rate=48000", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-c:a", "aac", clip,
-  ]);
-  assert.equal(made.status, 0, made.stderr.toString());
-  // Ingested while the site runs, as an operator would: it must play at once.
-  await run(process.execPath, [join(root, "tools/ingest/cli.ts"), clip, "--title", String(LONG_TITLE), "--preset", "ultrafast", "--persist-to", site.persistTo], { quiet: true });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
+const suite = browserSuite(8792, {
+  prepare: async (site) => {
+    const clip = join(mkdtempSync(join(tmpdir(), "marquee-e2e-clip-")), "long.mp4");
+    const made = spawnSync(ffTools().ffmpeg.path, [
+      "-v", "error", "-y", "-f", "lavfi", "-t", "60", "-i", "testsrc2=size=1280x720:rate=25",
+      "-f", "lavfi", "-t", "60", "-i", "sine=frequency=300:sample_rate=48000", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-c:a", "aac", clip,
+    ]);
+    assert.equal(made.status, 0, made.stderr.toString());
+    // Ingested while the site runs, as an operator would: it must play at once.
+    await run(process.execPath, [join(root, "tools/ingest/cli.ts"), clip, "--title", String(LONG_TITLE), "--preset", "ultrafast", "--persist-to", site.persistTo], { quiet: true });
+  },
 });
 
 async function watch(path: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  await page.goto(`${site.url}${path}${path.includes("?") ? "&" : "?"}debug=1`);
+  const { page, errors } = await suite.open(`${path}${path.includes("?") ? "&" : "?"}debug=1`, { viewport: { width: 1440, height: 900 }, console: true });
   await page.waitForFunction(() => (window as any).__marqueeHls !== undefined);
   // Record every video fragment hls.js loads: its height and the pathway it came from.
   await page.evaluate(() => {

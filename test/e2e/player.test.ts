@@ -7,41 +7,14 @@
  * reports and live sync for a signed-in profile, and screenshots at three sizes.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { DevServer } from "../../tools/dev/server.ts";
+import { test } from "node:test";
+import type { BrowserContext, Page } from "playwright-core";
 import { DEMO_ACCOUNT } from "../../tools/dev/demo-account.ts";
-import { launchBrowser, SCREENSHOTS, startSite, VIEWPORTS } from "./browser.ts";
+import { browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
-let site: DevServer;
-let browser: Browser;
+const suite = browserSuite(8794);
 
-before(async () => {
-  site = await startSite(8794);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
-
-interface Opened {
-  page: Page;
-  context: BrowserContext;
-  errors: string[];
-}
-
-async function open(path: string, options: { viewport?: { width: number; height: number }; touch?: boolean; context?: BrowserContext } = {}): Promise<Opened> {
-  const context =
-    options.context ??
-    (await browser.newContext({ viewport: options.viewport ?? VIEWPORTS.desktop, hasTouch: options.touch, isMobile: options.touch }));
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${site.url}${path}`);
-  return { page, context, errors };
-}
+const open = (path: string, options: { viewport?: { width: number; height: number }; touch?: boolean; context?: BrowserContext } = {}) => suite.open(path, options);
 
 const video = {
   time: (page: Page) => page.evaluate(() => document.querySelector("video")!.currentTime),
@@ -168,7 +141,7 @@ test("audio: a second language is offered under Settings, switches the hls.js au
 
 test("without MediaSource the player hands the master playlist to the browser's own HLS, or explains that it cannot play", async () => {
   for (const nativeHls of [true, false]) {
-    const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+    const context = await suite.browser.newContext({ viewport: VIEWPORTS.desktop });
     await context.addInitScript((supported) => {
       // Safari on iOS before 17.1: no MediaSource at all; native HLS instead.
       delete (window as any).MediaSource;
@@ -234,12 +207,12 @@ test("skip intro: an episode shows the button during its intro, and it jumps to 
 });
 
 test("next episode: from the credits a card counts down, then the next episode is requested", async () => {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  const context = await suite.browser.newContext({ viewport: VIEWPORTS.desktop });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   const first = page.waitForResponse((r) => /\/api\/playback\/5(\?|$)/.test(r.url()) && r.request().method() === "POST");
-  await page.goto(`${site.url}/watch/5?debug=1`);
+  await page.goto(`${suite.site.url}/watch/5?debug=1`);
   const { nextEpisode } = (await (await first).json()) as { nextEpisode: { id: number; number: number } };
   await video.playingPast(page, 0.2);
   await page.evaluate(() => { document.querySelector("video")!.currentTime = 9.2; });
@@ -257,7 +230,7 @@ test("next episode: from the credits a card counts down, then the next episode i
 });
 
 test("errors: a failing master playlist shows an explanation and Retry recovers; a region refusal offers no retry", async () => {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  const context = await suite.browser.newContext({ viewport: VIEWPORTS.desktop });
   let failing = true;
   await context.route("**/master.m3u8", (route) => (failing ? route.fulfill({ status: 503, body: "" }) : route.continue()));
   const { page } = await open("/watch/1?debug=1", { context });
@@ -274,7 +247,7 @@ test("errors: a failing master playlist shows an explanation and Retry recovers;
   await context.route("**/api/playback/2", (route) =>
     route.fulfill({ status: 403, contentType: "application/json", body: JSON.stringify({ error: { code: "region_restricted", message: "This title is not available in your region." } }) }),
   );
-  await page.goto(`${site.url}/watch/2`);
+  await page.goto(`${suite.site.url}/watch/2`);
   await page.getByRole("heading", { name: "Not available in your region" }).waitFor();
   assert.equal(await page.getByRole("button", { name: "Retry" }).count(), 0);
   assert.equal(await page.getByRole("link", { name: "Back to title" }).count(), 1);
@@ -282,7 +255,7 @@ test("errors: a failing master playlist shows an explanation and Retry recovers;
 });
 
 test("the playback token is renewed a minute before it expires, and media requested afterwards carry the new token", async () => {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  const context = await suite.browser.newContext({ viewport: VIEWPORTS.desktop });
   // A token that expires in 66 s: renewal is due after ~6 s, while the clip still plays.
   await context.route("**/api/playback/1", async (route) => {
     const res = await route.fetch();
@@ -344,7 +317,7 @@ async function offerResumeAt7(context: BrowserContext): Promise<void> {
 }
 
 test("resume prompt: a saved position is offered with its device; Resume continues there and Start over from 0", async () => {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  const context = await suite.browser.newContext({ viewport: VIEWPORTS.desktop });
   await offerResumeAt7(context);
   const { page, errors } = await open("/watch/1?debug=1", { context });
   const resume = page.getByRole("button", { name: "Resume from 0:07 (watched on TV)" });
@@ -361,7 +334,7 @@ test("resume prompt: a saved position is offered with its device; Resume continu
 });
 
 test("Start over chosen before the resume position's media has arrived still starts from 0", async () => {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  const context = await suite.browser.newContext({ viewport: VIEWPORTS.desktop });
   await offerResumeAt7(context);
   // Media is held back until the viewer has chosen, as on a slow link: the video has no metadata yet when Start over is clicked.
   let release!: () => void;
@@ -390,9 +363,9 @@ function api(page: Page, method: string, path: string, body: unknown): Promise<{
 
 /** A browser context signed into the demo account with profile `name` chosen. */
 async function signedIn(name: string): Promise<{ context: BrowserContext; profileId: string }> {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  const context = await suite.browser.newContext({ viewport: VIEWPORTS.desktop });
   const page = await context.newPage();
-  await page.goto(`${site.url}/browse`);
+  await page.goto(`${suite.site.url}/browse`);
   const signin = await api(page, "POST", "/api/auth/signin", { email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password });
   assert.equal(signin.status, 200, JSON.stringify(signin.json));
   const profileId = (signin.json.profiles as { id: string; name: string }[]).find((p) => p.name === name)!.id;
@@ -434,7 +407,7 @@ test("signed in: pausing reports the position; another device's newer position i
   // A profile with autoplay off: the card offers the next episode without counting down.
   const patch = await api(pageA, "PATCH", `/api/profiles/${a.profileId}`, { autoplay: false });
   assert.equal(patch.status, 200, JSON.stringify(patch.json));
-  await pageA.goto(`${site.url}/watch/5?episode=1&debug=1`);
+  await pageA.goto(`${suite.site.url}/watch/5?episode=1&debug=1`);
   await video.playingPast(pageA, 0.2);
   await pageA.evaluate(() => { document.querySelector("video")!.currentTime = 9.2; });
   await pageA.getByRole("region", { name: "Next episode" }).waitFor();

@@ -6,23 +6,11 @@
  * Home does not load hls.js. Demo media: 12 s clips in 4 s segments, title 1 a film.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page, Request } from "playwright-core";
-import type { DevServer } from "../../tools/dev/server.ts";
-import { launchBrowser, startSite, VIEWPORTS } from "./browser.ts";
+import { test } from "node:test";
+import type { Page, Request } from "playwright-core";
+import { browserSuite, VIEWPORTS } from "./browser.ts";
 
-let site: DevServer;
-let browser: Browser;
-
-before(async () => {
-  site = await startSite(8806);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
+const suite = browserSuite(8806);
 
 /** Every request the page makes, by path (the token in /cdn/ paths left out), from the moment it is called. */
 function record(page: Page): { paths: string[] } {
@@ -34,16 +22,7 @@ function record(page: Page): { paths: string[] } {
 const playingPast = (page: Page, seconds: number) =>
   page.waitForFunction((s) => { const v = document.querySelector("video"); return !!v && !v.paused && v.currentTime > s; }, seconds, { timeout: 30_000 });
 
-async function openTitle(path: string, init?: () => void): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
-  if (init) await context.addInitScript(init);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  await page.goto(`${site.url}${path}`);
-  return { page, errors };
-}
+const openTitle = (path: string, init?: () => void) => suite.open(path, { console: true, ...(init ? { init } : {}) });
 
 test("Play on a title page plays what the page prepared: no playback request, playlist or first segment is fetched after the click", async () => {
   const { page, errors } = await openTitle("/title/1");
@@ -65,13 +44,13 @@ test("Play on a title page plays what the page prepared: no playback request, pl
 });
 
 test("an opened watch page asks for playback while its code loads, once, and plays", async () => {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  const context = await suite.browser.newContext({ viewport: VIEWPORTS.desktop });
   const page = await context.newPage();
   const log = record(page);
   const order: string[] = [];
   page.on("request", (r) => r.url().endsWith("/api/playback/1") && order.push("asked"));
   page.on("requestfinished", (r) => /\/assets\/watch-.*\.js$/.test(r.url()) && order.push("player code loaded"));
-  await page.goto(`${site.url}/watch/1?debug=1`);
+  await page.goto(`${suite.site.url}/watch/1?debug=1`);
   await playingPast(page, 1);
   assert.equal(log.paths.filter((p) => p === "/api/playback/1").length, 1, "one playback request");
   assert.equal(log.paths.filter((p) => p.endsWith("/master.m3u8")).length, 1, "one master playlist request");
@@ -82,11 +61,11 @@ test("an opened watch page asks for playback while its code loads, once, and pla
 });
 
 test("a preparation older than a few minutes is not used: Play asks for playback again", async () => {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  const context = await suite.browser.newContext({ viewport: VIEWPORTS.desktop });
   const page = await context.newPage();
   await page.clock.install();
   const prepared = page.waitForResponse((r) => r.url().endsWith("/api/playback/1"), { timeout: 30_000 });
-  await page.goto(`${site.url}/title/1`);
+  await page.goto(`${suite.site.url}/title/1`);
   await prepared;
   await page.clock.fastForward("04:00");
   const afterClick = record(page);
@@ -102,7 +81,7 @@ test("the baseline switch prepares nothing before Play, and Home never loads hls
   await page.locator(".hero h1").waitFor();
   await page.waitForLoadState("networkidle");
   assert.equal(log.paths.filter((p) => /^\/assets\/watch-.*\.js$/.test(p)).length, 0, "no player code on Home");
-  await page.goto(`${site.url}/title/1`);
+  await page.goto(`${suite.site.url}/title/1`);
   await page.locator(".play-button").waitFor();
   await page.waitForLoadState("networkidle");
   assert.equal(log.paths.filter((p) => p === "/api/playback/1" || p.startsWith("/cdn/")).length, 0, "nothing prepared on the title page");

@@ -6,36 +6,18 @@
  * there is none, never out of a text field). Also: reduced motion is respected.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { DevServer } from "../../tools/dev/server.ts";
-import { launchBrowser, SCREENSHOTS, startSite, VIEWPORTS } from "./browser.ts";
+import { test } from "node:test";
+import type { BrowserContext, Page } from "playwright-core";
+import { browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
 process.env.MARQUEE_DEMO_MEDIA ??= "0";
 
 const TIZEN = "Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTML, like Gecko) 76.0.3809.146/6.0 TV Safari/537.36";
 
-let site: DevServer;
-let browser: Browser;
+const suite = browserSuite(8800);
 
-before(async () => {
-  site = await startSite(8800);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
-
-async function open(path: string, options: { userAgent?: string; reducedMotion?: "reduce" | "no-preference"; context?: BrowserContext } = {}) {
-  const context = options.context ?? (await browser.newContext({ viewport: VIEWPORTS.tv, userAgent: options.userAgent, reducedMotion: options.reducedMotion }));
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${site.url}${path}`);
-  return { context, page, errors };
-}
+const open = (path: string, options: { userAgent?: string; reducedMotion?: "reduce" | "no-preference"; context?: BrowserContext } = {}) =>
+  suite.open(path, { viewport: VIEWPORTS.tv, ...options });
 
 const isTv = (page: Page) => page.evaluate(() => document.documentElement.classList.contains("tv"));
 const homeReady = (page: Page) => page.waitForFunction(() => document.querySelectorAll('main a[href^="/title/"]').length >= 6);
@@ -53,22 +35,22 @@ const remoteKey = (page: Page, key: string) =>
 test("TV mode is chosen by a TV's user agent, forced on with ?tv=1 and off with ?tv=0, and the forced choice is remembered", async () => {
   const tv = await open("/", { userAgent: TIZEN });
   assert.equal(await isTv(tv.page), true, "a Tizen TV gets TV mode");
-  await tv.page.goto(`${site.url}/?tv=0`);
+  await tv.page.goto(`${suite.site.url}/?tv=0`);
   assert.equal(await isTv(tv.page), false, "?tv=0 turns it off");
-  await tv.page.goto(`${site.url}/browse`);
+  await tv.page.goto(`${suite.site.url}/browse`);
   assert.equal(await isTv(tv.page), false, "and it stays off");
   await tv.context.close();
 
   const desktop = await open("/");
   assert.equal(await isTv(desktop.page), false, "a 1920 px screen with a mouse is not a TV");
-  await desktop.page.goto(`${site.url}/?tv=1`);
+  await desktop.page.goto(`${suite.site.url}/?tv=1`);
   assert.equal(await isTv(desktop.page), true);
-  await desktop.page.goto(`${site.url}/browse`);
+  await desktop.page.goto(`${suite.site.url}/browse`);
   assert.equal(await isTv(desktop.page), true, "remembered without the parameter");
   assert.equal(await desktop.page.evaluate(() => localStorage.getItem("marquee.tv")), "1");
   // 10-foot type: the root font is at least 22 px.
   assert.ok((await desktop.page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize))) >= 22);
-  await desktop.page.goto(`${site.url}/?tv=auto`);
+  await desktop.page.goto(`${suite.site.url}/?tv=auto`);
   assert.equal(await isTv(desktop.page), false, "?tv=auto goes back to detection");
   assert.deepEqual([...tv.errors, ...desktop.errors], []);
   await desktop.context.close();
@@ -130,7 +112,7 @@ test("Back: goes back through the app's history, up to Home when opened directly
   await page.getByRole("heading", { level: 1, name: "Harbour Lights" }).waitFor();
   // No history inside the app: Back goes up to Home instead of leaving the site.
   await remoteKey(page, "GoBack");
-  await page.waitForURL(`${site.url}/`);
+  await page.waitForURL(`${suite.site.url}/`);
   await homeReady(page);
 
   // Search: typing, Backspace deletes and Escape stays; then ↑ leaves the field and Back goes back home.
@@ -146,7 +128,7 @@ test("Back: goes back through the app's history, up to Home when opened directly
   await page.keyboard.press("ArrowUp");
   assert.notEqual(await page.evaluate(() => document.activeElement?.getAttribute("type")), "search", "↑ leaves the field");
   await page.keyboard.press("Backspace");
-  await page.waitForURL(`${site.url}/`);
+  await page.waitForURL(`${suite.site.url}/`);
   assert.deepEqual(errors, []);
   await context.close();
 });
