@@ -111,7 +111,8 @@ describe("sign-up, sign-in, me and sign-out", () => {
     const out = await b.fetch("/api/auth/signout", { method: "POST" });
     expect(out.status).toBe(204);
     expect(b.lastSetCookie.some((l) => l.startsWith("mq_at=;") && /Max-Age=0/i.test(l))).toBe(true);
-    expect(b.cookies.size).toBe(0);
+    // Only the device cookie stays (it grants nothing but its own sign-in budget).
+    expect([...b.cookies.keys()]).toEqual(["mq_dev"]);
     const replay = new TestBrowser();
     withAccess(replay, oldAt);
     const me = await replay.json("/api/auth/me");
@@ -217,7 +218,7 @@ describe("refresh tokens", () => {
     const after = await b.json("/api/auth/refresh", { method: "POST" });
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe("invalid_refresh");
-    expect(b.cookies.size).toBe(0);
+    expect([...b.cookies.keys()]).toEqual(["mq_dev"]);
     expect((await withAccess(new TestBrowser(), at3).json("/api/auth/me")).status).toBe(401);
   });
 
@@ -314,6 +315,40 @@ describe("sign-in rate limiting", () => {
     expect(retryAfter).toBeGreaterThan(14 * 60);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
     expect(locked.body.error.retryAfterSeconds).toBe(retryAfter);
+  });
+
+  it("a browser that signed in before keeps its own budget while strangers lock the account (device cookie)", async () => {
+    const owner = new TestBrowser();
+    const { email, account } = await owner.signUp();
+    const line = owner.lastSetCookie.find((l) => l.startsWith("mq_dev="))!;
+    expect(line).toMatch(/; HttpOnly/);
+    expect(line).toMatch(/; Secure/);
+    expect(line).toMatch(/; SameSite=Lax/);
+    expect(line).toMatch(/; Path=\/api(;|$)/);
+    await owner.fetch("/api/auth/signout", { method: "POST" });
+    expect(owner.value("mq_dev")).toBeDefined();
+    for (let i = 0; i < 5; i++) {
+      expect((await new TestBrowser().json("/api/auth/signin", { method: "POST", body: { email, password: `stranger ${i}` } })).status).toBe(401);
+    }
+    // Locked for every other browser, even with the right password…
+    expect((await new TestBrowser().json("/api/auth/signin", { method: "POST", body: { email, password: PASSWORD } })).status).toBe(429);
+    // …and for a device cookie of another account, or a forged one.
+    const other = new TestBrowser();
+    await other.signUp();
+    const borrowed = new TestBrowser();
+    borrowed.cookies.set("mq_dev", { ...other.cookies.get("mq_dev")! });
+    expect((await borrowed.json("/api/auth/signin", { method: "POST", body: { email, password: PASSWORD } })).status).toBe(429);
+    const forged = await forge(owner.value("mq_dev")!, { typ: "dev+jwt" }, { aud: "marquee-device", sub: account.id }, crypto.getRandomValues(new Uint8Array(32)));
+    const forger = new TestBrowser();
+    forger.cookies.set("mq_dev", { value: forged, path: "/api", attributes: [] });
+    expect((await forger.json("/api/auth/signin", { method: "POST", body: { email, password: PASSWORD } })).status).toBe(429);
+    // The owner's browser still signs in.
+    expect((await owner.json("/api/auth/signin", { method: "POST", body: { email, password: PASSWORD } })).status).toBe(200);
+    // Within its own budget: five wrong passwords from that browser lock it too.
+    for (let i = 0; i < 5; i++) {
+      expect((await owner.json("/api/auth/signin", { method: "POST", body: { email, password: `typo ${i}` } })).status).toBe(401);
+    }
+    expect((await owner.json("/api/auth/signin", { method: "POST", body: { email, password: PASSWORD } })).status).toBe(429);
   });
 
   it("parallel guesses cannot overshoot the limit", async () => {

@@ -140,7 +140,7 @@ const PROPERTY_TIMEOUT_MS = 240_000;
 let browser: TestBrowser;
 let account: { email: string; password: string };
 async function signedIn(): Promise<TestBrowser> {
-  if (browser.cookies.size === 0) {
+  if (!browser.cookies.has("mq_rt")) {
     browser = new TestBrowser();
     const r = await browser.json("/api/auth/signin", { method: "POST", body: { email: account.email, password: account.password } });
     if (r.status !== 200) throw new Error(`sign-in again answered ${r.status}: ${JSON.stringify(r.body)}`);

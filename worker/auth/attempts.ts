@@ -8,6 +8,7 @@
 import type { Context } from "hono";
 import type { AccountRow } from "../db/accounts.ts";
 import type { AppEnv } from "../app-env.ts";
+import { rememberDevice, trustedDevice } from "./device-cookie.ts";
 import { burnPasswordCheck, verifyPassword, verifyPin } from "./passwords.ts";
 import { ACCOUNT_POLICY, CLIENT_POLICY, PIN_POLICY, reserveAttempt } from "./sign-in-limiter.ts";
 
@@ -20,19 +21,26 @@ export function clientAddress(c: Context<AppEnv>): string {
 /**
  * Whether `password` is the account's (`account` undefined: no such account,
  * and a dummy check spends the same time), checked inside the limiter: 429
- * `too_many_attempts` instead when the account key (`email`) or this client is
- * locked out; a match clears the account's failures.
+ * `too_many_attempts` instead when the account's key or this client is locked
+ * out. The account's key is shared by every client (5 failures lock it), except
+ * for a browser holding this account's device cookie (it signed in here
+ * before): that one counts on a key of its own, so strangers' guesses cannot
+ * lock the owner out, and its own failures are limited just the same. A match
+ * clears the failures of the key it counted on, and renews the device cookie.
  */
 export async function passwordMatches(c: Context<AppEnv>, email: string, password: string, account: AccountRow | undefined): Promise<boolean> {
+  const device = account ? await trustedDevice(c, account.id) : undefined;
   const reservation = await reserveAttempt(c.env, [
-    [`account:${email}`, ACCOUNT_POLICY, true],
+    [device ? `device:${account!.id}:${device}` : `account:${email}`, ACCOUNT_POLICY, true],
     [`client:${clientAddress(c)}`, CLIENT_POLICY, false],
   ]);
   const ok = account
     ? await verifyPassword(password, { hash: account.passwordHash, salt: account.passwordSalt, iterations: account.passwordIterations })
     : await burnPasswordCheck(password);
-  if (ok) await reservation.forgive(true);
-  return ok;
+  if (!ok || !account) return false;
+  await reservation.forgive(true);
+  await rememberDevice(c, account.id, device);
+  return true;
 }
 
 /** Whether `pin` unlocks the profile (its `pinHash`), checked inside the limiter, per profile and per client. */

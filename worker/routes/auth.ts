@@ -4,6 +4,7 @@ import { refreshCookie } from "../auth/cookies.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { endSession, refreshSession, requireSession, startSession } from "../auth/session.ts";
 import { passwordMatches } from "../auth/attempts.ts";
+import { rememberDevice } from "../auth/device-cookie.ts";
 import { accountByEmail, createAccount, listProfiles, toAccount, toProfile, type AccountRow } from "../db/accounts.ts";
 import { database, type Db } from "../db/client.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -67,6 +68,8 @@ export const auth = new Hono<AppEnv>()
     if (!created) throw new AppError(409, "email_taken", "An account with this e-mail already exists; sign in instead.");
     // The only profile is chosen at once: a new account lands on the catalog, not on a profile picker.
     const session = await startSession(c, db, accountId, profile.id);
+    // This browser signed in to the account: its own failed-attempt budget from now on (device-cookie.ts).
+    await rememberDevice(c, accountId);
     const account = (await accountByEmail(db, body.email))!;
     return c.json({ ...(await me(db, account, profile.id)), accessExpiresAt: session.accessExpiresAt }, 201);
   })
