@@ -128,7 +128,8 @@ function atQuality(curve: ProbePoint[], target: number): PlannedRung | null {
  * The rungs: for each target quality the cheapest resolution that reaches it
  * (interpolated between its probes); a low rung at the best quality the probes
  * show at or under `floorKbps`; rungs closer than `minStepRatio` in bitrate
- * merged (the higher one kept). Ascending in bitrate and in quality.
+ * thinned from the top down (top and floor always kept). Ascending in bitrate
+ * and in quality.
  */
 export function placeRungs(points: ProbePoint[], targets: LadderTargets = DEFAULT_TARGETS): PlannedRung[] {
   const cs = curves(points);
@@ -155,16 +156,30 @@ export function placeRungs(points: ProbePoint[], targets: LadderTargets = DEFAUL
     // Nothing that cheap: the cheapest probe is the floor.
     candidates.push(asRung(all.reduce((a, b) => (b.kbps < a.kbps ? b : a)), null));
   }
-  const sorted = candidates.sort((a, b) => a.kbps - b.kbps || a.vmaf - b.vmaf);
-  const rungs: PlannedRung[] = [];
-  for (const r of sorted) {
-    const prev = rungs.at(-1);
-    if (prev && (r.vmaf <= prev.vmaf || r.kbps < prev.kbps * targets.minStepRatio)) {
-      // Too close to the previous rung, or no better: keep the better of the two (the floor rung is never the one dropped for a higher one).
-      if (r.vmaf > prev.vmaf && !(prev.targetVmaf === null && rungs.length === 1 && prev.kbps <= targets.floorKbps && r.kbps > targets.floorKbps)) rungs[rungs.length - 1] = r;
-      continue;
+  // Ascending in bitrate; a candidate no better than a cheaper one is dominated and dropped.
+  const chain: PlannedRung[] = [];
+  for (const r of candidates.sort((a, b) => a.kbps - b.kbps || a.vmaf - b.vmaf)) {
+    const prev = chain.at(-1);
+    if (!prev) chain.push(r);
+    else if (r.vmaf > prev.vmaf) {
+      if (r.kbps === prev.kbps) chain[chain.length - 1] = r;
+      else chain.push(r);
     }
-    rungs.push(r);
   }
-  return rungs;
+  // Spacing, from the top down: the top rung (the best target reached) always stays, a
+  // lower rung stays when it is at least minStepRatio cheaper than the one above it. The
+  // floor rung (at or under floorKbps) always stays too: the middle rungs too close to it
+  // give way, and when only the top is left it sits beside the top even if closer —
+  // a slow link playing at all matters more than even spacing.
+  const floor = chain[0]!.kbps <= targets.floorKbps ? chain[0]! : null;
+  const kept: PlannedRung[] = [chain.at(-1)!];
+  for (let i = chain.length - 2; i >= 0; i--) {
+    const r = chain[i]!;
+    if (r.kbps * targets.minStepRatio <= kept.at(-1)!.kbps) kept.push(r);
+    else if (r === floor) {
+      while (kept.length > 1 && r.kbps * targets.minStepRatio > kept.at(-1)!.kbps) kept.pop();
+      kept.push(r);
+    }
+  }
+  return kept.reverse();
 }

@@ -68,7 +68,9 @@ describe("rung placement", () => {
         expect(rungs.length).toBeGreaterThanOrEqual(1);
         for (let i = 1; i < rungs.length; i++) {
           expect(rungs[i]!.vmaf).toBeGreaterThan(rungs[i - 1]!.vmaf);
-          expect(rungs[i]!.kbps).toBeGreaterThanOrEqual(rungs[i - 1]!.kbps * DEFAULT_TARGETS.minStepRatio - 1e-9);
+          // Spaced apart — except a floor rung beside the top rung when nothing else is left.
+          const floorBesideTop = rungs.length === 2 && rungs[0]!.kbps <= DEFAULT_TARGETS.floorKbps;
+          if (!floorBesideTop) expect(rungs[i]!.kbps).toBeGreaterThanOrEqual(rungs[i - 1]!.kbps * DEFAULT_TARGETS.minStepRatio - 1e-9);
         }
         for (const r of rungs) {
           if (r.targetVmaf !== null) {
@@ -110,6 +112,16 @@ describe("rung placement", () => {
         }
       }),
     );
+  });
+
+  it("keeps a floor rung that is also a target rung when the rungs above it are too close", () => {
+    // Found by the property above (seed -2102773708): the floor rung was merged away.
+    const points: ProbePoint[] = [
+      { height: 1080, width: 1920, crf: 32, kbps: 260.979576065788, vmaf: 84.43016278032799 },
+      { height: 1080, width: 1920, crf: 28, kbps: 414.2792535890467, vmaf: 93.75183007288645 },
+    ];
+    const rungs = placeRungs(points);
+    expect(rungs.map((r) => Math.round(r.kbps))).toEqual([261, 414]);
   });
 
   it("adds a low rung of a few hundred kbps when the lowest target costs more", () => {
