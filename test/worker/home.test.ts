@@ -128,9 +128,12 @@ describe("GET /api/home", () => {
     expect(h.cache).toBe("miss");
     expect(h.body.onboarding).toBeNull();
 
-    // Progress that does not finish: still a hit, yet Continue Watching shows it at once.
+    // A new view changes taste (a miss); more progress in the same view is still a hit, and Continue Watching shows it at once.
     await cachedHome(b);
-    await b.json("/api/progress", { method: "POST", body: write({ positionSeconds: 120 }) });
+    await b.json("/api/progress", { method: "POST", body: write({ positionSeconds: 60 }) });
+    expect((await home(b)).cache).toBe("miss");
+    await cachedHome(b);
+    await b.json("/api/progress", { method: "POST", body: write({ positionSeconds: 120, clientTime: Date.now() + 1 }) });
     h = await home(b);
     expect(h.cache).toBe("hit");
     expect(h.body.continueWatching.map((c) => [c.title.id, c.positionSeconds])).toEqual([[MOVIE, 120]]);
@@ -151,6 +154,24 @@ describe("GET /api/home", () => {
     h = await home(b);
     expect(allCards(h.body).map((c) => c.id)).not.toContain(MOVIE);
     for (const card of allCards(h.body)) expect(card.maturity.age).toBeLessThanOrEqual(13);
+  });
+
+  it("a view on one device invalidates every device's cached rows of the profile (desktop, phone and TV alike)", async () => {
+    const b = new TestBrowser();
+    await b.signUp();
+    const devices = ["desktop", "phone", "tv"] as const;
+    for (const device of devices) {
+      const h = await cachedHome(b, `device=${device}&hour=20`);
+      expect(h.cache, device).toBe("hit");
+      expect(h.body.onboarding, `${device} offers onboarding to the new profile`).not.toBeNull();
+    }
+    // Watched on the phone: no device may keep serving the new-profile home from its entry.
+    expect((await b.json("/api/progress", { method: "POST", body: write({ deviceId: "home-phone-1", positionSeconds: 30 }) })).status).toBe(200);
+    for (const device of devices) {
+      const h = await home(b, `device=${device}&hour=20`);
+      expect(h.cache, device).toBe("miss");
+      expect(h.body.onboarding, device).toBeNull();
+    }
   });
 
   it("drops a cached title whose window has closed since, instead of serving a broken tile", async () => {

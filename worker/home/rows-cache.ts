@@ -1,9 +1,10 @@
 /**
  * The home-rows cache in KV: one entry per profile under a versioned key
  *   home:v1:<profileId>:<homeVersion>:<country>:<device>:<dayPart>
- * with a one-hour TTL. Events that change taste (finishing a title, a rating,
- * My List, onboarding, the profile's ceiling) bump the profile's `home_version`
- * in D1 (db/home.ts), so the next visit misses and rebuilds. Signed-out visitors
+ * with a one-hour TTL. Events that change taste (a new view, finishing a title,
+ * a rating, My List, onboarding, the profile's ceiling) bump the profile's
+ * `home_version` in D1 (db/home.ts); the version is in every device's key, so
+ * each device's next visit misses and rebuilds. Signed-out visitors
  * share one entry per country, ceiling, device and part of the day. An entry
  * read back drops cards whose window has closed since. KV failures only cost a
  * rebuild.

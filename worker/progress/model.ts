@@ -80,4 +80,6 @@ export interface WriteResult {
   entry: ProgressEntry | null;
   /** This write finished the title or episode (a taste event: the profile's home rows are rebuilt). */
   finishedNow: boolean;
+  /** This write starts a new view (a taste event too: the title joins the profile's signals). */
+  newView: boolean;
 }

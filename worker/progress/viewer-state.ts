@@ -49,13 +49,13 @@ export class ViewerState extends DurableObject<Env> {
   async write(w: ProgressWrite): Promise<WriteResult> {
     const nowMs = Date.now();
     const result = this.progress.apply(w, nowMs);
-    if (!result.applied) return { applied: false, entry: result.entry, finishedNow: false };
+    if (!result.applied) return { applied: false, entry: result.entry, finishedNow: false, newView: false };
     const signal = { profileId: w.profileId, titleId: w.titleId, country: w.country, atMs: nowMs };
     if (result.finishedNow) this.outbox.queue({ ...signal, kind: "complete" });
     if (result.newView) this.outbox.queue({ ...signal, kind: "view" });
     this.sockets.broadcast(result.entry!, nowMs);
     await this.scheduleAlarm(nowMs + SIGNAL_FLUSH_MS);
-    return { applied: true, entry: result.entry, finishedNow: result.finishedNow };
+    return { applied: true, entry: result.entry, finishedNow: result.finishedNow, newView: result.newView };
   }
 
   /** The stored entry of one movie or episode. */

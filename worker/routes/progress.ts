@@ -129,8 +129,9 @@ export const progressRoutes = new Hono<AppEnv>()
         creditsStartSeconds: target.creditsStartSeconds,
         country: viewer.country,
       });
-      // Finishing a title changes taste: the profile's cached home rows are rebuilt on the next visit.
-      if (result.finishedNow) await bumpHomeVersion(database(c.env.DB), profile.id);
+      // A new view or a finished title changes taste (the rows' seeds, the onboarding step): the
+      // profile's version is bumped, so every device's cached rows are rebuilt on its next visit.
+      if (result.finishedNow || result.newView) await bumpHomeVersion(database(c.env.DB), profile.id);
       return c.json({ applied: result.applied, entry: result.entry ? entryForClient(result.entry) : null });
     },
   )

@@ -38,6 +38,14 @@ describe("the home-rows cache (worker/home/rows-cache.ts)", () => {
     expect(homeCacheKey(null, viewer({ maxMaturityAge: 7 }), "tv", 21)).not.toBe(homeCacheKey(null, viewer({ maxMaturityAge: 18 }), "tv", 21));
   });
 
+  it("keys each device apart, and one version bump moves every device's key of the profile", () => {
+    const devices = ["desktop", "phone", "tv"] as const;
+    const keys = (homeVersion: number) => devices.map((d) => homeCacheKey({ id: "prof-2", homeVersion }, viewer(), d, 9));
+    expect(new Set(keys(5)).size).toBe(devices.length);
+    const before = new Set(keys(5));
+    for (const key of keys(6)) expect(before.has(key)).toBe(false);
+  });
+
   it("reads back what it wrote, and misses on an unknown key or a broken entry", async () => {
     const nowMs = Date.now();
     const key = `home:test:${crypto.randomUUID()}`;
