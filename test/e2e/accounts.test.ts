@@ -145,6 +145,17 @@ test("the kids profile does not find a title above its ceiling", async () => {
   assert.ok((await search("little comet")).includes("Little Comet"));
 });
 
+test("the kids profile opening a title above its ceiling is told it is a maturity refusal, not a missing title", async () => {
+  // Orbitfall (13+) is the demo catalog's second title.
+  await page.goto(`${suite.site.url}/title/2`);
+  const view = page.locator(".error-view");
+  await view.getByRole("heading", { level: 1, name: "Not available on this profile" }).waitFor();
+  assert.equal(await view.getAttribute("data-code"), "maturity_restricted");
+  assert.match(await view.innerText(), /maturity setting/);
+  assert.doesNotMatch(await view.innerText(), /region|does not exist/);
+  assert.equal(await view.getByRole("button", { name: "Try again" }).count(), 0, "retrying does not lift a ceiling");
+});
+
 test("titles added to My List from their pages show on /my-list, reorder with buttons, and stay in order", async () => {
   await openTitle("Little Comet");
   const toggle = page.getByRole("button", { name: "My List" });

@@ -135,13 +135,16 @@ describe("profiles", () => {
 });
 
 describe("a kids profile's maturity ceiling", () => {
-  it("hides a 16+ title's detail while the adult profile sees it", async () => {
+  it("refuses a 16+ title's detail with 403 maturity_restricted (no detail) while the adult profile sees it", async () => {
     const { b, adultId } = await kidsBrowser();
     const kids = await b.json(`/api/catalog/titles/${AGE_16}`);
-    expect(kids.status).toBe(404);
+    expect(kids.status).toBe(403);
+    expect(kids.body).toEqual({ error: { code: "maturity_restricted", message: expect.stringContaining("16+") } });
     expect((await b.json(`/api/catalog/titles/${AGE_7}`)).status).toBe(200);
+    // An unknown title is still not found, not a maturity refusal.
+    expect((await b.json("/api/catalog/titles/987654321")).body.error.code).toBe("title_not_found");
     // The development override cannot lift a session's ceiling.
-    expect((await b.json(`/api/catalog/titles/${AGE_16}`, { headers: { "x-dev-max-maturity": "18" } })).status).toBe(404);
+    expect((await b.json(`/api/catalog/titles/${AGE_16}`, { headers: { "x-dev-max-maturity": "18" } })).status).toBe(403);
     await b.json(`/api/profiles/${adultId}/select`, { method: "POST" });
     expect((await b.json(`/api/catalog/titles/${AGE_16}`)).status).toBe(200);
   });
@@ -190,7 +193,7 @@ describe("a kids profile's maturity ceiling", () => {
     await b.fetch("/api/auth/signout", { method: "POST" });
     const signin = await b.json("/api/auth/signin", { method: "POST", body: { email: up.email, password: PASSWORD } });
     expect(signin.body.profileId).toBeNull();
-    expect((await b.json(`/api/catalog/titles/${AGE_7}`)).status).toBe(404);
+    expect((await b.json(`/api/catalog/titles/${AGE_7}`)).body.error.code).toBe("maturity_restricted");
     expect((await b.json(`/api/catalog/titles/${ALL_AGES}`)).status).toBe(200);
     expect((await b.json("/api/my-list")).body.error.code).toBe("profile_required");
   });

@@ -219,6 +219,21 @@ export async function getTitleDetail(db: Db, viewer: Viewer, id: number) {
   };
 }
 
+/**
+ * The maturity age of a title hidden from `viewer` by its ceiling alone (in
+ * region and window); undefined when it is hidden for any other reason or not
+ * at all, so a refusal can say "above this profile's limit" without telling
+ * anyone about titles outside their region or window.
+ */
+export async function ceilingHides(db: Db, viewer: Viewer, id: number): Promise<number | undefined> {
+  const row = await db
+    .select({ maturityAge: titles.maturityAge })
+    .from(titles)
+    .where(and(eq(titles.id, id), visibleTo(viewer, titles.id, sql`0`), gt(titles.maturityAge, viewer.maxMaturityAge)))
+    .get();
+  return row?.maturityAge;
+}
+
 /** A person and the visible titles they are credited on, most popular first. */
 export async function getPerson(db: Db, viewer: Viewer, id: number) {
   const person = await db.select().from(people).where(eq(people.id, id)).get();

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { pathId } from "../../common/schemas.ts";
 import { database } from "../db/client.ts";
-import { genreExists, getPerson, getTitleDetail, listGenres, listTitles, TITLE_SORTS, type Cursor } from "../db/catalog.ts";
+import { ceilingHides, genreExists, getPerson, getTitleDetail, listGenres, listTitles, TITLE_SORTS, type Cursor } from "../db/catalog.ts";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
@@ -59,8 +59,16 @@ export const catalog = new Hono<AppEnv>()
     return c.json({ items: page.items, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null });
   })
   .get("/titles/:id", validate("param", id), async (c) => {
-    const detail = await getTitleDetail(database(c.env.DB), c.get("viewer"), c.req.valid("param").id);
-    if (!detail) throw new AppError(404, "title_not_found", "No such title here.");
+    const db = database(c.env.DB);
+    const viewer = c.get("viewer");
+    const { id } = c.req.valid("param");
+    const detail = await getTitleDetail(db, viewer, id);
+    if (!detail) {
+      // A profile's ceiling is a refusal the viewer should understand (as playback says); anything else is not found.
+      const age = await ceilingHides(db, viewer, id);
+      if (age !== undefined) throw new AppError(403, "maturity_restricted", `This title is rated ${age}+, above this profile's limit.`);
+      throw new AppError(404, "title_not_found", "No such title here.");
+    }
     return c.json(detail);
   })
   .get("/people/:id", validate("param", id), async (c) => {

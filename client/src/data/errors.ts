@@ -93,6 +93,22 @@ export const ERROR_MEANINGS: Record<ErrorCode, ErrorMeaning> = {
   upgrade_required: none,
 };
 
+/** A refusal in a viewer's words: a headline and what it means. */
+export interface RefusalWords {
+  title: string;
+  message: string;
+}
+
+/**
+ * Refusals by policy that any screen (a title page, the player) explains in the
+ * same words: they say why, and retrying does not change them.
+ */
+export const REFUSAL_WORDS: Partial<Record<ErrorCode, RefusalWords>> = {
+  region_restricted: { title: "Not available in your region", message: "This title can't be watched where you are right now." },
+  outside_window: { title: "Not available right now", message: "This title is outside its viewing window. It may be coming soon or have left Marquee." },
+  maturity_restricted: { title: "Not available on this profile", message: "This title is rated above this profile's maturity setting. Switch profile or ask the account owner." },
+};
+
 /** Whether `code` is one the Worker answers (the map's keys are exactly ErrorCode). */
 export function isKnownErrorCode(code: unknown): code is ErrorCode {
   return typeof code === "string" && Object.hasOwn(ERROR_MEANINGS, code);

@@ -5,7 +5,7 @@
  * trying again can help, and whether Retry renews the playback token first.
  */
 import type { ErrorData } from "hls.js";
-import { isKnownErrorCode, meaningOf, type ErrorCode } from "../data/errors.ts";
+import { isKnownErrorCode, meaningOf, REFUSAL_WORDS, type ErrorCode } from "../data/errors.ts";
 
 export interface PlayerProblem {
   title: string;
@@ -26,9 +26,9 @@ const tokenRefused: Words = { title: "Playback session not valid", message: "The
 
 /** Worker codes playback can stop on, in words; any other code is worded by its HTTP status. */
 const PLAYBACK_WORDS: Partial<Record<ErrorCode, Words>> = {
-  region_restricted: { title: "Not available in your region", message: "This title can't be watched where you are right now.", retry: false },
-  outside_window: { title: "Not available right now", message: "This title is outside its viewing window. It may be coming soon or have left Marquee.", retry: false },
-  maturity_restricted: { title: "Not available on this profile", message: "This title is rated above this profile's maturity setting. Switch profile or ask the account owner.", retry: false },
+  region_restricted: { ...REFUSAL_WORDS.region_restricted!, retry: false },
+  outside_window: { ...REFUSAL_WORDS.outside_window!, retry: false },
+  maturity_restricted: { ...REFUSAL_WORDS.maturity_restricted!, retry: false },
   quality_not_in_plan: { title: notInPlan, message: "This video isn't available at a quality your plan includes. Upgrade your plan to watch it.", retry: false },
   title_not_found: { title: "Title not found", message: "This title doesn't exist or is no longer on Marquee.", retry: false },
   episode_not_found: { title: "Episode not found", message: "This episode doesn't exist or is no longer available.", retry: false },
