@@ -190,6 +190,8 @@ export interface SessionResult {
   switches: number;
   abandoned: number;
   levels: number[];
+  /** Simulated time each segment finished downloading (seconds from the session's start). */
+  levelEndS: number[];
   /** Stall charged to each segment (the first one's is startup, not a stall). */
   stallsS: number[];
 }
@@ -209,6 +211,7 @@ export function simulate(video: Video, trace: Trace, algorithm: Algorithm, optio
   const n = video.sizesBytes[0]!.length;
   const downloads: Download[] = [];
   const levels: number[] = [];
+  const levelEndS: number[] = [];
   const stallPerSegment: number[] = [];
   let nowS = 0;
   let bufferS = 0;
@@ -296,6 +299,7 @@ export function simulate(video: Video, trace: Trace, algorithm: Algorithm, optio
         continue;
       }
       levels.push(level);
+      levelEndS.push(nowS);
       break;
     }
     if (!playing) {
@@ -335,8 +339,26 @@ export function simulate(video: Video, trace: Trace, algorithm: Algorithm, optio
     switches,
     abandoned: abandonedCount,
     levels,
+    levelEndS,
     stallsS: stallPerSegment,
   };
+}
+
+/** Synthetic links of constant throughput (the issue's 0.5–50 Mbps), 20 minutes each. */
+export const CONSTANT_LINKS_MBPS = [0.5, 1, 3, 10, 25, 50];
+export function constantTraces(mbps: readonly number[] = CONSTANT_LINKS_MBPS): Trace[] {
+  return mbps.map((b) => ({ name: `constant-${b}mbps`, timesS: [0, 1200], mbps: [b, b] }));
+}
+
+/**
+ * Seconds until the first segment at the highest rung the link sustains (declared bitrate ≤ its
+ * payload throughput) finished downloading, or null when the session never got there.
+ */
+export function secondsToSustainableTop(video: Video, linkMbps: number, result: SessionResult): number | null {
+  let top = 0;
+  for (let q = 0; q < video.bitratesBps.length; q++) if (video.bitratesBps[q]! <= linkMbps * 1e6 * PAYLOAD_SHARE) top = q;
+  const i = result.levels.findIndex((l) => l >= top);
+  return i < 0 ? null : result.levelEndS[i]!;
 }
 
 /** Pensieve's six-rung EnvivioDash3 video with its real chunk sizes (48 × 4 s). */

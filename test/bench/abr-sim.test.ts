@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ALGORITHMS } from "../../bench/abr/algorithms.ts";
-import { envivioVideo, Link, loadTraces, parseTrace, PAYLOAD_SHARE, RTT_S, simulate, type Video } from "../../bench/abr/sim.ts";
+import { constantTraces, envivioVideo, Link, loadTraces, parseTrace, PAYLOAD_SHARE, RTT_S, secondsToSustainableTop, simulate, type Video } from "../../bench/abr/sim.ts";
 
 const trace = parseTrace("hand", "0 1\n1 2\n2 4\n3 8\n");
 
@@ -31,6 +31,23 @@ describe("ABR simulator", () => {
     expect(r.startupS).toBeCloseTo(4 + RTT_S, 9);
     expect(r.rebufferS).toBeCloseTo(RTT_S, 9);
     expect(r.qoe).toBeCloseTo(1 - 4.3 * RTT_S, 9);
+  });
+
+  it("on constant fast links our controller plays the highest sustainable rung from its second segment on", () => {
+    const sizes = (b: number) => Array.from({ length: 30 }, () => (b * 4) / 8);
+    const ladder = [1e6, 2e6, 3e6, 6e6, 15e6];
+    const video: Video = { name: "ladder", segmentS: 4, bitratesBps: ladder, heightsPx: [360, 540, 720, 1080, 2160], sizesBytes: ladder.map(sizes) };
+    for (const t of constantTraces([25, 50])) {
+      const r = simulate(video, t, ALGORITHMS.ours!(), { bufferCapS: 60 });
+      expect(r.levels.slice(1).every((l) => l === 4), `${t.name}: ${r.levels.join("")}`).toBe(true);
+      expect(secondsToSustainableTop(video, Number(t.name.match(/[\d.]+/)![0]), r)).toBe(r.levelEndS[1]);
+    }
+    // 10 Mbps sustains 6 Mbps; once the buffer is rich, some 15 Mbps segments are bought with it, and none stalls.
+    const [ten] = constantTraces([10]);
+    const r = simulate(video, ten!, ALGORITHMS.ours!(), { bufferCapS: 60 });
+    expect(r.levels[1]).toBe(3);
+    expect(r.levels).toContain(4);
+    expect(r.rebufferS).toBe(0);
   });
 
   it("a session can start part-way into a trace (tuning draws several sessions from one long trace)", () => {

@@ -42,6 +42,28 @@ describe("ABR decision rules", () => {
     expect(decideLevel(input({ bandwidthBps: 10_000_000, lastUpSwitchAtS: 90 })).reason).toBe("up");
   });
 
+  it("the first climb after the start does not wait for a healthy buffer, once a download has been measured", () => {
+    // The start rung was picked blind; one segment on a fast link later, the top fills the buffer 1.5× faster than it plays.
+    const start = input({ currentLevel: 0, bandwidthBps: 50_000_000, bufferS: 4, positionS: 4, lastUpSwitchAtS: Number.NEGATIVE_INFINITY });
+    expect(decideLevel(start)).toEqual({ level: 4, reason: "up" });
+    // Nothing measured yet: no climb on the default estimate.
+    expect(decideLevel({ ...start, bandwidthBps: Number.NaN }).level).toBe(0);
+    // Only a rung whose segment arrives in under 1/1.5 of its duration: at 8 Mbps 6 Mbps takes 3 s of 4 (too slow), 3 Mbps 1.5 s.
+    expect(decideLevel({ ...start, bandwidthBps: 8_000_000 }).level).toBe(2);
+    // Once: after an up-switch the healthy-buffer rule is back.
+    expect(decideLevel({ ...start, lastUpSwitchAtS: 0, positionS: 40 }).level).toBe(0);
+  });
+
+  it("a rich buffer is spent on a rung the link does not sustain only while a lookahead of it leaves the buffer rich", () => {
+    // 6 Mbps playing on a 9.5 Mbps link: a 15 Mbps segment takes ~6.3 s to fetch, 2.3 s more than it plays.
+    const rich = input({ currentLevel: 3, bandwidthBps: 9_500_000, lastUpSwitchAtS: 0 });
+    const deficitS = P.lookaheadSegments * ((15_000_000 * 4) / 9_500_000 - 4);
+    expect(decideLevel({ ...rich, bufferS: P.richBufferS + deficitS + 0.5 }).level).toBe(4);
+    expect(decideLevel({ ...rich, bufferS: P.richBufferS + deficitS - 0.5 }).level).toBe(3);
+    // Playing it with the buffer back under rich, the bandwidth rule brings it down.
+    expect(decideLevel({ ...rich, currentLevel: 4, bufferS: P.richBufferS - 1 })).toMatchObject({ level: 3, reason: "down-bandwidth" });
+  });
+
   it("switches down at once when bandwidth falls below 0.8× the current bitrate", () => {
     const d = decideLevel(input({ currentLevel: 2, bandwidthBps: 0.79 * 3_000_000, bufferS: 8, lastUpSwitchAtS: 99 }));
     expect(d.reason).toBe("down-bandwidth");
@@ -74,8 +96,9 @@ describe("ABR decision rules", () => {
   });
 
   it("near the end, a rung whose remaining segments all arrive before the buffer runs low is allowed without the margin", () => {
-    // 15 Mbps at 11 Mbps: short of even the rich margin (12 Mbps), but 2 segments take 11 s with 40 s banked.
-    const end = input({ currentLevel: 3, bandwidthBps: 11_000_000, bufferS: 40, lastUpSwitchAtS: -100 });
+    // 15 Mbps at 11 Mbps: short of even the rich margin (12 Mbps), and 20 s banked is too little to spend on five
+    // of its segments (1.45 s short each) and stay rich; but 2 segments take 11 s with 20 s banked.
+    const end = input({ currentLevel: 3, bandwidthBps: 11_000_000, bufferS: 20, lastUpSwitchAtS: -100 });
     expect(decideLevel({ ...end, segmentsLeft: 2 }).level).toBe(4);
     expect(decideLevel({ ...end, segmentsLeft: 20 }).level).toBe(3);
   });

@@ -10,7 +10,10 @@
  * - up-switch only when bandwidth ≥ 1.5× the target's bitrate and the buffer is
  *   healthy, and no more than one up-switch per 10 s — of media, which is what
  *   the viewer sees (while the buffer fills, 10 s of wall time can be a dozen
- *   segments). Added: the margin eases from 1.5× at a healthy buffer to 0.8× at
+ *   segments). Added: the first climb after the start does not wait for a
+ *   healthy buffer (the start rung was chosen before anything was measured),
+ *   only for a rung that fills the buffer 1.5× faster than it plays, so a fast
+ *   link reaches its top rung on the second segment. The margin eases from 1.5× at a healthy buffer to 0.8× at
  *   a rich one; the up-switch may skip rungs; near the end of the video, a rung
  *   whose every remaining segment arrives before the buffer runs low is allowed.
  * - down-switch at once when bandwidth < 0.8× the current bitrate or the buffer
@@ -209,10 +212,23 @@ export function decideLevel(input: DecisionInput, params: AbrParams = DEFAULT_AB
   }
 
   let ceiling = current;
-  const upAllowed = bufferS >= params.healthyBufferS && Math.abs(input.positionS - input.lastUpSwitchAtS) >= params.minUpSwitchIntervalS;
+  const measured = Number.isFinite(input.bandwidthBps) && input.bandwidthBps > 0;
+  // The first climb after the start need not wait for a healthy buffer: the start rung was picked
+  // blind (no download measured yet), so once one has been, a rung that fills the buffer faster
+  // than it plays — with the full up-switch margin — is safe at once. Only once per session (the
+  // first up-switch sets lastUpSwitchAtS), so it cannot oscillate.
+  const firstClimb = measured && input.lastUpSwitchAtS === Number.NEGATIVE_INFINITY && bufferS < params.healthyBufferS;
+  const upAllowed = firstClimb || (bufferS >= params.healthyBufferS && Math.abs(input.positionS - input.lastUpSwitchAtS) >= params.minUpSwitchIntervalS);
   if (upAllowed && current < maxLevel) {
     const factor = upFactorFor(bufferS, params);
-    ceiling = Math.max(current, highest(renditions, maxLevel, (r) => eff(r) >= factor * r.bitrateBps));
+    const fillsBuffer = (r: Rendition) => !firstClimb || params.upFactor * downloadS(r) <= segmentS;
+    ceiling = Math.max(current, highest(renditions, maxLevel, (r) => eff(r) >= factor * r.bitrateBps && fillsBuffer(r)));
+    // A rich buffer may be spent on quality: a rung the link does not sustain is allowed when
+    // a lookahead's worth of its segments still leaves the buffer rich (the bandwidth rule
+    // brings it back down once the buffer falls below rich, so it runs in long, slow cycles).
+    if (bufferS >= params.richBufferS && params.lookaheadSegments > 0) {
+      ceiling = Math.max(ceiling, highest(renditions, maxLevel, (r) => bufferS - params.lookaheadSegments * Math.max(0, downloadS(r) - segmentS) >= params.richBufferS));
+    }
     // Near the end, a rung whose every remaining segment arrives before the buffer runs low needs no margin.
     const left = input.segmentsLeft ?? Number.POSITIVE_INFINITY;
     if (left <= params.lookaheadSegments) ceiling = Math.max(ceiling, highest(renditions, maxLevel, (r) => left * downloadS(r) <= bufferS - params.lowBufferS));
