@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { decodeJwt, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from "../../worker/auth/session-tokens.ts";
-import { ACCOUNT_POLICY, limiterName } from "../../worker/auth/sign-in-limiter.ts";
+import { ACCOUNT_POLICY, CLIENT_POLICY, limiterName, SIGNUP_POLICY } from "../../worker/auth/sign-in-limiter.ts";
 import { PASSWORD, SITE, TestBrowser, uniqueEmail } from "./session-client.ts";
 
 /** This run's session key set (vitest.config.ts). */
@@ -381,6 +381,52 @@ describe("sign-in rate limiting", () => {
     expect(locked.res.headers.get("retry-after")).toMatch(/^\d+$/);
     // Another client is unaffected.
     expect((await new TestBrowser().json("/api/auth/signin", { method: "POST", body: { email, password: PASSWORD } })).status).toBe(200);
+  });
+});
+
+describe("sign-up rate limiting", () => {
+  /** A /64 of its own for each test (the hextets after the prefix vary per address). */
+  let prefixes = 0;
+  const net64 = () => `2001:db8:${(Date.now() & 0xffff).toString(16)}:${(prefixes++).toString(16)}`;
+
+  it("one network gets its share of sign-ups, then 429 with Retry-After, whichever addresses of its /64 it uses; another network is unaffected", async () => {
+    const net = net64();
+    for (let i = 0; i < SIGNUP_POLICY.maxFailures; i++) {
+      const r = await new TestBrowser().json("/api/auth/signup", { method: "POST", body: { email: uniqueEmail("su"), password: PASSWORD }, headers: { "cf-connecting-ip": `${net}:${i}:${i}:${i}:${i + 1}` } });
+      expect(r.status, `sign-up ${i + 1}`).toBe(201);
+    }
+    const refused = await new TestBrowser().json("/api/auth/signup", { method: "POST", body: { email: uniqueEmail("su"), password: PASSWORD }, headers: { "cf-connecting-ip": `${net}:ffff:1:2:3` } });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("too_many_attempts");
+    expect(refused.body.error.message).toMatch(/try again in \d+ seconds/);
+    const retryAfter = Number(refused.res.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(SIGNUP_POLICY.windowMs / 1000 - 60);
+    expect(retryAfter).toBeLessThanOrEqual(SIGNUP_POLICY.windowMs / 1000 + 1);
+    // The refused sign-up created nothing: that e-mail is still free (from another network).
+    const other = new TestBrowser();
+    expect((await other.json("/api/auth/signup", { method: "POST", body: { email: uniqueEmail("su"), password: PASSWORD }, headers: { "cf-connecting-ip": `${net64()}::1` } })).status).toBe(201);
+  });
+
+  it("an IPv4 client is limited per address, and a malformed body is refused before it counts", async () => {
+    const ip = `192.0.2.${(Date.now() % 250) + 1}`;
+    for (let i = 0; i < SIGNUP_POLICY.maxFailures + 5; i++) {
+      expect((await new TestBrowser().json("/api/auth/signup", { method: "POST", body: { email: "not an e-mail", password: PASSWORD }, headers: { "cf-connecting-ip": ip } })).status).toBe(400);
+    }
+    for (let i = 0; i < SIGNUP_POLICY.maxFailures; i++) {
+      expect((await new TestBrowser().json("/api/auth/signup", { method: "POST", body: { email: uniqueEmail("v4"), password: PASSWORD }, headers: { "cf-connecting-ip": ip } })).status).toBe(201);
+    }
+    expect((await new TestBrowser().json("/api/auth/signup", { method: "POST", body: { email: uniqueEmail("v4"), password: PASSWORD }, headers: { "cf-connecting-ip": ip } })).status).toBe(429);
+  });
+
+  it("failed sign-ins count per /64 too, not per IPv6 address", async () => {
+    const { email } = await new TestBrowser().signUp();
+    const net = net64();
+    for (let i = 0; i < CLIENT_POLICY.maxFailures; i++) {
+      const r = await new TestBrowser().json("/api/auth/signin", { method: "POST", body: { email: uniqueEmail("nobody"), password: "wrong password" }, headers: { "cf-connecting-ip": `${net}::${(i + 1).toString(16)}` } });
+      expect(r.status, `guess ${i + 1}`).toBe(401);
+    }
+    const locked = await new TestBrowser().json("/api/auth/signin", { method: "POST", body: { email, password: PASSWORD }, headers: { "cf-connecting-ip": `${net}:1:2:3:4` } });
+    expect(locked.status).toBe(429);
   });
 });
 

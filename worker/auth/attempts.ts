@@ -9,13 +9,28 @@ import type { Context } from "hono";
 import type { AccountRow } from "../db/accounts.ts";
 import type { AppEnv } from "../app-env.ts";
 import { rememberDevice, trustedDevice } from "./device-cookie.ts";
+import { clientNetwork } from "../lib/client-network.ts";
 import { burnPasswordCheck, verifyPassword, verifyPin } from "./passwords.ts";
-import { ACCOUNT_POLICY, CLIENT_POLICY, PIN_POLICY, reserveAttempt } from "./sign-in-limiter.ts";
+import { ACCOUNT_POLICY, CLIENT_POLICY, PIN_POLICY, reserveAttempt, SIGNUP_POLICY } from "./sign-in-limiter.ts";
 
-/** The client's IP as Cloudflare reports it; one shared bucket when absent (local development). */
+/**
+ * The client's network as Cloudflare reports its address (`cf-connecting-ip`):
+ * an IPv4 address, or an IPv6 address's /64 (lib/client-network.ts), so one
+ * subscriber line is one client however many addresses it uses. One shared
+ * bucket when absent (local development).
+ */
 export function clientAddress(c: Context<AppEnv>): string {
-  const ip = c.req.header("cf-connecting-ip")?.trim() ?? "";
-  return /^[0-9A-Fa-f:.]{2,45}$/.test(ip) ? ip.toLowerCase() : "unknown";
+  return clientNetwork(c.req.header("cf-connecting-ip") ?? "") ?? "unknown";
+}
+
+/**
+ * Counts one sign-up against the client's network (SIGNUP_POLICY), or throws
+ * 429 `too_many_attempts` with Retry-After when it has made its share: throwaway
+ * accounts are what lets one client pose as many viewers (steering reports).
+ * Every sign-up counts, successful or not, and none is forgiven.
+ */
+export async function reserveSignUp(c: Context<AppEnv>): Promise<void> {
+  await reserveAttempt(c.env, [[`signup:${clientAddress(c)}`, SIGNUP_POLICY, false]]);
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
  * Exact sign-in rate limiting in a SQLite-backed Durable Object, one object per
- * key (`account:<email>`, `client:<ip>`, `pin:<profileId>`), each named by a
+ * key (`account:<email>`, `client:<network>`, `pin:<profileId>`, `signup:<network>`), each named by a
  * keyed hash of its key (limiterName), never by the e-mail or address itself. Why a Durable
  * Object: the count must be exact under concurrency, and one object per key is
  * a single writer; KV's eventual consistency would let a burst of parallel
  * guesses through.
  *
- * Policy (sliding window, failures only):
+ * Policy (sliding window, failures only, except sign-ups):
  * - per account e-mail: 5 failed sign-ins per 15 minutes;
- * - per client IP (`cf-connecting-ip`): 20 failed sign-ins per 15 minutes;
- * - per profile PIN: 5 wrong PINs per 15 minutes (and they count on the client's key too).
+ * - per client network (`cf-connecting-ip`: an IPv4 address, an IPv6 /64): 20 failed sign-ins per 15 minutes;
+ * - per profile PIN: 5 wrong PINs per 15 minutes (and they count on the client's key too);
+ * - per client network (`signup:<network>`): 10 sign-ups per hour, successful or not.
  * While a key has its limit of failures inside the window, every attempt is
  * refused with 429 `too_many_attempts` and `Retry-After` (seconds until the
  * oldest counted failure leaves the window) *before* the password is checked,
@@ -34,13 +35,28 @@ const WINDOW_MS = 15 * 60 * 1000;
 export const ACCOUNT_POLICY: LimitPolicy = { maxFailures: 5, windowMs: WINDOW_MS };
 export const CLIENT_POLICY: LimitPolicy = { maxFailures: 20, windowMs: WINDOW_MS };
 export const PIN_POLICY: LimitPolicy = { maxFailures: 5, windowMs: WINDOW_MS };
+/** Sign-ups per client network (`signup:<network>`): every sign-up counts, none is forgiven. */
+export const SIGNUP_POLICY: LimitPolicy = { maxFailures: 10, windowMs: 60 * 60 * 1000 };
 
 export type AttemptResult = { allowed: true; attemptId: number } | { allowed: false; retryAfterMs: number };
 
 /** One key's counted failures (reserved attempts included), oldest first. */
 export class FailureStore extends SqlStore {
   constructor(storage: DurableObjectStorage) {
-    super(storage, "CREATE TABLE IF NOT EXISTS failures (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL)");
+    super(
+      storage,
+      `CREATE TABLE IF NOT EXISTS failures (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL);
+       CREATE TABLE IF NOT EXISTS policy_window (id INTEGER PRIMARY KEY CHECK (id = 1), ms INTEGER NOT NULL);`,
+    );
+  }
+
+  /** The key's window, kept with its failures so the alarm of an evicted and revived object expires them by the right one. */
+  windowMs(): number | null {
+    return this.sql.exec<{ ms: number }>("SELECT ms FROM policy_window WHERE id = 1").toArray()[0]?.ms ?? null;
+  }
+
+  setWindowMs(ms: number): void {
+    this.sql.exec("INSERT INTO policy_window (id, ms) VALUES (1, ?) ON CONFLICT DO UPDATE SET ms = excluded.ms", ms);
   }
 
   /** Forgets failures at or before `cutoffMs` (out of the window). */
@@ -71,7 +87,6 @@ export class FailureStore extends SqlStore {
 
 /** Failure timestamps of one key, inside its window. */
 export class SignInLimiter extends DurableObject<Env> {
-  private windowMs = WINDOW_MS;
   private readonly failures: FailureStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -82,7 +97,7 @@ export class SignInLimiter extends DurableObject<Env> {
   /** Reserves one attempt (counted as a failure until forgiven), or refuses it while the key is locked out. */
   attempt(policy: LimitPolicy): AttemptResult {
     const nowMs = Date.now();
-    this.windowMs = policy.windowMs;
+    if (this.failures.windowMs() !== policy.windowMs) this.failures.setWindowMs(policy.windowMs);
     this.failures.expire(nowMs - policy.windowMs);
     const times = this.failures.times();
     if (times.length >= policy.maxFailures) {
@@ -102,9 +117,10 @@ export class SignInLimiter extends DurableObject<Env> {
 
   /** Drops expired failures; an object with none left frees its storage (the next attempt, often on this same instance, creates the table again). */
   override async alarm(): Promise<void> {
-    this.failures.expire(Date.now() - this.windowMs);
+    const windowMs = this.failures.windowMs() ?? WINDOW_MS;
+    this.failures.expire(Date.now() - windowMs);
     if (this.failures.count() === 0) await wipeStorage(this.ctx.storage, [this.failures]);
-    else await this.ctx.storage.setAlarm(Date.now() + this.windowMs);
+    else await this.ctx.storage.setAlarm(Date.now() + windowMs);
   }
 
   /** Whether the object holds anything (tests: an expired key frees its storage). */

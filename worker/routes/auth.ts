@@ -3,7 +3,7 @@ import { z } from "zod";
 import { refreshCookie } from "../auth/cookies.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { endSession, refreshSession, requireSession, startSession } from "../auth/session.ts";
-import { passwordMatches } from "../auth/attempts.ts";
+import { passwordMatches, reserveSignUp } from "../auth/attempts.ts";
 import { rememberDevice } from "../auth/device-cookie.ts";
 import { accountByEmail, createAccount, listProfiles, toAccount, toProfile, type AccountRow } from "../db/accounts.ts";
 import { database, type Db } from "../db/client.ts";
@@ -50,6 +50,8 @@ async function me(db: Db, account: AccountRow, profileId: string | null) {
 export const auth = new Hono<AppEnv>()
   .post("/signup", validate("json", signupBody), async (c) => {
     const body = c.req.valid("json");
+    // Limited per client network (429 with Retry-After): throwaway accounts are how one client poses as many viewers.
+    await reserveSignUp(c);
     const db = database(c.env.DB);
     const nowMs = Date.now();
     const accountId = crypto.randomUUID();
