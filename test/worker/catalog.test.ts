@@ -6,6 +6,7 @@ import { demoCatalog } from "../../tools/seed/generate.ts";
 import { DEMO_TITLES } from "../../tools/seed/demo-catalog.ts";
 import { loadCatalog } from "../../tools/seed/load.ts";
 import { call, db, getJson } from "./helpers.ts";
+import { seedAsset, seedEpisodes, seedTitles } from "./media-fixtures.ts";
 
 const idOf = (name: string) => DEMO_TITLES.findIndex((t) => t.title === name) + 1;
 /** Demo titles a US viewer may see now: region includes the US (or worldwide) and the window is open. */
@@ -140,11 +141,12 @@ describe("title detail", () => {
     expect(body.genres.map((g: any) => g.slug)).toEqual(["crime", "drama"]);
   });
 
-  it("gives a movie no seasons and its languages", async () => {
+  it("gives a movie no seasons, its original language, and no playable languages before it has media", async () => {
     const { body } = await getJson(`/api/catalog/titles/${idOf("Amélie of the Canals")}`);
     expect(body.seasons).toBeUndefined();
     expect(body.originalTitle).toBe("Amélie des canaux");
-    expect(body.audioLanguages).toEqual(["fr", "en"]);
+    expect(body.originalLanguage).toBe("fr");
+    expect([body.audioLanguages, body.subtitleLanguages]).toEqual([[], []]);
   });
 
   it("answers unknown ids with 404 and malformed ids with 400", async () => {
@@ -154,6 +156,32 @@ describe("title detail", () => {
       expect(status, bad).toBe(400);
       expect(body.error.code).toBe("invalid_param");
     }
+  });
+});
+
+describe("title detail languages", () => {
+  const MOVIE = 9301;
+  const SERIES = 9302;
+  const BARE = 9303;
+  beforeAll(async () => {
+    await seedTitles(db(), [{ id: MOVIE }, { id: SERIES, type: "series" }, { id: BARE }]);
+    // The catalog's own columns promise more than any media has.
+    await env.DB.prepare(`UPDATE titles SET audio_languages = '["en","de"]', subtitle_languages = '["en","fr","es","de"]' WHERE id IN (?, ?, ?)`).bind(MOVIE, SERIES, BARE).run();
+    await seedAsset(db(), { id: "lang-movie", titleId: MOVIE, heights: [360], audio: ["en", "fr"], subtitles: [] });
+    const [[first, second]] = (await seedEpisodes(db(), SERIES, 9301, 93011, [2])) as [[number, number]];
+    await seedAsset(db(), { id: "lang-ep2", episodeId: second, heights: [360], audio: ["ja"], subtitles: ["en"] });
+    await seedAsset(db(), { id: "lang-ep1", episodeId: first, heights: [360], audio: ["es"], subtitles: ["es", "pt"] });
+  });
+
+  it("lists the audio and subtitle languages of the asset that will play, not the catalog's columns", async () => {
+    const movie = (await getJson(`/api/catalog/titles/${MOVIE}`)).body;
+    expect([movie.audioLanguages, movie.subtitleLanguages]).toEqual([["en", "fr"], []]);
+    // A series plays its first episode with media: that episode's tracks.
+    const series = (await getJson(`/api/catalog/titles/${SERIES}`)).body;
+    expect([series.audioLanguages, series.subtitleLanguages]).toEqual([["es"], ["es", "pt"]]);
+    // No media, no promise.
+    const bare = (await getJson(`/api/catalog/titles/${BARE}`)).body;
+    expect([bare.audioLanguages, bare.subtitleLanguages]).toEqual([[], []]);
   });
 });
 

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { root } from "../dev/server.ts";
-import { DEMO_TITLES } from "../seed/demo-catalog.ts";
+import { DEMO_TITLES, demoTracks } from "../seed/demo-catalog.ts";
 import { capture, ffTools } from "./ffmpeg.ts";
 import { prepareAsset, type AssetManifest } from "./pipeline.ts";
 import { localTarget, publishAsset, type Target } from "./publish.ts";
@@ -100,10 +100,10 @@ async function demoPackage(work: DemoWork, index: number, seconds: number, cache
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
   const sourcePath = join(scratch, "source.mp4");
-  const twoLanguages = index % 3 === 0;
-  await makeSource(sourcePath, index, work.name, seconds, twoLanguages);
+  const tracks = demoTracks(index);
+  await makeSource(sourcePath, index, work.name, seconds, tracks.audio.includes("fr"));
   const subtitles: { language: string; path: string }[] = [];
-  if (index % 2 === 0) {
+  if (tracks.subtitles.length > 0) {
     for (const lang of ["en", "fr"] as const) {
       const p = join(scratch, `${lang}.srt`);
       writeFileSync(p, demoSubtitles(work.name, seconds, lang));

@@ -68,6 +68,16 @@ export const DEMO_TITLES: DemoTitle[] = [
   { title: "Expired: The Old Mill", type: "movie", year: 1995, genres: ["Drama"], maturity: 7, tagline: "Gone.", description: "A title whose licence has ended: it must not be visible any more.", window: { startDays: -800, endDays: -5 }, popularity: 0.3 },
 ];
 
+/**
+ * The tracks of a demo title's synthetic media (tools/ingest/demo.ts makes them),
+ * by its index in DEMO_TITLES: English audio, French as well on every third
+ * title, English and French subtitles on every other. The seed's language
+ * columns say the same, so the demo catalog promises nothing its media lacks.
+ */
+export function demoTracks(index: number): { audio: string[]; subtitles: string[] } {
+  return { audio: index % 3 === 0 ? ["en", "fr"] : ["en"], subtitles: index % 2 === 0 ? ["en", "fr"] : [] };
+}
+
 export const FIRST_NAMES = ["Ava", "Noah", "Mira", "Luca", "Sofia", "Kenji", "Amara", "Jonas", "Léa", "Mateo", "Ingrid", "Omar", "Chloé", "Ravi", "Elena", "Tomás", "Yuki", "Hannah", "Idris", "Zoë", "Felix", "Nadia", "Oscar", "Priya"];
 export const LAST_NAMES = ["Okafor", "Lindqvist", "Moreau", "Castillo", "Nakamura", "Brennan", "Haddad", "Kowalski", "Silva", "Achterberg", "Dubois", "Fernández", "Novak", "Rahman", "O'Neill", "Varga", "Sato", "Müller", "Adeyemi", "Costa"];
 export const CHARACTER_NAMES = ["Captain Reyes", "Dr. Hale", "Mags", "The Stranger", "Inspector Vance", "Old Tom", "Juniper", "Ellis", "Mayor Quinn", "Ada", "Bram", "Sister Agnes", "Kit", "Marlow", "Nell", "Rook"];

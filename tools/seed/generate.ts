@@ -5,7 +5,7 @@
 import type { availability, credits, episodes, genres, people, seasons, titleGenres, titles } from "../../worker/db/schema.ts";
 import { sortKey } from "../../worker/lib/text.ts";
 import {
-  CHARACTER_NAMES, CREW_JOBS, DEMO_GENRES, DEMO_TITLES, EPISODE_WORDS, FIRST_NAMES, LAST_NAMES,
+  CHARACTER_NAMES, CREW_JOBS, DEMO_GENRES, DEMO_TITLES, demoTracks, EPISODE_WORDS, FIRST_NAMES, LAST_NAMES,
 } from "./demo-catalog.ts";
 
 export interface CatalogRows {
@@ -120,8 +120,8 @@ export function demoCatalog(nowMs: number): CatalogRows {
       releaseYear: t.year,
       runtimeMinutes: runtime,
       originalLanguage: t.language ?? "en",
-      audioLanguages: [t.language ?? "en", ...(t.language && t.language !== "en" ? ["en"] : [])],
-      subtitleLanguages: ["en", "fr", "es", "de"],
+      audioLanguages: demoTracks(i).audio,
+      subtitleLanguages: demoTracks(i).subtitles,
       maturityAge: t.maturity,
       popularity: t.popularity,
       addedAt: nowMs - (i * 3 + 1) * DAY_MS,

@@ -6,7 +6,7 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "../lib/viewer.ts";
 import type { Db } from "./client.ts";
-import { availability, credits, episodes, genres, people, seasons, titleGenres, titles } from "./schema.ts";
+import { assets, availability, credits, episodes, genres, people, renditions, seasons, subtitleTracks, titleGenres, titles } from "./schema.ts";
 
 export const MATURITY_LABELS: Record<number, string> = { 0: "All ages", 7: "7+", 13: "13+", 16: "16+", 18: "18+" };
 
@@ -132,6 +132,51 @@ export async function genreExists(db: Db, slug: string): Promise<boolean> {
   return row !== undefined;
 }
 
+/**
+ * The ready asset a plain Play starts: a movie's newest, or the newest of a
+ * series' first episode (by season, then number) that has one; null when none.
+ */
+async function playableAssetId(db: Db, titleId: number, type: "movie" | "series"): Promise<string | null> {
+  const ready = eq(assets.status, "ready");
+  const row =
+    type === "movie"
+      ? await db.select({ id: assets.id }).from(assets).where(and(eq(assets.titleId, titleId), ready)).orderBy(desc(assets.createdAt)).limit(1).get()
+      : await db
+          .select({ id: assets.id })
+          .from(assets)
+          .innerJoin(episodes, eq(episodes.id, assets.episodeId))
+          .innerJoin(seasons, eq(seasons.id, episodes.seasonId))
+          .where(and(eq(episodes.titleId, titleId), ready))
+          .orderBy(asc(seasons.number), asc(episodes.number), desc(assets.createdAt))
+          .limit(1)
+          .get();
+  return row?.id ?? null;
+}
+
+/**
+ * The audio and subtitle languages of the asset that will play (its renditions
+ * and subtitle tracks, defaults first): what a title page may promise. A title
+ * without media promises none.
+ */
+export async function playableLanguages(db: Db, titleId: number, type: "movie" | "series"): Promise<{ audioLanguages: string[]; subtitleLanguages: string[] }> {
+  const assetId = await playableAssetId(db, titleId, type);
+  if (!assetId) return { audioLanguages: [], subtitleLanguages: [] };
+  const [audioRows, subtitleRows] = await db.batch([
+    db
+      .select({ language: renditions.language })
+      .from(renditions)
+      .where(and(eq(renditions.assetId, assetId), eq(renditions.kind, "audio")))
+      .orderBy(desc(renditions.isDefault), asc(renditions.id)),
+    db
+      .select({ language: subtitleTracks.language })
+      .from(subtitleTracks)
+      .where(and(eq(subtitleTracks.assetId, assetId), eq(subtitleTracks.isForced, false)))
+      .orderBy(desc(subtitleTracks.isDefault), asc(subtitleTracks.id)),
+  ]);
+  const distinct = (rows: { language: string | null }[]) => [...new Set(rows.flatMap((r) => (r.language ? [r.language] : [])))];
+  return { audioLanguages: distinct(audioRows), subtitleLanguages: distinct(subtitleRows) };
+}
+
 /** Full detail of one visible title: genres, seasons with episodes, credits and availability; undefined when hidden or unknown. */
 export async function getTitleDetail(db: Db, viewer: Viewer, id: number) {
   const title = await db
@@ -140,6 +185,7 @@ export async function getTitleDetail(db: Db, viewer: Viewer, id: number) {
     .where(and(eq(titles.id, id), visibleTo(viewer)))
     .get();
   if (!title) return undefined;
+  const languages = playableLanguages(db, id, title.type);
   const [genreRows, seasonRows, episodeRows, creditRows, windowRows] = await db.batch([
     db
       .select({ slug: genres.slug, name: genres.name })
@@ -191,6 +237,8 @@ export async function getTitleDetail(db: Db, viewer: Viewer, id: number) {
   const availableUntil = ends.includes(null) ? null : Math.max(...(ends as number[]));
   return {
     ...rest,
+    // The catalog's language columns describe the work; a page promises only what its media has.
+    ...(await languages),
     maturity: maturity(maturityAge),
     genres: genreRows,
     seasons:

@@ -91,11 +91,16 @@ export default function Title() {
             </div>
             <Show when={t().tagline}><p class="tagline">{t().tagline}</p></Show>
             <p class="description">{t().description}</p>
+            {/* What the asset that will play has (the API derives both lists from it); nothing is promised otherwise. */}
             <dl class="languages">
-              <dt>Audio</dt>
-              <dd>{t().audioLanguages.map(languageName).join(", ")}</dd>
-              <dt>Subtitles</dt>
-              <dd>{t().subtitleLanguages.map(languageName).join(", ")}</dd>
+              <Show when={t().audioLanguages.length > 0}>
+                <dt>Audio</dt>
+                <dd class="audio-languages">{t().audioLanguages.map(languageName).join(", ")}</dd>
+              </Show>
+              <Show when={t().subtitleLanguages.length > 0}>
+                <dt>Subtitles</dt>
+                <dd class="subtitle-languages">{t().subtitleLanguages.map(languageName).join(", ")}</dd>
+              </Show>
               <Show when={t().availability.availableUntil}>
                 <dt>Leaving</dt>
                 <dd>{new Date(t().availability.availableUntil!).toLocaleDateString()}</dd>
