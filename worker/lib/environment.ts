@@ -23,15 +23,22 @@ export function demoPlan(env: Env): Plan {
   return isPlan(plan) ? plan : "basic";
 }
 
-/** The site's own origin: the SITE_ORIGIN var when set, else the request's. */
-export function siteOrigin(env: Env, requestUrl: string): string {
+/**
+ * The configured site origin (the SITE_ORIGIN var, as an origin), or "" when it
+ * is unset or malformed. "" lets same-origin URLs stay relative (the steering
+ * server URI); a pathway on its own origin needs it set.
+ */
+export function configuredSiteOrigin(env: Env): string {
   const configured = env.SITE_ORIGIN?.trim();
-  if (configured) {
-    try {
-      return new URL(configured).origin;
-    } catch {
-      // A malformed SITE_ORIGIN falls back to the request's own origin.
-    }
+  if (!configured) return "";
+  try {
+    return new URL(configured).origin;
+  } catch {
+    return "";
   }
-  return new URL(requestUrl).origin;
+}
+
+/** The site's own origin: the SITE_ORIGIN var when set (and well-formed), else the request's. */
+export function siteOrigin(env: Env, requestUrl: string): string {
+  return configuredSiteOrigin(env) || new URL(requestUrl).origin;
 }

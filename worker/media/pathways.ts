@@ -57,7 +57,3 @@ export function mediaBase(pathway: Pathway, token: string, folder: string): stri
   return `${pathway.baseUrl}${cdnPath(pathway.id, token, folder)}`;
 }
 
-/** The site's own origin, for CORS on the pathways and the steering server URI ("" = same origin). */
-export function siteOrigin(env: Env): string {
-  return (env.SITE_ORIGIN ?? "").replace(/\/+$/, "");
-}

@@ -6,7 +6,8 @@ import { AppError } from "../lib/errors.ts";
 import { isDevelopment } from "../lib/environment.ts";
 import { actOutFault, faultFor } from "../media/faults.ts";
 import { renderMaster } from "../media/master.ts";
-import { findPathway, pathways, siteOrigin } from "../media/pathways.ts";
+import { findPathway, pathways } from "../media/pathways.ts";
+import { configuredSiteOrigin, siteOrigin } from "../lib/environment.ts";
 import { CONTENT_TYPES, parseCdnPath, PLAYLIST_CACHE_CONTROL, serveObject } from "../media/serve.ts";
 import { verifyPlaybackToken } from "../media/tokens.ts";
 
@@ -14,7 +15,7 @@ const RENDITION_DIR = /^(\d{2,4})p$/;
 
 /** The origin allowed to read media cross-origin: the site's own (configured, or this request's origin locally). */
 function allowedOrigin(env: Env, url: string): string {
-  return siteOrigin(env) || new URL(url).origin;
+  return siteOrigin(env, url);
 }
 
 /**
@@ -69,7 +70,7 @@ export const media = new Hono<AppEnv>()
         pathways: pathways(c.env),
         currentPathway: pathway,
         // The token rides along so the steering server counts this viewer's samples (routes/steering.ts).
-        steeringUri: `${siteOrigin(c.env)}/api/steering/${claims.cc}?token=${token}`,
+        steeringUri: `${configuredSiteOrigin(c.env)}/api/steering/${claims.cc}?token=${token}`,
       });
       // (Hono answers HEAD through this GET handler and drops the body.)
       return c.body(text, 200, {

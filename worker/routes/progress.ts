@@ -13,15 +13,14 @@ import { titleIdParam } from "../../common/schemas.ts";
 import { requireProfile } from "../auth/session.ts";
 import { siteOrigin } from "../lib/environment.ts";
 import { database } from "../db/client.ts";
-import { bumpHomeVersion } from "../db/home.ts";
-import { episodesById, progressTarget, visibleCards } from "../db/progress.ts";
+import { episodesById, visibleCards } from "../db/progress.ts";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import type { ProgressEntry } from "../progress/model.ts";
 import { continueWatching } from "../progress/continue-watching.ts";
+import { recordProgress } from "../progress/record.ts";
 import { viewerState } from "../progress/stub.ts";
-import { deviceLabel } from "../lib/device-label.ts";
 
 /** A progress body is a few hundred bytes; anything far larger is refused unread. */
 const MAX_BODY_BYTES = 4 * 1024;
@@ -102,36 +101,7 @@ export const progressRoutes = new Hono<AppEnv>()
         const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
         throw new AppError(400, "invalid_json", `${where}${issue?.message ?? "invalid input"}`);
       }
-      const body = parsed.data;
-      const viewer = c.get("viewer");
-      const episodeId = body.episodeId ?? null;
-      const target = await progressTarget(database(c.env.DB), viewer, body.titleId, episodeId);
-      if (!target.ok) {
-        const messages = {
-          title_not_found: ["No such title here.", 404],
-          episode_required: ["episodeId: a series' progress is per episode.", 400],
-          not_an_episode: ["episodeId: a movie has no episodes.", 400],
-          episode_not_found: ["No such episode of this series.", 404],
-        } as const;
-        const [message, status] = messages[target.code];
-        throw new AppError(status, target.code, message);
-      }
-      const result = await viewerState(c.env, account.id).write({
-        opId: body.opId,
-        profileId: profile.id,
-        titleId: body.titleId,
-        episodeId,
-        positionSeconds: body.positionSeconds,
-        durationSeconds: body.durationSeconds,
-        clientTime: body.clientTime,
-        deviceId: body.deviceId,
-        deviceName: body.deviceName ?? deviceLabel(c.req.header("user-agent")),
-        creditsStartSeconds: target.creditsStartSeconds,
-        country: viewer.country,
-      });
-      // A new view or a finished title changes taste (the rows' seeds, the onboarding step): the
-      // profile's version is bumped, so every device's cached rows are rebuilt on its next visit.
-      if (result.finishedNow || result.newView) await bumpHomeVersion(database(c.env.DB), profile.id);
+      const result = await recordProgress(c.env, c.get("viewer"), { accountId: account.id, profileId: profile.id }, parsed.data, c.req.header("user-agent"));
       return c.json({ applied: result.applied, entry: result.entry ? entryForClient(result.entry) : null });
     },
   )
