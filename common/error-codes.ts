@@ -70,6 +70,9 @@ export const ERROR_CODES = [
   "invalid_path",
   "invalid_country",
   "upgrade_required",
+  // QoE and the operations console
+  "invalid_beacon",
+  "not_operator",
 ] as const;
 
 /** One error code the Worker may answer. */

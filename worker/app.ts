@@ -19,6 +19,7 @@ import { playback } from "./routes/playback.ts";
 import { homeRoutes } from "./routes/home.ts";
 import { historyRoutes, progressRoutes } from "./routes/progress.ts";
 import { profiles } from "./routes/profiles.ts";
+import { qoeRoutes } from "./routes/qoe.ts";
 import { ratingRoutes } from "./routes/ratings.ts";
 import { search } from "./routes/search.ts";
 import { steering } from "./routes/steering.ts";
@@ -44,6 +45,7 @@ const api = new Hono<AppEnv>()
   .route("/search", search)
   .route("/playback", playback)
   .route("/steering", steering)
+  .route("/qoe", qoeRoutes)
   .route("/dev", dev);
 
 /** The whole Worker app: security headers everywhere, the API under /api, token-checked media under /cdn. */

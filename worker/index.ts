@@ -4,6 +4,7 @@ export type { AppType } from "./app.ts";
 export { SignInLimiter } from "./auth/sign-in-limiter.ts";
 export { SteeringState } from "./media/steering-state.ts";
 export { ViewerState } from "./progress/viewer-state.ts";
+export { QoeShard } from "./qoe/qoe-shard.ts";
 
 export default {
   fetch: app.fetch,

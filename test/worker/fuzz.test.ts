@@ -77,6 +77,9 @@ const ROUTES: Record<string, Fuzz> = {
   "POST /api/playback/:id/renew": { paths: [(p) => `/api/playback/${p}/renew`], valid: String(TITLE) },
   "GET /api/steering/:region": { paths: [(p) => `/api/steering/${p}?_HLS_pathway=${p}&token=${token}`], valid: "US" },
   "POST /api/steering/report": at("/api/steering/report"),
+  "POST /api/qoe": at("/api/qoe"),
+  "GET /api/qoe/consent": at("/api/qoe/consent"),
+  "PUT /api/qoe/consent": at("/api/qoe/consent"),
   "GET /api/dev/baseline/like-search": { paths: [(p) => `/api/dev/baseline/like-search?q=${p}`], valid: "title" },
   "GET /api/dev/baseline/media/*": { paths: [(p) => `/api/dev/baseline/media/${ASSET}/${p}`], valid: "video/360p/seg_00001.m4s" },
   "GET /api/dev/faults": at("/api/dev/faults"),
@@ -99,7 +102,7 @@ function appRoutes(): string[] {
 const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.array(fc.integer(), { maxLength: 3 }));
 const body = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
-  fc.dictionary(fc.constantFrom("email", "password", "name", "pin", "titleIds", "value", "isKids", "maxMaturityAge", "opId", "titleId", "episodeId", "positionSeconds", "durationSeconds", "clientTime", "deviceId", "maxHeight", "subtitles"), value).map((o) => JSON.stringify(o)),
+  fc.dictionary(fc.constantFrom("email", "password", "name", "pin", "titleIds", "value", "isKids", "maxMaturityAge", "opId", "titleId", "episodeId", "positionSeconds", "durationSeconds", "clientTime", "deviceId", "maxHeight", "subtitles", "v", "viewId", "seq", "device", "player", "events", "optOut"), value).map((o) => JSON.stringify(o)),
   fc.string(),
   fc.constant(""),
 );

@@ -417,3 +417,67 @@ export const profileRecentTitles = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.profileId, t.titleId] }), index("profile_recent_titles_last").on(t.profileId, t.lastAt)],
 );
+
+/**
+ * QoE minute rollups (worker/qoe/): one row per minute × title × rendition ×
+ * pathway × country × device class × player version, summed counters flushed
+ * from the QoeShard objects (additive upserts). No account, profile, IP or
+ * user agent: nothing here identifies a person. Kept 13 months.
+ */
+const qoeDims = {
+  /** Epoch minute (ms / 60 000). */
+  minute: integer("minute").notNull(),
+  titleId: integer("title_id").notNull(),
+  /** Rendition height (px); 0 before one was known. */
+  rendition: integer("rendition").notNull(),
+  pathway: text("pathway").notNull(),
+  country: text("country").notNull(),
+  device: text("device").notNull(),
+  player: text("player").notNull(),
+};
+export const qoeMinutes = sqliteTable(
+  "qoe_minutes",
+  {
+    ...qoeDims,
+    views: integer("views").notNull().default(0),
+    started: integer("started").notNull().default(0),
+    startupMs: integer("startup_ms").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    exitsBeforeStart: integer("exits_before_start").notNull().default(0),
+    completed: integer("completed").notNull().default(0),
+    stalls: integer("stalls").notNull().default(0),
+    watchMs: integer("watch_ms").notNull().default(0),
+    rebufferMs: integer("rebuffer_ms").notNull().default(0),
+    playingMs: integer("playing_ms").notNull().default(0),
+    ratedMs: integer("rated_ms").notNull().default(0),
+    kbpsMs: integer("kbps_ms").notNull().default(0),
+    errors: integer("errors").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.minute, t.titleId, t.rendition, t.pathway, t.country, t.device, t.player] }),
+    index("qoe_minutes_title").on(t.titleId, t.minute),
+  ],
+);
+
+/** Video startup time histograms per rollup cell: log buckets (common/qoe.ts histogramBucket) and their counts. */
+export const qoeStartupHistogram = sqliteTable(
+  "qoe_startup_histogram",
+  {
+    ...qoeDims,
+    bucket: integer("bucket").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.minute, t.titleId, t.rendition, t.pathway, t.country, t.device, t.player, t.bucket] })],
+);
+
+/** Accounts that opted out of QoE collection (account page); beacons from their sessions are dropped. */
+export const qoeOptOuts = sqliteTable("qoe_opt_outs", {
+  accountId: text("account_id").primaryKey().references(() => accounts.id, { onDelete: "cascade" }),
+  optedOutAt: integer("opted_out_at").notNull(),
+});
+
+/** Operator accounts: they may open the operations console (/ops); `npm run admin -- grant <email>`. */
+export const operators = sqliteTable("operators", {
+  accountId: text("account_id").primaryKey().references(() => accounts.id, { onDelete: "cascade" }),
+  grantedAt: integer("granted_at").notNull(),
+});

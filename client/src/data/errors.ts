@@ -91,6 +91,9 @@ export const ERROR_MEANINGS: Record<ErrorCode, ErrorMeaning> = {
   invalid_path: none,
   invalid_country: none,
   upgrade_required: none,
+  // QoE and the operations console
+  invalid_beacon: none,
+  not_operator: none,
 };
 
 /** A refusal in a viewer's words: a headline and what it means. */

@@ -1,0 +1,108 @@
+/**
+ * QoeShard: one of QOE_SHARDS SQLite-backed Durable Objects that ingest QoE
+ * beacons, chosen by a hash of the view id (stub.ts) — so no object is hot,
+ * and every beacon of one view reaches the same object, which keeps the view's
+ * state. A thin front over two stores:
+ * - view-store.ts: raw per-view rows (state, beacons), deleted after 24 h;
+ * - rollup-store.ts: minute rollups waiting for D1.
+ * Its alarm flushes the rollups to D1 at most FLUSH_MS after they change,
+ * closes silent views (their outcome counted) and deletes expired raw rows.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { QoeBeacon } from "../../common/qoe.ts";
+import { database } from "../db/client.ts";
+import { addRollups, deleteRollupsBefore } from "../db/qoe.ts";
+import { storageIsEmpty } from "../lib/sql-store.ts";
+import { RollupStore } from "./rollup-store.ts";
+import { RAW_RETENTION_MS, ViewStore } from "./view-store.ts";
+import { applyEvents, closeView, newView, VIEW_IDLE_CLOSE_MS } from "./view-model.ts";
+
+/** Rollups reach D1 at most this long after they change (the console's live view is at most a minute behind). */
+export const FLUSH_MS = 20_000;
+/** Minute rollups are kept 13 calendar months. */
+export const ROLLUP_RETENTION_MONTHS = 13;
+
+/** The first epoch minute still kept at `nowMs`. */
+export function rollupRetentionStart(nowMs: number): number {
+  const d = new Date(nowMs);
+  d.setUTCMonth(d.getUTCMonth() - ROLLUP_RETENTION_MONTHS);
+  return Math.floor(d.getTime() / 60_000);
+}
+
+/** After a failed flush, the alarm retries after this long. */
+const FLUSH_RETRY_MS = 30_000;
+
+/** The edge's facts about a beacon, never stored beyond the country. */
+export interface BeaconContext {
+  country: string;
+  nowMs: number;
+}
+
+export class QoeShard extends DurableObject<Env> {
+  private readonly views: ViewStore;
+  private readonly rollups: RollupStore;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.views = new ViewStore(ctx.storage);
+    this.rollups = new RollupStore(ctx.storage);
+  }
+
+  /** Applies one beacon of a view (a repeated `seq` is ignored); answers whether it was applied. */
+  async ingest(beacon: QoeBeacon, at: BeaconContext): Promise<boolean> {
+    if (!this.views.recordBeacon(beacon.viewId, beacon.seq, beacon.events, at.nowMs)) return false;
+    const state = this.views.view(beacon.viewId) ?? newView({ titleId: beacon.titleId, country: at.country, device: beacon.device, player: beacon.player });
+    const increments = applyEvents(state, beacon.events);
+    this.rollups.add(Math.floor(at.nowMs / 60_000), increments);
+    this.views.save(beacon.viewId, state, at.nowMs);
+    await this.scheduleAlarm(at.nowMs + FLUSH_MS);
+    return true;
+  }
+
+  /** Closes silent views, flushes rollups to D1 and deletes expired raw rows. */
+  override async alarm(): Promise<void> {
+    await this.sweep(Date.now());
+  }
+
+  /** The alarm's work at `nowMs` (tests call it directly, with a clock of their own). */
+  async sweep(nowMs: number): Promise<void> {
+    for (const { viewId, state } of this.views.idle(nowMs - VIEW_IDLE_CLOSE_MS)) {
+      this.rollups.add(Math.floor(nowMs / 60_000), closeView(state));
+      this.views.markClosed(viewId, state);
+    }
+    let next: number | null = null;
+    if (this.rollups.pending()) {
+      const taken = this.rollups.take();
+      try {
+        await addRollups(database(this.env.DB), taken.cells, taken.buckets);
+      } catch (err) {
+        console.error("qoe flush failed; retrying", err);
+        this.rollups.restore(taken);
+        next = nowMs + FLUSH_RETRY_MS;
+      }
+      // Every flush also ends what is past retention: one indexed range delete (minute leads the key).
+      await deleteRollupsBefore(database(this.env.DB), rollupRetentionStart(nowMs)).catch((err) => console.error("qoe retention failed", err));
+    }
+    const oldest = this.views.prune(nowMs - RAW_RETENTION_MS);
+    if (this.views.anyOpen()) next = Math.min(next ?? Infinity, nowMs + FLUSH_MS);
+    if (this.rollups.pending()) next = Math.min(next ?? Infinity, nowMs + FLUSH_MS);
+    if (oldest !== null) next = Math.min(next ?? Infinity, oldest + RAW_RETENTION_MS + 1000);
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Every stored row (privacy scan, tests). */
+  dump() {
+    return { ...this.views.dump(), ...this.rollups.dump() };
+  }
+
+  /** Whether the object stores nothing at all (retention tests). */
+  async isEmpty(): Promise<boolean> {
+    return storageIsEmpty(this.ctx.storage);
+  }
+
+  private async scheduleAlarm(atMs: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > atMs) await this.ctx.storage.setAlarm(atMs);
+  }
+}

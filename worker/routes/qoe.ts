@@ -1,0 +1,74 @@
+/**
+ * QoE collection. `POST /api/qoe` takes one beacon of a view (JSON, or
+ * `text/plain` JSON so `navigator.sendBeacon` works) and hands it to the view's
+ * QoeShard object; it answers `202 { stored }`. Nothing is stored when the
+ * browser sends the Global Privacy Control (`Sec-GPC: 1`) or the signed-in
+ * account opted out. No IP, user agent, account or profile goes with it: the
+ * shard gets the beacon and the edge's country only.
+ *
+ * `GET /api/qoe/consent` and `PUT /api/qoe/consent { optOut }`: the account's
+ * choice (the account page), account-level, so not from a kids profile.
+ */
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import type { AppEnv } from "../app-env.ts";
+import { requireSession } from "../auth/session.ts";
+import { database } from "../db/client.ts";
+import { qoeOptedOut, setQoeOptOut } from "../db/qoe.ts";
+import { AppError } from "../lib/errors.ts";
+import { validate } from "../lib/validate.ts";
+import { QOE_MAX_BODY_BYTES, qoeBeacon } from "../qoe/beacon.ts";
+import { gpcRequested } from "../qoe/privacy.ts";
+import { qoeShard } from "../qoe/stub.ts";
+
+const consentBody = z.object({ optOut: z.boolean() }).strict();
+
+/** The body as JSON, whichever of the two accepted content types carried it. */
+async function beaconJson(c: Context<AppEnv>): Promise<unknown> {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json" && type !== "text/plain") {
+    throw new AppError(415, "unsupported_media_type", "Send the beacon as application/json or text/plain JSON.");
+  }
+  try {
+    return JSON.parse(await c.req.text());
+  } catch {
+    throw new AppError(400, "invalid_json", "The body is not valid JSON.");
+  }
+}
+
+export const qoeRoutes = new Hono<AppEnv>()
+  .post(
+    "/",
+    bodyLimit({
+      maxSize: QOE_MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, "payload_too_large", `A beacon is at most ${QOE_MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+    async (c) => {
+      const parsed = qoeBeacon.safeParse(await beaconJson(c));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+        throw new AppError(400, "invalid_beacon", `${where}${issue?.message ?? "invalid beacon"}`);
+      }
+      if (gpcRequested(c.req.raw.headers)) return c.json({ stored: false, reason: "gpc" }, 202);
+      const session = c.get("session");
+      if (session && (await qoeOptedOut(database(c.env.DB), session.account.id))) return c.json({ stored: false, reason: "opted_out" }, 202);
+      const beacon = parsed.data;
+      const stored = await qoeShard(c.env, beacon.viewId).ingest(beacon, { country: c.get("viewer").country, nowMs: Date.now() });
+      return c.json({ stored, reason: stored ? undefined : "duplicate" }, 202);
+    },
+  )
+  .get("/consent", async (c) => {
+    const { account } = requireSession(c);
+    return c.json({ optedOut: await qoeOptedOut(database(c.env.DB), account.id), gpc: gpcRequested(c.req.raw.headers) });
+  })
+  .put("/consent", validate("json", consentBody), async (c) => {
+    const session = requireSession(c);
+    if (session.profile?.isKids) throw new AppError(403, "kids_profile", "Account settings are not available from a kids profile.");
+    const { optOut } = c.req.valid("json");
+    await setQoeOptOut(database(c.env.DB), session.account.id, optOut, Date.now());
+    return c.json({ optedOut: optOut, gpc: gpcRequested(c.req.raw.headers) });
+  });
