@@ -73,6 +73,18 @@ export const ERROR_CODES = [
   // QoE and the operations console
   "invalid_beacon",
   "not_operator",
+  // Live ingest (worker/live/, issue 16): what an encoder is told
+  "unknown_channel",
+  "invalid_ingest_secret",
+  "not_live",
+  "unknown_rendition",
+  "init_required",
+  "invalid_media",
+  "ingest_busy",
+  "part_out_of_range",
+  "duplicate_part",
+  "out_of_order",
+  "part_too_long",
 ] as const;
 
 /** One error code the Worker may answer. */

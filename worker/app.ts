@@ -13,6 +13,7 @@ import { artwork } from "./routes/artwork.ts";
 import { auth } from "./routes/auth.ts";
 import { catalog } from "./routes/catalog.ts";
 import { dev } from "./routes/dev.ts";
+import { live } from "./routes/live.ts";
 import { media } from "./routes/media.ts";
 import { myListRoutes } from "./routes/my-list.ts";
 import { playback } from "./routes/playback.ts";
@@ -30,6 +31,8 @@ const api = new Hono<AppEnv>()
   .use(sessionContext())
   // Mounted before viewerContext on purpose: refresh and sign-out must work with an expired access token.
   .route("/auth", auth)
+  // Encoders, not viewers: authenticated by the channel's ingest secret, before any viewer context.
+  .route("/live", live)
   .use(viewerContext())
   .route("/profiles", profiles)
   .use("/my-list/*", changesTaste())

@@ -2,6 +2,7 @@ import { app } from "./app.ts";
 
 export type { AppType } from "./app.ts";
 export { SignInLimiter } from "./auth/sign-in-limiter.ts";
+export { LiveChannel } from "./live/channel.ts";
 export { SteeringState } from "./media/steering-state.ts";
 export { ViewerState } from "./progress/viewer-state.ts";
 export { QoeShard } from "./qoe/qoe-shard.ts";

@@ -87,6 +87,12 @@ const ROUTES: Record<string, Fuzz> = {
   "GET /api/dev/bench/constant": at("/api/dev/bench/constant"),
   "POST /api/dev/bench/viewer-state-counter": at("/api/dev/bench/viewer-state-counter"),
   "GET /api/dev/steering/:region": { paths: [(p) => `/api/dev/steering/${p}`], valid: "US" },
+  "POST /api/live/:slug/start": { paths: [(p) => `/api/live/${p}/start`], valid: "fuzz-channel" },
+  "POST /api/live/:slug/end": { paths: [(p) => `/api/live/${p}/end`], valid: "fuzz-channel" },
+  "PUT /api/live/:slug/:rendition/:name": {
+    paths: [(p) => `/api/live/fuzz-channel/360p/${p}`, (p) => `/api/live/${p}/360p/0.0.m4s`, (p) => `/api/live/fuzz-channel/${p}/init.mp4`],
+    valid: "0.0.m4s",
+  },
   "GET /cdn/*": {
     paths: [(p) => `/cdn/a/${token}/${ASSET}/${p}`, (p) => `/cdn/${p}/${token}/${ASSET}/video/360p/seg_00001.m4s`, (p) => `/cdn/a/${p}/${ASSET}/video/360p/init.mp4`],
     valid: "video/360p/seg_00001.m4s",

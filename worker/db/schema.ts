@@ -481,3 +481,20 @@ export const operators = sqliteTable("operators", {
   accountId: text("account_id").primaryKey().references(() => accounts.id, { onDelete: "cascade" }),
   grantedAt: integer("granted_at").notNull(),
 });
+
+/**
+ * Live channels (issue 16): one per slug, each broadcasting as a catalog title
+ * (entitlement, regions and ceilings exactly as for VOD). The ingest secret is
+ * never stored: `secretHash` is HMAC-SHA256 keyed by the channel's own random
+ * `secretSalt` (both base64url), compared in constant time (worker/live/secret.ts).
+ * Each broadcast is an ordinary asset row whose folder starts with `live-`.
+ */
+export const liveChannels = sqliteTable("live_channels", {
+  slug: text("slug").primaryKey(),
+  titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
+  secretSalt: text("secret_salt").notNull(),
+  secretHash: text("secret_hash").notNull(),
+  /** How far back viewers may seek while live (the DVR window). */
+  dvrWindowSeconds: integer("dvr_window_seconds").notNull().default(7200),
+  createdAt: integer("created_at").notNull(),
+});

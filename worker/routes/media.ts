@@ -4,6 +4,7 @@ import { masterSource } from "../db/playback.ts";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { isDevelopment } from "../lib/environment.ts";
+import { blockingRequestOf, channelOfFolder, liveMedia, livePlaylist } from "../live/edge.ts";
 import { actOutFault, faultFor } from "../media/faults.ts";
 import { renderMaster } from "../media/master.ts";
 import { findPathway, pathways } from "../media/pathways.ts";
@@ -56,6 +57,11 @@ export const media = new Hono<AppEnv>()
       const height = RENDITION_DIR.exec(rest[1]!);
       if (!height) throw new AppError(404, "not_found", "No such media object.");
       if (Number(height[1]) > claims.mh) throw new AppError(403, "rendition_above_plan", `This token allows up to ${claims.mh}p.`);
+    }
+    // A live broadcast's rendition folder: playlists from the channel, media from R2, both through the edge cache.
+    if (channelOfFolder(folder) && rest[0] === "video" && rest.length === 3) {
+      if (rest[2] === "index.m3u8") return livePlaylist(c.env, folder, rest[1]!, blockingRequestOf(new URL(c.req.url).searchParams));
+      return liveMedia(c.env, folder, rest[1]!, rest[2]!, c.req.raw);
     }
     if (rest.length === 1 && rest[0] === "master.m3u8") {
       const source = await masterSource(database(c.env.DB), claims.pfx);

@@ -94,6 +94,18 @@ export const ERROR_MEANINGS: Record<ErrorCode, ErrorMeaning> = {
   // QoE and the operations console
   invalid_beacon: none,
   not_operator: none,
+  // Live ingest: answered to encoders, never to the player
+  unknown_channel: none,
+  invalid_ingest_secret: none,
+  not_live: none,
+  unknown_rendition: none,
+  init_required: none,
+  invalid_media: none,
+  ingest_busy: none,
+  part_out_of_range: none,
+  duplicate_part: none,
+  out_of_order: none,
+  part_too_long: none,
 };
 
 /** A refusal in a viewer's words: a headline and what it means. */
