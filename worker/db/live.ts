@@ -1,5 +1,5 @@
 /** D1 side of live channels: the channel row, and each broadcast as an ordinary asset (so entitlement and the master work as for VOD). */
-import { and, eq, like } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { assets, liveChannels, renditions } from "./schema.ts";
 
@@ -58,16 +58,6 @@ export async function finishBroadcastAsset(db: Db, folder: string, durationSecon
     db.update(assets).set({ durationSeconds }).where(eq(assets.id, folder)),
     ...rows.map((r) => db.update(renditions).set({ playlistKey: r.playlistKey.replace(/index\.m3u8$/, "vod.m3u8") }).where(eq(renditions.id, r.id))),
   ]);
-}
-
-/** Whether a broadcast folder of the channel is still registered as live (its playlists are the channel's). */
-export async function liveFolderIsLive(db: Db, folder: string): Promise<boolean> {
-  const row = await db
-    .select({ id: renditions.id })
-    .from(renditions)
-    .where(and(eq(renditions.assetId, folder), like(renditions.playlistKey, "%/index.m3u8")))
-    .get();
-  return row !== undefined;
 }
 
 /** The statement that registers a channel (the operator's tool runs it against local or remote D1). */
