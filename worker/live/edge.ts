@@ -20,6 +20,12 @@ export function channelOfFolder(folder: string): string | undefined {
   return LIVE_FOLDER.exec(folder)?.[1];
 }
 
+/** Whether an asset is a channel's broadcast still in progress (ending one writes its duration). */
+export function isLiveBroadcast(asset: { keyPrefix: string; durationSeconds: number }): boolean {
+  const folder = /^assets\/([^/]+)\/$/.exec(asset.keyPrefix)?.[1];
+  return folder !== undefined && channelOfFolder(folder) !== undefined && asset.durationSeconds === 0;
+}
+
 /** The channel object of a slug. */
 export function channelStub(env: Env, slug: string): DurableObjectStub<LiveChannel> {
   return env.LIVE_CHANNEL.get(env.LIVE_CHANNEL.idFromName(slug));

@@ -8,6 +8,7 @@ import { nextEpisode } from "../db/playback.ts";
 import { demoViewerPlays } from "../lib/environment.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
+import { isLiveBroadcast } from "../live/edge.ts";
 import { ASSET_ID } from "../media/serve.ts";
 import { continueEpisode, entitle } from "../playback/entitlement.ts";
 import { isResumable } from "../progress/continue-watching.ts";
@@ -68,6 +69,8 @@ export const playback = new Hono<AppEnv>()
       maxHeight: e.maxHeight,
       qualities: [...new Set(e.video.map((v) => v.height!))].sort((a, b) => b - a),
       durationSeconds: asset.durationSeconds,
+      // A live broadcast in progress (its folder is a channel's and the recording has no duration yet): the player goes low-latency.
+      live: isLiveBroadcast(asset),
       markers: {
         introStart: asset.introStartSeconds,
         introEnd: asset.introEndSeconds,

@@ -60,7 +60,21 @@ export function abrOptionsFor(playback: { maxHeight?: number | null }, manualLev
   return { planMaxHeightPx: playback.maxHeight ?? undefined, manualLevel };
 }
 
-/** The hls.js config with the chosen ABR plugged in through hls.js's `abrController` option. */
-export function hlsConfigFor(choice: AbrChoice, abr: MarqueeAbrOptions = {}): Partial<HlsConfig> {
-  return choice === "hlsjs" ? HLS_CONFIG : { ...HLS_CONFIG, abrController: createAbrController(abr) };
+/**
+ * A live broadcast (LL-HLS): hls.js's low-latency mode (parts, blocking reloads,
+ * delta updates) holding PART-HOLD-BACK behind the edge, and a gentle catch-up —
+ * at most 1.1× when behind, which the browser plays without a pitch shift
+ * (`preservesPitch` is on by default) — a short back buffer, a small forward one.
+ */
+export const LIVE_CONFIG: Partial<HlsConfig> = {
+  lowLatencyMode: true,
+  maxLiveSyncPlaybackRate: 1.1,
+  liveDurationInfinity: true,
+  maxBufferLength: 10,
+};
+
+/** The hls.js config with the chosen ABR plugged in through hls.js's `abrController` option (and LIVE_CONFIG for a live broadcast). */
+export function hlsConfigFor(choice: AbrChoice, abr: MarqueeAbrOptions = {}, live = false): Partial<HlsConfig> {
+  const base = live ? { ...HLS_CONFIG, ...LIVE_CONFIG } : HLS_CONFIG;
+  return choice === "hlsjs" ? base : { ...base, abrController: createAbrController(abr) };
 }

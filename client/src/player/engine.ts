@@ -190,7 +190,7 @@ export class PlaybackEngine {
     }
     const baseline = this.options.baseline === true;
     const hls = new Hls({
-      ...(baseline ? {} : hlsConfigFor(this.abr, abrOptionsFor(this.options.playback, () => this.manualLevelIndex()))),
+      ...(baseline ? {} : hlsConfigFor(this.abr, abrOptionsFor(this.options.playback, () => this.manualLevelIndex()), this.options.playback.live === true)),
       loader: tokenLoader(this.options.holder, baseline ? undefined : this.options.prefetched),
       startPosition,
       // hls.js picks these itself when the tracks arrive (setting a track from our listener would be overridden).
