@@ -167,9 +167,9 @@ describe("title detail languages", () => {
     await seedTitles(db(), [{ id: MOVIE }, { id: SERIES, type: "series" }, { id: BARE }]);
     // The catalog's own columns promise more than any media has.
     await env.DB.prepare(`UPDATE titles SET audio_languages = '["en","de"]', subtitle_languages = '["en","fr","es","de"]' WHERE id IN (?, ?, ?)`).bind(MOVIE, SERIES, BARE).run();
-    await seedAsset(db(), { id: "lang-movie", titleId: MOVIE, heights: [360], audio: ["en", "fr"], subtitles: [] });
+    await seedAsset(db(), { id: "lang-movie", titleId: MOVIE, heights: [360], audio: ["en", "fr"], subtitles: [], durationSeconds: 12 });
     const [[first, second]] = (await seedEpisodes(db(), SERIES, 9301, 93011, [2])) as [[number, number]];
-    await seedAsset(db(), { id: "lang-ep2", episodeId: second, heights: [360], audio: ["ja"], subtitles: ["en"] });
+    await seedAsset(db(), { id: "lang-ep2", episodeId: second, heights: [360], audio: ["ja"], subtitles: ["en"], durationSeconds: 1500 });
     await seedAsset(db(), { id: "lang-ep1", episodeId: first, heights: [360], audio: ["es"], subtitles: ["es", "pt"] });
   });
 
@@ -182,6 +182,13 @@ describe("title detail languages", () => {
     // No media, no promise.
     const bare = (await getJson(`/api/catalog/titles/${BARE}`)).body;
     expect([bare.audioLanguages, bare.subtitleLanguages]).toEqual([[], []]);
+  });
+
+  it("states the length of the media that plays (a 12-second clip is not \"1h 26m\"), per episode too", async () => {
+    expect((await getJson(`/api/catalog/titles/${MOVIE}`)).body.mediaSeconds).toBe(12);
+    expect((await getJson(`/api/catalog/titles/${BARE}`)).body.mediaSeconds).toBeNull();
+    const series = (await getJson(`/api/catalog/titles/${SERIES}`)).body;
+    expect(series.seasons[0].episodes.map((e: { mediaSeconds: number | null }) => e.mediaSeconds)).toEqual([expect.any(Number), 1500]);
   });
 });
 

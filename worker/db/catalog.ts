@@ -3,7 +3,7 @@
  * rules (region, availability window, maturity ceiling) in SQL, so no caller can
  * forget them.
  */
-import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "../lib/viewer.ts";
 import type { Db } from "./client.ts";
 import { assets, availability, credits, episodes, genres, people, renditions, seasons, subtitleTracks, titleGenres, titles } from "./schema.ts";
@@ -136,13 +136,14 @@ export async function genreExists(db: Db, slug: string): Promise<boolean> {
  * The ready asset a plain Play starts: a movie's newest, or the newest of a
  * series' first episode (by season, then number) that has one; null when none.
  */
-async function playableAssetId(db: Db, titleId: number, type: "movie" | "series"): Promise<string | null> {
+async function playableAsset(db: Db, titleId: number, type: "movie" | "series"): Promise<{ id: string; durationSeconds: number } | null> {
   const ready = eq(assets.status, "ready");
+  const columns = { id: assets.id, durationSeconds: assets.durationSeconds };
   const row =
     type === "movie"
-      ? await db.select({ id: assets.id }).from(assets).where(and(eq(assets.titleId, titleId), ready)).orderBy(desc(assets.createdAt)).limit(1).get()
+      ? await db.select(columns).from(assets).where(and(eq(assets.titleId, titleId), ready)).orderBy(desc(assets.createdAt)).limit(1).get()
       : await db
-          .select({ id: assets.id })
+          .select(columns)
           .from(assets)
           .innerJoin(episodes, eq(episodes.id, assets.episodeId))
           .innerJoin(seasons, eq(seasons.id, episodes.seasonId))
@@ -150,17 +151,19 @@ async function playableAssetId(db: Db, titleId: number, type: "movie" | "series"
           .orderBy(asc(seasons.number), asc(episodes.number), desc(assets.createdAt))
           .limit(1)
           .get();
-  return row?.id ?? null;
+  return row ?? null;
 }
 
 /**
- * The audio and subtitle languages of the asset that will play (its renditions
- * and subtitle tracks, defaults first): what a title page may promise. A title
- * without media promises none.
+ * What the media that will play has — the audio and subtitle languages of the
+ * asset a plain Play starts (its renditions and subtitle tracks, defaults
+ * first) and its length — so a title page promises only that. A title without
+ * media promises no language and states no media length.
  */
-export async function playableLanguages(db: Db, titleId: number, type: "movie" | "series"): Promise<{ audioLanguages: string[]; subtitleLanguages: string[] }> {
-  const assetId = await playableAssetId(db, titleId, type);
-  if (!assetId) return { audioLanguages: [], subtitleLanguages: [] };
+export async function playableMedia(db: Db, titleId: number, type: "movie" | "series"): Promise<{ audioLanguages: string[]; subtitleLanguages: string[]; mediaSeconds: number | null }> {
+  const asset = await playableAsset(db, titleId, type);
+  if (!asset) return { audioLanguages: [], subtitleLanguages: [], mediaSeconds: null };
+  const assetId = asset.id;
   const [audioRows, subtitleRows] = await db.batch([
     db
       .select({ language: renditions.language })
@@ -174,7 +177,7 @@ export async function playableLanguages(db: Db, titleId: number, type: "movie" |
       .orderBy(desc(subtitleTracks.isDefault), asc(subtitleTracks.id)),
   ]);
   const distinct = (rows: { language: string | null }[]) => [...new Set(rows.flatMap((r) => (r.language ? [r.language] : [])))];
-  return { audioLanguages: distinct(audioRows), subtitleLanguages: distinct(subtitleRows) };
+  return { audioLanguages: distinct(audioRows), subtitleLanguages: distinct(subtitleRows), mediaSeconds: asset.durationSeconds };
 }
 
 /** Full detail of one visible title: genres, seasons with episodes, credits and availability; undefined when hidden or unknown. */
@@ -185,7 +188,7 @@ export async function getTitleDetail(db: Db, viewer: Viewer, id: number) {
     .where(and(eq(titles.id, id), visibleTo(viewer)))
     .get();
   if (!title) return undefined;
-  const languages = playableLanguages(db, id, title.type);
+  const media = playableMedia(db, id, title.type);
   const [genreRows, seasonRows, episodeRows, creditRows, windowRows] = await db.batch([
     db
       .select({ slug: genres.slug, name: genres.name })
@@ -195,7 +198,7 @@ export async function getTitleDetail(db: Db, viewer: Viewer, id: number) {
       .orderBy(asc(genres.name)),
     db.select().from(seasons).where(eq(seasons.titleId, id)).orderBy(asc(seasons.number)),
     db
-      .select()
+      .select({ ...getTableColumns(episodes), mediaSeconds: sql<number | null>`(SELECT max(a.duration_seconds) FROM ${assets} a WHERE a.episode_id = ${episodes}."id" AND a.status = 'ready')` })
       .from(episodes)
       .where(eq(episodes.titleId, id))
       .orderBy(asc(episodes.seasonId), asc(episodes.number)),
@@ -238,7 +241,7 @@ export async function getTitleDetail(db: Db, viewer: Viewer, id: number) {
   return {
     ...rest,
     // The catalog's language columns describe the work; a page promises only what its media has.
-    ...(await languages),
+    ...(await media),
     maturity: maturity(maturityAge),
     genres: genreRows,
     seasons:
