@@ -391,6 +391,13 @@ test("signed in: pausing reports the position; another device's newer position i
   assert.match(pause.opId, /^[A-Za-z0-9_-]{8,64}$/);
   assert.equal(await pageA.evaluate(() => localStorage.getItem("marquee.device")), pause.deviceId);
 
+  // Every resume offer this page makes from here on (the other device's first saves are near 0:00: no offer).
+  await pageA.evaluate(() => {
+    const seen: string[] = ((window as unknown as { offersSeen: string[] }).offersSeen = []);
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll(".resume-go")) if (!seen.includes(el.textContent ?? "")) seen.push(el.textContent ?? "");
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
   // The other device watches to 0:08 and pauses: this one, paused, is offered that position.
   const { page: pageB } = await open("/watch/1?debug=1", { context: b.context });
   await video.playingPast(pageB, 0.2);
@@ -400,6 +407,8 @@ test("signed in: pausing reports the position; another device's newer position i
   const offer = pageA.getByRole("button", { name: /^Resume from 0:08 \(watched on / });
   await offer.waitFor({ timeout: 10_000 });
   await pageA.screenshot({ path: `${SCREENSHOTS}/player-live-resume.png` });
+  const offersSeen = await pageA.evaluate(() => (window as unknown as { offersSeen: string[] }).offersSeen);
+  assert.ok(offersSeen.every((o) => !/from 0:0[0-4]$/.test(o.trim())), `no offer to resume from the first seconds: ${JSON.stringify(offersSeen)}`);
   await offer.click();
   await pageA.waitForFunction(() => document.querySelector("video")!.currentTime >= 7.9);
   await b.context.close();
@@ -445,4 +454,17 @@ test("screenshots: the player with its controls, thumbnails and menus at phone, 
     assert.deepEqual(errors, [], size);
     await context.close();
   }
+});
+
+test("the subtitles button shows only for a title whose media has subtitles", async () => {
+  // Demo media: Orbitfall (2) has none, The Lighthouse Keeper's Daughter (1) has English and French.
+  const { page, context, errors } = await open("/watch/2");
+  await video.playingPast(page, 0.2);
+  await page.getByRole("button", { name: "Settings" }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Subtitles" }).count(), 0);
+  await page.goto(`${suite.site.url}/watch/1`);
+  await video.playingPast(page, 0.2);
+  await page.getByRole("button", { name: "Subtitles" }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
 });

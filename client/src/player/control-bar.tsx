@@ -30,6 +30,8 @@ export interface ControlBarProps {
   /** The next episode's name, when there is one, and going there. */
   nextName?: string;
   onNext: () => void;
+  /** The asset has subtitle tracks (without any, there is no subtitles button). */
+  hasSubtitles: boolean;
   subtitlesOn: boolean;
   menu: MenuPage | null;
   onSubtitlesMenu: () => void;
@@ -123,18 +125,20 @@ export function ControlBar(props: ControlBarProps) {
             <Icon name="next" />
           </button>
         </Show>
-        <button
-          type="button"
-          class="pbtn-icon"
-          classList={{ "pbtn-on": props.subtitlesOn }}
-          aria-label="Subtitles"
-          aria-haspopup="menu"
-          aria-expanded={props.menu === "subtitles"}
-          data-menu-button
-          onClick={() => props.onSubtitlesMenu()}
-        >
-          <Icon name="subtitles" />
-        </button>
+        <Show when={props.hasSubtitles}>
+          <button
+            type="button"
+            class="pbtn-icon"
+            classList={{ "pbtn-on": props.subtitlesOn }}
+            aria-label="Subtitles"
+            aria-haspopup="menu"
+            aria-expanded={props.menu === "subtitles"}
+            data-menu-button
+            onClick={() => props.onSubtitlesMenu()}
+          >
+            <Icon name="subtitles" />
+          </button>
+        </Show>
         <button
           ref={props.settingsButton}
           type="button"

@@ -326,6 +326,7 @@ export function Player(props: PlayerProps) {
         onHover={setHoverControls}
         nextName={next?.name}
         onNext={() => nextEpisode.playNext()}
+        hasSubtitles={(e()?.subtitleTracks().length ?? 0) > 0}
         subtitlesOn={(e()?.subtitleTrack() ?? -1) >= 0}
         menu={menu()}
         onSubtitlesMenu={() => openMenu("subtitles")}

@@ -37,9 +37,13 @@ export function baselineStart(search = typeof location === "undefined" ? "" : lo
 /** The resume position the player offers for this playback, or null (too early, nearly finished, or none). */
 export function resumeOffer(playback: { resume?: ResumeField; durationSeconds?: number | null }, startAt: number | undefined): Exclude<ResumeField, null> | null {
   const resume = playback.resume ?? null;
-  const duration = playback.durationSeconds ?? 0;
-  if (startAt !== undefined || !resume || resume.positionSeconds < MIN_RESUME_S) return null;
-  return duration <= 0 || resume.positionSeconds < duration * 0.95 ? resume : null;
+  if (startAt !== undefined || !resume) return null;
+  return worthResuming(resume.positionSeconds, playback.durationSeconds ?? 0) ? resume : null;
+}
+
+/** Whether a position is worth offering to resume: past the first seconds and before the end (an unknown duration is ≤ 0). */
+export function worthResuming(positionSeconds: number, durationSeconds: number): boolean {
+  return positionSeconds >= MIN_RESUME_S && (durationSeconds <= 0 || positionSeconds < durationSeconds * 0.95);
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Playback } from "../../data/api.ts";
 import { acquireLiveProgress, deviceId, type ProgressEntry } from "../../data/progress.ts";
 import type { ResumeOffer } from "../overlays.tsx";
 import type { ViewerProfile } from "../profile.ts";
-import { resumeOffer, type ResumeField } from "../start.ts";
+import { resumeOffer, worthResuming, type ResumeField } from "../start.ts";
 import { reactiveScope, type PlayerController } from "./controller.ts";
 import type { MediaState } from "./media-state.ts";
 
@@ -113,6 +113,8 @@ export class ResumeOfferController implements PlayerController {
   private liveOffer(entry: ProgressEntry | undefined): void {
     if (!entry || entry.deviceId === this.myDevice || entry.finished || entry.updatedAt <= this.liveBaseline) return;
     this.liveBaseline = entry.updatedAt;
+    // "Resume from 0:00" (another device just opened the title) or from the very end is no offer.
+    if (!worthResuming(entry.positionSeconds, entry.durationSeconds)) return;
     const { media, video } = this.o;
     if (media.playing() && media.started()) return;
     const sameEpisode = (entry.episodeId ?? null) === this.o.episodeId;
