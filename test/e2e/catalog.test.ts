@@ -84,3 +84,40 @@ test("pages render at phone, desktop and TV sizes (screenshots)", async () => {
     await page.context().close();
   }
 });
+
+test("each page has a document title of its own, so tabs and history tell them apart", async () => {
+  const { page, context } = await newPage(VIEWPORTS.desktop);
+  const titleOf = async (path: string, ready: () => Promise<unknown>) => {
+    await page.goto(`${suite.site.url}${path}`);
+    await ready();
+    await page.waitForFunction(() => document.title !== "Marquee");
+    return page.title();
+  };
+  const h1 = (name?: string | RegExp) => () => page.getByRole("heading", { level: 1, ...(name ? { name } : {}) }).waitFor();
+  const titles = [
+    await titleOf("/", () => page.locator(".row a.tile").first().waitFor()),
+    await titleOf("/browse", () => page.locator(".grid a.tile").first().waitFor()),
+    await titleOf("/search?q=orbitfall", () => page.locator("a.result").first().waitFor()),
+    await titleOf("/title/2", h1("Orbitfall")),
+    await titleOf("/signin", h1("Sign in")),
+    await titleOf("/no-such-page", h1()),
+  ];
+  assert.deepEqual(titles.slice(0, 4), ["Home · Marquee", "Browse · Marquee", "“orbitfall” · Search · Marquee", "Orbitfall · Marquee"]);
+  assert.equal(new Set(titles).size, titles.length, `distinct: ${titles.join(" | ")}`);
+  await context.close();
+});
+
+test("a search that finds nothing offers popular titles and the genres instead of a dead end", async () => {
+  const { page, context, errors } = await newPage(VIEWPORTS.phone);
+  await page.goto(`${suite.site.url}/search?q=qqzzxxv`);
+  await page.locator(".search-status").filter({ hasText: /No results/ }).waitFor();
+  const offer = page.getByRole("region", { name: "Try instead" });
+  await offer.getByRole("heading", { name: "Browse by genre" }).waitFor();
+  assert.ok((await offer.locator('a[href^="/browse?genre="]').count()) >= 10);
+  assert.ok((await offer.locator('a[href^="/title/"]').count()) >= 3);
+  await page.screenshot({ path: `${SCREENSHOTS}/search-no-results-phone.png` });
+  await offer.locator('a[href^="/browse?genre="]').first().click();
+  await page.locator(".grid a.tile").first().waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});

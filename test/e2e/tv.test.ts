@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
+import { DEMO_ACCOUNT } from "../../tools/dev/demo-account.ts";
 import { browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
 process.env.MARQUEE_DEMO_MEDIA ??= "0";
@@ -140,5 +141,29 @@ test("reduced motion: focused tiles are not animated or enlarged", async () => {
   const style = await page.evaluate(() => { const s = getComputedStyle(document.activeElement!); return { transform: s.transform, transition: parseFloat(s.transitionDuration) }; });
   assert.equal(style.transform, "none");
   assert.ok(style.transition < 0.001, `transition ${style.transition}s`);
+  await context.close();
+});
+
+test("the title page's rating buttons are readable at ten feet: a large glyph with its words", async () => {
+  const { context, page, errors } = await open("/browse?tv=1");
+  const signin = await page.evaluate(async (a) => {
+    const res = await fetch("/api/auth/signin", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(a) });
+    return res.json() as Promise<{ profiles: { id: string; name: string }[] }>;
+  }, { email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password });
+  const alex = signin.profiles.find((p) => p.name === "Alex")!.id;
+  await page.evaluate((id) => fetch(`/api/profiles/${id}/select`, { method: "POST" }), alex);
+  await page.goto(`${suite.site.url}/title/1?tv=1`);
+  const like = page.getByRole("button", { name: "I like this" });
+  await like.waitFor();
+  const sizes = await page.locator(".rating").evaluateAll((buttons) =>
+    buttons.map((b) => ({ glyph: b.querySelector("svg")!.getBoundingClientRect().height, words: (b.querySelector(".rating-label") as HTMLElement).offsetHeight > 0 ? b.textContent!.trim() : "" })),
+  );
+  assert.equal(sizes.length, 3);
+  for (const s of sizes) {
+    assert.ok(s.glyph >= 36, `a rating glyph is ${s.glyph}px tall on a 1080p TV`);
+    assert.ok(s.words.length > 0, "each rating says what it means");
+  }
+  await page.screenshot({ path: `${SCREENSHOTS}/tv-title-ratings.png` });
+  assert.deepEqual(errors, []);
   await context.close();
 });

@@ -1,5 +1,5 @@
 import { A } from "@solidjs/router";
-import { For, Show, type JSX } from "solid-js";
+import { createSignal, For, onCleanup, onMount, Show, type JSX } from "solid-js";
 import type { TitleCard } from "../data/api.ts";
 import { Artwork } from "./artwork.tsx";
 
@@ -21,25 +21,53 @@ export function TitleTile(props: { title: TitleCard; eager?: boolean; kind?: "po
 }
 
 /**
- * A horizontally scrolling row of tiles. Touch and trackpads scroll natively;
- * the arrow buttons and keyboard focus move it a page at a time.
+ * A horizontally scrolling row: a heading, its tiles, and arrow buttons that
+ * move it a page at a time — shown only while the tiles overflow the row (a
+ * one-tile row has nothing to scroll). Touch, trackpads and keyboard focus
+ * scroll it natively.
  */
-export function Row(props: { heading: string; titles: TitleCard[]; eager?: boolean; kind?: "poster" | "backdrop" }) {
+export function ScrollingRow(props: { heading: string; class?: string; children: JSX.Element }) {
   let scroller!: HTMLDivElement;
+  const [overflows, setOverflows] = createSignal(false);
   const page = (direction: 1 | -1) => scroller.scrollBy({ left: direction * scroller.clientWidth * 0.9, behavior: "smooth" });
+  onMount(() => {
+    const measure = () => setOverflows(scroller.scrollWidth > scroller.clientWidth + 1);
+    // The row's width and its tiles both decide: watch the scroller and each tile as they come and go.
+    const sizes = new ResizeObserver(measure);
+    const watchTiles = () => {
+      sizes.disconnect();
+      sizes.observe(scroller);
+      for (const tile of scroller.children) sizes.observe(tile);
+    };
+    const tiles = new MutationObserver(watchTiles);
+    tiles.observe(scroller, { childList: true });
+    watchTiles();
+    onCleanup(() => (sizes.disconnect(), tiles.disconnect()));
+  });
   return (
-    <section class="row" aria-label={props.heading}>
+    <section class={`row${props.class ? ` ${props.class}` : ""}`} aria-label={props.heading}>
       <div class="row-head">
         <h2>{props.heading}</h2>
-        <div class="row-nav">
-          <button type="button" aria-label={`Scroll ${props.heading} left`} onClick={() => page(-1)}>‹</button>
-          <button type="button" aria-label={`Scroll ${props.heading} right`} onClick={() => page(1)}>›</button>
-        </div>
+        <Show when={overflows()}>
+          <div class="row-nav">
+            <button type="button" aria-label={`Scroll ${props.heading} left`} onClick={() => page(-1)}>‹</button>
+            <button type="button" aria-label={`Scroll ${props.heading} right`} onClick={() => page(1)}>›</button>
+          </div>
+        </Show>
       </div>
       <div class="row-scroller" ref={scroller}>
-        <For each={props.titles}>{(t, i) => <TitleTile title={t} eager={props.eager && i() < 6} kind={props.kind} />}</For>
+        {props.children}
       </div>
     </section>
+  );
+}
+
+/** A row of title tiles (ScrollingRow). */
+export function Row(props: { heading: string; titles: TitleCard[]; eager?: boolean; kind?: "poster" | "backdrop" }) {
+  return (
+    <ScrollingRow heading={props.heading}>
+      <For each={props.titles}>{(t, i) => <TitleTile title={t} eager={props.eager && i() < 6} kind={props.kind} />}</For>
+    </ScrollingRow>
   );
 }
 

@@ -76,6 +76,7 @@ export function TitleActions(props: { titleId: number; title: string }) {
             {(r) => (
               <button type="button" class="icon-button rating" aria-pressed={rating() === r.value} aria-label={r.label} title={r.label} onClick={() => rate(r.value)}>
                 <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" fill="currentColor">{r.icon()}</svg>
+                <span class="rating-label" aria-hidden="true">{r.label}</span>
               </button>
             )}
           </For>

@@ -341,15 +341,31 @@ export async function saveOnboarding(titleIds: number[]): Promise<void> {
   await unwrap(api.home.onboarding.$post({ json: { titleIds } }));
 }
 
-/** Continue watching of the chosen profile; empty when signed out or no profile is chosen. */
-export const getContinueWatching = query(async (): Promise<ContinueItem[]> => {
+/** Continue watching of the chosen profile, fetched now (no query cache); empty when signed out or no profile is chosen. */
+export async function fetchContinueWatching(): Promise<ContinueItem[]> {
   try {
     return (await unwrap<{ items: ContinueItem[] }>(api.progress.continue.$get())).items;
   } catch (e) {
     if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return [];
     throw e;
   }
-}, "continue-watching");
+}
+
+/** Continue watching of the chosen profile (a route query); empty when signed out or no profile is chosen. */
+export const getContinueWatching = query(fetchContinueWatching, "continue-watching");
+
+export type TitleProgress = InferResponseType<(typeof api.progress.title)[":titleId"]["$get"], 200>;
+export type TitleProgressEntry = TitleProgress["items"][number];
+
+/** The chosen profile's positions in one title (a movie's one, or each episode's), most recent first, fetched now; none without a profile. */
+export async function fetchTitleProgress(titleId: string): Promise<TitleProgressEntry[]> {
+  try {
+    return (await unwrap<TitleProgress>(api.progress.title[":titleId"].$get({ param: { titleId } }))).items;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403 || e.status === 404)) return [];
+    throw e;
+  }
+}
 
 /** One page of the chosen profile's viewing history, newest first. */
 export const getHistory = query((cursor?: string): Promise<HistoryPage> => unwrap<HistoryPage>(api.history.$get({ query: cursor ? { cursor } : {} })), "history");

@@ -4,7 +4,7 @@
  * Solid signal of the newest entry per title. Saving positions is the player's
  * progress-reporting controller (player/controllers/progress-reporting.ts).
  */
-import { createSignal, type Accessor } from "solid-js";
+import { createEffect, createSignal, on, onCleanup, type Accessor } from "solid-js";
 import type { ProgressEntry } from "../../../worker/progress/model.ts";
 import { openProgressSocket } from "./api.ts";
 import { deviceId, deviceName } from "./device.ts";
@@ -27,6 +27,9 @@ const MAX_FAILED_OPENS = 4;
 class LiveProgress {
   readonly latest: Accessor<ReadonlyMap<number, ProgressEntry>>;
   private readonly setLatest: (m: ReadonlyMap<number, ProgressEntry>) => void;
+  /** How many times the socket has opened: saves made while it was closed were not heard, so a page catches up on each. */
+  readonly opens: Accessor<number>;
+  private readonly setOpens: (fn: (n: number) => number) => void;
   private ws: WebSocket | null = null;
   private backoffMs = BACKOFF_START_MS;
   private failedOpens = 0;
@@ -40,6 +43,9 @@ class LiveProgress {
     const [latest, setLatest] = createSignal<ReadonlyMap<number, ProgressEntry>>(new Map());
     this.latest = latest;
     this.setLatest = setLatest;
+    const [opens, setOpens] = createSignal(0);
+    this.opens = opens;
+    this.setOpens = setOpens;
     addEventListener("online", this.onOnline);
     this.connect();
   }
@@ -75,6 +81,7 @@ class LiveProgress {
       opened = true;
       this.failedOpens = 0;
       this.backoffMs = BACKOFF_START_MS;
+      this.setOpens((n) => n + 1);
       this.pingTimer = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send("ping"), PING_MS);
     };
     ws.onmessage = (e) => {
@@ -115,6 +122,7 @@ let shared: { live: LiveProgress; users: number } | null = null;
  */
 export function acquireLiveProgress(profileId: string): {
   latest: Accessor<ReadonlyMap<number, ProgressEntry>>;
+  opens: Accessor<number>;
   offer: (entry: ProgressEntry) => void;
   release: () => void;
 } {
@@ -128,6 +136,7 @@ export function acquireLiveProgress(profileId: string): {
   let released = false;
   return {
     latest: mine.live.latest,
+    opens: mine.live.opens,
     offer: (entry) => mine.live.offer(entry),
     release: () => {
       if (released) return;
@@ -138,4 +147,29 @@ export function acquireLiveProgress(profileId: string): {
       }
     },
   };
+}
+
+/** What a page hears from live sync: the newest entry per title, and a count of the socket's openings (null/0 without a profile). */
+export interface LiveFollow {
+  latest: Accessor<ReadonlyMap<number, ProgressEntry> | null>;
+  opens: Accessor<number>;
+}
+
+/**
+ * Follows the live-sync socket while `profileId()` names a profile (a page's
+ * reactive scope). The socket is shared with the player and released when the
+ * scope ends. A page re-reads what it shows when `opens` grows (it may have
+ * missed saves while the socket was closed) and when `latest` changes.
+ */
+export function followLiveProgress(profileId: Accessor<string | undefined>): LiveFollow {
+  const [live, setLive] = createSignal<ReturnType<typeof acquireLiveProgress> | null>(null);
+  createEffect(
+    on(profileId, (id) => {
+      if (!id) return;
+      const joined = acquireLiveProgress(id);
+      setLive(joined);
+      onCleanup(() => (setLive(null), joined.release()));
+    }),
+  );
+  return { latest: () => live()?.latest() ?? null, opens: () => live()?.opens() ?? 0 };
 }

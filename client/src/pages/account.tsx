@@ -8,8 +8,10 @@ import { createSubmit, FormError } from "../components/form.tsx";
 import { planName, planQuality } from "../components/plan.ts";
 import { deleteAccount, exportAccount } from "../data/api.ts";
 import { currentProfile, forgetSession, session, signOut } from "../data/session.ts";
+import { usePageTitle } from "../components/page-title.ts";
 
 export default function AccountPage() {
+  usePageTitle(() => "Account");
   const navigate = useNavigate();
   const leave = createSubmit();
   const download = createSubmit();

@@ -2,6 +2,7 @@ import { createAsync, useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, onCleanup, Show, Suspense } from "solid-js";
 import { Grid, GridSkeleton } from "../components/tiles.tsx";
 import { getGenres, getTitles, type TitleCard, type TitleFilter } from "../data/api.ts";
+import { usePageTitle } from "../components/page-title.ts";
 
 const SORTS = [
   ["popular", "Popular"],
@@ -14,6 +15,10 @@ const SORTS = [
 export default function Browse() {
   const [params, setParams] = useSearchParams<{ genre?: string; type?: string; sort?: string }>();
   const genres = createAsync(() => getGenres());
+  usePageTitle(() => {
+    const genre = params.genre ? genres()?.find((g) => g.slug === params.genre)?.name : undefined;
+    return genre ? `${genre} · Browse` : "Browse";
+  });
   const filter = (): TitleFilter => ({
     genre: params.genre || undefined,
     type: params.type === "movie" || params.type === "series" ? params.type : undefined,

@@ -9,6 +9,7 @@ import { Artwork } from "../components/artwork.tsx";
 import { errorMessage } from "../components/form.tsx";
 import "./history.css";
 import { clearHistory, getContinueWatching, getHistory, removeFromHistory, type HistoryItem } from "../data/api.ts";
+import { usePageTitle } from "../components/page-title.ts";
 
 function dayLabel(ms: number): string {
   const day = new Date(ms);
@@ -21,6 +22,7 @@ function dayLabel(ms: number): string {
 }
 
 export default function History() {
+  usePageTitle(() => "Viewing history");
   const first = createAsync(() => getHistory());
   const [more, setMore] = createSignal<HistoryItem[]>([]);
   const [cursor, setCursor] = createSignal<string | null | undefined>(undefined);

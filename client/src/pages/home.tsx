@@ -6,13 +6,16 @@
  * while loading. A new profile is first asked to pick three titles it likes.
  */
 import { A, createAsync, revalidate } from "@solidjs/router";
-import { createSignal, For, onCleanup, onMount, Show, Suspense } from "solid-js";
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
-import { Row, RowSkeleton } from "../components/tiles.tsx";
-import { getHome, saveOnboarding, type ContinueItem, type HomePage } from "../data/api.ts";
+import { Row, RowSkeleton, ScrollingRow } from "../components/tiles.tsx";
+import { fetchContinueWatching, getHome, saveOnboarding, type ContinueItem, type HomePage } from "../data/api.ts";
 import { deviceClass } from "../data/device.ts";
+import { followLiveProgress } from "../data/progress.ts";
+import { currentProfile } from "../data/session.ts";
 import { formatTime } from "../player/time.ts";
 import "./home.css";
+import { usePageTitle } from "../components/page-title.ts";
 
 type Card = HomePage["rows"][number]["items"][number];
 
@@ -41,49 +44,38 @@ function watchHref(item: ContinueItem): string {
 }
 
 function ContinueRow(props: { items: ContinueItem[] }) {
-  let scroller!: HTMLDivElement;
-  const page = (direction: 1 | -1) => scroller.scrollBy({ left: direction * scroller.clientWidth * 0.9, behavior: "smooth" });
   return (
-    <section class="row continue-row" aria-label="Continue watching">
-      <div class="row-head">
-        <h2>Continue watching</h2>
-        <div class="row-nav">
-          <button type="button" aria-label="Scroll Continue watching left" onClick={() => page(-1)}>‹</button>
-          <button type="button" aria-label="Scroll Continue watching right" onClick={() => page(1)}>›</button>
-        </div>
-      </div>
-      <div class="row-scroller" ref={scroller}>
-        <For each={props.items}>
-          {(item, i) => {
-            const share = () => (item.durationSeconds ? Math.min(1, item.positionSeconds / item.durationSeconds) : 0);
-            const what = () =>
-              item.kind === "next_episode"
-                ? `Next: S${item.episode!.seasonNumber}:E${item.episode!.number}`
-                : item.episode
-                  ? `S${item.episode.seasonNumber}:E${item.episode.number} · ${formatTime(item.positionSeconds)}`
-                  : `${formatTime(item.positionSeconds)} of ${formatTime(item.durationSeconds ?? 0)}`;
-            return (
-              <A
-                class="tile tile-backdrop continue-tile"
-                href={watchHref(item)}
-                data-title-id={item.title.id}
-                aria-label={`${item.kind === "next_episode" ? "Play next episode of" : "Resume"} ${item.title.title}${item.episode ? `, season ${item.episode.seasonNumber} episode ${item.episode.number}` : ""}${item.kind === "resume" ? ` from ${formatTime(item.positionSeconds)}` : ""}`}
-              >
-                <Artwork id={item.title.id} title={item.title.title} kind="backdrop" src={item.episode?.stillUrl ?? item.title.backdropUrl} eager={i() < 4} />
-                <span class="continue-play" aria-hidden="true">▶</span>
-                <Show when={item.kind === "resume"}>
-                  <span class="continue-progress" aria-hidden="true"><span style={{ width: `${(share() * 100).toFixed(1)}%` }} /></span>
-                </Show>
-                <span class="tile-caption">
-                  <span class="tile-name">{item.title.title}</span>
-                  <span class="tile-meta">{what()}</span>
-                </span>
-              </A>
-            );
-          }}
-        </For>
-      </div>
-    </section>
+    <ScrollingRow heading="Continue watching" class="continue-row">
+      <For each={props.items}>
+        {(item, i) => {
+          const share = () => (item.durationSeconds ? Math.min(1, item.positionSeconds / item.durationSeconds) : 0);
+          const what = () =>
+            item.kind === "next_episode"
+              ? `Next: S${item.episode!.seasonNumber}:E${item.episode!.number}`
+              : item.episode
+                ? `S${item.episode.seasonNumber}:E${item.episode.number} · ${formatTime(item.positionSeconds)}`
+                : `${formatTime(item.positionSeconds)} of ${formatTime(item.durationSeconds ?? 0)}`;
+          return (
+            <A
+              class="tile tile-backdrop continue-tile"
+              href={watchHref(item)}
+              data-title-id={item.title.id}
+              aria-label={`${item.kind === "next_episode" ? "Play next episode of" : "Resume"} ${item.title.title}${item.episode ? `, season ${item.episode.seasonNumber} episode ${item.episode.number}` : ""}${item.kind === "resume" ? ` from ${formatTime(item.positionSeconds)}` : ""}`}
+            >
+              <Artwork id={item.title.id} title={item.title.title} kind="backdrop" src={item.episode?.stillUrl ?? item.title.backdropUrl} eager={i() < 4} />
+              <span class="continue-play" aria-hidden="true">▶</span>
+              <Show when={item.kind === "resume"}>
+                <span class="continue-progress" aria-hidden="true"><span style={{ width: `${(share() * 100).toFixed(1)}%` }} /></span>
+              </Show>
+              <span class="tile-caption">
+                <span class="tile-name">{item.title.title}</span>
+                <span class="tile-meta">{what()}</span>
+              </span>
+            </A>
+          );
+        }}
+      </For>
+    </ScrollingRow>
   );
 }
 
@@ -116,7 +108,7 @@ function Onboarding(props: { choices: Card[]; onDone: () => void }) {
               <button type="button" class="onboarding-choice" aria-pressed={picked().includes(t.id)} onClick={() => toggle(t.id)}>
                 <Artwork id={t.id} title={t.title} kind="poster" src={t.posterUrl} />
                 <span class="onboarding-check" aria-hidden="true">✓</span>
-                <span class="visually-hidden">{t.title}</span>
+                <span class="onboarding-name">{t.title}</span>
               </button>
             </li>
           )}
@@ -145,10 +137,36 @@ function HomeSkeleton() {
   );
 }
 
+/**
+ * Continue Watching as it is now: Home's own answer, then a fresh list each
+ * time another device of the profile saves a position (the live-sync socket
+ * the player uses), so a pause elsewhere shows here within a second or two.
+ */
+function useLiveContinueWatching(home: () => HomePage | undefined): () => ContinueItem[] {
+  const [fresh, setFresh] = createSignal<ContinueItem[] | null>(null);
+  createEffect(on(home, () => setFresh(null)));
+  const live = followLiveProgress(() => currentProfile()?.id);
+  let asked = 0;
+  const refresh = () => {
+    const mine = ++asked;
+    fetchContinueWatching().then(
+      (items) => mine === asked && setFresh(items),
+      () => {}, // the next save, or coming back to the tab, tries again
+    );
+  };
+  // A save heard from another device; the first map is what the socket held when Home joined it.
+  createEffect(on(live.latest, (entries, previous) => entries && previous && refresh()));
+  // Each (re)opening: saves made while the socket was closed were not heard.
+  createEffect(on(live.opens, (n) => n > 0 && refresh()));
+  return () => fresh() ?? home()?.continueWatching ?? [];
+}
+
 export default function Home() {
+  usePageTitle(() => "Home");
   const device = deviceClass();
   const home = createAsync(() => getHome(device));
-  // Coming back to the tab (e.g. after watching on another device) refreshes Continue Watching.
+  const continuing = useLiveContinueWatching(home);
+  // Coming back to the tab refreshes everything (the live socket may have been asleep).
   onMount(() => {
     const refresh = () => document.visibilityState === "visible" && void revalidate(getHome.key);
     document.addEventListener("visibilitychange", refresh);
@@ -163,8 +181,8 @@ export default function Home() {
               {/* A new profile's first step comes first; the hero waits below it. */}
               <Show when={h().onboarding}>{(o) => <Onboarding choices={o().choices} onDone={() => void revalidate(getHome.key)} />}</Show>
               <Show when={h().hero}>{(hero) => <Hero title={hero()} />}</Show>
-              <Show when={h().continueWatching.length > 0}>
-                <ContinueRow items={h().continueWatching} />
+              <Show when={continuing().length > 0}>
+                <ContinueRow items={continuing()} />
               </Show>
               <For each={h().rows}>
                 {(row, i) => (

@@ -12,6 +12,7 @@ import { Avatar, AVATARS } from "../components/avatar.tsx";
 import { createSubmit, FormError } from "../components/form.tsx";
 import { createProfile, currentProfile, deleteProfile, KIDS_MAX_MATURITY_AGE, MAX_PROFILES, session, updateProfile, type Profile } from "../data/session.ts";
 import type { ProfileChanges } from "../data/api.ts";
+import { usePageTitle } from "../components/page-title.ts";
 
 /** The catalog's maturity scale (worker/db/catalog.ts labels). */
 const MATURITY_CHOICES = [
@@ -42,6 +43,7 @@ function summary(p: Profile): string {
 }
 
 export default function ManageProfiles() {
+  usePageTitle(() => "Manage profiles");
   const [params, setParams] = useSearchParams<{ new?: string; edit?: string }>();
   const [status, setStatus] = createSignal("");
   const profiles = () => session()?.profiles ?? [];

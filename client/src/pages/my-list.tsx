@@ -9,8 +9,10 @@ import { createSignal, For, Show } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
 import { errorMessage } from "../components/form.tsx";
 import { getMyList, removeFromMyList, reorderMyList, type MyListItem } from "../data/api.ts";
+import { usePageTitle } from "../components/page-title.ts";
 
 export default function MyList() {
+  usePageTitle(() => "My List");
   const stored = createAsync(() => getMyList());
   /** The list as shown, ahead of the server while saves are in flight; undefined: as stored. */
   const [local, setLocal] = createSignal<MyListItem[]>();

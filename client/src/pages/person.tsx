@@ -2,11 +2,13 @@ import { createAsync, useParams } from "@solidjs/router";
 import { Show } from "solid-js";
 import { Grid } from "../components/tiles.tsx";
 import { getPerson } from "../data/api.ts";
+import { usePageTitle } from "../components/page-title.ts";
 
 /** A person and the titles they worked on (those visible here). */
 export default function PersonPage() {
   const params = useParams<{ id: string }>();
   const person = createAsync(() => getPerson(params.id));
+  usePageTitle(() => person()?.name);
   return (
     <Show when={person()}>
       {(p) => (

@@ -8,8 +8,10 @@ import { createSignal, For, Show } from "solid-js";
 import { Avatar } from "../components/avatar.tsx";
 import { createSubmit, FormError } from "../components/form.tsx";
 import { currentProfile, MAX_PROFILES, safeNext, selectProfile, session, type Profile } from "../data/session.ts";
+import { usePageTitle } from "../components/page-title.ts";
 
 export default function Profiles() {
+  usePageTitle(() => "Who's watching?");
   const navigate = useNavigate();
   const [params] = useSearchParams<{ next?: string }>();
   const choose = createSubmit();

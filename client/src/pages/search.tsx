@@ -1,8 +1,9 @@
-import { A, useSearchParams } from "@solidjs/router";
-import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
+import { A, createAsync, useSearchParams } from "@solidjs/router";
+import { createEffect, createSignal, For, on, onCleanup, Show, Suspense } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
-import { searchTitles, type SearchResult } from "../data/api.ts";
+import { getGenres, getTitles, searchTitles, type SearchResult } from "../data/api.ts";
 import { isTvMode } from "../tv/mode.ts";
+import { usePageTitle } from "../components/page-title.ts";
 
 const DEBOUNCE_MS = 120;
 
@@ -15,6 +16,7 @@ export default function Search() {
   const [text, setText] = createSignal(params.q ?? "");
   const [results, setResults] = createSignal<SearchResult[] | null>(null);
   const [pending, setPending] = createSignal(false);
+  usePageTitle(() => (params.q ? `“${params.q}” · Search` : "Search"));
   let input!: HTMLInputElement;
   let list!: HTMLOListElement;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -111,6 +113,32 @@ export default function Search() {
           )}
         </For>
       </ol>
+      <Show when={results()?.length === 0 && !pending()}>
+        <Suspense><NoResults /></Suspense>
+      </Show>
     </div>
+  );
+}
+
+/** A search that found nothing is not a dead end: popular titles to try, and every genre to browse. */
+function NoResults() {
+  const genres = createAsync(() => getGenres());
+  const popular = createAsync(() => getTitles({ sort: "popular", limit: 6 }));
+  return (
+    <section class="no-results" aria-label="Try instead">
+      <p class="muted">Check the spelling, try fewer words — or start from here:</p>
+      <Show when={popular()?.items.length}>
+        <h2>Popular right now</h2>
+        <ul class="no-results-titles">
+          <For each={popular()!.items}>{(t) => <li><A href={`/title/${t.id}`}>{t.title}</A></li>}</For>
+        </ul>
+      </Show>
+      <Show when={genres()?.length}>
+        <h2>Browse by genre</h2>
+        <p class="no-results-genres">
+          <For each={genres()}>{(g) => <A class="chip" href={`/browse?genre=${g.slug}`}>{g.name}</A>}</For>
+        </p>
+      </Show>
+    </section>
   );
 }

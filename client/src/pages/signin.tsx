@@ -3,8 +3,10 @@ import { useNavigate, useSearchParams } from "@solidjs/router";
 import { AuthCard } from "../components/auth-card.tsx";
 import { createSubmit } from "../components/form.tsx";
 import { landingAfterSignIn, signIn } from "../data/session.ts";
+import { usePageTitle } from "../components/page-title.ts";
 
 export default function SignIn() {
+  usePageTitle(() => "Sign in");
   const navigate = useNavigate();
   const [params] = useSearchParams<{ next?: string }>();
   const submit = createSubmit();

@@ -5,11 +5,13 @@ import { AuthCard } from "../components/auth-card.tsx";
 import { createSubmit } from "../components/form.tsx";
 import { planName, planQuality, PLANS, type Plan } from "../components/plan.ts";
 import { landingAfterSignIn, signUp } from "../data/session.ts";
+import { usePageTitle } from "../components/page-title.ts";
 
 /** The server's minimum (worker/routes/auth.ts); checked here only to say so before a round trip. */
 const PASSWORD_MIN_CHARS = 10;
 
 export default function SignUp() {
+  usePageTitle(() => "Create your account");
   const navigate = useNavigate();
   const [params] = useSearchParams<{ next?: string }>();
   const submit = createSubmit();

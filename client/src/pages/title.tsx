@@ -1,11 +1,14 @@
 import { A, createAsync, useParams } from "@solidjs/router";
-import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show, untrack } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
 import { TitleActions } from "../components/title-actions.tsx";
-import { getTitle } from "../data/api.ts";
+import { fetchTitleProgress, getTitle } from "../data/api.ts";
 import { preparePlayback } from "../data/prefetch.ts";
+import { followLiveProgress } from "../data/progress.ts";
+import { resumeSummary, runningTime, watchedShare, withEntry, type TitlePositions } from "../data/resume.ts";
 import { baselineStart } from "../player/start.ts";
 import { currentProfile } from "../data/session.ts";
+import { usePageTitle } from "../components/page-title.ts";
 
 function languageName(tag: string): string {
   try {
@@ -27,10 +30,52 @@ function warmPlay(titleId: string): void {
   preparePlayback(titleId);
 }
 
+/**
+ * The profile's positions in this title: fetched when the page opens, then kept
+ * current by live sync (the socket the player uses), so a pause on another
+ * device shows here at once. Empty without a profile.
+ */
+function useTitlePositions(titleId: () => string): () => TitlePositions {
+  const [positions, setPositions] = createSignal<TitlePositions>(new Map());
+  const profileId = () => currentProfile()?.id;
+  const live = followLiveProgress(profileId);
+  createEffect(on([titleId, profileId], () => setPositions(new Map())));
+  // Fetched on opening, and again whenever the socket (re)opens: saves made while it was closed were not heard.
+  createEffect(
+    on([titleId, profileId, live.opens], ([id, profile]) => {
+      if (!profile) return;
+      let current = true;
+      onCleanup(() => (current = false));
+      fetchTitleProgress(id).then(
+        (items) => current && setPositions((p) => items.reduce((m, e) => withEntry(m, Number(id), e), p)),
+        () => {}, // the page still works without them; live sync fills in what it hears
+      );
+    }),
+  );
+  createEffect(() => {
+    const entry = live.latest()?.get(Number(titleId()));
+    if (entry) setPositions((p) => withEntry(p, Number(untrack(titleId)), entry));
+  });
+  return positions;
+}
+
 /** Title page: backdrop, metadata, Play, My List and thumbs (with a profile), seasons and episodes for series, cast and crew. */
 export default function Title() {
   const params = useParams<{ id: string }>();
   const title = createAsync(() => getTitle(params.id));
+  usePageTitle(() => title()?.title);
+  const positions = useTitlePositions(() => params.id);
+  const resume = createMemo(() => resumeSummary(positions()));
+  /** The episode in progress, with its season, when the title is a series. */
+  const resumeEpisode = createMemo(() => {
+    const id = resume()?.episodeId;
+    if (id == null) return undefined;
+    for (const s of title()?.seasons ?? []) {
+      const ep = s.episodes.find((e) => e.id === id);
+      if (ep) return { season: s.number, number: ep.number, name: ep.name };
+    }
+    return undefined;
+  });
   createEffect(
     on(
       () => title()?.id,
@@ -67,8 +112,9 @@ export default function Title() {
             <p class="facts">
               <span>{t().releaseYear}</span>
               <span class="maturity" title={`Suitable from age ${t().maturity.age}`}>{t().maturity.label}</span>
-              <Show when={t().type === "movie" && t().runtimeMinutes}>
-                <span>{Math.floor(t().runtimeMinutes! / 60)}h {t().runtimeMinutes! % 60}m</span>
+              {/* The length of the media that plays when there is some (a demo clip is seconds long), else the catalog's. */}
+              <Show when={t().type === "movie" && (t().mediaSeconds ?? (t().runtimeMinutes ? t().runtimeMinutes! * 60 : null))}>
+                {(seconds) => <span class="runtime">{runningTime(seconds())}</span>}
               </Show>
               <Show when={t().type === "series"}>
                 <span>{t().seasons!.length} {t().seasons!.length === 1 ? "season" : "seasons"}</span>
@@ -82,13 +128,26 @@ export default function Title() {
                 onPointerEnter={() => warmPlay(String(t().id))}
                 onFocus={() => warmPlay(String(t().id))}
                 onPointerDown={() => warmPlay(String(t().id))}
-              ><span aria-hidden="true">▶ </span>Play</A>
+              ><span aria-hidden="true">▶ </span>{resume() ? "Resume" : "Play"}</A>
               <Show when={currentProfile()}>
                 <Show when={t().id} keyed>
                   {(id) => <TitleActions titleId={id} title={t().title} />}
                 </Show>
               </Show>
             </div>
+            <Show when={resume()}>
+              {(r) => (
+                <div class="resume-state">
+                  <p>
+                    <Show when={resumeEpisode()}>{(ep) => <span class="resume-episode">S{ep().season}:E{ep().number} “{ep().name}” · </span>}</Show>
+                    <span class="resume-left">Resume · {r().left}</span>
+                  </p>
+                  <span class="watch-progress" role="progressbar" aria-label="Watched" aria-valuemin="0" aria-valuemax="100" aria-valuenow={Math.round(r().share * 100)}>
+                    <span style={{ width: `${(r().share * 100).toFixed(1)}%` }} />
+                  </span>
+                </div>
+              )}
+            </Show>
             <Show when={t().tagline}><p class="tagline">{t().tagline}</p></Show>
             <p class="description">{t().description}</p>
             {/* What the asset that will play has (the API derives both lists from it); nothing is promised otherwise. */}
@@ -129,10 +188,17 @@ export default function Title() {
                         <span class="episode-number">{ep.number}</span>
                         <A class="episode-play" href={`/watch/${t().id}?episode=${ep.id}`} aria-label={`Play episode ${ep.number}: ${ep.name}`}>
                           <Artwork id={ep.id * 7919} title={ep.name} kind="still" src={ep.stillUrl} />
+                          <Show when={positions().get(ep.id)}>
+                            {(p) => (
+                              <span class="watch-progress" role="progressbar" aria-label={`Watched of episode ${ep.number}`} aria-valuemin="0" aria-valuemax="100" aria-valuenow={Math.round(watchedShare(p()) * 100)}>
+                                <span style={{ width: `${(watchedShare(p()) * 100).toFixed(1)}%` }} />
+                              </span>
+                            )}
+                          </Show>
                         </A>
                         <div class="episode-text">
                           <h3>{ep.name}</h3>
-                          <p class="episode-meta">{ep.runtimeMinutes ? `${ep.runtimeMinutes} min` : ""}{ep.airDate ? ` · ${ep.airDate}` : ""}</p>
+                          <p class="episode-meta">{[ep.mediaSeconds ?? (ep.runtimeMinutes ? ep.runtimeMinutes * 60 : null)].flatMap((s) => (s ? [runningTime(s)] : [])).concat(ep.airDate ? [ep.airDate] : []).join(" · ")}</p>
                           <p>{ep.overview}</p>
                         </div>
                       </li>
