@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { root } from "../dev/server.ts";
 import type { Target } from "../ingest/publish.ts";
-import { INGEST_SECRET, newIngestSecret } from "../../worker/live/secret.ts";
+import { INGEST_SECRET, ingestSecretHash, newIngestSecret } from "../../worker/live/secret.ts";
 
 const secretFile = (slug: string, remote: boolean) => join(root, ".cache", "live", `${slug}${remote ? ".remote" : ""}.secret`);
 
@@ -27,9 +27,10 @@ export function savedSecret(slug: string, remote: boolean): string | undefined {
  * machine has no secret for an existing channel, rotates it. Returns the secret.
  */
 export async function ensureChannel(target: Target, slug: string, options: { titleId?: number; remote: boolean; dvrWindowSeconds: number; log: (line: string) => void }): Promise<string> {
-  const rows = await target.query<{ slug: string }>(sql`SELECT slug FROM live_channels WHERE slug = ${slug}`);
+  const rows = await target.query<{ secret_salt: string; secret_hash: string }>(sql`SELECT secret_salt, secret_hash FROM live_channels WHERE slug = ${slug}`);
   const known = savedSecret(slug, options.remote);
-  if (rows.length > 0 && known) return known;
+  // The saved secret counts only if it is this state's channel's (another state may have a channel of the same name).
+  if (rows[0] && known && (await ingestSecretHash(known, rows[0].secret_salt)) === rows[0].secret_hash) return known;
   const { secret, salt, hash } = await newIngestSecret();
   const nowMs = Date.now();
   if (rows.length > 0) {

@@ -14,7 +14,7 @@ import { ffTools } from "../ingest/ffmpeg.ts";
 import { localTarget, remoteTarget } from "../ingest/publish.ts";
 import { CHANNEL_SLUG } from "../../worker/live/edge.ts";
 import { ensureChannel, savedSecret } from "./channel.ts";
-import { AUDIO_KBPS, codecsOf, FRAME_RATE, ffmpegArgs, ingestRequest, LIVE_RUNGS, pushRendition, startFfmpeg, type Pusher } from "./encoder.ts";
+import { AUDIO_KBPS, codecsOf, completedFragments, FRAME_RATE, ffmpegArgs, ingestRequest, LIVE_RUNGS, pushRendition, startFfmpeg, type Pusher } from "./encoder.ts";
 
 const USAGE = `usage: npm run live -- <source file | --test-pattern> --channel <slug> [options]
   --channel SLUG            the channel (created on first use, with a title "Live: SLUG" unless --title)
@@ -70,7 +70,8 @@ async function main(): Promise<number> {
 
   const remote = values.remote !== undefined;
   const url = (values.remote ?? values.url).replace(/\/$/, "");
-  let secret = values.secret ?? savedSecret(slug, remote) ?? process.env.MARQUEE_LIVE_SECRET;
+  // Locally the channel is always checked (and created) in the state; remotely a given or saved secret is trusted.
+  let secret = values.secret ?? process.env.MARQUEE_LIVE_SECRET ?? (remote ? savedSecret(slug, remote) : undefined);
   if (!secret) {
     const target = remote ? remoteTarget("marquee-media") : await localTarget(values["persist-to"]);
     try {
@@ -102,8 +103,8 @@ async function main(): Promise<number> {
   process.on("SIGTERM", stop);
   if (durationSeconds !== undefined) setTimeout(stop, durationSeconds * 1000).unref();
 
-  // The inits tell the codecs; then the broadcast starts (or continues) and parts flow.
-  while (!rungs.every((r) => { try { readFileSync(join(dir, r.name, "init.mp4")); return true; } catch { return false; } })) {
+  // The inits tell the codecs (read once ffmpeg lists a first fragment, so the init is complete); then the broadcast starts (or continues) and parts flow.
+  while (!rungs.every((r) => completedFragments(join(dir, r.name)).length > 0)) {
     if (ffmpegExited) throw new Error("ffmpeg stopped before writing its first fragment");
     await new Promise((r) => setTimeout(r, 50));
   }
