@@ -37,6 +37,16 @@ function pick<T>(rand: () => number, list: readonly T[]): T {
   return list[Math.floor(rand() * list.length)]!;
 }
 
+/** A shuffled copy (Fisher–Yates on the seeded generator). */
+function shuffled<T>(rand: () => number, list: readonly T[]): T[] {
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 export function slugify(name: string): string {
   return sortKey(name).replace(/\s+/g, "-");
 }
@@ -53,8 +63,11 @@ function makePeople(rand: () => number, count: number): CatalogRows["people"] {
   const seen = new Set<string>();
   const out: CatalogRows["people"] = [];
   const initials = "ABCDEFGHJKLMNPRSTVW";
+  // A small cast list (the demo's) draws again rather than add an initial: "Ava Okafor" and "Ava K. Okafor" read as one name.
+  const redraws = count <= (FIRST_NAMES.length * LAST_NAMES.length) / 4 ? 50 : 0;
   for (let i = 0; out.length < count; i++) {
     let name = `${pick(rand, FIRST_NAMES)} ${pick(rand, LAST_NAMES)}`;
+    for (let r = 0; r < redraws && seen.has(name); r++) name = `${pick(rand, FIRST_NAMES)} ${pick(rand, LAST_NAMES)}`;
     // Beyond the first/last-name combinations, middle initials keep names unique (and the loop finite).
     for (let j = 0; seen.has(name); j++) {
       name = `${name.split(" ")[0]} ${initials[j % initials.length]}.${j >= initials.length ? initials[Math.floor(j / initials.length) % initials.length] + "." : ""} ${name.split(" ").at(-1)}`;
@@ -67,12 +80,14 @@ function makePeople(rand: () => number, count: number): CatalogRows["people"] {
 
 function addCredits(rows: CatalogRows, rand: () => number, titleId: number, personCount: number) {
   const used = new Set<number>();
+  // Each character once per title: no two actors play "Captain Reyes".
+  const characters = shuffled(rand, CHARACTER_NAMES);
   const castSize = 3 + Math.floor(rand() * 4);
   for (let b = 0; b < castSize; b++) {
     const personId = 1 + Math.floor(rand() * personCount);
     if (used.has(personId)) continue;
     used.add(personId);
-    rows.credits.push({ titleId, personId, role: "cast", character: pick(rand, CHARACTER_NAMES), billingOrder: b });
+    rows.credits.push({ titleId, personId, role: "cast", character: characters[b % characters.length]!, billingOrder: b });
   }
   for (const [b, job] of CREW_JOBS.slice(0, 2 + Math.floor(rand() * 3)).entries()) {
     rows.credits.push({ titleId, personId: 1 + Math.floor(rand() * personCount), role: "crew", job, billingOrder: b });
@@ -83,8 +98,11 @@ function addSeries(rows: CatalogRows, rand: () => number, titleId: number, year:
   for (const [s, size] of seasonSizes.entries()) {
     const seasonId = rows.seasons.length + 1;
     rows.seasons.push({ id: seasonId, titleId, number: s + 1, name: `Season ${s + 1}`, overview: "", releaseYear: year + s });
+    // Names drawn without replacement within a season (seasons beyond the word list get "Part 2" names).
+    const words = shuffled(rand, EPISODE_WORDS);
     for (let e = 0; e < size; e++) {
-      const name = e === 0 && s === 0 ? "Pilot" : pick(rand, EPISODE_WORDS);
+      const word = words[e % words.length]!;
+      const name = e === 0 && s === 0 ? "Pilot" : e < words.length ? word : `${word}, Part ${Math.floor(e / words.length) + 1}`;
       rows.episodes.push({
         id: rows.episodes.length + 1,
         seasonId,
