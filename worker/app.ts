@@ -19,6 +19,7 @@ import { myListRoutes } from "./routes/my-list.ts";
 import { playback } from "./routes/playback.ts";
 import { homeRoutes } from "./routes/home.ts";
 import { historyRoutes, progressRoutes } from "./routes/progress.ts";
+import { opsRoutes } from "./routes/ops.ts";
 import { profiles } from "./routes/profiles.ts";
 import { qoeRoutes } from "./routes/qoe.ts";
 import { ratingRoutes } from "./routes/ratings.ts";
@@ -49,6 +50,7 @@ const api = new Hono<AppEnv>()
   .route("/playback", playback)
   .route("/steering", steering)
   .route("/qoe", qoeRoutes)
+  .route("/ops", opsRoutes)
   .route("/dev", dev);
 
 /** The whole Worker app: security headers everywhere, the API under /api, token-checked media under /cdn. */

@@ -80,6 +80,8 @@ const ROUTES: Record<string, Fuzz> = {
   "POST /api/qoe": at("/api/qoe"),
   "GET /api/qoe/consent": at("/api/qoe/consent"),
   "PUT /api/qoe/consent": at("/api/qoe/consent"),
+  "GET /api/ops/series": { paths: [(p) => `/api/ops/series?range=${p}&title=${p}&country=${p}`], valid: "1h" },
+  "GET /api/ops/breakdown": { paths: [(p) => `/api/ops/breakdown?by=${p}&failing=${p}&limit=${p}`], valid: "title" },
   "GET /api/dev/baseline/like-search": { paths: [(p) => `/api/dev/baseline/like-search?q=${p}`], valid: "title" },
   "GET /api/dev/baseline/media/*": { paths: [(p) => `/api/dev/baseline/media/${ASSET}/${p}`], valid: "video/360p/seg_00001.m4s" },
   "GET /api/dev/faults": at("/api/dev/faults"),

@@ -7,7 +7,7 @@ import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { QOE_MIN_CELL_VIEWS } from "../../common/qoe.ts";
 import { QOE_COUNTERS, zeroCounters, type CellDims, type Counters } from "../qoe/view-model.ts";
 import { runBatch, type Db } from "./client.ts";
-import { operators, qoeMinutes, qoeOptOuts, qoeStartupHistogram } from "./schema.ts";
+import { accounts, operators, qoeMinutes, qoeOptOuts, qoeStartupHistogram, titles } from "./schema.ts";
 
 /** One flushed cell: its minute, dims and summed counters. */
 export interface RollupRow extends CellDims {
@@ -198,4 +198,23 @@ export async function setQoeOptOut(db: Db, accountId: string, optOut: boolean, n
 export async function isOperator(db: Db, accountId: string): Promise<boolean> {
   const row = await db.select({ a: operators.accountId }).from(operators).where(eq(operators.accountId, accountId)).get();
   return row !== undefined;
+}
+
+/** Title names by id (the console's top and failing titles); ids without a title are absent. */
+export async function titleNames(db: Db, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: titles.id, title: titles.title })
+    .from(titles)
+    .where(sql`${titles.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
+    .all();
+  return new Map(rows.map((r) => [r.id, r.title]));
+}
+
+/** Grants the operator role to the account with this e-mail; false when there is no such account. */
+export async function grantOperator(db: Db, email: string, nowMs: number): Promise<boolean> {
+  const account = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, email.trim().toLowerCase())).get();
+  if (!account) return false;
+  await db.insert(operators).values({ accountId: account.id, grantedAt: nowMs }).onConflictDoNothing().run();
+  return true;
 }

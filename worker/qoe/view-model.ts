@@ -9,11 +9,12 @@
  * - playing: watch time, playing time, and bitrate × time;
  * - rebuffering: watch time and rebuffer time;
  * - paused, seeking, ended, closed: nothing.
- * View outcomes are counted once: a view at play intent, a start at the first
- * frame (with its startup time), a completion at the end, and when the view
- * closes (exit, or silence for VIEW_IDLE_CLOSE_MS) a failure if a fatal error
- * was never followed by playback, or else an exit before video start if it
- * never started.
+ * View outcomes are counted once: a view and its start at the first frame
+ * (with its startup time; so the view is counted under the rendition and
+ * pathway it started on), a completion at the end, and when the view closes
+ * (exit, or silence for VIEW_IDLE_CLOSE_MS) a failure if a fatal error was
+ * never followed by playback, or else an exit before video start if it never
+ * started (a view that never started is counted then).
  */
 import { histogramBucket, type QoeDeviceClass, type QoeEvent } from "../../common/qoe.ts";
 
@@ -139,21 +140,15 @@ export function applyEvents(v: ViewState, events: readonly QoeEvent[]): Incremen
     accrue(v, Math.max(v.lastT, e.t), out);
     switch (e.type) {
       case "intent":
-        if (v.intentT === null) {
-          v.intentT = v.lastT;
-          out.push({ dims: dimsOf(v), counters: { views: 1 } });
-        }
+        if (v.intentT === null) v.intentT = v.lastT;
         break;
       case "firstframe":
         if (v.firstFrameT === null) {
-          if (v.intentT === null) {
-            // A player that autostarted without telling: the view began at intent 0.
-            v.intentT = 0;
-            out.push({ dims: dimsOf(v), counters: { views: 1 } });
-          }
+          // A player that autostarted without telling: the view began at intent 0.
+          if (v.intentT === null) v.intentT = 0;
           v.firstFrameT = v.lastT;
           const startupMs = v.firstFrameT - v.intentT;
-          out.push({ dims: dimsOf(v), counters: { started: 1, startupMs }, startupMs });
+          out.push({ dims: dimsOf(v), counters: { views: 1, started: 1, startupMs }, startupMs });
         }
         v.fatal = false;
         v.stalled = false;
@@ -231,8 +226,10 @@ export function closeView(v: ViewState): Increment[] {
   if (v.closed) return [];
   v.closed = true;
   if (v.intentT === null) return [];
-  if (v.fatal) return [{ dims: dimsOf(v), counters: { failed: 1 } }];
-  if (v.firstFrameT === null) return [{ dims: dimsOf(v), counters: { exitsBeforeStart: 1 } }];
+  const unstarted = v.firstFrameT === null;
+  // A view that never started is counted as one now, with its outcome.
+  if (v.fatal) return [{ dims: dimsOf(v), counters: unstarted ? { views: 1, failed: 1 } : { failed: 1 } }];
+  if (unstarted) return [{ dims: dimsOf(v), counters: { views: 1, exitsBeforeStart: 1 } }];
   return [];
 }
 
