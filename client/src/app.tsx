@@ -24,11 +24,13 @@ const ManageProfiles = lazy(() => import("./pages/manage-profiles.tsx"));
 const MyList = lazy(() => import("./pages/my-list.tsx"));
 const AccountPage = lazy(() => import("./pages/account.tsx"));
 const History = lazy(() => import("./pages/history.tsx"));
+/** The operations console: its own chunk (uPlot included), so no other page grows. */
+const Ops = lazy(() => import("./pages/ops.tsx"));
 
 /** Pages that only make sense signed in (a signed-out visitor is sent to sign in, then back). */
-const SIGNED_IN_ONLY = ["/profiles", "/my-list", "/account", "/history"];
+const SIGNED_IN_ONLY = ["/profiles", "/my-list", "/account", "/history", "/ops"];
 /** Pages a signed-in session may use before choosing a profile; every other page needs one. */
-const NO_PROFILE_NEEDED = ["/signin", "/signup", "/profiles", "/account"];
+const NO_PROFILE_NEEDED = ["/signin", "/signup", "/profiles", "/account", "/ops"];
 
 function under(path: string, prefixes: string[]): boolean {
   return prefixes.some((p) => path === p || path.startsWith(`${p}/`));
@@ -169,6 +171,7 @@ export function App() {
       <Route path="/my-list" component={MyList} preload={() => void (currentProfile() && getMyList())} />
       <Route path="/account" component={AccountPage} />
       <Route path="/history" component={History} />
+      <Route path="/ops" component={Ops} />
       <Route path="*404" component={NotFound} />
     </Router>
   );

@@ -14,6 +14,8 @@ import type { z } from "zod";
 import type { AppType } from "../../../worker/app.ts";
 import type { ProgressEntry } from "../../../worker/progress/model.ts";
 import type { progressBody } from "../../../worker/routes/progress.ts";
+import type { QoeBeacon } from "../../../common/qoe.ts";
+import type { BreakdownRow, ConsoleSeries } from "../../../worker/qoe/console.ts";
 import type { DeviceClass } from "./device.ts";
 import { clientErrorCode, meaningOf, type ClientErrorCode } from "./errors.ts";
 
@@ -427,6 +429,47 @@ export function reportPathwayError(pathway: string, token: string): void {
   if (!navigator.sendBeacon?.("/api/steering/report", body)) {
     void fetch("/api/steering/report", { method: "POST", body, keepalive: true }).catch(() => {});
   }
+}
+
+/**
+ * Sends one batch of a view's QoE events (POST /api/qoe). Off the playback path:
+ * a keepalive fetch while the page lives, `sendBeacon` (text/plain) as it goes
+ * away; no session refresh, no retry (a lost batch costs a little accuracy, not playback).
+ */
+export function sendQoeBeacon(beacon: QoeBeacon, leaving: boolean): void {
+  const body = JSON.stringify(beacon);
+  if (leaving && typeof navigator.sendBeacon === "function" && navigator.sendBeacon("/api/qoe", new Blob([body], { type: "text/plain" }))) return;
+  void fetch("/api/qoe", { method: "POST", headers: { "content-type": "application/json" }, body, keepalive: true, credentials: "same-origin" }).catch(() => {});
+}
+
+/** The account's QoE choice (account page) and whether this browser sends Global Privacy Control. */
+export async function qoeConsent(): Promise<{ optedOut: boolean; gpc: boolean }> {
+  return unwrap(sessionFetch("/api/qoe/consent"));
+}
+
+/** Opts the account out of QoE collection (or back in). */
+export async function setQoeConsent(optOut: boolean): Promise<{ optedOut: boolean; gpc: boolean }> {
+  return unwrap(sessionFetch("/api/qoe/consent", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ optOut }) }));
+}
+
+// ---- Operations console (/api/ops, operator accounts only) ----
+
+/** The console's filters and range, as query parameters (empty values left out). */
+export type OpsQuery = Record<string, string | undefined>;
+
+function opsPath(path: string, q: OpsQuery): string {
+  const params = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => !!e[1]));
+  return `/api/ops/${path}?${params}`;
+}
+
+/** Metrics over time (GET /api/ops/series); ApiError 403 `not_operator` for everyone but operators. */
+export function opsSeries(q: OpsQuery): Promise<ConsoleSeries> {
+  return unwrap(sessionFetch(opsPath("series", q)));
+}
+
+/** Metrics per value of one dimension (GET /api/ops/breakdown). */
+export function opsBreakdown(q: OpsQuery & { by: string }): Promise<{ by: string; range: string; rows: BreakdownRow[] }> {
+  return unwrap(sessionFetch(opsPath("breakdown", q)));
 }
 
 /** A media object (playlist, segment, trickplay sheet) by its tokenised URL; media is not API, so no session handling. */

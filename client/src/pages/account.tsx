@@ -5,6 +5,7 @@
 import { A, useNavigate } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { createSubmit, FormError } from "../components/form.tsx";
+import { QoeConsent } from "../components/qoe-consent.tsx";
 import { planName, planQuality } from "../components/plan.ts";
 import { deleteAccount, exportAccount } from "../data/api.ts";
 import { currentProfile, forgetSession, session, signOut } from "../data/session.ts";
@@ -93,6 +94,7 @@ export default function AccountPage() {
                   </button>
                 </div>
               </div>
+              <QoeConsent />
             </Show>
           </section>
 

@@ -19,6 +19,7 @@ import { MediaState } from "./controllers/media-state.ts";
 import { NextEpisodeController, NEXT_COUNTDOWN_S } from "./controllers/next-episode.ts";
 import { PlaybackActions } from "./controllers/playback-actions.ts";
 import { ProgressReporter } from "./controllers/progress-reporting.ts";
+import { QoeReporter } from "./controllers/qoe-reporting.ts";
 import { ResumeOfferController } from "./controllers/resume-offer.ts";
 import { StatsController } from "./controllers/stats.ts";
 import { TokenRenewalController } from "./controllers/token-renewal.ts";
@@ -178,6 +179,7 @@ export function Player(props: PlayerProps) {
       renew: () => renewPlayback(props.titleId, props.episodeId, props.playback.assetId),
     });
     controllers.push(renewal);
+    controllers.push(new QoeReporter({ video, engine: e, titleId: Number(props.titleId), autoplay: resume.startOffer === null }));
     const sheet = props.playback.trickplay;
     if (sheet) controllers.push(new TrickplayLoadingController({ video, sheet, holder, now: baseline, onReady: setTrickplay }));
     tracks.attachEngine(e);

@@ -1,0 +1,200 @@
+/**
+ * The operations console (/ops, operator accounts only; the API answers 403
+ * `not_operator` to everyone else and this page says so): how playback is going,
+ * with the industry's QoE metrics (common/qoe.ts QOE_METRICS, after Mux Data) as
+ * totals against the design's targets and as charts over time (uPlot) — the last
+ * hour by minute, refreshed every 15 s (the live view), 24 hours or 30 days —
+ * filterable by title, pathway, country, device and player version; top and
+ * failing titles and breakdowns by pathway, country and device. Groups with
+ * fewer than 5 views are never shown. A lazy chunk of its own.
+ */
+import { createEffect, createResource, createSignal, For, onCleanup, Show } from "solid-js";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import { QOE_METRICS, type QoeMetricName } from "../../../common/qoe.ts";
+import type { BreakdownRow, ConsoleSeries } from "../../../worker/qoe/console.ts";
+import { ApiError, opsBreakdown, opsSeries, type OpsQuery } from "../data/api.ts";
+import "./ops.css";
+
+/** The live view refreshes this often (rollups are at most 20 s behind the player). */
+const LIVE_REFRESH_MS = 15_000;
+const RANGES = [
+  { id: "1h", label: "Last hour (live)" },
+  { id: "24h", label: "24 hours" },
+  { id: "30d", label: "30 days" },
+] as const;
+const CHARTS: QoeMetricName[] = ["startupMs", "rebufferPct", "failurePct", "exitBeforeStartPct", "bitrateKbps", "completionPct"];
+const TILES: QoeMetricName[] = ["startupMs", "failurePct", "exitBeforeStartPct", "rebufferPct", "bitrateKbps", "completionPct", "qualityScore"];
+
+function format(name: QoeMetricName, v: number | null | undefined): string {
+  if (v === null || v === undefined) return "—";
+  const unit = QOE_METRICS[name].unit;
+  if (unit === "%") return `${v < 1 ? v.toFixed(2) : v.toFixed(1)} %`;
+  if (unit === "ms") return `${Math.round(v)} ms`;
+  if (unit === "kbps") return `${Math.round(v)} kbps`;
+  return `${Math.round(v)}`;
+}
+
+function Chart(props: { series: ConsoleSeries; metric: QoeMetricName }) {
+  let host!: HTMLDivElement;
+  let plot: uPlot | undefined;
+  createEffect(() => {
+    const s = props.series;
+    const xs = s.points.map((p) => p.atMs / 1000);
+    const ys = s.points.map((p) => (p.views === null ? null : ((p as Record<string, number | null>)[props.metric] ?? null)));
+    plot?.destroy();
+    plot = new uPlot(
+      {
+        width: Math.max(280, host.clientWidth || 420),
+        height: 160,
+        legend: { show: false },
+        scales: { x: { time: true } },
+        series: [{}, { label: QOE_METRICS[props.metric].label, stroke: "#e50914", width: 2, spanGaps: false, points: { show: s.points.length <= 60 } }],
+        axes: [{ stroke: "#aaa", grid: { stroke: "#333" } }, { stroke: "#aaa", grid: { stroke: "#333" }, size: 60 }],
+      },
+      [xs, ys],
+      host,
+    );
+  });
+  onCleanup(() => plot?.destroy());
+  return (
+    <figure class="ops-chart" data-chart={props.metric}>
+      <figcaption>
+        {QOE_METRICS[props.metric].label} <span class="muted">({QOE_METRICS[props.metric].unit})</span>
+      </figcaption>
+      <div ref={host} />
+    </figure>
+  );
+}
+
+function Table(props: { title: string; rows: BreakdownRow[] | undefined; testId: string }) {
+  return (
+    <section class="panel ops-table" data-table={props.testId}>
+      <h2>{props.title}</h2>
+      <Show when={(props.rows?.length ?? 0) > 0} fallback={<p class="muted">Nothing with at least 5 views yet.</p>}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Views</th>
+              <th scope="col">Startup</th>
+              <th scope="col">Failures</th>
+              <th scope="col">Rebuffer</th>
+              <th scope="col">Bitrate</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={props.rows}>
+              {(r) => (
+                <tr data-value={String(r.value)}>
+                  <th scope="row">{r.name ?? (String(r.value) || "(unknown)")}</th>
+                  <td>{r.metrics.views}</td>
+                  <td>{format("startupMs", r.metrics.startupMs)}</td>
+                  <td>{format("failurePct", r.metrics.failurePct)}</td>
+                  <td>{format("rebufferPct", r.metrics.rebufferPct)}</td>
+                  <td>{format("bitrateKbps", r.metrics.bitrateKbps)}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </Show>
+    </section>
+  );
+}
+
+export default function OpsPage() {
+  const [range, setRange] = createSignal<string>("1h");
+  const [filters, setFilters] = createSignal<OpsQuery>({});
+  const [tick, setTick] = createSignal(0);
+  // The tick makes the live view refetch; it is not sent.
+  const query = () => ({ q: { range: range(), ...filters() } as OpsQuery, tick: tick() });
+  const strip = (k: { q: OpsQuery; tick: number }): OpsQuery => k.q;
+  const [series] = createResource(query, (q) => opsSeries(strip(q)));
+  const [top] = createResource(query, (q) => opsBreakdown({ ...strip(q), by: "title", limit: "10" }));
+  const [failing] = createResource(query, (q) => opsBreakdown({ ...strip(q), by: "title", failing: "1", limit: "10" }));
+  const [pathways] = createResource(query, (q) => opsBreakdown({ ...strip(q), by: "pathway" }));
+  const [countries] = createResource(query, (q) => opsBreakdown({ ...strip(q), by: "country" }));
+  const [devices] = createResource(query, (q) => opsBreakdown({ ...strip(q), by: "device" }));
+
+  const timer = setInterval(() => range() === "1h" && document.visibilityState === "visible" && setTick((t) => t + 1), LIVE_REFRESH_MS);
+  onCleanup(() => clearInterval(timer));
+
+  const refused = () => {
+    const e = series.error as unknown;
+    return e instanceof ApiError && e.code === "not_operator";
+  };
+  const setFilter = (key: string, value: string) => setFilters((f) => ({ ...f, [key]: value.trim() || undefined }));
+  const latest = () => (series.state === "ready" || series.state === "refreshing" ? series.latest : undefined);
+
+  return (
+    <div class="page ops-page">
+      <h1>Operations</h1>
+      <Show
+        when={!refused()}
+        fallback={
+          <section class="panel" role="alert">
+            <h2>Not an operator</h2>
+            <p>The operations console is for operator accounts. An administrator can grant access with <code>npm run admin -- grant &lt;email&gt;</code>.</p>
+          </section>
+        }
+      >
+        <form class="ops-filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
+          <label class="field">
+            <span>Range</span>
+            <select value={range()} onChange={(e) => setRange(e.currentTarget.value)}>
+              <For each={RANGES}>{(r) => <option value={r.id}>{r.label}</option>}</For>
+            </select>
+          </label>
+          <For each={[["title", "Title id"], ["pathway", "Pathway"], ["country", "Country"], ["device", "Device"], ["player", "Player version"]] as const}>
+            {([key, label]) => (
+              <label class="field">
+                <span>{label}</span>
+                <input name={key} value={filters()[key] ?? ""} onChange={(e) => setFilter(key, e.currentTarget.value)} />
+              </label>
+            )}
+          </For>
+        </form>
+        <Show when={series.error && !refused()}>
+          <p class="form-error" role="alert">{(series.error as Error).message}</p>
+        </Show>
+        <Show when={latest()}>
+          {(s) => (
+            <>
+              <p class="muted" data-updated={s().toMs}>
+                {s().totals ? `${s().totals!.views} views` : "Fewer than 5 views in this range: nothing is shown."} · updated {new Date().toLocaleTimeString()}
+              </p>
+              <section class="ops-tiles" aria-label="Totals">
+                <For each={TILES}>
+                  {(m) => (
+                    <div class="ops-tile" data-metric={m} data-value={s().totals?.[m] ?? ""} title={QOE_METRICS[m].definition}>
+                      <span class="ops-tile-label">{QOE_METRICS[m].label}</span>
+                      <strong>{format(m, s().totals?.[m])}</strong>
+                      <Show when={QOE_METRICS[m].target}>
+                        <span class="muted">target {QOE_METRICS[m].target}</span>
+                      </Show>
+                    </div>
+                  )}
+                </For>
+                <div class="ops-tile" data-metric="rebufferPerMinute" data-value={s().totals?.rebufferPerMinute ?? ""}>
+                  <span class="ops-tile-label">Rebuffering events per minute</span>
+                  <strong>{s().totals?.rebufferPerMinute == null ? "—" : s().totals!.rebufferPerMinute!.toFixed(2)}</strong>
+                </div>
+              </section>
+              <section class="ops-charts" aria-label="Over time">
+                <For each={CHARTS}>{(m) => <Chart series={s()} metric={m} />}</For>
+              </section>
+            </>
+          )}
+        </Show>
+        <div class="ops-tables">
+          <Table title="Top titles" rows={top.latest?.rows} testId="top" />
+          <Table title="Failing titles" rows={failing.latest?.rows} testId="failing" />
+          <Table title="Pathways" rows={pathways.latest?.rows} testId="pathway" />
+          <Table title="Countries" rows={countries.latest?.rows} testId="country" />
+          <Table title="Devices" rows={devices.latest?.rows} testId="device" />
+        </div>
+      </Show>
+    </div>
+  );
+}
