@@ -120,9 +120,10 @@ test("failover: pathway A starts failing mid-play and playback continues on path
     await page.waitForFunction((t) => document.querySelector("video")!.currentTime > t + 4, before, { timeout: 30_000 });
     const firstB = await page.evaluate((t) => (window as any).__frags.find((f: any) => f.at > t && f.url.includes("/cdn/b/")).at, faultAt);
     stalls.push(...(await page.evaluate(() => (window as any).__stalls as number[])));
-    // The player reported the failures with its playback token: the steering server counted them for this viewer.
+    // The player reported the failures with its playback token, after being served media: the steering server counted them
+    // (the reporter stored as a keyed hash, never the viewer's id).
     await page.waitForFunction(
-      () => fetch("/api/dev/steering/US").then((r) => r.json()).then((s: any) => (s.health.pathways.a?.errors ?? []).some((e: any) => e.reporter === "demo")),
+      () => fetch("/api/dev/steering/US").then((r) => r.json()).then((s: any) => (s.health.pathways.a?.errors ?? []).some((e: any) => /^[0-9a-f]{32}$/.test(e.reporter))),
       null,
       { timeout: 10_000 },
     );

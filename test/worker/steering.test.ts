@@ -14,21 +14,54 @@ import {
 import { signPlaybackToken } from "../../worker/media/tokens.ts";
 import { call, db } from "./helpers.ts";
 import { seedAsset, seedTitles } from "./media-fixtures.ts";
+import { PASSWORD, TestBrowser, uniqueEmail } from "./session-client.ts";
 
 const IDS = ["a", "b"] as const;
+const ANY_MOVIE = 7402;
+
+beforeAll(async () => {
+  await seedTitles(db(), [{ id: ANY_MOVIE }]);
+  await seedAsset(db(), { id: "st-any", titleId: ANY_MOVIE, heights: [360] });
+});
+
+/** Each token's client address: every viewer plays from a network of its own unless a test says otherwise. */
+const addressOf = new Map<string, string>();
+let networks = 0;
+const newAddress = () => `198.51.${Math.floor(networks / 250) % 250}.${(networks++ % 250) + 1}`;
 
 async function steering(region: string, query = "") {
-  const res = await call(`/api/steering/${region}${query}`);
+  const token = new URLSearchParams(query).get("token");
+  const address = token ? addressOf.get(token) : undefined;
+  const res = await call(`/api/steering/${region}${query}`, { headers: address ? { "cf-connecting-ip": address } : {} });
   return { status: res.status, body: (await res.json()) as any, res };
 }
 
-/** A playback token of viewer `sub` in region `cc` (reports and steering samples count only with one). */
-async function tokenOf(sub: string, cc: string, ttlSeconds = 3600): Promise<string> {
-  return (await signPlaybackToken(env, { sub, pfx: "assets/st-any/", mh: 1080, cc }, ttlSeconds)).token;
+/** Fetches one media segment with `token` from `address`, as a playing player does (its reports count from then on). */
+async function fetchSegment(token: string, address: string, folder = "st-any"): Promise<void> {
+  const res = await call(`/cdn/a/${token}/${folder}/video/360p/seg_00001.m4s`, { headers: { "cf-connecting-ip": address } });
+  expect(res.status).toBe(200);
+  await res.arrayBuffer();
 }
 
-function report(body: unknown, contentType = "application/json") {
-  return call("/api/steering/report", { method: "POST", headers: { "content-type": contentType }, body: typeof body === "string" ? body : JSON.stringify(body) });
+/**
+ * A playback token of viewer `sub` in region `cc` (reports and steering samples count only with one),
+ * used from a network of its own, that has been served a segment (unless `played` is false or it is expired).
+ */
+async function tokenOf(sub: string, cc: string, ttlSeconds = 3600, played = true): Promise<string> {
+  const token = (await signPlaybackToken(env, { sub, pfx: "assets/st-any/", mh: 1080, cc }, ttlSeconds)).token;
+  addressOf.set(token, newAddress());
+  if (played && ttlSeconds > 0) await fetchSegment(token, addressOf.get(token)!);
+  return token;
+}
+
+function report(body: unknown, contentType = "application/json", address?: string) {
+  const token = typeof body === "object" && body !== null ? (body as { token?: string }).token : undefined;
+  const from = address ?? (token ? addressOf.get(token) : undefined);
+  return call("/api/steering/report", {
+    method: "POST",
+    headers: { "content-type": contentType, ...(from ? { "cf-connecting-ip": from } : {}) },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 }
 
 /**
@@ -106,7 +139,9 @@ describe("steering manifest", () => {
     await steering("NL", `?_HLS_pathway="b"&_HLS_throughput=6000000&token=${one}`);
     await report({ token: other, reports: [{ pathway: "a", kind: "error" }, { pathway: "b", kind: "throughput", value: 5_000_000 }] });
     const snapshot = (await (await call("/api/dev/steering/NL")).json()) as any;
-    expect(snapshot.health.pathways.a.errors).toEqual([{ atMs: expect.any(Number), reporter: "acct-nl-2" }]);
+    // The reporter and its network are stored as keyed hashes, never the account id or the address.
+    expect(snapshot.health.pathways.a.errors).toEqual([{ atMs: expect.any(Number), reporter: expect.stringMatching(/^[0-9a-f]{32}$/), network: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
+    expect(JSON.stringify(snapshot)).not.toMatch(/acct-nl|198\.51\./);
     expect(snapshot.health.pathways.b.throughputSamples).toBe(2);
     expect(snapshot.health.pathways.b.throughputBps).toBeGreaterThan(5_000_000);
   });
@@ -132,6 +167,45 @@ describe("steering manifest", () => {
     const slow = await app.fetch(new Request("http://x/api/steering/PT"), hung);
     expect(slow.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe("only viewers who play count, one network as one", () => {
+  /** A real account from `address`: signed up, then given a playback token in region GR. */
+  async function account(address: string): Promise<string> {
+    const browser = new TestBrowser();
+    await browser.json("/api/auth/signup", { method: "POST", body: { email: uniqueEmail("st"), password: PASSWORD }, headers: { "cf-connecting-ip": address } });
+    const play = await browser.json(`/api/playback/${ANY_MOVIE}`, { method: "POST", headers: { "cf-connecting-ip": address, "x-dev-country": "GR" } });
+    expect(play.status).toBe(200);
+    return play.body.token as string;
+  }
+  const errorsOn = async (region: string) => ((await (await call(`/api/dev/steering/${region}`)).json()) as any).health.pathways.a?.errors ?? [];
+
+  it("three fresh accounts from one network that never fetched media do not demote a pathway, nor once they have (one network)", async () => {
+    const address = "2001:db8:5eed::1";
+    const tokens = await Promise.all(Array.from({ length: DEMOTE_AFTER_ERRORS }, () => account(address)));
+    for (const [i, token] of tokens.entries()) expect((await report({ pathway: "a", kind: "error", token }, "application/json", `2001:db8:5eed::${i + 10}`)).status).toBe(202);
+    expect(await errorsOn("GR")).toEqual([]);
+    expect((await steering("GR")).body["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
+    // Played now, but all from one /64: they weigh as one reporter.
+    for (const [i, token] of tokens.entries()) await fetchSegment(token, `2001:db8:5eed::${i + 20}`);
+    for (const [i, token] of tokens.entries()) expect((await report({ pathway: "a", kind: "error", token }, "application/json", `2001:db8:5eed:0:${i}::1`)).status).toBe(202);
+    expect(await errorsOn("GR")).toHaveLength(1);
+    expect((await steering("GR")).body["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
+  });
+
+  it("three real players from distinct networks still demote it", async () => {
+    const addresses = ["203.0.113.7", "2001:db8:beef:1::7", "2001:db8:beef:2::7"];
+    const tokens = await Promise.all(addresses.map((address) => account(address)));
+    for (const [i, token] of tokens.entries()) await fetchSegment(token, addresses[i]!);
+    for (const [i, token] of tokens.entries()) expect((await report({ pathway: "a", kind: "error", token }, "application/json", addresses[i])).status).toBe(202);
+    expect((await steering("GR")).body["PATHWAY-PRIORITY"]).toEqual(["b", "a"]);
+  });
+
+  it("throughput of a session never served media is not counted", async () => {
+    const token = await tokenOf("acct-ie", "IE", 3600, false);
+    await steering("IE", `?token=${token}&_HLS_pathway=b&_HLS_throughput=9000000`);
+    expect((await flushed("IE", await tokenOf("acct-ie-2", "IE"))).health.pathways.b).toBeUndefined();
   });
 });
 
@@ -172,9 +246,9 @@ describe("player reports", () => {
 describe("hysteresis", () => {
   const t0 = 1_000_000;
   let reporters = 0;
-  /** An error from a new reporter each time, unless one is named. */
-  const error = (pathway: string, reporter = `viewer-${reporters++}`) => ({ pathway, kind: "error" as const, value: 0, reporter });
-  const throughput = (pathway: string, value: number, reporter = `viewer-${reporters++}`) => ({ pathway, kind: "throughput" as const, value, reporter });
+  /** An error from a new reporter (on a network of its own) each time, unless one is named. */
+  const error = (pathway: string, reporter = `viewer-${reporters++}`, network = `net-${reporter}`) => ({ pathway, kind: "error" as const, value: 0, reporter, network, session: reporter });
+  const throughput = (pathway: string, value: number, reporter = `viewer-${reporters++}`, network = `net-${reporter}`) => ({ pathway, kind: "throughput" as const, value, reporter, network, session: reporter });
 
   it("does not demote on errors spread wider than the window", () => {
     const state = emptyHealth();
@@ -247,6 +321,24 @@ describe("hysteresis", () => {
     expect(pathwayPriority(state, IDS, t0 + 5000)).toEqual(["a", "b"]);
     recordSample(state, IDS, throughput("b", 5_000_000, "loud-viewer"), t0 + THROUGHPUT_REPORT_INTERVAL_MS);
     expect(state.pathways.b!.throughputSamples).toBe(2);
+  });
+
+  it("errors from one network weigh as one whatever the accounts, and one account's errors from many networks as one", () => {
+    const state = emptyHealth();
+    for (let i = 0; i < 10; i++) recordSample(state, IDS, error("a", `bulk-account-${i}`, "one-network"), t0 + i);
+    expect(pathwayPriority(state, IDS, t0 + 20)).toEqual(["a", "b"]);
+    for (let i = 0; i < 10; i++) recordSample(state, IDS, error("a", "roaming-account", `network-${i}`), t0 + 20 + i);
+    expect(pathwayPriority(state, IDS, t0 + 40)).toEqual(["a", "b"]);
+    // Two sources: the bulk accounts' network and the roaming account.
+    expect(state.pathways.a!.errors).toHaveLength(2);
+    for (let i = 2; i < DEMOTE_AFTER_ERRORS; i++) recordSample(state, IDS, error("a"), t0 + 50 + i);
+    expect(pathwayPriority(state, IDS, t0 + 60)).toEqual(["b", "a"]);
+  });
+
+  it("one network's throughput counts once per interval, whatever the accounts", () => {
+    const state = emptyHealth();
+    for (let i = 0; i < 20; i++) recordSample(state, IDS, throughput("b", 9e9, `bulk-${i}`, "one-network"), t0 + i);
+    expect(state.pathways.b!.throughputSamples).toBe(1);
   });
 
   it("reads a state saved before errors were counted per reporter", () => {

@@ -4,10 +4,14 @@
  * clock passed in so tests can drive time.
  *
  * Hysteresis, so the priority does not flap:
- * - a pathway is demoted once DEMOTE_AFTER_ERRORS different reporters (accounts,
- *   from their playback tokens) reported an error within ERROR_WINDOW_MS, and
- *   re-promoted only after QUIET_PERIOD_MS without any error: one viewer, however
- *   many errors it sends, cannot move a region's traffic on its own;
+ * - a pathway is demoted once DEMOTE_AFTER_ERRORS different reporters reported an
+ *   error within ERROR_WINDOW_MS — different accounts (from their playback tokens)
+ *   *and* different networks (an IPv4 address or an IPv6 /64): a report drops any
+ *   earlier one of its account or its network, so accounts made in bulk on one
+ *   network weigh as one — and re-promoted only after QUIET_PERIOD_MS without any
+ *   error: one viewer, however many errors it sends, cannot move a region's
+ *   traffic on its own. (Only reports of sessions that were served media reach
+ *   this module at all; see steering-state.ts.)
  * - among healthy pathways the leader (the first in configured order, unless
  *   throughput chose another) stays first until another one's measured throughput
  *   is SWITCH_RATIO times the leader's (both with enough fresh samples), so a
@@ -21,7 +25,7 @@ export const SWITCH_RATIO = 1.5;
 /** Reporters remembered per pathway inside the error window (bounds the stored state). */
 const MAX_ERROR_REPORTERS = 64;
 /**
- * A reporter's throughput counts at most once per this interval and pathway (a
+ * A reporter's (and a network's) throughput counts at most once per this interval and pathway (a
  * player reloads the steering manifest every TTL, 15 s), so one client sending
  * samples in a loop cannot drag the average and take the lead for a pathway.
  */
@@ -41,14 +45,25 @@ export interface PathwaySample {
   kind: SampleKind;
   /** Bits per second for throughput; ignored for errors. */
   value: number;
-  /** Who reported it (the playback token's subject): errors count once per reporter. */
+  /** Who reported it (keyed hash of the playback token's subject): errors count once per reporter. */
   reporter: string;
+  /** The reporter's network (keyed hash of its IPv4 address or IPv6 /64): errors count once per network too. */
+  network: string;
+  /** The playback session (keyed hash of account and asset): counted only once media was served to it. */
+  session: string;
 }
 
-/** A report remembered for counting per reporter: the latest from its reporter. */
+/** A report remembered for counting per reporter and network: the latest from either. */
 export interface ErrorReport {
   atMs: number;
   reporter: string;
+  /** Absent in state saved before networks were counted. */
+  network?: string;
+}
+
+/** Whether two reports come from one account or one network (so they weigh as one). */
+function sameSource(a: ErrorReport, b: { reporter: string; network: string }): boolean {
+  return a.reporter === b.reporter || a.network === b.network;
 }
 
 export interface PathwayHealth {
@@ -61,7 +76,7 @@ export interface PathwayHealth {
   throughputBps: number | null;
   throughputSamples: number;
   lastThroughputMs: number | null;
-  /** Reporters whose throughput counted within THROUGHPUT_REPORT_INTERVAL_MS. */
+  /** Reporters (and their networks) whose throughput counted within THROUGHPUT_REPORT_INTERVAL_MS. */
   throughputReporters: ErrorReport[];
 }
 
@@ -93,8 +108,8 @@ export function recordSample(state: SteeringHealth, pathwayIds: readonly string[
   if (!pathwayIds.includes(sample.pathway)) return;
   const health = healthOf(state, sample.pathway);
   if (sample.kind === "error") {
-    health.errors = health.errors.filter((e) => nowMs - e.atMs < ERROR_WINDOW_MS && e.reporter !== sample.reporter);
-    health.errors.push({ atMs: nowMs, reporter: sample.reporter });
+    health.errors = health.errors.filter((e) => nowMs - e.atMs < ERROR_WINDOW_MS && !sameSource(e, sample));
+    health.errors.push({ atMs: nowMs, reporter: sample.reporter, network: sample.network });
     if (health.errors.length > MAX_ERROR_REPORTERS) health.errors.shift();
     health.lastErrorMs = nowMs;
     if (!health.demoted && health.errors.length >= DEMOTE_AFTER_ERRORS) {
@@ -105,8 +120,8 @@ export function recordSample(state: SteeringHealth, pathwayIds: readonly string[
   }
   if (!Number.isFinite(sample.value) || sample.value <= 0) return;
   health.throughputReporters = health.throughputReporters.filter((r) => nowMs - r.atMs < THROUGHPUT_REPORT_INTERVAL_MS);
-  if (health.throughputReporters.some((r) => r.reporter === sample.reporter)) return;
-  health.throughputReporters.push({ atMs: nowMs, reporter: sample.reporter });
+  if (health.throughputReporters.some((r) => sameSource(r, sample))) return;
+  health.throughputReporters.push({ atMs: nowMs, reporter: sample.reporter, network: sample.network });
   if (health.throughputReporters.length > MAX_THROUGHPUT_REPORTERS) health.throughputReporters.shift();
   const stale = health.lastThroughputMs === null || nowMs - health.lastThroughputMs > THROUGHPUT_FRESH_MS;
   health.throughputBps = stale || health.throughputBps === null ? sample.value : health.throughputBps + EWMA_ALPHA * (sample.value - health.throughputBps);

@@ -8,6 +8,9 @@
  */
 import { pathways } from "./pathways.ts";
 import type { PathwaySample } from "./steering-policy.ts";
+import type { ServedMark } from "./steering-state.ts";
+import { sessionId } from "./steering-ids.ts";
+import type { PlaybackClaims } from "./tokens.ts";
 
 /** How long a region's priority is reused before the Durable Object is asked again. */
 export const PRIORITY_CACHE_MS = 1000;
@@ -19,6 +22,8 @@ interface RegionEntry {
   priority: string[] | null;
   fetchedAtMs: number;
   pending: PathwaySample[];
+  /** Sessions served media, not yet told to the region's object (kept across a failed call). */
+  served: ServedMark[];
   /** The call under way, which concurrent requests share instead of starting their own. */
   inflight: Promise<void> | null;
 }
@@ -28,7 +33,7 @@ const regions = new Map<string, RegionEntry>();
 function entryFor(region: string): RegionEntry {
   let entry = regions.get(region);
   if (!entry) {
-    entry = { priority: null, fetchedAtMs: 0, pending: [], inflight: null };
+    entry = { priority: null, fetchedAtMs: 0, pending: [], served: [], inflight: null };
     regions.set(region, entry);
   }
   return entry;
@@ -56,16 +61,20 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<voi
 /** Sends the region's pending reports to its Durable Object and keeps the priority it answers. */
 async function refresh(env: Env, region: string, entry: RegionEntry): Promise<void> {
   const batch = entry.pending;
+  const served = entry.served;
   entry.pending = [];
+  entry.served = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const stub = env.STEERING.get(env.STEERING.idFromName(region));
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("steering state timed out")), RPC_TIMEOUT_MS);
     });
-    entry.priority = await Promise.race([stub.observe(batch), timeout]);
+    entry.priority = await Promise.race([stub.observe(batch, served), timeout]);
     entry.fetchedAtMs = Date.now();
   } catch (err) {
+    // A served session must not be forgotten (its reports would never count): it rides along with the next call.
+    entry.served.unshift(...served.slice(0, MAX_PENDING_SAMPLES - entry.served.length));
     // Reports in a failed batch are dropped: health is best-effort, the answer is not.
     console.warn("steering state unavailable; answering the last known priority:", err instanceof Error ? err.message : err);
     // Back off for the cache period rather than retrying an overloaded object on every request.
@@ -98,4 +107,31 @@ export async function steeringPriority(env: Env, region: string, samples: Pathwa
   await call;
   if (entry.inflight === call) entry.inflight = null;
   return reconcile(ids, entry.priority);
+}
+
+/** Sessions this isolate already told their region about, with the expiry told (bounded, oldest first out). */
+const toldServed = new Map<string, number>();
+const TOLD_SERVED_MAX = 4096;
+
+/**
+ * Tells the token's region that media was served to its playback session, so
+ * its steering reports count (steering-state.ts). Once per session and token
+ * expiry per isolate: the first segment a player fetches pays one call to the
+ * region's object (bounded by the same timeout as every steering call, never
+ * failing the media response); its other segments pay nothing.
+ */
+export async function noteServed(env: Env, claims: PlaybackClaims): Promise<void> {
+  const key = `${claims.cc}\u0000${claims.sub}\u0000${claims.pfx}`;
+  const untilMs = claims.exp * 1000;
+  if ((toldServed.get(key) ?? 0) >= untilMs) return;
+  const entry = entryFor(claims.cc);
+  entry.served.push({ session: await sessionId(env, claims), untilMs });
+  if (entry.served.length > MAX_PENDING_SAMPLES) entry.served.splice(0, entry.served.length - MAX_PENDING_SAMPLES);
+  const call = refresh(env, claims.cc, entry);
+  entry.inflight = call;
+  await call;
+  if (entry.inflight === call) entry.inflight = null;
+  toldServed.delete(key);
+  if (toldServed.size >= TOLD_SERVED_MAX) toldServed.delete(toldServed.keys().next().value!);
+  toldServed.set(key, untilMs);
 }

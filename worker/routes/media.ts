@@ -10,9 +10,12 @@ import { renderMaster } from "../media/master.ts";
 import { findPathway, pathways } from "../media/pathways.ts";
 import { configuredSiteOrigin, siteOrigin } from "../lib/environment.ts";
 import { CONTENT_TYPES, parseCdnPath, PLAYLIST_CACHE_CONTROL, serveObject } from "../media/serve.ts";
+import { noteServed } from "../media/steering.ts";
 import { verifyPlaybackToken } from "../media/tokens.ts";
 
 const RENDITION_DIR = /^(\d{2,4})p$/;
+/** A media segment or init segment of a video or audio rendition: what a player fetches only to play. */
+const SEGMENT_FILE = /\.(m4s|mp4)$/;
 
 /** The origin allowed to read media cross-origin: the site's own (configured, or this request's origin locally). */
 function allowedOrigin(env: Env, url: string): string {
@@ -84,5 +87,10 @@ export const media = new Hono<AppEnv>()
         "Cache-Control": PLAYLIST_CACHE_CONTROL,
       });
     }
-    return serveObject(c.env.MEDIA, `${claims.pfx}${rest.join("/")}`, c.req.raw);
+    const res = await serveObject(c.env.MEDIA, `${claims.pfx}${rest.join("/")}`, c.req.raw);
+    // This session is really playing: from now on its steering reports count (media/steering-state.ts).
+    if ((res.status === 200 || res.status === 206) && (rest[0] === "video" || rest[0] === "audio") && SEGMENT_FILE.test(rest.at(-1)!)) {
+      await noteServed(c.env, claims);
+    }
+    return res;
   });

@@ -6,6 +6,7 @@ import { validate } from "../lib/validate.ts";
 import { findPathway } from "../media/pathways.ts";
 import type { PathwaySample } from "../media/steering-policy.ts";
 import { steeringPriority } from "../media/steering.ts";
+import { reporterIds, type ReporterIds } from "../media/steering-ids.ts";
 import { verifyPlaybackToken } from "../media/tokens.ts";
 
 /** Seconds before a player asks again (hls.js reloads the manifest after TTL). */
@@ -37,12 +38,12 @@ const reportBody = z.union([
   z.object({ token: reportToken, reports: z.array(reportShape).min(1).max(MAX_REPORTS) }),
 ]);
 
-/** The reporter behind a playback token, when it is valid and for `region`; else null (its samples are not counted). */
-async function reporterIn(env: Env, region: string, token: string | undefined): Promise<string | null> {
+/** The reporter behind a playback token (from `address`), when it is valid and for `region`; else null (its samples are not counted). */
+async function reporterIn(env: Env, region: string, token: string | undefined, address: string | undefined): Promise<ReporterIds | null> {
   if (!token) return null;
   try {
     const claims = await verifyPlaybackToken(env, token);
-    return claims.cc === region ? claims.sub : null;
+    return claims.cc === region ? await reporterIds(env, claims, address) : null;
   } catch {
     return null;
   }
@@ -55,7 +56,9 @@ async function reporterIn(env: Env, region: string, token: string | undefined): 
  * Only viewers count: a report carries the playback token of the session that
  * made it, and the steering URI in the master carries it too (`?token=`, kept
  * current by the player's loader). The token decides the region a sample counts
- * for and who reported it (errors count once per account, see steering-policy).
+ * for and who reported it: errors count once per account and once per network
+ * (steering-policy), and only for a session that was served media
+ * (steering-state).
  * Without a valid token the manifest is still answered — a player is never
  * refused a priority — but nothing it says is counted.
  */
@@ -64,12 +67,12 @@ export const steering = new Hono<AppEnv>()
     const { region } = c.req.valid("param");
     const samples: PathwaySample[] = [];
     const token = c.req.query("token");
-    const reporter = await reporterIn(c.env, region, token);
+    const reporter = await reporterIn(c.env, region, token, c.req.header("cf-connecting-ip"));
     const pathway = unquote(c.req.query("_HLS_pathway"));
     const throughput = Number(unquote(c.req.query("_HLS_throughput")));
     // hls.js reports the throughput it measured on the pathway it is using; malformed values are ignored, not refused.
     if (reporter && pathway && findPathway(c.env, pathway) && Number.isFinite(throughput) && throughput > 0) {
-      samples.push({ pathway, kind: "throughput", value: throughput, reporter });
+      samples.push({ pathway, kind: "throughput", value: throughput, ...reporter });
     }
     const priority = await steeringPriority(c.env, region, samples);
     return c.json(
@@ -105,10 +108,11 @@ export const steering = new Hono<AppEnv>()
     const reports = "reports" in parsed.data ? parsed.data.reports : [parsed.data];
     // An invalid or expired token is refused (403) like on the media route; the region is the token's.
     const claims = await verifyPlaybackToken(c.env, token);
+    const ids = await reporterIds(c.env, claims, c.req.header("cf-connecting-ip"));
     const samples: PathwaySample[] = [];
     for (const r of reports) {
       if (!findPathway(c.env, r.pathway) || (r.kind === "throughput" && !r.value)) continue;
-      samples.push({ pathway: r.pathway, kind: r.kind, value: r.value ?? 0, reporter: claims.sub });
+      samples.push({ pathway: r.pathway, kind: r.kind, value: r.value ?? 0, ...ids });
     }
     // Errors count at once (they drive failover); throughput rides along with the next steering call.
     if (samples.length) await steeringPriority(c.env, claims.cc, samples, samples.some((s) => s.kind === "error"));
