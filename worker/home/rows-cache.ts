@@ -60,3 +60,15 @@ function isCachedHome(value: unknown): value is CachedHome {
   const v = value as CachedHome | null;
   return v !== null && typeof v === "object" && Array.isArray(v.rows) && typeof v.windows === "object" && typeof v.builtAt === "number";
 }
+
+/** Deletes every cached home of these profiles (account deletion: the rows are derived from its data). */
+export async function forgetCachedHomes(kv: KVNamespace, profileIds: string[]): Promise<void> {
+  for (const profileId of profileIds) {
+    let cursor: string | undefined;
+    do {
+      const page: KVNamespaceListResult<unknown, string> = await kv.list({ prefix: `home:${HOME_KEY_VERSION}:${profileId}:`, cursor });
+      await Promise.all(page.keys.map((k) => kv.delete(k.name)));
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+  }
+}

@@ -9,11 +9,12 @@ import { z } from "zod";
 import { clearSessionCookies } from "../auth/cookies.ts";
 import { requireSession, type Session } from "../auth/session.ts";
 import { passwordMatches } from "../auth/attempts.ts";
-import { deleteAccountRows, exportAccountRows } from "../db/account-data.ts";
+import { accountProfileIds, deleteAccountRows, exportAccountRows } from "../db/account-data.ts";
 import { database } from "../db/client.ts";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
+import { forgetCachedHomes } from "../home/rows-cache.ts";
 import { viewerState } from "../progress/stub.ts";
 
 const deleteBody = z.object({ password: z.string().min(1).max(256) });
@@ -38,7 +39,11 @@ export const accountRoutes = new Hono<AppEnv>()
     if (!ok) throw new AppError(403, "wrong_password", "That is not this account's password.");
     // The object first: if D1 then fails, the account still exists and deletion can be retried; the other order could orphan the object.
     await viewerState(c.env, account.id).erase();
-    await deleteAccountRows(database(c.env.DB), account.id);
+    const db = database(c.env.DB);
+    const profileIds = await accountProfileIds(db, account.id);
+    await deleteAccountRows(db, account.id);
+    // The profiles' cached home rows are derived from their data: they go too, not an hour later.
+    await forgetCachedHomes(c.env.ROWS, profileIds);
     clearSessionCookies(c);
     return c.body(null, 204);
   });

@@ -1,0 +1,217 @@
+/**
+ * The privacy export is complete by construction: this walks every table D1
+ * has and every table of every Durable Object class, seeds one account's data
+ * everywhere it can go, and fails when a table holding the account's rows is
+ * not in the export or not emptied by account deletion — so a new table (or a
+ * new object) is either exported and erased, or put on a commented list below
+ * saying why it holds no account data.
+ */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { limiterName } from "../../../worker/auth/sign-in-limiter.ts";
+import { ACCOUNT_TABLES } from "../../../worker/db/account-data.ts";
+import { viewerState } from "../../../worker/progress/stub.ts";
+import { call, db } from "../helpers.ts";
+import { seedAsset, seedTitles } from "../media-fixtures.ts";
+import { PASSWORD, TestBrowser } from "../session-client.ts";
+
+/** D1 tables without account data, each with the reason. Anything else must be in ACCOUNT_TABLES. */
+const D1_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
+  titles: "catalog",
+  genres: "catalog",
+  title_genres: "catalog",
+  availability: "catalog",
+  seasons: "catalog",
+  episodes: "catalog",
+  people: "catalog",
+  credits: "catalog",
+  assets: "catalog media",
+  renditions: "catalog media",
+  subtitle_tracks: "catalog media",
+  trickplay: "catalog media",
+  asset_objects: "catalog media",
+  title_stats_daily: "views per title, country and day: counts, no viewer",
+  co_watch: "pairs of titles and how many profiles watched both: counts, no viewer",
+  qoe_minutes: "playback quality per minute, title, rendition, pathway, country, device, player: counts, no viewer",
+  qoe_startup_histogram: "startup-time histograms per the same cells: counts, no viewer",
+  live_channels: "catalog: live channels (slug, title, hashed ingest secret)",
+  d1_migrations: "applied migration names",
+};
+/** D1's own and SQLite's bookkeeping, and the FTS5 search indexes over the catalog (with their shadow tables). */
+const D1_INTERNAL = /^(sqlite_|_cf_|search_(names|words)(_|$))/;
+
+/**
+ * ViewerState tables → where the export shows them. The object is the account's own
+ * (named by its id), and erasure wipes its whole storage, so every table is erased.
+ */
+const VIEWER_STATE_EXPORT: Record<string, (doc: any) => number> = {
+  progress: (doc) => doc.viewerState.progress.length,
+  history: (doc) => doc.viewerState.history.length,
+  tombstones: (doc) => doc.viewerState.removedHistory.length,
+  signals: (doc) => doc.viewerState.pendingSignals.length,
+  // Operation ids are random ids the client made up for idempotency: exported as their count.
+  ops: (doc) => doc.viewerState.operationIdsRemembered,
+};
+/** ViewerState tables without account data. */
+const VIEWER_STATE_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
+  counter: "the benchmark's counter and the count of failed signal flushes",
+};
+
+/**
+ * Durable Object classes shared by many accounts: their tables may hold only keyed hashes
+ * and timestamps (checked below: no row contains the account's ids, e-mail or address).
+ */
+const SHARED_OBJECTS: Record<string, string> = {
+  SIGN_IN_LIMITER: "failure timestamps per key; objects named by a keyed hash (worker/auth/sign-in-limiter.ts)",
+  STEERING: "pathway health per region; reporters, networks and sessions as keyed hashes (worker/media/steering-ids.ts)",
+  QOE_SHARD: "QoE beacons per view id, rolled up per minute without viewer (worker/qoe/); not inspected here",
+  LIVE_CHANNEL: "one live channel's parts and segments, no viewer; not inspected here",
+};
+/** KV keys that hold a profile's data but are not exported: derived caches, erased with the account. */
+const KV_ERASED_NOT_EXPORTED = /^home:v\d+:/;
+
+const MOVIE = 7901;
+const OTHER = 7902;
+const THIRD = 7903;
+const ADDRESS = "2001:db8:e4e4:1::5";
+
+beforeAll(async () => {
+  await seedTitles(db(), [{ id: MOVIE }, { id: OTHER }, { id: THIRD }]);
+  await seedAsset(db(), { id: "ad-movie", titleId: MOVIE, heights: [360], durationSeconds: 600 });
+});
+
+type Row = Record<string, unknown>;
+
+async function d1Tables(): Promise<string[]> {
+  const rows = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all<{ name: string }>();
+  return rows.results.map((r) => r.name);
+}
+
+async function d1Rows(table: string): Promise<Row[]> {
+  return (await env.DB.prepare(`SELECT * FROM "${table}"`).all<Row>()).results;
+}
+
+/** Every row of every table of one object, by table. */
+function objectRows(stub: DurableObjectStub): Promise<Record<string, Row[]>> {
+  return runInDurableObject(stub, (_instance, state) => {
+    const tables = state.storage.sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
+      .toArray();
+    return Object.fromEntries(tables.map((t) => [t.name, state.storage.sql.exec<Record<string, SqlStorageValue>>(`SELECT * FROM "${t.name}"`).toArray()]));
+  });
+}
+
+/** Whether a row holds one of the account's identifiers in any column (JSON columns included). */
+function mentions(row: Row, ids: string[]): boolean {
+  return Object.values(row).some((v) => typeof v === "string" && ids.some((id) => v.includes(id)));
+}
+
+describe("privacy export and erasure, complete by construction", () => {
+  it("every table with the account's data is in the export and emptied by account deletion; the others hold none", async () => {
+    // One account's data everywhere it can go: sign-up, a second profile, My List, a rating, onboarding picks,
+    // progress (finished: history), a removed title (tombstone), views batched into D1 statistics
+    // (profile_recent_titles), a view still waiting in the object, a failed sign-in, a steering report.
+    const b = new TestBrowser();
+    const signed = await b.json("/api/auth/signup", { method: "POST", body: { email: `erase-${Date.now()}@example.com`, password: PASSWORD }, headers: { "cf-connecting-ip": ADDRESS } });
+    expect(signed.status).toBe(201);
+    const me = (await b.json("/api/auth/me")).body;
+    const accountId: string = me.account.id;
+    const email: string = me.account.email;
+    expect((await b.json("/api/profiles", { method: "POST", body: { name: "Second" } })).status).toBe(201);
+    expect((await b.fetch(`/api/my-list/${MOVIE}`, { method: "PUT" })).status).toBeLessThan(300);
+    expect((await b.json(`/api/ratings/${MOVIE}`, { method: "PUT", body: { value: 2 } })).status).toBeLessThan(300);
+    expect((await b.json("/api/home/onboarding", { method: "POST", body: { titleIds: [MOVIE, OTHER, THIRD] } })).status).toBeLessThan(300);
+    expect((await b.fetch("/api/home")).status).toBe(200);
+    expect((await b.json("/api/qoe/consent", { method: "PUT", body: { optOut: true } })).status).toBe(200);
+    // The operator role is granted from the command line (npm run admin), not through the API.
+    await env.DB.prepare("INSERT INTO operators (account_id, granted_at) VALUES (?, ?)").bind(me.account.id, Date.now()).run();
+    const write = (titleId: number, positionSeconds: number) => ({
+      opId: crypto.randomUUID(), titleId, positionSeconds, durationSeconds: 600, clientTime: Date.now(), deviceId: "device-erase", deviceName: "Test TV",
+    });
+    for (const [titleId, position] of [[MOVIE, 590], [OTHER, 100]] as const) expect((await b.json("/api/progress", { method: "POST", body: write(titleId, position) })).status).toBe(200);
+    expect((await b.fetch(`/api/history/${OTHER}`, { method: "DELETE" })).status).toBeLessThan(300);
+    expect(await runDurableObjectAlarm(viewerState(env, accountId))).toBe(true);
+    expect((await b.json("/api/progress", { method: "POST", body: write(THIRD, 60) })).status).toBe(200);
+    const stranger = new TestBrowser();
+    expect((await stranger.json("/api/auth/signin", { method: "POST", body: { email, password: "wrong password" }, headers: { "cf-connecting-ip": ADDRESS } })).status).toBe(401);
+    const play = await b.json(`/api/playback/${MOVIE}`, { method: "POST", headers: { "cf-connecting-ip": ADDRESS, "x-dev-country": "NO" } });
+    expect(play.status).toBe(200);
+    const token: string = play.body.token;
+    expect((await call(`/cdn/a/${token}/ad-movie/video/360p/seg_00001.m4s`, { headers: { "cf-connecting-ip": ADDRESS } })).status).toBe(200);
+    expect((await call("/api/steering/report", { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": ADDRESS }, body: JSON.stringify({ pathway: "a", kind: "error", token }) })).status).toBe(202);
+
+    const profileIds: string[] = (await b.json("/api/profiles")).body.items.map((p: any) => p.id);
+    expect(profileIds).toHaveLength(2);
+    const sessionIds = (await d1Rows("sessions")).filter((r) => r.account_id === accountId).map((r) => String(r.id));
+    const ids = [accountId, email, ADDRESS, ...profileIds, ...sessionIds];
+    const doc = (await b.json("/api/account/export")).body;
+
+    // D1: every table is either an account table or on the list of tables without account data.
+    const d1 = (await d1Tables()).filter((t) => !D1_INTERNAL.test(t));
+    for (const table of d1) {
+      expect(table in ACCOUNT_TABLES || table in D1_WITHOUT_ACCOUNT_DATA, `D1 table ${table}: export it (ACCOUNT_TABLES) or say why it holds no account data`).toBe(true);
+    }
+    const d1Before: Record<string, number> = {};
+    for (const table of d1) {
+      const rows = (await d1Rows(table)).filter((r) => mentions(r, ids));
+      d1Before[table] = rows.length;
+      if (table in D1_WITHOUT_ACCOUNT_DATA) {
+        expect(rows, `${table} holds the account's data`).toEqual([]);
+        continue;
+      }
+      // Seeded, so the check below has rows to find; and exported, row for row.
+      expect(rows.length, `no ${table} row was seeded for the account`).toBeGreaterThan(0);
+      const section = doc[ACCOUNT_TABLES[table as keyof typeof ACCOUNT_TABLES]];
+      expect(section, `export section for ${table}`).toBeDefined();
+      expect(Array.isArray(section) ? section.length : section === null ? 0 : 1, `${table} rows in the export`).toBe(rows.length);
+    }
+    // The picks themselves, not just the profile rows.
+    expect(doc.profiles.find((p: any) => p.id === me.profileId).onboarding.titleIds).toEqual([MOVIE, OTHER, THIRD]);
+    expect(doc.recentTitles.map((r: any) => r.titleId).sort()).toEqual([MOVIE, OTHER].sort());
+    expect(JSON.stringify(doc)).not.toMatch(/password|pinHash|refreshHash/i);
+
+    // Durable Objects: every namespace is the account's own (ViewerState) or shared and free of account data.
+    // (The test pool's own binding, __VITEST_POOL_WORKERS_*, is not the app's.)
+    const namespaces = Object.entries(env)
+      .filter(([k, v]) => !k.startsWith("__VITEST") && (v as object | null)?.constructor?.name === "DurableObjectNamespace")
+      .map(([k]) => k);
+    expect(namespaces).toContain("VIEWER_STATE");
+    for (const name of namespaces) expect(name === "VIEWER_STATE" || name in SHARED_OBJECTS, `Durable Object binding ${name}: export and erase its data, or list it as shared`).toBe(true);
+    const own = await objectRows(viewerState(env, accountId));
+    for (const [table, rows] of Object.entries(own)) {
+      expect(table in VIEWER_STATE_EXPORT || table in VIEWER_STATE_WITHOUT_ACCOUNT_DATA, `ViewerState table ${table}: export it or say why it holds no account data`).toBe(true);
+      if (table in VIEWER_STATE_WITHOUT_ACCOUNT_DATA) continue;
+      expect(rows.length, `no ViewerState ${table} row was seeded`).toBeGreaterThan(0);
+      expect(VIEWER_STATE_EXPORT[table]!(doc), `ViewerState ${table} rows in the export`).toBe(rows.length);
+    }
+    for (const table of Object.keys(VIEWER_STATE_EXPORT)) expect(own[table], `ViewerState has no ${table} table any more`).toBeDefined();
+    const shared = {
+      SIGN_IN_LIMITER: await Promise.all([`account:${email}`, `client:${"2001:db8:e4e4:1::/64"}`, `signup:${"2001:db8:e4e4:1::/64"}`].map(async (key) => env.SIGN_IN_LIMITER.get(env.SIGN_IN_LIMITER.idFromName(await limiterName(env, key))))),
+      STEERING: [env.STEERING.get(env.STEERING.idFromName("NO"))],
+    };
+    for (const [binding, stubs] of Object.entries(shared)) {
+      let seen = 0;
+      for (const stub of stubs) {
+        for (const [table, rows] of Object.entries(await objectRows(stub))) {
+          seen += rows.length;
+          expect(rows.filter((r) => mentions(r, ids)), `${binding} table ${table} holds the account's data`).toEqual([]);
+        }
+      }
+      // The account's sign-in failure and sign-up, and its steering report, are in there (as keyed hashes).
+      expect(seen, `${binding}: nothing seeded`).toBeGreaterThan(0);
+    }
+
+    // KV: the profiles' cached home rows exist before deletion.
+    const kvKeys = async () => (await env.ROWS.list()).keys.map((k) => k.name).filter((k) => ids.some((id) => k.includes(id)));
+    const cached = await kvKeys();
+    expect(cached.length).toBeGreaterThan(0);
+    for (const key of cached) expect(key, "a KV key with the account's data that is neither exported nor a derived cache").toMatch(KV_ERASED_NOT_EXPORTED);
+
+    // Deletion empties every account table, the account's object and its KV entries.
+    expect((await b.fetch("/api/account", { method: "DELETE", body: { password: PASSWORD } })).status).toBe(204);
+    for (const table of d1) expect((await d1Rows(table)).filter((r) => mentions(r, ids)), `${table} after deletion`).toEqual([]);
+    expect(await viewerState(env, accountId).isEmpty()).toBe(true);
+    expect(await kvKeys()).toEqual([]);
+  });
+});
