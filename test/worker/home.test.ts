@@ -3,6 +3,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MATURITY_AGES } from "../../worker/db/schema.ts";
+import { sharedHomeUrl } from "../../worker/home/rows-cache.ts";
 import { viewerState } from "../../worker/progress/stub.ts";
 import { readTrending } from "../../worker/recs/signals.ts";
 import { call, db } from "./helpers.ts";
@@ -178,21 +179,25 @@ describe("GET /api/home", () => {
     const b = new TestBrowser();
     const first = await home(b, "device=phone&hour=3");
     const victim = first.body.rows[0]!.items[0]!.id;
-    // The entry is written after the answer (waitUntil): wait for it.
+    // The entry is written after the answer (waitUntil): wait for it. Signed-out homes are shared: the Cache API holds them, not KV.
     const key = "home:v1:anon:18:ZZ:phone:late-night";
+    const url = sharedHomeUrl(key)!;
+    const cache = (caches as unknown as { default: Cache }).default;
+    const put = (text: string) => cache.put(url, new Response(text, { headers: { "Cache-Control": "public, max-age=3600" } }));
     let entry: { windows: Record<string, [number, number | null][]> } | null = null;
     for (let i = 0; i < 50 && !entry; i++) {
-      entry = await env.ROWS.get<{ windows: Record<string, [number, number | null][]> }>(key, "json");
+      entry = (await (await cache.match(url))?.json()) ?? null;
       if (!entry) await new Promise((r) => setTimeout(r, 20));
     }
     if (!entry) throw new Error(`no cached entry at ${key}`);
+    expect(await env.ROWS.get(key)).toBeNull();
     entry.windows[victim] = [[Date.now() - 10_000, Date.now() - 1000]];
-    await env.ROWS.put(key, JSON.stringify(entry));
+    await put(JSON.stringify(entry));
     const second = await home(b, "device=phone&hour=3");
     expect(second.cache).toBe("hit");
     expect(allCards(second.body).map((c) => c.id)).not.toContain(victim);
     // A corrupt entry is a miss, not an error.
-    await env.ROWS.put(key, "{not json");
+    await put("{not json");
     const third = await home(b, "device=phone&hour=3");
     expect([third.status, third.cache]).toEqual([200, "miss"]);
   });

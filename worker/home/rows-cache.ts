@@ -5,12 +5,16 @@
  * a rating, My List, onboarding, the profile's ceiling) bump the profile's
  * `home_version` in D1 (db/home.ts); the version is in every device's key, so
  * each device's next visit misses and rebuilds. Signed-out visitors
- * share one entry per country, ceiling, device and part of the day. An entry
+ * share one entry per country, ceiling, device and part of the day, kept in
+ * the Cache API of each location rather than KV: every isolate that misses
+ * would write that one shared key, far beyond KV's one write per second per
+ * key; a profile's keys go through lib/kv-writes.ts. An entry
  * read back drops cards whose window has closed since. KV failures only cost a
  * rebuild.
  */
 import type { TitleCard } from "../db/catalog.ts";
 import type { ProfileRow } from "../db/accounts.ts";
+import { putAtMostOncePerSecond } from "../lib/kv-writes.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import { dayPart } from "../recs/context.ts";
 import { isAvailable } from "../recs/rules.ts";
@@ -28,18 +32,34 @@ export function homeCacheKey(profile: Pick<ProfileRow, "id" | "homeVersion"> | n
     : `home:${HOME_KEY_VERSION}:anon:${viewer.maxMaturityAge}:${viewer.country}:${device}:${dayPart(localHour)}`;
 }
 
-/** The cached home under `key`, still available at `nowMs`; null on a miss, a broken entry or a KV failure. */
+/** Signed-out homes are shared by everyone: they live in the Cache API, under this made-up origin. */
+const SHARED_HOME_ORIGIN = "https://home-cache.marquee.internal/";
+/** The data center's cache (workerd's `caches.default`, which the DOM typing of CacheStorage lacks). */
+const edgeCache = () => (caches as unknown as { default: Cache }).default;
+
+/** The Cache API URL of a signed-out (shared) home's key; null for a profile's key (KV). */
+export function sharedHomeUrl(key: string): string | null {
+  return key.startsWith(`home:${HOME_KEY_VERSION}:anon:`) ? `${SHARED_HOME_ORIGIN}${encodeURIComponent(key)}` : null;
+}
+
+/** The cached home under `key`, still available at `nowMs`; null on a miss, a broken entry or a cache failure. */
 export async function readCachedHome(kv: KVNamespace, key: string, nowMs: number): Promise<CachedHome | null> {
-  const cached = await kv.get(key, "json").catch((err: unknown) => {
+  const shared = sharedHomeUrl(key);
+  const cached = await (shared ? edgeCache().match(shared).then((res) => res?.json() ?? null) : kv.get(key, "json")).catch((err: unknown) => {
     console.error("home cache read failed", err);
     return null;
   });
   return isCachedHome(cached) ? stillAvailable(cached, nowMs) : null;
 }
 
-/** Stores a freshly built home; a failed write is logged (the next visitor rebuilds). */
+/** Stores a freshly built home (a profile's at most once per second per key); a failed write is logged (the next visitor rebuilds). */
 export async function writeCachedHome(kv: KVNamespace, key: string, home: CachedHome): Promise<void> {
-  await kv.put(key, JSON.stringify(home), { expirationTtl: HOME_TTL_SECONDS }).catch((err: unknown) => console.error("home cache write failed", err));
+  const shared = sharedHomeUrl(key);
+  const body = JSON.stringify(home);
+  await (shared
+    ? edgeCache().put(shared, new Response(body, { headers: { "Content-Type": "application/json", "Cache-Control": `public, max-age=${HOME_TTL_SECONDS}` } }))
+    : putAtMostOncePerSecond(kv, key, body, { expirationTtl: HOME_TTL_SECONDS })
+  ).catch((err: unknown) => console.error("home cache write failed", err));
 }
 
 /** Drops cards whose window closed (or has not opened) since the entry was built; rows left empty go. */
@@ -67,7 +87,7 @@ export async function forgetCachedHomes(kv: KVNamespace, profileIds: string[]): 
     let cursor: string | undefined;
     do {
       const page: KVNamespaceListResult<unknown, string> = await kv.list({ prefix: `home:${HOME_KEY_VERSION}:${profileId}:`, cursor });
-      await Promise.all(page.keys.map((k) => kv.delete(k.name)));
+      await Promise.all(page.keys.map((k) => putAtMostOncePerSecond(kv, k.name, null)));
       cursor = page.list_complete ? undefined : page.cursor;
     } while (cursor);
   }

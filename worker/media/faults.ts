@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { errorBody } from "../lib/errors.ts";
+import { putAtMostOncePerSecond } from "../lib/kv-writes.ts";
 
 /** What a faulty pathway does: answer 503, hang then 504, answer slowly, or behave ("off"). */
 export const FAULT_MODES = ["503", "hang", "slow", "off"] as const;
@@ -35,8 +36,8 @@ const cache = new Map<string, { fault: Fault | null; readAtMs: number }>();
 /** Sets (or with mode "off", clears) a pathway's fault; takes effect at once in this isolate, within a second elsewhere. */
 export async function setFault(kv: KVNamespace, pathway: string, mode: FaultMode, delayMs?: number): Promise<Fault | null> {
   const fault: Fault | null = mode === "off" ? null : { mode, delayMs: delayMs ?? DEFAULT_DELAY_MS[mode] };
-  if (fault) await kv.put(kvKey(pathway), JSON.stringify(fault), { expirationTtl: FAULT_TTL_SECONDS });
-  else await kv.delete(kvKey(pathway));
+  // A switch flipped twice within a second is written once, a second later, with the last state (KV's limit per key).
+  await putAtMostOncePerSecond(kv, kvKey(pathway), fault ? JSON.stringify(fault) : null, { expirationTtl: FAULT_TTL_SECONDS });
   cache.set(pathway, { fault, readAtMs: Date.now() });
   return fault;
 }
