@@ -31,9 +31,11 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
   const playbackKeys = testPlaybackKeys();
   const sessionKeys = testPlaybackKeys();
+  const contentKeks = testPlaybackKeys();
   // wrangler checks required secrets against process.env; this run's keys satisfy it (and silence the warning).
   process.env.PLAYBACK_KEYS = playbackKeys;
   process.env.SESSION_KEYS = sessionKeys;
+  process.env.CONTENT_KEKS = contentKeks;
   return {
     test: {
       projects: [
@@ -46,6 +48,7 @@ export default defineConfig(async () => {
                   ENVIRONMENT: "development",
                   PLAYBACK_KEYS: playbackKeys,
                   SESSION_KEYS: sessionKeys,
+                  CONTENT_KEKS: contentKeks,
                   TEST_MIGRATIONS: migrations,
                   REAL_MOVIES_JSON: JSON.stringify(realMovies() ?? []),
                 },

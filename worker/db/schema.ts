@@ -247,6 +247,28 @@ export const assetObjects = sqliteTable(
   (t) => [primaryKey({ columns: [t.assetId, t.key] })],
 );
 
+/**
+ * Content keys: one per asset folder (several assets may share one) and quality
+ * tier, written by ingest, wrapped with AES-GCM under a key-encryption key from
+ * the `CONTENT_KEKS` secret (worker/lib/content-keys.ts). `kek_id` names that
+ * KEK, so a rotation re-wraps row by row without touching the media.
+ */
+export const contentKeys = sqliteTable(
+  "content_keys",
+  {
+    /** The asset folder's R2 prefix, "assets/<folder>/". */
+    keyPrefix: text("key_prefix").notNull(),
+    tier: text("tier", { enum: ["SD", "HD", "UHD"] }).notNull(),
+    /** The key id (KID) in the media's `tenc` box and the playlists' KEYID, 32 hex digits. */
+    keyId: text("key_id").notNull(),
+    /** base64url of IV ‖ AES-GCM ciphertext ‖ tag. */
+    wrappedKey: text("wrapped_key").notNull(),
+    kekId: text("kek_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.keyPrefix, t.tier] }), uniqueIndex("content_keys_key_id").on(t.keyId), index("content_keys_kek").on(t.kekId)],
+);
+
 /*
  * Accounts, sessions, profiles, My List and ratings. Ids of accounts, sessions
  * and profiles are random UUIDs (never guessable, never reused); every query

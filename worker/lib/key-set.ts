@@ -9,7 +9,8 @@ import { z } from "zod";
 
 const KID = /^[A-Za-z0-9_-]{1,32}$/;
 
-const keySetShape = z
+/** The secret's JSON shape (also the content key-encryption keys', worker/lib/content-keys.ts). */
+export const keySetShape = z
   .object({
     current: z.string().regex(KID),
     keys: z.record(z.string().regex(KID), z.string().regex(/^[A-Za-z0-9_-]{43,}={0,2}$/, "must be base64url of at least 32 bytes")),
@@ -22,7 +23,8 @@ export interface KeySet {
   keys: Map<string, CryptoKey>;
 }
 
-function base64urlBytes(text: string): Uint8Array<ArrayBuffer> {
+/** Bytes of a base64url (or padded) string. */
+export function base64urlBytes(text: string): Uint8Array<ArrayBuffer> {
   const b64 = text.replace(/=+$/, "").replaceAll("-", "+").replaceAll("_", "/");
   return Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
 }

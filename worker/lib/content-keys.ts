@@ -1,0 +1,139 @@
+/**
+ * Content keys at rest: each title × tier key (16 bytes, AES-128 for CMAF
+ * `cbcs`) is stored in D1 wrapped with AES-256-GCM under a key-encryption key
+ * (KEK) from the `CONTENT_KEKS` secret (`{"current":"<kid>","keys":{"<kid>":"<base64url, 32 bytes>"}}`).
+ * The wrap's additional data names the folder, tier and key id, so a wrapped
+ * key copied onto another row does not unwrap. Rotating the KEK re-wraps the
+ * rows; the media is never re-encoded. Runs in workerd and in Node (ingest, the rotation command).
+ */
+import { AppError } from "./errors.ts";
+import { base64urlBytes, keySetShape } from "./key-set.ts";
+
+/** Fixed seed of the development KEK (local development without the secret); never accepted in production. */
+export const DEV_KEK_SEED = "marquee local development content KEK (not a secret)";
+
+/** AES-GCM KEKs by id, and the id that wraps. */
+export interface KekSet {
+  currentKid: string;
+  keys: Map<string, CryptoKey>;
+}
+
+/** What a wrapped key is bound to (the GCM additional data). */
+export interface KeyBinding {
+  /** The asset folder's R2 prefix ("assets/<folder>/"). */
+  keyPrefix: string;
+  tier: string;
+  /** The key id (KID) as 32 hex digits. */
+  keyIdHex: string;
+}
+
+/** A content key as stored: wrapped bytes (base64url of IV ‖ ciphertext ‖ tag) and the KEK id. */
+export interface WrappedKey {
+  wrappedKey: string;
+  kekId: string;
+}
+
+const KEY_ID_HEX = /^[0-9a-f]{32}$/;
+
+function toBase64url(bytes: Uint8Array): string {
+  let text = "";
+  for (const b of bytes) text += String.fromCharCode(b);
+  return btoa(text).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+function importKek(bytes: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", bytes, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
+}
+
+/** Parses a `CONTENT_KEKS` value (or the development seed) into AES-GCM keys; throws on a malformed one. */
+export async function parseKekSet(source: string): Promise<KekSet> {
+  if (source === DEV_KEK_SEED) {
+    const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(DEV_KEK_SEED)));
+    return { currentKid: "dev", keys: new Map([["dev", await importKek(bytes)]]) };
+  }
+  const parsed = keySetShape.parse(JSON.parse(source));
+  const keys = new Map<string, CryptoKey>();
+  for (const [kid, secret] of Object.entries(parsed.keys)) {
+    const bytes = base64urlBytes(secret);
+    if (bytes.byteLength !== 32) throw new Error(`KEK ${kid} must be 32 bytes (AES-256)`);
+    keys.set(kid, await importKek(bytes));
+  }
+  return { currentKid: parsed.current, keys };
+}
+
+const unavailable = () => new AppError(503, "licence_unavailable", "Licences are not configured on this server (no valid content key-encryption keys).");
+
+let cached: { source: string; keys: Promise<KekSet> } | undefined;
+
+/**
+ * The KEK set from `CONTENT_KEKS`, imported once per isolate. Without the
+ * secret, local development uses the fixed development KEK (as ingest does);
+ * a deployed Worker, like a malformed secret, fails closed with 503.
+ */
+export async function contentKeks(secret: string | undefined, development: boolean): Promise<KekSet> {
+  const source = secret && secret.trim() !== "" ? secret : development ? DEV_KEK_SEED : undefined;
+  if (source === undefined) {
+    console.error("CONTENT_KEKS is not set; licences refused until `wrangler secret put CONTENT_KEKS`");
+    throw unavailable();
+  }
+  if (cached?.source !== source) {
+    const keys = parseKekSet(source);
+    cached = { source, keys };
+    keys.catch(() => {
+      if (cached?.keys === keys) cached = undefined;
+    });
+  }
+  try {
+    return await cached.keys;
+  } catch (err) {
+    console.error("CONTENT_KEKS is malformed:", err instanceof Error ? err.message : err);
+    throw unavailable();
+  }
+}
+
+function additionalData(b: KeyBinding): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(`marquee-content-key\n${b.keyPrefix}\n${b.tier}\n${b.keyIdHex}`);
+}
+
+/** Wraps a 16-byte content key under the current KEK, bound to its folder, tier and key id. */
+export async function wrapContentKey(keks: KekSet, binding: KeyBinding, key: Uint8Array): Promise<WrappedKey> {
+  if (key.byteLength !== 16) throw new Error("a content key is 16 bytes");
+  if (!KEY_ID_HEX.test(binding.keyIdHex)) throw new Error("a key id is 32 lower-case hex digits");
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const sealed = new Uint8Array(
+    await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: additionalData(binding) }, keks.keys.get(keks.currentKid)!, new Uint8Array(key)),
+  );
+  const out = new Uint8Array(12 + sealed.byteLength);
+  out.set(iv);
+  out.set(sealed, 12);
+  return { wrappedKey: toBase64url(out), kekId: keks.currentKid };
+}
+
+/** Unwraps a stored content key; throws when its KEK is unknown or the bytes or binding were altered. */
+export async function unwrapContentKey(keks: KekSet, binding: KeyBinding, stored: WrappedKey): Promise<Uint8Array> {
+  const kek = keks.keys.get(stored.kekId);
+  if (!kek) throw new Error(`unknown KEK id ${stored.kekId}`);
+  const bytes = base64urlBytes(stored.wrappedKey);
+  if (bytes.byteLength !== 12 + 16 + 16) throw new Error("a wrapped content key is 44 bytes");
+  const key = new Uint8Array(
+    await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.subarray(0, 12), additionalData: additionalData(binding) }, kek, bytes.subarray(12)),
+  );
+  return key;
+}
+
+/** Re-wraps a stored key under the current KEK (rotation); a key already under it is returned as it is. */
+export async function rewrapContentKey(keks: KekSet, binding: KeyBinding, stored: WrappedKey): Promise<WrappedKey> {
+  if (stored.kekId === keks.currentKid) return stored;
+  return wrapContentKey(keks, binding, await unwrapContentKey(keks, binding, stored));
+}
+
+/** base64url without padding (ClearKey licences' `kid` and `k`). */
+export function base64url(bytes: Uint8Array): string {
+  return toBase64url(bytes);
+}
+
+/** 32 hex digits → 16 bytes. */
+export function hexBytes(hex: string): Uint8Array {
+  if (!KEY_ID_HEX.test(hex)) throw new Error("not 32 lower-case hex digits");
+  return Uint8Array.from({ length: 16 }, (_, i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16));
+}
