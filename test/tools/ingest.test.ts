@@ -9,6 +9,7 @@ import { ffTools } from "../../tools/ingest/ffmpeg.ts";
 import { LADDER } from "../../tools/ingest/ladder.ts";
 import { parseRange } from "../../tools/ingest/pipeline.ts";
 import { srtToVtt } from "../../tools/ingest/subtitles.ts";
+import { contentKeks, unwrapContentKey } from "../../worker/lib/content-keys.ts";
 import { bindings, freshState, ingestCli, SHARED } from "./state.ts";
 
 const work = mkdtempSync(join(tmpdir(), "marquee-ingest-test-"));
@@ -173,6 +174,45 @@ describe("ingesting a synthetic 18 s clip", () => {
     expect(title!.poster_url).toBe(`/api/artwork/${assetId}/poster.jpg`);
     const poster = await objectBytes(`${prefix}stills/poster.jpg`);
     expect(poster.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+  });
+
+  it("encrypts every media object as CMAF cbcs; only playlists, subtitles and pictures are clear", async () => {
+    const keys = (await proxy.env.MEDIA.list({ prefix })).objects.map((o) => o.key);
+    const has = (bytes: Buffer, box: string) => bytes.includes(Buffer.from(box, "latin1"));
+    const media = keys.filter((k) => /\.(mp4|m4s)$/.test(k));
+    expect(media.length).toBeGreaterThan(10);
+    for (const key of keys) {
+      const rest = key.slice(prefix.length);
+      if (/\.m3u8$/.test(rest) || /^subs\/.+\.vtt$/.test(rest) || /^(stills|trickplay)\/.+\.(jpg|vtt)$/.test(rest)) continue;
+      const bytes = await objectBytes(key);
+      // Init segments carry the protection scheme and a common-system pssh; every fragment its sample encryption data.
+      if (rest.endsWith("init.mp4")) expect(has(bytes, "tenc") && has(bytes, "pssh") && has(bytes, "cbcs"), key).toBe(true);
+      else if (rest.endsWith(".m4s")) expect(has(bytes, "senc"), key).toBe(true);
+      else throw new Error(`an object that is neither media, playlist, subtitles nor a picture: ${key}`);
+    }
+    // Each media playlist names its key (ClearKey key format, key id, licence URI).
+    const playlist = (await objectBytes(`${prefix}video/360p/index.m3u8`)).toString();
+    expect(playlist).toMatch(/^#EXT-X-KEY:METHOD=SAMPLE-AES,KEYFORMAT="org\.w3\.clearkey",KEYFORMATVERSIONS="1",KEYID=0x[0-9a-f]{32},URI="\/api\/licence\?kid=[0-9a-f]{32}"$/m);
+  });
+
+  it("stores one wrapped key per tier used: ffmpeg decodes a segment with its key and cannot without it", async () => {
+    const rows = await dbAll<{ tier: string; key_id: string; wrapped_key: string; kek_id: string }>("SELECT tier, key_id, wrapped_key, kek_id FROM content_keys WHERE key_prefix = ?", prefix);
+    const heights = (await dbAll<{ height: number }>("SELECT height FROM renditions WHERE asset_id = ? AND kind = 'video'", assetId)).map((r) => r.height);
+    expect(rows.map((r) => r.tier).sort()).toEqual([...new Set(["SD", ...heights.map((h) => (h >= 720 ? "HD" : "SD"))])].sort());
+    const keks = await contentKeks(proxy.env.CONTENT_KEKS as string | undefined, true);
+    const keyOf = async (tier: string) => {
+      const row = rows.find((r) => r.tier === tier)!;
+      return Buffer.from(await unwrapContentKey(keks, { keyPrefix: prefix, tier, keyIdHex: row.key_id }, { wrappedKey: row.wrapped_key, kekId: row.kek_id })).toString("hex");
+    };
+    const decode = (file: string, key?: string) =>
+      spawnSync(ffTools().ffmpeg.path, ["-v", "error", "-xerror", ...(key ? ["-decryption_key", key] : []), "-i", file, "-f", "null", "-"]).status;
+    for (const [dir, tier] of [["video/360p", "SD"], ["video/720p", "HD"], ["audio/en", "SD"]] as const) {
+      const file = join(work, `${dir.replace("/", "-")}.mp4`);
+      writeFileSync(file, Buffer.concat([await objectBytes(`${prefix}${dir}/init.mp4`), await objectBytes(`${prefix}${dir}/seg_00001.m4s`)]));
+      expect(decode(file), `${dir} without a key`).not.toBe(0);
+      expect(decode(file, await keyOf(tier)), `${dir} with its ${tier} key`).toBe(0);
+      if (tier === "HD") expect(decode(file, await keyOf("SD")), `${dir} with the SD key`).not.toBe(0);
+    }
   });
 
   it("has D1 rows that match the R2 objects exactly: keys, sizes and checksums", async () => {

@@ -18,7 +18,7 @@ import { prepareAsset, type AssetManifest } from "./pipeline.ts";
 import { localTarget, publishAsset, type Target } from "./publish.ts";
 
 /** Bump when the demo clips change, so caches re-encode. */
-const DEMO_VERSION = 2;
+const DEMO_VERSION = 4;
 /**
  * Distinct synthetic pictures, chosen to be cheap to generate: the costly ones
  * (mandelbrot, life, testsrc2) are rendered small and scaled up, which keeps the

@@ -3,12 +3,13 @@
  * H.264 init segment gives profile, constraint flags and level (avc1.PPCCLL);
  * the av1C box of an AV1 one gives profile, level, tier and bit depth
  * (av01.P.LLT.DD); the esds box of an AAC init segment gives the audio object
- * type (mp4a.40.N).
+ * type (mp4a.40.N). Encrypted sample entries (`encv`, `enca`: CMAF cbcs) keep
+ * the same layout and boxes, so the strings describe encrypted media too.
  */
 
-const CONTAINERS = new Set(["moov", "trak", "mdia", "minf", "stbl", "stsd", "avc1", "avc3", "av01", "mp4a", "edts", "mvex"]);
+const CONTAINERS = new Set(["moov", "trak", "mdia", "minf", "stbl", "stsd", "avc1", "avc3", "av01", "mp4a", "encv", "enca", "edts", "mvex"]);
 /** Bytes before child boxes inside sample entries (visual: 78, audio: 28) and stsd (8). */
-const HEADER_SKIP: Record<string, number> = { stsd: 8, avc1: 78, avc3: 78, av01: 78, mp4a: 28 };
+const HEADER_SKIP: Record<string, number> = { stsd: 8, avc1: 78, avc3: 78, av01: 78, mp4a: 28, encv: 78, enca: 28 };
 
 function findBox(buf: Uint8Array, type: string, start = 0, end = buf.length): Uint8Array | null {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);

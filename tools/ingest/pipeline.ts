@@ -9,6 +9,7 @@ import { join, relative } from "node:path";
 import type { assets, renditions, subtitleTracks, trickplay } from "../../worker/db/schema.ts";
 import { contentTypeOf } from "../../worker/media/serve.ts";
 import { encode, audioDirs } from "./encode.ts";
+import { encryptRenditions, type RawContentKey } from "./encrypt.ts";
 import { perTitleRenditions, selectLadder, type Rendition } from "./ladder.ts";
 import { aacCodecString, av1CodecString, avcCodecString } from "./mp4.ts";
 import { masterPlaylist, measurePlaylist, trickplayVtt, type MeasuredPlaylist } from "./playlists.ts";
@@ -48,6 +49,11 @@ export interface IngestOptions {
   codecs?: ("h264" | "av1")[];
   /** Progress lines (probes, notices). */
   log?: (line: string) => void;
+  /**
+   * Leave the media in the clear (only the DRM benchmark's reference copy does;
+   * every published asset is encrypted otherwise).
+   */
+  clear?: boolean;
   /** Fixed asset id (tests); default `<owner>-<time>`. */
   assetId?: string;
   label?: string;
@@ -72,6 +78,8 @@ export interface AssetManifest {
   measured: MeasuredPlaylist[];
   /** The per-title ladder's probes, hull and rungs, or null for the fixed ladder. */
   perTitle: PerTitleLadder | null;
+  /** The raw content keys (one per tier used), wrapped under the KEK only when published; empty for a clear asset. */
+  contentKeys: RawContentKey[];
 }
 
 /**
@@ -173,6 +181,14 @@ export async function prepareAsset(options: IngestOptions): Promise<AssetManifes
     options.label ?? assetId,
   );
 
+  // Encrypted before anything is measured, so BANDWIDTH, sizes and checksums describe the bytes served.
+  const contentKeys = options.clear
+    ? []
+    : await encryptRenditions(outDir, options.workDir, [
+        ...ladder.map((r) => ({ dir: `video/${r.name}`, heightPx: r.height })),
+        ...audioDirs(source).map((a) => ({ dir: a.dir, heightPx: null })),
+      ]);
+
   const keyPrefix = `assets/${assetId}/`;
   const measured: MeasuredPlaylist[] = [];
   const videoRows: AssetManifest["renditions"] = [];
@@ -252,5 +268,6 @@ export async function prepareAsset(options: IngestOptions): Promise<AssetManifes
     stills: best ? { poster: `${keyPrefix}stills/poster.jpg`, backdrop: `${keyPrefix}stills/backdrop.jpg`, still: `${keyPrefix}stills/still.jpg` } : null,
     measured,
     perTitle,
+    contentKeys,
   };
 }

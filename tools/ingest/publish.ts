@@ -15,6 +15,7 @@ import { getPlatformProxy } from "wrangler";
 import { bulkInsertStatements } from "../../worker/db/bulk.ts";
 import { database, runBatch, type Db } from "../../worker/db/client.ts";
 import { assetObjects, assets, episodes, renditions, subtitleTracks, titles, trickplay } from "../../worker/db/schema.ts";
+import { contentKeks, parseKekSet, wrapContentKey, type KekSet } from "../../worker/lib/content-keys.ts";
 import { assetIdPrefix, type AssetManifest, type Owner } from "./pipeline.ts";
 import { IngestError } from "./probe.ts";
 
@@ -35,6 +36,8 @@ export interface Target {
   /** Runs statements as one transaction. */
   batch(statements: SQL[]): Promise<void>;
   query<T>(statement: SQL): Promise<T[]>;
+  /** The key-encryption keys content keys are wrapped under (the Worker's `CONTENT_KEKS`). */
+  keks(): Promise<KekSet>;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,8 @@ export async function localTarget(persistTo?: string): Promise<Target> {
       await runBatch(db, statements);
     },
     query: (statement) => db.all(statement),
+    // What `wrangler dev` reads (.dev.vars), or the development KEK without it, as the local Worker does.
+    keks: () => contentKeks(proxy.env.CONTENT_KEKS as string | undefined, true),
     close: () => proxy.dispose(),
   };
 }
@@ -134,6 +139,11 @@ export function remoteTarget(bucketName: string): Target {
       execute(statements);
     },
     query: async (statement) => query(statement),
+    async keks() {
+      const secret = process.env.CONTENT_KEKS;
+      if (!secret) throw new IngestError("set CONTENT_KEKS to the deployed Worker's secret (the same JSON) to publish encrypted media remotely");
+      return parseKekSet(secret);
+    },
     close: async () => {},
   };
 }
@@ -169,7 +179,20 @@ export async function publishAsset(target: Target, manifest: AssetManifest, opti
       if (++done % 25 === 0 || done === manifest.objects.length) log(`uploaded ${done}/${manifest.objects.length} objects`);
     }
   }
+  const keyStatements: SQL[] = [];
+  if (!options.reuseObjects && manifest.contentKeys.length > 0) {
+    const keks = await target.keks();
+    for (const k of manifest.contentKeys) {
+      const binding = { keyPrefix: asset.keyPrefix, tier: k.tier, keyIdHex: k.keyIdHex };
+      const { wrappedKey, kekId } = await wrapContentKey(keks, binding, Buffer.from(k.keyHex, "hex"));
+      // A re-published folder (the demo cache, a re-run) replaces its keys with the ones its media was encrypted under.
+      keyStatements.push(sql`INSERT INTO content_keys (key_prefix, tier, key_id, wrapped_key, kek_id, created_at)
+        VALUES (${asset.keyPrefix}, ${k.tier}, ${k.keyIdHex}, ${wrappedKey}, ${kekId}, ${Date.now()})
+        ON CONFLICT (key_prefix, tier) DO UPDATE SET key_id = excluded.key_id, wrapped_key = excluded.wrapped_key, kek_id = excluded.kek_id, created_at = excluded.created_at`);
+    }
+  }
   const statements: SQL[] = [
+    ...keyStatements,
     ...bulkInsertStatements(assets, [asset]),
     ...bulkInsertStatements(renditions, manifest.renditions),
     ...bulkInsertStatements(subtitleTracks, manifest.subtitles),
@@ -202,6 +225,7 @@ export async function removeRetired(target: Target, owner: Owner): Promise<void>
     if ((shared[0]?.n ?? 0) === 0) {
       const keys = await target.query<{ key: string }>(sql`SELECT key FROM asset_objects WHERE asset_id = ${r.id}`);
       await target.deleteKeys(keys.map((k) => k.key));
+      await target.batch([sql`DELETE FROM content_keys WHERE key_prefix = ${r.keyPrefix}`]);
     }
     await target.batch([
       sql`DELETE FROM renditions WHERE asset_id = ${r.id}`,
