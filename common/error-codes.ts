@@ -85,6 +85,14 @@ export const ERROR_CODES = [
   "duplicate_part",
   "out_of_order",
   "part_too_long",
+  // Licences and stream limits (worker/licence/)
+  "licence_unavailable",
+  "unsupported_key_system",
+  "unknown_key",
+  "playback_revoked",
+  "stream_limit",
+  "stream_stopped",
+  "stream_not_found",
 ] as const;
 
 /** One error code the Worker may answer. */

@@ -18,6 +18,7 @@ import { media } from "./routes/media.ts";
 import { myListRoutes } from "./routes/my-list.ts";
 import { playback } from "./routes/playback.ts";
 import { homeRoutes } from "./routes/home.ts";
+import { licence } from "./routes/licence.ts";
 import { historyRoutes, progressRoutes } from "./routes/progress.ts";
 import { opsRoutes } from "./routes/ops.ts";
 import { profiles } from "./routes/profiles.ts";
@@ -48,6 +49,7 @@ const api = new Hono<AppEnv>()
   .route("/artwork", artwork)
   .route("/search", search)
   .route("/playback", playback)
+  .route("/licence", licence)
   .route("/steering", steering)
   .route("/qoe", qoeRoutes)
   .route("/ops", opsRoutes)

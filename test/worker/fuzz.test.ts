@@ -75,6 +75,10 @@ const ROUTES: Record<string, Fuzz> = {
   "GET /api/search/suggest": { paths: [(p) => `/api/search/suggest?q=${p}`], valid: "tit" },
   "POST /api/playback/:id": { paths: [(p) => `/api/playback/${p}`, (p) => `/api/playback/${TITLE}?episode=${p}`], valid: String(TITLE) },
   "POST /api/playback/:id/renew": { paths: [(p) => `/api/playback/${p}/renew`], valid: String(TITLE) },
+  "POST /api/licence": { paths: [(p) => `/api/licence?keySystem=${p}`], valid: "org.w3.clearkey" },
+  "POST /api/licence/renew": at("/api/licence/renew"),
+  "GET /api/licence/streams": at("/api/licence/streams"),
+  "DELETE /api/licence/streams/:streamId": { paths: [(p) => `/api/licence/streams/${p}`], valid: "00000000-0000-4000-8000-000000000000" },
   "GET /api/steering/:region": { paths: [(p) => `/api/steering/${p}?_HLS_pathway=${p}&token=${token}`], valid: "US" },
   "POST /api/steering/report": at("/api/steering/report"),
   "POST /api/qoe": at("/api/qoe"),
@@ -110,7 +114,7 @@ function appRoutes(): string[] {
 const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.array(fc.integer(), { maxLength: 3 }));
 const body = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
-  fc.dictionary(fc.constantFrom("email", "password", "name", "pin", "titleIds", "value", "isKids", "maxMaturityAge", "opId", "titleId", "episodeId", "positionSeconds", "durationSeconds", "clientTime", "deviceId", "maxHeight", "subtitles", "v", "viewId", "seq", "device", "player", "events", "optOut"), value).map((o) => JSON.stringify(o)),
+  fc.dictionary(fc.constantFrom("email", "password", "name", "pin", "titleIds", "value", "isKids", "maxMaturityAge", "opId", "titleId", "episodeId", "positionSeconds", "durationSeconds", "clientTime", "deviceId", "maxHeight", "subtitles", "v", "viewId", "seq", "device", "player", "events", "optOut", "kids", "type", "streamId"), value).map((o) => JSON.stringify(o)),
   fc.string(),
   fc.constant(""),
 );

@@ -45,7 +45,17 @@ export interface PlaybackClaims {
   /** Issued at / expires at (seconds since the epoch). */
   iat: number;
   exp: number;
+  /** The title and episode played: the licence service re-checks entitlement for them. */
+  tid?: number;
+  eid?: number;
+  /** The profile and session (refresh family) it was issued to, and the stream (one playback on one device); absent for the demo viewer. */
+  pid?: string;
+  sid?: string;
+  str?: string;
 }
+
+/** What a playback token binds besides the asset: title, episode, profile, session and stream. */
+export type PlaybackBinding = Pick<PlaybackClaims, "tid" | "eid" | "pid" | "sid" | "str">;
 
 const claimsShape = z.object({
   sub: z.string().min(1).max(64),
@@ -54,6 +64,11 @@ const claimsShape = z.object({
   cc: z.string().regex(/^[A-Z]{2}$/),
   iat: z.number().int(),
   exp: z.number().int(),
+  tid: z.number().int().positive().optional(),
+  eid: z.number().int().positive().optional(),
+  pid: z.string().min(1).max(64).optional(),
+  sid: z.string().min(1).max(64).optional(),
+  str: z.string().min(1).max(64).optional(),
 });
 
 const unavailable = () =>
@@ -83,14 +98,16 @@ export function tokenTtlSeconds(durationSeconds: number): number {
 /** Signs a playback token with the current key; returns it with its expiry (epoch ms). */
 export async function signPlaybackToken(
   env: Env,
-  grant: { sub: string; pfx: string; mh: number; cc: string },
+  grant: { sub: string; pfx: string; mh: number; cc: string } & PlaybackBinding,
   ttlSeconds: number,
   nowMs = Date.now(),
 ): Promise<{ token: string; expiresAtMs: number }> {
   const keySet = await playbackKeys(env);
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + Math.min(ttlSeconds, TOKEN_MAX_TTL_SECONDS);
-  const token = await new SignJWT({ pfx: grant.pfx, mh: grant.mh, cc: grant.cc })
+  const { sub: _sub, ...claims } = grant;
+  // Undefined bindings are left out rather than written as nulls.
+  const token = await new SignJWT(Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined)))
     .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: keySet.currentKid, typ: "JWT" })
     .setSubject(grant.sub)
     .setAudience(TOKEN_AUDIENCE)

@@ -15,7 +15,7 @@ import { allowedVideo } from "../media/master.ts";
 import { findPathway, mediaBase, pathways } from "../media/pathways.ts";
 import { folderOf } from "../media/serve.ts";
 import { lastKnownPriority } from "../media/steering.ts";
-import { signPlaybackToken, tokenTtlSeconds } from "../media/tokens.ts";
+import { signPlaybackToken, tokenTtlSeconds, type PlaybackBinding } from "../media/tokens.ts";
 import type { viewerState } from "../progress/stub.ts";
 
 const forbidden = (code: ErrorCode, message: string) => new AppError(403, code, message);
@@ -25,7 +25,15 @@ const forbidden = (code: ErrorCode, message: string) => new AppError(403, code, 
  * region, availability window, maturity ceiling, plan quality. Returns the asset
  * with its tracks and a freshly signed playback token for it.
  */
-export async function entitle(env: Env, viewer: Viewer, titleId: number, episodeId: number | undefined, requestedMaxHeight: number | undefined) {
+export async function entitle(
+  env: Env,
+  viewer: Viewer,
+  titleId: number,
+  episodeId: number | undefined,
+  requestedMaxHeight: number | undefined,
+  /** Profile, session and stream the token is bound to (the licence service checks them on every licence). */
+  binding: Pick<PlaybackBinding, "pid" | "sid" | "str"> = {},
+) {
   const db = database(env.DB);
   const title = await playbackTitle(db, viewer, titleId);
   if (!title) throw new AppError(404, "title_not_found", "No such title here.");
@@ -67,7 +75,7 @@ export async function entitle(env: Env, viewer: Viewer, titleId: number, episode
 
   const { token, expiresAtMs } = await signPlaybackToken(
     env,
-    { sub: viewer.viewerId, pfx: asset.keyPrefix, mh: maxHeight, cc: viewer.country },
+    { sub: viewer.viewerId, pfx: asset.keyPrefix, mh: maxHeight, cc: viewer.country, tid: title.id, eid: episode?.id, ...binding },
     tokenTtlSeconds(asset.durationSeconds),
     viewer.nowMs,
   );

@@ -12,9 +12,11 @@
  * - progress-store.ts: positions, history, operation ids, tombstones;
  * - signal-outbox.ts: views and completions waiting for the alarm to batch them into D1;
  * - socket-hub.ts: the account's open sockets;
- * - account-data.ts: the privacy export and erasure.
+ * - account-data.ts: the privacy export and erasure;
+ * - ../licence/stream-leases.ts: the account's concurrent streams (leases renewed with the licence).
  */
 import { DurableObject } from "cloudflare:workers";
+import { StreamLeaseStore, type LeaseRequest, type LeaseResult, type StreamLease } from "../licence/stream-leases.ts";
 import { storageIsEmpty } from "../lib/sql-store.ts";
 import { eraseAccountData, exportAccountData } from "./account-data.ts";
 import type { ProgressEntry, ProgressWrite, WriteResult } from "./model.ts";
@@ -33,12 +35,34 @@ export class ViewerState extends DurableObject<Env> {
   private readonly progress: ProgressStore;
   private readonly outbox: SignalOutbox;
   private readonly sockets: SocketHub;
+  private readonly leases: StreamLeaseStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.progress = new ProgressStore(ctx.storage);
     this.outbox = new SignalOutbox(ctx.storage);
     this.sockets = new SocketHub(ctx);
+    this.leases = new StreamLeaseStore(ctx.storage);
+  }
+
+  /** Takes or renews a stream lease within the plan's limit (exact: no await between the count and the insert). */
+  acquireStream(req: LeaseRequest): LeaseResult {
+    return this.leases.acquire(req);
+  }
+
+  /** The account's live streams, oldest first. */
+  streams(): StreamLease[] {
+    return this.leases.list(Date.now());
+  }
+
+  /** Stops one of the account's streams from another device; false when it is not live. */
+  stopStream(streamId: string): boolean {
+    return this.leases.stop(streamId, Date.now());
+  }
+
+  /** A stream's own player ended it. */
+  releaseStream(streamId: string): void {
+    this.leases.release(streamId);
   }
 
   /**
@@ -98,6 +122,8 @@ export class ViewerState extends DurableObject<Env> {
   /** Erases the account's whole storage and closes its sockets (account deletion). */
   async erase(): Promise<void> {
     await eraseAccountData(this.ctx.storage, { progress: this.progress, outbox: this.outbox }, this.sockets);
+    // Its stream leases went with the wipe; the store recreates its tables on next use.
+    this.leases.forgetSchema();
   }
 
   /** Whether the object holds anything at all (tests: deletion leaves nothing). */
@@ -158,5 +184,6 @@ export class ViewerState extends DurableObject<Env> {
   /** Closes the sockets of one session (sign-out, or its family revoked for refresh-token reuse). */
   closeSession(sessionId: string): void {
     this.sockets.close("signed out", `session:${sessionId}`);
+    this.leases.releaseSession(sessionId);
   }
 }

@@ -10,6 +10,8 @@ import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { isLiveBroadcast } from "../live/edge.ts";
 import { ASSET_ID } from "../media/serve.ts";
+import { renewalSeconds } from "../licence/policy.ts";
+import type { Session } from "../app-env.ts";
 import { continueEpisode, entitle } from "../playback/entitlement.ts";
 import { isResumable } from "../progress/continue-watching.ts";
 import { viewerState } from "../progress/stub.ts";
@@ -22,11 +24,23 @@ const playBody = z.object({
   maxHeight: z.number().int().min(144).max(4320).optional(),
   /** On renewal: the asset being played, so a re-ingest in between is noticed (409). */
   assetId: z.string().regex(ASSET_ID).optional(),
+  /** The stream (this playback on this device) the token is bound to; kept across renewals so its lease stays one. */
+  streamId: z.string().uuid().optional(),
 });
 
 /** `/api/playback/<id>/renew?episode=<id>` for the same title and episode. */
 function renewUrl(titleId: number, episodeId: number | undefined): string {
   return `/api/playback/${titleId}/renew${episodeId !== undefined ? `?episode=${episodeId}` : ""}`;
+}
+
+/** What the token binds: the session's profile and family, and the stream (the client's across renewals, else a new one). */
+function bindingOf(session: Session | undefined, streamId: string | undefined) {
+  return { pid: session?.profile?.id, sid: session?.sessionId, str: streamId ?? crypto.randomUUID() };
+}
+
+/** Where and how often the player asks for licences. */
+function licenceInfo(env: Env) {
+  return { url: "/api/licence", renewUrl: "/api/licence/renew", keySystem: "org.w3.clearkey", renewAfterSeconds: renewalSeconds(env) };
 }
 
 /** Playback: entitlement checks, then a token-bearing master playlist URL and everything the player shows around it. */
@@ -44,7 +58,8 @@ export const playback = new Hono<AppEnv>()
     let episodeId = c.req.valid("query").episode ?? body.episodeId;
     // A series opened without an episode continues where this profile left it: the episode in progress, or the one after a finished one.
     if (state && episodeId === undefined) episodeId = await continueEpisode(c.env, state, profileId, id);
-    const e = await entitle(c.env, c.get("viewer"), id, episodeId, body.maxHeight);
+    const binding = bindingOf(session, body.streamId);
+    const e = await entitle(c.env, c.get("viewer"), id, episodeId, body.maxHeight, binding);
     const entry = state ? await state.entry(profileId, id, e.episode?.id ?? null) : null;
     const resume = entry && isResumable(entry)
       ? { positionSeconds: entry.positionSeconds, updatedAt: entry.updatedAt, deviceName: entry.deviceName }
@@ -65,6 +80,8 @@ export const playback = new Hono<AppEnv>()
       token: e.token,
       expiresAt: e.expiresAtMs,
       renewUrl: renewUrl(id, e.episode?.id),
+      streamId: binding.str,
+      licence: licenceInfo(c.env),
       plan: c.get("viewer").plan,
       maxHeight: e.maxHeight,
       qualities: [...new Set(e.video.map((v) => v.height!))].sort((a, b) => b - a),
@@ -101,9 +118,10 @@ export const playback = new Hono<AppEnv>()
   .post("/:id/renew", validate("param", idParam), validate("query", playQuery), validate("json", playBody), async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const e = await entitle(c.env, c.get("viewer"), id, c.req.valid("query").episode ?? body.episodeId, body.maxHeight);
+    const binding = bindingOf(c.get("session"), body.streamId);
+    const e = await entitle(c.env, c.get("viewer"), id, c.req.valid("query").episode ?? body.episodeId, body.maxHeight, binding);
     if (body.assetId !== undefined && body.assetId !== e.asset.id) {
       throw new AppError(409, "asset_changed", "This title's video was replaced; start playback again.");
     }
-    return c.json({ assetId: e.asset.id, token: e.token, masterUrl: `${e.base}master.m3u8`, expiresAt: e.expiresAtMs, maxHeight: e.maxHeight });
+    return c.json({ assetId: e.asset.id, token: e.token, masterUrl: `${e.base}master.m3u8`, expiresAt: e.expiresAtMs, maxHeight: e.maxHeight, streamId: binding.str });
   });

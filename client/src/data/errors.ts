@@ -106,6 +106,14 @@ export const ERROR_MEANINGS: Record<ErrorCode, ErrorMeaning> = {
   duplicate_part: none,
   out_of_order: none,
   part_too_long: none,
+  // Licences and stream limits
+  licence_unavailable: none,
+  unsupported_key_system: none,
+  unknown_key: renew,
+  playback_revoked: none,
+  stream_limit: none,
+  stream_stopped: none,
+  stream_not_found: none,
 };
 
 /** A refusal in a viewer's words: a headline and what it means. */

@@ -1,0 +1,222 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { contentKeks, wrapContentKey } from "../../worker/lib/content-keys.ts";
+import { db } from "./helpers.ts";
+import { seedAsset, seedTitles } from "./media-fixtures.ts";
+import { TestBrowser } from "./session-client.ts";
+
+// Ids unique to this file.
+const MOVIE = 7501;
+const ADULT = 7502;
+const OTHER = 7503;
+
+type Keys = Record<"SD" | "HD" | "UHD", { kidHex: string; key: Uint8Array }>;
+let movieKeys: Keys;
+let otherKeys: Keys;
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+const b64url = (b: Uint8Array) => btoa(String.fromCharCode(...b)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+const hexBytes = (h: string) => Uint8Array.from({ length: h.length / 2 }, (_, i) => parseInt(h.slice(i * 2, i * 2 + 2), 16));
+
+/** Content keys for a folder, wrapped under this run's CONTENT_KEKS as ingest wraps them. */
+async function seedKeys(keyPrefix: string): Promise<Keys> {
+  const keks = await contentKeks(env.CONTENT_KEKS, false);
+  const out = {} as Keys;
+  for (const tier of ["SD", "HD", "UHD"] as const) {
+    const kidHex = hex(crypto.getRandomValues(new Uint8Array(16)));
+    const key = crypto.getRandomValues(new Uint8Array(16));
+    const w = await wrapContentKey(keks, { keyPrefix, tier, keyIdHex: kidHex }, key);
+    await env.DB.prepare("INSERT INTO content_keys (key_prefix, tier, key_id, wrapped_key, kek_id, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(keyPrefix, tier, kidHex, w.wrappedKey, w.kekId, Date.now()).run();
+    out[tier] = { kidHex, key };
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  const d = db();
+  await seedTitles(d, [{ id: MOVIE, title: "Licensed Movie", maturityAge: 13 }, { id: ADULT, title: "Adult Movie", maturityAge: 18 }, { id: OTHER, title: "Other" }]);
+  await seedAsset(d, { id: "lic-movie", titleId: MOVIE, heights: [360, 720, 2160] });
+  await seedAsset(d, { id: "lic-adult", folder: "lic-movie", titleId: ADULT, heights: [360, 720, 2160] });
+  await seedAsset(d, { id: "lic-other", titleId: OTHER, heights: [360] });
+  movieKeys = await seedKeys("assets/lic-movie/");
+  otherKeys = await seedKeys("assets/lic-other/");
+});
+
+const clearKeyRequest = (...kidsHex: string[]) => JSON.stringify({ kids: kidsHex.map((k) => b64url(hexBytes(k))), type: "temporary" });
+
+async function signedIn(plan: "basic" | "standard" | "premium" = "premium") {
+  const b = new TestBrowser();
+  const account = await b.signUp(undefined, undefined, { plan });
+  return { b, account };
+}
+
+async function start(b: TestBrowser, titleId = MOVIE) {
+  const r = await b.json(`/api/playback/${titleId}`, { method: "POST", body: {} });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body as { token: string; streamId: string; licence: { url: string; renewAfterSeconds: number } };
+}
+
+function licence(b: TestBrowser, token: string | undefined, body: string, device = "Test device") {
+  return b.json("/api/licence", { method: "POST", body, headers: { ...(token ? { "x-playback-token": token } : {}), "x-device-name": device } });
+}
+
+const renew = (b: TestBrowser, token: string) => b.json("/api/licence/renew", { method: "POST", headers: { "x-playback-token": token } });
+
+describe("the ClearKey licence", () => {
+  it("answers the W3C ClearKey JSON with exactly the keys asked for, within the plan's tiers", async () => {
+    const { b } = await signedIn("premium");
+    const p = await start(b);
+    expect(p.licence).toMatchObject({ url: "/api/licence", renewAfterSeconds: 60 });
+    const r = await licence(b, p.token, clearKeyRequest(movieKeys.SD.kidHex, movieKeys.UHD.kidHex));
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.res.headers.get("content-type")).toContain("application/json");
+    expect(r.body.type).toBe("temporary");
+    expect(r.body.keys).toEqual([
+      { kty: "oct", kid: b64url(hexBytes(movieKeys.SD.kidHex)), k: b64url(movieKeys.SD.key) },
+      { kty: "oct", kid: b64url(hexBytes(movieKeys.UHD.kidHex)), k: b64url(movieKeys.UHD.key) },
+    ]);
+  });
+
+  it("leaves out the tiers above the plan, and refuses a request for those alone", async () => {
+    const { b } = await signedIn("standard");
+    const p = await start(b);
+    const r = await licence(b, p.token, clearKeyRequest(movieKeys.SD.kidHex, movieKeys.HD.kidHex, movieKeys.UHD.kidHex));
+    expect(r.status).toBe(200);
+    expect(r.body.keys.map((k: any) => k.kid)).toEqual([b64url(hexBytes(movieKeys.SD.kidHex)), b64url(hexBytes(movieKeys.HD.kidHex))]);
+    const uhd = await licence(b, p.token, clearKeyRequest(movieKeys.UHD.kidHex));
+    expect(uhd.status).toBe(403);
+    expect(uhd.body.error.code).toBe("quality_not_in_plan");
+  });
+
+  it("never hands out another title's key, whatever the token", async () => {
+    const { b } = await signedIn();
+    const p = await start(b);
+    const r = await licence(b, p.token, clearKeyRequest(otherKeys.SD.kidHex));
+    expect(r.status).toBe(403);
+    expect(r.body.error.code).toBe("unknown_key");
+  });
+
+  it("refuses malformed requests and missing or forged tokens with 4xx, never 5xx", async () => {
+    const { b } = await signedIn();
+    const p = await start(b);
+    const cases: [string | undefined, string, number, string][] = [
+      [p.token, "not json", 400, "invalid_json"],
+      [p.token, JSON.stringify({ kids: [] }), 400, "invalid_json"],
+      [p.token, JSON.stringify({ kids: ["short"] }), 400, "invalid_json"],
+      [p.token, JSON.stringify({ kids: [b64url(hexBytes(movieKeys.SD.kidHex))], type: "persistent-license" }), 400, "unsupported_key_system"],
+      [undefined, clearKeyRequest(movieKeys.SD.kidHex), 403, "invalid_token"],
+      [`${p.token.slice(0, -2)}AA`, clearKeyRequest(movieKeys.SD.kidHex), 403, "invalid_token"],
+    ];
+    for (const [token, body, status, code] of cases) {
+      const r = await licence(b, token, body);
+      expect([r.status, r.body.error.code], body).toEqual([status, code]);
+    }
+    const unknownSystem = await b.json("/api/licence?keySystem=com.widevine.alpha", { method: "POST", body: clearKeyRequest(movieKeys.SD.kidHex), headers: { "x-playback-token": p.token } });
+    expect([unknownSystem.status, unknownSystem.body.error.code]).toEqual([400, "unsupported_key_system"]);
+    const big = await licence(b, p.token, JSON.stringify({ kids: [], pad: "x".repeat(5000) }));
+    expect(big.status).toBe(413);
+  });
+});
+
+describe("renewal and revocation", () => {
+  it("a token from another account's session is refused", async () => {
+    const { b: owner } = await signedIn();
+    const { b: thief } = await signedIn();
+    const p = await start(owner);
+    const r = await licence(thief, p.token, clearKeyRequest(movieKeys.SD.kidHex));
+    expect([r.status, r.body.error.code]).toEqual([403, "playback_revoked"]);
+  });
+
+  it("sign-out stops the stream at its next renewal", async () => {
+    const { b } = await signedIn();
+    const p = await start(b);
+    expect((await renew(b, p.token)).status).toBe(200);
+    await b.fetch("/api/auth/signout", { method: "POST" });
+    const r = await renew(b, p.token);
+    expect([r.status, r.body.error.code]).toEqual([403, "playback_revoked"]);
+  });
+
+  it("switching this device to a Kids profile stops an 18+ stream at its next renewal", async () => {
+    const { b } = await signedIn();
+    const p = await start(b, ADULT);
+    expect((await renew(b, p.token)).status).toBe(200);
+    const kids = await b.json("/api/profiles", { method: "POST", body: { name: "Kiddo", isKids: true } });
+    await b.json(`/api/profiles/${kids.body.id}/select`, { method: "POST" });
+    const r = await renew(b, p.token);
+    expect([r.status, r.body.error.code]).toEqual([403, "playback_revoked"]);
+    const l = await licence(b, p.token, clearKeyRequest(movieKeys.SD.kidHex));
+    expect(l.status).toBe(403);
+  });
+
+  it("a lowered maturity ceiling stops the stream at its next renewal", async () => {
+    const { b, account } = await signedIn();
+    const p = await start(b, ADULT);
+    expect((await renew(b, p.token)).status).toBe(200);
+    const profileId = (account as any).profiles?.[0]?.id ?? (await b.json("/api/auth/me")).body.profile.id;
+    const patched = await b.json(`/api/profiles/${profileId}`, { method: "PATCH", body: { maxMaturityAge: 13 } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const r = await renew(b, p.token);
+    expect([r.status, r.body.error.code]).toEqual([403, "maturity_restricted"]);
+  });
+
+  it("a plan downgrade stops a UHD stream at its next renewal and grants no UHD key", async () => {
+    const { b, account } = await signedIn("premium");
+    const p = await start(b);
+    expect((await renew(b, p.token)).status).toBe(200);
+    await env.DB.prepare("UPDATE accounts SET plan = 'basic' WHERE id = ?").bind((account as any).account.id).run();
+    const r = await renew(b, p.token);
+    expect([r.status, r.body.error.code]).toEqual([403, "quality_not_in_plan"]);
+  });
+
+  it("account deletion stops the stream at its next renewal", async () => {
+    const { b, account } = await signedIn();
+    const p = await start(b);
+    expect((await renew(b, p.token)).status).toBe(200);
+    const del = await b.fetch("/api/account", { method: "DELETE", body: { password: account.password } });
+    expect(del.status).toBeLessThan(300);
+    const r = await renew(b, p.token);
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
+    expect(["playback_revoked", "invalid_session", "unauthorized"]).toContain(r.body.error.code);
+  });
+});
+
+describe("concurrent streams", () => {
+  it("a standard plan plays on exactly 2 screens under concurrent first licences, and a refusal lists them", async () => {
+    const { b } = await signedIn("standard");
+    const starts = await Promise.all(Array.from({ length: 6 }, () => start(b)));
+    const results = await Promise.all(starts.map((p, i) => licence(b, p.token, clearKeyRequest(movieKeys.SD.kidHex), `Device ${i}`)));
+    const ok = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status !== 200);
+    expect(ok).toHaveLength(2);
+    expect(refused.every((r) => r.status === 429 && r.body.error.code === "stream_limit")).toBe(true);
+    const listed = refused[0]!.body.error.streams;
+    expect(listed).toHaveLength(2);
+    expect(listed.every((s: any) => /^Device \d$/.test(s.deviceName) && s.titleName === "Licensed Movie")).toBe(true);
+    // Renewing a stream that holds a screen takes no second one.
+    const holder = starts[results.indexOf(ok[0]!)]!;
+    expect((await renew(b, holder.token)).status).toBe(200);
+    expect((await b.json("/api/licence/streams")).body.streams).toHaveLength(2);
+  });
+
+  it("a third device is refused, stops another, then plays; the stopped one hears why at its next renewal", async () => {
+    const { b } = await signedIn("standard");
+    const [first, second, third] = [await start(b), await start(b), await start(b)];
+    expect((await licence(b, first.token, clearKeyRequest(movieKeys.SD.kidHex), "Living room TV")).status).toBe(200);
+    expect((await licence(b, second.token, clearKeyRequest(movieKeys.SD.kidHex), "Phone")).status).toBe(200);
+    const refused = await licence(b, third.token, clearKeyRequest(movieKeys.SD.kidHex), "Laptop");
+    expect(refused.status).toBe(429);
+    const tv = refused.body.error.streams.find((s: any) => s.deviceName === "Living room TV");
+    expect(tv.streamId).toBe(first.streamId);
+    expect((await b.fetch(`/api/licence/streams/${tv.streamId}`, { method: "DELETE" })).status).toBe(204);
+    expect((await licence(b, third.token, clearKeyRequest(movieKeys.SD.kidHex), "Laptop")).status).toBe(200);
+    const stopped = await renew(b, first.token);
+    expect([stopped.status, stopped.body.error.code]).toEqual([403, "stream_stopped"]);
+    expect((await b.fetch(`/api/licence/streams/${tv.streamId}`, { method: "DELETE" })).status).toBe(404);
+    // Another account cannot stop this account's streams.
+    const { b: stranger } = await signedIn();
+    expect((await stranger.fetch(`/api/licence/streams/${second.streamId}`, { method: "DELETE" })).status).toBe(404);
+    expect((await renew(b, second.token)).status).toBe(200);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The licence policy: whether this stream may have keys now, and which.
+ * Every licence and every renewal re-checks what the playback token was issued
+ * for — the same session (not signed out, not revoked), the same profile (no
+ * switch to another profile, e.g. Kids), and entitlement afresh (region, window,
+ * the profile's current maturity ceiling, the account's current plan; a deleted
+ * account has no session) — then takes or renews the stream's lease within the
+ * plan's concurrent streams, and grants only the keys of the tiers the plan
+ * reaches. Key systems (key-systems.ts) only translate the grant.
+ */
+import { tiersWithin, isContentTier } from "../../common/content-tiers.ts";
+import { PLAN_MAX_STREAMS } from "../../common/plans.ts";
+import type { Session } from "../app-env.ts";
+import { database } from "../db/client.ts";
+import { folderKeys } from "../db/content-keys.ts";
+import { contentKeks, unwrapContentKey } from "../lib/content-keys.ts";
+import { isDevelopment } from "../lib/environment.ts";
+import { AppError } from "../lib/errors.ts";
+import type { Viewer } from "../lib/viewer.ts";
+import { verifyPlaybackToken, type PlaybackClaims } from "../media/tokens.ts";
+import { entitle } from "../playback/entitlement.ts";
+import { viewerState } from "../progress/stub.ts";
+import type { StreamLease } from "./stream-leases.ts";
+import type { LicenceGrant } from "./key-systems.ts";
+
+/** How often a playing stream renews its licence by default. */
+export const DEFAULT_RENEWAL_SECONDS = 60;
+
+/** The renewal interval: `LICENCE_RENEWAL_SECONDS` (1–600; tests shorten it), else a minute. */
+export function renewalSeconds(env: Env): number {
+  const n = Number((env as { LICENCE_RENEWAL_SECONDS?: string }).LICENCE_RENEWAL_SECONDS);
+  return Number.isInteger(n) && n >= 1 && n <= 600 ? n : DEFAULT_RENEWAL_SECONDS;
+}
+
+/** A lease outlives two missed renewals and a little more, then frees its screen. */
+export function leaseTtlMs(env: Env): number {
+  return (renewalSeconds(env) * 2 + 10) * 1000;
+}
+
+const revoked = (message: string) => new AppError(403, "playback_revoked", message);
+
+/** A stream the policy let through: its token's claims, the entitlement re-checked now, and its lease (none for the demo viewer). */
+export interface AuthorizedStream {
+  claims: PlaybackClaims;
+  maxHeightPx: number;
+  lease: StreamLease | null;
+  renewAfterSeconds: number;
+}
+
+/**
+ * Checks a playback token against the request's session and entitlement, and
+ * takes or renews the stream's lease. Each refusal has its own code: 403
+ * `invalid_token`/`token_expired`, `playback_revoked`, the entitlement's own
+ * (`region_restricted`, `outside_window`, `maturity_restricted`,
+ * `quality_not_in_plan`), 409 `asset_changed`, 429 `stream_limit` (with the
+ * streams holding the screens) and 403 `stream_stopped`.
+ */
+export async function authorizeStream(env: Env, viewer: Viewer, session: Session | undefined, token: string, deviceName: string): Promise<AuthorizedStream> {
+  const claims = await verifyPlaybackToken(env, token, viewer.nowMs);
+  if (claims.sub !== viewer.viewerId) throw revoked("This playback belongs to another account or was signed out.");
+  const demo = claims.sub === "demo" && !session && isDevelopment(env);
+  if (!demo) {
+    if (!session || claims.sid === undefined || claims.sid !== session.sessionId) throw revoked("This device was signed out; sign in again to watch.");
+    if (claims.pid === undefined || claims.pid !== session.profile?.id) throw revoked("The profile on this device changed; start playback again.");
+    if (claims.str === undefined) throw revoked("This playback has no stream; start it again.");
+  }
+  if (claims.tid === undefined) throw revoked("This playback token names no title; start playback again.");
+  // Entitlement afresh: region, window, the profile's ceiling and the plan as they are now.
+  const e = await entitle(env, viewer, claims.tid, claims.eid, claims.mh);
+  if (e.asset.keyPrefix !== claims.pfx) throw new AppError(409, "asset_changed", "This title's video was replaced; start playback again.");
+  const renewAfterSeconds = renewalSeconds(env);
+  let lease: StreamLease | null = null;
+  if (!demo) {
+    const result = await viewerState(env, session!.account.id).acquireStream({
+      streamId: claims.str!,
+      sessionId: session!.sessionId,
+      profileId: session!.profile!.id,
+      profileName: session!.profile!.name,
+      deviceName,
+      titleId: e.title.id,
+      titleName: e.episode ? `${e.title.title} · S${e.episode.seasonNumber}:E${e.episode.number}` : e.title.title,
+      limit: PLAN_MAX_STREAMS[viewer.plan],
+      ttlMs: leaseTtlMs(env),
+      nowMs: viewer.nowMs,
+    });
+    if (!result.ok) {
+      if (result.code === "stream_stopped") throw new AppError(403, "stream_stopped", "This stream was stopped from another device.");
+      throw new AppError(429, "stream_limit", `Your ${viewer.plan} plan plays on ${result.limit} screen${result.limit === 1 ? "" : "s"} at a time, and ${result.limit === 1 ? "it is" : "all are"} in use.`, {
+        details: { limit: result.limit, streams: result.streams.map(publicLease) },
+      });
+    }
+    lease = result.lease;
+  }
+  return { claims, maxHeightPx: e.maxHeight, lease, renewAfterSeconds };
+}
+
+/** What another device of the account sees of a stream. */
+export function publicLease(l: StreamLease) {
+  return { streamId: l.streamId, deviceName: l.deviceName, profileName: l.profileName, titleId: l.titleId, titleName: l.titleName, startedAt: l.startedAt, renewedAt: l.renewedAt };
+}
+
+/**
+ * The keys an authorized stream gets: of the key ids asked for, those of its
+ * asset folder in the tiers its height limit reaches, unwrapped. A key id of
+ * another folder is 403 `unknown_key`; none within the plan is 403 `quality_not_in_plan`.
+ */
+export async function grantKeys(env: Env, stream: AuthorizedStream, keyIdsHex: string[]): Promise<LicenceGrant> {
+  const rows = await folderKeys(database(env.DB), stream.claims.pfx);
+  const allowed = new Set<string>(tiersWithin(stream.maxHeightPx));
+  const keks = await contentKeks(env.CONTENT_KEKS as string | undefined, isDevelopment(env));
+  const keys: LicenceGrant["keys"] = [];
+  for (const kid of keyIdsHex) {
+    const row = rows.find((r) => r.keyId === kid);
+    if (!row) throw new AppError(403, "unknown_key", "A requested key does not belong to this title's video.");
+    if (!isContentTier(row.tier) || !allowed.has(row.tier)) continue;
+    try {
+      keys.push({ keyIdHex: kid, key: await unwrapContentKey(keks, { keyPrefix: row.keyPrefix, tier: row.tier, keyIdHex: row.keyId }, row) });
+    } catch (err) {
+      console.error("content key does not unwrap", row.keyPrefix, row.tier, row.kekId, err instanceof Error ? err.message : err);
+      throw new AppError(503, "licence_unavailable", "This title's keys cannot be opened right now.");
+    }
+  }
+  if (keys.length === 0) throw new AppError(403, "quality_not_in_plan", `These keys are for a quality above ${stream.maxHeightPx}p, the limit of this playback.`);
+  return { keys, expiresAtMs: Date.now() + stream.renewAfterSeconds * 2000 };
+}
