@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { buildClient, prepareState, root, startDevServer, type DevServer } from "../../tools/dev/server.ts";
+import { buildClient, ensureDevVars, prepareState, root, startDevServer, type DevServer } from "../../tools/dev/server.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
@@ -43,7 +43,7 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A local site with fresh state (demo catalog and demo media) on its own port (shifted by E2E_PORT_OFFSET, so two checkouts can run the suite at once). */
-export async function startSite(basePort: number, options: { media?: boolean } = {}): Promise<DevServer & { persistTo: string }> {
+export async function startSite(basePort: number, options: { media?: boolean; vars?: Record<string, string> } = {}): Promise<DevServer & { persistTo: string }> {
   const port = basePort + Number(process.env.E2E_PORT_OFFSET ?? 0);
   const persistTo = mkdtempSync(join(tmpdir(), "marquee-e2e-"));
   // The suite builds the SPA once and copies one prepared state (migrations, demo catalog, demo media):
@@ -52,7 +52,8 @@ export async function startSite(basePort: number, options: { media?: boolean } =
   builtOnce = true;
   const media = options.media !== false && process.env.MARQUEE_DEMO_MEDIA !== "0";
   cpSync(await preparedTemplate(media), persistTo, { recursive: true });
-  const server = await startDevServer({ port, persistTo, quiet: true, build: false, prepared: true });
+  const extraArgs = Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  const server = await startDevServer({ port, persistTo, quiet: true, build: false, prepared: true, extraArgs });
   // Each file's state is a full copy (media included): removed when its site stops, so runs do not fill the disk.
   const stop = async () => {
     await server.stop();
@@ -72,9 +73,12 @@ async function preparedTemplate(media: boolean): Promise<string> {
   const hash = createHash("sha256");
   const inputs = [
     ...readdirSync(join(root, "migrations")).filter((f) => f.endsWith(".sql")).sort().map((f) => join(root, "migrations", f)),
-    ...["tools/seed/demo-catalog.ts", "tools/seed/generate.ts", "tools/seed/load.ts", "tools/ingest/demo.ts", "tools/ingest/pipeline.ts", "tools/ingest/publish.ts"].map((f) => join(root, f)),
+    ...["tools/seed/demo-catalog.ts", "tools/seed/generate.ts", "tools/seed/load.ts", "tools/ingest/demo.ts", "tools/ingest/pipeline.ts", "tools/ingest/encrypt.ts", "tools/ingest/publish.ts"].map((f) => join(root, f)),
   ];
   for (const file of inputs) hash.update(file).update(readFileSync(file));
+  // Content keys in the state are wrapped under .dev.vars' CONTENT_KEKS: a new KEK needs a new state.
+  ensureDevVars();
+  hash.update(/^CONTENT_KEKS=.*$/m.exec(readFileSync(join(root, ".dev.vars"), "utf8"))?.[0] ?? "");
   const dir = join(root, ".cache", "e2e-state", `${media ? "media" : "catalog"}-${hash.digest("hex").slice(0, 16)}`);
   if (!existsSync(dir)) {
     // Prepared aside and renamed into place, so a concurrent run never sees (or removes) a half-made one.
@@ -91,6 +95,18 @@ async function preparedTemplate(media: boolean): Promise<string> {
 }
 
 export type Site = DevServer & { persistTo: string };
+
+/** A JSON request from inside the page (same origin, the context's cookies). */
+export async function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  return page.evaluate(
+    async ([m, p, b]) => {
+      const res = await fetch(p as string, { method: m as string, headers: { "content-type": "application/json" }, body: b === undefined ? undefined : JSON.stringify(b) });
+      const text = await res.text();
+      return { status: res.status, json: text ? JSON.parse(text) : null };
+    },
+    [method, path, body] as const,
+  );
+}
 
 export interface OpenOptions {
   viewport?: { width: number; height: number };
@@ -130,12 +146,18 @@ export interface BrowserSuite {
  */
 export function browserSuite(
   basePort: number,
-  options: { media?: boolean; prepare?: (site: Site) => Promise<void>; ready?: (suite: BrowserSuite) => Promise<void> } = {},
+  options: {
+    media?: boolean;
+    /** Worker variables for this file's site (`wrangler dev --var`), e.g. a shorter licence renewal. */
+    vars?: Record<string, string>;
+    prepare?: (site: Site) => Promise<void>;
+    ready?: (suite: BrowserSuite) => Promise<void>;
+  } = {},
 ): BrowserSuite {
   let site: Site | undefined;
   let browser: Browser | undefined;
   before(async () => {
-    site = await startSite(basePort, options.media === undefined ? {} : { media: options.media });
+    site = await startSite(basePort, { ...(options.media === undefined ? {} : { media: options.media }), ...(options.vars ? { vars: options.vars } : {}) });
     await options.prepare?.(site);
     browser = await launchBrowser();
     await options.ready?.(suite);

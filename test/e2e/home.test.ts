@@ -9,21 +9,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
 import { DEMO_ACCOUNT } from "../../tools/dev/demo-account.ts";
-import { browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
+import { api, browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
 const suite = browserSuite(8803);
-
-/** A JSON request from inside the page (same origin, the context's cookies). */
-async function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  return page.evaluate(
-    async ([m, p, b]) => {
-      const res = await fetch(p as string, { method: m as string, headers: { "content-type": "application/json" }, body: b === undefined ? undefined : JSON.stringify(b) });
-      const text = await res.text();
-      return { status: res.status, json: text ? JSON.parse(text) : null };
-    },
-    [method, path, body] as const,
-  );
-}
 
 /** A browser context signed in as the demo account with `profile` chosen. */
 async function signedIn(profile: string, options: { viewport?: { width: number; height: number }; userAgent?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {

@@ -235,11 +235,28 @@ export function startPlayback(titleId: string, episodeId?: number): Promise<Play
   );
 }
 
-/** A fresh token for the asset being played (before the current one expires). */
-export function renewPlayback(titleId: string, episodeId: number | undefined, assetId: string): Promise<{ token: string; expiresAt: number; assetId: string }> {
+/** A fresh token for the asset being played (before the current one expires), bound to the same stream. */
+export function renewPlayback(titleId: string, episodeId: number | undefined, assetId: string, streamId?: string): Promise<{ token: string; expiresAt: number; assetId: string }> {
   return unwrap(
-    api.playback[":id"].renew.$post({ param: { id: titleId }, query: episodeId ? { episode: String(episodeId) } : {}, json: { assetId } } as never),
+    api.playback[":id"].renew.$post({ param: { id: titleId }, query: episodeId ? { episode: String(episodeId) } : {}, json: { assetId, streamId } } as never),
   );
+}
+
+export type StreamInfo = InferResponseType<(typeof api.licence.streams)["$get"], 200>["streams"][number];
+
+/** Renews the stream's licence (lease and entitlement re-checked); refusals are ApiErrors with their codes. */
+export function renewLicence(token: string, device: string): Promise<{ renewAfterSeconds: number }> {
+  return unwrap(api.licence.renew.$post({}, { headers: { "x-playback-token": token, "x-device-name": device } }));
+}
+
+/** The account's streams playing now. */
+export function listStreams(): Promise<StreamInfo[]> {
+  return unwrap<{ streams: StreamInfo[] }>(api.licence.streams.$get()).then((r) => r.streams);
+}
+
+/** Stops one of the account's streams (on another device) to free its screen. */
+export function stopStream(streamId: string): Promise<void> {
+  return unwrap(api.licence.streams[":streamId"].$delete({ param: { streamId } }));
 }
 
 // ---- Accounts, profiles, My List and ratings ----

@@ -15,7 +15,7 @@
  * prefetched) and answers from the prefetched responses through the loader. The
  * baseline switch (start.ts) uses hls.js's plain defaults and no prefetch.
  */
-import Hls, { type ErrorData, type Level } from "hls.js";
+import Hls, { type ErrorData, type HlsConfig, type Level } from "hls.js";
 import { splitCdnPath, type CdnPathParts } from "../../../common/cdn-url.ts";
 import { createSignal, type Accessor } from "solid-js";
 import { reportPathwayError, type Playback } from "../data/api.ts";
@@ -82,6 +82,8 @@ export interface EngineOptions {
   prefetched?: MediaPrefetch;
   /** hls.js's plain default config and no prefetch: the start-time baseline (start.ts baselineStart). */
   baseline?: boolean;
+  /** More hls.js configuration from controllers (EME: controllers/licence.ts), applied even on the baseline. */
+  hlsConfig?: Partial<HlsConfig>;
 }
 
 type DebugWindow = Window & { __marqueeHls?: Hls };
@@ -196,6 +198,7 @@ export class PlaybackEngine {
       // hls.js picks these itself when the tracks arrive (setting a track from our listener would be overridden).
       subtitlePreference: this.wantedSubtitleLanguage ? { lang: this.wantedSubtitleLanguage } : undefined,
       audioPreference: this.wantedAudioLanguage ? { lang: this.wantedAudioLanguage } : undefined,
+      ...this.options.hlsConfig,
     });
     this.hls = hls;
     this.startAt = startPosition;
@@ -361,6 +364,12 @@ export class PlaybackEngine {
   }
 
   /** Starts over after a problem: a fresh hls.js instance (or source) at `positionSeconds`, playing. */
+  /** Stops loading and playing (a licence was refused): nothing more is fetched until retry(). */
+  halt(): void {
+    this.video.pause();
+    this.hls?.stopLoad();
+  }
+
   retry(positionSeconds: number): void {
     this.set.problem(null);
     if (this.kind === "none") return this.set.problem(UNSUPPORTED);

@@ -16,6 +16,8 @@ export interface PlayerProblem {
   code: string;
   /** Retry asks for a fresh playback token first (the problem came from the token or the session). */
   renewToken?: boolean;
+  /** On `stream_limit`: the account's streams holding the screens, each of which can be stopped. */
+  streams?: { streamId: string; deviceName: string; profileName: string; titleName: string }[];
 }
 
 type Words = Pick<PlayerProblem, "title" | "message" | "retry">;
@@ -44,6 +46,12 @@ const PLAYBACK_WORDS: Partial<Record<ErrorCode, Words>> = {
   invalid_token: tokenRefused,
   token_scope: tokenRefused,
   rendition_above_plan: { title: notInPlan, message: "This quality isn't included in your plan. Choose a lower quality or Auto.", retry: true },
+  licence_unavailable: { title: "Playback is unavailable", message: "Marquee can't issue a licence for this video right now. Please try again in a few minutes.", retry: true },
+  unsupported_key_system: { title: "This browser can't play protected video", message: "Marquee's videos need a browser with Encrypted Media Extensions.", retry: false },
+  unknown_key: { title: "The video was updated", message: "This video's keys changed while you watched. Retry to continue.", retry: true },
+  playback_revoked: { title: "Playback stopped", message: "This session can no longer play this title: it was signed out, its profile changed, or the account's plan or settings changed.", retry: false },
+  stream_limit: { title: "Too many screens", message: "Your plan's screens are all in use. Stop playback on another device to watch here.", retry: true },
+  stream_stopped: { title: "Playback stopped from another device", message: "Someone on this account stopped this stream to watch elsewhere.", retry: true },
 };
 
 /** The player's problem for a Worker code it has words for, else undefined. */
@@ -71,16 +79,24 @@ function offline(): PlayerProblem {
   return { title: "You're offline", message: "Reconnect to the internet, then retry. Playback continues where it stopped.", retry: true, code: "offline" };
 }
 
-/** The error code in a JSON error body hls.js saw (xhr or fetch loader), if any. */
-function bodyCode(data: ErrorData): string | undefined {
-  const details = data.networkDetails as { responseText?: string } | null | undefined;
-  const text = typeof details?.responseText === "string" ? details.responseText : typeof data.response?.data === "string" ? data.response.data : undefined;
-  if (!text) return undefined;
+type ErrorBody = { error?: { code?: string; streams?: PlayerProblem["streams"] } };
+
+/** The JSON error body hls.js saw (xhr or fetch loader; a licence XHR's is an ArrayBuffer), if any. */
+function errorBodyOf(data: ErrorData): ErrorBody["error"] | undefined {
   try {
-    return (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+    const details = data.networkDetails as { responseText?: string; responseType?: string; response?: unknown } | null | undefined;
+    let text: string | undefined;
+    if (details?.responseType === "arraybuffer" && details.response instanceof ArrayBuffer) text = new TextDecoder().decode(details.response);
+    else if (details && (details.responseType === "" || details.responseType === "text" || details.responseType === undefined) && typeof details.responseText === "string") text = details.responseText;
+    else if (typeof data.response?.data === "string") text = data.response.data;
+    return text ? (JSON.parse(text) as ErrorBody).error : undefined;
   } catch {
     return undefined;
   }
+}
+
+function bodyCode(data: ErrorData): string | undefined {
+  return errorBodyOf(data)?.code;
 }
 
 /** A fatal hls.js error (after hls.js's own retries and our media recovery gave up). */
@@ -105,6 +121,10 @@ export function hlsProblem(data: Pick<ErrorData, "type" | "details" | "response"
     return { title: "Playback stopped", message: "The video couldn't be decoded. Retry to continue where it stopped.", retry: true, code: details };
   }
   if (data.type === "keySystemError") {
+    // A licence refusal carries the service's code (stream limit, revoked, region, plan…).
+    const body = errorBodyOf(data as ErrorData);
+    const known = knownProblem(body?.code ?? "");
+    if (known) return Array.isArray(body?.streams) ? { ...known, streams: body.streams } : known;
     return { title: "Protected video can't play here", message: "This browser couldn't unlock the video. Try another browser or device.", retry: false, code: details };
   }
   return { title: "Playback stopped", message: "Something went wrong while playing. Retry to continue where it stopped.", retry: true, code: details };

@@ -4,7 +4,7 @@
  * "stats for nerds", and the error screen.
  */
 import { A } from "@solidjs/router";
-import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
+import { createResource, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import type { EngineStats } from "./engine.ts";
 import type { PlayerProblem } from "./errors.ts";
 import { SHORTCUTS } from "./keyboard.ts";
@@ -191,7 +191,53 @@ export function StatsOverlay(props: { read: () => EngineStats; onClose: () => vo
   );
 }
 
-export function ErrorScreen(props: { problem: PlayerProblem; onRetry?: () => void; backHref: string; retrying?: boolean }) {
+/** The account's streams holding the screens, each with a Stop button (shown on `stream_limit`). */
+function StreamsInUse(props: { list: () => Promise<StreamRow[]>; stop: (streamId: string) => Promise<void> }) {
+  const [streams, { refetch }] = createResource(props.list);
+  const [stopping, setStopping] = createSignal<string | null>(null);
+  return (
+    <Show when={(streams() ?? []).length > 0}>
+      <ul class="player-streams" aria-label="Watching now">
+        <For each={streams()}>
+          {(s) => (
+            <li data-stream={s.streamId}>
+              <span>
+                <strong>{s.deviceName}</strong> · {s.profileName} · {s.titleName}
+              </span>
+              <button
+                type="button"
+                class="pbtn"
+                disabled={stopping() !== null}
+                onClick={async () => {
+                  setStopping(s.streamId);
+                  try {
+                    await props.stop(s.streamId);
+                  } finally {
+                    setStopping(null);
+                    void refetch();
+                  }
+                }}
+              >
+                {stopping() === s.streamId ? "Stopping…" : `Stop on ${s.deviceName}`}
+              </button>
+            </li>
+          )}
+        </For>
+      </ul>
+    </Show>
+  );
+}
+
+type StreamRow = { streamId: string; deviceName: string; profileName: string; titleName: string };
+
+export function ErrorScreen(props: {
+  problem: PlayerProblem;
+  onRetry?: () => void;
+  backHref: string;
+  retrying?: boolean;
+  /** On a stream limit: the streams in use and how to stop one. */
+  streams?: { list: () => Promise<StreamRow[]>; stop: (streamId: string) => Promise<void> };
+}) {
   let card!: HTMLDivElement;
   onMount(() => card.querySelector<HTMLElement>(".pbtn")?.focus({ preventScroll: true }));
   return (
@@ -202,6 +248,7 @@ export function ErrorScreen(props: { problem: PlayerProblem; onRetry?: () => voi
         </svg>
         <h2 id="player-error-title">{props.problem.title}</h2>
         <p>{props.problem.message}</p>
+        <Show when={props.streams}>{(st) => <StreamsInUse list={st().list} stop={st().stop} />}</Show>
         <div class="player-error-actions">
           <Show when={props.problem.retry && props.onRetry}>
             <button type="button" class="pbtn pbtn-primary" disabled={props.retrying} onClick={() => props.onRetry!()}>

@@ -7,7 +7,7 @@
  */
 import { A } from "@solidjs/router";
 import { createMemo, createSignal, onCleanup, onMount, Show } from "solid-js";
-import { renewPlayback, type Playback } from "../data/api.ts";
+import { listStreams, renewLicence, renewPlayback, stopStream, type Playback } from "../data/api.ts";
 import type { MediaPrefetch } from "../data/prefetch.ts";
 import { ControlBar } from "./control-bar.tsx";
 import { ActivityController } from "./controllers/activity.ts";
@@ -22,6 +22,7 @@ import { ProgressReporter } from "./controllers/progress-reporting.ts";
 import { QoeReporter } from "./controllers/qoe-reporting.ts";
 import { ResumeOfferController } from "./controllers/resume-offer.ts";
 import { StatsController } from "./controllers/stats.ts";
+import { emeConfig, LicenceRenewalController } from "./controllers/licence.ts";
 import { TokenRenewalController } from "./controllers/token-renewal.ts";
 import { TracksController } from "./controllers/tracks.ts";
 import { TrickplayLoadingController } from "./controllers/trickplay-loading.ts";
@@ -125,6 +126,7 @@ export function Player(props: PlayerProps) {
   const stats = new StatsController(!!props.debug);
   const controllers: PlayerController[] = [activity, tracks, media, resume, nextEpisode, stats];
   let renewal: TokenRenewalController | undefined;
+  let licence: LicenceRenewalController | undefined;
 
   function openMenu(page: MenuPage) {
     setMenu((m) => (m === page ? null : page));
@@ -143,6 +145,8 @@ export function Player(props: PlayerProps) {
     const at = video.currentTime || media.time();
     try {
       if (renewal && (renewal.expiringSoon() || shownProblem()?.renewToken)) await renewal.renewNow();
+      // A stopped stream or a full plan may have cleared since: the licence service says so first.
+      if (licence && !(await licence.renewNow())) return;
       setProblem(null);
       e.retry(at);
     } catch (err) {
@@ -168,6 +172,7 @@ export function Player(props: PlayerProps) {
       onAutoplayBlocked: () => media.setWaiting(false),
       prefetched: props.prefetched,
       baseline,
+      hlsConfig: emeConfig(props.playback.licence, holder),
     });
     engine = e;
     setEngineReady(e);
@@ -176,10 +181,20 @@ export function Player(props: PlayerProps) {
       holder,
       expiresAt: props.playback.expiresAt,
       // Through the API client, which refreshes an expired session itself.
-      renew: () => renewPlayback(props.titleId, props.episodeId, props.playback.assetId),
+      renew: () => renewPlayback(props.titleId, props.episodeId, props.playback.assetId, props.playback.streamId),
     });
     controllers.push(renewal);
     controllers.push(new QoeReporter({ video, engine: e, titleId: Number(props.titleId), autoplay: resume.startOffer === null }));
+    licence = new LicenceRenewalController({
+      licence: props.playback.licence,
+      holder,
+      renew: renewLicence,
+      onRefused: (err) => {
+        e.halt();
+        setProblem(apiProblem(err));
+      },
+    });
+    controllers.push(licence);
     const sheet = props.playback.trickplay;
     if (sheet) controllers.push(new TrickplayLoadingController({ video, sheet, holder, now: baseline, onReady: setTrickplay }));
     tracks.attachEngine(e);
@@ -372,7 +387,15 @@ export function Player(props: PlayerProps) {
       </Show>
 
       <Show when={shownProblem()}>
-        {(p) => <ErrorScreen problem={p()} onRetry={() => void retry()} retrying={retrying()} backHref={props.backHref} />}
+        {(p) => (
+          <ErrorScreen
+            problem={p()}
+            onRetry={() => void retry()}
+            retrying={retrying()}
+            backHref={props.backHref}
+            streams={p().code === "stream_limit" ? { list: listStreams, stop: async (id) => { await stopStream(id); await retry(); } } : undefined}
+          />
+        )}
       </Show>
     </div>
   );
