@@ -31,6 +31,7 @@ const D1_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
   subtitle_tracks: "catalog media",
   trickplay: "catalog media",
   asset_objects: "catalog media",
+  content_keys: "catalog media: each asset folder's keys per tier, wrapped; no viewer",
   title_stats_daily: "views per title, country and day: counts, no viewer",
   co_watch: "pairs of titles and how many profiles watched both: counts, no viewer",
   qoe_minutes: "playback quality per minute, title, rendition, pathway, country, device, player: counts, no viewer",
