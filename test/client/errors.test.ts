@@ -11,9 +11,9 @@ describe("the client's error vocabulary", () => {
     expect(Object.keys(ERROR_MEANINGS).sort()).toEqual([...ERROR_CODES].sort());
   });
 
-  it("refreshes the session only on session_expired, and renews the playback token for token, asset and session refusals", () => {
+  it("refreshes the session only on session_expired, and renews the playback token for token, asset and session refusals (a licence key of another asset included)", () => {
     expect(ERROR_CODES.filter((c) => meaningOf(c).refreshSession)).toEqual(["session_expired"]);
-    expect(ERROR_CODES.filter((c) => meaningOf(c).renewToken).sort()).toEqual(["asset_changed", "invalid_session", "invalid_token", "session_expired", "token_expired", "token_scope"]);
+    expect(ERROR_CODES.filter((c) => meaningOf(c).renewToken).sort()).toEqual(["asset_changed", "invalid_session", "invalid_token", "session_expired", "token_expired", "token_scope", "unknown_key"]);
   });
 
   it("holds an unknown code as http_error and gives it no meaning", () => {

@@ -45,6 +45,8 @@ describe.skipIf("reason" in vmaf)("a per-title ingest of a short clip", () => {
     manifest = await prepareAsset({
       source: busyClip, owner: { titleId: 2 }, workDir: work, segmentSeconds: 1, subtitles: [], preset: "veryfast",
       trickplay: false, vmafModels: MODELS, probe: PROBE, codecs: av1 ? ["h264", "av1"] : ["h264"],
+      // In the clear: these tests score the published renditions with libvmaf; encryption has its own tests (ingest.test.ts).
+      clear: true,
     });
     const target = await localTarget(state);
     try {
