@@ -75,6 +75,8 @@ describe("a title with H.264 and AV1 renditions in Chromium", { skip: skip || un
     const manifest = await prepareAsset({
       source: clip, owner: { titleId: 1 }, workDir: work, segmentSeconds: 1, subtitles: [], preset: "veryfast", trickplay: false,
       vmafModels: MODELS, codecs: ["h264", "av1"], probe: { heights: [180], crfs: [24, 34], av1Crfs: [35, 50], scenes: 1 }, assetId: "a",
+      // In the clear: this page plays with a bare hls.js (no licence service); encryption is tested in drm.test.ts.
+      clear: true,
     });
     assert.ok(manifest.renditions.some((v) => v.codecs.startsWith("av01.")), "the ladder has AV1 renditions");
     const dir = join(work, "a");
