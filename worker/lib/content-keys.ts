@@ -7,16 +7,13 @@
  * rows; the media is never re-encoded. Runs in workerd and in Node (ingest, the rotation command).
  */
 import { AppError } from "./errors.ts";
-import { base64urlBytes, keySetShape } from "./key-set.ts";
+import { base64urlBytes, importKeySet, type KeyImporter, type KeySet, keySetLoader } from "./key-set.ts";
 
 /** Fixed seed of the development KEK (local development without the secret); never accepted in production. */
 export const DEV_KEK_SEED = "marquee local development content KEK (not a secret)";
 
 /** AES-GCM KEKs by id, and the id that wraps. */
-export interface KekSet {
-  currentKid: string;
-  keys: Map<string, CryptoKey>;
-}
+export type KekSet = KeySet;
 
 /** What a wrapped key is bound to (the GCM additional data). */
 export interface KeyBinding {
@@ -41,55 +38,23 @@ function toBase64url(bytes: Uint8Array): string {
   return btoa(text).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-function importKek(bytes: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+/** AES-256-GCM KEKs: exactly 32 bytes. */
+const importKek: KeyImporter = (bytes, kid) => {
+  if (bytes.byteLength !== 32) throw new Error(`KEK ${kid} must be 32 bytes (AES-256)`);
   return crypto.subtle.importKey("raw", bytes, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
-}
+};
 
 /** Parses a `CONTENT_KEKS` value (or the development seed) into AES-GCM keys; throws on a malformed one. */
-export async function parseKekSet(source: string): Promise<KekSet> {
-  if (source === DEV_KEK_SEED) {
-    const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(DEV_KEK_SEED)));
-    return { currentKid: "dev", keys: new Map([["dev", await importKek(bytes)]]) };
-  }
-  const parsed = keySetShape.parse(JSON.parse(source));
-  const keys = new Map<string, CryptoKey>();
-  for (const [kid, secret] of Object.entries(parsed.keys)) {
-    const bytes = base64urlBytes(secret);
-    if (bytes.byteLength !== 32) throw new Error(`KEK ${kid} must be 32 bytes (AES-256)`);
-    keys.set(kid, await importKek(bytes));
-  }
-  return { currentKid: parsed.current, keys };
-}
+export const parseKekSet = (source: string): Promise<KekSet> => importKeySet(source, DEV_KEK_SEED, importKek);
 
 const unavailable = () => new AppError(503, "licence_unavailable", "Licences are not configured on this server (no valid content key-encryption keys).");
-
-let cached: { source: string; keys: Promise<KekSet> } | undefined;
 
 /**
  * The KEK set from `CONTENT_KEKS`, imported once per isolate. Without the
  * secret, local development uses the fixed development KEK (as ingest does);
  * a deployed Worker, like a malformed secret, fails closed with 503.
  */
-export async function contentKeks(secret: string | undefined, development: boolean): Promise<KekSet> {
-  const source = secret && secret.trim() !== "" ? secret : development ? DEV_KEK_SEED : undefined;
-  if (source === undefined) {
-    console.error("CONTENT_KEKS is not set; licences refused until `wrangler secret put CONTENT_KEKS`");
-    throw unavailable();
-  }
-  if (cached?.source !== source) {
-    const keys = parseKekSet(source);
-    cached = { source, keys };
-    keys.catch(() => {
-      if (cached?.keys === keys) cached = undefined;
-    });
-  }
-  try {
-    return await cached.keys;
-  } catch (err) {
-    console.error("CONTENT_KEKS is malformed:", err instanceof Error ? err.message : err);
-    throw unavailable();
-  }
-}
+export const contentKeks: (secret: string | undefined, development: boolean) => Promise<KekSet> = keySetLoader("CONTENT_KEKS", DEV_KEK_SEED, unavailable, importKek);
 
 function additionalData(b: KeyBinding): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(`marquee-content-key\n${b.keyPrefix}\n${b.tier}\n${b.keyIdHex}`);

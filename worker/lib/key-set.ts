@@ -1,8 +1,9 @@
 /**
- * HMAC key sets loaded from a secret in the form
+ * Key sets loaded from a secret in the form
  * `{"current":"<kid>","keys":{"<kid>":"<base64url secret, >= 32 bytes>"}}`:
- * the current kid signs, every listed kid verifies, so keys rotate without
- * cutting off tokens already handed out. Used by playback and session tokens.
+ * the current kid signs (or wraps), every listed kid verifies (or unwraps), so
+ * keys rotate without cutting off what was handed out. HMAC for playback and
+ * session tokens; AES-GCM for the content key-encryption keys (content-keys.ts).
  */
 import { errors, type JWTHeaderParameters } from "jose";
 import { z } from "zod";
@@ -17,7 +18,7 @@ export const keySetShape = z
   })
   .refine((k) => k.current in k.keys, "current must name one of keys");
 
-/** Imported HMAC-SHA256 keys by kid, and the kid that signs. */
+/** Imported keys by kid, and the kid that signs (or wraps). */
 export interface KeySet {
   currentKid: string;
   keys: Map<string, CryptoKey>;
@@ -29,22 +30,24 @@ export function base64urlBytes(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
 }
 
-function importHmac(bytes: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-}
+/** Imports one kid's raw secret; throws (naming the kid) when it is unfit. */
+export type KeyImporter = (bytes: Uint8Array<ArrayBuffer>, kid: string) => Promise<CryptoKey>;
 
-async function importKeySet(source: string, devSeed: string): Promise<KeySet> {
+/** HMAC-SHA256 signing keys of at least 32 bytes (the tokens' importer). */
+const importHmac: KeyImporter = (bytes, kid) => {
+  if (bytes.byteLength < 32) throw new Error(`key ${kid} is shorter than 32 bytes`);
+  return crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+};
+
+/** Parses a secret's key set (or, given the development seed, derives the one "dev" key from it); throws on a malformed one. */
+export async function importKeySet(source: string, devSeed: string, importKey: KeyImporter = importHmac): Promise<KeySet> {
   if (source === devSeed) {
     const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(devSeed)));
-    return { currentKid: "dev", keys: new Map([["dev", await importHmac(bytes)]]) };
+    return { currentKid: "dev", keys: new Map([["dev", await importKey(bytes, "dev")]]) };
   }
   const parsed = keySetShape.parse(JSON.parse(source));
   const keys = new Map<string, CryptoKey>();
-  for (const [kid, secret] of Object.entries(parsed.keys)) {
-    const bytes = base64urlBytes(secret);
-    if (bytes.byteLength < 32) throw new Error(`key ${kid} is shorter than 32 bytes`);
-    keys.set(kid, await importHmac(bytes));
-  }
+  for (const [kid, secret] of Object.entries(parsed.keys)) keys.set(kid, await importKey(base64urlBytes(secret), kid));
   return { currentKid: parsed.current, keys };
 }
 
@@ -53,7 +56,7 @@ async function importKeySet(source: string, devSeed: string): Promise<KeySet> {
  * Without the secret, local development derives a fixed key from `devSeed`; a
  * deployed Worker, like a malformed secret, gets `unavailable()` thrown (fail closed).
  */
-export function keySetLoader(secretName: string, devSeed: string, unavailable: () => Error) {
+export function keySetLoader(secretName: string, devSeed: string, unavailable: () => Error, importKey: KeyImporter = importHmac) {
   let cached: { source: string; keys: Promise<KeySet> } | undefined;
   return async function loadKeySet(secret: string | undefined, development: boolean): Promise<KeySet> {
     const source = secret && secret.trim() !== "" ? secret : development ? devSeed : undefined;
@@ -62,7 +65,7 @@ export function keySetLoader(secretName: string, devSeed: string, unavailable: (
       throw unavailable();
     }
     if (cached?.source !== source) {
-      const keys = importKeySet(source, devSeed);
+      const keys = importKeySet(source, devSeed, importKey);
       // Only a good key set is cached; a bad one is retried (and logged) on the next request.
       cached = { source, keys };
       keys.catch(() => {
