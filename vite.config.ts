@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { defineConfig, type Plugin } from "vite";
+import { VitePWA } from "vite-plugin-pwa";
 import solid from "vite-plugin-solid";
 import { pathwayOrigins, staticSecurityHeaders } from "./worker/lib/security.ts";
 
@@ -47,9 +48,52 @@ function preloadHomeRoute(): Plugin {
   };
 }
 
+/**
+ * Installable app: the web app manifest and a Workbox service worker that
+ * precaches the app shell (every built asset) and answers navigations with
+ * index.html, so Marquee opens with no network. It answers nothing else: API
+ * and media requests (/api, /cdn) go to the network untouched; downloaded media
+ * is read from IndexedDB by the player's offline loader, not through the worker.
+ * Registered by client/src/offline/register.ts after the page has loaded.
+ */
+function installableApp(): Plugin[] {
+  return VitePWA({
+    injectRegister: false,
+    registerType: "autoUpdate",
+    strategies: "generateSW",
+    includeAssets: ["favicon.svg"],
+    manifest: {
+      name: "Marquee",
+      short_name: "Marquee",
+      description: "Films and series, streamed from the edge — and downloaded to watch offline.",
+      id: "/",
+      start_url: "/",
+      scope: "/",
+      display: "standalone",
+      theme_color: "#0b0b10",
+      background_color: "#0b0b10",
+      icons: [
+        { src: "/icons/icon-192.png", sizes: "192x192", type: "image/png" },
+        { src: "/icons/icon-512.png", sizes: "512x512", type: "image/png" },
+        { src: "/icons/maskable-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
+        { src: "/favicon.svg", sizes: "any", type: "image/svg+xml" },
+      ],
+    },
+    workbox: {
+      globPatterns: ["**/*.{js,css,html,svg,png,webmanifest}"],
+      navigateFallback: "/index.html",
+      navigateFallbackDenylist: [/^\/api\//, /^\/cdn\//],
+      runtimeCaching: [],
+      cleanupOutdatedCaches: true,
+      clientsClaim: true,
+      skipWaiting: true,
+    },
+  });
+}
+
 export default defineConfig({
   root: "client",
-  plugins: [solid(), securityHeadersFile(), preloadHomeRoute()],
+  plugins: [solid(), securityHeadersFile(), preloadHomeRoute(), ...installableApp()],
   build: { outDir: "../dist/client", emptyOutDir: true, target: "es2022" },
   server: { proxy: { "/api": "http://127.0.0.1:8787", "/cdn": "http://127.0.0.1:8787" } },
 });

@@ -6,6 +6,7 @@ import { ErrorView } from "./components/error-view.tsx";
 import { getGenres, getHome, getMyList, getPerson, getTitle } from "./data/api.ts";
 import { deviceClass } from "./data/device.ts";
 import { preparePlayback, watchTarget } from "./data/prefetch.ts";
+import { isOnline } from "./offline/online.ts";
 import { currentProfile, session, startSession } from "./data/session.ts";
 import { startTvMode } from "./tv/mode.ts";
 import { startTvNavigation, tvPageOpened } from "./tv/navigation.ts";
@@ -130,6 +131,11 @@ function Layout(props: RouteSectionProps) {
         </nav>
         <AccountMenu />
       </header>
+      <Show when={!isOnline()}>
+        <p class="offline-banner" role="status">
+          You're offline. Marquee opened from this device; browsing and streaming come back with the network.
+        </p>
+      </Show>
       <main id="main" tabindex="-1"
         onKeyDown={(e) => {
           if (e.key === "/" && !(e.target instanceof HTMLInputElement)) {

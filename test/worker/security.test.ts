@@ -6,6 +6,8 @@ describe("content security policy", () => {
     const csp = contentSecurityPolicy();
     expect(csp).toContain("media-src 'self' blob: data:");
     expect(csp).toContain("worker-src 'self' blob:");
+    // The app-shell service worker and the web app manifest: from this origin only.
+    expect(csp).toContain("manifest-src 'self';");
     expect(csp).toContain("script-src 'self';");
     expect(csp).not.toContain("unsafe-inline");
   });

@@ -13,7 +13,10 @@ export const CSP_DIRECTIVES = {
   fontSrc: ["'self'"],
   // data: for the empty WebVTT track hls.js attaches before subtitles load.
   mediaSrc: ["'self'", "blob:", "data:"],
+  // 'self': the service worker (app shell offline, client/src/offline/); blob: hls.js's transmuxer worker.
   workerSrc: ["'self'", "blob:"],
+  // The web app manifest (installable app).
+  manifestSrc: ["'self'"],
   connectSrc: ["'self'"],
   objectSrc: ["'none'"],
   baseUri: ["'none'"],
