@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   "too_many_attempts",
   "password_required",
   "wrong_password",
+  "password_unchanged",
   "invalid_plan",
   "profile_required",
   "profile_not_found",

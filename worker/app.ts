@@ -4,6 +4,7 @@ import type { AppEnv } from "./app-env.ts";
 import { errorBody, onError } from "./lib/errors.ts";
 import { CSP_DIRECTIVES } from "./lib/security.ts";
 import { changesTaste } from "./middleware/changes-taste.ts";
+import { endedSessionPlayback } from "./middleware/ended-session-playback.ts";
 import { noStoreByDefault } from "./middleware/no-store.ts";
 import { sameOriginWrites } from "./middleware/same-origin-writes.ts";
 import { sessionContext } from "./middleware/session-context.ts";
@@ -35,6 +36,8 @@ const api = new Hono<AppEnv>()
   .route("/auth", auth)
   // Encoders, not viewers: authenticated by the channel's ingest secret, before any viewer context.
   .route("/live", live)
+  // Before viewerContext, which would answer a revoked session's licence renewal with a bare 401.
+  .use("/licence/*", endedSessionPlayback())
   .use(viewerContext())
   .route("/profiles", profiles)
   .use("/my-list/*", changesTaste())

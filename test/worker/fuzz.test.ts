@@ -66,6 +66,7 @@ const ROUTES: Record<string, Fuzz> = {
   "DELETE /api/history": at("/api/history"),
   "GET /api/account/export": at("/api/account/export"),
   "DELETE /api/account": at("/api/account"),
+  "POST /api/account/password": at("/api/account/password"),
   "GET /api/catalog/genres": at("/api/catalog/genres"),
   "GET /api/catalog/titles": { paths: [(p) => `/api/catalog/titles?sort=${p}&limit=${p}&cursor=${p}&genre=${p}`, (p) => `/api/catalog/titles?type=${p}&year=${p}`], valid: "popular" },
   "GET /api/catalog/titles/:id": { paths: [(p) => `/api/catalog/titles/${p}`], valid: String(TITLE) },
@@ -114,7 +115,7 @@ function appRoutes(): string[] {
 const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.array(fc.integer(), { maxLength: 3 }));
 const body = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
-  fc.dictionary(fc.constantFrom("email", "password", "name", "pin", "titleIds", "value", "isKids", "maxMaturityAge", "opId", "titleId", "episodeId", "positionSeconds", "durationSeconds", "clientTime", "deviceId", "maxHeight", "subtitles", "v", "viewId", "seq", "device", "player", "events", "optOut", "kids", "type", "streamId"), value).map((o) => JSON.stringify(o)),
+  fc.dictionary(fc.constantFrom("email", "password", "name", "pin", "titleIds", "value", "isKids", "maxMaturityAge", "opId", "titleId", "episodeId", "positionSeconds", "durationSeconds", "clientTime", "deviceId", "maxHeight", "subtitles", "v", "viewId", "seq", "device", "player", "events", "optOut", "kids", "type", "streamId", "currentPassword", "newPassword"), value).map((o) => JSON.stringify(o)),
   fc.string(),
   fc.constant(""),
 );

@@ -132,6 +132,24 @@ export async function revokeSession(db: Db, id: string, nowMs: number): Promise<
   await db.update(sessions).set({ revokedAt: nowMs }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
 }
 
+/**
+ * Sets the account's password and revokes every other live refresh family of
+ * the account in one batch (a password change signs out every other device);
+ * `keepSessionId`, the device that changed it, stays signed in. Returns the
+ * revoked families' ids.
+ */
+export async function setPasswordRevokingOthers(db: Db, accountId: string, password: PasswordHash, keepSessionId: string, nowMs: number): Promise<string[]> {
+  const [, revoked] = await db.batch([
+    db.update(accounts).set({ passwordHash: password.hash, passwordSalt: password.salt, passwordIterations: password.iterations }).where(eq(accounts.id, accountId)),
+    db
+      .update(sessions)
+      .set({ revokedAt: nowMs })
+      .where(and(eq(sessions.accountId, accountId), ne(sessions.id, keepSessionId), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id }),
+  ]);
+  return revoked.map((r) => r.id);
+}
+
 /** A live family's current refresh-token hash (sign-out checks the presented token against it). */
 export async function sessionRefreshHash(db: Db, id: string): Promise<{ accountId: string; refreshHash: string } | undefined> {
   return db

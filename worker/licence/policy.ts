@@ -39,6 +39,9 @@ export function leaseTtlMs(env: Env): number {
 
 const revoked = (message: string) => new AppError(403, "playback_revoked", message);
 
+/** The refusal of a stream whose session ended: signed out here, or revoked elsewhere (a password change, refresh-token reuse). */
+export const sessionEnded = () => revoked("This device was signed out; sign in again to watch.");
+
 /** A stream the policy let through: its token's claims, the entitlement re-checked now, and its lease (none for the demo viewer). */
 export interface AuthorizedStream {
   claims: PlaybackClaims;
@@ -60,7 +63,7 @@ export async function authorizeStream(env: Env, viewer: Viewer, session: Session
   if (claims.sub !== viewer.viewerId) throw revoked("This playback belongs to another account or was signed out.");
   const demo = claims.sub === "demo" && !session && isDevelopment(env);
   if (!demo) {
-    if (!session || claims.sid === undefined || claims.sid !== session.sessionId) throw revoked("This device was signed out; sign in again to watch.");
+    if (!session || claims.sid === undefined || claims.sid !== session.sessionId) throw sessionEnded();
     if (claims.pid === undefined || claims.pid !== session.profile?.id) throw revoked("The profile on this device changed; start playback again.");
     if (claims.str === undefined) throw revoked("This playback has no stream; start it again.");
   }

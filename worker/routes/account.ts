@@ -1,14 +1,16 @@
 /**
  * Privacy: `GET /api/account/export` answers everything stored for the account
  * (D1 rows and its ViewerState object) as one JSON document;
- * `DELETE /api/account` erases it all after the password is confirmed. Both
- * are account-level, so not from a kids profile.
+ * `DELETE /api/account` erases it all after the password is confirmed;
+ * `POST /api/account/password` changes the password and signs out every other
+ * device. All are account-level, so not from a kids profile.
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { clearSessionCookies } from "../auth/cookies.ts";
 import { requireSession, type Session } from "../auth/session.ts";
 import { passwordMatches } from "../auth/attempts.ts";
+import { changePassword } from "../auth/password-change.ts";
 import { accountProfileIds, deleteAccountRows, exportAccountRows } from "../db/account-data.ts";
 import { database } from "../db/client.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -16,8 +18,10 @@ import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { forgetCachedHomes } from "../home/rows-cache.ts";
 import { viewerState } from "../progress/stub.ts";
+import { newPassword, presentedPassword } from "../../common/schemas.ts";
 
-const deleteBody = z.object({ password: z.string().min(1).max(256) });
+const deleteBody = z.object({ password: presentedPassword });
+const passwordBody = z.object({ currentPassword: presentedPassword, newPassword });
 
 function requireAdult(c: Context<AppEnv>): Session {
   const session = requireSession(c);
@@ -31,6 +35,11 @@ export const accountRoutes = new Hono<AppEnv>()
     const [rows, state] = await Promise.all([exportAccountRows(database(c.env.DB), account.id), viewerState(c.env, account.id).exportAll()]);
     c.header("Content-Disposition", `attachment; filename="marquee-account-${new Date().toISOString().slice(0, 10)}.json"`);
     return c.json({ format: "marquee-account-export/1", exportedAt: new Date().toISOString(), ...rows, viewerState: state });
+  })
+  .post("/password", validate("json", passwordBody), async (c) => {
+    const session = requireAdult(c);
+    const body = c.req.valid("json");
+    return c.json(await changePassword(c, database(c.env.DB), session, body.currentPassword, body.newPassword));
   })
   .delete("/", validate("json", deleteBody), async (c) => {
     const { account } = requireAdult(c);

@@ -14,10 +14,7 @@ import { validate } from "../lib/validate.ts";
 import { PROFILE_NAME } from "../profiles/rules.ts";
 import { viewerState } from "../progress/stub.ts";
 import { DEFAULT_SUBTITLES } from "../../common/subtitles.ts";
-
-export const PASSWORD_MIN_CHARS = 10;
-/** PBKDF2 hashes any length, but a bound keeps a request's work bounded too. */
-export const PASSWORD_MAX_CHARS = 256;
+import { newPassword, presentedPassword } from "../../common/schemas.ts";
 
 const email = z
   .string()
@@ -25,17 +22,16 @@ const email = z
   .max(254)
   .transform((e) => e.toLowerCase())
   .pipe(z.email("must be an e-mail address"));
-const password = z.string().min(PASSWORD_MIN_CHARS, `must be at least ${PASSWORD_MIN_CHARS} characters`).max(PASSWORD_MAX_CHARS);
 
 const signupBody = z.object({
   email,
-  password,
+  password: newPassword,
   plan: z.enum(PLANS).default("basic"),
   /** Name of the first profile (default: the e-mail's local part). */
   profileName: PROFILE_NAME.optional(),
 });
 // Sign-in accepts any password length, so a policy change never locks out an older account.
-const signinBody = z.object({ email, password: z.string().min(1).max(PASSWORD_MAX_CHARS) });
+const signinBody = z.object({ email, password: presentedPassword });
 
 /** The signed-in view: account, its profiles and the one chosen on this device. */
 async function me(db: Db, account: AccountRow, profileId: string | null) {

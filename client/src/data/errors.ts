@@ -57,6 +57,7 @@ export const ERROR_MEANINGS: Record<ErrorCode, ErrorMeaning> = {
   too_many_attempts: none,
   password_required: none,
   wrong_password: none,
+  password_unchanged: none,
   invalid_plan: none,
   profile_required: none,
   profile_not_found: none,
