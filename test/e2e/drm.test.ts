@@ -3,7 +3,8 @@
  * ClearKey EME (licences from the Worker), seeks and switches quality across
  * key tiers; a third device on a standard plan is refused, lists the devices
  * watching and stops one to play; and a switch to the Kids profile in another
- * tab stops an 18+ stream at its next licence renewal, with a message. The
+ * tab stops an 18+ stream at its next licence renewal, with a message; and a
+ * password changed on the account page stops another device's stream the same way. The
  * site renews licences every 2 s here (LICENCE_RENEWAL_SECONDS) so the test is quick.
  */
 import assert from "node:assert/strict";
@@ -138,4 +139,32 @@ test("switching to the Kids profile in another tab stops an 18+ stream at its ne
   assert.equal(await page.evaluate(() => document.querySelector("video")!.paused), true);
   await page.screenshot({ path: `${SCREENSHOTS}/drm-revoked.png` });
   await context.close();
+});
+
+test("a password changed on the account page stops another device's stream at its next renewal", async () => {
+  const email = `drm-pw-${Date.now().toString(36)}@example.com`;
+  const password = "before the change";
+  const { context: owner, page: account } = await suite.open("/browse");
+  assert.equal((await api(account, "POST", "/api/auth/signup", { email, password, plan: "standard", profileName: "Pat" })).status, 201);
+  const id = await titleId(account, "Orbitfall");
+  const watcher = await device(email, password);
+  await watcher.page.goto(`${suite.site.url}/watch/${id}?debug=1`);
+  await playsPast(watcher.page, 0.5);
+  await account.goto(`${suite.site.url}/account`);
+  const change = async (current: string, next: string) => {
+    await account.getByLabel("Current password").fill(current);
+    await account.getByLabel("New password").fill(next);
+    await account.getByRole("button", { name: "Change password" }).click();
+  };
+  // A wrong current password is said so, and nothing changes: the stream keeps renewing.
+  await change("not my password", "after the change");
+  await account.getByRole("alert").filter({ hasText: "current password" }).waitFor();
+  await change(password, "after the change");
+  await account.getByRole("status").filter({ hasText: "Password changed. 1 other device was signed out." }).waitFor();
+  await watcher.page.getByRole("heading", { name: "Playback stopped" }).waitFor({ timeout: 60_000 });
+  assert.equal(await watcher.page.evaluate(() => document.querySelector("video")!.paused), true);
+  // The device that changed it is still signed in.
+  assert.equal((await api(account, "GET", "/api/auth/me")).status, 200);
+  await watcher.context.close();
+  await owner.close();
 });

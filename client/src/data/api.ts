@@ -508,3 +508,8 @@ export async function exportAccount(): Promise<Blob> {
 export async function deleteAccount(password: string): Promise<void> {
   await unwrap<void>(sessionFetch("/api/account", { method: "DELETE", headers: { "content-type": "application/json" }, body: JSON.stringify({ password }) }));
 }
+
+/** Changes the account password; the server signs out every other device (it says how many). */
+export function changePassword(currentPassword: string, newPassword: string): Promise<{ signedOutSessions: number }> {
+  return unwrap(api.account.password.$post({ json: { currentPassword, newPassword } }));
+}

@@ -1,13 +1,15 @@
 /**
- * Account: e-mail, plan (with its best picture quality), profiles, sign-out, and
- * the privacy controls (download everything stored, delete the account).
+ * Account: e-mail, plan (with its best picture quality), profiles, sign-out, a
+ * password change (which signs out every other device), and the privacy
+ * controls (download everything stored, delete the account).
  */
 import { A, useNavigate } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { createSubmit, FormError } from "../components/form.tsx";
 import { QoeConsent } from "../components/qoe-consent.tsx";
 import { planName, planQuality } from "../components/plan.ts";
-import { deleteAccount, exportAccount } from "../data/api.ts";
+import { changePassword, deleteAccount, exportAccount } from "../data/api.ts";
+import { PASSWORD_MIN_CHARS } from "../../../common/passwords.ts";
 import { currentProfile, forgetSession, session, signOut } from "../data/session.ts";
 import { usePageTitle } from "../components/page-title.ts";
 
@@ -19,6 +21,8 @@ export default function AccountPage() {
   const erase = createSubmit();
   const [downloaded, setDownloaded] = createSignal("");
   const [password, setPassword] = createSignal("");
+  const rekey = createSubmit();
+  const [rekeyed, setRekeyed] = createSignal("");
   let confirmDialog!: HTMLDialogElement;
 
   async function onSignOut() {
@@ -37,6 +41,18 @@ export default function AccountPage() {
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
     setDownloaded("Your data was downloaded as a JSON file.");
+  }
+
+  async function onChangePassword(e: SubmitEvent) {
+    e.preventDefault();
+    setRekeyed("");
+    const form = e.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const done = await rekey.run(() => changePassword(String(data.get("current")), String(data.get("next"))));
+    if (!done) return;
+    form.reset();
+    const others = done.signedOutSessions;
+    setRekeyed(`Password changed.${others > 0 ? ` ${others} other device${others === 1 ? " was" : "s were"} signed out.` : ""}`);
   }
 
   async function onDelete(e: SubmitEvent) {
@@ -74,6 +90,28 @@ export default function AccountPage() {
               Sign out
             </button>
           </section>
+
+          <Show when={!currentProfile()?.isKids}>
+            <section class="panel" aria-labelledby="password">
+              <h2 id="password">Password</h2>
+              <form class="password-form" onSubmit={onChangePassword}>
+                <label class="field">
+                  <span>Current password</span>
+                  <input type="password" name="current" autocomplete="current-password" required />
+                </label>
+                <label class="field">
+                  <span>New password</span>
+                  <input type="password" name="next" autocomplete="new-password" required minlength={PASSWORD_MIN_CHARS} aria-describedby="new-password-hint" />
+                  <small id="new-password-hint" class="hint">At least {PASSWORD_MIN_CHARS} characters. Every other device is signed out.</small>
+                </label>
+                <FormError message={rekey.error()} />
+                <p class="status" role="status">{rekeyed()}</p>
+                <button type="submit" class="button button-outline" disabled={rekey.pending()}>
+                  Change password
+                </button>
+              </form>
+            </section>
+          </Show>
 
           {/* The privacy endpoints (worker/routes/account.ts) are called by plain fetch, outside the typed client. */}
           <section class="panel privacy" aria-labelledby="privacy">

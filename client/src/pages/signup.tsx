@@ -6,9 +6,8 @@ import { createSubmit } from "../components/form.tsx";
 import { planName, planQuality, PLANS, type Plan } from "../components/plan.ts";
 import { landingAfterSignIn, signUp } from "../data/session.ts";
 import { usePageTitle } from "../components/page-title.ts";
-
-/** The server's minimum (worker/routes/auth.ts); checked here only to say so before a round trip. */
-const PASSWORD_MIN_CHARS = 10;
+// The server's rule, checked here only to say so before a round trip.
+import { PASSWORD_MIN_CHARS } from "../../../common/passwords.ts";
 
 export default function SignUp() {
   usePageTitle(() => "Create your account");

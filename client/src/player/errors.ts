@@ -49,7 +49,7 @@ const PLAYBACK_WORDS: Partial<Record<ErrorCode, Words>> = {
   licence_unavailable: { title: "Playback is unavailable", message: "Marquee can't issue a licence for this video right now. Please try again in a few minutes.", retry: true },
   unsupported_key_system: { title: "This browser can't play protected video", message: "Marquee's videos need a browser with Encrypted Media Extensions.", retry: false },
   unknown_key: { title: "The video was updated", message: "This video's keys changed while you watched. Retry to continue.", retry: true },
-  playback_revoked: { title: "Playback stopped", message: "This session can no longer play this title: it was signed out, its profile changed, or the account's plan or settings changed.", retry: false },
+  playback_revoked: { title: "Playback stopped", message: "This session can no longer play this title: it was signed out (a password change signs out every other device), its profile changed, or the account's plan or settings changed.", retry: false },
   stream_limit: { title: "Too many screens", message: "Your plan's screens are all in use. Stop playback on another device to watch here.", retry: true },
   stream_stopped: { title: "Playback stopped from another device", message: "Someone on this account stopped this stream to watch elsewhere.", retry: true },
 };
