@@ -1,7 +1,8 @@
 /**
  * Fast start in Chromium (data/prefetch.ts, player/token-loader.ts): a title
  * page prepares playback while it is open and the player plays from it without
- * asking again; an opened watch page asks for playback alongside its code; a
+ * asking again; so does a Home tile the pointer rests on (data/play-intent.ts),
+ * and tiles passed or scrolled past prepare nothing; an opened watch page asks for playback alongside its code; a
  * preparation too old to trust is not used; the baseline switch turns it off;
  * Home does not load hls.js. Demo media: 12 s clips in 4 s segments, title 1 a film.
  */
@@ -43,6 +44,60 @@ test("Play on a title page plays what the page prepared: no playback request, pl
   assert.ok(afterClick.paths.includes("/api/licence"), "the encrypted media was licensed");
   assert.ok(afterClick.paths.some((p) => /\/video\/\d+p\/seg_0000[12]\.m4s$/.test(p)), "later segments come from the network");
   assert.equal(await page.evaluate(() => document.querySelector("video")!.dataset.abr), "marquee", "our ABR runs");
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("a Home tile the pointer rests on prepares playback; a click then Play fetches none of it again; tiles passed or scrolled past prepare nothing", async () => {
+  const { page, errors } = await suite.open(null, { console: true });
+  // Timers run only when the test says (dwell and debounce are timers): no assertion depends on speed.
+  await page.clock.install();
+  await page.goto(`${suite.site.url}/`);
+  const row = page.locator(".row").filter({ has: page.locator("a.tile[data-title-id='1']") }).first();
+  const tile = row.locator("a.tile[data-title-id='1']");
+  await tile.scrollIntoViewIfNeeded();
+  const log = record(page);
+  const asked = () => log.paths.filter((p) => p.startsWith("/api/playback/"));
+  await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1000));
+
+  // The pointer runs along a row (title 1's among its tiles) and comes to rest on the row's heading: nothing had its dwell.
+  const box = (await row.locator(".row-scroller").boundingBox())!;
+  await page.mouse.move(box.x + 5, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width - 5, box.y + box.height / 2, { steps: 12 });
+  await row.locator("h2").hover();
+  await page.clock.runFor(2000);
+  // The pointer rests on another tile; the wheel scrolls the page, tiles pass under the still pointer.
+  const other = await page.evaluate(() => {
+    const t = [...document.querySelectorAll<HTMLElement>(".row a.tile:not([data-title-id='1'])")]
+      .map((e) => e.getBoundingClientRect()).find((r) => r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth)!;
+    return { x: t.left + t.width / 2, y: t.top + t.height / 2, scrollY };
+  });
+  await page.mouse.move(other.x, other.y);
+  for (let i = 0; i < 4; i++) await page.mouse.wheel(0, 250);
+  await page.clock.runFor(2000);
+  assert.ok(await page.evaluate((y) => scrollY > y, other.scrollY), "the page scrolled");
+
+  // Now the pointer moves onto title 1's tile and rests there.
+  await tile.scrollIntoViewIfNeeded();
+  await page.clock.runFor(500);
+  const prepared = page.waitForResponse((r) => /\/video\/\d+p\/seg_00000\.m4s$/.test(r.url()) && r.ok(), { timeout: 30_000 });
+  const playback = page.waitForRequest((r) => r.url().endsWith("/api/playback/1"), { timeout: 30_000 });
+  await tile.hover();
+  await page.clock.runFor(1000);
+  await playback;
+  assert.deepEqual(asked(), ["/api/playback/1"], "only the tile the pointer rested on was prepared");
+  await prepared;
+  const media = log.paths.filter((p) => p.startsWith("/cdn/"));
+  assert.ok(media.some((p) => p.endsWith("/master.m3u8")) && media.some((p) => /\/video\/\d+p\/init\.mp4$/.test(p)), `the master and the start rendition's init were prepared: ${media.join(", ")}`);
+  await page.clock.resume();
+
+  const afterClick = record(page);
+  await tile.click();
+  await page.locator(".play-button").click();
+  await playingPast(page, 4.5);
+  const again = afterClick.paths.filter((p) => p.startsWith("/api/playback/") || media.includes(p));
+  assert.deepEqual(again, [], "nothing prepared from Home was fetched again");
+  assert.deepEqual(afterClick.paths.filter((p) => /^\/assets\/watch-.*\.js$/.test(p)), [], "the player's code came with the preparation");
   assert.deepEqual(errors, []);
   await page.context().close();
 });

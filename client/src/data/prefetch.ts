@@ -22,6 +22,7 @@ import { MediaPrefetch } from "./media-prefetch.ts";
 import { session } from "./session.ts";
 
 export { absolute, MediaPrefetch, type PrefetchedResponse } from "./media-prefetch.ts";
+export { watchTarget } from "./play-intent-rules.ts";
 
 export interface PreparedPlayback {
   playback: Promise<Playback>;
@@ -61,24 +62,16 @@ function drop(): void {
   clearTimeout(expiryTimer);
 }
 
-/** The episode and start position a watch URL's query names (`?episode=<id>&t=<seconds>`), ignoring malformed values. */
-export function watchTarget(query: { episode?: string; t?: string }): { episodeId?: number; startAt?: number } {
-  return {
-    episodeId: query.episode && /^\d+$/.test(query.episode) ? Number(query.episode) : undefined,
-    startAt: query.t && /^\d+(\.\d+)?$/.test(query.t) ? Number(query.t) : undefined,
-  };
-}
-
 /**
  * Prepares playback of a title (or one episode of it) unless a fresh
  * preparation for it exists; a preparation for anything else is dropped.
  * `startAt` is a `?t=` position. Never throws: a refusal shows when the watch
- * page asks itself.
+ * page asks itself. True when it started one (false: off, or already prepared).
  */
-export function preparePlayback(titleId: string, options: { episodeId?: number; startAt?: number } = {}): void {
-  if (baselineStart() || !/^\d+$/.test(titleId)) return;
+export function preparePlayback(titleId: string, options: { episodeId?: number; startAt?: number } = {}): boolean {
+  if (baselineStart() || !/^\d+$/.test(titleId)) return false;
   const key = keyFor(titleId, options.episodeId);
-  if (current && current.key === key && sameViewer(current) && fresh(current)) return;
+  if (current && current.key === key && sameViewer(current) && fresh(current)) return false;
   drop();
   const media = new MediaPrefetch();
   const warmer = import("./warm-media.ts");
@@ -93,6 +86,7 @@ export function preparePlayback(titleId: string, options: { episodeId?: number; 
     },
     () => current === preparation && drop(),
   );
+  return true;
 }
 
 /** The prepared playback for this title and episode, if fresh; taken (a second call gets nothing). */

@@ -3,6 +3,7 @@ import { createEffect, createSignal, For, on, onCleanup, Show, Suspense } from "
 import { Grid, GridSkeleton } from "../components/tiles.tsx";
 import { getGenres, getTitles, type TitleCard, type TitleFilter } from "../data/api.ts";
 import { usePageTitle } from "../components/page-title.ts";
+import { usePlayIntent } from "../data/play-intent.ts";
 
 const SORTS = [
   ["popular", "Popular"],
@@ -14,6 +15,7 @@ const SORTS = [
 /** Browse: genre and type filters, sort, and an infinitely scrolling grid. */
 export default function Browse() {
   const [params, setParams] = useSearchParams<{ genre?: string; type?: string; sort?: string }>();
+  usePlayIntent();
   const genres = createAsync(() => getGenres());
   usePageTitle(() => {
     const genre = params.genre ? genres()?.find((g) => g.slug === params.genre)?.name : undefined;

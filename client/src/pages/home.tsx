@@ -16,6 +16,7 @@ import { currentProfile } from "../data/session.ts";
 import { formatTime } from "../player/time.ts";
 import "./home.css";
 import { usePageTitle } from "../components/page-title.ts";
+import { usePlayIntent } from "../data/play-intent.ts";
 
 type Card = HomePage["rows"][number]["items"][number];
 
@@ -163,6 +164,7 @@ function useLiveContinueWatching(home: () => HomePage | undefined): () => Contin
 
 export default function Home() {
   usePageTitle(() => "Home");
+  usePlayIntent();
   const device = deviceClass();
   const home = createAsync(() => getHome(device));
   const continuing = useLiveContinueWatching(home);
