@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS stopped_streams (
 );`;
 
 type Row = {
-  stream_id: string; profile_id: string; profile_name: string; device_name: string;
+  stream_id: string; session_id: string; profile_id: string; profile_name: string; device_name: string;
   title_id: number; title_name: string; started_at: number; renewed_at: number; expires_at: number;
 };
 
@@ -113,6 +113,23 @@ export class StreamLeaseStore extends SqlStore {
   /** The stream's own device ended it (the player closed): the lease is freed at once. */
   release(streamId: string): void {
     this.sql.exec("DELETE FROM stream_leases WHERE stream_id = ?", streamId);
+  }
+
+  /**
+   * Everything the store holds, for the privacy export: each stream lease as
+   * stored (the device, profile, title and session of a stream watching now, or
+   * one that stopped renewing and is not yet swept) and the streams stopped from
+   * another device, remembered until `forgetAt` so their next renewal hears why.
+   */
+  exportAll(): { leases: (StreamLease & { sessionId: string })[]; stopped: { streamId: string; forgetAt: number }[] } {
+    const sql = this.sql;
+    return {
+      leases: sql.exec<Row>("SELECT * FROM stream_leases ORDER BY started_at").toArray().map((r) => ({ ...toLease(r), sessionId: r.session_id })),
+      stopped: sql
+        .exec<{ stream_id: string; forget_at: number }>("SELECT * FROM stopped_streams ORDER BY forget_at")
+        .toArray()
+        .map((r) => ({ streamId: r.stream_id, forgetAt: r.forget_at })),
+    };
   }
 
   /** Every lease of one session ends (sign-out). */

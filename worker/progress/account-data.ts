@@ -3,19 +3,27 @@
  * the account, as one export (GET /api/account/export adds it to the D1 part,
  * worker/db/account-data.ts), and erasure (DELETE /api/account).
  */
+import type { StreamLeaseStore } from "../licence/stream-leases.ts";
 import { wipeStorage } from "../lib/sql-store.ts";
 import type { ProgressStore } from "./progress-store.ts";
 import type { SignalOutbox } from "./signal-outbox.ts";
 import type { SocketHub } from "./socket-hub.ts";
 
-/** Everything the object stores for the account. */
-export function exportAccountData(progress: ProgressStore, outbox: SignalOutbox) {
-  const { operationIdsRemembered, ...stored } = progress.exportAll();
-  return { ...stored, pendingSignals: outbox.pending(), operationIdsRemembered };
+/** The object's stores that hold the account's data. */
+export interface AccountStores {
+  progress: ProgressStore;
+  outbox: SignalOutbox;
+  leases: StreamLeaseStore;
 }
 
-/** Erases the object's whole storage (alarm included) and closes its sockets; a later request finds empty tables. */
-export async function eraseAccountData(storage: DurableObjectStorage, stores: { progress: ProgressStore; outbox: SignalOutbox }, sockets: SocketHub): Promise<void> {
+/** Everything the object stores for the account, the devices watching now (stream leases) included. */
+export function exportAccountData(stores: AccountStores) {
+  const { operationIdsRemembered, ...stored } = stores.progress.exportAll();
+  return { ...stored, pendingSignals: stores.outbox.pending(), operationIdsRemembered, streams: stores.leases.exportAll() };
+}
+
+/** Erases the object's whole storage (alarm and stream leases included) and closes its sockets; a later request finds empty tables. */
+export async function eraseAccountData(storage: DurableObjectStorage, stores: AccountStores, sockets: SocketHub): Promise<void> {
   sockets.close("account deleted");
-  await wipeStorage(storage, [stores.progress, stores.outbox]);
+  await wipeStorage(storage, [stores.progress, stores.outbox, stores.leases]);
 }

@@ -18,7 +18,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { StreamLeaseStore, type LeaseRequest, type LeaseResult, type StreamLease } from "../licence/stream-leases.ts";
 import { storageIsEmpty } from "../lib/sql-store.ts";
-import { eraseAccountData, exportAccountData } from "./account-data.ts";
+import { eraseAccountData, exportAccountData, type AccountStores } from "./account-data.ts";
 import type { ProgressEntry, ProgressWrite, WriteResult } from "./model.ts";
 import { ProgressStore, type HistoryItem } from "./progress-store.ts";
 import { SIGNAL_FLUSH_MS, SignalOutbox, type PendingSignal } from "./signal-outbox.ts";
@@ -116,14 +116,17 @@ export class ViewerState extends DurableObject<Env> {
 
   /** Everything stored for the account, for the privacy export. */
   exportAll() {
-    return exportAccountData(this.progress, this.outbox);
+    return exportAccountData(this.accountStores());
   }
 
   /** Erases the account's whole storage and closes its sockets (account deletion). */
   async erase(): Promise<void> {
-    await eraseAccountData(this.ctx.storage, { progress: this.progress, outbox: this.outbox }, this.sockets);
-    // Its stream leases went with the wipe; the store recreates its tables on next use.
-    this.leases.forgetSchema();
+    await eraseAccountData(this.ctx.storage, this.accountStores(), this.sockets);
+  }
+
+  /** The stores holding the account's data (account-data.ts exports and erases exactly these). */
+  private accountStores(): AccountStores {
+    return { progress: this.progress, outbox: this.outbox, leases: this.leases };
   }
 
   /** Whether the object holds anything at all (tests: deletion leaves nothing). */

@@ -53,6 +53,9 @@ const VIEWER_STATE_EXPORT: Record<string, (doc: any) => number> = {
   signals: (doc) => doc.viewerState.pendingSignals.length,
   // Operation ids are random ids the client made up for idempotency: exported as their count.
   ops: (doc) => doc.viewerState.operationIdsRemembered,
+  // The devices watching now (licence leases) and the streams stopped from another device.
+  stream_leases: (doc) => doc.viewerState.streams.leases.length,
+  stopped_streams: (doc) => doc.viewerState.streams.stopped.length,
 };
 /** ViewerState tables without account data. */
 const VIEWER_STATE_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
@@ -112,7 +115,8 @@ describe("privacy export and erasure, complete by construction", () => {
   it("every table with the account's data is in the export and emptied by account deletion; the others hold none", async () => {
     // One account's data everywhere it can go: sign-up, a second profile, My List, a rating, onboarding picks,
     // progress (finished: history), a removed title (tombstone), views batched into D1 statistics
-    // (profile_recent_titles), a view still waiting in the object, a failed sign-in, a steering report.
+    // (profile_recent_titles), a view still waiting in the object, a failed sign-in, a steering report,
+    // a stream watching and one stopped (licence leases).
     const b = new TestBrowser();
     const signed = await b.json("/api/auth/signup", { method: "POST", body: { email: `erase-${Date.now()}@example.com`, password: PASSWORD }, headers: { "cf-connecting-ip": ADDRESS } });
     expect(signed.status).toBe(201);
@@ -140,6 +144,12 @@ describe("privacy export and erasure, complete by construction", () => {
     expect(play.status).toBe(200);
     const token: string = play.body.token;
     expect((await call(`/cdn/a/${token}/ad-movie/video/360p/seg_00001.m4s`, { headers: { "cf-connecting-ip": ADDRESS } })).status).toBe(200);
+    // A stream stopped from another device, and one watching now: the account's object holds both.
+    const renew = (t: string) => b.json("/api/licence/renew", { method: "POST", headers: { "cf-connecting-ip": ADDRESS, "x-dev-country": "NO", "x-playback-token": t, "x-device-name": "Test TV" } });
+    expect((await renew(token)).status).toBe(200);
+    expect((await b.fetch(`/api/licence/streams/${play.body.streamId}`, { method: "DELETE" })).status).toBe(204);
+    const watching = await b.json(`/api/playback/${MOVIE}`, { method: "POST", headers: { "cf-connecting-ip": ADDRESS, "x-dev-country": "NO" } });
+    expect((await renew(watching.body.token)).status).toBe(200);
     expect((await call("/api/steering/report", { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": ADDRESS }, body: JSON.stringify({ pathway: "a", kind: "error", token }) })).status).toBe(202);
 
     const profileIds: string[] = (await b.json("/api/profiles")).body.items.map((p: any) => p.id);
@@ -171,6 +181,11 @@ describe("privacy export and erasure, complete by construction", () => {
     expect(doc.profiles.find((p: any) => p.id === me.profileId).onboarding.titleIds).toEqual([MOVIE, OTHER, THIRD]);
     expect(doc.recentTitles.map((r: any) => r.titleId).sort()).toEqual([MOVIE, OTHER].sort());
     expect(JSON.stringify(doc)).not.toMatch(/password|pinHash|refreshHash/i);
+    // What a lease holds about the device watching: its name, profile, title and session.
+    expect(doc.viewerState.streams.leases).toEqual([
+      expect.objectContaining({ streamId: watching.body.streamId, deviceName: "Test TV", profileId: me.profileId, titleId: MOVIE, sessionId: sessionIds[0] }),
+    ]);
+    expect(doc.viewerState.streams.stopped).toEqual([{ streamId: play.body.streamId, forgetAt: expect.any(Number) }]);
 
     // Durable Objects: every namespace is the account's own (ViewerState) or shared and free of account data.
     // (The test pool's own binding, __VITEST_POOL_WORKERS_*, is not the app's.)
