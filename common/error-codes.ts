@@ -94,6 +94,11 @@ export const ERROR_CODES = [
   "stream_limit",
   "stream_stopped",
   "stream_not_found",
+  // Offline downloads (worker/downloads/)
+  "download_device_limit",
+  "download_limit",
+  "download_not_found",
+  "download_revoked",
 ] as const;
 
 /** One error code the Worker may answer. */

@@ -14,6 +14,7 @@ import { artwork } from "./routes/artwork.ts";
 import { auth } from "./routes/auth.ts";
 import { catalog } from "./routes/catalog.ts";
 import { dev } from "./routes/dev.ts";
+import { downloads } from "./routes/downloads.ts";
 import { live } from "./routes/live.ts";
 import { media } from "./routes/media.ts";
 import { myListRoutes } from "./routes/my-list.ts";
@@ -53,6 +54,7 @@ const api = new Hono<AppEnv>()
   .route("/search", search)
   .route("/playback", playback)
   .route("/licence", licence)
+  .route("/downloads", downloads)
   .route("/steering", steering)
   .route("/qoe", qoeRoutes)
   .route("/ops", opsRoutes)

@@ -80,6 +80,12 @@ const ROUTES: Record<string, Fuzz> = {
   "POST /api/licence/renew": at("/api/licence/renew"),
   "GET /api/licence/streams": at("/api/licence/streams"),
   "DELETE /api/licence/streams/:streamId": { paths: [(p) => `/api/licence/streams/${p}`], valid: "00000000-0000-4000-8000-000000000000" },
+  "GET /api/downloads": at("/api/downloads"),
+  "POST /api/downloads": at("/api/downloads"),
+  "GET /api/downloads/options/:titleId": { paths: [(p) => `/api/downloads/options/${p}`, (p) => `/api/downloads/options/${TITLE}?episode=${p}`], valid: String(TITLE) },
+  "POST /api/downloads/:downloadId/renew": { paths: [(p) => `/api/downloads/${p}/renew`], valid: "00000000-0000-4000-8000-000000000000" },
+  "POST /api/downloads/:downloadId/played": { paths: [(p) => `/api/downloads/${p}/played`], valid: "00000000-0000-4000-8000-000000000000" },
+  "DELETE /api/downloads/:downloadId": { paths: [(p) => `/api/downloads/${p}`], valid: "00000000-0000-4000-8000-000000000000" },
   "GET /api/steering/:region": { paths: [(p) => `/api/steering/${p}?_HLS_pathway=${p}&token=${token}`], valid: "US" },
   "POST /api/steering/report": at("/api/steering/report"),
   "POST /api/qoe": at("/api/qoe"),
@@ -115,7 +121,7 @@ function appRoutes(): string[] {
 const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.array(fc.integer(), { maxLength: 3 }));
 const body = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
-  fc.dictionary(fc.constantFrom("email", "password", "name", "pin", "titleIds", "value", "isKids", "maxMaturityAge", "opId", "titleId", "episodeId", "positionSeconds", "durationSeconds", "clientTime", "deviceId", "maxHeight", "subtitles", "v", "viewId", "seq", "device", "player", "events", "optOut", "kids", "type", "streamId", "currentPassword", "newPassword"), value).map((o) => JSON.stringify(o)),
+  fc.dictionary(fc.constantFrom("email", "password", "name", "pin", "titleIds", "value", "isKids", "maxMaturityAge", "opId", "titleId", "episodeId", "positionSeconds", "durationSeconds", "clientTime", "deviceId", "maxHeight", "subtitles", "v", "viewId", "seq", "device", "player", "events", "optOut", "kids", "type", "streamId", "currentPassword", "newPassword", "quality", "deviceName", "firstPlayedAt"), value).map((o) => JSON.stringify(o)),
   fc.string(),
   fc.constant(""),
 );

@@ -13,9 +13,11 @@
  * - signal-outbox.ts: views and completions waiting for the alarm to batch them into D1;
  * - socket-hub.ts: the account's open sockets;
  * - account-data.ts: the privacy export and erasure;
- * - ../licence/stream-leases.ts: the account's concurrent streams (leases renewed with the licence).
+ * - ../licence/stream-leases.ts: the account's concurrent streams (leases renewed with the licence);
+ * - ../downloads/download-store.ts: the account's download grants (limits per plan, expiry, revocation).
  */
 import { DurableObject } from "cloudflare:workers";
+import { DownloadStore, type DownloadGrant, type GrantRequest, type GrantResult } from "../downloads/download-store.ts";
 import { StreamLeaseStore, type LeaseRequest, type LeaseResult, type StreamLease } from "../licence/stream-leases.ts";
 import { storageIsEmpty } from "../lib/sql-store.ts";
 import { eraseAccountData, exportAccountData, type AccountStores } from "./account-data.ts";
@@ -36,6 +38,7 @@ export class ViewerState extends DurableObject<Env> {
   private readonly outbox: SignalOutbox;
   private readonly sockets: SocketHub;
   private readonly leases: StreamLeaseStore;
+  private readonly downloads: DownloadStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -43,6 +46,37 @@ export class ViewerState extends DurableObject<Env> {
     this.outbox = new SignalOutbox(ctx.storage);
     this.sockets = new SocketHub(ctx);
     this.leases = new StreamLeaseStore(ctx.storage);
+    this.downloads = new DownloadStore(ctx.storage);
+  }
+
+  /** Grants (or renews, for the same item on the same device) a download within the plan's limits (exact: no await between the count and the insert). */
+  grantDownload(req: GrantRequest): GrantResult {
+    return this.downloads.grant(req);
+  }
+
+  /** One download grant, while it is playable. */
+  download(downloadId: string): DownloadGrant | null {
+    return this.downloads.get(downloadId, Date.now());
+  }
+
+  /** The account's playable download grants, oldest first. */
+  downloadGrants(): DownloadGrant[] {
+    return this.downloads.list(Date.now());
+  }
+
+  /** A fresh expiry for a playable grant (renewed online); null when it is gone. */
+  renewDownload(downloadId: string, ttlMs: number): DownloadGrant | null {
+    return this.downloads.renew(downloadId, ttlMs, Date.now());
+  }
+
+  /** Records a download's first play (the 48 h window starts). */
+  downloadPlayed(downloadId: string, firstPlayedAtMs: number): DownloadGrant | null {
+    return this.downloads.played(downloadId, firstPlayedAtMs, Date.now());
+  }
+
+  /** Revokes a download grant; false when there was none. */
+  revokeDownload(downloadId: string): boolean {
+    return this.downloads.revoke(downloadId);
   }
 
   /** Takes or renews a stream lease within the plan's limit (exact: no await between the count and the insert). */
@@ -126,7 +160,7 @@ export class ViewerState extends DurableObject<Env> {
 
   /** The stores holding the account's data (account-data.ts exports and erases exactly these). */
   private accountStores(): AccountStores {
-    return { progress: this.progress, outbox: this.outbox, leases: this.leases };
+    return { progress: this.progress, outbox: this.outbox, leases: this.leases, downloads: this.downloads };
   }
 
   /** Whether the object holds anything at all (tests: deletion leaves nothing). */

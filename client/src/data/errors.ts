@@ -115,6 +115,11 @@ export const ERROR_MEANINGS: Record<ErrorCode, ErrorMeaning> = {
   stream_limit: none,
   stream_stopped: none,
   stream_not_found: none,
+  // Offline downloads: the Downloads page and the Download button say why
+  download_device_limit: none,
+  download_limit: none,
+  download_not_found: none,
+  download_revoked: none,
 };
 
 /** A refusal in a viewer's words: a headline and what it means. */

@@ -56,6 +56,7 @@ const VIEWER_STATE_EXPORT: Record<string, (doc: any) => number> = {
   // The devices watching now (licence leases) and the streams stopped from another device.
   stream_leases: (doc) => doc.viewerState.streams.leases.length,
   stopped_streams: (doc) => doc.viewerState.streams.stopped.length,
+  download_grants: (doc) => doc.viewerState.downloads.length,
 };
 /** ViewerState tables without account data. */
 const VIEWER_STATE_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
@@ -150,6 +151,8 @@ describe("privacy export and erasure, complete by construction", () => {
     expect((await b.fetch(`/api/licence/streams/${play.body.streamId}`, { method: "DELETE" })).status).toBe(204);
     const watching = await b.json(`/api/playback/${MOVIE}`, { method: "POST", headers: { "cf-connecting-ip": ADDRESS, "x-dev-country": "NO" } });
     expect((await renew(watching.body.token)).status).toBe(200);
+    const download = await b.json("/api/downloads", { method: "POST", body: { titleId: MOVIE, quality: "standard", deviceId: "device-erase" }, headers: { "cf-connecting-ip": ADDRESS, "x-dev-country": "NO" } });
+    expect(download.status, JSON.stringify(download.body)).toBe(201);
     expect((await call("/api/steering/report", { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": ADDRESS }, body: JSON.stringify({ pathway: "a", kind: "error", token }) })).status).toBe(202);
 
     const profileIds: string[] = (await b.json("/api/profiles")).body.items.map((p: any) => p.id);
