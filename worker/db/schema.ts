@@ -520,3 +520,16 @@ export const liveChannels = sqliteTable("live_channels", {
   dvrWindowSeconds: integer("dvr_window_seconds").notNull().default(7200),
   createdAt: integer("created_at").notNull(),
 });
+
+/**
+ * One counter that every change to what catalog and search responses show
+ * bumps, through triggers (migrations/0009_catalog_version.sql) on titles,
+ * availability, genres, people, credits, seasons, episodes, assets, renditions
+ * and subtitle tracks: whatever writes the catalog — the Worker, seed or ingest
+ * tools — invalidates the edge-cached responses (worker/catalog/edge-cache.ts),
+ * whose key carries the version.
+ */
+export const catalogVersion = sqliteTable("catalog_version", {
+  id: integer("id").primaryKey(),
+  version: integer("version").notNull(),
+});

@@ -20,6 +20,7 @@ import { dayPart } from "../recs/context.ts";
 import { isAvailable } from "../recs/rules.ts";
 import type { DeviceClass } from "../recs/types.ts";
 import type { CachedHome } from "./rows.ts";
+import { edgeCache } from "../lib/data-centre-cache.ts";
 
 /** How long cached rows live; taste events invalidate sooner through the version. */
 export const HOME_TTL_SECONDS = 3600;
@@ -34,8 +35,6 @@ export function homeCacheKey(profile: Pick<ProfileRow, "id" | "homeVersion"> | n
 
 /** Signed-out homes are shared by everyone: they live in the Cache API, under this made-up origin. */
 const SHARED_HOME_ORIGIN = "https://home-cache.marquee.internal/";
-/** The data center's cache (workerd's `caches.default`, which the DOM typing of CacheStorage lacks). */
-const edgeCache = () => (caches as unknown as { default: Cache }).default;
 
 /** The Cache API URL of a signed-out (shared) home's key; null for a profile's key (KV). */
 export function sharedHomeUrl(key: string): string | null {

@@ -7,6 +7,7 @@
 import { AppError } from "../lib/errors.ts";
 import { IMMUTABLE_CACHE_CONTROL, serveObject } from "../media/serve.ts";
 import type { LiveChannel } from "./channel.ts";
+import { edgeCache } from "../lib/data-centre-cache.ts";
 
 /** Broadcast folders: `live-<slug>-<broadcast id>`. */
 export const LIVE_FOLDER = /^live-([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)-([a-z0-9]{1,16})$/;
@@ -53,8 +54,6 @@ export function blockingRequestOf(params: URLSearchParams): BlockingRequest {
   return { msn, part, skip: skipRaw !== null };
 }
 
-/** The data center's cache (workerd's `caches.default`, which the DOM typing of CacheStorage lacks). */
-const edgeCache = () => (caches as unknown as { default: Cache }).default;
 
 const CACHE_ORIGIN = "https://live-edge.marquee.internal";
 const PLAYLIST_TYPE = "application/vnd.apple.mpegurl";

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { pathId } from "../../common/schemas.ts";
+import { cachedCatalogJson } from "../catalog/edge-cache.ts";
 import { database } from "../db/client.ts";
 import { ceilingHides, genreExists, getPerson, getTitleDetail, listGenres, listTitles, TITLE_SORTS, type Cursor } from "../db/catalog.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -42,7 +43,7 @@ function decodeCursor(raw: string, sort: string): Cursor {
   }
 }
 
-/** Catalog browse: genres, paginated titles, title detail, people. */
+/** Catalog browse: genres, paginated titles, title detail, people (edge-cached per variant: catalog/edge-cache.ts). */
 export const catalog = new Hono<AppEnv>()
   .get("/genres", async (c) => {
     const items = await listGenres(database(c.env.DB));
@@ -51,28 +52,33 @@ export const catalog = new Hono<AppEnv>()
   .get("/titles", validate("query", listQuery), async (c) => {
     const q = c.req.valid("query");
     const db = database(c.env.DB);
-    if (q.genre && !(await genreExists(db, q.genre))) {
-      throw new AppError(404, "genre_not_found", `No genre "${q.genre}".`);
-    }
     const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort);
-    const page = await listTitles(db, c.get("viewer"), { ...q, cursor });
-    return c.json({ items: page.items, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null });
+    return cachedCatalogJson(c, "titles", q, async () => {
+      if (q.genre && !(await genreExists(db, q.genre))) {
+        throw new AppError(404, "genre_not_found", `No genre "${q.genre}".`);
+      }
+      const page = await listTitles(db, c.get("viewer"), { ...q, cursor });
+      return { items: page.items, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null };
+    });
   })
   .get("/titles/:id", validate("param", id), async (c) => {
     const db = database(c.env.DB);
     const viewer = c.get("viewer");
     const { id } = c.req.valid("param");
-    const detail = await getTitleDetail(db, viewer, id);
-    if (!detail) {
+    return cachedCatalogJson(c, "title", { id }, async () => {
+      const detail = await getTitleDetail(db, viewer, id);
+      if (detail) return detail;
       // A profile's ceiling is a refusal the viewer should understand (as playback says); anything else is not found.
       const age = await ceilingHides(db, viewer, id);
       if (age !== undefined) throw new AppError(403, "maturity_restricted", `This title is rated ${age}+, above this profile's limit.`);
       throw new AppError(404, "title_not_found", "No such title here.");
-    }
-    return c.json(detail);
+    });
   })
   .get("/people/:id", validate("param", id), async (c) => {
-    const person = await getPerson(database(c.env.DB), c.get("viewer"), c.req.valid("param").id);
-    if (!person) throw new AppError(404, "person_not_found", "No such person.");
-    return c.json(person);
+    const { id } = c.req.valid("param");
+    return cachedCatalogJson(c, "person", { id }, async () => {
+      const person = await getPerson(database(c.env.DB), c.get("viewer"), id);
+      if (!person) throw new AppError(404, "person_not_found", "No such person.");
+      return person;
+    });
   });

@@ -19,6 +19,7 @@ import { PASSWORD, TestBrowser } from "../session-client.ts";
 /** D1 tables without account data, each with the reason. Anything else must be in ACCOUNT_TABLES. */
 const D1_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
   titles: "catalog",
+  catalog_version: "catalog (one counter)",
   genres: "catalog",
   title_genres: "catalog",
   availability: "catalog",

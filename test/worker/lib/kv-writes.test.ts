@@ -24,7 +24,7 @@ const NOT_KV: Record<string, string> = {
   MEDIA: "the R2 bucket",
   cache: "the Cache API",
   caches: "the Cache API",
-  "edgeCache()": "the Cache API (worker/home/rows-cache.ts, worker/live/edge.ts)",
+  "edgeCache()": "the Cache API (worker/lib/data-centre-cache.ts)",
 };
 /** Hono route builders (`.put("/path", …)`) are routes, not writes. */
 const ROUTE = /^\s*\.put\(\s*["'`]\//;

@@ -1,0 +1,128 @@
+/**
+ * Catalog and search responses cached in the data centre (the Cache API inside
+ * the Worker), so catalog reads stop reaching D1 in proportion to viewers.
+ *
+ * The key is built here, never from what the client sends as-is:
+ *   - the route and its *validated* parameters (unknown query parameters cannot
+ *     split the cache and send every request to D1);
+ *   - the variant that changes the answer: the viewer's country and maturity
+ *     ceiling, both derived by the Worker (viewer-context.ts) — a kids profile
+ *     that edits a URL still gets its own variant. Plan tier does not change
+ *     catalog answers; a locale will join the key when responses are localised;
+ *   - the catalog's epoch: the version every catalog write bumps (D1 triggers,
+ *     migrations/0009_catalog_version.sql) and the next availability-window edge
+ *     for the country. A change or a window opening or closing changes the key,
+ *     so no stale entry is ever read again.
+ * Entries hold no personal data: these responses depend only on the variant.
+ * Errors (404, 403) are not cached.
+ *
+ * The epoch is read from D1 at most once per EPOCH_RECHECK_MS per country and
+ * isolate, and at once when the known edge passes: D1 sees a number of epoch
+ * reads that grows with isolates and countries, not with viewers.
+ */
+import type { Context, TypedResponse } from "hono";
+import type { JSONParsed } from "hono/utils/types";
+import type { AppEnv } from "../app-env.ts";
+import { afterResponse } from "../lib/after-response.ts";
+import { edgeCache } from "../lib/data-centre-cache.ts";
+
+/** How often an isolate re-reads the catalog version (the most a catalog edit can take to show). */
+export const EPOCH_RECHECK_MS = 5_000;
+/** The longest an entry lives whatever happens (lists and search change with popularity, re-ranked offline). */
+export const CATALOG_TTL_SECONDS = 3600;
+const ORIGIN = "https://catalog-cache.marquee.internal/";
+
+export interface CatalogEpoch {
+  version: number;
+  /** The next instant a window opens or closes for the country (null: none scheduled). */
+  nextEdgeMs: number | null;
+}
+
+interface EpochMemo extends CatalogEpoch {
+  checkedAtMs: number;
+  /** A read under way, shared by concurrent requests. */
+  pending: Promise<CatalogEpoch> | null;
+}
+
+const epochs = new Map<string, EpochMemo>();
+
+/** Reads the catalog version and the country's next window edge after `nowMs` (windows for the country or worldwide). */
+export async function readCatalogEpoch(d1: D1Database, country: string, nowMs: number): Promise<CatalogEpoch> {
+  const [version, edge] = await d1.batch<{ v: number | null }>([
+    d1.prepare("SELECT version AS v FROM catalog_version WHERE id = 1"),
+    d1
+      .prepare(
+        `SELECT min(edge) AS v FROM (
+           SELECT starts_at AS edge FROM availability WHERE region IN (?1, 'WW') AND starts_at > ?2
+           UNION ALL SELECT ends_at FROM availability WHERE region IN (?1, 'WW') AND ends_at > ?2)`,
+      )
+      .bind(country, nowMs),
+  ]);
+  return { version: version?.results[0]?.v ?? 0, nextEdgeMs: edge?.results[0]?.v ?? null };
+}
+
+/** The country's catalog epoch as this isolate knows it, re-read when stale or when its edge has passed. */
+export async function catalogEpoch(d1: D1Database, country: string, nowMs: number): Promise<CatalogEpoch> {
+  const memo = epochs.get(country);
+  const fresh = memo && nowMs - memo.checkedAtMs < EPOCH_RECHECK_MS && (memo.nextEdgeMs === null || nowMs < memo.nextEdgeMs);
+  if (memo && fresh) return memo;
+  if (memo?.pending) return memo.pending;
+  const pending = readCatalogEpoch(d1, country, nowMs);
+  const entry: EpochMemo = memo ?? { version: -1, nextEdgeMs: null, checkedAtMs: 0, pending: null };
+  entry.pending = pending;
+  epochs.set(country, entry);
+  try {
+    const read = await pending;
+    Object.assign(entry, read, { checkedAtMs: nowMs });
+    return read;
+  } finally {
+    entry.pending = null;
+  }
+}
+
+/** Forgets this isolate's epochs (tests that write the catalog and read it back at once). */
+export function forgetCatalogEpochs(): void {
+  epochs.clear();
+}
+
+/** The cache URL of one response: route, sorted parameters, variant and epoch. */
+export function catalogCacheUrl(route: string, params: Record<string, unknown>, variant: { country: string; maxMaturityAge: number }, epoch: CatalogEpoch): string {
+  const query = Object.keys(params)
+    .filter((k) => params[k] !== undefined)
+    .sort()
+    .map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(String(params[k]))}`)
+    .join("&");
+  return `${ORIGIN}v${epoch.version}/e${epoch.nextEdgeMs ?? "none"}/${variant.country}/m${variant.maxMaturityAge}/${route}?${query}`;
+}
+
+/**
+ * Answers `route` with `params` from the data centre's cache, or fills it with
+ * `fill()` (whose errors pass through uncached). `X-Catalog-Cache` says which.
+ */
+export async function cachedCatalogJson<T>(
+  c: Context<AppEnv>,
+  route: string,
+  params: Record<string, unknown>,
+  fill: () => Promise<T>,
+): Promise<Response & TypedResponse<JSONParsed<T>, 200, "json">> {
+  // Typed like c.json's answer, so the RPC client (hono/client) still infers the body.
+  const answer = (body: string, cache: "hit" | "miss") =>
+    c.body(body, 200, { "Content-Type": "application/json", "X-Catalog-Cache": cache }) as unknown as Response & TypedResponse<JSONParsed<T>, 200, "json">;
+  const viewer = c.get("viewer");
+  let url: string | null = null;
+  try {
+    url = catalogCacheUrl(route, params, viewer, await catalogEpoch(c.env.DB, viewer.country, viewer.nowMs));
+    const hit = await edgeCache().match(url);
+    if (hit) return answer(await hit.text(), "hit");
+  } catch (err) {
+    // The cache is an optimisation: a failed epoch read or cache lookup answers from D1.
+    console.error("catalog cache unavailable", err);
+  }
+  const body = JSON.stringify(await fill());
+  if (url) {
+    const entry = new Response(body, { headers: { "Content-Type": "application/json", "Cache-Control": `public, max-age=${CATALOG_TTL_SECONDS}` } });
+    const put = edgeCache().put(url, entry).catch((err: unknown) => console.error("catalog cache write failed", err));
+    await afterResponse(c, put);
+  }
+  return answer(body, "miss");
+}
