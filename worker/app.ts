@@ -4,6 +4,7 @@ import type { AppEnv } from "./app-env.ts";
 import { errorBody, onError } from "./lib/errors.ts";
 import { CSP_DIRECTIVES } from "./lib/security.ts";
 import { changesTaste } from "./middleware/changes-taste.ts";
+import { d1Session } from "./middleware/d1-session.ts";
 import { endedSessionPlayback } from "./middleware/ended-session-playback.ts";
 import { noStoreByDefault } from "./middleware/no-store.ts";
 import { sameOriginWrites } from "./middleware/same-origin-writes.ts";
@@ -32,6 +33,7 @@ import { steering } from "./routes/steering.ts";
 const api = new Hono<AppEnv>()
   .use(noStoreByDefault())
   .use(sameOriginWrites())
+  .use(d1Session())
   .use(sessionContext())
   // Mounted before viewerContext on purpose: refresh and sign-out must work with an expired access token.
   .route("/auth", auth)
