@@ -117,8 +117,9 @@ const TOLD_SERVED_MAX = 4096;
  * Tells the token's region that media was served to its playback session, so
  * its steering reports count (steering-state.ts). Once per session and token
  * expiry per isolate: the first segment a player fetches pays one call to the
- * region's object (bounded by the same timeout as every steering call, never
- * failing the media response); its other segments pay nothing.
+ * region's object, made after the response (`waitUntil` in routes/media.ts), so
+ * no segment waits for it; its other segments pay nothing. The mark is queued
+ * before the call starts, so a report that arrives meanwhile carries it along.
  */
 export async function noteServed(env: Env, claims: PlaybackClaims): Promise<void> {
   const key = `${claims.cc}\u0000${claims.sub}\u0000${claims.pfx}`;

@@ -11,6 +11,7 @@ import { findPathway, pathways } from "../media/pathways.ts";
 import { configuredSiteOrigin, siteOrigin } from "../lib/environment.ts";
 import { CONTENT_TYPES, parseCdnPath, PLAYLIST_CACHE_CONTROL, serveObject } from "../media/serve.ts";
 import { noteServed } from "../media/steering.ts";
+import { afterResponse } from "../lib/after-response.ts";
 import { verifyPlaybackToken } from "../media/tokens.ts";
 
 const RENDITION_DIR = /^(\d{2,4})p$/;
@@ -89,8 +90,9 @@ export const media = new Hono<AppEnv>()
     }
     const res = await serveObject(c.env.MEDIA, `${claims.pfx}${rest.join("/")}`, c.req.raw);
     // This session is really playing: from now on its steering reports count (media/steering-state.ts).
+    // Told after the response, never before it: the first segment does not wait for the region's object.
     if ((res.status === 200 || res.status === 206) && (rest[0] === "video" || rest[0] === "audio") && SEGMENT_FILE.test(rest.at(-1)!)) {
-      await noteServed(c.env, claims);
+      await afterResponse(c, noteServed(c.env, claims));
     }
     return res;
   });
