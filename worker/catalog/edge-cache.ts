@@ -17,17 +17,24 @@
  * Errors (404, 403) are not cached.
  *
  * The epoch is read from D1 at most once per EPOCH_RECHECK_MS per country and
- * isolate, and at once when the known edge passes: D1 sees a number of epoch
+ * isolate (every read in local development), and at once when the known edge passes: D1 sees a number of epoch
  * reads that grows with isolates and countries, not with viewers.
  */
 import type { Context, TypedResponse } from "hono";
 import type { JSONParsed } from "hono/utils/types";
 import type { AppEnv } from "../app-env.ts";
 import { afterResponse } from "../lib/after-response.ts";
+import { isDevelopment } from "../lib/environment.ts";
 import { edgeCache } from "../lib/data-centre-cache.ts";
 
 /** How often an isolate re-reads the catalog version (the most a catalog edit can take to show). */
 export const EPOCH_RECHECK_MS = 5_000;
+/**
+ * In local development every catalog read re-reads the epoch (one small query):
+ * an ingest, a seed or a live channel shows at once in `npm start` and the
+ * browser suite, where no load needs sparing.
+ */
+const recheckMs = (env: Env) => (isDevelopment(env) ? 0 : EPOCH_RECHECK_MS);
 /** The longest an entry lives whatever happens (lists and search change with popularity, re-ranked offline). */
 export const CATALOG_TTL_SECONDS = 3600;
 const ORIGIN = "https://catalog-cache.marquee.internal/";
@@ -62,9 +69,9 @@ export async function readCatalogEpoch(d1: D1Database, country: string, nowMs: n
 }
 
 /** The country's catalog epoch as this isolate knows it, re-read when stale or when its edge has passed. */
-export async function catalogEpoch(d1: D1Database, country: string, nowMs: number): Promise<CatalogEpoch> {
+export async function catalogEpoch(d1: D1Database, country: string, nowMs: number, recheckAfterMs = EPOCH_RECHECK_MS): Promise<CatalogEpoch> {
   const memo = epochs.get(country);
-  const fresh = memo && nowMs - memo.checkedAtMs < EPOCH_RECHECK_MS && (memo.nextEdgeMs === null || nowMs < memo.nextEdgeMs);
+  const fresh = memo && nowMs - memo.checkedAtMs < recheckAfterMs && (memo.nextEdgeMs === null || nowMs < memo.nextEdgeMs);
   if (memo && fresh) return memo;
   if (memo?.pending) return memo.pending;
   const pending = readCatalogEpoch(d1, country, nowMs);
@@ -111,7 +118,7 @@ export async function cachedCatalogJson<T>(
   const viewer = c.get("viewer");
   let url: string | null = null;
   try {
-    url = catalogCacheUrl(route, params, viewer, await catalogEpoch(c.env.DB, viewer.country, viewer.nowMs));
+    url = catalogCacheUrl(route, params, viewer, await catalogEpoch(c.env.DB, viewer.country, viewer.nowMs, recheckMs(c.env)));
     const hit = await edgeCache().match(url);
     if (hit) return answer(await hit.text(), "hit");
   } catch (err) {

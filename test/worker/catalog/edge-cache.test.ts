@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { catalogCacheUrl, forgetCatalogEpochs, readCatalogEpoch, type CatalogEpoch } from "../../../worker/catalog/edge-cache.ts";
+import { catalogCacheUrl, catalogEpoch, forgetCatalogEpochs, readCatalogEpoch, type CatalogEpoch } from "../../../worker/catalog/edge-cache.ts";
 import { getTitleDetail, listTitles } from "../../../worker/db/catalog.ts";
 import { MATURITY_AGES } from "../../../worker/db/schema.ts";
 import { searchTitles } from "../../../worker/db/search.ts";
@@ -97,6 +97,15 @@ describe("the catalog's edge cache", () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, opensAt - Date.now()) + 50));
     const opened = await read(`/api/catalog/titles/${id}`, "JP", 18);
     expect(opened).toMatchObject({ status: 200, cache: "miss" });
+  });
+
+  it("an isolate re-reads the epoch only after its recheck interval or once the edge passes", async () => {
+    forgetCatalogEpochs();
+    const now = Date.now();
+    const first = await catalogEpoch(env.DB, "BR", now, 60_000);
+    await env.DB.prepare("UPDATE titles SET popularity = popularity WHERE id = 1").run();
+    expect((await catalogEpoch(env.DB, "BR", now + 1000, 60_000)).version).toBe(first.version);
+    expect((await catalogEpoch(env.DB, "BR", now + 61_000, 60_000)).version).toBeGreaterThan(first.version);
   });
 
   it("keys entries by route, validated parameters, variant and epoch only", () => {
