@@ -6,6 +6,7 @@ import { ErrorView } from "./components/error-view.tsx";
 import { getGenres, getHome, getMyList, getPerson, getTitle } from "./data/api.ts";
 import { deviceClass } from "./data/device.ts";
 import { preparePlayback, watchTarget } from "./data/prefetch.ts";
+import { startOfflineSync } from "./offline/downloader.ts";
 import { isOnline } from "./offline/online.ts";
 import { currentProfile, session, startSession } from "./data/session.ts";
 import { startTvMode } from "./tv/mode.ts";
@@ -25,6 +26,8 @@ const ManageProfiles = lazy(() => import("./pages/manage-profiles.tsx"));
 const MyList = lazy(() => import("./pages/my-list.tsx"));
 const AccountPage = lazy(() => import("./pages/account.tsx"));
 const History = lazy(() => import("./pages/history.tsx"));
+const DownloadsPage = lazy(() => import("./pages/downloads.tsx"));
+const OfflineWatch = lazy(() => import("./pages/offline-watch.tsx"));
 /** The operations console: its own chunk (uPlot included), so no other page grows. */
 const Ops = lazy(() => import("./pages/ops.tsx"));
 
@@ -124,6 +127,7 @@ function Layout(props: RouteSectionProps) {
         <nav aria-label="Sections">
           <A href="/" end class="nav-home">Home</A>
           <A href="/browse">Browse</A>
+          <A href="/downloads" class="nav-downloads">Downloads</A>
           <A href="/search" class="nav-search" aria-label="Search">
             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d={NAV_ICONS.search} /></svg>
             <span>Search</span>
@@ -133,7 +137,7 @@ function Layout(props: RouteSectionProps) {
       </header>
       <Show when={!isOnline()}>
         <p class="offline-banner" role="status">
-          You're offline. Marquee opened from this device; browsing and streaming come back with the network.
+          You're offline. Your <A href="/downloads">downloads</A> play from this device; browsing and streaming come back with the network.
         </p>
       </Show>
       <main id="main" tabindex="-1"
@@ -162,6 +166,7 @@ function preloadWatch({ params, location, intent }: RoutePreloadFuncArgs): void 
 
 export function App() {
   onMount(startSession);
+  onMount(startOfflineSync);
   return (
     <Router root={Layout}>
       <Route path="/" component={Home} preload={() => void getHome(deviceClass())} />
@@ -178,6 +183,8 @@ export function App() {
       <Route path="/account" component={AccountPage} />
       <Route path="/history" component={History} />
       <Route path="/ops" component={Ops} />
+      <Route path="/downloads" component={DownloadsPage} />
+      <Route path="/downloads/:id" component={OfflineWatch} />
       <Route path="*404" component={NotFound} />
     </Router>
   );

@@ -259,6 +259,37 @@ export function stopStream(streamId: string): Promise<void> {
   return unwrap(api.licence.streams[":streamId"].$delete({ param: { streamId } }));
 }
 
+// ---- Offline downloads ----
+
+export type DownloadOptions = InferResponseType<(typeof api.downloads.options)[":titleId"]["$get"], 200>;
+export type DownloadGranted = InferResponseType<typeof api.downloads.$post, 201>;
+export type DownloadRenewed = InferResponseType<(typeof api.downloads)[":downloadId"]["renew"]["$post"], 200>;
+
+/** The Standard/Higher choices of a film or episode, with their sizes, within this profile's plan and ceiling. */
+export function downloadOptions(titleId: number, episodeId?: number): Promise<DownloadOptions> {
+  return unwrap(api.downloads.options[":titleId"].$get({ param: { titleId: String(titleId) }, query: episodeId ? { episode: String(episodeId) } : {} } as never));
+}
+
+/** Asks for a download grant for this device: the media to fetch and its licence. */
+export function grantDownload(body: { titleId: number; episodeId?: number; quality: "standard" | "higher"; deviceId: string; deviceName?: string }): Promise<DownloadGranted> {
+  return unwrap(api.downloads.$post({ json: body }));
+}
+
+/** Renews a download online: a fresh expiry and licence. */
+export function renewDownloadGrant(downloadId: string, deviceId: string): Promise<DownloadRenewed> {
+  return unwrap(api.downloads[":downloadId"].renew.$post({ param: { downloadId }, json: { deviceId } }));
+}
+
+/** Tells the account when a download was first played (its 48 h window). */
+export function reportDownloadPlayed(downloadId: string, deviceId: string, firstPlayedAt: number): Promise<unknown> {
+  return unwrap(api.downloads[":downloadId"].played.$post({ param: { downloadId }, json: { deviceId, firstPlayedAt } }));
+}
+
+/** Revokes a download (deleted here): its place is free for another. */
+export function revokeDownload(downloadId: string): Promise<void> {
+  return unwrap(api.downloads[":downloadId"].$delete({ param: { downloadId } }));
+}
+
 // ---- Accounts, profiles, My List and ratings ----
 
 export type Me = InferResponseType<typeof api.auth.me.$get, 200>;

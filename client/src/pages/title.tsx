@@ -1,3 +1,4 @@
+import { DownloadButton } from "../components/download-button.tsx";
 import { A, createAsync, useParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show, untrack } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
@@ -133,6 +134,9 @@ export default function Title() {
                 <Show when={t().id} keyed>
                   {(id) => <TitleActions titleId={id} title={t().title} />}
                 </Show>
+                <Show when={t().type === "movie" && t().mediaSeconds}>
+                  <DownloadButton titleId={t().id} heading={t().title} />
+                </Show>
               </Show>
             </div>
             <Show when={resume()}>
@@ -200,6 +204,9 @@ export default function Title() {
                           <h3>{ep.name}</h3>
                           <p class="episode-meta">{[ep.mediaSeconds ?? (ep.runtimeMinutes ? ep.runtimeMinutes * 60 : null)].flatMap((s) => (s ? [runningTime(s)] : [])).concat(ep.airDate ? [ep.airDate] : []).join(" · ")}</p>
                           <p>{ep.overview}</p>
+                          <Show when={currentProfile() && ep.mediaSeconds}>
+                            <DownloadButton titleId={t().id} episodeId={ep.id} heading={t().title} subheading={`S${season()!.number}:E${ep.number} · ${ep.name}`} label={`Download episode ${ep.number}`} />
+                          </Show>
                         </div>
                       </li>
                     )}

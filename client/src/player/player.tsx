@@ -18,7 +18,7 @@ import { MediaSessionController } from "./controllers/media-session.ts";
 import { MediaState } from "./controllers/media-state.ts";
 import { NextEpisodeController, NEXT_COUNTDOWN_S } from "./controllers/next-episode.ts";
 import { PlaybackActions } from "./controllers/playback-actions.ts";
-import { ProgressReporter } from "./controllers/progress-reporting.ts";
+import { ProgressReporter, type ProgressSink } from "./controllers/progress-reporting.ts";
 import { QoeReporter } from "./controllers/qoe-reporting.ts";
 import { ResumeOfferController } from "./controllers/resume-offer.ts";
 import { StatsController } from "./controllers/stats.ts";
@@ -30,6 +30,7 @@ import { PlaybackEngine } from "./engine.ts";
 import { apiProblem, type PlayerProblem } from "./errors.ts";
 import { Icon } from "./icons.tsx";
 import { markRanges, skipAt } from "./markers.ts";
+import { offlineLoader } from "./offline-loader.ts";
 import { ErrorScreen, NextEpisodeCard, ResumePrompt, ShortcutsHelp, StatsOverlay } from "./overlays.tsx";
 import { viewerProfile } from "./profile.ts";
 import { SettingsMenu, type MenuPage } from "./settings-menu.tsx";
@@ -55,6 +56,11 @@ export interface PlayerProps {
   onEpisode?: (episodeId: number, atSeconds?: number) => void;
   /** Responses fetched before Play for this playback (data/prefetch.ts). */
   prefetched?: MediaPrefetch;
+  /**
+   * A download played from this device (offline/): media from IndexedDB through the offline
+   * loader, keys from the stored licence, progress to the device's queue; nothing is renewed.
+   */
+  offline?: { mediaKeys: MediaKeys; progress: ProgressSink };
 }
 
 export function Player(props: PlayerProps) {
@@ -156,27 +162,8 @@ export function Player(props: PlayerProps) {
     }
   }
 
-  onMount(() => {
-    video.volume = tracks.prefs.volume;
-    video.muted = tracks.prefs.muted;
-    video.playbackRate = tracks.prefs.speed;
-    const e = new PlaybackEngine(video, {
-      playback: props.playback,
-      holder,
-      debug: !!props.debug,
-      startPosition: startPositionSeconds({ resume: resume.resume, durationSeconds: duration0 }, props.startAt),
-      autoplay: resume.startOffer === null,
-      qualityHeight: tracks.prefs.qualityHeight,
-      audioLanguage: tracks.prefs.audioLanguage,
-      subtitleLanguage: tracks.prefs.subtitles.language,
-      onAutoplayBlocked: () => media.setWaiting(false),
-      prefetched: props.prefetched,
-      baseline,
-      hlsConfig: emeConfig(props.playback.licence, holder),
-    });
-    engine = e;
-    setEngineReady(e);
-    activity.attach(root);
+  /** What only a streamed playback has: token and licence renewal, QoE beacons, trickplay thumbnails. */
+  function startOnline(e: PlaybackEngine) {
     renewal = new TokenRenewalController({
       holder,
       expiresAt: props.playback.expiresAt,
@@ -197,9 +184,35 @@ export function Player(props: PlayerProps) {
     controllers.push(licence);
     const sheet = props.playback.trickplay;
     if (sheet) controllers.push(new TrickplayLoadingController({ video, sheet, holder, now: baseline, onReady: setTrickplay }));
+  }
+
+  onMount(() => {
+    video.volume = tracks.prefs.volume;
+    video.muted = tracks.prefs.muted;
+    video.playbackRate = tracks.prefs.speed;
+    const offline = props.offline;
+    if (offline) void video.setMediaKeys(offline.mediaKeys);
+    const e = new PlaybackEngine(video, {
+      playback: props.playback,
+      holder,
+      debug: !!props.debug,
+      startPosition: startPositionSeconds({ resume: resume.resume, durationSeconds: duration0 }, props.startAt),
+      autoplay: resume.startOffer === null,
+      qualityHeight: tracks.prefs.qualityHeight,
+      audioLanguage: tracks.prefs.audioLanguage,
+      subtitleLanguage: tracks.prefs.subtitles.language,
+      onAutoplayBlocked: () => media.setWaiting(false),
+      prefetched: props.prefetched,
+      baseline,
+      hlsConfig: offline ? { loader: offlineLoader(), emeEnabled: false } : emeConfig(props.playback.licence, holder),
+    });
+    engine = e;
+    setEngineReady(e);
+    activity.attach(root);
+    if (!offline) startOnline(e);
     tracks.attachEngine(e);
     controllers.push(
-      new ProgressReporter(video, { titleId: Number(props.titleId), episodeId, durationSeconds: duration0 }, profile),
+      new ProgressReporter(video, { titleId: Number(props.titleId), episodeId, durationSeconds: duration0 }, profile, offline?.progress),
       new MediaSessionController({
         title: props.subheading ? `${props.heading} · ${props.subheading}` : props.heading,
         actions,
@@ -225,6 +238,8 @@ export function Player(props: PlayerProps) {
         idle: () => activity.idle(),
       }),
     );
+    // Offline there is no session to wait for: positions are queued on the device for the account.
+    if (offline) (controllers.find((c) => c instanceof ProgressReporter) as ProgressReporter | undefined)?.enable();
     activity.poke();
   });
 

@@ -22,6 +22,14 @@ export interface ProgressTarget {
   durationSeconds: number;
 }
 
+/** Where writes go: the progress API by default; a download played offline queues them on the device (offline/). */
+export interface ProgressSink {
+  save(body: ProgressBody): Promise<{ status: number; entry: ProgressEntry | null }>;
+  beacon(body: ProgressBody): void;
+}
+
+const apiSink: ProgressSink = { save: saveProgress, beacon: beaconProgress };
+
 export const PROGRESS_TICK_MS = 10_000;
 const SEEK_DEBOUNCE_MS = 1500;
 const RETRY_DELAYS_MS = [2000, 5000, 15_000];
@@ -44,11 +52,13 @@ export class ProgressReporter implements PlayerController {
   private readonly target: ProgressTarget;
   private readonly device = { id: deviceId(), name: deviceName() };
   private readonly disposeScope: () => void;
+  private readonly sink: ProgressSink;
 
-  /** Reports for `profile` once one is chosen (reactive). */
-  constructor(media: HTMLMediaElement, target: ProgressTarget, profile: Accessor<ViewerProfile | null>) {
+  /** Reports for `profile` once one is chosen (reactive), to `sink`. */
+  constructor(media: HTMLMediaElement, target: ProgressTarget, profile: Accessor<ViewerProfile | null>, sink: ProgressSink = apiSink) {
     this.media = media;
     this.target = target;
+    this.sink = sink;
     this.registerListeners();
     this.disposeScope = reactiveScope(() => {
       createEffect(on(() => profile()?.profileId, (profileId) => profileId && this.enable()));
@@ -165,7 +175,7 @@ export class ProgressReporter implements PlayerController {
     this.sending = true;
     let status = 0;
     try {
-      const saved = await saveProgress(job.body);
+      const saved = await this.sink.save(job.body);
       status = saved.status;
       this.lastEntry = saved.entry ?? this.lastEntry;
     } finally {
@@ -195,6 +205,6 @@ export class ProgressReporter implements PlayerController {
     const body = this.body("pagehide");
     if (!body || Math.abs(body.positionSeconds - this.lastSentPosition) < 0.5) return;
     this.lastSentPosition = body.positionSeconds;
-    beaconProgress(body);
+    this.sink.beacon(body);
   }
 }

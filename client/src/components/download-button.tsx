@@ -1,0 +1,91 @@
+/**
+ * Download for a film or an episode: asks for the choices this profile may
+ * download (Standard / Higher with their sizes, within the plan and maturity
+ * ceiling), starts the chosen one (offline/downloader.ts) and then shows how
+ * far it got, linking to the Downloads page.
+ */
+import { A } from "@solidjs/router";
+import { createResource, createSignal, For, Show } from "solid-js";
+import { downloadOptions, type DownloadOptions } from "../data/api.ts";
+import { startDownload } from "../offline/downloader.ts";
+import { downloadsVersion, listDownloads } from "../offline/store.ts";
+
+/** Bytes as the Downloads page shows them: "12 MB", "1.4 GB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${Math.max(1, Math.round(bytes / 1e6))} MB`;
+  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+}
+
+export function DownloadButton(props: { titleId: number; episodeId?: number; heading: string; subheading?: string; label?: string }) {
+  const [options, setOptions] = createSignal<DownloadOptions["options"] | null>(null);
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  const [stored] = createResource(downloadsVersion, async () =>
+    (await listDownloads()).find((d) => d.titleId === props.titleId && d.episodeId === (props.episodeId ?? null)),
+  );
+
+  async function open() {
+    setProblem(null);
+    setBusy(true);
+    try {
+      setOptions((await downloadOptions(props.titleId, props.episodeId)).options);
+    } catch (err) {
+      setProblem(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function choose(quality: "standard" | "higher") {
+    setOptions(null);
+    setBusy(true);
+    try {
+      await startDownload(props.titleId, props.episodeId, quality, props.heading, props.subheading ?? null);
+    } catch (err) {
+      setProblem(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const share = () => {
+    const d = stored();
+    return d && d.sizeBytes > 0 ? Math.min(100, Math.round((d.bytesStored / d.sizeBytes) * 100)) : 0;
+  };
+
+  return (
+    <div class="download">
+      <Show
+        when={stored()}
+        fallback={
+          <button type="button" class="button button-outline download-button" aria-haspopup="true" aria-expanded={options() !== null} disabled={busy()} onClick={() => void (options() ? setOptions(null) : open())}>
+            <span aria-hidden="true">⤓ </span>{props.label ?? "Download"}
+          </button>
+        }
+      >
+        {(d) => (
+          <A class="button button-outline download-state" href="/downloads">
+            {d().state === "done" ? "Downloaded" : d().state === "downloading" ? `Downloading ${share()}%` : d().state === "paused" ? "Download paused" : "Download failed"}
+          </A>
+        )}
+      </Show>
+      <Show when={options()}>
+        {(list) => (
+          <ul class="download-options" role="menu" aria-label="Download quality">
+            <For each={list()}>
+              {(o) => (
+                <li role="none">
+                  <button type="button" role="menuitem" onClick={() => void choose(o.quality)}>
+                    {o.quality === "standard" ? "Standard" : "Higher"} · {o.heightPx}p · {formatBytes(o.sizeBytes)}
+                  </button>
+                </li>
+              )}
+            </For>
+          </ul>
+        )}
+      </Show>
+      <Show when={problem()}>{(p) => <p class="download-problem" role="alert">{p()}</p>}</Show>
+    </div>
+  );
+}

@@ -1,0 +1,246 @@
+/**
+ * Fetches a download: asks the Worker for a grant (data/api.ts), reads the
+ * rendition's playlists, stores them token-free (their #EXT-X-KEY lines left
+ * out: the offline player licenses the keys itself, offline/licence.ts) with a
+ * master written here, then stores every init and media segment and subtitle
+ * file one after another. Each file is stored with its record in one
+ * transaction (store.ts), so pausing, a lost connection or a closed tab
+ * resumes after the last stored file. A media token that expired meanwhile is
+ * replaced by asking for the same grant again.
+ */
+import { fetchMedia, grantDownload, revokeDownload, saveProgress, reportDownloadPlayed, type DownloadGranted } from "../data/api.ts";
+import { deviceId, deviceName } from "../data/device.ts";
+import {
+  deleteDownloadData,
+  downloadsChanged,
+  forgetProgress,
+  getDownload,
+  listDownloads,
+  putDownload,
+  queuedProgress,
+  storeFile,
+  type StoredDownload,
+} from "./store.ts";
+
+/** Downloads being fetched in this tab, to pause them. */
+const running = new Map<string, AbortController>();
+
+/** Whether a download is being fetched in this tab now. */
+export function isRunning(downloadId: string): boolean {
+  return running.has(downloadId);
+}
+
+/** The media URIs a playlist names (init segment and segments), relative to the playlist. */
+export function playlistUris(text: string): string[] {
+  const uris: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.startsWith("#EXT-X-MAP:")) {
+      const m = /URI="([^"]+)"/.exec(line);
+      if (m) uris.push(m[1]!);
+    } else if (line && !line.startsWith("#")) uris.push(line);
+  }
+  return uris;
+}
+
+/** The playlist as stored: without #EXT-X-KEY lines (the keys come from the stored licence). */
+export function offlinePlaylist(text: string): string {
+  return text.split(/\r?\n/).filter((l) => !l.startsWith("#EXT-X-KEY")).join("\n");
+}
+
+/** `uri` resolved against `playlistPath`, as a path under the media folder. */
+function resolvePath(playlistPath: string, uri: string): string {
+  return new URL(uri, `https://media.invalid/${playlistPath}`).pathname.slice(1);
+}
+
+const quote = (s: string | null | undefined) => `"${(s ?? "").replaceAll('"', "'")}"`;
+
+/** The master playlist of a download: its one rendition, its audio and its subtitle tracks. */
+export function offlineMaster(media: DownloadGranted["media"]): string {
+  const v = media.video;
+  const lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"];
+  const a = media.audio;
+  if (a) lines.push(`#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",NAME=${quote(a.label ?? a.language ?? "Audio")},${a.language ? `LANGUAGE=${quote(a.language)},` : ""}DEFAULT=YES,AUTOSELECT=YES${a.channels ? `,CHANNELS="${a.channels}"` : ""},URI=${quote(a.path)}`);
+  for (const s of media.subtitles) {
+    lines.push(`#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME=${quote(s.label)},LANGUAGE=${quote(s.language)},DEFAULT=${s.isDefault ? "YES" : "NO"},AUTOSELECT=YES,FORCED=${s.isForced ? "YES" : "NO"},URI=${quote(s.path)}`);
+  }
+  const codecs = [v.codecs, a?.codecs].filter(Boolean).join(",");
+  const attrs = [
+    `BANDWIDTH=${v.bandwidthBps + (a?.bandwidthBps ?? 0)}`,
+    `AVERAGE-BANDWIDTH=${v.averageBandwidthBps}`,
+    v.width && v.height ? `RESOLUTION=${v.width}x${v.height}` : "",
+    `CODECS=${quote(codecs)}`,
+    v.frameRate ? `FRAME-RATE=${v.frameRate.toFixed(3)}` : "",
+    a ? 'AUDIO="aud"' : "",
+    media.subtitles.length ? 'SUBTITLES="subs"' : "",
+  ].filter(Boolean);
+  lines.push(`#EXT-X-STREAM-INF:${attrs.join(",")}`, v.path, "");
+  return lines.join("\n");
+}
+
+/** Room for `bytes` more in this origin's quota (true when the browser does not say). */
+export async function fits(bytes: number): Promise<boolean> {
+  const e = await navigator.storage?.estimate?.();
+  if (!e?.quota) return true;
+  return e.quota - (e.usage ?? 0) > bytes * 1.1;
+}
+
+/** Asks for a grant and starts fetching; throws an ApiError on a refusal and an Error when it would not fit. */
+export async function startDownload(titleId: number, episodeId: number | undefined, quality: "standard" | "higher", heading: string, subheading: string | null): Promise<string> {
+  const granted = await grantDownload({ titleId, ...(episodeId ? { episodeId } : {}), quality, deviceId: deviceId(), deviceName: deviceName() });
+  if (!(await fits(granted.media.sizeBytes))) {
+    await revokeDownload(granted.download.downloadId).catch(() => {});
+    throw new Error(`Not enough space on this device for this download (${Math.ceil(granted.media.sizeBytes / 1e6)} MB).`);
+  }
+  const existing = await getDownload(granted.download.downloadId);
+  if (existing) await deleteDownloadData(existing.downloadId);
+  await putDownload({
+    downloadId: granted.download.downloadId,
+    titleId,
+    episodeId: episodeId ?? null,
+    heading,
+    subheading,
+    quality,
+    heightPx: granted.download.heightPx,
+    sizeBytes: granted.media.sizeBytes,
+    bytesStored: 0,
+    state: "downloading",
+    error: null,
+    files: [],
+    grant: granted.download,
+    media: granted.media,
+    licence: granted.licence,
+    createdAt: Date.now(),
+  });
+  void run(granted.download.downloadId);
+  return granted.download.downloadId;
+}
+
+/** Continues a paused, failed or interrupted download after its last stored file. */
+export async function resumeDownload(downloadId: string): Promise<void> {
+  const d = await getDownload(downloadId);
+  if (!d || d.state === "done" || running.has(downloadId)) return;
+  await putDownload({ ...d, state: "downloading", error: null });
+  void run(downloadId);
+}
+
+/** Pauses a download being fetched (the file in flight is dropped; stored ones stay). */
+export async function pauseDownload(downloadId: string): Promise<void> {
+  running.get(downloadId)?.abort();
+  running.delete(downloadId);
+  const d = await getDownload(downloadId);
+  if (d && d.state === "downloading") await putDownload({ ...d, state: "paused" });
+}
+
+/** Deletes a download from this device and revokes its grant (when online; a later sync is not needed: it expires anyway). */
+export async function deleteDownload(downloadId: string): Promise<void> {
+  running.get(downloadId)?.abort();
+  running.delete(downloadId);
+  await deleteDownloadData(downloadId);
+  await revokeDownload(downloadId).catch(() => {});
+}
+
+/** A fresh media token for a download whose token expired (the same grant, renewed). */
+async function refreshGrant(d: StoredDownload): Promise<StoredDownload> {
+  const granted = await grantDownload({ titleId: d.titleId, ...(d.episodeId ? { episodeId: d.episodeId } : {}), quality: d.quality as "standard" | "higher", deviceId: deviceId(), deviceName: deviceName() });
+  const next = { ...d, grant: granted.download, media: granted.media, licence: granted.licence };
+  await putDownload(next);
+  return next;
+}
+
+async function fetchBytes(d: StoredDownload, path: string, signal: AbortSignal): Promise<ArrayBuffer> {
+  const res = await fetchMedia(`${d.media.base}${path}`, { signal });
+  if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status} for ${path}`), { status: res.status });
+  return res.arrayBuffer();
+}
+
+const text = (b: ArrayBuffer) => new TextDecoder().decode(b);
+const bytes = (s: string) => new TextEncoder().encode(s).buffer as ArrayBuffer;
+
+/** Reads the playlists (once) and lists every file; stores the master and the token-free playlists. */
+async function plan(d: StoredDownload, signal: AbortSignal): Promise<StoredDownload> {
+  const playlists = [d.media.video.path, ...(d.media.audio ? [d.media.audio.path] : []), ...d.media.subtitles.map((s) => s.path)];
+  const files: { path: string; data?: ArrayBuffer }[] = [{ path: "master.m3u8", data: bytes(offlineMaster(d.media)) }];
+  for (const p of playlists) {
+    const body = text(await fetchBytes(d, p, signal));
+    files.push({ path: p, data: bytes(offlinePlaylist(body)) });
+    for (const uri of playlistUris(body)) files.push({ path: resolvePath(p, uri) });
+  }
+  const record = { ...d, files: files.map((f) => ({ path: f.path, done: false })), bytesStored: 0 };
+  await putDownload(record);
+  for (const f of files) if (f.data) await storeFile(d.downloadId, f.path, f.data);
+  return (await getDownload(d.downloadId))!;
+}
+
+async function run(downloadId: string): Promise<void> {
+  const abort = new AbortController();
+  running.set(downloadId, abort);
+  try {
+    let d = await getDownload(downloadId);
+    if (!d) return;
+    if (Date.now() > d.media.tokenExpiresAt - 60_000) d = await refreshGrant(d);
+    if (d.files.length === 0) d = await plan(d, abort.signal);
+    let refreshed = false;
+    for (const file of d.files) {
+      if (abort.signal.aborted) return;
+      if (file.done) continue;
+      let data: ArrayBuffer;
+      try {
+        data = await fetchBytes(d, file.path, abort.signal);
+      } catch (err) {
+        // A media token that ran out: the same grant again gives a new one, once.
+        if ((err as { status?: number }).status === 403 && !refreshed) {
+          refreshed = true;
+          d = await refreshGrant(d);
+          data = await fetchBytes(d, file.path, abort.signal);
+        } else throw err;
+      }
+      if (!(await storeFile(downloadId, file.path, data))) return; // deleted meanwhile
+    }
+    const done = await getDownload(downloadId);
+    if (done) await putDownload({ ...done, state: "done", bytesStored: done.bytesStored });
+  } catch (err) {
+    if (abort.signal.aborted) return;
+    const d = await getDownload(downloadId);
+    const offline = !navigator.onLine;
+    if (d) await putDownload({ ...d, state: offline ? "paused" : "failed", error: offline ? "Paused: the connection was lost." : err instanceof Error ? err.message : String(err) });
+  } finally {
+    if (running.get(downloadId) === abort) running.delete(downloadId);
+    downloadsChanged();
+  }
+}
+
+/** Downloads left "downloading" by a closed tab (or a lost connection) continue, when online. */
+export async function resumeInterrupted(): Promise<void> {
+  if (!navigator.onLine) return;
+  for (const d of await listDownloads()) {
+    if ((d.state === "downloading" || (d.state === "paused" && d.error)) && !running.has(d.downloadId)) await resumeDownload(d.downloadId);
+  }
+}
+
+/**
+ * Back online: positions saved offline go to the account (oldest first, each
+ * with its own operation id, so a replay is applied once; last writer wins by
+ * client time as for any write), and first plays are reported.
+ */
+export async function syncOffline(): Promise<void> {
+  if (!navigator.onLine) return;
+  for (const body of await queuedProgress()) {
+    const { status } = await saveProgress(body);
+    if (status === 0 || status === 429 || status >= 500) return; // still unreachable: try on the next reconnect
+    await forgetProgress(body.opId);
+  }
+  for (const d of await listDownloads()) {
+    if (d.grant.firstPlayedAt !== null) await reportDownloadPlayed(d.downloadId, deviceId(), d.grant.firstPlayedAt).catch(() => {});
+  }
+}
+
+/** Starts the background work of downloads: resume interrupted ones and sync progress now and at every reconnect. */
+export function startOfflineSync(): void {
+  const kick = () => {
+    void syncOffline();
+    void resumeInterrupted();
+  };
+  kick();
+  addEventListener("online", kick);
+}

@@ -1,0 +1,54 @@
+/**
+ * The licence of a download, played offline. Chromium supports only temporary
+ * ClearKey sessions (no persistent licences), so the device keeps the licence
+ * response the Worker granted (offline/store.ts) and feeds it to a temporary
+ * session each time the download plays, after checking the grant's expiry
+ * against the device's trusted time (a clock set backwards does not revive an
+ * expired download). A commercial DRM would store a persistent licence inside
+ * its CDM, which enforces the expiry itself; with ClearKey this is deterrence.
+ */
+import { downloadPlayableUntil, DOWNLOAD_PLAY_WINDOW_MS } from "../../../common/downloads.ts";
+import { deviceId } from "../data/device.ts";
+import { reportDownloadPlayed } from "../data/api.ts";
+import { putDownload, trustedNow, type StoredDownload } from "./store.ts";
+
+/** Why a download cannot play now, in the viewer's words; null when it can. */
+export async function offlineRefusal(d: StoredDownload): Promise<{ title: string; message: string } | null> {
+  if (d.state !== "done") return { title: "Not downloaded yet", message: "This download is not complete. Resume it from Downloads while online." };
+  const { nowMs, clockMovedBack } = await trustedNow();
+  if (clockMovedBack) return { title: "Check the date and time", message: "This device's clock was moved back. Connect to the internet so Marquee can check your download." };
+  if (nowMs >= downloadPlayableUntil(d.grant)) return { title: "This download expired", message: "Connect to the internet and renew it from Downloads, or download it again." };
+  return null;
+}
+
+/** Starts the 48 h window at the first play (locally at once; told to the account now or at the next sync). */
+export async function notePlayed(d: StoredDownload): Promise<void> {
+  if (d.grant.firstPlayedAt !== null) return;
+  const { nowMs } = await trustedNow();
+  const grant = { ...d.grant, firstPlayedAt: nowMs, playableUntil: Math.min(d.grant.expiresAt, nowMs + DOWNLOAD_PLAY_WINDOW_MS) };
+  await putDownload({ ...d, grant });
+  if (navigator.onLine) await reportDownloadPlayed(d.downloadId, deviceId(), nowMs).catch(() => {});
+}
+
+/**
+ * MediaKeys for a download: ClearKey, one temporary session holding every key
+ * of the stored licence (asked for by key id, answered from storage).
+ */
+export async function offlineMediaKeys(d: StoredDownload): Promise<MediaKeys> {
+  const access = await navigator.requestMediaKeySystemAccess("org.w3.clearkey", [
+    {
+      initDataTypes: ["keyids", "cenc"],
+      videoCapabilities: [{ contentType: `video/mp4; codecs="${d.media.video.codecs}"` }],
+      audioCapabilities: d.media.audio ? [{ contentType: `audio/mp4; codecs="${d.media.audio.codecs}"` }] : [],
+    },
+  ]);
+  const keys = await access.createMediaKeys();
+  const session = keys.createSession("temporary");
+  const licence = new TextEncoder().encode(JSON.stringify(d.licence));
+  const updated = new Promise<void>((resolve, reject) => {
+    session.addEventListener("message", () => session.update(licence).then(resolve, reject), { once: true });
+  });
+  await session.generateRequest("keyids", new TextEncoder().encode(JSON.stringify({ kids: d.licence.keys.map((k) => k.kid) })));
+  await updated;
+  return keys;
+}

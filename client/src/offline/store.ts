@@ -1,0 +1,148 @@
+/**
+ * Downloads on this device, in IndexedDB (through `idb`): each download's
+ * record (grant, licence, what to fetch and how far it got) and its files
+ * (playlists rewritten token-free, init segments, media segments, subtitles)
+ * under `<downloadId>/<path>`, plus the progress writes made offline.
+ *
+ * Why IndexedDB rather than Cache Storage: a segment and the record saying it
+ * is stored are written in one transaction, so a closed tab or a lost
+ * connection resumes exactly after the last stored segment and never counts a
+ * half-written one; the player's offline loader reads ArrayBuffers directly.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from "idb";
+import { createRoot, createSignal } from "solid-js";
+import type { DownloadGranted, ProgressBody } from "../data/api.ts";
+
+export type DownloadState = "downloading" | "paused" | "done" | "failed";
+
+/** One file of a download: its path under the media base, and whether it is stored. */
+export interface DownloadFile {
+  path: string;
+  done: boolean;
+}
+
+export interface StoredDownload {
+  downloadId: string;
+  titleId: number;
+  episodeId: number | null;
+  heading: string;
+  subheading: string | null;
+  quality: string;
+  heightPx: number;
+  sizeBytes: number;
+  bytesStored: number;
+  state: DownloadState;
+  error: string | null;
+  /** Every file to fetch, in order; empty until the playlists are read. */
+  files: DownloadFile[];
+  grant: DownloadGranted["download"];
+  media: DownloadGranted["media"];
+  licence: DownloadGranted["licence"];
+  createdAt: number;
+}
+
+interface OfflineDb extends DBSchema {
+  downloads: { key: string; value: StoredDownload };
+  files: { key: string; value: { key: string; downloadId: string; data: ArrayBuffer }; indexes: { byDownload: string } };
+  progress: { key: string; value: ProgressBody };
+  meta: { key: string; value: { key: string; value: number } };
+}
+
+let dbPromise: Promise<IDBPDatabase<OfflineDb>> | undefined;
+
+/** The device's offline database (created on first use). */
+export function offlineDb(): Promise<IDBPDatabase<OfflineDb>> {
+  dbPromise ??= openDB<OfflineDb>("marquee-offline", 1, {
+    upgrade(db) {
+      db.createObjectStore("downloads", { keyPath: "downloadId" });
+      db.createObjectStore("files", { keyPath: "key" }).createIndex("byDownload", "downloadId");
+      db.createObjectStore("progress", { keyPath: "opId" });
+      db.createObjectStore("meta", { keyPath: "key" });
+    },
+  });
+  return dbPromise;
+}
+
+const [version, setVersion] = createRoot(() => createSignal(0));
+/** Bumped on every change, so pages listing downloads re-read them. */
+export const downloadsVersion = version;
+export function downloadsChanged(): void {
+  setVersion((v) => v + 1);
+}
+
+export const fileKey = (downloadId: string, path: string) => `${downloadId}/${path}`;
+
+export async function listDownloads(): Promise<StoredDownload[]> {
+  return (await (await offlineDb()).getAll("downloads")).sort((a, b) => a.createdAt - b.createdAt);
+}
+
+export async function getDownload(downloadId: string): Promise<StoredDownload | undefined> {
+  return (await offlineDb()).get("downloads", downloadId);
+}
+
+export async function putDownload(d: StoredDownload): Promise<void> {
+  await (await offlineDb()).put("downloads", d);
+  downloadsChanged();
+}
+
+/** Stores one file and marks it done in its download's record, in one transaction. */
+export async function storeFile(downloadId: string, path: string, data: ArrayBuffer): Promise<StoredDownload | undefined> {
+  const db = await offlineDb();
+  const tx = db.transaction(["downloads", "files"], "readwrite");
+  const record = await tx.objectStore("downloads").get(downloadId);
+  if (!record) {
+    tx.abort();
+    return undefined;
+  }
+  await tx.objectStore("files").put({ key: fileKey(downloadId, path), downloadId, data });
+  const file = record.files.find((f) => f.path === path);
+  if (file && !file.done) {
+    file.done = true;
+    record.bytesStored += data.byteLength;
+  }
+  await tx.objectStore("downloads").put(record);
+  await tx.done;
+  downloadsChanged();
+  return record;
+}
+
+/** A stored file's bytes, if there. */
+export async function readFile(downloadId: string, path: string): Promise<ArrayBuffer | undefined> {
+  return (await (await offlineDb()).get("files", fileKey(downloadId, path)))?.data;
+}
+
+/** Deletes a download's record and every file of it. */
+export async function deleteDownloadData(downloadId: string): Promise<void> {
+  const db = await offlineDb();
+  const tx = db.transaction(["downloads", "files"], "readwrite");
+  const index = tx.objectStore("files").index("byDownload");
+  for (let cursor = await index.openCursor(downloadId); cursor; cursor = await cursor.continue()) await cursor.delete();
+  await tx.objectStore("downloads").delete(downloadId);
+  await tx.done;
+  downloadsChanged();
+}
+
+/**
+ * The device's trusted time: never earlier than the latest time seen (kept in
+ * IndexedDB), so a clock set backwards cannot revive an expired download.
+ * Returns the time and whether the clock was found moved back by more than a minute.
+ */
+export async function trustedNow(): Promise<{ nowMs: number; clockMovedBack: boolean }> {
+  const db = await offlineDb();
+  const seen = (await db.get("meta", "latestTime"))?.value ?? 0;
+  const clock = Date.now();
+  if (clock > seen) await db.put("meta", { key: "latestTime", value: clock });
+  return { nowMs: Math.max(clock, seen), clockMovedBack: clock < seen - 60_000 };
+}
+
+export async function queueProgress(body: ProgressBody): Promise<void> {
+  await (await offlineDb()).put("progress", body);
+}
+
+export async function queuedProgress(): Promise<ProgressBody[]> {
+  return (await (await offlineDb()).getAll("progress")).sort((a, b) => a.clientTime - b.clientTime);
+}
+
+export async function forgetProgress(opId: string): Promise<void> {
+  await (await offlineDb()).delete("progress", opId);
+}

@@ -1,0 +1,108 @@
+/**
+ * A download played from this device: the same player as streaming, with the
+ * offline source — media from IndexedDB (player/offline-loader.ts), keys from
+ * the stored licence after its expiry is checked (offline/licence.ts), and
+ * positions queued on the device until the account can be reached
+ * (offline/downloader.ts syncs them on reconnect).
+ */
+import { createResource, onCleanup, onMount, Show, Suspense } from "solid-js";
+import { useParams } from "@solidjs/router";
+import type { Playback } from "../data/api.ts";
+import { offlineMediaKeys, notePlayed, offlineRefusal } from "../offline/licence.ts";
+import { syncOffline } from "../offline/downloader.ts";
+import { getDownload, queueProgress, type StoredDownload } from "../offline/store.ts";
+import type { ProgressSink } from "../player/controllers/progress-reporting.ts";
+import { offlinePrefix } from "../player/offline-loader.ts";
+import { ErrorScreen } from "../player/overlays.tsx";
+import { Player } from "../player/player.tsx";
+
+/** Positions go to the device's queue, and on to the account at once when it can be reached. */
+const queueingSink: ProgressSink = {
+  async save(body) {
+    await queueProgress(body);
+    void syncOffline();
+    return { status: 200, entry: null };
+  },
+  beacon(body) {
+    void queueProgress(body).then(() => syncOffline());
+  },
+};
+
+/** What the player needs to know of a download, in the playback response's shape (nothing to renew). */
+function offlinePlayback(d: StoredDownload): Playback {
+  const m = d.media;
+  return {
+    titleId: d.titleId,
+    type: d.episodeId ? "series" : "movie",
+    title: d.heading,
+    episode: null,
+    assetId: m.assetId,
+    masterUrl: `${offlinePrefix(d.downloadId)}master.m3u8`,
+    token: "offline",
+    expiresAt: d.grant.playableUntil,
+    renewUrl: "",
+    streamId: d.downloadId,
+    licence: { url: "", renewUrl: "", keySystem: "org.w3.clearkey", renewAfterSeconds: 3600 },
+    plan: "basic",
+    maxHeight: d.heightPx,
+    qualities: [d.heightPx],
+    durationSeconds: m.durationSeconds,
+    live: false,
+    markers: m.markers,
+    audioTracks: m.audio ? [{ language: m.audio.language, label: m.audio.label, channels: m.audio.channels, isDefault: true }] : [],
+    subtitleTracks: m.subtitles.map((s) => ({ language: s.language, label: s.label, isDefault: s.isDefault, isForced: s.isForced })),
+    trickplay: null,
+    resume: null,
+    nextEpisode: null,
+  } as Playback;
+}
+
+export default function OfflineWatch() {
+  const params = useParams<{ id: string }>();
+  let stage!: HTMLDivElement;
+  const [ready] = createResource(async () => {
+    const d = await getDownload(params.id);
+    if (!d) return { problem: { title: "Not on this device", message: "This download was deleted or never finished." } };
+    const problem = await offlineRefusal(d);
+    if (problem) return { problem };
+    await notePlayed(d);
+    return { download: d, mediaKeys: await offlineMediaKeys(d) };
+  });
+  const titleBefore = document.title;
+  onMount(() => document.documentElement.classList.add("watching"));
+  onCleanup(() => {
+    document.documentElement.classList.remove("watching");
+    document.title = titleBefore;
+  });
+  return (
+    <div ref={stage} class="watch">
+      <Suspense fallback={<div class="player-spinner" role="status" aria-label="Loading"><span class="player-spinner-ring" aria-hidden="true" /></div>}>
+        <Show when={ready()}>
+          {(r) => (
+            <Show
+              when={r().download && r().mediaKeys ? { d: r().download!, keys: r().mediaKeys! } : null}
+              fallback={<ErrorScreen problem={{ code: "download_not_found", retry: false, renewToken: false, ...r().problem! }} backHref="/downloads" />}
+            >
+              {(ok) => {
+                const d = ok().d;
+                document.title = `${d.heading}${d.subheading ? ` · ${d.subheading}` : ""} · Marquee`;
+                return (
+                  <Player
+                    playback={offlinePlayback(d)}
+                    titleId={String(d.titleId)}
+                    episodeId={d.episodeId ?? undefined}
+                    backHref="/downloads"
+                    heading={d.heading}
+                    subheading={d.subheading ?? undefined}
+                    fullscreenTarget={() => stage}
+                    offline={{ mediaKeys: ok().keys, progress: queueingSink }}
+                  />
+                );
+              }}
+            </Show>
+          )}
+        </Show>
+      </Suspense>
+    </div>
+  );
+}
