@@ -34,7 +34,12 @@ export const EPOCH_RECHECK_MS = 5_000;
  * an ingest, a seed or a live channel shows at once in `npm start` and the
  * browser suite, where no load needs sparing.
  */
-const recheckMs = (env: Env) => (isDevelopment(env) ? 0 : EPOCH_RECHECK_MS);
+function recheckMs(env: Env): number {
+  // bench:scale sets it (`--var CATALOG_EPOCH_RECHECK_MS:5000`) to time hits as production serves them.
+  const configured = Number((env as { CATALOG_EPOCH_RECHECK_MS?: string }).CATALOG_EPOCH_RECHECK_MS);
+  if (Number.isFinite(configured) && configured >= 0) return configured;
+  return isDevelopment(env) ? 0 : EPOCH_RECHECK_MS;
+}
 /** The longest an entry lives whatever happens (lists and search change with popularity, re-ranked offline). */
 export const CATALOG_TTL_SECONDS = 3600;
 const ORIGIN = "https://catalog-cache.marquee.internal/";
@@ -119,7 +124,9 @@ export async function cachedCatalogJson<T>(
   let url: string | null = null;
   try {
     url = catalogCacheUrl(route, params, viewer, await catalogEpoch(c.env.DB, viewer.country, viewer.nowMs, recheckMs(c.env)));
-    const hit = await edgeCache().match(url);
+    // Development only: `?cache=miss` skips the lookup (not the write), for bench:scale's miss figures.
+    const skip = isDevelopment(c.env) && c.req.query("cache") === "miss";
+    const hit = skip ? undefined : await edgeCache().match(url);
     if (hit) return answer(await hit.text(), "hit");
   } catch (err) {
     // The cache is an optimisation: a failed epoch read or cache lookup answers from D1.
