@@ -32,4 +32,30 @@ describe("the client's error vocabulary", () => {
     expect(hlsProblem({ type: "networkError", details: "fragLoadError", response: { code: 403, text: "" } } as never)).toMatchObject({ code: "http_403 fragLoadError", renewToken: true });
     expect(hlsProblem({ type: "networkError", details: "fragLoadError", response: { code: 404, text: "" } } as never).renewToken).toBeFalsy();
   });
+
+  it("a licence refused by the service stops the player with that refusal's own words, from hls.js's licence request and from a renewal alike", () => {
+    const streams = [{ streamId: "s-1", deviceName: "Living room TV", profileName: "Alex", titleName: "Orbitfall" }];
+    const refusals: [number, string, string, Record<string, unknown>][] = [
+      [429, "stream_limit", "Too many screens", { streams }],
+      [403, "playback_revoked", "Playback stopped", {}],
+      [403, "stream_stopped", "Playback stopped from another device", {}],
+      [403, "region_restricted", "Not available in your region", {}],
+      [403, "quality_not_in_plan", "Not included in your plan", {}],
+    ];
+    for (const [status, code, title, extra] of refusals) {
+      // hls.js's EME controller reports a refused licence XHR (responseType arraybuffer) as a keySystemError.
+      const response = new TextEncoder().encode(JSON.stringify({ error: { code, message: "from the service", ...extra } })).buffer;
+      const fromLicence = hlsProblem({ type: "keySystemError", details: "keySystemLicenseRequestFailed", networkDetails: { responseType: "arraybuffer", response, status } } as never);
+      const fromRenewal = apiProblem(apiError(status, code));
+      for (const problem of [fromLicence, fromRenewal]) {
+        expect(problem, code).toMatchObject({ code, title });
+        expect(problem.message, code).not.toBe("from the service");
+      }
+      expect(fromLicence.streams, code).toEqual(code === "stream_limit" ? streams : undefined);
+    }
+    // Refused for good (revoked, region, plan): no Retry; a full plan or a stopped stream may clear, so Retry stays.
+    expect(refusals.map(([, code]) => [code, apiProblem(apiError(403, code)).retry])).toEqual([
+      ["stream_limit", true], ["playback_revoked", false], ["stream_stopped", true], ["region_restricted", false], ["quality_not_in_plan", false],
+    ]);
+  });
 });
