@@ -6,6 +6,9 @@
  */
 
 export const CONTENT_TIERS = ["SD", "HD", "UHD"] as const;
+
+/** Where a player asks for licences: the URI of every `#EXT-X-KEY` and `#EXT-X-SESSION-KEY`. */
+export const LICENCE_PATH = "/api/licence";
 export type ContentTier = (typeof CONTENT_TIERS)[number];
 
 /** Lowest rendition height (px) in each tier: SD below 720p, HD 720p–1080p, UHD above. */

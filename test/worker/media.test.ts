@@ -308,6 +308,20 @@ describe("rendered master playlist", () => {
   const variants = (text: string) =>
     [...text.matchAll(/#EXT-X-STREAM-INF:(.*)\n(.*)/g)].map((m) => ({ attrs: m[1]!, uri: m[2]! }));
 
+  it("names an encrypted asset's key ids as session keys, only the tiers within the token's height; a clear asset has none", async () => {
+    const keyIds = { SD: "0".repeat(31) + "1", HD: "0".repeat(31) + "2", UHD: "0".repeat(31) + "3" };
+    for (const [tier, keyId] of Object.entries(keyIds)) {
+      await env.DB.prepare("INSERT INTO content_keys (key_prefix, tier, key_id, wrapped_key, kek_id, created_at) VALUES (?, ?, ?, 'wrapped', 'k1', 0)").bind(`assets/${ASSET}/`, tier, keyId).run();
+    }
+    const sessionKeys = (text: string) => [...text.matchAll(/^#EXT-X-SESSION-KEY:(.*)$/gm)].map((m) => m[1]);
+    const tag = (keyId: string) => `METHOD=SAMPLE-AES,KEYFORMAT="org.w3.clearkey",KEYFORMATVERSIONS="1",KEYID=0x${keyId},URI="/api/licence?kid=${keyId}"`;
+    expect(sessionKeys((await master(2160)).text)).toEqual([tag(keyIds.HD), tag(keyIds.SD), tag(keyIds.UHD)]);
+    expect(sessionKeys((await master(1080)).text)).toEqual([tag(keyIds.HD), tag(keyIds.SD)]);
+    expect(sessionKeys((await master(540)).text)).toEqual([tag(keyIds.SD)]);
+    await env.DB.prepare("DELETE FROM content_keys WHERE key_prefix = ?").bind(`assets/${ASSET}/`).run();
+    expect((await master(2160)).text).not.toContain("SESSION-KEY");
+  });
+
   it("lists only the renditions within the token's height, for every plan", async () => {
     for (const [limit, heights] of [[720, [360, 720]], [1080, [360, 720, 1080]], [2160, [360, 720, 1080, 2160]]] as const) {
       const { text } = await master(limit);

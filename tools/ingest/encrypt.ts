@@ -16,10 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import HLS from "hls-parser";
-import { CONTENT_TIERS, tierOfHeight, type ContentTier } from "../../common/content-tiers.ts";
-
-/** The licence service's path, as the playlists name it. */
-export const LICENCE_PATH = "/api/licence";
+import { CONTENT_TIERS, LICENCE_PATH, tierOfHeight, type ContentTier } from "../../common/content-tiers.ts";
 
 /** One raw content key: its id and value (32 hex digits each). Only ever in memory and the git-ignored demo cache. */
 export interface RawContentKey {

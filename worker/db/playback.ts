@@ -7,7 +7,7 @@ import { and, asc, desc, eq, exists, gt, or, sql } from "drizzle-orm";
 import type { Viewer } from "../lib/viewer.ts";
 import { visibleTo } from "./catalog.ts";
 import type { Db } from "./client.ts";
-import { assets, availability, episodes, renditions, seasons, subtitleTracks, titles, trickplay } from "./schema.ts";
+import { assets, availability, contentKeys, episodes, renditions, seasons, subtitleTracks, titles, trickplay } from "./schema.ts";
 
 /**
  * A title with the facts entitlement needs to say *why* it may not be played:
@@ -125,15 +125,17 @@ export async function assetTracks(db: Db, assetId: string) {
 /**
  * What the master playlist is rendered from: the renditions and subtitle tracks
  * of the newest ready asset stored under `keyPrefix` (assets sharing a folder
- * share its media, so any of them describes it), in one batch; undefined if no
- * ready asset uses the folder.
+ * share its media, so any of them describes it) and the folder's key ids, in one
+ * batch; undefined if no ready asset uses the folder.
  */
 export async function masterSource(db: Db, keyPrefix: string) {
   const newest = sql`(SELECT id FROM assets WHERE key_prefix = ${keyPrefix} AND status = 'ready' ORDER BY created_at DESC, id LIMIT 1)`;
-  const [assetRows, renditionRows, subtitleRows] = await db.batch([
+  const [assetRows, renditionRows, subtitleRows, keyRows] = await db.batch([
     db.select({ id: assets.id }).from(assets).where(eq(assets.id, newest)),
     db.select(renditionColumns).from(renditions).where(eq(renditions.assetId, newest)).orderBy(asc(renditions.id)),
     db.select(subtitleColumns).from(subtitleTracks).where(eq(subtitleTracks.assetId, newest)).orderBy(asc(subtitleTracks.id)),
+    // The folder's key ids (never the keys): the master names them as session keys.
+    db.select({ tier: contentKeys.tier, keyId: contentKeys.keyId }).from(contentKeys).where(eq(contentKeys.keyPrefix, keyPrefix)).orderBy(asc(contentKeys.tier)),
   ]);
-  return assetRows[0] ? { keyPrefix, renditions: renditionRows, subtitles: subtitleRows } : undefined;
+  return assetRows[0] ? { keyPrefix, renditions: renditionRows, subtitles: subtitleRows, contentKeys: keyRows } : undefined;
 }

@@ -6,7 +6,11 @@
  * `#EXT-X-CONTENT-STEERING` pointing at the steering server. hls.js keeps the
  * variants of the current pathway and finds audio/subtitle groups through each
  * variant's `AUDIO`/`SUBTITLES` group ids, so group ids are suffixed per pathway.
+ * An encrypted asset's key ids within the height limit are listed as
+ * `#EXT-X-SESSION-KEY`s, so a player sets up its key system (EME) as soon as it
+ * reads the master, not after the first init segment.
  */
+import { isContentTier, LICENCE_PATH, tiersWithin } from "../../common/content-tiers.ts";
 import type { renditions, subtitleTracks } from "../db/schema.ts";
 import { mediaBase, type Pathway } from "./pathways.ts";
 
@@ -34,6 +38,18 @@ export interface MasterInput {
   currentPathway: string;
   /** Absolute or absolute-path URI of the steering manifest. */
   steeringUri: string;
+  /** The folder's content key ids per tier (none for media in the clear). */
+  contentKeys?: { tier: string; keyId: string }[];
+}
+
+const KEY_ID_HEX = /^[0-9a-f]{32}$/;
+
+/** The `#EXT-X-SESSION-KEY` lines of the keys whose tier the height limit reaches (the same attributes as the media playlists' `#EXT-X-KEY`). */
+function sessionKeys(keys: MasterInput["contentKeys"], maxHeightPx: number): string[] {
+  const tiers = new Set<string>(tiersWithin(maxHeightPx));
+  return (keys ?? [])
+    .filter((k) => isContentTier(k.tier) && tiers.has(k.tier) && KEY_ID_HEX.test(k.keyId))
+    .map((k) => `#EXT-X-SESSION-KEY:METHOD=SAMPLE-AES,KEYFORMAT="org.w3.clearkey",KEYFORMATVERSIONS="1",KEYID=0x${k.keyId},URI="${LICENCE_PATH}?kid=${k.keyId}"`);
 }
 
 /** A quoted-string attribute value: no quotes or line breaks can come through from row data. */
@@ -74,6 +90,7 @@ export function renderMaster(input: MasterInput): string {
     "#EXT-X-VERSION:7",
     "#EXT-X-INDEPENDENT-SEGMENTS",
     `#EXT-X-CONTENT-STEERING:SERVER-URI=${quoted(input.steeringUri)},PATHWAY-ID=${quoted(input.currentPathway)}`,
+    ...sessionKeys(input.contentKeys, input.maxHeightPx),
   ];
   for (const pathway of ordered) {
     const base = mediaBase(pathway, input.token, input.folder);

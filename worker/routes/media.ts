@@ -77,6 +77,7 @@ export const media = new Hono<AppEnv>()
         maxHeightPx: claims.mh,
         renditions: source.renditions,
         subtitles: source.subtitles,
+        contentKeys: source.contentKeys,
         pathways: pathways(c.env),
         currentPathway: pathway,
         // The token rides along so the steering server counts this viewer's samples (routes/steering.ts).
