@@ -12,7 +12,7 @@ import { tiersWithin, isContentTier } from "../../common/content-tiers.ts";
 import { PLAN_MAX_STREAMS } from "../../common/plans.ts";
 import type { Session } from "../app-env.ts";
 import { database } from "../db/client.ts";
-import { folderKeys } from "../db/content-keys.ts";
+import { folderKeys, type ContentKeyRow } from "../db/content-keys.ts";
 import { contentKeks, unwrapContentKey } from "../lib/content-keys.ts";
 import { isDevelopment } from "../lib/environment.ts";
 import { AppError } from "../lib/errors.ts";
@@ -48,6 +48,8 @@ export interface AuthorizedStream {
   maxHeightPx: number;
   lease: StreamLease | null;
   renewAfterSeconds: number;
+  /** The asset folder's key rows, read while the stream was checked (with `withKeys`). */
+  keyRows?: Promise<ContentKeyRow[]>;
 }
 
 /**
@@ -58,8 +60,11 @@ export interface AuthorizedStream {
  * `quality_not_in_plan`), 409 `asset_changed`, 429 `stream_limit` (with the
  * streams holding the screens) and 403 `stream_stopped`.
  */
-export async function authorizeStream(env: Env, viewer: Viewer, session: Session | undefined, token: string, deviceName: string): Promise<AuthorizedStream> {
+export async function authorizeStream(env: Env, viewer: Viewer, session: Session | undefined, token: string, deviceName: string, options: { withKeys?: boolean } = {}): Promise<AuthorizedStream> {
   const claims = await verifyPlaybackToken(env, token, viewer.nowMs);
+  // A licence needs the folder's keys: read them alongside the checks below (the start of playback waits on this request).
+  const keyRows = options.withKeys ? folderKeys(database(env.DB), claims.pfx) : undefined;
+  keyRows?.catch(() => {});
   if (claims.sub !== viewer.viewerId) throw revoked("This playback belongs to another account or was signed out.");
   const demo = claims.sub === "demo" && !session && isDevelopment(env);
   if (!demo) {
@@ -94,7 +99,7 @@ export async function authorizeStream(env: Env, viewer: Viewer, session: Session
     }
     lease = result.lease;
   }
-  return { claims, maxHeightPx: e.maxHeight, lease, renewAfterSeconds };
+  return { claims, maxHeightPx: e.maxHeight, lease, renewAfterSeconds, keyRows };
 }
 
 /** What another device of the account sees of a stream. */
@@ -108,7 +113,7 @@ export function publicLease(l: StreamLease) {
  * another folder is 403 `unknown_key`; none within the plan is 403 `quality_not_in_plan`.
  */
 export async function grantKeys(env: Env, stream: AuthorizedStream, keyIdsHex: string[]): Promise<LicenceGrant> {
-  const rows = await folderKeys(database(env.DB), stream.claims.pfx);
+  const rows = await (stream.keyRows ?? folderKeys(database(env.DB), stream.claims.pfx));
   const allowed = new Set<string>(tiersWithin(stream.maxHeightPx));
   const keks = await contentKeks(env.CONTENT_KEKS as string | undefined, isDevelopment(env));
   const keys: LicenceGrant["keys"] = [];
