@@ -30,9 +30,10 @@
  * Prints medians and p90s, then one JSON line.
  */
 import { gzipSync } from "node:zlib";
-import type { Browser, BrowserContext, CDPSession, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { launchBrowser, VIEWPORTS } from "../test/e2e/browser.ts";
 import { benchmark, benchSite, numbers } from "./harness.ts";
+import { clickPlay, PROFILE, quiet, readBench, throttledPage, type StartRun } from "./video-start.ts";
 import { percentile, printTable, round } from "./stats.ts";
 
 const bench = benchmark("web", {
@@ -50,81 +51,6 @@ const bench = benchmark("web", {
 const { values } = bench;
 const { runs, "rest-ms": restMs } = numbers(values, "runs", "rest-ms");
 const titlePath = `/title/${values.title}`;
-
-/** The throttling profile (CDP units: bytes per second, milliseconds). */
-const PROFILE = {
-  cpuSlowdown: 4,
-  network: { offline: false, latency: 40, downloadThroughput: (10_000_000 / 8), uploadThroughput: (5_000_000 / 8) },
-};
-
-/** Runs in every page before its scripts: paint entries, the Play click and the first presented video frame. */
-const OBSERVE = () => {
-  const w = window as unknown as Record<string, unknown>;
-  w.__bench = { fcp: 0, lcp: 0, lcpElement: "", click: 0, firstFrame: 0, events: [] };
-  const b = w.__bench as Bench;
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (e.name === "first-contentful-paint") b.fcp = e.startTime;
-  }).observe({ type: "paint", buffered: true });
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries() as (PerformanceEntry & { element?: Element | null; url?: string })[]) {
-      b.lcp = e.startTime;
-      const el = e.element;
-      b.lcpElement = el ? `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ").join(".")}` : ""}${e.url ? ` ${e.url.replace(location.origin, "")}` : ""}` : "";
-    }
-  }).observe({ type: "largest-contentful-paint", buffered: true });
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) b.events.push([`long task ${Math.round(e.duration)} ms`, e.startTime]);
-  }).observe({ type: "longtask", buffered: true });
-  document.addEventListener("click", (e) => {
-    if ((e.target as Element | null)?.closest?.(".play-button")) b.click = e.timeStamp;
-  }, true);
-  const watch = (v: HTMLVideoElement) => {
-    if ((v as unknown as { __benchWatched?: boolean }).__benchWatched) return;
-    (v as unknown as { __benchWatched?: boolean }).__benchWatched = true;
-    b.events.push(["video element", performance.now()]);
-    for (const type of ["loadedmetadata", "loadeddata", "canplay", "play", "playing"]) {
-      v.addEventListener(type, () => b.events.push([type, performance.now()]), { once: true });
-    }
-    v.requestVideoFrameCallback((now, meta) => {
-      if (!b.firstFrame) b.firstFrame = meta.presentationTime || now;
-    });
-  };
-  new MutationObserver((records) => {
-    for (const r of records) for (const n of r.addedNodes) {
-      if (n instanceof HTMLVideoElement) watch(n);
-      else if (n instanceof Element) n.querySelectorAll("video").forEach(watch);
-    }
-  }).observe(document, { childList: true, subtree: true });
-};
-
-interface Bench { fcp: number; lcp: number; lcpElement: string; click: number; firstFrame: number; events: [string, number][] }
-
-async function throttledPage(browser: Browser, baseline: boolean): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; scripts: Map<string, number> }> {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
-  if (baseline) await context.addInitScript(() => localStorage.setItem("marquee.baseline", "hlsjs"));
-  await context.addInitScript(OBSERVE);
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.emulateNetworkConditions", PROFILE.network);
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: PROFILE.cpuSlowdown });
-  // Script responses: URL → bytes on the wire (headers included, as Chromium counts them).
-  const scripts = new Map<string, number>();
-  const types = new Map<string, { url: string; type: string }>();
-  cdp.on("Network.responseReceived", (e) => types.set(e.requestId, { url: e.response.url, type: e.type }));
-  cdp.on("Network.loadingFinished", (e) => {
-    const r = types.get(e.requestId);
-    if (r?.type === "Script") scripts.set(r.url, e.encodedDataLength);
-  });
-  return { context, page, cdp, scripts };
-}
-
-const readBench = (page: Page) => page.evaluate(() => (window as unknown as { __bench: Bench }).__bench);
-
-/** Waits until the page's network has been quiet for a while (bounded). */
-async function quiet(page: Page): Promise<void> {
-  await page.waitForLoadState("networkidle", { timeout: 30_000 }).catch(() => {});
-}
 
 const gzipCache = new Map<string, number>();
 async function gzipBytes(base: string, url: string): Promise<number> {
@@ -157,8 +83,6 @@ async function homeRun(browser: Browser, base: string): Promise<HomeRun> {
 
 type StartWay = "start" | "quick" | "opened" | "hlsjs";
 
-interface StartRun { ms: number; height: string; requestsAfterClick: string[] }
-
 async function startRun(browser: Browser, base: string, way: StartWay): Promise<StartRun> {
   const { context, page } = await throttledPage(browser, way === "hlsjs");
   try {
@@ -176,17 +100,7 @@ async function startRun(browser: Browser, base: string, way: StartWay): Promise<
     }
     await play.waitFor({ timeout: 30_000 });
     if (way === "start" || way === "hlsjs") await quiet(page);
-    await play.click();
-    await page.waitForFunction(() => (window as unknown as { __bench: Bench }).__bench.firstFrame > 0, null, { timeout: 60_000 });
-    const b = await readBench(page);
-    if (!b.click) throw new Error("the Play click was not seen");
-    const after = await page.evaluate((t) =>
-      (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
-        .filter((r) => r.responseEnd > t)
-        .map((r) => `${Math.round(Math.max(0, r.startTime - t))}→${Math.round(r.responseEnd - t)} ms ${r.name.replace(location.origin, "").replace(/\/cdn\/([^/]+)\/[^/]+\//, "/cdn/$1/…/")}`), b.click);
-    const height = await page.evaluate(() => String(document.querySelector("video")?.videoHeight ?? ""));
-    const events = b.events.map(([name, at]) => `${Math.round(at - b.click)} ms ${name}`);
-    return { ms: b.firstFrame - b.click, height, requestsAfterClick: [...events, ...after] };
+    return await clickPlay(page, play);
   } finally {
     await context.close();
   }

@@ -71,7 +71,7 @@ function demoSubtitles(name: string, seconds: number, language: "en" | "fr"): st
   return lines.map((l, i) => `${i + 1}\n${t(i * step + 0.2)} --> ${t((i + 1) * step - 0.2)}\n${l}\n`).join("\n");
 }
 
-interface DemoWork {
+export interface DemoWork {
   titleId: number;
   name: string;
   episodeIds: number[];
@@ -88,10 +88,14 @@ async function demoWork(target: Target): Promise<DemoWork[]> {
     .map((r) => ({ titleId: r.id, name: r.title, episodeIds: r.type === "series" ? (JSON.parse(r.episodes ?? "[]") as number[]) : [] }));
 }
 
-/** Encodes (or loads from cache) the package for one demo title. */
-async function demoPackage(work: DemoWork, index: number, seconds: number, cacheDir: string): Promise<AssetManifest> {
+/**
+ * Encodes (or loads from cache) the package for one demo title: the clip of
+ * DEMO_TITLES[index] named `work.name`, for `work`'s title or first episode.
+ * `clear`: left unencrypted (bench:drm's reference copy of an encrypted title).
+ */
+export async function demoPackage(work: DemoWork, index: number, seconds: number, cacheDir: string, options: { clear?: boolean } = {}): Promise<AssetManifest> {
   const owner = work.episodeIds.length > 0 ? { episodeId: work.episodeIds[0]! } : { titleId: work.titleId };
-  const assetId = `${owner.titleId !== undefined ? `t${owner.titleId}` : `e${owner.episodeId}`}-demo${DEMO_VERSION}s${seconds}`;
+  const assetId = `${owner.titleId !== undefined ? `t${owner.titleId}` : `e${owner.episodeId}`}-demo${DEMO_VERSION}s${seconds}${options.clear ? "-clear" : ""}`;
   const manifestPath = join(cacheDir, `${assetId}.json`);
   if (existsSync(manifestPath)) return JSON.parse(readFileSync(manifestPath, "utf8")) as AssetManifest;
   // Work in a private folder and move the finished package into place, so two processes
@@ -115,7 +119,7 @@ async function demoPackage(work: DemoWork, index: number, seconds: number, cache
     intro: work.episodeIds.length > 0 ? { start: 1, end: 4 } : undefined,
     creditsStart: seconds - 3,
     // ultrafast keeps the first start within a few minutes on two cores; `npm run ingest` defaults to veryfast.
-    preset: "ultrafast", trickplay: true, assetId, label: `  ${work.name.slice(0, 28).padEnd(28)}`,
+    preset: "ultrafast", trickplay: true, assetId, label: `  ${work.name.slice(0, 28).padEnd(28)}`, clear: options.clear,
   });
   const finalDir = join(cacheDir, assetId);
   rmSync(finalDir, { recursive: true, force: true });
