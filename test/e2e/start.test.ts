@@ -1,8 +1,8 @@
 /**
  * Fast start in Chromium (data/prefetch.ts, player/token-loader.ts): a title
  * page prepares playback while it is open and the player plays from it without
- * asking again; so does a Home tile the pointer rests on (data/play-intent.ts),
- * and tiles passed or scrolled past prepare nothing; an opened watch page asks for playback alongside its code; a
+ * asking again; so does a Home tile the pointer or TV focus rests on
+ * (data/play-intent.ts), and tiles passed or scrolled past prepare nothing; an opened watch page asks for playback alongside its code; a
  * preparation too old to trust is not used; the baseline switch turns it off;
  * Home does not load hls.js. Demo media: 12 s clips in 4 s segments, title 1 a film.
  */
@@ -98,6 +98,24 @@ test("a Home tile the pointer rests on prepares playback; a click then Play fetc
   const again = afterClick.paths.filter((p) => p.startsWith("/api/playback/") || media.includes(p));
   assert.deepEqual(again, [], "nothing prepared from Home was fetched again");
   assert.deepEqual(afterClick.paths.filter((p) => /^\/assets\/watch-.*\.js$/.test(p)), [], "the player's code came with the preparation");
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test("TV: the D-pad moving along a row prepares nothing on the way; the tile where focus rests is prepared", async () => {
+  const { page, errors } = await suite.open(null, { console: true, viewport: VIEWPORTS.tv });
+  await page.clock.install();
+  await page.goto(`${suite.site.url}/?tv=1`);
+  await page.waitForFunction(() => document.querySelectorAll("main .row a.tile").length >= 6);
+  await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1000));
+  const log = record(page);
+  for (let i = 0; i < 6 && !(await page.evaluate(() => !!document.activeElement?.closest(".row-scroller"))); i++) await page.keyboard.press("ArrowDown");
+  for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
+  const resting = await page.evaluate(() => new URL((document.activeElement as HTMLAnchorElement).href).pathname.replace("/title/", ""));
+  const prepared = page.waitForRequest((r) => r.url().endsWith(`/api/playback/${resting}`), { timeout: 30_000 });
+  await page.clock.runFor(2000);
+  await prepared;
+  assert.deepEqual(log.paths.filter((p) => p.startsWith("/api/playback/")), [`/api/playback/${resting}`], "only the tile focus rested on");
   assert.deepEqual(errors, []);
   await page.context().close();
 });
