@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { QOE_DEVICE_CLASSES, QOE_EVENT_TYPES, type QoeBeacon, type QoeEvent } from "../../common/qoe.ts";
 import { addRollups, countersBy } from "../../worker/db/qoe.ts";
 import { qoeMinutes, qoeStartupHistogram } from "../../worker/db/schema.ts";
+import { consoleSeries } from "../../worker/qoe/console.ts";
 import { rollupRetentionStart } from "../../worker/qoe/qoe-shard.ts";
 import { qoeShard } from "../../worker/qoe/stub.ts";
 import { zeroCounters } from "../../worker/qoe/view-model.ts";
@@ -224,5 +225,25 @@ describe("QoE retention", () => {
     await addRollups(db(), [cell("FR", 5), cell("DE", 4)], []);
     const rows = await countersBy(db(), "country", 1000, 1001, { titleId }, 10);
     expect(rows.map((r) => r.value)).toEqual(["FR"]);
+  });
+
+  it("the 30-day range reads hour rollups that add up to exactly the minutes the 24-hour range reads", async () => {
+    const titleId = title++;
+    const now = Date.now();
+    const hourStart = Math.floor(now / 3_600_000) * 60 - 120;
+    const cell = (minute: number, views: number, stalls: number) => ({
+      minute, titleId, rendition: 720, pathway: "a", country: "FR", device: "desktop" as const, player: "p",
+      counters: { ...zeroCounters(), views, started: views, stalls, startupMs: views * 800 },
+    });
+    // Three minutes of one hour (in two flushes, as two shards would), one of the next hour.
+    await addRollups(db(), [cell(hourStart + 1, 5, 1), cell(hourStart + 30, 7, 0)], [{ minute: hourStart + 1, titleId, rendition: 720, pathway: "a", country: "FR", device: "desktop", player: "p", bucket: 12, count: 5 }]);
+    await addRollups(db(), [cell(hourStart + 59, 3, 2), cell(hourStart + 61, 6, 0)], []);
+    const day = await consoleSeries(db(), "24h", { titleId }, now);
+    const month = await consoleSeries(db(), "30d", { titleId }, now);
+    expect(month.totals).toEqual(day.totals);
+    expect(month.totals?.views).toBe(21);
+    const hour = month.points.find((p) => p.atMs === hourStart * 60_000);
+    expect(hour?.views).toBe(15);
+    expect(month.points.find((p) => p.atMs === (hourStart + 60) * 60_000)?.views).toBe(6);
   });
 });

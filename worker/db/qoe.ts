@@ -7,7 +7,19 @@ import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { QOE_MIN_CELL_VIEWS } from "../../common/qoe.ts";
 import { QOE_COUNTERS, zeroCounters, type CellDims, type Counters } from "../qoe/view-model.ts";
 import { runBatch, type Db } from "./client.ts";
-import { accounts, operators, qoeMinutes, qoeOptOuts, qoeStartupHistogram, titles } from "./schema.ts";
+import { accounts, operators, qoeHours, qoeMinutes, qoeOptOuts, qoeStartupHistogram, qoeStartupHours, titles } from "./schema.ts";
+
+/**
+ * The time grain a read uses: minute rollups, or the same summed per hour
+ * (written together in addRollups) for ranges counted in hours.
+ */
+export type QoeGrain = "minute" | "hour";
+const TABLES = {
+  minute: { counters: qoeMinutes, histogram: qoeStartupHistogram },
+  hour: { counters: qoeHours, histogram: qoeStartupHours },
+} as const;
+type CounterTable = typeof qoeMinutes | typeof qoeHours;
+type HistogramTable = typeof qoeStartupHistogram | typeof qoeStartupHours;
 
 /** One flushed cell: its minute, dims and summed counters. */
 export interface RollupRow extends CellDims {
@@ -25,23 +37,7 @@ export interface HistogramRow extends CellDims {
 const CELLS_PER_STATEMENT = 5;
 const BUCKETS_PER_STATEMENT = 10;
 
-const COUNTER_COLUMNS = {
-  views: qoeMinutes.views,
-  started: qoeMinutes.started,
-  startupMs: qoeMinutes.startupMs,
-  failed: qoeMinutes.failed,
-  exitsBeforeStart: qoeMinutes.exitsBeforeStart,
-  completed: qoeMinutes.completed,
-  stalls: qoeMinutes.stalls,
-  watchMs: qoeMinutes.watchMs,
-  rebufferMs: qoeMinutes.rebufferMs,
-  playingMs: qoeMinutes.playingMs,
-  ratedMs: qoeMinutes.ratedMs,
-  kbpsMs: qoeMinutes.kbpsMs,
-  errors: qoeMinutes.errors,
-} satisfies Record<(typeof QOE_COUNTERS)[number], unknown>;
-
-const DIM_TARGET = [qoeMinutes.minute, qoeMinutes.titleId, qoeMinutes.rendition, qoeMinutes.pathway, qoeMinutes.country, qoeMinutes.device, qoeMinutes.player];
+const dimTarget = (t: CounterTable | HistogramTable) => [t.minute, t.titleId, t.rendition, t.pathway, t.country, t.device, t.player];
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -49,26 +45,31 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/** Adds rollup cells and histogram buckets into D1, all in one batch (one transaction). */
+/**
+ * Adds rollup cells and histogram buckets into D1, per minute and per hour
+ * (the hour's first minute; cells of one hour add up through the upsert), all
+ * in one batch (one transaction).
+ */
 export async function addRollups(db: Db, cells: RollupRow[], buckets: HistogramRow[]): Promise<void> {
   const statements: SQL[] = [];
-  const addCounters = Object.fromEntries(QOE_COUNTERS.map((k) => [k, sql.raw(`"${COUNTER_COLUMNS[k].name}" + excluded."${COUNTER_COLUMNS[k].name}"`)]));
-  for (const chunk of chunks(cells, CELLS_PER_STATEMENT)) {
-    const q = db
-      .insert(qoeMinutes)
-      .values(chunk.map(({ counters, ...dims }) => ({ ...dims, ...counters })))
-      .onConflictDoUpdate({ target: DIM_TARGET, set: addCounters });
-    statements.push(q.getSQL());
-  }
-  for (const chunk of chunks(buckets, BUCKETS_PER_STATEMENT)) {
-    const q = db
-      .insert(qoeStartupHistogram)
-      .values(chunk)
-      .onConflictDoUpdate({
-        target: [qoeStartupHistogram.minute, qoeStartupHistogram.titleId, qoeStartupHistogram.rendition, qoeStartupHistogram.pathway, qoeStartupHistogram.country, qoeStartupHistogram.device, qoeStartupHistogram.player, qoeStartupHistogram.bucket],
-        set: { count: sql.raw(`"count" + excluded."count"`) },
-      });
-    statements.push(q.getSQL());
+  for (const grain of ["minute", "hour"] as const) {
+    const { counters: t, histogram: h } = TABLES[grain];
+    const at = (minute: number) => (grain === "hour" ? minute - (minute % 60) : minute);
+    const addCounters = Object.fromEntries(QOE_COUNTERS.map((k) => [k, sql.raw(`"${t[k].name}" + excluded."${t[k].name}"`)]));
+    for (const chunk of chunks(cells, CELLS_PER_STATEMENT)) {
+      const q = db
+        .insert(t)
+        .values(chunk.map(({ counters, minute, ...dims }) => ({ ...dims, minute: at(minute), ...counters })))
+        .onConflictDoUpdate({ target: dimTarget(t), set: addCounters });
+      statements.push(q.getSQL());
+    }
+    for (const chunk of chunks(buckets, BUCKETS_PER_STATEMENT)) {
+      const q = db
+        .insert(h)
+        .values(chunk.map((b) => ({ ...b, minute: at(b.minute) })))
+        .onConflictDoUpdate({ target: [...dimTarget(h), h.bucket], set: { count: sql.raw(`"count" + excluded."count"`) } });
+      statements.push(q.getSQL());
+    }
   }
   await runBatch(db, statements);
 }
@@ -82,7 +83,7 @@ export interface QoeFilter {
   player?: string;
 }
 
-function where(fromMinute: number, toMinute: number, f: QoeFilter, t: typeof qoeMinutes | typeof qoeStartupHistogram): SQL {
+function where(fromMinute: number, toMinute: number, f: QoeFilter, t: CounterTable | HistogramTable): SQL {
   return and(
     gte(t.minute, fromMinute),
     lt(t.minute, toMinute),
@@ -94,7 +95,7 @@ function where(fromMinute: number, toMinute: number, f: QoeFilter, t: typeof qoe
   )!;
 }
 
-const sums = Object.fromEntries(QOE_COUNTERS.map((k) => [k, sql<number>`coalesce(sum(${COUNTER_COLUMNS[k]}), 0)`])) as Record<keyof Counters, SQL<number>>;
+const sums = (t: CounterTable) => Object.fromEntries(QOE_COUNTERS.map((k) => [k, sql<number>`coalesce(sum(${t[k]}), 0)`])) as Record<keyof Counters, SQL<number>>;
 
 function countersOf(row: Record<string, unknown>): Counters {
   const c = zeroCounters();
@@ -103,12 +104,13 @@ function countersOf(row: Record<string, unknown>): Counters {
 }
 
 /** Summed counters per time step ([from, to) in epoch minutes, `stepMinutes` wide), oldest first; steps with no data are absent. */
-export async function countersByStep(db: Db, fromMinute: number, toMinute: number, stepMinutes: number, f: QoeFilter): Promise<{ step: number; counters: Counters }[]> {
-  const step = sql<number>`(${qoeMinutes.minute} - ${fromMinute}) / ${stepMinutes}`;
+export async function countersByStep(db: Db, fromMinute: number, toMinute: number, stepMinutes: number, f: QoeFilter, grain: QoeGrain = "minute"): Promise<{ step: number; counters: Counters }[]> {
+  const t = TABLES[grain].counters;
+  const step = sql<number>`(${t.minute} - ${fromMinute}) / ${stepMinutes}`;
   const rows = await db
-    .select({ step, ...sums })
-    .from(qoeMinutes)
-    .where(where(fromMinute, toMinute, f, qoeMinutes))
+    .select({ step, ...sums(t) })
+    .from(t)
+    .where(where(fromMinute, toMinute, f, t))
     .groupBy(step)
     .orderBy(step)
     .all();
@@ -116,8 +118,8 @@ export async function countersByStep(db: Db, fromMinute: number, toMinute: numbe
 }
 
 /** Startup histograms per time step, as bucket → count maps. */
-export async function startupByStep(db: Db, fromMinute: number, toMinute: number, stepMinutes: number, f: QoeFilter): Promise<Map<number, Map<number, number>>> {
-  const t = qoeStartupHistogram;
+export async function startupByStep(db: Db, fromMinute: number, toMinute: number, stepMinutes: number, f: QoeFilter, grain: QoeGrain = "minute"): Promise<Map<number, Map<number, number>>> {
+  const t = TABLES[grain].histogram;
   const step = sql<number>`(${t.minute} - ${fromMinute}) / ${stepMinutes}`;
   const rows = await db
     .select({ step, bucket: t.bucket, n: sql<number>`sum(${t.count})` })
@@ -141,23 +143,24 @@ export type QoeDimension = "titleId" | "pathway" | "country" | "device" | "playe
  * Summed counters per value of one dimension, most views first, only values
  * with at least QOE_MIN_CELL_VIEWS views (smaller groups are not shown).
  */
-export async function countersBy(db: Db, dim: QoeDimension, fromMinute: number, toMinute: number, f: QoeFilter, limit: number): Promise<{ value: string | number; counters: Counters }[]> {
-  const col = qoeMinutes[dim];
+export async function countersBy(db: Db, dim: QoeDimension, fromMinute: number, toMinute: number, f: QoeFilter, limit: number, grain: QoeGrain = "minute"): Promise<{ value: string | number; counters: Counters }[]> {
+  const t = TABLES[grain].counters;
+  const col = t[dim];
   const rows = await db
-    .select({ value: col, ...sums })
-    .from(qoeMinutes)
-    .where(where(fromMinute, toMinute, f, qoeMinutes))
+    .select({ value: col, ...sums(t) })
+    .from(t)
+    .where(where(fromMinute, toMinute, f, t))
     .groupBy(col)
-    .having(sql`sum(${qoeMinutes.views}) >= ${QOE_MIN_CELL_VIEWS}`)
-    .orderBy(sql`sum(${qoeMinutes.views}) DESC`)
+    .having(sql`sum(${t.views}) >= ${QOE_MIN_CELL_VIEWS}`)
+    .orderBy(sql`sum(${t.views}) DESC`)
     .limit(limit)
     .all();
   return rows.map((r) => ({ value: r.value, counters: countersOf(r) }));
 }
 
 /** Startup histogram per value of one dimension. */
-export async function startupBy(db: Db, dim: QoeDimension, fromMinute: number, toMinute: number, f: QoeFilter): Promise<Map<string | number, Map<number, number>>> {
-  const t = qoeStartupHistogram;
+export async function startupBy(db: Db, dim: QoeDimension, fromMinute: number, toMinute: number, f: QoeFilter, grain: QoeGrain = "minute"): Promise<Map<string | number, Map<number, number>>> {
+  const t = TABLES[grain].histogram;
   const col = t[dim];
   const rows = await db
     .select({ value: col, bucket: t.bucket, n: sql<number>`sum(${t.count})` })
@@ -174,12 +177,10 @@ export async function startupBy(db: Db, dim: QoeDimension, fromMinute: number, t
   return out;
 }
 
-/** Deletes rollups older than `beforeMinute` (retention: 13 months). */
+/** Deletes rollups older than `beforeMinute`, minutes and hours alike (retention: 13 months). */
 export async function deleteRollupsBefore(db: Db, beforeMinute: number): Promise<void> {
-  await runBatch(db, [
-    sql`DELETE FROM ${qoeMinutes} WHERE ${qoeMinutes.minute} < ${beforeMinute}`,
-    sql`DELETE FROM ${qoeStartupHistogram} WHERE ${qoeStartupHistogram.minute} < ${beforeMinute}`,
-  ]);
+  const tables = Object.values(TABLES).flatMap(({ counters, histogram }) => [counters, histogram]);
+  await runBatch(db, tables.map((t) => sql`DELETE FROM ${t} WHERE ${t.minute} < ${beforeMinute}`));
 }
 
 /** Whether the account opted out of QoE collection. */

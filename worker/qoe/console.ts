@@ -8,7 +8,7 @@
  */
 import { QOE_MIN_CELL_VIEWS } from "../../common/qoe.ts";
 import type { Db } from "../db/client.ts";
-import { countersBy, countersByStep, startupBy, startupByStep, titleNames, type QoeDimension, type QoeFilter } from "../db/qoe.ts";
+import { countersBy, countersByStep, startupBy, startupByStep, titleNames, type QoeDimension, type QoeFilter, type QoeGrain } from "../db/qoe.ts";
 import { metricsOf, type Metrics } from "./metrics.ts";
 import { zeroCounters, type Counters } from "./view-model.ts";
 
@@ -39,20 +39,27 @@ function shown(c: Counters, histogram: ReadonlyMap<number, number> | undefined):
   return c.views >= QOE_MIN_CELL_VIEWS ? metricsOf(c, histogram ?? new Map()) : null;
 }
 
+/**
+ * A range's window and grain. Ranges stepped by the hour read the hour rollups
+ * (60× fewer rows over 30 days) with steps on hour boundaries; the others read
+ * minutes.
+ */
 function window(range: ConsoleRange, nowMs: number) {
   const { minutes, stepMinutes } = CONSOLE_RANGES[range];
-  // Ends with the current minute, so the live view includes what was flushed seconds ago.
-  const toMinute = Math.floor(nowMs / 60_000) + 1;
+  const grain: QoeGrain = stepMinutes >= 60 ? "hour" : "minute";
+  const grainMinutes = grain === "hour" ? 60 : 1;
+  // Ends with the current minute (or hour), so the live view includes what was flushed seconds ago.
+  const toMinute = (Math.floor(nowMs / 60_000 / grainMinutes) + 1) * grainMinutes;
   const fromMinute = toMinute - minutes;
-  return { fromMinute, toMinute, stepMinutes };
+  return { fromMinute, toMinute, stepMinutes, grain };
 }
 
 /** Metrics per time step over `range` ending now, with the filter. */
 export async function consoleSeries(db: Db, range: ConsoleRange, filter: QoeFilter, nowMs: number): Promise<ConsoleSeries> {
-  const { fromMinute, toMinute, stepMinutes } = window(range, nowMs);
+  const { fromMinute, toMinute, stepMinutes, grain } = window(range, nowMs);
   const [steps, histograms] = await Promise.all([
-    countersByStep(db, fromMinute, toMinute, stepMinutes, filter),
-    startupByStep(db, fromMinute, toMinute, stepMinutes, filter),
+    countersByStep(db, fromMinute, toMinute, stepMinutes, filter, grain),
+    startupByStep(db, fromMinute, toMinute, stepMinutes, filter, grain),
   ]);
   const total = zeroCounters();
   const totalHistogram = new Map<number, number>();
@@ -78,8 +85,8 @@ export interface BreakdownRow {
 
 /** Metrics per value of `dim` over `range` (groups of at least QOE_MIN_CELL_VIEWS views), most views first; `failing` orders by failure % instead. */
 export async function consoleBreakdown(db: Db, dim: QoeDimension, range: ConsoleRange, filter: QoeFilter, nowMs: number, opts: { failing: boolean; limit: number }): Promise<BreakdownRow[]> {
-  const { fromMinute, toMinute } = window(range, nowMs);
-  const [groups, histograms] = await Promise.all([countersBy(db, dim, fromMinute, toMinute, filter, 500), startupBy(db, dim, fromMinute, toMinute, filter)]);
+  const { fromMinute, toMinute, grain } = window(range, nowMs);
+  const [groups, histograms] = await Promise.all([countersBy(db, dim, fromMinute, toMinute, filter, 500, grain), startupBy(db, dim, fromMinute, toMinute, filter, grain)]);
   let rows: BreakdownRow[] = groups.map((g) => ({ value: g.value, metrics: metricsOf(g.counters, histograms.get(g.value) ?? new Map()) }));
   if (opts.failing) {
     rows = rows.filter((r) => (r.metrics.failurePct ?? 0) > 0).sort((a, b) => (b.metrics.failurePct ?? 0) - (a.metrics.failurePct ?? 0) || b.metrics.views - a.metrics.views);
