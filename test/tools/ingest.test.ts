@@ -260,7 +260,7 @@ describe("refusing bad sources", () => {
   it.each(cases)("%s is refused with a clear message and a non-zero exit, writing nothing", async (_name, make, message) => {
     const before = (await proxy.env.MEDIA.list({ prefix: "assets/t3-" })).objects.length;
     const { code, output } = await ingestCli([make(), "--title", "3", "--persist-to", state]);
-    expect(code).toBe(2);
+    expect(code, output).toBe(2);
     expect(output).toMatch(message);
     expect((await proxy.env.MEDIA.list({ prefix: "assets/t3-" })).objects.length).toBe(before);
     expect(await dbAll("SELECT 1 FROM assets WHERE title_id = 3")).toHaveLength(0);

@@ -93,6 +93,8 @@ async function main(): Promise<void> {
 
   const { ffmpeg, ffprobe } = ffTools();
   console.log(`ffmpeg: ${ffmpeg.path} (from ${ffmpeg.source}); ffprobe: ${ffprobe.path} (from ${ffprobe.source})`);
+  // A bad source is refused before any storage is opened (and before minutes of encoding).
+  await probeSource(source);
   const target = values.remote ? remoteTarget(values.bucket) : await localTarget(values["persist-to"]);
   const workDir = mkdtempSync(join(tmpdir(), "marquee-ingest-"));
   try {
