@@ -8,6 +8,7 @@ import { deviceClass } from "./data/device.ts";
 import { preparePlayback, watchTarget } from "./data/prefetch.ts";
 import { startOfflineSync } from "./offline/downloader.ts";
 import { isOnline } from "./offline/online.ts";
+import { registerAppShell } from "./offline/register.ts";
 import { currentProfile, session, startSession } from "./data/session.ts";
 import { startTvMode } from "./tv/mode.ts";
 import { startTvNavigation, tvPageOpened } from "./tv/navigation.ts";
@@ -114,7 +115,10 @@ function useTvMode() {
 function Layout(props: RouteSectionProps) {
   const navigate = useNavigate();
   const redirect = useSessionRedirect();
+  const location = useLocation();
   useTvMode();
+  // The app shell's service worker, from the first page that is not the player (offline/register.ts).
+  createEffect(() => registerAppShell(location.pathname));
   createEffect(() => {
     const to = redirect();
     if (to) navigate(to, { replace: true });

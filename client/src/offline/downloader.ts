@@ -8,8 +8,9 @@
  * resumes after the last stored file. A media token that expired meanwhile is
  * replaced by asking for the same grant again.
  */
-import { fetchMedia, grantDownload, revokeDownload, saveProgress, reportDownloadPlayed, type DownloadGranted } from "../data/api.ts";
+import { fetchMedia, grantDownload, renewDownloadGrant, revokeDownload, saveProgress, reportDownloadPlayed } from "../data/api.ts";
 import { deviceId, deviceName } from "../data/device.ts";
+import { currentProfile } from "../data/session.ts";
 import { offlineMaster, offlinePlaylist, playlistUris, resolvePath } from "./playlists.ts";
 import {
   deleteDownloadData,
@@ -185,6 +186,29 @@ export async function syncOffline(): Promise<void> {
   }
   for (const d of await listDownloads()) {
     if (d.grant.firstPlayedAt !== null) await reportDownloadPlayed(d.downloadId, deviceId(), d.grant.firstPlayedAt).catch(() => {});
+    // Renewed only by the profile it was granted to (another profile's ceiling says nothing about it).
+    if (d.state === "done" && d.grant.profileId === currentProfile()?.id) await renewGrant(d);
+  }
+}
+
+/** Refusals that mean the account no longer grants a download (others, e.g. a network failure, leave it). */
+const REVOKING = new Set(["download_not_found", "download_revoked", "maturity_restricted", "quality_not_in_plan"]);
+
+/**
+ * Online, a finished download's grant is renewed (a fresh 30 days and
+ * licence; the 48 h window after a first play stays). A grant the account
+ * revoked (deleted from another device), or one the profile may no longer
+ * have (a lower ceiling, a smaller plan), removes the download and its keys;
+ * anything else (offline, signed out, another region for now) leaves it.
+ */
+async function renewGrant(d: StoredDownload): Promise<void> {
+  try {
+    const renewed = await renewDownloadGrant(d.downloadId, deviceId());
+    const current = await getDownload(d.downloadId);
+    if (current) await putDownload({ ...current, grant: { ...renewed.download, firstPlayedAt: current.grant.firstPlayedAt ?? renewed.download.firstPlayedAt }, licence: renewed.licence });
+  } catch (err) {
+    // Not a network failure or a missing profile choice on this device: the account said no to this download.
+    if (REVOKING.has((err as { code?: string }).code ?? "")) await deleteDownloadData(d.downloadId);
   }
 }
 
