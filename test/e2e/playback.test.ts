@@ -76,7 +76,8 @@ test("subtitles display: choosing English shows cues over the video", async () =
   await page.evaluate(() => {
     const v = document.querySelector("video")!;
     v.currentTime = 1;
-    void v.play();
+    // A later pause() may interrupt it (the key may not be usable yet): not a page error.
+    v.play().catch(() => {});
   });
   await page.waitForFunction(
     () => [...document.querySelector("video")!.textTracks].some((t) => t.mode === "showing" && (t.activeCues?.length ?? 0) > 0),
