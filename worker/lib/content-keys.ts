@@ -86,6 +86,30 @@ export async function unwrapContentKey(keks: KekSet, binding: KeyBinding, stored
   return key;
 }
 
+/** Unwrapped keys per KEK set (a changed secret is a new set), by their exact wrapping; bounded. */
+const unwrapped = new WeakMap<KekSet, Map<string, Promise<Uint8Array>>>();
+const MAX_CACHED_KEYS = 1024;
+
+/**
+ * unwrapContentKey, remembered for the isolate's life: every licence of a title
+ * asks for the same few keys. The cache key holds the KEK id and the wrapped
+ * bytes, so a re-wrap (KEK rotation) or an altered row is unwrapped afresh, and
+ * it lives under the KEK set, so a secret without that KEK unwraps nothing old.
+ * A failure is not remembered.
+ */
+export function unwrapContentKeyCached(keks: KekSet, binding: KeyBinding, stored: WrappedKey): Promise<Uint8Array> {
+  let cache = unwrapped.get(keks);
+  if (!cache) unwrapped.set(keks, (cache = new Map()));
+  const id = `${stored.kekId}\n${stored.wrappedKey}\n${binding.keyPrefix}\n${binding.tier}\n${binding.keyIdHex}`;
+  const hit = cache.get(id);
+  if (hit) return hit;
+  if (cache.size >= MAX_CACHED_KEYS) cache.clear();
+  const key = unwrapContentKey(keks, binding, stored);
+  cache.set(id, key);
+  key.catch(() => cache.delete(id));
+  return key;
+}
+
 /** Re-wraps a stored key under the current KEK (rotation); a key already under it is returned as it is. */
 export async function rewrapContentKey(keks: KekSet, binding: KeyBinding, stored: WrappedKey): Promise<WrappedKey> {
   if (stored.kekId === keks.currentKid) return stored;

@@ -13,7 +13,7 @@ import { PLAN_MAX_STREAMS } from "../../common/plans.ts";
 import type { Session } from "../app-env.ts";
 import { database } from "../db/client.ts";
 import { folderKeys, type ContentKeyRow } from "../db/content-keys.ts";
-import { contentKeks, unwrapContentKey } from "../lib/content-keys.ts";
+import { contentKeks, unwrapContentKeyCached } from "../lib/content-keys.ts";
 import { isDevelopment } from "../lib/environment.ts";
 import { AppError } from "../lib/errors.ts";
 import type { Viewer } from "../lib/viewer.ts";
@@ -122,7 +122,7 @@ export async function grantKeys(env: Env, stream: AuthorizedStream, keyIdsHex: s
     if (!row) throw new AppError(403, "unknown_key", "A requested key does not belong to this title's video.");
     if (!isContentTier(row.tier) || !allowed.has(row.tier)) continue;
     try {
-      keys.push({ keyIdHex: kid, key: await unwrapContentKey(keks, { keyPrefix: row.keyPrefix, tier: row.tier, keyIdHex: row.keyId }, row) });
+      keys.push({ keyIdHex: kid, key: await unwrapContentKeyCached(keks, { keyPrefix: row.keyPrefix, tier: row.tier, keyIdHex: row.keyId }, row) });
     } catch (err) {
       console.error("content key does not unwrap", row.keyPrefix, row.tier, row.kekId, err instanceof Error ? err.message : err);
       throw new AppError(503, "licence_unavailable", "This title's keys cannot be opened right now.");

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { contentKeks, DEV_KEK_SEED, parseKekSet, rewrapContentKey, unwrapContentKey, wrapContentKey } from "../../../worker/lib/content-keys.ts";
+import { contentKeks, DEV_KEK_SEED, parseKekSet, rewrapContentKey, unwrapContentKey, unwrapContentKeyCached, wrapContentKey } from "../../../worker/lib/content-keys.ts";
 
 const key = () => crypto.getRandomValues(new Uint8Array(16));
 const secret = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
@@ -37,6 +37,25 @@ describe("content key wrapping", () => {
     const after: typeof during = { currentKid: "k2", keys: new Map([["k2", during.keys.get("k2")!]]) };
     expect(await unwrapContentKey(after, binding, rewrapped)).toEqual(raw);
     await expect(unwrapContentKey(after, binding, wrapped)).rejects.toThrow(/unknown KEK/);
+  });
+
+  it("remembers an unwrapped key only for the same KEK set and the same wrapping, and never a refusal", async () => {
+    const oldSecret = secret();
+    const before = await parseKekSet(JSON.stringify({ current: "k1", keys: { k1: oldSecret } }));
+    const raw = key();
+    const wrapped = await wrapContentKey(before, binding, raw);
+    expect(await unwrapContentKeyCached(before, binding, wrapped)).toEqual(raw);
+    expect(await unwrapContentKeyCached(before, binding, wrapped)).toEqual(raw);
+    // A tampered row is refused every time, though its good twin was unwrapped before.
+    const tampered = { ...wrapped, wrappedKey: wrapped.wrappedKey.slice(0, 20) + (wrapped.wrappedKey[20] === "A" ? "B" : "A") + wrapped.wrappedKey.slice(21) };
+    await expect(unwrapContentKeyCached(before, binding, tampered)).rejects.toThrow();
+    await expect(unwrapContentKeyCached(before, { ...binding, tier: "UHD" }, wrapped)).rejects.toThrow();
+    // After a rotation the re-wrapped row unwraps under the new set; a set without k1 unwraps nothing under k1, cached or not.
+    const during = await parseKekSet(JSON.stringify({ current: "k2", keys: { k1: oldSecret, k2: secret() } }));
+    const rewrapped = await rewrapContentKey(during, binding, wrapped);
+    const after: typeof during = { currentKid: "k2", keys: new Map([["k2", during.keys.get("k2")!]]) };
+    expect(await unwrapContentKeyCached(after, binding, rewrapped)).toEqual(raw);
+    await expect(unwrapContentKeyCached(after, binding, wrapped)).rejects.toThrow(/unknown KEK/);
   });
 
   it("fails closed in production without the secret or with a malformed one, and uses the development KEK locally", async () => {
