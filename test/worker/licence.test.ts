@@ -2,17 +2,22 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { contentKeks, wrapContentKey } from "../../worker/lib/content-keys.ts";
 import { db } from "./helpers.ts";
-import { seedAsset, seedTitles } from "./media-fixtures.ts";
+import { seedAsset, seedEpisodes, seedTitles } from "./media-fixtures.ts";
 import { TestBrowser } from "./session-client.ts";
 
 // Ids unique to this file.
 const MOVIE = 7501;
 const ADULT = 7502;
 const OTHER = 7503;
+const FRENCH = 7504;
+const SERIES = 7505;
+let episodeIds: number[] = [];
 
 type Keys = Record<"SD" | "HD" | "UHD", { kidHex: string; key: Uint8Array }>;
 let movieKeys: Keys;
 let otherKeys: Keys;
+let frenchKeys: Keys;
+let episodeKeys: Keys;
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 const b64url = (b: Uint8Array) => btoa(String.fromCharCode(...b)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
@@ -41,6 +46,12 @@ beforeAll(async () => {
   await seedAsset(d, { id: "lic-other", titleId: OTHER, heights: [360] });
   movieKeys = await seedKeys("assets/lic-movie/");
   otherKeys = await seedKeys("assets/lic-other/");
+  await seedTitles(d, [{ id: FRENCH, title: "French Only", regions: ["FR"] }, { id: SERIES, title: "Licensed Series", type: "series" }]);
+  await seedAsset(d, { id: "lic-french", titleId: FRENCH, heights: [360] });
+  frenchKeys = await seedKeys("assets/lic-french/");
+  episodeIds = (await seedEpisodes(d, SERIES, 7500, 75000, [2]))[0]!;
+  await seedAsset(d, { id: "lic-ep2", episodeId: episodeIds[1], heights: [360, 720] });
+  episodeKeys = await seedKeys("assets/lic-ep2/");
 });
 
 const clearKeyRequest = (...kidsHex: string[]) => JSON.stringify({ kids: kidsHex.map((k) => b64url(hexBytes(k))), type: "temporary" });
@@ -116,6 +127,36 @@ describe("the ClearKey licence", () => {
     expect([unknownSystem.status, unknownSystem.body.error.code]).toEqual([400, "unsupported_key_system"]);
     const big = await licence(b, p.token, JSON.stringify({ kids: [], pad: "x".repeat(5000) }));
     expect(big.status).toBe(413);
+  });
+});
+
+describe("entitlement on every licence", () => {
+  it("re-checks the region, the window and the video: each change is refused in its own words", async () => {
+    const { b } = await signedIn();
+    const inFrance = { "x-dev-country": "FR" };
+    const r = await b.json(`/api/playback/${FRENCH}`, { method: "POST", body: {}, headers: inFrance });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const ask = (headers: Record<string, string>) =>
+      b.json("/api/licence", { method: "POST", body: clearKeyRequest(frenchKeys.SD.kidHex), headers: { "x-playback-token": r.body.token, ...headers } });
+    expect((await ask(inFrance)).status).toBe(200);
+    expect((await ask({ "x-dev-country": "DE" })).body.error.code).toBe("region_restricted");
+    await env.DB.prepare("UPDATE availability SET ends_at = ? WHERE title_id = ?").bind(Date.now() - 1000, FRENCH).run();
+    expect((await ask(inFrance)).body.error.code).toBe("outside_window");
+    await env.DB.prepare("UPDATE availability SET ends_at = NULL WHERE title_id = ?").bind(FRENCH).run();
+    expect((await ask(inFrance)).status).toBe(200);
+    await seedAsset(db(), { id: "lic-french-v2", titleId: FRENCH, heights: [360], createdAt: Date.now() + 1000 });
+    const replaced = await ask(inFrance);
+    expect([replaced.status, replaced.body.error.code]).toEqual([409, "asset_changed"]);
+  });
+
+  it("licenses the episode the token names, with that episode's keys only", async () => {
+    const { b } = await signedIn();
+    const p = await b.json(`/api/playback/${SERIES}?episode=${episodeIds[1]}`, { method: "POST", body: {} });
+    expect(p.status, JSON.stringify(p.body)).toBe(200);
+    const r = await licence(b, p.body.token, clearKeyRequest(episodeKeys.SD.kidHex, episodeKeys.HD.kidHex));
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.keys.map((k: any) => k.k)).toEqual([b64url(episodeKeys.SD.key), b64url(episodeKeys.HD.key)]);
+    expect((await licence(b, p.body.token, clearKeyRequest(movieKeys.SD.kidHex))).body.error.code).toBe("unknown_key");
   });
 });
 

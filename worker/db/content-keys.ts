@@ -5,9 +5,14 @@ import { contentKeys } from "./schema.ts";
 
 export type ContentKeyRow = typeof contentKeys.$inferSelect;
 
+/** The query for the keys of one asset folder ("assets/<folder>/"), one per tier: unexecuted, so it can join a batch. */
+export function folderKeysQuery(db: Db, keyPrefix: string) {
+  return db.select().from(contentKeys).where(eq(contentKeys.keyPrefix, keyPrefix));
+}
+
 /** The keys of one asset folder ("assets/<folder>/"), one per tier. */
 export function folderKeys(db: Db, keyPrefix: string): Promise<ContentKeyRow[]> {
-  return db.select().from(contentKeys).where(eq(contentKeys.keyPrefix, keyPrefix)).all();
+  return folderKeysQuery(db, keyPrefix).all();
 }
 
 /** Keys not yet wrapped under `kekId`, a page at a time (the rotation re-wraps them). */

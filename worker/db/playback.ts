@@ -7,6 +7,7 @@ import { and, asc, desc, eq, exists, gt, or, sql } from "drizzle-orm";
 import type { Viewer } from "../lib/viewer.ts";
 import { visibleTo } from "./catalog.ts";
 import type { Db } from "./client.ts";
+import { folderKeysQuery } from "./content-keys.ts";
 import { assets, availability, contentKeys, episodes, renditions, seasons, subtitleTracks, titles, trickplay } from "./schema.ts";
 
 /**
@@ -15,6 +16,14 @@ import { assets, availability, contentKeys, episodes, renditions, seasons, subti
  * now (maturity is left to the caller, which reports it separately).
  */
 export async function playbackTitle(db: Db, viewer: Viewer, titleId: number) {
+  return (await playbackTitleQuery(db, viewer, titleId))[0];
+}
+
+/** What playbackTitle answers for a title that exists. */
+export type PlaybackTitle = NonNullable<Awaited<ReturnType<typeof playbackTitle>>>;
+
+/** playbackTitle's query, unexecuted (a statement of the licence's batch too). */
+function playbackTitleQuery(db: Db, viewer: Viewer, titleId: number) {
   // Qualified by hand: in a select list drizzle writes a column unqualified, which a subquery would bind to its own table.
   const id = sql`${titles}."id"`;
   return db
@@ -30,7 +39,7 @@ export async function playbackTitle(db: Db, viewer: Viewer, titleId: number) {
     })
     .from(titles)
     .where(eq(titles.id, titleId))
-    .get();
+    .limit(1);
 }
 
 const episodeColumns = {
@@ -47,15 +56,22 @@ const episodeHasMedia = (db: Db) =>
 
 /** One episode of a series, or (without an id) its first episode that has media; undefined when there is none. */
 export async function playbackEpisode(db: Db, titleId: number, episodeId?: number) {
+  return (await playbackEpisodeQuery(db, titleId, episodeId))[0];
+}
+
+/** A series' first episode that has media: the condition and the order that find it. */
+function firstWithMedia(db: Db, titleId: number) {
+  return { where: and(eq(episodes.titleId, titleId), episodeHasMedia(db)), order: [asc(seasons.number), asc(episodes.number)] };
+}
+
+/** playbackEpisode's query, unexecuted (a statement of the licence's batch too). */
+function playbackEpisodeQuery(db: Db, titleId: number, episodeId?: number) {
   const query = db.select(episodeColumns).from(episodes).innerJoin(seasons, eq(seasons.id, episodes.seasonId));
   if (episodeId !== undefined) {
-    return query.where(and(eq(episodes.id, episodeId), eq(episodes.titleId, titleId))).get();
+    return query.where(and(eq(episodes.id, episodeId), eq(episodes.titleId, titleId))).limit(1);
   }
-  return query
-    .where(and(eq(episodes.titleId, titleId), episodeHasMedia(db)))
-    .orderBy(asc(seasons.number), asc(episodes.number))
-    .limit(1)
-    .get();
+  const first = firstWithMedia(db, titleId);
+  return query.where(first.where).orderBy(...first.order).limit(1);
 }
 
 /** The episode after (season, number) in the same series, if any. */
@@ -75,6 +91,9 @@ export async function nextEpisode(db: Db, titleId: number, seasonNumber: number,
     .get();
 }
 
+/** Newest first; the id breaks a tie, so every reader picks the same asset. */
+const newestFirst = [desc(assets.createdAt), asc(assets.id)];
+
 /** The newest ready asset of a movie (`titleId`) or an episode (`episodeId`). */
 export async function readyAsset(db: Db, owner: { titleId: number } | { episodeId: number }) {
   const ownedBy = "titleId" in owner ? eq(assets.titleId, owner.titleId) : eq(assets.episodeId, owner.episodeId);
@@ -82,9 +101,36 @@ export async function readyAsset(db: Db, owner: { titleId: number } | { episodeI
     .select()
     .from(assets)
     .where(and(ownedBy, eq(assets.status, "ready")))
-    .orderBy(desc(assets.createdAt))
+    .orderBy(...newestFirst)
     .limit(1)
     .get();
+}
+
+/**
+ * Everything a licence re-checks, in ONE D1 round trip (a batch): the title's
+ * facts (as playbackTitle), the episode the token names (a series' first with
+ * media without one, as playbackEpisode), the ready assets of the film and of
+ * that episode, newest first, with their renditions' kinds and heights, and the
+ * wrapped keys of the token's asset folder. The caller applies entitlement's
+ * rules to the rows (worker/playback/entitlement.ts `entitleStream`).
+ */
+export async function licenceSource(db: Db, viewer: Viewer, play: { titleId: number; episodeId?: number; keyPrefix: string }) {
+  const { titleId, episodeId } = play;
+  // The episode's id as SQL: the named one, or the subquery picking the one playbackEpisode picks.
+  const first = firstWithMedia(db, titleId);
+  const episodeRef =
+    episodeId !== undefined
+      ? sql`${episodeId}`
+      : sql`(${db.select({ id: episodes.id }).from(episodes).innerJoin(seasons, eq(seasons.id, episodes.seasonId)).where(first.where).orderBy(...first.order).limit(1)})`;
+  const owned = and(eq(assets.status, "ready"), or(eq(assets.titleId, titleId), eq(assets.episodeId, episodeRef)));
+  const [titleRows, episodeRows, assetRows, renditionRows, keyRows] = await db.batch([
+    playbackTitleQuery(db, viewer, titleId),
+    playbackEpisodeQuery(db, titleId, episodeId),
+    db.select().from(assets).where(owned).orderBy(...newestFirst),
+    db.select({ assetId: renditions.assetId, kind: renditions.kind, height: renditions.height }).from(renditions).innerJoin(assets, eq(assets.id, renditions.assetId)).where(owned),
+    folderKeysQuery(db, play.keyPrefix),
+  ]);
+  return { title: titleRows[0], episode: episodeRows[0], assets: assetRows, renditions: renditionRows, keys: keyRows };
 }
 
 const renditionColumns = {

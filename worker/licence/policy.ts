@@ -11,14 +11,13 @@
 import { tiersWithin, isContentTier } from "../../common/content-tiers.ts";
 import { PLAN_MAX_STREAMS } from "../../common/plans.ts";
 import type { Session } from "../app-env.ts";
-import { database } from "../db/client.ts";
-import { folderKeys, type ContentKeyRow } from "../db/content-keys.ts";
+import type { ContentKeyRow } from "../db/content-keys.ts";
 import { contentKeks, unwrapContentKeyCached } from "../lib/content-keys.ts";
 import { isDevelopment } from "../lib/environment.ts";
 import { AppError } from "../lib/errors.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import { verifyPlaybackToken, type PlaybackClaims } from "../media/tokens.ts";
-import { entitle } from "../playback/entitlement.ts";
+import { entitleStream } from "../playback/entitlement.ts";
 import { viewerState } from "../progress/stub.ts";
 import type { StreamLease } from "./stream-leases.ts";
 import type { LicenceGrant } from "./key-systems.ts";
@@ -48,8 +47,8 @@ export interface AuthorizedStream {
   maxHeightPx: number;
   lease: StreamLease | null;
   renewAfterSeconds: number;
-  /** The asset folder's key rows, read while the stream was checked (with `withKeys`). */
-  keyRows?: Promise<ContentKeyRow[]>;
+  /** The asset folder's key rows (wrapped), read with the entitlement. */
+  keyRows: ContentKeyRow[];
 }
 
 /**
@@ -60,11 +59,8 @@ export interface AuthorizedStream {
  * `quality_not_in_plan`), 409 `asset_changed`, 429 `stream_limit` (with the
  * streams holding the screens) and 403 `stream_stopped`.
  */
-export async function authorizeStream(env: Env, viewer: Viewer, session: Session | undefined, token: string, deviceName: string, options: { withKeys?: boolean } = {}): Promise<AuthorizedStream> {
+export async function authorizeStream(env: Env, viewer: Viewer, session: Session | undefined, token: string, deviceName: string): Promise<AuthorizedStream> {
   const claims = await verifyPlaybackToken(env, token, viewer.nowMs);
-  // A licence needs the folder's keys: read them alongside the checks below (the start of playback waits on this request).
-  const keyRows = options.withKeys ? folderKeys(database(env.DB), claims.pfx) : undefined;
-  keyRows?.catch(() => {});
   if (claims.sub !== viewer.viewerId) throw revoked("This playback belongs to another account or was signed out.");
   const demo = claims.sub === "demo" && !session && isDevelopment(env);
   if (!demo) {
@@ -73,8 +69,8 @@ export async function authorizeStream(env: Env, viewer: Viewer, session: Session
     if (claims.str === undefined) throw revoked("This playback has no stream; start it again.");
   }
   if (claims.tid === undefined) throw revoked("This playback token names no title; start playback again.");
-  // Entitlement afresh: region, window, the profile's ceiling and the plan as they are now.
-  const e = await entitle(env, viewer, claims.tid, claims.eid, claims.mh);
+  // Entitlement afresh: region, window, the profile's ceiling and the plan as they are now, read with the folder's keys in one D1 round trip.
+  const e = await entitleStream(env, viewer, { titleId: claims.tid, episodeId: claims.eid, maxHeight: claims.mh, keyPrefix: claims.pfx });
   if (e.asset.keyPrefix !== claims.pfx) throw new AppError(409, "asset_changed", "This title's video was replaced; start playback again.");
   const renewAfterSeconds = renewalSeconds(env);
   let lease: StreamLease | null = null;
@@ -99,7 +95,7 @@ export async function authorizeStream(env: Env, viewer: Viewer, session: Session
     }
     lease = result.lease;
   }
-  return { claims, maxHeightPx: e.maxHeight, lease, renewAfterSeconds, keyRows };
+  return { claims, maxHeightPx: e.maxHeight, lease, renewAfterSeconds, keyRows: e.keyRows };
 }
 
 /** What another device of the account sees of a stream. */
@@ -113,7 +109,7 @@ export function publicLease(l: StreamLease) {
  * another folder is 403 `unknown_key`; none within the plan is 403 `quality_not_in_plan`.
  */
 export async function grantKeys(env: Env, stream: AuthorizedStream, keyIdsHex: string[]): Promise<LicenceGrant> {
-  const rows = await (stream.keyRows ?? folderKeys(database(env.DB), stream.claims.pfx));
+  const rows = stream.keyRows;
   const allowed = new Set<string>(tiersWithin(stream.maxHeightPx));
   const keks = await contentKeks(env.CONTENT_KEKS as string | undefined, isDevelopment(env));
   const keys: LicenceGrant["keys"] = [];

@@ -63,10 +63,15 @@ function relativeKey(keyPrefix: string, key: string): string | undefined {
   return /^[A-Za-z0-9_-][A-Za-z0-9._/-]*$/.test(rest) && !rest.includes("..") && !rest.includes("//") ? rest : undefined;
 }
 
+/** Whether the height limit allows this rendition as video. */
+export function isAllowedVideo(r: Pick<RenditionRow, "kind" | "height">, maxHeightPx: number): boolean {
+  return r.kind === "video" && r.height !== null && r.height <= maxHeightPx;
+}
+
 /** Video renditions the height limit allows, lowest bandwidth first. */
 export function allowedVideo(rows: RenditionRow[], maxHeightPx: number): RenditionRow[] {
   return rows
-    .filter((r) => r.kind === "video" && r.height !== null && r.height <= maxHeightPx)
+    .filter((r) => isAllowedVideo(r, maxHeightPx))
     .sort((a, b) => a.bandwidthBps - b.bandwidthBps || (a.height ?? 0) - (b.height ?? 0));
 }
 

@@ -7,11 +7,11 @@
 import { PLAN_MAX_HEIGHT_PX } from "../../common/plans.ts";
 import type { ErrorCode } from "../../common/error-codes.ts";
 import { database } from "../db/client.ts";
-import { assetTracks, playbackEpisode, playbackTitle, readyAsset } from "../db/playback.ts";
+import { assetTracks, licenceSource, playbackEpisode, playbackTitle, readyAsset, type PlaybackTitle } from "../db/playback.ts";
 import { nextEpisodesAfter } from "../db/progress.ts";
 import { AppError } from "../lib/errors.ts";
 import type { Viewer } from "../lib/viewer.ts";
-import { allowedVideo } from "../media/master.ts";
+import { allowedVideo, isAllowedVideo } from "../media/master.ts";
 import { findPathway, mediaBase, pathways } from "../media/pathways.ts";
 import { folderOf } from "../media/serve.ts";
 import { lastKnownPriority } from "../media/steering.ts";
@@ -35,43 +35,12 @@ export async function entitle(
   binding: Pick<PlaybackBinding, "pid" | "sid" | "str"> = {},
 ) {
   const db = database(env.DB);
-  const title = await playbackTitle(db, viewer, titleId);
-  if (!title) throw new AppError(404, "title_not_found", "No such title here.");
-  if (!title.inRegion) throw forbidden("region_restricted", "This title is not available in your region.");
-  if (!title.availableNow) throw forbidden("outside_window", "This title is not available to watch at this time.");
-  if (title.maturityAge > viewer.maxMaturityAge) {
-    throw forbidden("maturity_restricted", `This title is rated ${title.maturityAge}+, above this profile's limit.`);
-  }
-  const planMaxHeight = PLAN_MAX_HEIGHT_PX[viewer.plan];
-  if (requestedMaxHeight !== undefined && requestedMaxHeight > planMaxHeight) {
-    throw forbidden("quality_not_in_plan", `The ${viewer.plan} plan streams up to ${planMaxHeight}p.`);
-  }
-  const maxHeight = Math.min(planMaxHeight, requestedMaxHeight ?? planMaxHeight);
-
-  let episode: Awaited<ReturnType<typeof playbackEpisode>>;
-  if (title.type === "series") {
-    episode = await playbackEpisode(db, titleId, episodeId);
-    if (!episode) {
-      throw episodeId === undefined
-        ? new AppError(404, "no_media", "No episode of this series can be played yet.")
-        : new AppError(404, "episode_not_found", "No such episode of this series.");
-    }
-  } else if (episodeId !== undefined) {
-    throw new AppError(404, "episode_not_found", "A movie has no episodes.");
-  }
-  const asset = await readyAsset(db, episode ? { episodeId: episode.id } : { titleId });
-  if (!asset) throw new AppError(404, "no_media", "This title has no video to play yet.");
-  // Media URLs name the asset's folder; several assets may share one (identical media).
-  const folder = folderOf(asset.keyPrefix);
-  if (!folder) {
-    console.error("asset row has an unexpected key prefix", asset.id, asset.keyPrefix);
-    throw new AppError(404, "no_media", "This title has no video to play yet.");
-  }
+  const { title, maxHeight } = checkTitle(viewer, await playbackTitle(db, viewer, titleId), requestedMaxHeight);
+  const episode = title.type === "series" ? checkEpisode(await playbackEpisode(db, titleId, episodeId), episodeId) : noEpisode(episodeId);
+  const { asset, folder } = checkAsset(await readyAsset(db, episode ? { episodeId: episode.id } : { titleId }));
   const tracks = await assetTracks(db, asset.id);
   const video = allowedVideo(tracks.renditions, maxHeight);
-  if (video.length === 0) {
-    throw forbidden("quality_not_in_plan", `This title has no version within ${maxHeight}p (the ${viewer.plan} plan's limit).`);
-  }
+  if (video.length === 0) throw noVersionWithin(viewer, maxHeight);
 
   const { token, expiresAtMs } = await signPlaybackToken(
     env,
@@ -83,6 +52,65 @@ export async function entitle(
   const pathway = findPathway(env, lastKnownPriority(env, viewer.country)[0]!) ?? pathways(env)[0]!;
   const base = mediaBase(pathway, token, folder);
   return { title, episode, asset, tracks, video, maxHeight, token, expiresAtMs, base };
+}
+
+/** The title-level rules, in order: it exists, the region, the window, the maturity ceiling, the plan's height; and the height limit that follows. */
+function checkTitle<T extends PlaybackTitle>(viewer: Viewer, title: T | undefined, requestedMaxHeight: number | undefined): { title: T; maxHeight: number } {
+  if (!title) throw new AppError(404, "title_not_found", "No such title here.");
+  if (!title.inRegion) throw forbidden("region_restricted", "This title is not available in your region.");
+  if (!title.availableNow) throw forbidden("outside_window", "This title is not available to watch at this time.");
+  if (title.maturityAge > viewer.maxMaturityAge) {
+    throw forbidden("maturity_restricted", `This title is rated ${title.maturityAge}+, above this profile's limit.`);
+  }
+  const planMaxHeight = PLAN_MAX_HEIGHT_PX[viewer.plan];
+  if (requestedMaxHeight !== undefined && requestedMaxHeight > planMaxHeight) {
+    throw forbidden("quality_not_in_plan", `The ${viewer.plan} plan streams up to ${planMaxHeight}p.`);
+  }
+  return { title, maxHeight: Math.min(planMaxHeight, requestedMaxHeight ?? planMaxHeight) };
+}
+
+/** A series' episode as found (named, or the first with media), or 404. */
+function checkEpisode<E>(episode: E | undefined, episodeId: number | undefined): E {
+  if (episode) return episode;
+  throw episodeId === undefined
+    ? new AppError(404, "no_media", "No episode of this series can be played yet.")
+    : new AppError(404, "episode_not_found", "No such episode of this series.");
+}
+
+/** A movie has no episodes: naming one is 404. */
+function noEpisode(episodeId: number | undefined): undefined {
+  if (episodeId !== undefined) throw new AppError(404, "episode_not_found", "A movie has no episodes.");
+  return undefined;
+}
+
+/** The ready asset, or 404; media URLs name its folder, so a malformed key prefix is no media either. */
+function checkAsset<A extends { id: string; keyPrefix: string }>(asset: A | undefined): { asset: A; folder: string } {
+  if (!asset) throw new AppError(404, "no_media", "This title has no video to play yet.");
+  // Several assets may share one folder (identical media).
+  const folder = folderOf(asset.keyPrefix);
+  if (!folder) {
+    console.error("asset row has an unexpected key prefix", asset.id, asset.keyPrefix);
+    throw new AppError(404, "no_media", "This title has no video to play yet.");
+  }
+  return { asset, folder };
+}
+
+const noVersionWithin = (viewer: Viewer, maxHeight: number) =>
+  forbidden("quality_not_in_plan", `This title has no version within ${maxHeight}p (the ${viewer.plan} plan's limit).`);
+
+/**
+ * Entitlement afresh for a stream already under way (a licence or its renewal):
+ * the same rules, in the same order and with the same refusals as `entitle`, read
+ * in one D1 round trip (`licenceSource`) that also brings the wrapped keys of the
+ * token's folder; no token is signed. The asset is the one entitle would pick now.
+ */
+export async function entitleStream(env: Env, viewer: Viewer, play: { titleId: number; episodeId?: number; maxHeight: number; keyPrefix: string }) {
+  const source = await licenceSource(database(env.DB), viewer, play);
+  const { title, maxHeight } = checkTitle(viewer, source.title, play.maxHeight);
+  const episode = title.type === "series" ? checkEpisode(source.episode, play.episodeId) : noEpisode(play.episodeId);
+  const { asset } = checkAsset(source.assets.find((a) => (episode ? a.episodeId === episode.id : a.titleId === title.id)));
+  if (!source.renditions.some((r) => r.assetId === asset.id && isAllowedVideo(r, maxHeight))) throw noVersionWithin(viewer, maxHeight);
+  return { title, episode, asset, maxHeight, keyRows: source.keys };
 }
 
 /** The episode a profile continues a series with: the one in progress, or the one after a finished one; undefined = the first episode with video. */

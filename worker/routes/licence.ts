@@ -44,7 +44,7 @@ export const licence = new Hono<AppEnv>()
     const body = new Uint8Array(await c.req.arrayBuffer());
     if (body.byteLength > MAX_REQUEST_BYTES) throw new AppError(413, "payload_too_large", "A licence request is at most 4 KB.");
     const kids = keySystem.requestedKeyIds(body);
-    const stream = await authorizeStream(c.env, c.get("viewer"), c.get("session"), playbackToken(c), deviceName(c), { withKeys: true });
+    const stream = await authorizeStream(c.env, c.get("viewer"), c.get("session"), playbackToken(c), deviceName(c));
     const { body: out, contentType } = keySystem.licence(await grantKeys(c.env, stream, kids));
     return c.body(typeof out === "string" ? out : out.slice().buffer, 200, { "content-type": contentType, "x-licence-renew-after": String(stream.renewAfterSeconds) });
   })
