@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
 import { DEMO_ACCOUNT } from "../../tools/dev/demo-account.ts";
-import { api, browserSuite, SCREENSHOTS } from "./browser.ts";
+import { api, browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
 const suite = browserSuite(8811, { vars: { LICENCE_RENEWAL_SECONDS: "2" } });
 
@@ -37,16 +37,40 @@ function recordLicences(page: Page): { kids: string[]; status: number }[] {
   return seen;
 }
 
-test("an encrypted title plays through a ClearKey licence, seeks, and switches quality across key tiers", async () => {
-  const { page, errors } = await suite.open(null, { console: true });
+const isLicence = (url: string) => /\/api\/licence$/.test(new URL(url).pathname);
+
+test("an encrypted title plays through one ClearKey licence, asked for before any first segment arrives; it seeks and switches quality across key tiers", async () => {
+  // Service workers blocked so that every media request reaches page.route.
+  const context = await suite.browser.newContext({ viewport: VIEWPORTS.desktop, serviceWorkers: "block" });
+  const { page, errors } = await suite.open(null, { console: true, context });
   const licences = recordLicences(page);
   await page.goto(`${suite.site.url}/browse`);
   const id = await titleId(page, "Orbitfall");
+  // Every rendition's first media segment is held until a licence request has gone out: if the player asked
+  // only once a first segment had arrived (the media's `encrypted` event), nothing would ever play.
+  let asked = false;
+  let licenceSent!: () => void;
+  const licenceAsked = new Promise<void>((resolve) => (licenceSent = resolve));
+  page.on("request", (req) => {
+    if (req.method() !== "POST" || !isLicence(req.url())) return;
+    asked = true;
+    licenceSent();
+  });
+  const held: string[] = [];
+  await page.route(/\/seg_0+\.m4s$/, async (route) => {
+    held.push(route.request().url());
+    await licenceAsked;
+    await route.continue();
+  });
   await page.goto(`${suite.site.url}/watch/${id}?debug=1`);
-  await playsPast(page, 1);
+  await playsPast(page, 1).catch((err: Error) => {
+    throw new Error(`no playback with the first segments held (${held.length} held, licence asked: ${asked}): ${err.message}`);
+  });
+  assert.ok(held.length >= 1, "a first media segment was held");
   assert.ok(await page.evaluate(() => document.querySelector("video")!.mediaKeys !== null), "the video plays through EME");
-  assert.ok(licences.length >= 1 && licences.every((l) => l.status === 200), JSON.stringify(licences));
-  // 720p is the HD tier, under another key than 360p (SD); the init segments' common pssh names both, so the CDM may ask for both at once.
+  assert.equal(licences.length, 1, `one licence request for the start: ${JSON.stringify(licences)}`);
+  assert.equal(licences[0]!.status, 200);
+  // 720p is the HD tier, under another key than 360p (SD); the first request named every session key of the master, so the switch asks for nothing.
   const hd = await page.evaluate(() => (window as any).__marqueeHls.levels.findIndex((l: { height: number }) => l.height === 720));
   assert.ok(hd >= 0, "the demo ladder has a 720p rendition");
   await page.evaluate((i) => ((window as any).__marqueeHls.currentLevel = i), hd);
@@ -55,6 +79,7 @@ test("an encrypted title plays through a ClearKey licence, seeks, and switches q
   await playsPast(page, at + 0.5);
   const licensed = new Set(licences.filter((l) => l.status === 200).flatMap((l) => l.kids));
   assert.ok(licensed.size >= 2, `the SD and HD keys were both licensed: ${JSON.stringify(licences)}`);
+  assert.equal(licences.length, 1, `still one licence request after the switch: ${JSON.stringify(licences)}`);
   // Seek back: the keys are in the session; playback resumes at once.
   await page.evaluate(() => (document.querySelector("video")!.currentTime = 1));
   await page.waitForFunction(() => { const v = document.querySelector("video")!; return v.currentTime > 1.5 && v.currentTime < 8; }, null, { timeout: 60_000 });

@@ -1,19 +1,29 @@
 /**
- * Licences (EME): hls.js asks the licence service for each content key it
- * meets (ClearKey through `emeEnabled`/`drmSystems`, the playback token in a
- * header), and this controller renews the stream's licence every
- * `renewAfterSeconds` while the player is open. The service re-checks the
- * session, profile, entitlement and the stream's lease each time; a refusal
- * stops playback at once with its message (not a frozen frame). A network
- * failure is retried sooner without stopping anything.
+ * Licences (EME): hls.js asks the licence service for the content keys (ClearKey
+ * through `emeEnabled`/`drmSystems`, the playback token in a header), and this
+ * controller renews the stream's licence every `renewAfterSeconds` while the
+ * player is open. The service re-checks the session, profile, entitlement and
+ * the stream's lease each time; a refusal stops playback at once with its
+ * message (not a frozen frame). A network failure is retried sooner without
+ * stopping anything.
+ *
+ * The first licence is asked for as soon as hls.js loads the first key, before
+ * the media's own init data (the `encrypted` event) could ask: hls.js 1.7 only
+ * selects the key system from the master's `#EXT-X-SESSION-KEY`s and, for a
+ * playlist key without init data, waits for that event, which comes once the
+ * first media segment is appended. `generateRequest` below hands the CDM ClearKey
+ * `keyids` init data naming that key and every session key instead, so one
+ * licence request per start, sent while the first media segment still
+ * downloads, opens every tier the plan allows (a later quality switch asks for nothing).
  */
-import type { HlsConfig } from "hls.js";
+import Hls, { EMEController, type DRMSystemConfiguration, type HlsConfig, type ManifestLoadedData } from "hls.js";
 import { deviceName } from "../../data/device.ts";
 import type { TokenHolder } from "../token-holder.ts";
 import type { PlayerController } from "./controller.ts";
 
 /** After a renewal that failed on the network (not refused), try again this soon. */
 const NETWORK_RETRY_MS = 5000;
+const CLEARKEY = "org.w3.clearkey";
 
 /** What the playback response says about licences. */
 export interface LicenceInfo {
@@ -22,11 +32,62 @@ export interface LicenceInfo {
   renewAfterSeconds: number;
 }
 
+/** The key ids of each player's master (`#EXT-X-SESSION-KEY`), by its hls.js instance. */
+const sessionKeyIds = new WeakMap<Hls, Uint8Array[]>();
+/** Key ids already asked for, per CDM (MediaKeys): a key among them waits for that licence instead of asking again. */
+const askedFor = new WeakMap<MediaKeys, Set<string>>();
+
+/** hls.js's EME controller, noting the master's session keys for the first licence request. */
+class SessionKeyEmeController extends EMEController {
+  private readonly player: Hls;
+
+  constructor(hls: Hls) {
+    super(hls);
+    this.player = hls;
+    hls.on(Hls.Events.MANIFEST_LOADED, this.onSessionKeys);
+  }
+
+  private readonly onSessionKeys = (_event: string, data: ManifestLoadedData) => {
+    sessionKeyIds.set(this.player, (data.sessionKeys ?? []).flatMap((k) => (k.keyFormat === CLEARKEY && k.keyId ? [k.keyId] : [])));
+  };
+
+  override destroy(): void {
+    this.player.off(Hls.Events.MANIFEST_LOADED, this.onSessionKeys);
+    super.destroy();
+  }
+}
+
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+
+type GenerateRequest = NonNullable<DRMSystemConfiguration["generateRequest"]>;
+
+/**
+ * hls.js's `generateRequest` filter for ClearKey. Init data from the media (the
+ * `encrypted` event) passes as it is. For a playlist key, which has none, the
+ * first key of a CDM gets `keyids` init data naming it and every session key, so
+ * the licence request goes out now; a key already named waits for that licence
+ * (no init data: hls.js then lets the media through and the CDM uses the key
+ * once it is in).
+ */
+const requestSessionKeys: GenerateRequest = function (this: Hls, initDataType, initData, context) {
+  const own = context.decryptdata.keyId;
+  if (initData || !own) return { initDataType, initData };
+  let asked = askedFor.get(context.mediaKeys);
+  if (!asked) askedFor.set(context.mediaKeys, (asked = new Set()));
+  if (asked.has(hex(own))) return { initDataType, initData: null };
+  const kids = [own, ...(sessionKeyIds.get(this) ?? [])].filter((k, i, all) => all.findIndex((o) => hex(o) === hex(k)) === i);
+  for (const k of kids) asked.add(hex(k));
+  return { initDataType: "keyids", initData: new TextEncoder().encode(JSON.stringify({ kids: kids.map(base64url) })).buffer };
+};
+
 /** hls.js configuration for encrypted media: ClearKey licences from the service, each request carrying the current token and this device's name. */
 export function emeConfig(licence: LicenceInfo, holder: TokenHolder): Partial<HlsConfig> {
+  const clearKey = licence.keySystem === CLEARKEY;
   return {
     emeEnabled: true,
-    drmSystems: { [licence.keySystem]: { licenseUrl: licence.url } },
+    ...(clearKey ? { emeController: SessionKeyEmeController } : {}),
+    drmSystems: { [licence.keySystem]: { licenseUrl: licence.url, ...(clearKey ? { generateRequest: requestSessionKeys } : {}) } },
     licenseXhrSetup(xhr: XMLHttpRequest, url: string) {
       xhr.open("POST", url, true);
       xhr.setRequestHeader("X-Playback-Token", holder.token);
