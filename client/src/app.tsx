@@ -12,6 +12,7 @@ import { registerAppShell } from "./offline/register.ts";
 import { currentProfile, session, startSession } from "./data/session.ts";
 import { startTvMode } from "./tv/mode.ts";
 import { startTvNavigation, tvPageOpened } from "./tv/navigation.ts";
+import { resolveLocale, setLocale, t } from "./i18n/index.ts";
 
 const Home = lazy(() => import("./pages/home.tsx"));
 const Browse = lazy(() => import("./pages/browse.tsx"));
@@ -72,14 +73,14 @@ function NavIcon(props: { name: keyof typeof NAV_ICONS }) {
 /** Phones: Home, Search, My List and the account at the bottom, within reach of a thumb (hidden on wider screens). */
 function BottomNav() {
   return (
-    <nav class="bottom-nav" aria-label="Main">
-      <A href="/" end><NavIcon name="home" /><span>Home</span></A>
-      <A href="/search"><NavIcon name="search" /><span>Search</span></A>
-      <A href="/my-list"><NavIcon name="list" /><span>My List</span></A>
-      <Show when={session()} fallback={<A href="/signin"><NoProfileAvatar /><span>Sign in</span></A>}>
+    <nav class="bottom-nav" aria-label={t("nav.main")}>
+      <A href="/" end><NavIcon name="home" /><span>{t("nav.home")}</span></A>
+      <A href="/search"><NavIcon name="search" /><span>{t("nav.search")}</span></A>
+      <A href="/my-list"><NavIcon name="list" /><span>{t("nav.myList")}</span></A>
+      <Show when={session()} fallback={<A href="/signin"><NoProfileAvatar /><span>{t("nav.signIn")}</span></A>}>
         <A href="/account">
           <Show when={currentProfile()} fallback={<NoProfileAvatar />}>{(p) => <Avatar id={p().avatar} />}</Show>
-          <span>{currentProfile()?.name ?? "Account"}</span>
+          <span>{currentProfile()?.name ?? t("nav.account")}</span>
         </A>
       </Show>
     </nav>
@@ -112,7 +113,13 @@ function useTvMode() {
   createEffect(on(() => location.pathname, () => tvPageOpened()));
 }
 
+/** The interface language: the chosen profile's, else the browser's, else English; it follows a profile switch or edit at once. */
+function useLocale() {
+  createEffect(() => void setLocale(resolveLocale(currentProfile()?.language, navigator.languages)));
+}
+
 function Layout(props: RouteSectionProps) {
+  useLocale();
   const navigate = useNavigate();
   const redirect = useSessionRedirect();
   const location = useLocation();
@@ -125,23 +132,23 @@ function Layout(props: RouteSectionProps) {
   });
   return (
     <>
-      <a class="skip-link" href="#main">Skip to content</a>
+      <a class="skip-link" href="#main">{t("app.skip")}</a>
       <header class="top-bar">
-        <A href="/" class="brand" aria-label="Marquee home">MARQUEE</A>
-        <nav aria-label="Sections">
-          <A href="/" end class="nav-home">Home</A>
-          <A href="/browse">Browse</A>
-          <A href="/downloads" class="nav-downloads">Downloads</A>
-          <A href="/search" class="nav-search" aria-label="Search">
+        <A href="/" class="brand" aria-label={t("app.home")}>MARQUEE</A>
+        <nav aria-label={t("nav.sections")}>
+          <A href="/" end class="nav-home">{t("nav.home")}</A>
+          <A href="/browse">{t("nav.browse")}</A>
+          <A href="/downloads" class="nav-downloads">{t("nav.downloads")}</A>
+          <A href="/search" class="nav-search" aria-label={t("nav.search")}>
             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d={NAV_ICONS.search} /></svg>
-            <span>Search</span>
+            <span>{t("nav.search")}</span>
           </A>
         </nav>
         <AccountMenu />
       </header>
       <Show when={!isOnline()}>
         <p class="offline-banner" role="status">
-          You're offline. Your <A href="/downloads">downloads</A> play from this device; browsing and streaming come back with the network.
+          {t("app.offline")} <A href="/downloads">{t("nav.downloads")}</A>
         </p>
       </Show>
       <main id="main" tabindex="-1"

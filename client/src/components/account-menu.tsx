@@ -8,6 +8,7 @@
 import { A, useNavigate } from "@solidjs/router";
 import { createSignal, For, onCleanup, Show } from "solid-js";
 import { currentProfile, session, signOut } from "../data/session.ts";
+import { t } from "../i18n/index.ts";
 import { Avatar, NoProfileAvatar } from "./avatar.tsx";
 
 interface MenuEntry {
@@ -24,12 +25,12 @@ export function AccountMenu() {
   let root!: HTMLDivElement;
 
   const entries = (): MenuEntry[] => [
-    { label: "Switch profile", href: "/profiles" },
-    { label: "Manage profiles", href: "/profiles/manage" },
-    ...(currentProfile() ? [{ label: "My List", href: "/my-list" }, { label: "Viewing history", href: "/history" }] : []),
-    { label: "Account", href: "/account" },
+    { label: t("menu.switchProfile"), href: "/profiles" },
+    { label: t("menu.manageProfiles"), href: "/profiles/manage" },
+    ...(currentProfile() ? [{ label: t("nav.myList"), href: "/my-list" }, { label: t("menu.history"), href: "/history" }] : []),
+    { label: t("nav.account"), href: "/account" },
     {
-      label: "Sign out",
+      label: t("menu.signOut"),
       action: () => {
         void signOut()
           .catch(() => {})
@@ -73,7 +74,7 @@ export function AccountMenu() {
       when={session()}
       fallback={
         <Show when={session() === null}>
-          <A href="/signin" class="button button-small sign-in-link">Sign in</A>
+          <A href="/signin" class="button button-small sign-in-link">{t("nav.signIn")}</A>
         </Show>
       }
     >
@@ -85,7 +86,7 @@ export function AccountMenu() {
           aria-haspopup="menu"
           aria-expanded={open()}
           aria-controls="account-menu-list"
-          aria-label={currentProfile() ? `Profile menu, ${currentProfile()!.name}` : "Profile menu"}
+          aria-label={currentProfile() ? t("menu.buttonOf", { name: currentProfile()!.name }) : t("menu.button")}
           onClick={() => (open() ? close(false) : show("first"))}
           onKeyDown={(e) => {
             if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -99,7 +100,7 @@ export function AccountMenu() {
           </Show>
           <span class="avatar-caret" aria-hidden="true">▾</span>
         </button>
-        <ul id="account-menu-list" ref={menu} role="menu" class="menu" hidden={!open()} aria-label="Profile and account" onKeyDown={onMenuKey}>
+        <ul id="account-menu-list" ref={menu} role="menu" class="menu" hidden={!open()} aria-label={t("menu.label")} onKeyDown={onMenuKey}>
           <Show when={currentProfile()}>
             {(p) => (
               <li role="none" class="menu-profile" aria-hidden="true">

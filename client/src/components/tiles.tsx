@@ -1,6 +1,7 @@
 import { A } from "@solidjs/router";
 import { createSignal, For, onCleanup, onMount, Show, type JSX } from "solid-js";
 import type { TitleCard } from "../data/api.ts";
+import { direction, t } from "../i18n/index.ts";
 import { Artwork } from "./artwork.tsx";
 
 /** One title tile: artwork plus name, opening the title page. */
@@ -13,7 +14,7 @@ export function TitleTile(props: { title: TitleCard; eager?: boolean; kind?: "po
         <span class="tile-name">{props.title.title}</span>
         <span class="tile-meta">
           {props.title.releaseYear} · {props.title.maturity.label}
-          <Show when={props.title.type === "series"}> · Series</Show>
+          <Show when={props.title.type === "series"}> · {t("title.series")}</Show>
         </span>
       </span>
     </A>
@@ -29,7 +30,8 @@ export function TitleTile(props: { title: TitleCard; eager?: boolean; kind?: "po
 export function ScrollingRow(props: { heading: string; class?: string; children: JSX.Element }) {
   let scroller!: HTMLDivElement;
   const [overflows, setOverflows] = createSignal(false);
-  const page = (direction: 1 | -1) => scroller.scrollBy({ left: direction * scroller.clientWidth * 0.9, behavior: "smooth" });
+  // Forward is leftwards in a right-to-left row (its scrollLeft runs from 0 to negative).
+  const page = (forward: 1 | -1) => scroller.scrollBy({ left: forward * (direction() === "rtl" ? -1 : 1) * scroller.clientWidth * 0.9, behavior: "smooth" });
   onMount(() => {
     const measure = () => setOverflows(scroller.scrollWidth > scroller.clientWidth + 1);
     // The row's width and its tiles both decide: watch the scroller and each tile as they come and go.
@@ -50,8 +52,8 @@ export function ScrollingRow(props: { heading: string; class?: string; children:
         <h2>{props.heading}</h2>
         <Show when={overflows()}>
           <div class="row-nav">
-            <button type="button" aria-label={`Scroll ${props.heading} left`} onClick={() => page(-1)}>‹</button>
-            <button type="button" aria-label={`Scroll ${props.heading} right`} onClick={() => page(1)}>›</button>
+            <button type="button" class="row-back" aria-label={t("row.scrollBack", { row: props.heading })} onClick={() => page(-1)}>‹</button>
+            <button type="button" class="row-forward" aria-label={t("row.scrollForward", { row: props.heading })} onClick={() => page(1)}>›</button>
           </div>
         </Show>
       </div>

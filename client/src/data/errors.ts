@@ -4,10 +4,11 @@
  * refresh the session and resend, renew the playback token before retrying —
  * in a Record over ErrorCode, so a code added on the server does not compile
  * here until it has a meaning. The words a viewer reads when playback stops on
- * a code are the player's (player/errors.ts), keyed by the same codes; other
- * screens show the server's message.
+ * a code are the player's (player/errors.ts), keyed by the same codes; refusals
+ * by policy are worded in the interface language (`refusalWords`).
  */
 import type { ErrorCode } from "../../../common/error-codes.ts";
+import { t } from "../i18n/index.ts";
 
 export type { ErrorCode };
 
@@ -128,15 +129,16 @@ export interface RefusalWords {
   message: string;
 }
 
-/**
- * Refusals by policy that any screen (a title page, the player) explains in the
- * same words: they say why, and retrying does not change them.
- */
-export const REFUSAL_WORDS: Partial<Record<ErrorCode, RefusalWords>> = {
-  region_restricted: { title: "Not available in your region", message: "This title can't be watched where you are right now." },
-  outside_window: { title: "Not available right now", message: "This title is outside its viewing window. It may be coming soon or have left Marquee." },
-  maturity_restricted: { title: "Not available on this profile", message: "This title is rated above this profile's maturity setting. Switch profile or ask the account owner." },
-};
+/** Refusals by policy that any screen (a title page, the player) explains in the same words: they say why, and retrying does not change them. */
+const REFUSALS = ["region_restricted", "outside_window", "maturity_restricted"] as const satisfies readonly ErrorCode[];
+type Refusal = (typeof REFUSALS)[number];
+
+/** A refusal's words in the interface language (i18n dictionaries, `refusal.<code>.*`); undefined for other codes. */
+export function refusalWords(code: string): RefusalWords | undefined {
+  if (!(REFUSALS as readonly string[]).includes(code)) return undefined;
+  const c = code as Refusal;
+  return { title: t(`refusal.${c}.title`), message: t(`refusal.${c}.message`) };
+}
 
 /** Whether `code` is one the Worker answers (the map's keys are exactly ErrorCode). */
 export function isKnownErrorCode(code: unknown): code is ErrorCode {

@@ -39,16 +39,8 @@ export interface ResumeSummary {
   episodeId: number | null;
   positionSeconds: number;
   share: number;
-  /** "12 min left", "1 h 5 min left", "40 sec left". */
-  left: string;
-}
-
-/** "12 min left": minutes from one up (hours from 60), seconds below a minute. */
-export function timeLeft(seconds: number): string {
-  const s = Math.max(0, Math.ceil(seconds));
-  if (s < 60) return `${s} sec left`;
-  const minutes = Math.round(s / 60);
-  return minutes < 60 ? `${minutes} min left` : `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ""} left`;
+  /** Seconds left to watch ("12 min left" in the interface language: i18n/format.ts `formatTimeLeft`). */
+  secondsLeft: number;
 }
 
 /** The most recent position, when it is worth resuming (started, not finished or nearly so); else null. */
@@ -60,13 +52,6 @@ export function resumeSummary(positions: TitlePositions): ResumeSummary | null {
     episodeId: latest.episodeId,
     positionSeconds: latest.positionSeconds,
     share: watchedShare(latest),
-    left: timeLeft(latest.durationSeconds - latest.positionSeconds),
+    secondsLeft: Math.max(0, latest.durationSeconds - latest.positionSeconds),
   };
-}
-
-/** A running time as a title page states it: "1h 26m", "45 min", or "12 sec" for a short clip. */
-export function runningTime(seconds: number): string {
-  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} sec`;
-  const minutes = Math.round(seconds / 60);
-  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }

@@ -17,26 +17,56 @@ import { formatTime } from "../player/time.ts";
 import "./home.css";
 import { usePageTitle } from "../components/page-title.ts";
 import { usePlayIntent } from "../data/play-intent.ts";
+import { t as tr, tn } from "../i18n/index.ts";
+import { countryName } from "../i18n/format.ts";
 
 type Card = HomePage["rows"][number]["items"][number];
 
 function Hero(props: { title: Card }) {
   const t = () => props.title;
   return (
-    <section class="hero" aria-label="Featured">
+    <section class="hero" aria-label={tr("home.featured")}>
       <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} priority textless />
       <div class="hero-body">
-        <p class="eyebrow">{t().type === "series" ? "Series" : "Film"} · {t().releaseYear} · {t().maturity.label}</p>
+        <p class="eyebrow">{t().type === "series" ? tr("title.series") : tr("title.film")} · {t().releaseYear} · {t().maturity.label}</p>
         <h1>{t().title}</h1>
         <Show when={t().tagline}><p class="tagline">{t().tagline}</p></Show>
         <p class="hero-description">{t().description}</p>
         <div class="hero-actions">
-          <A class="button button-primary" href={`/watch/${t().id}`}>▶ Play</A>
-          <A class="button button-outline" href={`/title/${t().id}`}>More info</A>
+          <A class="button button-primary" href={`/watch/${t().id}`}>▶ {tr("home.play")}</A>
+          <A class="button button-outline" href={`/title/${t().id}`}>{tr("home.moreInfo")}</A>
         </div>
       </div>
     </section>
   );
+}
+
+type HomeRow = HomePage["rows"][number];
+
+/** A row's heading in the interface language, from its kind (a top 10's country from its id); the server's words where the row names a title or genre. */
+function rowHeading(row: HomeRow): string {
+  switch (row.kind) {
+    case "my-list":
+    case "trending":
+    case "new-releases":
+    case "picked-for-you":
+    case "popular":
+      return tr(`row.${row.kind}`);
+    case "top10": {
+      const country = row.id.slice("top10-".length);
+      return country === "ZZ" || !/^[A-Z]{2}$/.test(country) ? tr("row.top10World") : tr("row.top10", { country: countryName(country) });
+    }
+    default:
+      return row.heading;
+  }
+}
+
+/** What a Continue Watching tile says to a screen reader. */
+function continueLabel(item: ContinueItem): string {
+  const position = formatTime(item.positionSeconds);
+  if (item.kind === "next_episode" && item.episode) return tr("home.nextEpisodeLabel", { title: item.title.title, season: item.episode.seasonNumber, episode: item.episode.number });
+  if (item.episode) return tr("home.resumeEpisodeLabel", { title: item.title.title, season: item.episode.seasonNumber, episode: item.episode.number, position });
+  return tr("home.resumeLabel", { title: item.title.title, position });
 }
 
 /** Where a Continue Watching tile plays from. */
@@ -46,22 +76,22 @@ function watchHref(item: ContinueItem): string {
 
 function ContinueRow(props: { items: ContinueItem[] }) {
   return (
-    <ScrollingRow heading="Continue watching" class="continue-row">
+    <ScrollingRow heading={tr("home.continue")} class="continue-row">
       <For each={props.items}>
         {(item, i) => {
           const share = () => (item.durationSeconds ? Math.min(1, item.positionSeconds / item.durationSeconds) : 0);
           const what = () =>
             item.kind === "next_episode"
-              ? `Next: S${item.episode!.seasonNumber}:E${item.episode!.number}`
+              ? tr("home.nextEpisode", { season: item.episode!.seasonNumber, episode: item.episode!.number })
               : item.episode
                 ? `S${item.episode.seasonNumber}:E${item.episode.number} · ${formatTime(item.positionSeconds)}`
-                : `${formatTime(item.positionSeconds)} of ${formatTime(item.durationSeconds ?? 0)}`;
+                : tr("home.positionOf", { position: formatTime(item.positionSeconds), duration: formatTime(item.durationSeconds ?? 0) });
           return (
             <A
               class="tile tile-backdrop continue-tile"
               href={watchHref(item)}
               data-title-id={item.title.id}
-              aria-label={`${item.kind === "next_episode" ? "Play next episode of" : "Resume"} ${item.title.title}${item.episode ? `, season ${item.episode.seasonNumber} episode ${item.episode.number}` : ""}${item.kind === "resume" ? ` from ${formatTime(item.positionSeconds)}` : ""}`}
+              aria-label={continueLabel(item)}
             >
               <Artwork id={item.title.id} title={item.title.title} kind="backdrop" src={item.episode?.stillUrl ?? item.title.backdropUrl} eager={i() < 4} />
               <span class="continue-play" aria-hidden="true">▶</span>
@@ -93,15 +123,15 @@ function Onboarding(props: { choices: Card[]; onDone: () => void }) {
       await saveOnboarding(ids);
       props.onDone();
     } catch (e) {
-      setProblem(e instanceof Error ? e.message : "Could not save your picks.");
+      setProblem(tr("home.pickFailed"));
     } finally {
       setBusy(false);
     }
   }
   return (
     <section class="onboarding" aria-labelledby="onboarding-heading">
-      <h2 id="onboarding-heading">Pick three you like</h2>
-      <p class="muted">We'll tune your rows to them. {picked().length < 3 ? `${3 - picked().length} more to go.` : "Great picks."}</p>
+      <h2 id="onboarding-heading">{tr("home.pickThree")}</h2>
+      <p class="muted">{tr("home.pickHint")} {picked().length < 3 ? tn("home.pickMore", 3 - picked().length) : tr("home.pickDone")}</p>
       <ul class="onboarding-grid">
         <For each={props.choices}>
           {(t) => (
@@ -118,10 +148,10 @@ function Onboarding(props: { choices: Card[]; onDone: () => void }) {
       <p class="status" role="status" aria-live="polite">{problem()}</p>
       <div class="onboarding-actions">
         <button type="button" class="button button-primary" disabled={picked().length < 3 || busy()} onClick={() => finish(picked())}>
-          Done
+          {tr("home.pickSave")}
         </button>
         <button type="button" class="button button-outline" disabled={busy()} onClick={() => finish([])}>
-          Skip
+          {tr("home.pickSkip")}
         </button>
       </div>
     </section>
@@ -163,7 +193,7 @@ function useLiveContinueWatching(home: () => HomePage | undefined): () => Contin
 }
 
 export default function Home() {
-  usePageTitle(() => "Home");
+  usePageTitle(() => tr("nav.home"));
   usePlayIntent();
   const device = deviceClass();
   const home = createAsync(() => getHome(device));
@@ -188,11 +218,11 @@ export default function Home() {
               </Show>
               <For each={h().rows}>
                 {(row, i) => (
-                  <Row heading={row.heading} titles={row.items} eager={i() < 2} kind={row.kind === "new-releases" || row.kind === "top10" ? "backdrop" : "poster"} />
+                  <Row heading={rowHeading(row)} titles={row.items} eager={i() < 2} kind={row.kind === "new-releases" || row.kind === "top10" ? "backdrop" : "poster"} />
                 )}
               </For>
               <Show when={h().rows.length === 0 && !h().hero}>
-                <p class="empty page">Nothing to show here yet. <A href="/browse">Browse the catalog</A></p>
+                <p class="empty page">{tr("home.empty")} <A href="/browse">{tr("home.browseCatalog")}</A></p>
               </Show>
             </>
           )}

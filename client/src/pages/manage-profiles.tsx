@@ -22,7 +22,7 @@ const MATURITY_CHOICES = [
   { age: 16, label: "16+" },
   { age: 18, label: "18+" },
 ] as const;
-const LANGUAGES = ["en", "fr", "es", "de", "it", "pt", "nl", "sv", "ja", "ko"];
+const LANGUAGES = ["en", "fr", "es", "de", "it", "pt", "nl", "sv", "ja", "ko", "ar", "en-XA"];
 
 /** A language's name in that language ("Français"), falling back to its tag. */
 function endonym(tag: string): string {

@@ -1,13 +1,14 @@
 import { A } from "@solidjs/router";
 import { usePageTitle } from "../components/page-title.ts";
+import { t } from "../i18n/index.ts";
 
 export default function NotFound() {
-  usePageTitle(() => "Page not found");
+  usePageTitle(() => t("error.notFound"));
   return (
     <div class="error-view">
-      <h1>Lost in the credits</h1>
-      <p>There is no page at this address.</p>
-      <A href="/">Back to Home</A>
+      <h1>{t("error.lost")}</h1>
+      <p>{t("error.noPage")}</p>
+      <A href="/">{t("error.goHome")}</A>
     </div>
   );
 }

@@ -6,18 +6,13 @@ import { TitleActions } from "../components/title-actions.tsx";
 import { fetchTitleProgress, getTitle } from "../data/api.ts";
 import { preparePlayback } from "../data/prefetch.ts";
 import { followLiveProgress } from "../data/progress.ts";
-import { resumeSummary, runningTime, watchedShare, withEntry, type TitlePositions } from "../data/resume.ts";
+import { resumeSummary, watchedShare, withEntry, type TitlePositions } from "../data/resume.ts";
 import { baselineStart } from "../player/start.ts";
 import { currentProfile } from "../data/session.ts";
 import { usePageTitle } from "../components/page-title.ts";
+import { t as tr, tn } from "../i18n/index.ts";
+import { formatDate, formatDuration, formatList, formatRelative, formatTimeLeft, languageName } from "../i18n/format.ts";
 
-function languageName(tag: string): string {
-  try {
-    return new Intl.DisplayNames(["en"], { type: "language" }).of(tag) ?? tag;
-  } catch {
-    return tag;
-  }
-}
 
 /**
  * Makes Play start fast: the watch page's code (hls.js included) and the
@@ -108,17 +103,17 @@ export default function Title() {
           <div class="title-body">
             <h1>{t().title}</h1>
             <Show when={t().originalTitle && t().originalTitle !== t().title}>
-              <p class="original-title" lang={t().originalLanguage}>{t().originalTitle}</p>
+              <p class="original-title"><span class="visually-hidden">{tr("title.originalTitle")}: </span><span lang={t().originalLanguage}>{t().originalTitle}</span></p>
             </Show>
             <p class="facts">
               <span>{t().releaseYear}</span>
-              <span class="maturity" title={`Suitable from age ${t().maturity.age}`}>{t().maturity.label}</span>
+              <span class="maturity" title={tr("title.suitableFrom", { age: t().maturity.age })}>{t().maturity.label}</span>
               {/* The length of the media that plays when there is some (a demo clip is seconds long), else the catalog's. */}
               <Show when={t().type === "movie" && (t().mediaSeconds ?? (t().runtimeMinutes ? t().runtimeMinutes! * 60 : null))}>
-                {(seconds) => <span class="runtime">{runningTime(seconds())}</span>}
+                {(seconds) => <span class="runtime">{formatDuration(seconds())}</span>}
               </Show>
               <Show when={t().type === "series"}>
-                <span>{t().seasons!.length} {t().seasons!.length === 1 ? "season" : "seasons"}</span>
+                <span>{tn("title.seasons", t().seasons!.length)}</span>
               </Show>
               <For each={t().genres}>{(g) => <A class="chip" href={`/browse?genre=${g.slug}`}>{g.name}</A>}</For>
             </p>
@@ -129,7 +124,7 @@ export default function Title() {
                 onPointerEnter={() => warmPlay(String(t().id))}
                 onFocus={() => warmPlay(String(t().id))}
                 onPointerDown={() => warmPlay(String(t().id))}
-              ><span aria-hidden="true">▶ </span>{resume() ? "Resume" : "Play"}</A>
+              ><span aria-hidden="true">▶ </span>{resume() ? tr("title.resume") : tr("title.play")}</A>
               <Show when={currentProfile()}>
                 <Show when={t().id} keyed>
                   {(id) => <TitleActions titleId={id} title={t().title} />}
@@ -144,9 +139,9 @@ export default function Title() {
                 <div class="resume-state">
                   <p>
                     <Show when={resumeEpisode()}>{(ep) => <span class="resume-episode">S{ep().season}:E{ep().number} “{ep().name}” · </span>}</Show>
-                    <span class="resume-left">Resume · {r().left}</span>
+                    <span class="resume-left">{tr("title.resumeLeft", { left: formatTimeLeft(r().secondsLeft) })}</span>
                   </p>
-                  <span class="watch-progress" role="progressbar" aria-label="Watched" aria-valuemin="0" aria-valuemax="100" aria-valuenow={Math.round(r().share * 100)}>
+                  <span class="watch-progress" role="progressbar" aria-label={tr("title.watched")} aria-valuemin="0" aria-valuemax="100" aria-valuenow={Math.round(r().share * 100)}>
                     <span style={{ width: `${(r().share * 100).toFixed(1)}%` }} />
                   </span>
                 </div>
@@ -157,25 +152,25 @@ export default function Title() {
             {/* What the asset that will play has (the API derives both lists from it); nothing is promised otherwise. */}
             <dl class="languages">
               <Show when={t().audioLanguages.length > 0}>
-                <dt>Audio</dt>
-                <dd class="audio-languages">{t().audioLanguages.map(languageName).join(", ")}</dd>
+                <dt>{tr("title.audio")}</dt>
+                <dd class="audio-languages">{formatList(t().audioLanguages.map(languageName))}</dd>
               </Show>
               <Show when={t().subtitleLanguages.length > 0}>
-                <dt>Subtitles</dt>
-                <dd class="subtitle-languages">{t().subtitleLanguages.map(languageName).join(", ")}</dd>
+                <dt>{tr("title.subtitles")}</dt>
+                <dd class="subtitle-languages">{formatList(t().subtitleLanguages.map(languageName))}</dd>
               </Show>
               <Show when={t().availability.availableUntil}>
-                <dt>Leaving</dt>
-                <dd>{new Date(t().availability.availableUntil!).toLocaleDateString()}</dd>
+                <dt>{tr("title.leaving")}</dt>
+                <dd>{tr("title.leavingIn", { date: formatDate(new Date(t().availability.availableUntil!).getTime()), relative: formatRelative(new Date(t().availability.availableUntil!).getTime()) })}</dd>
               </Show>
             </dl>
 
             <Show when={t().type === "series" && season()}>
-              <section class="episodes" aria-label="Episodes">
+              <section class="episodes" aria-label={tr("title.episodes")}>
                 <div class="episodes-head">
-                  <h2>Episodes</h2>
+                  <h2>{tr("title.episodes")}</h2>
                   <label>
-                    <span class="visually-hidden">Season</span>
+                    <span class="visually-hidden">{tr("title.season")}</span>
                     <select
                       class="season-picker"
                       value={season()!.number}
@@ -190,11 +185,11 @@ export default function Title() {
                     {(ep) => (
                       <li class="episode" data-episode-id={ep.id}>
                         <span class="episode-number">{ep.number}</span>
-                        <A class="episode-play" href={`/watch/${t().id}?episode=${ep.id}`} aria-label={`Play episode ${ep.number}: ${ep.name}`}>
+                        <A class="episode-play" href={`/watch/${t().id}?episode=${ep.id}`} aria-label={tr("title.playEpisode", { episode: ep.number, name: ep.name })}>
                           <Artwork id={ep.id * 7919} title={ep.name} kind="still" src={ep.stillUrl} />
                           <Show when={positions().get(ep.id)}>
                             {(p) => (
-                              <span class="watch-progress" role="progressbar" aria-label={`Watched of episode ${ep.number}`} aria-valuemin="0" aria-valuemax="100" aria-valuenow={Math.round(watchedShare(p()) * 100)}>
+                              <span class="watch-progress" role="progressbar" aria-label={tr("title.watchedOfEpisode", { episode: ep.number })} aria-valuemin="0" aria-valuemax="100" aria-valuenow={Math.round(watchedShare(p()) * 100)}>
                                 <span style={{ width: `${(watchedShare(p()) * 100).toFixed(1)}%` }} />
                               </span>
                             )}
@@ -202,10 +197,10 @@ export default function Title() {
                         </A>
                         <div class="episode-text">
                           <h3>{ep.name}</h3>
-                          <p class="episode-meta">{[ep.mediaSeconds ?? (ep.runtimeMinutes ? ep.runtimeMinutes * 60 : null)].flatMap((s) => (s ? [runningTime(s)] : [])).concat(ep.airDate ? [ep.airDate] : []).join(" · ")}</p>
+                          <p class="episode-meta">{[ep.mediaSeconds ?? (ep.runtimeMinutes ? ep.runtimeMinutes * 60 : null)].flatMap((s) => (s ? [formatDuration(s)] : [])).concat(ep.airDate ? [formatDate(Date.parse(ep.airDate), { dateStyle: "medium", timeZone: "UTC" })] : []).join(" · ")}</p>
                           <p>{ep.overview}</p>
                           <Show when={currentProfile() && ep.mediaSeconds}>
-                            <DownloadButton titleId={t().id} episodeId={ep.id} heading={t().title} subheading={`S${season()!.number}:E${ep.number} · ${ep.name}`} label={`Download episode ${ep.number}`} />
+                            <DownloadButton titleId={t().id} episodeId={ep.id} heading={t().title} subheading={`S${season()!.number}:E${ep.number} · ${ep.name}`} label={tr("title.downloadEpisode", { episode: ep.number })} />
                           </Show>
                         </div>
                       </li>
@@ -215,19 +210,19 @@ export default function Title() {
               </section>
             </Show>
 
-            <section class="credits" aria-label="Cast and crew">
+            <section class="credits" aria-label={tr("title.credits")}>
               <Show when={t().cast.length > 0}>
-                <h2>Cast</h2>
+                <h2>{tr("title.cast")}</h2>
                 <ul class="people">
                   <For each={t().cast}>
                     {(c) => (
-                      <li><A href={`/person/${c.personId}`}>{c.name}</A><Show when={c.character}><span class="character"> as {c.character}</span></Show></li>
+                      <li><A href={`/person/${c.personId}`}>{c.name}</A><Show when={c.character}><span class="character"> {tr("title.as", { character: c.character! })}</span></Show></li>
                     )}
                   </For>
                 </ul>
               </Show>
               <Show when={t().crew.length > 0}>
-                <h2>Crew</h2>
+                <h2>{tr("title.crew")}</h2>
                 <ul class="people">
                   <For each={t().crew}>{(c) => <li><A href={`/person/${c.personId}`}>{c.name}</A> <span class="job">{c.job}</span></li>}</For>
                 </ul>

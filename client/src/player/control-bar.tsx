@@ -68,7 +68,7 @@ export function ControlBar(props: ControlBarProps) {
 
   return (
     <div ref={bar} class="player-bottom" onPointerEnter={(ev) => ev.pointerType === "mouse" && props.onHover(true)} onPointerLeave={() => props.onHover(false)}>
-      <div class="player-timeline">
+      <div class="player-timeline" dir="ltr">
         <span class="player-time">
           <span class="visually-hidden">Elapsed </span>
           {formatTime(m.time())}
@@ -89,7 +89,7 @@ export function ControlBar(props: ControlBarProps) {
           {formatTime(Math.max(0, m.duration() - m.time()))}
         </span>
       </div>
-      <div class="player-toolbar" role="toolbar" aria-label="Player controls">
+      <div class="player-toolbar" dir="ltr" role="toolbar" aria-label="Player controls">
         <button type="button" class="pbtn-icon play-toggle" aria-label={m.playing() ? "Pause" : "Play"} onClick={() => props.actions.togglePlay()}>
           <Icon name={m.playing() ? "pause" : m.ended() ? "replay" : "play"} />
         </button>

@@ -5,7 +5,7 @@
  * trying again can help, and whether Retry renews the playback token first.
  */
 import type { ErrorData } from "hls.js";
-import { isKnownErrorCode, meaningOf, REFUSAL_WORDS, type ErrorCode } from "../data/errors.ts";
+import { isKnownErrorCode, meaningOf, refusalWords, type ErrorCode } from "../data/errors.ts";
 
 export interface PlayerProblem {
   title: string;
@@ -28,9 +28,6 @@ const tokenRefused: Words = { title: "Playback session not valid", message: "The
 
 /** Worker codes playback can stop on, in words; any other code is worded by its HTTP status. */
 const PLAYBACK_WORDS: Partial<Record<ErrorCode, Words>> = {
-  region_restricted: { ...REFUSAL_WORDS.region_restricted!, retry: false },
-  outside_window: { ...REFUSAL_WORDS.outside_window!, retry: false },
-  maturity_restricted: { ...REFUSAL_WORDS.maturity_restricted!, retry: false },
   quality_not_in_plan: { title: notInPlan, message: "This video isn't available at a quality your plan includes. Upgrade your plan to watch it.", retry: false },
   title_not_found: { title: "Title not found", message: "This title doesn't exist or is no longer on Marquee.", retry: false },
   episode_not_found: { title: "Episode not found", message: "This episode doesn't exist or is no longer available.", retry: false },
@@ -56,7 +53,8 @@ const PLAYBACK_WORDS: Partial<Record<ErrorCode, Words>> = {
 
 /** The player's problem for a Worker code it has words for, else undefined. */
 function knownProblem(code: string): PlayerProblem | undefined {
-  const words = isKnownErrorCode(code) ? PLAYBACK_WORDS[code] : undefined;
+  const refusal = refusalWords(code);
+  const words = refusal ? { ...refusal, retry: false } : isKnownErrorCode(code) ? PLAYBACK_WORDS[code] : undefined;
   return words ? { ...words, code, renewToken: !!meaningOf(code).renewToken } : undefined;
 }
 

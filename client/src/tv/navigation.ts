@@ -78,7 +78,9 @@ function keepsArrow(el: Element | null, direction: Direction): boolean {
   }
   if (start === null || end === null) return el.value.length > 0;
   if (start !== end) return true;
-  return direction === "left" ? start > 0 : start < el.value.length;
+  // In right-to-left text ← moves the caret towards the end, so the edges swap.
+  const towardsStart = (direction === "left") !== (getComputedStyle(el).direction === "rtl");
+  return towardsStart ? start > 0 : start < el.value.length;
 }
 
 function isCandidate(el: HTMLElement): boolean {

@@ -1,21 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { resumeSummary, timeLeft, watchedShare, withEntry, type PositionEntry, type TitlePositions } from "../../../client/src/data/resume.ts";
+import { resumeSummary, watchedShare, withEntry, type PositionEntry, type TitlePositions } from "../../../client/src/data/resume.ts";
 
 const entry = (over: Partial<PositionEntry> = {}): PositionEntry => ({ titleId: 3, episodeId: null, positionSeconds: 600, durationSeconds: 1320, updatedAt: 1000, finished: false, ...over });
 
 describe("a title page's resume state (client/src/data/resume.ts)", () => {
-  it("says how long is left the way streaming apps do", () => {
-    expect(timeLeft(12 * 60)).toBe("12 min left");
-    expect(timeLeft(65 * 60)).toBe("1 h 5 min left");
-    expect(timeLeft(120 * 60)).toBe("2 h left");
-    expect(timeLeft(40)).toBe("40 sec left");
-    expect(timeLeft(-3)).toBe("0 sec left");
-  });
-
   it("offers the most recent position, not one barely started, finished or at the very end", () => {
     const positions = (...es: PositionEntry[]) => es.reduce<TitlePositions>((m, e) => withEntry(m, 3, e), new Map());
-    expect(resumeSummary(positions(entry()))).toEqual({ episodeId: null, positionSeconds: 600, share: 600 / 1320, left: "12 min left" });
+    expect(resumeSummary(positions(entry()))).toEqual({ episodeId: null, positionSeconds: 600, share: 600 / 1320, secondsLeft: 720 });
     expect(resumeSummary(positions(entry({ positionSeconds: 0 })))).toBeNull();
     expect(resumeSummary(positions(entry({ positionSeconds: 1300 })))).toBeNull();
     expect(resumeSummary(positions(entry({ finished: true })))).toBeNull();

@@ -1,0 +1,77 @@
+/**
+ * Numbers, dates, durations, lists and language/country names in the interface
+ * locale, through `Intl` (formatters cached per locale).
+ */
+import { formatLocale, t } from "./index.ts";
+
+const cache = new Map<string, unknown>();
+function cached<T>(key: string, make: () => T): T {
+  if (!cache.has(key)) cache.set(key, make());
+  return cache.get(key) as T;
+}
+
+/** 1,234 / 1.234 / ١٬٢٣٤. */
+export function formatNumber(n: number): string {
+  const tag = formatLocale();
+  return cached(`n:${tag}`, () => new Intl.NumberFormat(tag)).format(n);
+}
+
+/** A date (day, month, year) in the locale's way. */
+export function formatDate(ms: number, options: Intl.DateTimeFormatOptions = { dateStyle: "medium" }): string {
+  const tag = formatLocale();
+  return cached(`d:${tag}:${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(tag, options)).format(new Date(ms));
+}
+
+/** "in 3 days", "tomorrow", "in 5 hours": from now to `ms`, in the largest whole unit. */
+export function formatRelative(ms: number, nowMs: number = Date.now()): string {
+  const tag = formatLocale();
+  const rtf = cached(`r:${tag}`, () => new Intl.RelativeTimeFormat(tag, { numeric: "auto" }));
+  const seconds = Math.round((ms - nowMs) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 3600) return rtf.format(Math.round(seconds / 60), "minute");
+  if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), "hour");
+  return rtf.format(Math.round(seconds / 86_400), "day");
+}
+
+/** A length of time: "12 min", "1 hr, 5 min", "40 sec" (never less than a second). */
+export function formatDuration(seconds: number): string {
+  const tag = formatLocale();
+  const unit = (u: string) => cached(`u:${tag}:${u}`, () => new Intl.NumberFormat(tag, { style: "unit", unit: u, unitDisplay: "short" }));
+  const s = Math.max(1, Math.round(seconds));
+  if (s < 60) return unit("second").format(s);
+  const minutes = Math.round(s / 60);
+  if (minutes < 60) return unit("minute").format(minutes);
+  const parts = [unit("hour").format(Math.floor(minutes / 60))];
+  if (minutes % 60) parts.push(unit("minute").format(minutes % 60));
+  return formatList(parts, "unit");
+}
+
+/** "12 min left", from the seconds left. */
+export function formatTimeLeft(seconds: number): string {
+  return t("time.left", { time: formatDuration(seconds) });
+}
+
+/** "English, French and German" in the locale's way. */
+export function formatList(items: readonly string[], type: Intl.ListFormatType = "conjunction"): string {
+  const tag = formatLocale();
+  return cached(`l:${tag}:${type}`, () => new Intl.ListFormat(tag, { type, style: type === "unit" ? "narrow" : "long" })).format(items);
+}
+
+function displayName(type: "language" | "region", code: string): string {
+  const tag = formatLocale();
+  try {
+    return cached(`dn:${tag}:${type}`, () => new Intl.DisplayNames(tag, { type })).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** A language's name in the interface language ("French", "Französisch"); the tag itself when unknown. */
+export function languageName(tag: string): string {
+  return displayName("language", tag);
+}
+
+/** A country's name in the interface language, from its ISO code. */
+export function countryName(code: string): string {
+  return displayName("region", code);
+}
