@@ -83,3 +83,74 @@ export const LAST_NAMES = ["Okafor", "Lindqvist", "Moreau", "Castillo", "Nakamur
 export const CHARACTER_NAMES = ["Captain Reyes", "Dr. Hale", "Mags", "The Stranger", "Inspector Vance", "Old Tom", "Juniper", "Ellis", "Mayor Quinn", "Ada", "Bram", "Sister Agnes", "Kit", "Marlow", "Nell", "Rook"];
 export const CREW_JOBS = ["Director", "Writer", "Producer", "Composer", "Director of Photography", "Editor"];
 export const EPISODE_WORDS = ["Arrival", "Undertow", "The Long Night", "Ashes", "Crossing", "Reckoning", "First Light", "Fault Lines", "The Visitor", "Harvest", "Low Tide", "Echoes", "Thaw", "Homecoming", "Blind Spot", "Keepsake", "Signal", "Tinder", "Open Water", "The Bargain", "Last Call", "Embers", "Vigil", "Threshold"];
+
+/** One locale's texts of a demo title (any field may be missing: readers fall back per field). */
+export interface DemoTranslation {
+  title?: string;
+  tagline?: string;
+  description?: string;
+}
+
+/**
+ * Localised texts of the demo's most-seen titles, by English title, so the demo
+ * shows localised rows, title pages and search (worker/catalog/localise.ts).
+ * Some fields are left out on purpose (Spider-Lily has no Arabic tagline, the
+ * French-Canadian Orbitfall only a title) to show the per-field fallback chain.
+ */
+export const DEMO_TRANSLATIONS: Record<string, Record<string, DemoTranslation>> = {
+  Orbitfall: {
+    es: { title: "Caída orbital", tagline: "La gravedad siempre gana.", description: "Una tripulación de rescate tiene noventa minutos para impedir que una estación abandonada caiga sobre la ciudad." },
+    fr: { title: "Chute d'orbite", tagline: "La gravité gagne toujours.", description: "Une équipe de récupération a quatre-vingt-dix minutes pour empêcher une station abandonnée de s'écraser sur la ville." },
+    "fr-CA": { title: "Tombée orbitale" },
+    de: { title: "Orbitsturz", tagline: "Die Schwerkraft gewinnt immer.", description: "Eine Bergungscrew hat neunzig Minuten, um zu verhindern, dass eine verlassene Station auf die Stadt stürzt." },
+    ja: { title: "オービットフォール", tagline: "重力は必ず勝つ。", description: "サルベージ船のクルーに残された時間は90分。放棄された宇宙ステーションの都市への落下を阻止せよ。" },
+    ar: { title: "السقوط المداري", tagline: "الجاذبية تنتصر دائمًا.", description: "أمام طاقم إنقاذ تسعون دقيقة لمنع محطة مهجورة من السقوط على المدينة." },
+  },
+  "The Lighthouse Keeper's Daughter": {
+    es: { title: "La hija del farero", tagline: "Cada luz guía a alguien a casa." },
+    fr: { title: "La Fille du gardien de phare", tagline: "Chaque lumière ramène quelqu'un chez lui." },
+    de: { title: "Die Tochter des Leuchtturmwärters", tagline: "Jedes Licht führt jemanden nach Hause." },
+    ja: { title: "灯台守の娘", tagline: "すべての灯りは、誰かを家へ導く。" },
+    ar: { title: "ابنة حارس المنارة", tagline: "كل ضوء يرشد أحدًا إلى بيته." },
+  },
+  "Harbour Lights": {
+    es: { title: "Luces del puerto", tagline: "La marea lo devuelve todo." },
+    fr: { title: "Les Feux du port", tagline: "La marée ramène tout." },
+    de: { title: "Hafenlichter", tagline: "Die Flut bringt alles zurück." },
+    ja: { title: "ハーバー・ライツ", tagline: "潮はすべてを連れ戻す。" },
+    ar: { title: "أضواء الميناء", tagline: "المدّ يعيد كل شيء." },
+  },
+  "The Clockmaker's Apprentice": {
+    es: { title: "El aprendiz del relojero", tagline: "El tiempo es un oficio." },
+    fr: { title: "L'Apprenti horloger", tagline: "Le temps est un art." },
+    de: { title: "Der Lehrling des Uhrmachers", tagline: "Zeit ist ein Handwerk." },
+    ja: { title: "時計職人の弟子", tagline: "時間は、技である。" },
+    ar: { title: "صبي صانع الساعات", tagline: "الوقت حِرفة." },
+  },
+  "Amélie of the Canals": {
+    es: { title: "Amélie de los canales" },
+    de: { title: "Amélie von den Kanälen", tagline: "Kleine Gesten, große Wellen." },
+    ja: { title: "運河のアメリ", tagline: "小さな親切、大きな波紋。" },
+    ar: { title: "أميلي القنوات", tagline: "لطف صغير، أثر كبير." },
+  },
+  "Spider-Lily": {
+    es: { title: "Lirio araña", tagline: "Algunas flores solo florecen para los muertos." },
+    fr: { title: "Lys araignée", tagline: "Certaines fleurs ne fleurissent que pour les morts." },
+    de: { title: "Spinnenlilie", tagline: "Manche Blumen blühen nur für die Toten." },
+    ja: { title: "彼岸花", tagline: "死者のためだけに咲く花がある。" },
+    ar: { title: "زنبق العنكبوت" },
+  },
+  "Little Comet": {
+    es: { title: "Pequeño cometa" },
+    fr: { title: "Petite Comète" },
+    de: { title: "Kleiner Komet" },
+    ja: { title: "ちいさな彗星" },
+    ar: { title: "المذنّب الصغير" },
+  },
+  "Salt and Saffron": {
+    fr: { title: "Sel et Safran" },
+    de: { title: "Salz und Safran" },
+    ja: { title: "塩とサフラン" },
+    ar: { title: "ملح وزعفران" },
+  },
+};

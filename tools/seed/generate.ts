@@ -2,10 +2,10 @@
  * Builds catalog rows: the demo catalog (from demo-catalog.ts) or a synthetic
  * catalog of any size for benchmarks. Deterministic for a given seed and `nowMs`.
  */
-import type { availability, credits, episodes, genres, people, seasons, titleGenres, titles } from "../../worker/db/schema.ts";
+import type { availability, credits, episodes, genres, people, seasons, titleGenres, titleLocalisations, titles } from "../../worker/db/schema.ts";
 import { sortKey } from "../../worker/lib/text.ts";
 import {
-  CHARACTER_NAMES, CREW_JOBS, DEMO_GENRES, DEMO_TITLES, demoTracks, EPISODE_WORDS, FIRST_NAMES, LAST_NAMES,
+  CHARACTER_NAMES, CREW_JOBS, DEMO_GENRES, DEMO_TITLES, DEMO_TRANSLATIONS, demoTracks, EPISODE_WORDS, FIRST_NAMES, LAST_NAMES,
 } from "./demo-catalog.ts";
 
 export interface CatalogRows {
@@ -17,6 +17,8 @@ export interface CatalogRows {
   episodes: (typeof episodes.$inferInsert)[];
   people: (typeof people.$inferInsert)[];
   credits: (typeof credits.$inferInsert)[];
+  /** Localised texts (the demo catalog's; other catalogs have none). */
+  titleLocalisations?: (typeof titleLocalisations.$inferInsert)[];
 }
 
 const DAY_MS = 86_400_000;
@@ -157,6 +159,9 @@ export function demoCatalog(nowMs: number): CatalogRows {
     addCredits(rows, rand, id, rows.people.length);
     if (t.type === "series") addSeries(rows, rand, id, t.year, t.seasons ?? [6], runtime);
   }
+  rows.titleLocalisations = DEMO_TITLES.flatMap((t, i) =>
+    Object.entries(DEMO_TRANSLATIONS[t.title] ?? {}).map(([locale, texts]) => ({ titleId: i + 1, locale, title: texts.title ?? null, tagline: texts.tagline ?? null, description: texts.description ?? null })),
+  );
   return rows;
 }
 

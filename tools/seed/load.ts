@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { bulkInsert } from "../../worker/db/bulk.ts";
 import { runBatch, type Db } from "../../worker/db/client.ts";
-import { availability, credits, episodes, genres, people, seasons, titleGenres, titles } from "../../worker/db/schema.ts";
+import { availability, credits, episodes, genres, people, seasons, titleGenres, titleLocalisations, titles } from "../../worker/db/schema.ts";
 import { indexTitles } from "../../worker/db/search-index.ts";
 import type { CatalogRows } from "./generate.ts";
 
@@ -16,6 +16,8 @@ export async function loadCatalog(db: Db, rows: CatalogRows): Promise<void> {
   await bulkInsert(db, seasons, rows.seasons);
   await bulkInsert(db, episodes, rows.episodes);
   await bulkInsert(db, credits, rows.credits);
+  // Before indexing: search finds a title by its localised names too.
+  await bulkInsert(db, titleLocalisations, rows.titleLocalisations ?? []);
   await indexTitles(db, rows.titles.map((t) => t.id!));
 }
 
@@ -29,6 +31,7 @@ export async function clearCatalog(db: Db): Promise<void> {
     sql`DELETE FROM seasons`,
     sql`DELETE FROM availability`,
     sql`DELETE FROM title_genres`,
+    sql`DELETE FROM title_localisations`,
     sql`DELETE FROM titles`,
     sql`DELETE FROM people`,
     sql`DELETE FROM genres`,

@@ -7,8 +7,9 @@
  *     split the cache and send every request to D1);
  *   - the variant that changes the answer: the viewer's country and maturity
  *     ceiling, both derived by the Worker (viewer-context.ts) — a kids profile
- *     that edits a URL still gets its own variant. Plan tier does not change
- *     catalog answers; a locale will join the key when responses are localised;
+ *     that edits a URL still gets its own variant — and the locale of the text
+ *     (canonical, so spellings of one locale share entries). Plan tier does not
+ *     change catalog answers;
  *   - the catalog's epoch: the version every catalog write bumps (D1 triggers,
  *     migrations/0009_catalog_version.sql) and the next availability-window edge
  *     for the country. A change or a window opening or closing changes the key,
@@ -26,6 +27,7 @@ import type { AppEnv } from "../app-env.ts";
 import { afterResponse } from "../lib/after-response.ts";
 import { isDevelopment } from "../lib/environment.ts";
 import { edgeCache } from "../lib/data-centre-cache.ts";
+import { DEFAULT_CATALOG_LOCALE } from "./localise.ts";
 
 /** How often an isolate re-reads the catalog version (the most a catalog edit can take to show). */
 export const EPOCH_RECHECK_MS = 5_000;
@@ -98,13 +100,13 @@ export function forgetCatalogEpochs(): void {
 }
 
 /** The cache URL of one response: route, sorted parameters, variant and epoch. */
-export function catalogCacheUrl(route: string, params: Record<string, unknown>, variant: { country: string; maxMaturityAge: number }, epoch: CatalogEpoch): string {
+export function catalogCacheUrl(route: string, params: Record<string, unknown>, variant: { country: string; maxMaturityAge: number; locale?: string }, epoch: CatalogEpoch): string {
   const query = Object.keys(params)
     .filter((k) => params[k] !== undefined)
     .sort()
     .map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(String(params[k]))}`)
     .join("&");
-  return `${ORIGIN}v${epoch.version}/e${epoch.nextEdgeMs ?? "none"}/${variant.country}/m${variant.maxMaturityAge}/${route}?${query}`;
+  return `${ORIGIN}v${epoch.version}/e${epoch.nextEdgeMs ?? "none"}/${variant.country}/m${variant.maxMaturityAge}/l${variant.locale ?? DEFAULT_CATALOG_LOCALE}/${route}?${query}`;
 }
 
 /**

@@ -4,6 +4,7 @@
  * forget them.
  */
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { DEFAULT_CATALOG_LOCALE, localiseTitles, type Localised } from "../catalog/localise.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import type { Db } from "./client.ts";
 import { assets, availability, credits, episodes, genres, people, renditions, seasons, subtitleTracks, titleGenres, titles } from "./schema.ts";
@@ -60,6 +61,8 @@ export function toCard(row: TitleCardRow) {
   return { ...rest, maturity: maturity(maturityAge) };
 }
 export type TitleCard = ReturnType<typeof toCard>;
+/** A card as responses carry it: its texts in the viewer's locale (catalog/localise.ts). */
+export type LocalisedCard = Localised<TitleCard>;
 
 /** All genres, alphabetically. */
 export async function listGenres(db: Db) {
@@ -123,7 +126,8 @@ export async function listTitles(db: Db, viewer: Viewer, q: ListTitlesQuery) {
   const last = page.at(-1);
   const nextCursor: Cursor | null =
     rows.length > q.limit && last ? { sort: q.sort, key: last.sortKey, id: last.id } : null;
-  return { items: page.map(({ sortKey: _sortKey, ...row }) => toCard(row)), nextCursor };
+  const items = await localiseTitles(db, page.map(({ sortKey: _sortKey, ...row }) => toCard(row)), viewer.locale ?? DEFAULT_CATALOG_LOCALE);
+  return { items, nextCursor };
 }
 
 /** Whether a genre slug exists (so an unknown genre is a 404, not an empty list). */
@@ -238,8 +242,9 @@ export async function getTitleDetail(db: Db, viewer: Viewer, id: number) {
   // The latest end among the windows that apply now: when the title leaves (null = no end).
   const ends = windowRows.map((w) => w.endsAt);
   const availableUntil = ends.includes(null) ? null : Math.max(...(ends as number[]));
+  const [texts] = await localiseTitles(db, [rest], viewer.locale ?? DEFAULT_CATALOG_LOCALE);
   return {
-    ...rest,
+    ...texts!,
     // The catalog's language columns describe the work; a page promises only what its media has.
     ...(await media),
     maturity: maturity(maturityAge),
@@ -303,6 +308,6 @@ export async function getPerson(db: Db, viewer: Viewer, id: number) {
   }
   return {
     ...person,
-    titles: [...byTitle.values()].map(({ card, roles }) => ({ ...card, roles })),
+    titles: await localiseTitles(db, [...byTitle.values()].map(({ card, roles }) => ({ ...card, roles })), viewer.locale ?? DEFAULT_CATALOG_LOCALE),
   };
 }

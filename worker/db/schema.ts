@@ -94,6 +94,23 @@ export const availability = sqliteTable(
   ],
 );
 
+/**
+ * A title's name, tagline and description in one locale (BCP 47: "fr", "fr-CA", "ja").
+ * Each field may be missing; readers resolve every field on its own along a fallback
+ * chain (worker/catalog/localise.ts). The `titles` row is the catalog's own (English) text.
+ */
+export const titleLocalisations = sqliteTable(
+  "title_localisations",
+  {
+    titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    locale: text("locale").notNull(),
+    title: text("title"),
+    tagline: text("tagline"),
+    description: text("description"),
+  },
+  (t) => [primaryKey({ columns: [t.titleId, t.locale] }), index("title_localisations_locale").on(t.locale, t.titleId)],
+);
+
 export const seasons = sqliteTable(
   "seasons",
   {

@@ -6,7 +6,8 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "../lib/viewer.ts";
-import { compact, editDistance, substringEditDistance, words, wordsWithoutArticle } from "../lib/text.ts";
+import { compact, editDistance, searchTokens, substringEditDistance, words, wordsWithoutArticle } from "../lib/text.ts";
+import { DEFAULT_CATALOG_LOCALE, localiseTitles } from "../catalog/localise.ts";
 import type { Db } from "./client.ts";
 import { toCard, visibleTo, type TitleCardRow } from "./catalog.ts";
 
@@ -17,7 +18,20 @@ const CANDIDATES = 60;
 
 interface Candidate extends TitleCardRow {
   originalTitle: string | null;
+  /** Localised names (JSON array): a title is found by any of them. */
+  localTitles: string;
   wordRank: number | null;
+}
+
+/** Every name a candidate answers to: the catalog's, the original and the localised ones. */
+function namesOf(row: Candidate): string[] {
+  return [row.title, row.originalTitle ?? "", ...(JSON.parse(row.localTitles) as string[])].filter((n) => n.length > 0);
+}
+
+/** A query token as FTS5 prefix terms: unspaced text (Japanese, Chinese) as its two-character pieces, matching the index. */
+function tokenTerms(token: string): string[] {
+  const pieces = searchTokens(token);
+  return (pieces.length > 1 ? pieces.slice(1) : pieces).map((p) => `${quote(p)}*`);
 }
 
 /** Tokens of a query as FTS5 string literals ("…" with quotes doubled). */
@@ -40,7 +54,8 @@ export function typoPieces(key: string): string[] {
 const cardSql = sql`t.id AS id, t.type AS type, t.title AS title, t.original_title AS originalTitle,
   t.release_year AS releaseYear, t.runtime_minutes AS runtimeMinutes, t.maturity_age AS maturityAge,
   t.popularity AS popularity, t.tagline AS tagline, t.description AS description,
-  t.poster_url AS posterUrl, t.backdrop_url AS backdropUrl, t.logo_url AS logoUrl`;
+  t.poster_url AS posterUrl, t.backdrop_url AS backdropUrl, t.logo_url AS logoUrl,
+  (SELECT json_group_array(l.title) FROM title_localisations l WHERE l.title_id = t.id AND l.title IS NOT NULL) AS localTitles`;
 
 function visible(viewer: Viewer): SQL {
   return visibleTo(viewer, sql`t.id`, sql`t.maturity_age`);
@@ -112,8 +127,7 @@ function rank(tokens: string[], candidates: Candidate[], popularityWeight: numbe
   const bestWord = Math.min(...wordRanks, 0);
   for (const row of candidates) {
     const prev = byId.get(row.id);
-    const names = [row.title, row.originalTitle ?? ""].filter((n) => n.length > 0);
-    let relevance = nameScore(tokens, names);
+    let relevance = nameScore(tokens, namesOf(row));
     if (relevance === 0 && row.wordRank !== null) {
       relevance = 0.45 + 0.15 * (bestWord < 0 ? row.wordRank / bestWord : 0);
     }
@@ -125,7 +139,7 @@ function rank(tokens: string[], candidates: Candidate[], popularityWeight: numbe
 }
 
 function present({ row, score }: { row: Candidate; score: number }) {
-  const { originalTitle, wordRank: _w, ...card } = row;
+  const { originalTitle, localTitles: _l, wordRank: _w, ...card } = row;
   return { ...toCard(card), originalTitle, score: Math.round(score * 1000) / 1000 };
 }
 
@@ -146,11 +160,11 @@ export async function searchTitles(db: Db, viewer: Viewer, q: string, limit: num
   const tokens = queryTokens(q);
   if (tokens.length === 0) return [];
   const key = tokens.join("");
-  const wordMatch = tokens.map((t) => `${quote(t)}*`).join(" AND ");
+  const wordMatch = tokens.flatMap(tokenTerms).join(" AND ");
   const byWords = await wordCandidates(db, viewer, wordMatch, sql`10.0, 8.0, 4.0, 3.0, 1.0`, CANDIDATES);
-  const strong = byWords.filter((c) => nameScore(tokens, [c.title, c.originalTitle ?? ""]) >= STRONG_NAME_MATCH).length;
+  const strong = byWords.filter((c) => nameScore(tokens, namesOf(c)) >= STRONG_NAME_MATCH).length;
   const byNames = strong < 3 && key.length >= 3 ? await nameCandidates(db, viewer, typoPieces(key).map(quote).join(" OR "), CANDIDATES) : [];
-  return rank(tokens, [...byWords, ...byNames], 0.2).slice(0, limit).map(present);
+  return localiseTitles(db, rank(tokens, [...byWords, ...byNames], 0.2).slice(0, limit).map(present), viewer.locale ?? DEFAULT_CATALOG_LOCALE);
 }
 
 /** As-you-type suggestions: titles whose names start with (or contain) what was typed, popular first. */
@@ -158,14 +172,12 @@ export async function suggestTitles(db: Db, viewer: Viewer, q: string, limit: nu
   const tokens = queryTokens(q);
   if (tokens.length === 0) return [];
   const key = tokens.join("");
-  const wordMatch = `{title original_title} : ${tokens.map((t) => `${quote(t)}*`).join(" AND ")}`;
+  const wordMatch = `{title original_title} : ${tokens.flatMap(tokenTerms).join(" AND ")}`;
   const byWords = await wordCandidates(db, viewer, wordMatch, sql`10.0, 8.0, 0.0, 0.0, 0.0`, 30, 200);
   // "spiderm" is no word prefix of "Spider-Man": fall back to substrings of the compacted names.
   const byNames = byWords.length < limit && key.length >= 3 ? await nameCandidates(db, viewer, quote(key), 30) : [];
-  return rank(tokens, [...byWords, ...byNames], 0.35)
-    .slice(0, limit)
-    .map(present)
-    .map(({ id, type, title, releaseYear, posterUrl, maturity, score }) => ({ id, type, title, releaseYear, posterUrl, maturity, score }));
+  const found = await localiseTitles(db, rank(tokens, [...byWords, ...byNames], 0.35).slice(0, limit).map(present), viewer.locale ?? DEFAULT_CATALOG_LOCALE);
+  return found.map(({ id, type, title, releaseYear, posterUrl, maturity, score }) => ({ id, type, title, releaseYear, posterUrl, maturity, score }));
 }
 
 /** The naive baseline benchmarks compare search against: `LIKE '%q%'` over names and descriptions, popular first. */

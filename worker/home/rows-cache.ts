@@ -1,7 +1,7 @@
 /**
  * The home-rows cache in KV: one entry per profile under a versioned key
- *   home:v1:<profileId>:<homeVersion>:<country>:<device>:<dayPart>
- * with a one-hour TTL. Events that change taste (a new view, finishing a title,
+ *   home:v2:<profileId>:<homeVersion>:<country>:<locale>:<device>:<dayPart>
+ * with a one-hour TTL (the cards' texts are in the locale: worker/catalog/localise.ts). Events that change taste (a new view, finishing a title,
  * a rating, My List, onboarding, the profile's ceiling) bump the profile's
  * `home_version` in D1 (db/home.ts); the version is in every device's key, so
  * each device's next visit misses and rebuilds. Signed-out visitors
@@ -12,7 +12,8 @@
  * read back drops cards whose window has closed since. KV failures only cost a
  * rebuild.
  */
-import type { TitleCard } from "../db/catalog.ts";
+import { DEFAULT_CATALOG_LOCALE } from "../catalog/localise.ts";
+import type { LocalisedCard } from "../db/catalog.ts";
 import type { ProfileRow } from "../db/accounts.ts";
 import { putAtMostOncePerSecond } from "../lib/kv-writes.ts";
 import type { Viewer } from "../lib/viewer.ts";
@@ -24,13 +25,15 @@ import { edgeCache } from "../lib/data-centre-cache.ts";
 
 /** How long cached rows live; taste events invalidate sooner through the version. */
 export const HOME_TTL_SECONDS = 3600;
-const HOME_KEY_VERSION = "v1";
+/** v2: cards carry localised texts and the original title, so the key has the locale. */
+const HOME_KEY_VERSION = "v2";
 
 /** The KV key of one home: per profile and its version, or shared by signed-out viewers alike. */
 export function homeCacheKey(profile: Pick<ProfileRow, "id" | "homeVersion"> | null, viewer: Viewer, device: DeviceClass, localHour: number): string {
+  const locale = viewer.locale ?? DEFAULT_CATALOG_LOCALE;
   return profile
-    ? `home:${HOME_KEY_VERSION}:${profile.id}:${profile.homeVersion}:${viewer.country}:${device}:${dayPart(localHour)}`
-    : `home:${HOME_KEY_VERSION}:anon:${viewer.maxMaturityAge}:${viewer.country}:${device}:${dayPart(localHour)}`;
+    ? `home:${HOME_KEY_VERSION}:${profile.id}:${profile.homeVersion}:${viewer.country}:${locale}:${device}:${dayPart(localHour)}`
+    : `home:${HOME_KEY_VERSION}:anon:${viewer.maxMaturityAge}:${viewer.country}:${locale}:${device}:${dayPart(localHour)}`;
 }
 
 /** Signed-out homes are shared by everyone: they live in the Cache API, under this made-up origin. */
@@ -63,7 +66,7 @@ export async function writeCachedHome(kv: KVNamespace, key: string, home: Cached
 
 /** Drops cards whose window closed (or has not opened) since the entry was built; rows left empty go. */
 export function stillAvailable(home: CachedHome, nowMs: number): CachedHome {
-  const ok = (card: TitleCard) => {
+  const ok = (card: LocalisedCard) => {
     const windows = home.windows[card.id];
     return windows !== undefined && isAvailable({ availability: windows.map(([startsAtMs, endsAtMs]) => ({ region: "WW", startsAtMs, endsAtMs })) }, "WW", nowMs);
   };

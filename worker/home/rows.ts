@@ -6,7 +6,8 @@
  * can drop a title whose window has closed since.
  */
 import type { Db } from "../db/client.ts";
-import type { TitleCard } from "../db/catalog.ts";
+import { DEFAULT_CATALOG_LOCALE, localiseTitles } from "../catalog/localise.ts";
+import type { LocalisedCard } from "../db/catalog.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import { seedTitleIds } from "../recs/affinity.ts";
 import { buildHome, onboardingChoices } from "../recs/home.ts";
@@ -23,18 +24,21 @@ export interface CachedRow {
   id: string;
   kind: string;
   heading: string;
-  items: TitleCard[];
+  items: LocalisedCard[];
+  /** A "Because you watched/liked" row: why, and its seed's name in the viewer's locale (the SPA words the heading). */
+  reason?: "watched" | "liked";
+  seedTitle?: string;
 }
 
 /** What KV holds for one home. */
 export interface CachedHome {
   builtAt: number;
-  hero: TitleCard | null;
+  hero: LocalisedCard | null;
   rows: CachedRow[];
   aboveFold: number;
   /** Availability windows in the viewer's country (and worldwide) per title: [startsAt, endsAt | null][]. */
   windows: Record<string, [number, number | null][]>;
-  onboarding: TitleCard[] | null;
+  onboarding: LocalisedCard[] | null;
 }
 
 /** Whether a profile has told us anything yet (else it is offered onboarding). */
@@ -67,17 +71,27 @@ export async function buildHomeRows(db: Db, viewer: Viewer, profile: ProfileSign
     context: { country: viewer.country, localHour: hour, device },
     nowMs: viewer.nowMs,
   });
-  // Every title the entry shows, so its windows travel with it.
-  const included = new Set<number>(home.hero === null ? [] : [home.hero]);
-  const cardsOf = (ids: number[]) => ids.flatMap((id) => (included.add(id), cards.has(id) ? [cards.get(id)!] : []));
-  const rows = home.rows.map((r) => ({ id: r.id, kind: r.kind, heading: r.heading, items: cardsOf(r.titleIds) }));
-  const onboarding = withOnboarding
-    ? cardsOf(onboardingChoices(titles, trending, { country: viewer.country, nowMs: viewer.nowMs, maxMaturityAge: viewer.maxMaturityAge }, ONBOARDING_CHOICES))
+  const onboardingIds = withOnboarding
+    ? onboardingChoices(titles, trending, { country: viewer.country, nowMs: viewer.nowMs, maxMaturityAge: viewer.maxMaturityAge }, ONBOARDING_CHOICES)
     : null;
+  // Every title the entry shows (its windows travel with it), in the viewer's locale: one query for all of them.
+  const seedIds = home.rows.flatMap((r) => (r.seedTitleId === undefined ? [] : [r.seedTitleId]));
+  const included = new Set<number>([...(home.hero === null ? [] : [home.hero]), ...home.rows.flatMap((r) => r.titleIds), ...(onboardingIds ?? [])]);
+  const wanted = [...new Set([...included, ...seedIds])].flatMap((id) => (cards.has(id) ? [cards.get(id)!] : []));
+  const localised = new Map((await localiseTitles(db, wanted, viewer.locale ?? DEFAULT_CATALOG_LOCALE)).map((c) => [c.id, c]));
+  const cardsOf = (ids: number[]) => ids.flatMap((id) => (localised.has(id) ? [localised.get(id)!] : []));
+  const rows = home.rows.map((r): CachedRow => ({
+    id: r.id,
+    kind: r.kind,
+    heading: r.heading,
+    items: cardsOf(r.titleIds),
+    ...(r.reason && r.seedTitleId !== undefined && localised.has(r.seedTitleId) ? { reason: r.reason, seedTitle: localised.get(r.seedTitleId)!.title } : {}),
+  }));
+  const onboarding = onboardingIds ? cardsOf(onboardingIds) : null;
   const windows: CachedHome["windows"] = {};
   for (const t of titles) {
     if (!included.has(t.id)) continue;
     windows[t.id] = t.availability.filter((a) => a.region === viewer.country || a.region === "WW").map((a) => [a.startsAtMs, a.endsAtMs]);
   }
-  return { builtAt: viewer.nowMs, hero: home.hero === null ? null : (cards.get(home.hero) ?? null), rows, aboveFold: home.aboveFold, windows, onboarding };
+  return { builtAt: viewer.nowMs, hero: home.hero === null ? null : (localised.get(home.hero) ?? null), rows, aboveFold: home.aboveFold, windows, onboarding };
 }

@@ -33,6 +33,23 @@ export function wordsWithoutArticle(input: string): string[] {
   return w.length > 1 && LEADING_ARTICLES.has(w[0]!) ? w.slice(1) : w;
 }
 
+/** Scripts written without spaces between words: Han, Hiragana, Katakana (and Hangul, spaced but often typed without). */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/**
+ * Search tokens of a word: the word, and for text in a script written without
+ * spaces (Japanese, Chinese) its overlapping two-character pieces as well, so
+ * "千尋" finds "千と千尋の神隠し" with no word-splitting dictionary. Arabic and
+ * the other spaced scripts keep their words (their marks are folded away).
+ */
+export function searchTokens(word: string): string[] {
+  const chars = [...word];
+  if (chars.length <= 2 || !UNSPACED.test(word)) return [word];
+  const pieces = new Set<string>([word]);
+  for (let i = 0; i + 2 <= chars.length; i++) pieces.add(chars[i]! + chars[i + 1]!);
+  return [...pieces];
+}
+
 /** All letters and digits run together: spacing and punctuation stop mattering ("spiderman" = "Spider-Man"). */
 export function compact(input: string): string {
   return words(input).join("");

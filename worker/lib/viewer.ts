@@ -12,4 +12,6 @@ export interface Viewer {
   maxMaturityAge: number;
   /** The subscription plan, which caps the rendition height. */
   plan: Plan;
+  /** The locale catalog text is wanted in (canonical `ll` or `ll-RR`, worker/catalog/localise.ts); absent: English. */
+  locale?: string;
 }

@@ -5,6 +5,7 @@ import { sessionProblemError } from "../auth/session.ts";
 import { MATURITY_AGES } from "../db/schema.ts";
 import { demoPlan, isDevelopment } from "../lib/environment.ts";
 import { AppError } from "../lib/errors.ts";
+import { acceptedLocale, canonicalLocale, DEFAULT_CATALOG_LOCALE } from "../catalog/localise.ts";
 
 const COUNTRY = /^[A-Z]{2}$/;
 /** Cloudflare's codes for "unknown" and Tor; treat them as no country. */
@@ -34,7 +35,9 @@ function devOverride(c: Context<AppEnv>, header: string, query: string, what: st
  * the `devCountry` / `devPlan` / `devMaxMaturity` query parameters) override them
  * so tests and people can try other regions and entitlements; a deployed Worker
  * refuses the overrides with 403. The plan and maturity overrides apply to the
- * demo viewer only; a session's own values always win.
+ * demo viewer only; a session's own values always win. The locale of catalog text
+ * comes from `?locale=`, else `Accept-Language`, else English; a bad value is
+ * ignored (never an error: a browser's header is not the viewer's fault).
  */
 export function viewerContext(): MiddlewareHandler<AppEnv> {
   return async function viewerContext(c, next) {
@@ -70,6 +73,8 @@ export function viewerContext(): MiddlewareHandler<AppEnv> {
       nowMs: Date.now(),
       maxMaturityAge: session ? (session.profile?.maxMaturityAge ?? NO_PROFILE_MAX_MATURITY_AGE) : maturity,
       plan: session ? (isPlan(session.account.plan) ? session.account.plan : "basic") : (planOverride ?? demoPlan(c.env)),
+      // `?locale=` wins over Accept-Language (the SPA sends its interface language); anything that is not a language tag means English.
+      locale: canonicalLocale(c.req.query("locale")) ?? acceptedLocale(c.req.header("accept-language")) ?? DEFAULT_CATALOG_LOCALE,
     });
     await next();
   };

@@ -58,6 +58,7 @@ interface CandidateRow {
   length: number;
   minLength: number;
   seedTitleId?: number;
+  reason?: "watched" | "liked";
   genre?: string;
   rank?: number;
   affinityShare?: number;
@@ -123,7 +124,7 @@ export function buildHome(input: HomeInput, weights: BlendWeights = DEFAULT_BLEN
     const related = [...similarTo(model, seed.titleId).keys()].filter((id) => recommendableIds.has(id) && !watched.has(id));
     const scores = personalScores(model, [{ titleId: seed.titleId, weight: 1 }], popularity, related);
     row({
-      id: `byw-${seed.titleId}`, kind: "because-you-watched", rank, seedTitleId: seed.titleId,
+      id: `byw-${seed.titleId}`, kind: "because-you-watched", rank, seedTitleId: seed.titleId, reason: seed.reason,
       heading: `${seed.reason === "watched" ? "Because you watched" : "Because you liked"} ${title.title}`,
       candidates: byScore(scores, related),
     });
@@ -267,6 +268,7 @@ function assemble(ordered: CandidateRow[], ctx: AssembleContext): Home {
       }
       const out: HomeRow = { id: r.id, kind: r.kind, heading: r.heading, titleIds: ids! };
       if (r.seedTitleId !== undefined) out.seedTitleId = r.seedTitleId;
+      if (r.reason !== undefined) out.reason = r.reason;
       if (r.genre !== undefined) out.genre = r.genre;
       rows.push(out);
     }

@@ -97,8 +97,9 @@ export interface HomeRow {
   kind: RowKind;
   heading: string;
   titleIds: number[];
-  /** The seed of a "Because you watched" row. */
+  /** The seed of a "Because you watched" row, and whether it was watched or liked. */
   seedTitleId?: number;
+  reason?: "watched" | "liked";
   /** The genre of a genre row. */
   genre?: string;
 }

@@ -1,13 +1,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { TitleCard } from "../../../worker/db/catalog.ts";
+import type { LocalisedCard } from "../../../worker/db/catalog.ts";
 import type { Viewer } from "../../../worker/lib/viewer.ts";
 import { homeCacheKey, readCachedHome, stillAvailable, writeCachedHome } from "../../../worker/home/rows-cache.ts";
 import type { CachedHome } from "../../../worker/home/rows.ts";
 
 // The KV home-rows cache called directly (home.test.ts covers hits, misses and invalidation through HTTP).
 const viewer = (over: Partial<Viewer> = {}): Viewer => ({ viewerId: "acct-rc", country: "FR", nowMs: Date.now(), maxMaturityAge: 18, plan: "premium", ...over });
-const card = (id: number) => ({ id, title: `Title ${id}` }) as unknown as TitleCard;
+const card = (id: number) => ({ id, title: `Title ${id}` }) as unknown as LocalisedCard;
 const DAY_MS = 86_400_000;
 
 function home(nowMs: number): CachedHome {
@@ -29,12 +29,14 @@ describe("the home-rows cache (worker/home/rows-cache.ts)", () => {
   it("keys a profile's rows by its version, country, device and part of day; signed-out viewers by ceiling instead", () => {
     const p = { id: "prof-1", homeVersion: 3 };
     const key = homeCacheKey(p, viewer(), "tv", 21);
-    expect(key).toMatch(/^home:v1:prof-1:3:FR:tv:/);
+    expect(key).toMatch(/^home:v2:prof-1:3:FR:en:tv:/);
     expect(homeCacheKey({ ...p, homeVersion: 4 }, viewer(), "tv", 21)).not.toBe(key);
     expect(homeCacheKey(p, viewer({ country: "US" }), "tv", 21)).not.toBe(key);
     expect(homeCacheKey(p, viewer(), "phone", 21)).not.toBe(key);
     expect(homeCacheKey(p, viewer(), "tv", 21)).toBe(key);
-    expect(homeCacheKey(null, viewer({ maxMaturityAge: 7 }), "tv", 21)).toMatch(/^home:v1:anon:7:FR:tv:/);
+    expect(homeCacheKey(p, viewer({ locale: "ar" }), "tv", 21)).not.toBe(key);
+    expect(homeCacheKey(null, viewer({ maxMaturityAge: 7 }), "tv", 21)).toMatch(/^home:v2:anon:7:FR:en:tv:/);
+    expect(homeCacheKey(null, viewer({ maxMaturityAge: 7, locale: "fr-CA" }), "tv", 21)).toMatch(/^home:v2:anon:7:FR:fr-CA:tv:/);
     expect(homeCacheKey(null, viewer({ maxMaturityAge: 7 }), "tv", 21)).not.toBe(homeCacheKey(null, viewer({ maxMaturityAge: 18 }), "tv", 21));
   });
 
