@@ -1,4 +1,4 @@
-import { A, Route, Router, useLocation, useNavigate, type RoutePreloadFuncArgs, type RouteSectionProps } from "@solidjs/router";
+import { A, revalidate, Route, Router, useLocation, useNavigate, type RoutePreloadFuncArgs, type RouteSectionProps } from "@solidjs/router";
 import { createEffect, createMemo, ErrorBoundary, lazy, on, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { AccountMenu } from "./components/account-menu.tsx";
 import { Avatar, NoProfileAvatar } from "./components/avatar.tsx";
@@ -12,7 +12,7 @@ import { registerAppShell } from "./offline/register.ts";
 import { currentProfile, session, startSession } from "./data/session.ts";
 import { startTvMode } from "./tv/mode.ts";
 import { startTvNavigation, tvPageOpened } from "./tv/navigation.ts";
-import { resolveLocale, setLocale, t } from "./i18n/index.ts";
+import { locale, resolveLocale, setLocale, t } from "./i18n/index.ts";
 
 const Home = lazy(() => import("./pages/home.tsx"));
 const Browse = lazy(() => import("./pages/browse.tsx"));
@@ -116,6 +116,8 @@ function useTvMode() {
 /** The interface language: the chosen profile's, else the browser's, else English; it follows a profile switch or edit at once. */
 function useLocale() {
   createEffect(() => void setLocale(resolveLocale(currentProfile()?.language, navigator.languages)));
+  // Catalog text on screen was fetched in the previous language: fetch it again.
+  createEffect(on(locale, () => void revalidate(), { defer: true }));
 }
 
 function Layout(props: RouteSectionProps) {

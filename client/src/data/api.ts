@@ -18,6 +18,7 @@ import type { QoeBeacon } from "../../../common/qoe.ts";
 import type { BreakdownRow, ConsoleSeries } from "../../../worker/qoe/console.ts";
 import type { DeviceClass } from "./device.ts";
 import { clientErrorCode, meaningOf, type ClientErrorCode } from "./errors.ts";
+import { locale } from "../i18n/index.ts";
 
 /** An API error with the server's code and message (what a code means to the client: data/errors.ts). */
 export class ApiError extends Error {
@@ -155,7 +156,11 @@ export async function refreshAhead(): Promise<void> {
  * own 401, so the caller learns the session is over. Takes URL strings (what hc
  * passes), whose init can be sent twice.
  */
-export const sessionFetch = (async (input: string | URL, init?: RequestInit): Promise<Response> => {
+export const sessionFetch = (async (input: string | URL, given?: RequestInit): Promise<Response> => {
+  // Catalog text comes in the interface language (the Worker's chain falls back per field).
+  const headers = new Headers(given?.headers);
+  if (!headers.has("accept-language")) headers.set("accept-language", locale());
+  const init: RequestInit = { ...given, headers };
   const sentAtMs = Date.now();
   const hintAtSend = sessionHint();
   const res = await fetch(input, { credentials: "same-origin", ...init });

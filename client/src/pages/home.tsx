@@ -43,7 +43,7 @@ function Hero(props: { title: Card }) {
 
 type HomeRow = HomePage["rows"][number];
 
-/** A row's heading in the interface language, from its kind (a top 10's country from its id); the server's words where the row names a title or genre. */
+/** A row's heading in the interface language, from its kind (a top 10's country from its id, a "Because you watched" row's seed as the Worker localised it); a genre row's is the genre's name. */
 function rowHeading(row: HomeRow): string {
   switch (row.kind) {
     case "my-list":
@@ -56,6 +56,8 @@ function rowHeading(row: HomeRow): string {
       const country = row.id.slice("top10-".length);
       return country === "ZZ" || !/^[A-Z]{2}$/.test(country) ? tr("row.top10World") : tr("row.top10", { country: countryName(country) });
     }
+    case "because-you-watched":
+      return row.seedTitle ? tr(row.reason === "liked" ? "row.becauseLiked" : "row.becauseWatched", { title: row.seedTitle }) : row.heading;
     default:
       return row.heading;
   }

@@ -46,6 +46,8 @@ const ar: Dictionary = {
   "row.new-releases": "إصدارات جديدة",
   "row.picked-for-you": "مختارات لك",
   "row.popular": "الأكثر شعبية على Marquee",
+  "row.becauseWatched": "لأنك شاهدت {{ title }}",
+  "row.becauseLiked": "لأن {{ title }} أعجبك",
   "row.scrollBack": "تمرير {{ row }} إلى الخلف",
   "row.scrollForward": "تمرير {{ row }} إلى الأمام",
   "title.film": "فيلم",

@@ -46,6 +46,8 @@ const de: Dictionary = {
   "row.new-releases": "Neuerscheinungen",
   "row.picked-for-you": "Für dich ausgewählt",
   "row.popular": "Beliebt auf Marquee",
+  "row.becauseWatched": "Weil du {{ title }} angesehen hast",
+  "row.becauseLiked": "Weil dir {{ title }} gefallen hat",
   "row.scrollBack": "{{ row }} zurückblättern",
   "row.scrollForward": "{{ row }} weiterblättern",
   "title.film": "Film",

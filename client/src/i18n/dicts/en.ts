@@ -50,6 +50,8 @@ const en = {
   "row.new-releases": "New releases",
   "row.picked-for-you": "Picked for you",
   "row.popular": "Popular on Marquee",
+  "row.becauseWatched": "Because you watched {{ title }}",
+  "row.becauseLiked": "Because you liked {{ title }}",
   "row.scrollBack": "Scroll {{ row }} back",
   "row.scrollForward": "Scroll {{ row }} forward",
   "title.film": "Film",

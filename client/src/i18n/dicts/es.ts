@@ -46,6 +46,8 @@ const es: Dictionary = {
   "row.new-releases": "Novedades",
   "row.picked-for-you": "Elegido para ti",
   "row.popular": "Popular en Marquee",
+  "row.becauseWatched": "Porque viste {{ title }}",
+  "row.becauseLiked": "Porque te gustó {{ title }}",
   "row.scrollBack": "Desplazar {{ row }} hacia atrás",
   "row.scrollForward": "Desplazar {{ row }} hacia delante",
   "title.film": "Película",

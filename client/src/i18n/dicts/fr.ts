@@ -46,6 +46,8 @@ const fr: Dictionary = {
   "row.new-releases": "Nouveautés",
   "row.picked-for-you": "Sélectionné pour vous",
   "row.popular": "Populaire sur Marquee",
+  "row.becauseWatched": "Parce que vous avez regardé {{ title }}",
+  "row.becauseLiked": "Parce que vous avez aimé {{ title }}",
   "row.scrollBack": "Faire défiler {{ row }} en arrière",
   "row.scrollForward": "Faire défiler {{ row }} en avant",
   "title.film": "Film",

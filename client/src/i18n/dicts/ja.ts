@@ -46,6 +46,8 @@ const ja: Dictionary = {
   "row.new-releases": "新着",
   "row.picked-for-you": "あなたへのおすすめ",
   "row.popular": "Marquee で人気",
+  "row.becauseWatched": "「{{ title }}」を観たあなたに",
+  "row.becauseLiked": "「{{ title }}」が好きなあなたに",
   "row.scrollBack": "{{ row }}を戻る",
   "row.scrollForward": "{{ row }}を進む",
   "title.film": "映画",
