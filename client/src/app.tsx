@@ -80,7 +80,7 @@ function BottomNav() {
       <Show when={session()} fallback={<A href="/signin"><NoProfileAvatar /><span>{t("nav.signIn")}</span></A>}>
         <A href="/account">
           <Show when={currentProfile()} fallback={<NoProfileAvatar />}>{(p) => <Avatar id={p().avatar} />}</Show>
-          <span>{currentProfile()?.name ?? t("nav.account")}</span>
+          <span class="profile-name">{currentProfile()?.name ?? t("nav.account")}</span>
         </A>
       </Show>
     </nav>

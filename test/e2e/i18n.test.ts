@@ -1,0 +1,129 @@
+/**
+ * Localisation in Chromium: a profile set to Arabic gets a right-to-left Marquee
+ * (html lang/dir, Arabic words and catalog text, rows that start on the right)
+ * whose player timeline and transport controls stay left to right; a profile
+ * set to the pseudo-locale shows no unlocalised English in the interface's own
+ * words on Home and a title page, and none of its header, buttons and menus
+ * overflows. Screenshots (Arabic at desktop and phone) land in test-results/.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { BrowserContext, Page } from "playwright-core";
+import { DEMO_ACCOUNT } from "../../tools/dev/demo-account.ts";
+import { DEMO_TITLES } from "../../tools/seed/demo-catalog.ts";
+import { api, browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
+
+const suite = browserSuite(8821);
+const ORBITFALL = DEMO_TITLES.findIndex((t) => t.title === "Orbitfall") + 1;
+
+/** A context signed in as the demo account with `profile` chosen and its language set to `language`. */
+async function signedIn(profile: string, language: string, viewport: { width: number; height: number } = VIEWPORTS.desktop): Promise<{ context: BrowserContext; page: Page }> {
+  const { context, page } = await suite.open("/browse", { viewport });
+  const signin = await api(page, "POST", "/api/auth/signin", { email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password });
+  assert.equal(signin.status, 200, JSON.stringify(signin.json));
+  const id = (signin.json.profiles as { id: string; name: string }[]).find((p) => p.name === profile)!.id;
+  assert.equal((await api(page, "PATCH", `/api/profiles/${id}`, { language })).status, 200);
+  assert.equal((await api(page, "POST", `/api/profiles/${id}/select`, {})).status, 200);
+  return { context, page };
+}
+
+async function htmlLangDir(page: Page): Promise<[string, string]> {
+  return page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]);
+}
+
+test("a profile set to Arabic gets a right-to-left Marquee in Arabic whose player controls stay left to right", async () => {
+  const { context, page } = await signedIn("Alex", "ar");
+  await page.goto(`${suite.site.url}/`);
+  await page.locator("html[dir=rtl]").waitFor({ state: "attached" });
+  assert.deepEqual(await htmlLangDir(page), ["ar", "rtl"]);
+  const nav = page.getByRole("navigation", { name: "الأقسام" });
+  await nav.getByRole("link", { name: "تصفّح" }).waitFor();
+  // Rows start on the right: a row's first tile sits to the right of its second.
+  const row = page.locator("section.row:not(.continue-row)").first();
+  await row.locator("a.tile").nth(1).waitFor();
+  const [first, second] = await row.locator("a.tile").evaluateAll((as) => as.slice(0, 2).map((a) => a.getBoundingClientRect().left));
+  assert.ok(first! > second!, `the first tile (${first}) is right of the second (${second})`);
+  // Catalog text comes in Arabic where the catalog has it.
+  await page.getByText("السقوط المداري").first().waitFor();
+  await page.screenshot({ path: `${SCREENSHOTS}/i18n-ar-home-desktop.png` });
+
+  await page.goto(`${suite.site.url}/title/${ORBITFALL}`);
+  await page.getByRole("heading", { level: 1, name: "السقوط المداري" }).waitFor();
+  await page.getByRole("link", { name: /تشغيل/ }).first().waitFor();
+  await page.screenshot({ path: `${SCREENSHOTS}/i18n-ar-title-desktop.png` });
+
+  await page.goto(`${suite.site.url}/watch/1`);
+  const timeline = page.locator(".player-timeline");
+  await timeline.waitFor({ state: "attached" });
+  const directions = await page.evaluate(() =>
+    [".player-timeline", ".player-toolbar", ".seek"].map((s) => {
+      const el = document.querySelector(s);
+      return el ? getComputedStyle(el).direction : "missing";
+    }),
+  );
+  assert.deepEqual(directions, ["ltr", "ltr", "ltr"], "timeline, toolbar and seek bar stay left to right");
+  assert.equal(await page.evaluate(() => document.documentElement.dir), "rtl");
+  await context.close();
+
+  const phone = await signedIn("Alex", "ar", VIEWPORTS.phone);
+  await phone.page.goto(`${suite.site.url}/`);
+  await phone.page.getByRole("navigation", { name: "الرئيسية" }).getByText("قائمتي").waitFor();
+  await phone.page.locator("section.row a.tile").first().waitFor();
+  const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling of the page in Arabic on a phone (${overflow}px)`);
+  await phone.page.screenshot({ path: `${SCREENSHOTS}/i18n-ar-home-phone.png` });
+  await phone.page.goto(`${suite.site.url}/title/${ORBITFALL}`);
+  await phone.page.getByRole("heading", { level: 1, name: "السقوط المداري" }).waitFor();
+  await phone.page.screenshot({ path: `${SCREENSHOTS}/i18n-ar-title-phone.png` });
+  await phone.context.close();
+});
+
+/**
+ * Visible text of the page that is the interface's own (catalog data — names,
+ * taglines, descriptions, people, genres, maturity labels — aside) and contains a
+ * plain ASCII word: in the pseudo-locale every word of ours is accented.
+ */
+async function unlocalised(page: Page, genres: string[]): Promise<string[]> {
+  return page.evaluate((genreNames) => {
+    const CATALOG = ".art, .tile-name, .tile-meta, .hero h1, .hero .tagline, .hero-description, .hero .eyebrow, .title-body h1, .tagline, .description, .original-title, .people, .episode-text, .chip, .maturity, .facts, .languages dd, .menu-profile, .profile-name, .brand, .onboarding-name";
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent!.trim();
+      const el = node.parentElement!;
+      if (!/[A-Za-z]{2,}/.test(text.replace(/\{\{\s*\w+\s*\}\}/g, ""))) continue;
+      if (el.closest(CATALOG) || el.closest("script, style, [hidden], [aria-hidden=true]") || !el.checkVisibility()) continue;
+      if (genreNames.includes(text)) continue;
+      found.push(text);
+    }
+    return found;
+  }, genres);
+}
+
+/** Header links, buttons and menu items whose text is wider than their box. */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>(".top-bar a, .top-bar button, .bottom-nav a, button, a.button, .menu a, .menu button")]
+      .filter((el) => el.checkVisibility() && el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent?.trim()}`),
+  );
+}
+
+test("the pseudo-locale shows no unlocalised English on Home and a title page, and nothing in the header, buttons or menus overflows", async () => {
+  for (const viewport of [VIEWPORTS.desktop, VIEWPORTS.phone]) {
+    const { context, page } = await signedIn("Alex", "en-XA", viewport);
+    const genres = ((await api(page, "GET", "/api/catalog/genres")).json.items as { name: string }[]).map((g) => g.name);
+    await page.goto(`${suite.site.url}/`);
+    await page.locator("html[lang=en-XA]").waitFor({ state: "attached" });
+    await page.locator("section.row a.tile").first().waitFor();
+    assert.deepEqual(await unlocalised(page, genres), [], "Home");
+    assert.deepEqual(await overflowing(page), [], "Home");
+    await page.goto(`${suite.site.url}/title/${ORBITFALL}`);
+    await page.locator(".title-body h1").waitFor();
+    await page.locator(".play-button").waitFor();
+    assert.deepEqual(await unlocalised(page, genres), [], "title page");
+    assert.deepEqual(await overflowing(page), [], "title page");
+    await page.screenshot({ path: `${SCREENSHOTS}/i18n-pseudo-title-${viewport.width}.png` });
+    await context.close();
+  }
+});
