@@ -9,6 +9,8 @@ import { createResource, createSignal, For, Show } from "solid-js";
 import { downloadOptions, type DownloadOptions } from "../data/api.ts";
 import { startDownload } from "../offline/downloader.ts";
 import { downloadsVersion, listDownloads } from "../offline/store.ts";
+import { t } from "../i18n/index.ts";
+import { formatPercent } from "../i18n/format.ts";
 
 /** Bytes as the Downloads page shows them: "12 MB", "1.4 GB". */
 export function formatBytes(bytes: number): string {
@@ -60,24 +62,24 @@ export function DownloadButton(props: { titleId: number; episodeId?: number; hea
         when={stored()}
         fallback={
           <button type="button" class="button button-outline download-button" aria-haspopup="true" aria-expanded={options() !== null} disabled={busy()} onClick={() => void (options() ? setOptions(null) : open())}>
-            <span aria-hidden="true">⤓ </span>{props.label ?? "Download"}
+            <span aria-hidden="true">⤓ </span>{props.label ?? t("download.download")}
           </button>
         }
       >
         {(d) => (
           <A class="button button-outline download-state" href="/downloads">
-            {d().state === "done" ? "Downloaded" : d().state === "downloading" ? `Downloading ${share()}%` : d().state === "paused" ? "Download paused" : "Download failed"}
+            {d().state === "done" ? t("download.done") : d().state === "downloading" ? t("download.downloading", { percent: formatPercent(share() / 100) }) : d().state === "paused" ? t("download.paused") : t("download.failed")}
           </A>
         )}
       </Show>
       <Show when={options()}>
         {(list) => (
-          <ul class="download-options" role="menu" aria-label="Download quality">
+          <ul class="download-options" role="menu" aria-label={t("download.quality")}>
             <For each={list()}>
               {(o) => (
                 <li role="none">
                   <button type="button" role="menuitem" onClick={() => void choose(o.quality)}>
-                    {o.quality === "standard" ? "Standard" : "Higher"} · {o.heightPx}p · {formatBytes(o.sizeBytes)}
+                    {o.quality === "standard" ? t("download.standard") : t("download.higher")} · {o.heightPx}p · {formatBytes(o.sizeBytes)}
                   </button>
                 </li>
               )}

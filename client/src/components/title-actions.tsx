@@ -7,15 +7,16 @@ import { createAsync, revalidate } from "@solidjs/router";
 import { createSignal, For, Show, Suspense, type JSX } from "solid-js";
 import { addToMyList, getMyList, getRatings, rateTitle, removeFromMyList, type RatingValue } from "../data/api.ts";
 import { createSaveQueue, errorMessage } from "./form.tsx";
+import { t } from "../i18n/index.ts";
 
 const THUMB = "M2 20h3V9H2zm20-10a2 2 0 0 0-2-2h-5.7l.9-4.4v-.3a1.5 1.5 0 0 0-.4-1L13.7 1 7.6 7.6A2 2 0 0 0 7 9v9a2 2 0 0 0 2 2h8.5a2 2 0 0 0 1.8-1.2l2.6-6.3a2 2 0 0 0 .1-.7z";
 
-const RATINGS: { value: RatingValue; label: string; icon: () => JSX.Element }[] = [
-  { value: -1, label: "Not for me", icon: () => <path d={THUMB} transform="rotate(180 12 12)" /> },
-  { value: 1, label: "I like this", icon: () => <path d={THUMB} /> },
+const RATINGS: { value: RatingValue; label: () => string; icon: () => JSX.Element }[] = [
+  { value: -1, label: () => t("actions.notForMe"), icon: () => <path d={THUMB} transform="rotate(180 12 12)" /> },
+  { value: 1, label: () => t("actions.like"), icon: () => <path d={THUMB} /> },
   {
     value: 2,
-    label: "Love this!",
+    label: () => t("actions.love"),
     icon: () => (
       <>
         <path d={THUMB} transform="translate(-3 -2) scale(0.85)" opacity="0.65" />
@@ -48,7 +49,7 @@ export function TitleActions(props: { titleId: number; title: string }) {
       .then(() => revalidate(getMyList.key))
       .catch((e: unknown) => {
         setListed(was);
-        setError(`${was ? "Could not remove it from" : "Could not add it to"} My List: ${errorMessage(e)}`);
+        setError(t(was ? "actions.removeFailed" : "actions.addFailed", { reason: errorMessage(e) }));
       });
   }
 
@@ -61,7 +62,7 @@ export function TitleActions(props: { titleId: number; title: string }) {
       .then(() => revalidate(getRatings.key))
       .catch((e: unknown) => {
         setRated(was);
-        setError(`Could not save your rating: ${errorMessage(e)}`);
+        setError(t("actions.rateFailed", { reason: errorMessage(e) }));
       });
   }
 
@@ -69,14 +70,14 @@ export function TitleActions(props: { titleId: number; title: string }) {
     <Suspense fallback={<span class="title-actions-skeleton skeleton" aria-hidden="true" />}>
       <Show when={list() && ratings()}>
         <button type="button" class="button button-outline my-list-toggle" aria-pressed={inList()} onClick={toggleList}>
-          <span aria-hidden="true" class="toggle-mark">{inList() ? "✓" : "+"}</span> My List
+          <span aria-hidden="true" class="toggle-mark">{inList() ? "✓" : "+"}</span> {t("actions.myList")}
         </button>
-        <span class="ratings" role="group" aria-label={`Rate ${props.title}`}>
+        <span class="ratings" role="group" aria-label={t("actions.rate", { title: props.title })}>
           <For each={RATINGS}>
             {(r) => (
-              <button type="button" class="icon-button rating" aria-pressed={rating() === r.value} aria-label={r.label} title={r.label} onClick={() => rate(r.value)}>
+              <button type="button" class="icon-button rating" aria-pressed={rating() === r.value} aria-label={r.label()} title={r.label()} onClick={() => rate(r.value)}>
                 <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" fill="currentColor">{r.icon()}</svg>
-                <span class="rating-label" aria-hidden="true">{r.label}</span>
+                <span class="rating-label" aria-hidden="true">{r.label()}</span>
               </button>
             )}
           </For>

@@ -16,6 +16,12 @@ export function formatNumber(n: number): string {
   return cached(`n:${tag}`, () => new Intl.NumberFormat(tag)).format(n);
 }
 
+/** 42 % / 42 % / ٤٢٪ (from a share 0..1). */
+export function formatPercent(share: number): string {
+  const tag = formatLocale();
+  return cached(`p:${tag}`, () => new Intl.NumberFormat(tag, { style: "percent" })).format(share);
+}
+
 /** A date (day, month, year) in the locale's way. */
 export function formatDate(ms: number, options: Intl.DateTimeFormatOptions = { dateStyle: "medium" }): string {
   const tag = formatLocale();

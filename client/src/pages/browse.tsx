@@ -4,12 +4,13 @@ import { Grid, GridSkeleton } from "../components/tiles.tsx";
 import { getGenres, getTitles, type TitleCard, type TitleFilter } from "../data/api.ts";
 import { usePageTitle } from "../components/page-title.ts";
 import { usePlayIntent } from "../data/play-intent.ts";
+import { t } from "../i18n/index.ts";
 
 const SORTS = [
-  ["popular", "Popular"],
-  ["newest", "Newly added"],
-  ["year", "Release year"],
-  ["title", "A–Z"],
+  ["popular", "browse.popular"],
+  ["newest", "browse.newest"],
+  ["year", "browse.year"],
+  ["title", "browse.title"],
 ] as const;
 
 /** Browse: genre and type filters, sort, and an infinitely scrolling grid. */
@@ -19,7 +20,7 @@ export default function Browse() {
   const genres = createAsync(() => getGenres());
   usePageTitle(() => {
     const genre = params.genre ? genres()?.find((g) => g.slug === params.genre)?.name : undefined;
-    return genre ? `${genre} · Browse` : "Browse";
+    return genre ? `${genre} · ${t("nav.browse")}` : t("nav.browse");
   });
   const filter = (): TitleFilter => ({
     genre: params.genre || undefined,
@@ -66,36 +67,36 @@ export default function Browse() {
 
   return (
     <div class="page browse">
-      <h1>Browse</h1>
-      <div class="filters" role="group" aria-label="Filters">
+      <h1>{t("nav.browse")}</h1>
+      <div class="filters" role="group" aria-label={t("browse.filters")}>
         <label>
-          <span>Genre</span>
+          <span>{t("browse.genre")}</span>
           <select value={params.genre ?? ""} onChange={(e) => setParams({ genre: e.currentTarget.value || undefined })}>
-            <option value="">All genres</option>
+            <option value="">{t("browse.allGenres")}</option>
             <Suspense><For each={genres()}>{(g) => <option value={g.slug}>{g.name}</option>}</For></Suspense>
           </select>
         </label>
         <label>
-          <span>Type</span>
+          <span>{t("browse.type")}</span>
           <select value={params.type ?? ""} onChange={(e) => setParams({ type: e.currentTarget.value || undefined })}>
-            <option value="">Films and series</option>
-            <option value="movie">Films</option>
-            <option value="series">Series</option>
+            <option value="">{t("browse.filmsAndSeries")}</option>
+            <option value="movie">{t("browse.films")}</option>
+            <option value="series">{t("browse.series")}</option>
           </select>
         </label>
         <label>
-          <span>Sort</span>
+          <span>{t("browse.sort")}</span>
           <select value={params.sort ?? "popular"} onChange={(e) => setParams({ sort: e.currentTarget.value })}>
-            <For each={SORTS}>{([value, label]) => <option value={value}>{label}</option>}</For>
+            <For each={SORTS}>{([value, label]) => <option value={value}>{t(label)}</option>}</For>
           </select>
         </label>
       </div>
       <Show when={items().length > 0 || !loading()} fallback={<GridSkeleton />}>
         <Grid titles={items()} />
-        <Show when={items().length === 0 && !loading() && !error()}><p class="empty">Nothing matches these filters here.</p></Show>
+        <Show when={items().length === 0 && !loading() && !error()}><p class="empty">{t("browse.empty")}</p></Show>
       </Show>
       <Show when={error()}>
-        <p class="empty" role="alert">{error()} <button type="button" onClick={() => void load(false)}>Retry</button></p>
+        <p class="empty" role="alert">{error()} <button type="button" onClick={() => void load(false)}>{t("browse.retry")}</button></p>
       </Show>
       <Show when={loading() && items().length > 0}><GridSkeleton count={6} /></Show>
       <div ref={sentinel} class="sentinel" aria-hidden="true" />

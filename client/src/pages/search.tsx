@@ -4,6 +4,7 @@ import { Artwork } from "../components/artwork.tsx";
 import { getGenres, getTitles, searchTitles, type SearchResult } from "../data/api.ts";
 import { isTvMode } from "../tv/mode.ts";
 import { usePageTitle } from "../components/page-title.ts";
+import { t as tr, tn } from "../i18n/index.ts";
 
 const DEBOUNCE_MS = 120;
 
@@ -16,7 +17,7 @@ export default function Search() {
   const [text, setText] = createSignal(params.q ?? "");
   const [results, setResults] = createSignal<SearchResult[] | null>(null);
   const [pending, setPending] = createSignal(false);
-  usePageTitle(() => (params.q ? `“${params.q}” · Search` : "Search"));
+  usePageTitle(() => (params.q ? tr("search.pageTitle", { q: params.q }) : tr("search.title")));
   let input!: HTMLInputElement;
   let list!: HTMLOListElement;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -70,16 +71,16 @@ export default function Search() {
 
   return (
     <div class="page search">
-      <h1 class="visually-hidden">Search</h1>
+      <h1 class="visually-hidden">{tr("search.title")}</h1>
       <form class="search-box" role="search" onSubmit={(e) => e.preventDefault()}>
-        <label for="search-input" class="visually-hidden">Search titles, people, genres</label>
+        <label for="search-input" class="visually-hidden">{tr("search.label")}</label>
         <input
           id="search-input"
           ref={input}
           type="search"
           autocomplete="off"
           spellcheck={false}
-          placeholder="Titles, people, genres"
+          placeholder={tr("search.placeholder")}
           value={text()}
           onInput={(e) => setText(e.currentTarget.value)}
           onKeyDown={(e) => {
@@ -93,7 +94,7 @@ export default function Search() {
       </form>
       <p class="search-status" aria-live="polite">
         <Show when={results() !== null && !pending()}>
-          {results()!.length === 0 ? `No results for “${text().trim()}”.` : `${results()!.length} ${results()!.length === 1 ? "result" : "results"}`}
+          {results()!.length === 0 ? tr("search.none", { q: text().trim() }) : tn("search.results", results()!.length)}
         </Show>
       </p>
       <ol id="search-results" class="results" ref={list} onKeyDown={onListKey} aria-busy={pending()}>
@@ -105,7 +106,7 @@ export default function Search() {
                 <span class="result-text">
                   <span class="result-title">{r.title}</span>
                   <Show when={r.originalTitle && r.originalTitle !== r.title}><span class="result-original">{r.originalTitle}</span></Show>
-                  <span class="result-meta">{r.type === "series" ? "Series" : "Film"} · {r.releaseYear} · {r.maturity.label}</span>
+                  <span class="result-meta">{r.type === "series" ? tr("title.series") : tr("title.film")} · {r.releaseYear} · {r.maturity.label}</span>
                   <span class="result-description">{r.description}</span>
                 </span>
               </A>
@@ -125,16 +126,16 @@ function NoResults() {
   const genres = createAsync(() => getGenres());
   const popular = createAsync(() => getTitles({ sort: "popular", limit: 6 }));
   return (
-    <section class="no-results" aria-label="Try instead">
-      <p class="muted">Check the spelling, try fewer words — or start from here:</p>
+    <section class="no-results" aria-label={tr("search.tryInstead")}>
+      <p class="muted">{tr("search.hint")}</p>
       <Show when={popular()?.items.length}>
-        <h2>Popular right now</h2>
+        <h2>{tr("search.popular")}</h2>
         <ul class="no-results-titles">
           <For each={popular()!.items}>{(t) => <li><A href={`/title/${t.id}`}>{t.title}</A></li>}</For>
         </ul>
       </Show>
       <Show when={genres()?.length}>
-        <h2>Browse by genre</h2>
+        <h2>{tr("search.byGenre")}</h2>
         <p class="no-results-genres">
           <For each={genres()}>{(g) => <A class="chip" href={`/browse?genre=${g.slug}`}>{g.name}</A>}</For>
         </p>

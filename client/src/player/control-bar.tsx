@@ -14,6 +14,7 @@ import { Icon } from "./icons.tsx";
 import { SeekBar } from "./seek-bar.tsx";
 import type { MenuPage } from "./settings-menu.tsx";
 import { formatTime } from "./time.ts";
+import { t } from "../i18n/index.ts";
 import type { TrickplayStore } from "./trickplay.ts";
 
 export interface ControlBarProps {
@@ -70,7 +71,7 @@ export function ControlBar(props: ControlBarProps) {
     <div ref={bar} class="player-bottom" onPointerEnter={(ev) => ev.pointerType === "mouse" && props.onHover(true)} onPointerLeave={() => props.onHover(false)}>
       <div class="player-timeline" dir="ltr">
         <span class="player-time">
-          <span class="visually-hidden">Elapsed </span>
+          <span class="visually-hidden">{t("player.elapsed")} </span>
           {formatTime(m.time())}
         </span>
         <SeekBar
@@ -84,23 +85,23 @@ export function ControlBar(props: ControlBarProps) {
           onScrubbing={props.onScrubbing}
         />
         <span class="player-time player-remaining">
-          <span class="visually-hidden">Remaining </span>
+          <span class="visually-hidden">{t("player.remaining")} </span>
           <span aria-hidden="true">−</span>
           {formatTime(Math.max(0, m.duration() - m.time()))}
         </span>
       </div>
-      <div class="player-toolbar" dir="ltr" role="toolbar" aria-label="Player controls">
-        <button type="button" class="pbtn-icon play-toggle" aria-label={m.playing() ? "Pause" : "Play"} onClick={() => props.actions.togglePlay()}>
+      <div class="player-toolbar" dir="ltr" role="toolbar" aria-label={t("player.controls")}>
+        <button type="button" class="pbtn-icon play-toggle" aria-label={m.playing() ? t("player.pause") : t("player.play")} onClick={() => props.actions.togglePlay()}>
           <Icon name={m.playing() ? "pause" : m.ended() ? "replay" : "play"} />
         </button>
-        <button type="button" class="pbtn-icon seek-step" aria-label="Back 10 seconds" onClick={() => props.actions.seekBy(-10)}>
+        <button type="button" class="pbtn-icon seek-step" aria-label={t("player.back10")} onClick={() => props.actions.seekBy(-10)}>
           <Icon name="back10" />
         </button>
-        <button type="button" class="pbtn-icon seek-step" aria-label="Forward 10 seconds" onClick={() => props.actions.seekBy(10)}>
+        <button type="button" class="pbtn-icon seek-step" aria-label={t("player.forward10")} onClick={() => props.actions.seekBy(10)}>
           <Icon name="fwd10" />
         </button>
         <div class="player-volume">
-          <button type="button" class="pbtn-icon" aria-label={m.muted() ? "Unmute" : "Mute"} onClick={() => props.actions.toggleMute()}>
+          <button type="button" class="pbtn-icon" aria-label={m.muted() ? t("player.unmute") : t("player.mute")} onClick={() => props.actions.toggleMute()}>
             <Icon name={volumeIcon()} />
           </button>
           <input
@@ -109,7 +110,7 @@ export function ControlBar(props: ControlBarProps) {
             min="0"
             max="1"
             step="0.05"
-            aria-label="Volume"
+            aria-label={t("player.volume")}
             aria-valuetext={`${Math.round((m.muted() ? 0 : m.volume()) * 100)}%`}
             value={m.muted() ? 0 : m.volume()}
             style={{ "--v": String(m.muted() ? 0 : m.volume()) }}
@@ -121,7 +122,7 @@ export function ControlBar(props: ControlBarProps) {
           <Show when={props.subheading}> · <span>{props.subheading}</span></Show>
         </div>
         <Show when={props.nextName !== undefined}>
-          <button type="button" class="pbtn-icon" aria-label={`Next episode: ${props.nextName}`} onClick={() => props.onNext()}>
+          <button type="button" class="pbtn-icon" aria-label={t("player.nextEpisode", { name: props.nextName ?? "" })} onClick={() => props.onNext()}>
             <Icon name="next" />
           </button>
         </Show>
@@ -130,7 +131,7 @@ export function ControlBar(props: ControlBarProps) {
             type="button"
             class="pbtn-icon"
             classList={{ "pbtn-on": props.subtitlesOn }}
-            aria-label="Subtitles"
+            aria-label={t("player.subtitles")}
             aria-haspopup="menu"
             aria-expanded={props.menu === "subtitles"}
             data-menu-button
@@ -143,7 +144,7 @@ export function ControlBar(props: ControlBarProps) {
           ref={props.settingsButton}
           type="button"
           class="pbtn-icon"
-          aria-label="Settings"
+          aria-label={t("player.settings")}
           aria-haspopup="menu"
           aria-expanded={props.menu !== null && props.menu !== "subtitles"}
           data-menu-button
@@ -156,7 +157,7 @@ export function ControlBar(props: ControlBarProps) {
             <Icon name="pip" />
           </button>
         </Show>
-        <button type="button" class="pbtn-icon" aria-label={m.fullscreen() ? "Exit full screen" : "Full screen"} onClick={() => void props.actions.toggleFullscreen()}>
+        <button type="button" class="pbtn-icon" aria-label={m.fullscreen() ? t("player.exitFullscreen") : t("player.fullscreen")} onClick={() => void props.actions.toggleFullscreen()}>
           <Icon name={m.fullscreen() ? "exitFullscreen" : "fullscreen"} />
         </button>
       </div>

@@ -7,6 +7,7 @@
 import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { formatTime, spokenTime } from "./time.ts";
 import { cueAt, type TrickplayStore } from "./trickplay.ts";
+import { t } from "../i18n/index.ts";
 
 export interface SeekBarProps {
   currentTime: number;
@@ -117,7 +118,7 @@ export function SeekBar(props: SeekBarProps) {
       classList={{ "seek-active": dragT() !== null }}
       role="slider"
       tabindex="0"
-      aria-label="Seek"
+      aria-label={t("player.seek")}
       aria-valuemin={0}
       aria-valuemax={Math.round(props.duration)}
       aria-valuenow={Math.round(shownTime())}

@@ -8,6 +8,7 @@ import { createEffect, For, on, onCleanup, onMount, Show, type JSX } from "solid
 import type { SubtitlePrefs } from "./profile.ts";
 import type { TrackChoice } from "./engine.ts";
 import { SPEEDS } from "./prefs.ts";
+import { t, type MessageKey } from "../i18n/index.ts";
 
 export type MenuPage = "main" | "quality" | "speed" | "audio" | "subtitles";
 
@@ -33,13 +34,13 @@ export interface SettingsMenuProps {
   onStats: (on: boolean) => void;
 }
 
-export const speedLabel = (s: number) => (s === 1 ? "Normal" : `${s}×`);
+export const speedLabel = (s: number) => (s === 1 ? t("player.normal") : `${s}×`);
 export const qualityLabel = (h: number) => `${h}p${h >= 2160 ? " 4K" : h >= 720 ? " HD" : ""}`;
 /** "Auto (720p)" once Auto has picked a rendition. */
-export const autoLabel = (playing: number | null) => `Auto${playing ? ` (${playing}p)` : ""}`;
+export const autoLabel = (playing: number | null) => (playing ? t("player.autoAt", { height: playing }) : t("player.auto"));
 
-const SIZES = [["small", "Small"], ["medium", "Medium"], ["large", "Large"]] as const;
-const BACKGROUNDS = [["none", "None"], ["semi", "Semi-transparent"], ["solid", "Solid"]] as const;
+const SIZES = [["small", "player.small"], ["medium", "player.medium"], ["large", "player.large"]] as const satisfies readonly (readonly [string, MessageKey])[];
+const BACKGROUNDS = [["none", "player.none"], ["semi", "player.semi"], ["solid", "player.solid"]] as const satisfies readonly (readonly [string, MessageKey])[];
 
 function Radio(props: { checked: boolean; onChoose: () => void; children: JSX.Element; hint?: string }) {
   return (
@@ -113,32 +114,32 @@ export function SettingsMenu(props: SettingsMenuProps) {
   document.addEventListener("pointerdown", onOutside, true);
   onCleanup(() => document.removeEventListener("pointerdown", onOutside, true));
 
-  const audioLabel = () => props.audioTracks.find((t) => t.id === props.audioTrack)?.label ?? "Default";
-  const subtitleLabel = () => props.subtitleTracks.find((t) => t.id === props.subtitleTrack)?.label ?? "Off";
-  const titles: Record<MenuPage, string> = { main: "Settings", quality: "Quality", speed: "Playback speed", audio: "Audio", subtitles: "Subtitles" };
+  const audioLabel = () => props.audioTracks.find((t) => t.id === props.audioTrack)?.label ?? t("player.default");
+  const subtitleLabel = () => props.subtitleTracks.find((t) => t.id === props.subtitleTrack)?.label ?? t("player.off");
+  const titles = (): Record<MenuPage, string> => ({ main: t("player.settings"), quality: t("player.quality"), speed: t("player.playbackSpeed"), audio: t("player.audio"), subtitles: t("player.subtitles") });
 
   return (
-    <div ref={panel} class="player-menu" role="menu" aria-label={titles[props.page]} onKeyDown={onKeyDown}>
+    <div ref={panel} class="player-menu" role="menu" aria-label={titles()[props.page]} onKeyDown={onKeyDown}>
       <Show when={props.page !== "main"}>
-        <button type="button" role="menuitem" class="menu-item menu-back" aria-label={`Back to settings from ${titles[props.page]}`} onClick={() => props.onPage("main")}>
-          <span aria-hidden="true">‹</span> <span class="menu-label">{titles[props.page]}</span>
+        <button type="button" role="menuitem" class="menu-item menu-back" aria-label={t("player.backFrom", { page: titles()[props.page] })} onClick={() => props.onPage("main")}>
+          <span aria-hidden="true">‹</span> <span class="menu-label">{titles()[props.page]}</span>
         </button>
       </Show>
       <Show when={props.page === "main"}>
-        <SubmenuItem label="Quality" value={props.manualHeight === null ? autoLabel(props.playingHeight) : qualityLabel(props.manualHeight)} onOpen={() => props.onPage("quality")} />
-        <SubmenuItem label="Speed" value={speedLabel(props.speed)} onOpen={() => props.onPage("speed")} />
+        <SubmenuItem label={t("player.quality")} value={props.manualHeight === null ? autoLabel(props.playingHeight) : qualityLabel(props.manualHeight)} onOpen={() => props.onPage("quality")} />
+        <SubmenuItem label={t("player.speed")} value={speedLabel(props.speed)} onOpen={() => props.onPage("speed")} />
         <Show when={props.audioTracks.length > 1}>
-          <SubmenuItem label="Audio" value={audioLabel()} onOpen={() => props.onPage("audio")} />
+          <SubmenuItem label={t("player.audio")} value={audioLabel()} onOpen={() => props.onPage("audio")} />
         </Show>
-        <SubmenuItem label="Subtitles" value={subtitleLabel()} onOpen={() => props.onPage("subtitles")} />
+        <SubmenuItem label={t("player.subtitles")} value={subtitleLabel()} onOpen={() => props.onPage("subtitles")} />
         <button type="button" role="menuitemcheckbox" aria-checked={props.stats} class="menu-item" onClick={() => props.onStats(!props.stats)}>
-          <span class="menu-label">Stats for nerds</span>
+          <span class="menu-label">{t("player.stats")}</span>
           <span class="menu-switch" classList={{ "menu-switch-on": props.stats }} aria-hidden="true" />
         </button>
       </Show>
       <Show when={props.page === "quality"}>
-        <div role="group" aria-label="Quality">
-          <Radio checked={props.manualHeight === null} onChoose={() => props.onQuality(null)} hint="Adjusts to your connection">
+        <div role="group" aria-label={t("player.quality")}>
+          <Radio checked={props.manualHeight === null} onChoose={() => props.onQuality(null)} hint={t("player.autoHint")}>
             {autoLabel(props.playingHeight)}
           </Radio>
           <For each={props.qualities}>
@@ -147,27 +148,27 @@ export function SettingsMenu(props: SettingsMenuProps) {
         </div>
       </Show>
       <Show when={props.page === "speed"}>
-        <div role="group" aria-label="Playback speed">
+        <div role="group" aria-label={t("player.playbackSpeed")}>
           <For each={SPEEDS}>{(s) => <Radio checked={props.speed === s} onChoose={() => props.onSpeed(s)}>{speedLabel(s)}</Radio>}</For>
         </div>
       </Show>
       <Show when={props.page === "audio"}>
-        <div role="group" aria-label="Audio">
+        <div role="group" aria-label={t("player.audio")}>
           <For each={props.audioTracks}>{(t) => <Radio checked={props.audioTrack === t.id} onChoose={() => props.onAudio(t.id)}>{t.label}</Radio>}</For>
         </div>
       </Show>
       <Show when={props.page === "subtitles"}>
-        <div role="group" aria-label="Subtitle language" class="menu-group">
-          <Radio checked={props.subtitleTrack < 0} onChoose={() => props.onSubtitle(-1)}>Off</Radio>
+        <div role="group" aria-label={t("player.subtitleLanguage")} class="menu-group">
+          <Radio checked={props.subtitleTrack < 0} onChoose={() => props.onSubtitle(-1)}>{t("player.off")}</Radio>
           <For each={props.subtitleTracks}>{(t) => <Radio checked={props.subtitleTrack === t.id} onChoose={() => props.onSubtitle(t.id)}>{t.label}</Radio>}</For>
         </div>
-        <div role="group" aria-label="Subtitle size" class="menu-group">
-          <div class="menu-heading" aria-hidden="true">Size</div>
-          <For each={SIZES}>{([v, label]) => <Radio checked={props.subtitleStyle.size === v} onChoose={() => props.onSubtitleStyle({ size: v })}>{label}</Radio>}</For>
+        <div role="group" aria-label={t("player.subtitleSize")} class="menu-group">
+          <div class="menu-heading" aria-hidden="true">{t("player.size")}</div>
+          <For each={SIZES}>{([v, label]) => <Radio checked={props.subtitleStyle.size === v} onChoose={() => props.onSubtitleStyle({ size: v })}>{t(label)}</Radio>}</For>
         </div>
-        <div role="group" aria-label="Subtitle background" class="menu-group">
-          <div class="menu-heading" aria-hidden="true">Background</div>
-          <For each={BACKGROUNDS}>{([v, label]) => <Radio checked={props.subtitleStyle.background === v} onChoose={() => props.onSubtitleStyle({ background: v })}>{label}</Radio>}</For>
+        <div role="group" aria-label={t("player.subtitleBackground")} class="menu-group">
+          <div class="menu-heading" aria-hidden="true">{t("player.background")}</div>
+          <For each={BACKGROUNDS}>{([v, label]) => <Radio checked={props.subtitleStyle.background === v} onChoose={() => props.onSubtitleStyle({ background: v })}>{t(label)}</Radio>}</For>
         </div>
       </Show>
     </div>
