@@ -58,8 +58,9 @@ export const OBSERVE = () => {
 export interface Bench { fcp: number; lcp: number; lcpElement: string; click: number; firstFrame: number; events: [string, number][] }
 
 /** A fresh context (empty HTTP cache) and page with the profile applied, OBSERVE in every document; `baseline` picks hls.js defaults. */
-export async function throttledPage(browser: Browser, baseline: boolean): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; scripts: Map<string, number> }> {
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
+export async function throttledPage(browser: Browser, baseline: boolean, locale?: string): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; scripts: Map<string, number> }> {
+  // A locale makes the browser's languages (navigator.languages, Accept-Language) that one: the SPA then speaks it.
+  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, ...(locale ? { locale } : {}) });
   if (baseline) await context.addInitScript(() => localStorage.setItem("marquee.baseline", "hlsjs"));
   await context.addInitScript(OBSERVE);
   const page = await context.newPage();
