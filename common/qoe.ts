@@ -63,6 +63,12 @@ export interface QoeBeacon {
   events: QoeEvent[];
 }
 
+/**
+ * The custom CMCD key (CTA-5004 custom keys carry a hyphenated prefix) our player sends on its media
+ * requests: "this view's QoE arrives as beacons", so the Worker does not count its CMCD as well.
+ */
+export const CMCD_BEACONS_KEY = "com.marquee-beacons";
+
 /** Beacon limits both sides keep to. */
 export const QOE_MAX_EVENTS = 100;
 export const QOE_MAX_VIEW_MS = 24 * 60 * 60 * 1000;

@@ -20,7 +20,8 @@ export interface ReporterIds {
   session: string;
 }
 
-async function keyedHash(env: Env, purpose: string, value: string): Promise<string> {
+/** An HMAC of `value` for `purpose` under the current playback key, as 32 hex digits: an id that names no one. */
+export async function keyedHash(env: Env, purpose: string, value: string): Promise<string> {
   const keySet = await playbackKeys(env);
   const mac = await crypto.subtle.sign("HMAC", keySet.keys.get(keySet.currentKid)!, new TextEncoder().encode(`steering\u0000${purpose}\u0000${value}`));
   return Array.from(new Uint8Array(mac).subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");

@@ -9,13 +9,13 @@
  * closes silent views (their outcome counted) and deletes expired raw rows.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { QoeBeacon } from "../../common/qoe.ts";
+import { QOE_MAX_VIEW_MS, type QoeBeacon, type QoeEvent } from "../../common/qoe.ts";
 import { database } from "../db/client.ts";
 import { addRollups, deleteRollupsBefore } from "../db/qoe.ts";
 import { storageIsEmpty } from "../lib/sql-store.ts";
 import { RollupStore } from "./rollup-store.ts";
 import { RAW_RETENTION_MS, ViewStore } from "./view-store.ts";
-import { applyEvents, closeView, newView, VIEW_IDLE_CLOSE_MS } from "./view-model.ts";
+import { applyEvents, closeView, newView, VIEW_IDLE_CLOSE_MS, type ViewInit, type ViewState } from "./view-model.ts";
 
 /** Rollups reach D1 at most this long after they change (the console's live view is at most a minute behind). */
 export const FLUSH_MS = 20_000;
@@ -52,11 +52,26 @@ export class QoeShard extends DurableObject<Env> {
   async ingest(beacon: QoeBeacon, at: BeaconContext): Promise<boolean> {
     if (!this.views.recordBeacon(beacon.viewId, beacon.seq, beacon.events, at.nowMs)) return false;
     const state = this.views.view(beacon.viewId) ?? newView({ titleId: beacon.titleId, country: at.country, device: beacon.device, player: beacon.player });
-    const increments = applyEvents(state, beacon.events);
-    this.rollups.add(Math.floor(at.nowMs / 60_000), increments);
-    this.views.save(beacon.viewId, state, at.nowMs);
-    await this.scheduleAlarm(at.nowMs + FLUSH_MS);
+    await this.apply(beacon.viewId, state, beacon.events, at.nowMs);
     return true;
+  }
+
+  /**
+   * Applies the events one CMCD-bearing media request stands for (cmcd.ts) to
+   * its view, clocked by the server: `t` is the time since the view's first
+   * request. No beacon row is kept (there is no sequence to replay).
+   */
+  async ingestCmcd(viewId: string, init: Omit<ViewInit, "country">, events: Omit<QoeEvent, "t">[], at: BeaconContext): Promise<void> {
+    const state = this.views.view(viewId) ?? { ...newView({ ...init, country: at.country }), originMs: at.nowMs };
+    const t = Math.min(QOE_MAX_VIEW_MS, Math.max(state.lastT, at.nowMs - (state.originMs ?? at.nowMs)));
+    await this.apply(viewId, state, events.map((e) => ({ ...e, t })), at.nowMs);
+  }
+
+  private async apply(viewId: string, state: ViewState, events: QoeEvent[], nowMs: number): Promise<void> {
+    const increments = applyEvents(state, events);
+    this.rollups.add(Math.floor(nowMs / 60_000), increments);
+    this.views.save(viewId, state, nowMs);
+    await this.scheduleAlarm(nowMs + FLUSH_MS);
   }
 
   /** Closes silent views, flushes rollups to D1 and deletes expired raw rows. */

@@ -86,10 +86,20 @@ export interface ViewState {
   fatal: boolean;
   completed: boolean;
   closed: boolean;
+  /** A view clocked by the server (CMCD, cmcd.ts): the epoch ms its time 0 stands for. */
+  originMs?: number;
+}
+
+/** A view's fixed dimensions. */
+export interface ViewInit {
+  titleId: number;
+  country: string;
+  device: QoeDeviceClass;
+  player: string;
 }
 
 /** A new view's state (its fixed dimensions come from its first beacon and the edge). */
-export function newView(init: { titleId: number; country: string; device: QoeDeviceClass; player: string }): ViewState {
+export function newView(init: ViewInit): ViewState {
   return {
     ...init,
     rendition: 0,

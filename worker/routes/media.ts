@@ -13,10 +13,13 @@ import { CONTENT_TYPES, parseCdnPath, PLAYLIST_CACHE_CONTROL, serveObject } from
 import { noteServed } from "../media/steering.ts";
 import { afterResponse } from "../lib/after-response.ts";
 import { verifyPlaybackToken } from "../media/tokens.ts";
+import { countCmcd } from "../qoe/cmcd-intake.ts";
 
 const RENDITION_DIR = /^(\d{2,4})p$/;
 /** A media segment or init segment of a video or audio rendition: what a player fetches only to play. */
 const SEGMENT_FILE = /\.(m4s|mp4)$/;
+/** A media segment (not an init segment): what a playing player keeps asking for. */
+const MEDIA_SEGMENT = /\.m4s$/;
 
 /** The origin allowed to read media cross-origin: the site's own (configured, or this request's origin locally). */
 function allowedOrigin(env: Env, url: string): string {
@@ -57,11 +60,16 @@ export const media = new Hono<AppEnv>()
     }
     const claims = await verifyPlaybackToken(c.env, token);
     if (claims.pfx !== `assets/${folder}/`) throw new AppError(403, "token_scope", "This token is for another asset.");
+    let videoHeightPx: number | null = null;
     if (rest[0] === "video" && rest.length > 1) {
       const height = RENDITION_DIR.exec(rest[1]!);
       if (!height) throw new AppError(404, "not_found", "No such media object.");
-      if (Number(height[1]) > claims.mh) throw new AppError(403, "rendition_above_plan", `This token allows up to ${claims.mh}p.`);
+      videoHeightPx = Number(height[1]);
+      if (videoHeightPx > claims.mh) throw new AppError(403, "rendition_above_plan", `This token allows up to ${claims.mh}p.`);
     }
+    // What the player says in CMCD counts toward QoE, after the response (qoe/cmcd-intake.ts).
+    const object = { pathway, videoHeightPx, segment: MEDIA_SEGMENT.test(rest.at(-1)!) };
+    const countPlayer = () => afterResponse(c, countCmcd(c.env, c.req.raw, claims, object, Date.now()));
     // A live broadcast's rendition folder: playlists from the channel, media from R2, both through the edge cache.
     if (channelOfFolder(folder) && rest[0] === "video" && rest.length === 3) {
       if (rest[2] === "index.m3u8") return livePlaylist(c.env, folder, rest[1]!, blockingRequestOf(new URL(c.req.url).searchParams));
@@ -83,6 +91,7 @@ export const media = new Hono<AppEnv>()
         // The token rides along so the steering server counts this viewer's samples (routes/steering.ts).
         steeringUri: `${configuredSiteOrigin(c.env)}/api/steering/${claims.cc}?token=${token}`,
       });
+      await countPlayer();
       // (Hono answers HEAD through this GET handler and drops the body.)
       return c.body(text, 200, {
         "Content-Type": CONTENT_TYPES.m3u8!,
@@ -90,6 +99,7 @@ export const media = new Hono<AppEnv>()
       });
     }
     const res = await serveObject(c.env.MEDIA, `${claims.pfx}${rest.join("/")}`, c.req.raw);
+    if (res.status < 400) await countPlayer();
     // This session is really playing: from now on its steering reports count (media/steering-state.ts).
     // Told after the response, never before it: the first segment does not wait for the region's object.
     if ((res.status === 200 || res.status === 206) && (rest[0] === "video" || rest[0] === "audio") && SEGMENT_FILE.test(rest.at(-1)!)) {

@@ -19,7 +19,7 @@ import { MediaState } from "./controllers/media-state.ts";
 import { NextEpisodeController, NEXT_COUNTDOWN_S } from "./controllers/next-episode.ts";
 import { PlaybackActions } from "./controllers/playback-actions.ts";
 import { ProgressReporter, type ProgressSink } from "./controllers/progress-reporting.ts";
-import { QoeReporter } from "./controllers/qoe-reporting.ts";
+import { newQoeViewId, qoeCmcdConfig, QoeReporter } from "./controllers/qoe-reporting.ts";
 import { ResumeOfferController } from "./controllers/resume-offer.ts";
 import { StatsController } from "./controllers/stats.ts";
 import { emeConfig, LicenceRenewalController } from "./controllers/licence.ts";
@@ -132,6 +132,8 @@ export function Player(props: PlayerProps) {
   const stats = new StatsController(!!props.debug);
   const controllers: PlayerController[] = [activity, tracks, media, resume, nextEpisode, stats];
   let renewal: TokenRenewalController | undefined;
+  /** One view of a streamed playback: its QoE beacons and its CMCD share this id. */
+  const qoeViewId = newQoeViewId();
   let licence: LicenceRenewalController | undefined;
 
   function openMenu(page: MenuPage) {
@@ -171,7 +173,7 @@ export function Player(props: PlayerProps) {
       renew: () => renewPlayback(props.titleId, props.episodeId, props.playback.assetId, props.playback.streamId),
     });
     controllers.push(renewal);
-    controllers.push(new QoeReporter({ video, engine: e, titleId: Number(props.titleId), autoplay: resume.startOffer === null }));
+    controllers.push(new QoeReporter({ viewId: qoeViewId, video, engine: e, titleId: Number(props.titleId), autoplay: resume.startOffer === null }));
     licence = new LicenceRenewalController({
       licence: props.playback.licence,
       holder,
@@ -204,7 +206,7 @@ export function Player(props: PlayerProps) {
       onAutoplayBlocked: () => media.setWaiting(false),
       prefetched: props.prefetched,
       baseline,
-      hlsConfig: offline ? { loader: offlineLoader(), emeEnabled: false } : emeConfig(props.playback.licence, holder),
+      hlsConfig: offline ? { loader: offlineLoader(), emeEnabled: false } : { ...emeConfig(props.playback.licence, holder), ...qoeCmcdConfig(qoeViewId, Number(props.titleId)) },
     });
     engine = e;
     setEngineReady(e);

@@ -22,6 +22,14 @@ function fillStats(stats: LoaderStats, r: PrefetchedResponse): void {
   stats.bwEstimate = (stats.total * 8000) / Math.max(1, stats.loading.end - stats.loading.first);
 }
 
+/** `url` without the CMCD query argument (controllers/qoe-reporting.ts). */
+export function withoutCmcd(url: string): string {
+  if (!url.includes("CMCD=")) return url;
+  const u = new URL(url, typeof location === "undefined" ? "http://localhost/" : location.href);
+  u.searchParams.delete("CMCD");
+  return u.href;
+}
+
 /** An hls.js loader class bound to a TokenHolder, answering from `prefetched` when it holds the URL. */
 export function tokenLoader(holder: TokenHolder, prefetched?: MediaPrefetch) {
   const Base = Hls.DefaultConfig.loader;
@@ -31,7 +39,8 @@ export function tokenLoader(holder: TokenHolder, prefetched?: MediaPrefetch) {
 
     override load(context: LoaderContext, config: LoaderConfiguration, callbacks: LoaderCallbacks<LoaderContext>) {
       context.url = holder.rewrite(context.url);
-      const hit = context.rangeEnd ? undefined : prefetched?.take(context.url);
+      // Prefetched without CMCD (hls.js adds it to the URL): looked up without it.
+      const hit = context.rangeEnd ? undefined : prefetched?.take(withoutCmcd(context.url));
       if (!hit) return super.load(context, config, callbacks);
       this.pending = hit;
       this.pendingCallbacks = callbacks;

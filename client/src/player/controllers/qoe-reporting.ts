@@ -9,9 +9,10 @@
  * about the viewer is sent. Off with Global Privacy Control or the account's
  * opt-out (data/qoe.ts).
  */
-import Hls from "hls.js";
+import { CMCD_KEYS } from "@svta/cml-cmcd";
+import Hls, { type HlsConfig } from "hls.js";
 import { createEffect, on } from "solid-js";
-import { QOE_MAX_EVENTS, QOE_MAX_VIEW_MS, type QoeEvent, type QoeEventType } from "../../../../common/qoe.ts";
+import { CMCD_BEACONS_KEY, QOE_MAX_EVENTS, QOE_MAX_VIEW_MS, type QoeEvent, type QoeEventType } from "../../../../common/qoe.ts";
 import { sendQoeBeacon } from "../../data/api.ts";
 import { deviceClass, randomId } from "../../data/device.ts";
 import { qoeCollectionOff } from "../../data/qoe.ts";
@@ -23,7 +24,34 @@ export const QOE_BATCH_MS = 10_000;
 /** The player's version as the console groups it. */
 export const QOE_PLAYER = `web-1+hls${Hls.version}`.replace(/[^A-Za-z0-9.+_-]/g, "");
 
+/** A new view's id: random per view, it links one view's batches (and its CMCD session) and nothing else. */
+export function newQoeViewId(): string {
+  return randomId().replace(/[^A-Za-z0-9_-]/g, "");
+}
+
+/**
+ * hls.js's CMCD (CTA-5004 v2) for a view: on every playlist and segment request, as the `CMCD` query
+ * argument — headers would cost a CORS preflight per segment URL on cross-origin CDN pathways, a query
+ * argument costs none (the Worker serves by path; a CDN leaves it out of its cache key). The session id
+ * is the view id, and our custom key says the view's QoE arrives as beacons, so the Worker leaves this
+ * CMCD to CDN logs instead of counting the view twice. Off, as the beacons are, with GPC or the opt-out.
+ */
+export function qoeCmcdConfig(viewId: string, titleId: number): Partial<HlsConfig> {
+  if (qoeCollectionOff()) return {};
+  return {
+    cmcd: {
+      version: 2,
+      sessionId: viewId,
+      contentId: String(titleId),
+      includeKeys: [...CMCD_KEYS, CMCD_BEACONS_KEY],
+      reporterCallback: (reporter) => reporter.updateCustomData({ [CMCD_BEACONS_KEY]: true }),
+    },
+  };
+}
+
 export interface QoeReportingOptions {
+  /** The view's id (newQoeViewId), also its CMCD session id. */
+  viewId: string;
   video: HTMLVideoElement;
   engine: PlaybackEngine;
   titleId: number;
@@ -37,8 +65,7 @@ function beaconCode(code: string): string {
 }
 
 export class QoeReporter implements PlayerController {
-  /** Random per view: it links one view's batches and nothing else. */
-  readonly viewId = randomId().replace(/[^A-Za-z0-9_-]/g, "");
+  readonly viewId: string;
   private readonly startMs = performance.now();
   private readonly off = qoeCollectionOff();
   private queue: QoeEvent[] = [];
@@ -53,6 +80,7 @@ export class QoeReporter implements PlayerController {
   private readonly disposeScope: () => void;
 
   constructor(private readonly o: QoeReportingOptions) {
+    this.viewId = o.viewId;
     this.registerListeners();
     if (o.autoplay) this.push("intent");
     if (document.visibilityState === "hidden") this.push("hidden");

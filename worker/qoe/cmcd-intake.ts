@@ -1,0 +1,33 @@
+/**
+ * Counts the CMCD of a media request the Worker served (routes/media.ts calls
+ * it after the response) into the view's QoeShard: players that send no
+ * beacons still show on the console. The same privacy rules as beacons: nothing
+ * with Global Privacy Control or for an account that opted out; the view id is
+ * a keyed hash of the CMCD session id (random per view in a conforming player),
+ * the viewer and the asset, so neither the session id nor the viewer is stored;
+ * the user agent gives a device class and is dropped; the country is the one the
+ * edge saw when the playback token was issued (its `cc`).
+ */
+import { database } from "../db/client.ts";
+import { qoeOptedOut } from "../db/qoe.ts";
+import { keyedHash } from "../media/steering-ids.ts";
+import type { PlaybackClaims } from "../media/tokens.ts";
+import { cmcdEvents, cmcdPlayer, countableSession, deviceClassOf, readCmcd, type CmcdObject } from "./cmcd.ts";
+import { gpcRequested } from "./privacy.ts";
+import { qoeShard } from "./stub.ts";
+
+/** Counts one served media request's CMCD, if it carries any worth counting; never throws. */
+export async function countCmcd(env: Env, request: Request, claims: PlaybackClaims, object: CmcdObject, nowMs: number): Promise<void> {
+  const data = readCmcd(request);
+  const sid = data && countableSession(data);
+  if (!data || !sid || claims.tid === undefined || gpcRequested(request.headers)) return;
+  try {
+    if (await qoeOptedOut(database(env.DB), claims.sub)) return;
+    const viewId = `cmcd_${await keyedHash(env, "qoe-cmcd-view", `${claims.sub}\u0000${claims.pfx}\u0000${sid}`)}`;
+    const events = cmcdEvents(data, object, 0).map(({ t: _t, ...e }) => e);
+    const init = { titleId: claims.tid, device: deviceClassOf(request.headers.get("user-agent")), player: cmcdPlayer(data) };
+    await qoeShard(env, viewId).ingestCmcd(viewId, init, events, { country: claims.cc, nowMs });
+  } catch (err) {
+    console.error("cmcd count failed", err);
+  }
+}
