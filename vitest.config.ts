@@ -59,6 +59,8 @@ export default defineConfig(async () => {
             name: "worker",
             include: ["test/worker/**/*.test.ts"],
             setupFiles: ["test/worker/apply-migrations.ts"],
+            // A local HTTP receiver for webhook tests (QoE alerts), reached from workerd over 127.0.0.1.
+            globalSetup: ["test/worker/webhook-receiver.ts"],
             testTimeout: 60_000,
             hookTimeout: 120_000,
           },

@@ -1,4 +1,5 @@
 import { app } from "./app.ts";
+import { runQoeSchedule } from "./qoe/schedule.ts";
 
 export type { AppType } from "./app.ts";
 export { SignInLimiter } from "./auth/sign-in-limiter.ts";
@@ -9,4 +10,8 @@ export { QoeShard } from "./qoe/qoe-shard.ts";
 
 export default {
   fetch: app.fetch,
+  /** The minute cron: QoE alerts (qoe/schedule.ts). */
+  scheduled(controller, env, ctx) {
+    ctx.waitUntil(runQoeSchedule(env, controller.scheduledTime));
+  },
 } satisfies ExportedHandler<Env>;

@@ -5,6 +5,7 @@
  * are at least 5; fewer stay hidden; bad queries are 400.
  */
 import { env } from "cloudflare:workers";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { QoeBeacon } from "../../common/qoe.ts";
 import { grantOperator } from "../../worker/db/qoe.ts";
@@ -39,7 +40,7 @@ describe("/api/ops access", () => {
   it("refuses a signed-in account that is not an operator with 403 not_operator", async () => {
     const b = new TestBrowser();
     await b.signUp();
-    for (const path of ["/api/ops/series", "/api/ops/breakdown?by=title"]) {
+    for (const path of ["/api/ops/series", "/api/ops/breakdown?by=title", "/api/ops/alerts"]) {
       const r = await b.json(path);
       expect(r.status, path).toBe(403);
       expect(r.body.error.code).toBe("not_operator");
@@ -85,5 +86,77 @@ describe("/api/ops metrics", () => {
     const byTitle = (await b.json("/api/ops/breakdown?by=title&limit=100")).body.rows.map((r: { value: number }) => r.value);
     expect(byTitle).toContain(shownTitle);
     expect(byTitle).not.toContain(hiddenTitle);
+  });
+});
+
+describe("/api/ops/alerts", () => {
+  const RULE = { name: "Rebuffering on b in DE", metric: "rebufferPct", op: "above", threshold: 2, windowMinutes: 5, pathway: "b", country: "DE" };
+
+  it("lets an operator create, list, edit and delete alert rules; a non-operator can do none of it", async () => {
+    const b = await operator();
+    const created = await b.json("/api/ops/alerts", { method: "POST", body: RULE });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ ...RULE, minViews: 5, titleId: null, device: null, enabled: true, firing: false });
+    const id = created.body.id as number;
+    const listed = (await b.json("/api/ops/alerts")).body;
+    expect(listed.rules.map((r: { id: number }) => r.id)).toContain(id);
+    expect(listed.webhookConfigured).toBe(false);
+    const edited = await b.json(`/api/ops/alerts/${id}`, { method: "PUT", body: { ...RULE, threshold: 3, enabled: false } });
+    expect(edited.body).toMatchObject({ id, threshold: 3, enabled: false });
+    const viewer = new TestBrowser();
+    await viewer.signUp();
+    expect((await viewer.json("/api/ops/alerts", { method: "POST", body: RULE })).status).toBe(403);
+    expect((await viewer.json(`/api/ops/alerts/${id}`, { method: "DELETE" })).status).toBe(403);
+    expect((await b.json(`/api/ops/alerts/${id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await b.json(`/api/ops/alerts/${id}`, { method: "DELETE" })).status).toBe(404);
+    expect((await b.json(`/api/ops/alerts/${id}`, { method: "PUT", body: RULE })).status).toBe(404);
+  });
+
+  it("answers 400 to a rule it cannot evaluate, never 500", async () => {
+    const b = await operator();
+    const bad: unknown[] = [
+      { ...RULE, metric: "ip" },
+      { ...RULE, op: "equals" },
+      { ...RULE, threshold: "2" },
+      { ...RULE, windowMinutes: 0 },
+      { ...RULE, windowMinutes: 61 },
+      { ...RULE, minViews: 4 },
+      { ...RULE, country: "de" },
+      { ...RULE, name: "" },
+      { ...RULE, extra: 1 },
+      "not json",
+      [],
+    ];
+    for (const body of bad) {
+      const r = await b.json("/api/ops/alerts", { method: "POST", body });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error.code).toMatch(/^(invalid_json|bad_request|invalid_[a-z]+)$/);
+    }
+    expect((await b.json("/api/ops/alerts/abc", { method: "DELETE" })).status).toBe(400);
+  });
+
+  it("answers fuzzed rules (every field sometimes wrong) with 201 or a 4xx envelope, never 5xx", async () => {
+    const b = await operator();
+    const field = <T,>(good: fc.Arbitrary<T>) => fc.oneof(good, fc.anything(), fc.constant(undefined));
+    const body = fc.record({
+      name: field(fc.string({ maxLength: 90 })),
+      metric: field(fc.constantFrom("rebufferPct", "failurePct", "startupMs", "qualityScore", "views")),
+      op: field(fc.constantFrom("above", "below")),
+      threshold: field(fc.double()),
+      windowMinutes: field(fc.integer({ min: -5, max: 100 })),
+      minViews: field(fc.integer({ min: 0, max: 20 })),
+      pathway: field(fc.stringMatching(/^[a-z]{0,3}$/)),
+      country: field(fc.constantFrom("DE", "de", "")),
+      titleId: field(fc.integer()),
+    });
+    await fc.assert(
+      fc.asyncProperty(body, async (rule) => {
+        const r = await b.json("/api/ops/alerts", { method: "POST", body: JSON.stringify(rule) });
+        expect([201, 400]).toContain(r.status);
+        if (r.status === 400) expect(typeof r.body.error.code).toBe("string");
+        else await b.json(`/api/ops/alerts/${r.body.id}`, { method: "DELETE" });
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -529,6 +529,51 @@ export const qoeOptOuts = sqliteTable("qoe_opt_outs", {
   optedOutAt: integer("opted_out_at").notNull(),
 });
 
+/**
+ * QoE alert rules (the operations console): "metric above/below threshold over the last
+ * window minutes", optionally only for one title, pathway, country or device class. Each rule
+ * keeps whether it fires now, so a state change is reported once (worker/qoe/alerts.ts).
+ */
+export const qoeAlertRules = sqliteTable("qoe_alert_rules", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  metric: text("metric").notNull(),
+  /** "above" or "below" the threshold. */
+  op: text("op").notNull(),
+  threshold: real("threshold").notNull(),
+  windowMinutes: integer("window_minutes").notNull(),
+  /** Fewer views than this in the window: no verdict (the rule keeps its state). */
+  minViews: integer("min_views").notNull(),
+  titleId: integer("title_id"),
+  pathway: text("pathway"),
+  country: text("country"),
+  device: text("device"),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  firing: integer("firing", { mode: "boolean" }).notNull().default(false),
+  /** When `firing` last changed (epoch ms). */
+  changedAt: integer("changed_at"),
+  /** The metric's value at the last evaluation with a verdict. */
+  lastValue: real("last_value"),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** What alert rules did: each firing and each resolution, once, and whether the webhook took it. */
+export const qoeAlertEvents = sqliteTable(
+  "qoe_alert_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ruleId: integer("rule_id").notNull().references(() => qoeAlertRules.id, { onDelete: "cascade" }),
+    /** "firing" or "resolved". */
+    state: text("state").notNull(),
+    value: real("value"),
+    at: integer("at").notNull(),
+    /** When the webhook accepted it (epoch ms); null while it waits (or no webhook is configured). */
+    deliveredAt: integer("delivered_at"),
+    attempts: integer("attempts").notNull().default(0),
+  },
+  (t) => [index("qoe_alert_events_pending").on(t.deliveredAt, t.id), index("qoe_alert_events_at").on(t.at)],
+);
+
 /** Operator accounts: they may open the operations console (/ops); `npm run admin -- grant <email>`. */
 export const operators = sqliteTable("operators", {
   accountId: text("account_id").primaryKey().references(() => accounts.id, { onDelete: "cascade" }),

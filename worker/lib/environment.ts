@@ -42,3 +42,9 @@ export function configuredSiteOrigin(env: Env): string {
 export function siteOrigin(env: Env, requestUrl: string): string {
   return configuredSiteOrigin(env) || new URL(requestUrl).origin;
 }
+
+/** The QoE alert webhook (`QOE_ALERT_WEBHOOK`, a secret; optional): where alert events are posted, or undefined. Never logged. */
+export function alertWebhook(env: Env): string | undefined {
+  const url = (env as { QOE_ALERT_WEBHOOK?: string }).QOE_ALERT_WEBHOOK?.trim();
+  return url ? url : undefined;
+}

@@ -4,13 +4,18 @@
  * 403 `not_operator`.
  * - `GET /api/ops/series?range=1h|24h|30d&title=&pathway=&country=&device=&player=`
  * - `GET /api/ops/breakdown?by=title|pathway|country|device|player|rendition&failing=1&range=…&<filters>`
+ * - `GET /api/ops/alerts` (rules with their state, the latest events, whether a webhook is set),
+ *   `POST /api/ops/alerts`, `PUT /api/ops/alerts/:id`, `DELETE /api/ops/alerts/:id` (qoe/alerts.ts)
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { QOE_DEVICE_CLASSES, QOE_PATHWAY_ID, QOE_PLAYER_VERSION } from "../../common/qoe.ts";
+import { QOE_DEVICE_CLASSES, QOE_MIN_CELL_VIEWS, QOE_PATHWAY_ID, QOE_PLAYER_VERSION } from "../../common/qoe.ts";
 import type { AppEnv } from "../app-env.ts";
 import { database } from "../db/client.ts";
 import { isOperator, type QoeDimension } from "../db/qoe.ts";
+import { alertRuleCount, alertRules, createAlertRule, deleteAlertRule, MAX_ALERT_RULES, recentAlertEvents, updateAlertRule } from "../db/qoe-alerts.ts";
+import { alertWebhook } from "../lib/environment.ts";
+import { ALERT_METRICS, ALERT_OPS, MAX_ALERT_WINDOW_MINUTES } from "../qoe/alerts.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { consoleBreakdown, consoleSeries, CONSOLE_RANGES } from "../qoe/console.ts";
@@ -31,6 +36,24 @@ const breakdownQuery = z.object({
   failing: z.enum(["0", "1"]).default("0"),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
+
+/** An alert rule as an operator writes it; filters left out (or null) watch everything. */
+const alertRuleBody = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    metric: z.enum(ALERT_METRICS),
+    op: z.enum(ALERT_OPS),
+    threshold: z.number().finite().min(-1e9).max(1e9),
+    windowMinutes: z.number().int().min(1).max(MAX_ALERT_WINDOW_MINUTES).default(5),
+    minViews: z.number().int().min(QOE_MIN_CELL_VIEWS).max(1_000_000).default(QOE_MIN_CELL_VIEWS),
+    titleId: filters.title.nullable().default(null),
+    pathway: z.string().regex(QOE_PATHWAY_ID).nullable().default(null),
+    country: filters.country.nullable().default(null),
+    device: z.enum(QOE_DEVICE_CLASSES).nullable().default(null),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+const ruleParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 /** 403 unless the signed-in account is an operator. */
 async function requireOperator(c: Context<AppEnv>): Promise<void> {
@@ -57,4 +80,23 @@ export const opsRoutes = new Hono<AppEnv>()
     const q = c.req.valid("query");
     const rows = await consoleBreakdown(database(c.env.DB), DIMENSIONS[q.by]!, q.range, filterOf(q), Date.now(), { failing: q.failing === "1", limit: q.limit });
     return c.json({ by: q.by, range: q.range, rows });
+  })
+  .get("/alerts", async (c) => {
+    const db = database(c.env.DB);
+    const [rules, events] = await Promise.all([alertRules(db), recentAlertEvents(db, 50)]);
+    return c.json({ rules, events, webhookConfigured: alertWebhook(c.env) !== undefined });
+  })
+  .post("/alerts", validate("json", alertRuleBody), async (c) => {
+    const db = database(c.env.DB);
+    if ((await alertRuleCount(db)) >= MAX_ALERT_RULES) throw new AppError(400, "bad_request", `At most ${MAX_ALERT_RULES} alert rules.`);
+    return c.json(await createAlertRule(db, c.req.valid("json"), Date.now()), 201);
+  })
+  .put("/alerts/:id", validate("param", ruleParam), validate("json", alertRuleBody), async (c) => {
+    const rule = await updateAlertRule(database(c.env.DB), c.req.valid("param").id, c.req.valid("json"));
+    if (!rule) throw new AppError(404, "not_found", "No such alert rule.");
+    return c.json(rule);
+  })
+  .delete("/alerts/:id", validate("param", ruleParam), async (c) => {
+    if (!(await deleteAlertRule(database(c.env.DB), c.req.valid("param").id))) throw new AppError(404, "not_found", "No such alert rule.");
+    return c.body(null, 204);
   });

@@ -16,6 +16,7 @@ import type { ProgressEntry } from "../../../worker/progress/model.ts";
 import type { progressBody } from "../../../worker/routes/progress.ts";
 import type { QoeBeacon } from "../../../common/qoe.ts";
 import type { BreakdownRow, ConsoleSeries } from "../../../worker/qoe/console.ts";
+import type { AlertEventRow, AlertRuleInput, AlertRuleRow } from "../../../worker/db/qoe-alerts.ts";
 import type { DeviceClass } from "./device.ts";
 import { clientErrorCode, meaningOf, type ClientErrorCode } from "./errors.ts";
 import { locale } from "../i18n/index.ts";
@@ -523,6 +524,20 @@ export function opsSeries(q: OpsQuery): Promise<ConsoleSeries> {
 /** Metrics per value of one dimension (GET /api/ops/breakdown). */
 export function opsBreakdown(q: OpsQuery & { by: string }): Promise<{ by: string; range: string; rows: BreakdownRow[] }> {
   return unwrap(sessionFetch(opsPath("breakdown", q)));
+}
+
+/** Alert rules with their state, the latest events, and whether a webhook is configured (GET /api/ops/alerts). */
+export function opsAlerts(): Promise<{ rules: AlertRuleRow[]; events: AlertEventRow[]; webhookConfigured: boolean }> {
+  return unwrap(sessionFetch("/api/ops/alerts"));
+}
+
+/** Creates an alert rule (no id) or replaces one's settings (PUT /api/ops/alerts/:id). */
+export function saveOpsAlert(rule: AlertRuleInput, id?: number): Promise<AlertRuleRow> {
+  return unwrap(sessionFetch(id === undefined ? "/api/ops/alerts" : `/api/ops/alerts/${id}`, { method: id === undefined ? "POST" : "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(rule) }));
+}
+
+export async function deleteOpsAlert(id: number): Promise<void> {
+  await unwrap<void>(sessionFetch(`/api/ops/alerts/${id}`, { method: "DELETE" }));
 }
 
 /** A media object (playlist, segment, trickplay sheet) by its tokenised URL; media is not API, so no session handling. */

@@ -6,14 +6,16 @@
  * hour by minute, refreshed every 15 s (the live view), 24 hours or 30 days —
  * filterable by title, pathway, country, device and player version; top and
  * failing titles and breakdowns by pathway, country and device. Groups with
- * fewer than 5 views are never shown. A lazy chunk of its own.
+ * fewer than 5 views are never shown. Alert rules (worker/qoe/alerts.ts) are
+ * listed with their state and edited here. A lazy chunk of its own.
  */
 import { createEffect, createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { QOE_METRICS, type QoeMetricName } from "../../../common/qoe.ts";
+import type { AlertRuleInput, AlertRuleRow } from "../../../worker/db/qoe-alerts.ts";
 import type { BreakdownRow, ConsoleSeries } from "../../../worker/qoe/console.ts";
-import { ApiError, opsBreakdown, opsSeries, type OpsQuery } from "../data/api.ts";
+import { ApiError, deleteOpsAlert, opsAlerts, opsBreakdown, opsSeries, saveOpsAlert, type OpsQuery } from "../data/api.ts";
 import "./ops.css";
 
 /** The live view refreshes this often (rollups are at most 20 s behind the player). */
@@ -98,6 +100,183 @@ function Table(props: { title: string; rows: BreakdownRow[] | undefined; testId:
             </For>
           </tbody>
         </table>
+      </Show>
+    </section>
+  );
+}
+
+const NEW_RULE: AlertRuleInput = { name: "", metric: "rebufferPct", op: "above", threshold: 2, windowMinutes: 5, minViews: 5, titleId: null, pathway: null, country: null, device: null, enabled: true };
+
+/** A rule's condition in words: "Rebuffer percentage above 2 % over 5 min". */
+function conditionOf(r: AlertRuleInput): string {
+  const m = QOE_METRICS[r.metric as QoeMetricName];
+  return `${m?.label ?? r.metric} ${r.op} ${r.threshold} ${m?.unit ?? ""} over ${r.windowMinutes} min`;
+}
+function scopeOf(r: AlertRuleInput): string {
+  return [r.titleId !== null ? `title ${r.titleId}` : "", r.pathway !== null ? `pathway ${r.pathway}` : "", r.country ?? "", r.device ?? ""].filter(Boolean).join(", ") || "everywhere";
+}
+
+/** Alert rules: listed with their state (refreshed with the live view), added, edited, paused and deleted. */
+function Alerts(props: { tick: number }) {
+  const [alerts, { refetch }] = createResource(() => props.tick, () => opsAlerts());
+  const [draft, setDraft] = createSignal<AlertRuleInput>({ ...NEW_RULE });
+  const [editing, setEditing] = createSignal<number | undefined>(undefined);
+  const [error, setError] = createSignal<string | null>(null);
+  const set = <K extends keyof AlertRuleInput>(key: K, value: AlertRuleInput[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const optional = (v: string) => v.trim() || null;
+  const names = () => new Map((alerts.latest?.rules ?? []).map((r) => [r.id, r.name]));
+
+  async function act(work: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await work();
+      await refetch();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }
+  const save = () =>
+    act(async () => {
+      await saveOpsAlert(draft(), editing());
+      setDraft({ ...NEW_RULE });
+      setEditing(undefined);
+    });
+  const edit = (r: AlertRuleRow) => {
+    const { id, firing: _f, changedAt: _c, lastValue: _l, createdAt: _a, ...input } = r;
+    setEditing(id);
+    setDraft(input);
+  };
+
+  return (
+    <section class="panel ops-alerts" aria-label="Alerts">
+      <h2>Alerts</h2>
+      <p class="muted" data-webhook={alerts.latest?.webhookConfigured ? "set" : "unset"}>
+        Evaluated every minute over the rollups; each firing and resolution is posted once to{" "}
+        {alerts.latest?.webhookConfigured ? "the configured webhook" : "a webhook once QOE_ALERT_WEBHOOK is set (none is)"}.
+      </p>
+      <Show when={(alerts.latest?.rules.length ?? 0) > 0} fallback={<p class="muted">No alert rules yet.</p>}>
+        <table class="ops-alert-rules">
+          <thead>
+            <tr>
+              <th scope="col">Rule</th>
+              <th scope="col">Condition</th>
+              <th scope="col">Where</th>
+              <th scope="col">State</th>
+              <th scope="col">Last value</th>
+              <th scope="col"><span class="visually-hidden">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={alerts.latest?.rules}>
+              {(r) => (
+                <tr data-rule={r.id} data-state={!r.enabled ? "paused" : r.firing ? "firing" : "ok"}>
+                  <th scope="row">{r.name}</th>
+                  <td>{conditionOf(r)}</td>
+                  <td>{scopeOf(r)}</td>
+                  <td>{!r.enabled ? "paused" : r.firing ? `FIRING since ${new Date(r.changedAt ?? 0).toLocaleTimeString()}` : "ok"}</td>
+                  <td>{r.lastValue === null ? "—" : format(r.metric as QoeMetricName, r.lastValue)}</td>
+                  <td class="ops-alert-actions">
+                    <button type="button" class="button" onClick={() => edit(r)}>Edit</button>
+                    <button type="button" class="button" onClick={() => act(() => deleteOpsAlert(r.id))}>Delete</button>
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </Show>
+      <form
+        class="ops-alert-form"
+        aria-label={editing() === undefined ? "New alert rule" : "Edit alert rule"}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <label class="field">
+          <span>Name</span>
+          <input name="name" required maxLength={80} value={draft().name} onInput={(e) => set("name", e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>Metric</span>
+          <select name="metric" value={draft().metric} onChange={(e) => set("metric", e.currentTarget.value)}>
+            <For each={Object.keys(QOE_METRICS) as QoeMetricName[]}>{(m) => <option value={m}>{QOE_METRICS[m].label}</option>}</For>
+          </select>
+        </label>
+        <label class="field">
+          <span>Is</span>
+          <select name="op" value={draft().op} onChange={(e) => set("op", e.currentTarget.value)}>
+            <option value="above">above</option>
+            <option value="below">below</option>
+          </select>
+        </label>
+        <label class="field">
+          <span>Threshold</span>
+          <input name="threshold" type="number" step="any" required value={draft().threshold} onInput={(e) => set("threshold", e.currentTarget.valueAsNumber)} />
+        </label>
+        <label class="field">
+          <span>For (minutes)</span>
+          <input name="windowMinutes" type="number" min="1" max="60" required value={draft().windowMinutes} onInput={(e) => set("windowMinutes", e.currentTarget.valueAsNumber)} />
+        </label>
+        <label class="field">
+          <span>Min. views</span>
+          <input name="minViews" type="number" min="5" required value={draft().minViews} onInput={(e) => set("minViews", e.currentTarget.valueAsNumber)} />
+        </label>
+        <label class="field">
+          <span>Pathway</span>
+          <input name="pathway" value={draft().pathway ?? ""} onInput={(e) => set("pathway", optional(e.currentTarget.value))} />
+        </label>
+        <label class="field">
+          <span>Country</span>
+          <input name="country" maxLength={2} value={draft().country ?? ""} onInput={(e) => set("country", optional(e.currentTarget.value.toUpperCase()))} />
+        </label>
+        <label class="field">
+          <span>Title id</span>
+          <input name="titleId" inputMode="numeric" value={draft().titleId ?? ""} onInput={(e) => set("titleId", e.currentTarget.value.trim() ? Number(e.currentTarget.value) : null)} />
+        </label>
+        <label class="field">
+          <span>Device</span>
+          <select name="device" value={draft().device ?? ""} onChange={(e) => set("device", optional(e.currentTarget.value))}>
+            <option value="">any</option>
+            <option value="desktop">desktop</option>
+            <option value="phone">phone</option>
+            <option value="tv">tv</option>
+          </select>
+        </label>
+        <label class="field ops-alert-enabled">
+          <input name="enabled" type="checkbox" checked={draft().enabled} onChange={(e) => set("enabled", e.currentTarget.checked)} />
+          <span>Enabled</span>
+        </label>
+        <button type="submit" class="button primary">{editing() === undefined ? "Add rule" : "Save rule"}</button>
+        <Show when={editing() !== undefined}>
+          <button
+            type="button"
+            class="button"
+            onClick={() => {
+              setEditing(undefined);
+              setDraft({ ...NEW_RULE });
+            }}
+          >
+            Cancel
+          </button>
+        </Show>
+      </form>
+      <Show when={error()}>
+        <p class="form-error" role="alert">{error()}</p>
+      </Show>
+      <Show when={(alerts.latest?.events.length ?? 0) > 0}>
+        <h3>Recent alerts</h3>
+        <ul class="ops-alert-events">
+          <For each={alerts.latest?.events}>
+            {(e) => (
+              <li data-event-state={e.state}>
+                {new Date(e.at).toLocaleString()} — <strong>{e.state}</strong> {names().get(e.ruleId) ?? `rule ${e.ruleId}`}
+                {e.value === null ? "" : ` (${Number(e.value.toFixed(3))})`}
+                {e.deliveredAt ? " · posted" : alerts.latest?.webhookConfigured ? " · not posted yet" : ""}
+              </li>
+            )}
+          </For>
+        </ul>
       </Show>
     </section>
   );
@@ -194,6 +373,7 @@ export default function OpsPage() {
           <Table title="Countries" rows={countries.latest?.rows} testId="country" />
           <Table title="Devices" rows={devices.latest?.rows} testId="device" />
         </div>
+        <Alerts tick={tick()} />
       </Show>
     </div>
   );

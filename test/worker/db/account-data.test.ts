@@ -38,6 +38,8 @@ const D1_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
   qoe_minutes: "playback quality per minute, title, rendition, pathway, country, device, player: counts, no viewer",
   qoe_startup_histogram: "startup-time histograms per the same cells: counts, no viewer",
   qoe_hours: "the same per hour: counts, no viewer",
+  qoe_alert_rules: "operators' alert rules: thresholds and filters, no viewer",
+  qoe_alert_events: "when a rule fired or resolved, no viewer",
   qoe_startup_hours: "the histograms per hour: counts, no viewer",
   live_channels: "catalog: live channels (slug, title, hashed ingest secret)",
   d1_migrations: "applied migration names",
