@@ -158,6 +158,20 @@ export async function countersBy(db: Db, dim: QoeDimension, fromMinute: number, 
   return rows.map((r) => ({ value: r.value, counters: countersOf(r) }));
 }
 
+/** Summed counters per country and pathway over [from, to) minutes, groups of at least `minViews` views (QoE → steering). */
+export async function countersByCountryPathway(db: Db, fromMinute: number, toMinute: number, minViews: number, limit: number): Promise<{ country: string; pathway: string; counters: Counters }[]> {
+  const t = qoeMinutes;
+  const rows = await db
+    .select({ country: t.country, pathway: t.pathway, ...sums(t) })
+    .from(t)
+    .where(where(fromMinute, toMinute, {}, t))
+    .groupBy(t.country, t.pathway)
+    .having(sql`sum(${t.views}) >= ${Math.max(minViews, QOE_MIN_CELL_VIEWS)}`)
+    .limit(limit)
+    .all();
+  return rows.map((r) => ({ country: r.country, pathway: r.pathway, counters: countersOf(r) }));
+}
+
 /** Startup histogram per value of one dimension. */
 export async function startupBy(db: Db, dim: QoeDimension, fromMinute: number, toMinute: number, f: QoeFilter, grain: QoeGrain = "minute"): Promise<Map<string | number, Map<number, number>>> {
   const t = TABLES[grain].histogram;

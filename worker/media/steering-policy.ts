@@ -16,6 +16,13 @@
  *   throughput chose another) stays first until another one's measured throughput
  *   is SWITCH_RATIO times the leader's (both with enough fresh samples), so a
  *   small or noisy difference never swaps them back and forth.
+ * - a pathway whose viewers in the region rebuffer or fail too much (QoE rollups,
+ *   recordQuality) moves behind the pathways that play well, even when nothing
+ *   errors outright: degraded above QOE_DEGRADE_* (with enough views), kept
+ *   degraded while readings stay above half those thresholds, and restored only
+ *   after QOE_HOLD_MS without such a reading. Bounded: quality only reorders
+ *   healthy pathways (a pathway is never dropped, error demotion still comes
+ *   last), and when every healthy pathway is degraded the order is left as is.
  */
 
 export const ERROR_WINDOW_MS = 30_000;
@@ -36,6 +43,22 @@ export const MIN_THROUGHPUT_SAMPLES = 3;
 export const THROUGHPUT_FRESH_MS = 5 * 60_000;
 /** Weight of a new throughput sample in the moving average. */
 const EWMA_ALPHA = 0.3;
+
+/** A pathway's QoE in the region degrades it above these (rebuffer %, playback failure %)... */
+export const QOE_DEGRADE_REBUFFER_PCT = 5;
+export const QOE_DEGRADE_FAILURE_PCT = 5;
+/** ...with at least this many views in the window; */
+export const QOE_MIN_VIEWS = 10;
+/** it stays degraded while readings stay above this fraction of the thresholds, and recovers this long after the last such reading. */
+export const QOE_RECOVER_FRACTION = 0.5;
+export const QOE_HOLD_MS = 10 * 60_000;
+
+/** A pathway's QoE in one region over the last minutes (from the rollups). */
+export interface PathwayQuality {
+  views: number;
+  rebufferPct: number | null;
+  failurePct: number | null;
+}
 
 export type SampleKind = "error" | "throughput";
 
@@ -78,6 +101,10 @@ export interface PathwayHealth {
   lastThroughputMs: number | null;
   /** Reporters (and their networks) whose throughput counted within THROUGHPUT_REPORT_INTERVAL_MS. */
   throughputReporters: ErrorReport[];
+  /** Degraded by QoE (recordQuality); absent in state saved before QoE fed steering. */
+  qoeDegraded?: boolean;
+  /** The last reading that degraded it or kept it degraded (epoch ms). */
+  qoeBadAtMs?: number | null;
 }
 
 export interface SteeringHealth {
@@ -129,6 +156,34 @@ export function recordSample(state: SteeringHealth, pathwayIds: readonly string[
   health.lastThroughputMs = nowMs;
 }
 
+/** How bad a QoE reading is, against thresholds scaled by `fraction`. */
+function qualityBad(q: PathwayQuality | undefined, fraction: number): boolean {
+  if (!q || q.views < QOE_MIN_VIEWS) return false;
+  return (q.rebufferPct ?? 0) > QOE_DEGRADE_REBUFFER_PCT * fraction || (q.failurePct ?? 0) > QOE_DEGRADE_FAILURE_PCT * fraction;
+}
+
+/**
+ * Records the region's QoE per pathway (pathways without a reading had too
+ * little traffic to judge): degrades a pathway that plays badly, keeps it
+ * degraded while it is still poor, restores it QOE_HOLD_MS after the last poor reading.
+ */
+export function recordQuality(state: SteeringHealth, pathwayIds: readonly string[], quality: Readonly<Record<string, PathwayQuality>>, nowMs: number): void {
+  for (const id of pathwayIds) {
+    const q = quality[id];
+    const health = healthOf(state, id);
+    if (qualityBad(q, health.qoeDegraded ? QOE_RECOVER_FRACTION : 1)) {
+      health.qoeBadAtMs = nowMs;
+      if (!health.qoeDegraded) {
+        health.qoeDegraded = true;
+        health.changedAtMs = nowMs;
+      }
+    } else if (health.qoeDegraded && nowMs - (health.qoeBadAtMs ?? 0) >= QOE_HOLD_MS) {
+      health.qoeDegraded = false;
+      health.changedAtMs = nowMs;
+    }
+  }
+}
+
 function comparableThroughput(health: PathwayHealth | undefined, nowMs: number): number | null {
   if (!health || health.throughputBps === null || health.lastThroughputMs === null) return null;
   if (health.throughputSamples < MIN_THROUGHPUT_SAMPLES || nowMs - health.lastThroughputMs > THROUGHPUT_FRESH_MS) return null;
@@ -149,16 +204,20 @@ export function pathwayPriority(state: SteeringHealth, pathwayIds: readonly stri
       health.errors = [];
     }
   }
-  const healthy = pathwayIds.filter((id) => !state.pathways[id]?.demoted);
+  const notDemoted = pathwayIds.filter((id) => !state.pathways[id]?.demoted);
   const demoted = pathwayIds.filter((id) => state.pathways[id]?.demoted);
-  // A leader chosen for its throughput loses the lead if demoted; the configured order then applies again.
-  if (state.leader !== null && !healthy.includes(state.leader)) state.leader = null;
-  let leader = state.leader ?? healthy[0] ?? null;
+  // Pathways that play well go before those QoE degraded; if none plays well, quality changes nothing.
+  const playWell = notDemoted.filter((id) => !state.pathways[id]?.qoeDegraded);
+  const healthy = playWell.length > 0 ? [...playWell, ...notDemoted.filter((id) => !playWell.includes(id))] : notDemoted;
+  const leaders = playWell.length > 0 ? playWell : notDemoted;
+  // A leader chosen for its throughput loses the lead if demoted (or QoE degraded); the configured order then applies again.
+  if (state.leader !== null && !leaders.includes(state.leader)) state.leader = null;
+  let leader = state.leader ?? leaders[0] ?? null;
   if (leader !== null) {
     const leaderBps = comparableThroughput(state.pathways[leader], nowMs);
     if (leaderBps !== null) {
       let best = leaderBps * SWITCH_RATIO;
-      for (const id of healthy) {
+      for (const id of leaders) {
         const bps = comparableThroughput(state.pathways[id], nowMs);
         if (id !== leader && bps !== null && bps >= best) {
           best = bps;

@@ -14,7 +14,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { SqlStore } from "../lib/sql-store.ts";
 import { pathways } from "./pathways.ts";
-import { emptyHealth, pathwayPriority, recordSample, type PathwaySample, type SteeringHealth } from "./steering-policy.ts";
+import { emptyHealth, pathwayPriority, recordQuality, recordSample, type PathwayQuality, type PathwaySample, type SteeringHealth } from "./steering-policy.ts";
 
 /** A playback session that was served media, until its token expires. */
 export interface ServedMark {
@@ -104,6 +104,16 @@ export class SteeringState extends DurableObject<Env> {
     this.served.expire(nowMs);
     this.served.mark(served.slice(0, 500));
     for (const sample of samples.slice(0, 500)) if (this.served.served(sample.session, nowMs)) recordSample(health, ids, sample, nowMs);
+    const priority = pathwayPriority(health, ids, nowMs);
+    this.store.save(health);
+    return priority;
+  }
+
+  /** Records the region's QoE per pathway (qoe/steering-quality.ts, every minute) and answers the priority it leads to. */
+  noteQuality(quality: Record<string, PathwayQuality>, nowMs: number = Date.now()): string[] {
+    const ids = pathways(this.env).map((p) => p.id);
+    const health = this.health;
+    recordQuality(health, ids, quality, nowMs);
     const priority = pathwayPriority(health, ids, nowMs);
     this.store.save(health);
     return priority;
