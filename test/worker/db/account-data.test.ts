@@ -42,6 +42,7 @@ const D1_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
   qoe_alert_events: "when a rule fired or resolved, no viewer",
   qoe_startup_hours: "the histograms per hour: counts, no viewer",
   live_channels: "catalog: live channels (slug, title, hashed ingest secret)",
+  title_localisations: "catalog: titles' text per locale",
   d1_migrations: "applied migration names",
 };
 /** D1's own and SQLite's bookkeeping, and the FTS5 search indexes over the catalog (with their shadow tables). */
