@@ -257,7 +257,8 @@ describe("path normalisation", () => {
           if (parsed.rest.length > 1) accepted++;
         } else refused++;
       }),
-      { numRuns: 3000 },
+      // A valid multi-segment path always among the inputs: random pieces make one only now and then.
+      { numRuns: 3000, examples: [[["video", "/", "720p", "/", "init.mp4"]]] },
     );
     // Both branches were exercised: paths with several segments were parsed (and checked), others refused.
     expect(accepted, "parsed paths of two or more segments").toBeGreaterThan(0);
