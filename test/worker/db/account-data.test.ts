@@ -22,7 +22,6 @@ const D1_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
   catalog_version: "catalog (one counter)",
   genres: "catalog",
   title_genres: "catalog",
-  title_localisations: "catalog: titles, taglines and descriptions per locale",
   availability: "catalog",
   seasons: "catalog",
   episodes: "catalog",
@@ -39,8 +38,11 @@ const D1_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
   qoe_minutes: "playback quality per minute, title, rendition, pathway, country, device, player: counts, no viewer",
   qoe_startup_histogram: "startup-time histograms per the same cells: counts, no viewer",
   qoe_hours: "the same per hour: counts, no viewer",
+  qoe_alert_rules: "operators' alert rules: thresholds and filters, no viewer",
+  qoe_alert_events: "when a rule fired or resolved, no viewer",
   qoe_startup_hours: "the histograms per hour: counts, no viewer",
   live_channels: "catalog: live channels (slug, title, hashed ingest secret)",
+  title_localisations: "catalog: titles' text per locale",
   d1_migrations: "applied migration names",
 };
 /** D1's own and SQLite's bookkeeping, and the FTS5 search indexes over the catalog (with their shadow tables). */
