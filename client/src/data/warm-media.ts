@@ -9,6 +9,7 @@ import type { Playback } from "./api.ts";
 import { absolute, type MediaPrefetch } from "./media-prefetch.ts";
 import { firstPlaylists, readMaster, segmentsAt } from "../player/playlists.ts";
 import { loadPrefs } from "../player/prefs.ts";
+import { preferredAudioLanguage } from "../player/profile.ts";
 import { startPositionSeconds } from "../player/start.ts";
 
 const saveData = () => (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
@@ -18,7 +19,7 @@ export async function warmMedia(playback: Playback, media: MediaPrefetch, startA
   const prefs = loadPrefs();
   const masterUrl = absolute(playback.masterUrl);
   const master = readMaster(new TextDecoder().decode((await media.fetch(masterUrl)).data), masterUrl);
-  const first = firstPlaylists(master, prefs.qualityHeight, prefs.audioLanguage);
+  const first = firstPlaylists(master, prefs.qualityHeight, preferredAudioLanguage(prefs.audioLanguage));
   if (!first) return;
   media.startHeightPx = first.heightPx;
   const positionS = startPositionSeconds(playback, startAt);

@@ -32,7 +32,7 @@ import { Icon } from "./icons.tsx";
 import { markRanges, skipAt } from "./markers.ts";
 import { offlineLoader } from "./offline-loader.ts";
 import { ErrorScreen, NextEpisodeCard, ResumePrompt, ShortcutsHelp, StatsOverlay } from "./overlays.tsx";
-import { viewerProfile } from "./profile.ts";
+import { preferredAudioLanguage, viewerProfile } from "./profile.ts";
 import { SettingsMenu, type MenuPage } from "./settings-menu.tsx";
 import { baselineStart, startPositionSeconds } from "./start.ts";
 import { TokenHolder } from "./token-holder.ts";
@@ -201,7 +201,7 @@ export function Player(props: PlayerProps) {
       startPosition: startPositionSeconds({ resume: resume.resume, durationSeconds: duration0 }, props.startAt),
       autoplay: resume.startOffer === null,
       qualityHeight: tracks.prefs.qualityHeight,
-      audioLanguage: tracks.prefs.audioLanguage,
+      audioLanguage: preferredAudioLanguage(tracks.prefs.audioLanguage),
       subtitleLanguage: tracks.prefs.subtitles.language,
       onAutoplayBlocked: () => media.setWaiting(false),
       prefetched: props.prefetched,

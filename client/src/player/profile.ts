@@ -22,6 +22,11 @@ export function viewerProfile(): ViewerProfile | null {
 }
 
 /** Saves subtitle preferences to the profile (PATCH /api/profiles/:id); a failure is ignored, the local copy stands. */
+/** The audio language to start in: this device's last choice, else the profile's language (the master's default when it has neither). */
+export function preferredAudioLanguage(stored: string | null): string | null {
+  return stored ?? currentProfile()?.language.split("-")[0] ?? null;
+}
+
 export function saveProfileSubtitles(profileId: string, subtitles: SubtitlePrefs): void {
   void updateProfile(profileId, { subtitles }).catch(() => {});
 }
