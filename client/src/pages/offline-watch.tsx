@@ -6,6 +6,7 @@
  * (offline/downloader.ts syncs them on reconnect).
  */
 import { createResource, onCleanup, onMount, Show, Suspense } from "solid-js";
+import { t } from "../i18n/index.ts";
 import { useParams } from "@solidjs/router";
 import type { Playback } from "../data/api.ts";
 import { offlineMediaKeys, notePlayed, offlineRefusal } from "../offline/licence.ts";
@@ -76,7 +77,7 @@ export default function OfflineWatch() {
   });
   return (
     <div ref={stage} class="watch">
-      <Suspense fallback={<div class="player-spinner" role="status" aria-label="Loading"><span class="player-spinner-ring" aria-hidden="true" /></div>}>
+      <Suspense fallback={<div class="player-spinner" role="status" aria-label={t("player.loading")}><span class="player-spinner-ring" aria-hidden="true" /></div>}>
         <Show when={ready()}>
           {(r) => (
             <Show

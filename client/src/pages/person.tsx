@@ -3,6 +3,7 @@ import { Show } from "solid-js";
 import { Grid } from "../components/tiles.tsx";
 import { getPerson } from "../data/api.ts";
 import { usePageTitle } from "../components/page-title.ts";
+import { t } from "../i18n/index.ts";
 
 /** A person and the titles they worked on (those visible here). */
 export default function PersonPage() {
@@ -15,8 +16,8 @@ export default function PersonPage() {
         <div class="page person">
           <h1>{p().name}</h1>
           <Show when={p().bio}><p class="bio">{p().bio}</p></Show>
-          <h2>Known for</h2>
-          <Show when={p().titles.length > 0} fallback={<p class="empty">No titles available in your region.</p>}>
+          <h2>{t("person.knownFor")}</h2>
+          <Show when={p().titles.length > 0} fallback={<p class="empty">{t("person.none")}</p>}>
             <Grid titles={p().titles} />
           </Show>
         </div>

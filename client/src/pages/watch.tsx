@@ -1,4 +1,5 @@
 import { createAsync, useNavigate, useParams, useSearchParams } from "@solidjs/router";
+import { t } from "../i18n/index.ts";
 import { ErrorBoundary, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { startPlayback } from "../data/api.ts";
 import { takePreparedPlayback, watchTarget } from "../data/prefetch.ts";
@@ -75,7 +76,7 @@ function Session(props: {
   // A preparation that failed is asked for again here, so the refusal shows with its own reason.
   const playback = createAsync(() => (prepared ? prepared.playback.catch(ask) : ask()));
   return (
-    <Suspense fallback={<div class="player-spinner" role="status" aria-label="Loading"><span class="player-spinner-ring" aria-hidden="true" /></div>}>
+    <Suspense fallback={<div class="player-spinner" role="status" aria-label={t("player.loading")}><span class="player-spinner-ring" aria-hidden="true" /></div>}>
       <Show when={playback()}>
         {(p) => {
           const ep = p().episode;

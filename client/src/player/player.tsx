@@ -33,6 +33,7 @@ import { markRanges, skipAt } from "./markers.ts";
 import { offlineLoader } from "./offline-loader.ts";
 import { ErrorScreen, NextEpisodeCard, ResumePrompt, ShortcutsHelp, StatsOverlay } from "./overlays.tsx";
 import { preferredAudioLanguage, viewerProfile } from "./profile.ts";
+import { t } from "../i18n/index.ts";
 import { SettingsMenu, type MenuPage } from "./settings-menu.tsx";
 import { baselineStart, startPositionSeconds } from "./start.ts";
 import { TokenHolder } from "./token-holder.ts";
@@ -271,7 +272,7 @@ export function Player(props: PlayerProps) {
       <div ref={surface} class="player-surface" aria-hidden="true" />
 
       <Show when={media.waiting() && !shownProblem() && (media.playing() || !media.started()) && resume.offer() === null}>
-        <div class="player-spinner" role="status" aria-label="Loading">
+        <div class="player-spinner" role="status" aria-label={t("player.loading")}>
           <span class="player-spinner-ring" aria-hidden="true" />
         </div>
       </Show>
@@ -286,7 +287,7 @@ export function Player(props: PlayerProps) {
       <div class="visually-hidden" aria-live="polite">{activity.announcement()}</div>
 
       <div class="player-top">
-        <A href={props.backHref} class="player-back pbtn-icon" aria-label="Back to title">
+        <A href={props.backHref} class="player-back pbtn-icon" aria-label={t("player.backToTitle")}>
           <Icon name="arrowBack" />
         </A>
         <div class="player-titles">
@@ -296,16 +297,16 @@ export function Player(props: PlayerProps) {
       </div>
 
       <Show when={!media.playing() && !media.ended() && (media.started() || !media.waiting()) && !shownProblem() && resume.offer() === null}>
-        <button type="button" class="player-bigplay" aria-label="Play" onClick={() => actions.play()}>
+        <button type="button" class="player-bigplay" aria-label={t("player.play")} onClick={() => actions.play()}>
           <Icon name="play" size={48} />
         </button>
       </Show>
       <Show when={media.ended() && !next && !shownProblem()}>
         <div class="player-end">
           <button type="button" class="pbtn pbtn-primary" onClick={() => actions.play()}>
-            <Icon name="replay" /> Watch again
+            <Icon name="replay" /> {t("player.watchAgain")}
           </button>
-          <A class="pbtn" href={props.backHref}>Back to title</A>
+          <A class="pbtn" href={props.backHref}>{t("player.backToTitle")}</A>
         </div>
       </Show>
 

@@ -166,6 +166,11 @@ const ar: Dictionary = {
   "browse.empty": "لا شيء يطابق عوامل التصفية هذه.",
   "browse.retry": "إعادة المحاولة",
   "search.results": { zero: "لا نتائج", one: "نتيجة واحدة", two: "نتيجتان", few: "{{ count }} نتائج", many: "{{ count }} نتيجة", other: "{{ count }} نتيجة" },
+  "person.knownFor": "اشتهر بـ",
+  "person.none": "لا أعمال متاحة في منطقتك.",
+  "player.loading": "جارٍ التحميل",
+  "player.backToTitle": "العودة إلى العمل",
+  "player.watchAgain": "المشاهدة مجددًا",
 };
 
 export default ar;

@@ -166,6 +166,11 @@ const de: Dictionary = {
   "browse.empty": "Hier passt nichts zu diesen Filtern.",
   "browse.retry": "Erneut versuchen",
   "search.results": { one: "{{ count }} Ergebnis", other: "{{ count }} Ergebnisse" },
+  "person.knownFor": "Bekannt für",
+  "person.none": "In deiner Region sind keine Titel verfügbar.",
+  "player.loading": "Wird geladen",
+  "player.backToTitle": "Zurück zum Titel",
+  "player.watchAgain": "Noch einmal ansehen",
 };
 
 export default de;

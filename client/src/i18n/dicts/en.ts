@@ -170,6 +170,11 @@ const en = {
   "browse.empty": "Nothing matches these filters here.",
   "browse.retry": "Retry",
   "search.results": { one: "{{ count }} result", other: "{{ count }} results" },
+  "person.knownFor": "Known for",
+  "person.none": "No titles available in your region.",
+  "player.loading": "Loading",
+  "player.backToTitle": "Back to title",
+  "player.watchAgain": "Watch again",
 };
 
 export default en;

@@ -166,6 +166,11 @@ const es: Dictionary = {
   "browse.empty": "Nada coincide con estos filtros.",
   "browse.retry": "Reintentar",
   "search.results": { one: "{{ count }} resultado", other: "{{ count }} resultados" },
+  "person.knownFor": "Conocido por",
+  "person.none": "No hay títulos disponibles en tu región.",
+  "player.loading": "Cargando",
+  "player.backToTitle": "Volver al título",
+  "player.watchAgain": "Volver a ver",
 };
 
 export default es;

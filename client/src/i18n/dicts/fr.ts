@@ -166,6 +166,11 @@ const fr: Dictionary = {
   "browse.empty": "Rien ne correspond à ces filtres ici.",
   "browse.retry": "Réessayer",
   "search.results": { one: "{{ count }} résultat", other: "{{ count }} résultats" },
+  "person.knownFor": "Connu pour",
+  "person.none": "Aucun titre disponible dans votre région.",
+  "player.loading": "Chargement",
+  "player.backToTitle": "Retour au titre",
+  "player.watchAgain": "Revoir",
 };
 
 export default fr;

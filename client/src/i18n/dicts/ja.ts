@@ -166,6 +166,11 @@ const ja: Dictionary = {
   "browse.empty": "この条件に合う作品はありません。",
   "browse.retry": "再試行",
   "search.results": { other: "{{ count }}件の結果" },
+  "person.knownFor": "代表作",
+  "person.none": "お住まいの地域で視聴できる作品はありません。",
+  "player.loading": "読み込み中",
+  "player.backToTitle": "作品ページに戻る",
+  "player.watchAgain": "もう一度観る",
 };
 
 export default ja;
