@@ -100,13 +100,16 @@ async function unlocalised(page: Page, genres: string[]): Promise<string[]> {
   }, genres);
 }
 
-/** Header links, buttons and menu items whose text is wider than their box. */
+/** Header links, buttons and menu items whose text is wider than their box, and header controls pushed off screen. */
 async function overflowing(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>(".top-bar a, .top-bar button, .bottom-nav a, button, a.button, .menu a, .menu button")]
+  return page.evaluate(() => [
+    ...[...document.querySelectorAll<HTMLElement>(".top-bar a, .top-bar button, .bottom-nav a, button, a.button, .menu a, .menu button")]
       .filter((el) => el.checkVisibility() && el.scrollWidth > el.clientWidth + 1)
       .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent?.trim()}`),
-  );
+    ...[...document.querySelectorAll<HTMLElement>(".top-bar .brand, .top-bar .avatar-button, .top-bar .sign-in-link")]
+      .filter((el) => { const r = el.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth; })
+      .map((el) => `off screen: ${el.className}`),
+  ]);
 }
 
 test("the pseudo-locale shows no unlocalised English on Home and a title page, and nothing in the header, buttons or menus overflows", async () => {
