@@ -57,7 +57,8 @@ test("an encrypted title plays through one ClearKey licence, asked for before an
     licenceSent();
   });
   const held: string[] = [];
-  await page.route(/\/seg_0+\.m4s$/, async (route) => {
+  // Media URLs carry CMCD as a query argument: match on the path alone.
+  await page.route((url) => /\/seg_0+\.m4s$/.test(url.pathname), async (route) => {
     held.push(route.request().url());
     await licenceAsked;
     await route.continue();

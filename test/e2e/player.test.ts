@@ -232,7 +232,8 @@ test("next episode: from the credits a card counts down, then the next episode i
 test("errors: a failing master playlist shows an explanation and Retry recovers; a region refusal offers no retry", async () => {
   const context = await suite.browser.newContext({ viewport: VIEWPORTS.desktop });
   let failing = true;
-  await context.route("**/master.m3u8", (route) => (failing ? route.fulfill({ status: 503, body: "" }) : route.continue()));
+  // Media URLs carry CMCD as a query argument: match on the path alone.
+  await context.route((url) => url.pathname.endsWith("/master.m3u8"), (route) => (failing ? route.fulfill({ status: 503, body: "" }) : route.continue()));
   const { page } = await open("/watch/1?debug=1", { context });
   const alert = page.getByRole("alert");
   await alert.getByRole("heading", { name: "The video server is having trouble" }).waitFor();
