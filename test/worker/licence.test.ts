@@ -259,6 +259,33 @@ describe("concurrent streams", () => {
     expect((await b.json("/api/licence/streams")).body.streams).toHaveLength(2);
   });
 
+  it("a licence refused by entitlement holds no screen, though it took the lease alongside its check", async () => {
+    const { b } = await signedIn("standard");
+    const watching = await start(b);
+    expect((await licence(b, watching.token, clearKeyRequest(movieKeys.SD.kidHex), "Living room TV")).status).toBe(200);
+    const inFrance = { "x-dev-country": "FR" };
+    const french = await b.json(`/api/playback/${FRENCH}`, { method: "POST", body: {}, headers: inFrance });
+    expect(french.status, JSON.stringify(french.body)).toBe(200);
+    const abroad = await b.json("/api/licence", { method: "POST", body: clearKeyRequest(frenchKeys.SD.kidHex), headers: { "x-playback-token": french.body.token, "x-dev-country": "DE", "x-device-name": "Phone" } });
+    expect([abroad.status, abroad.body.error.code]).toEqual([403, "region_restricted"]);
+    // The refusal frees the screen after its response; the plan's second screen is then open to another device.
+    await expect.poll(async () => (await b.json("/api/licence/streams")).body.streams.map((s: any) => s.deviceName)).toEqual(["Living room TV"]);
+    expect((await licence(b, (await start(b)).token, clearKeyRequest(movieKeys.SD.kidHex), "Laptop")).status).toBe(200);
+  });
+
+  it("other devices see what a stream plays, episode included, from its first licence", async () => {
+    const { b } = await signedIn();
+    const p = await b.json(`/api/playback/${SERIES}?episode=${episodeIds[1]}`, { method: "POST", body: {} });
+    expect((await licence(b, p.body.token, clearKeyRequest(episodeKeys.SD.kidHex), "Phone")).status).toBe(200);
+    // Named from the D1 title at once, and with the episode once the licence has named its lease.
+    expect((await b.json("/api/licence/streams")).body.streams[0].titleName).toMatch(/^Licensed Series/);
+    const named = /^Licensed Series · S\d+:E\d+$/;
+    await expect.poll(async () => (await b.json("/api/licence/streams")).body.streams[0].titleName).toMatch(named);
+    // A renewal, which takes the lease before it knows the title, keeps the name.
+    expect((await renew(b, p.body.token)).status).toBe(200);
+    expect((await b.json("/api/licence/streams")).body.streams[0].titleName).toMatch(named);
+  });
+
   it("a third device is refused, stops another, then plays; the stopped one hears why at its next renewal", async () => {
     const { b } = await signedIn("standard");
     const [first, second, third] = [await start(b), await start(b), await start(b)];

@@ -11,6 +11,17 @@ import { assets, availability, credits, episodes, genres, people, renditions, se
 
 export const MATURITY_LABELS: Record<number, string> = { 0: "All ages", 7: "7+", 13: "13+", 16: "16+", 18: "18+" };
 
+/** Title names by id (the ops console's titles, a stream lease not yet named); ids without a title are absent. */
+export async function titleNames(db: Db, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: titles.id, title: titles.title })
+    .from(titles)
+    .where(sql`${titles.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
+    .all();
+  return new Map(rows.map((r) => [r.id, r.title]));
+}
+
 /** `{ age, label }` for a maturity age. */
 export function maturity(age: number) {
   return { age, label: MATURITY_LABELS[age] ?? `${age}+` };

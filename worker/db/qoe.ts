@@ -215,17 +215,6 @@ export async function isOperator(db: Db, accountId: string): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Title names by id (the console's top and failing titles); ids without a title are absent. */
-export async function titleNames(db: Db, ids: number[]): Promise<Map<number, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .select({ id: titles.id, title: titles.title })
-    .from(titles)
-    .where(sql`${titles.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
-    .all();
-  return new Map(rows.map((r) => [r.id, r.title]));
-}
-
 /** Grants the operator role to the account with this e-mail; false when there is no such account. */
 export async function grantOperator(db: Db, email: string, nowMs: number): Promise<boolean> {
   const account = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, email.trim().toLowerCase())).get();

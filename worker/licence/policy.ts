@@ -11,6 +11,8 @@
 import { tiersWithin, isContentTier } from "../../common/content-tiers.ts";
 import { PLAN_MAX_STREAMS } from "../../common/plans.ts";
 import type { Session } from "../app-env.ts";
+import { titleNames } from "../db/catalog.ts";
+import { database } from "../db/client.ts";
 import type { ContentKeyRow } from "../db/content-keys.ts";
 import { contentKeks, unwrapContentKeyCached } from "../lib/content-keys.ts";
 import { isDevelopment } from "../lib/environment.ts";
@@ -53,13 +55,21 @@ export interface AuthorizedStream {
 
 /**
  * Checks a playback token against the request's session and entitlement, and
- * takes or renews the stream's lease. Each refusal has its own code: 403
+ * takes or renews the stream's lease, the two at once (`defer` runs the lease's
+ * follow-ups after the response: naming it, or freeing it on a refusal). Each refusal has its own code: 403
  * `invalid_token`/`token_expired`, `playback_revoked`, the entitlement's own
  * (`region_restricted`, `outside_window`, `maturity_restricted`,
  * `quality_not_in_plan`), 409 `asset_changed`, 429 `stream_limit` (with the
  * streams holding the screens) and 403 `stream_stopped`.
  */
-export async function authorizeStream(env: Env, viewer: Viewer, session: Session | undefined, token: string, deviceName: string): Promise<AuthorizedStream> {
+export async function authorizeStream(
+  env: Env,
+  viewer: Viewer,
+  session: Session | undefined,
+  token: string,
+  deviceName: string,
+  defer: (work: Promise<unknown>) => void,
+): Promise<AuthorizedStream> {
   const claims = await verifyPlaybackToken(env, token, viewer.nowMs);
   if (claims.sub !== viewer.viewerId) throw revoked("This playback belongs to another account or was signed out.");
   const demo = claims.sub === "demo" && !session && isDevelopment(env);
@@ -69,33 +79,60 @@ export async function authorizeStream(env: Env, viewer: Viewer, session: Session
     if (claims.str === undefined) throw revoked("This playback has no stream; start it again.");
   }
   if (claims.tid === undefined) throw revoked("This playback token names no title; start playback again.");
-  // Entitlement afresh: region, window, the profile's ceiling and the plan as they are now, read with the folder's keys in one D1 round trip.
-  const e = await entitleStream(env, viewer, { titleId: claims.tid, episodeId: claims.eid, maxHeight: claims.mh, keyPrefix: claims.pfx });
-  if (e.asset.keyPrefix !== claims.pfx) throw new AppError(409, "asset_changed", "This title's video was replaced; start playback again.");
   const renewAfterSeconds = renewalSeconds(env);
-  let lease: StreamLease | null = null;
-  if (!demo) {
-    const result = await viewerState(env, session!.account.id).acquireStream({
+  const state = demo ? null : viewerState(env, session!.account.id);
+  // Two round trips at once: entitlement afresh (region, window, the profile's ceiling and the plan as
+  // they are now, read with the folder's keys in one D1 batch) and the lease in the account's object,
+  // which therefore starts unnamed and is named once the title is known.
+  const [entitled, leased] = await Promise.allSettled([
+    entitleStream(env, viewer, { titleId: claims.tid, episodeId: claims.eid, maxHeight: claims.mh, keyPrefix: claims.pfx }),
+    state?.acquireStream({
       streamId: claims.str!,
       sessionId: session!.sessionId,
       profileId: session!.profile!.id,
       profileName: session!.profile!.name,
       deviceName,
-      titleId: e.title.id,
-      titleName: e.episode ? `${e.title.title} · S${e.episode.seasonNumber}:E${e.episode.number}` : e.title.title,
+      titleId: claims.tid,
       limit: PLAN_MAX_STREAMS[viewer.plan],
       ttlMs: leaseTtlMs(env),
       nowMs: viewer.nowMs,
+    }) ?? Promise.resolve(null),
+  ]);
+  const leaseResult = leased.status === "fulfilled" ? leased.value : null;
+  const heldLease = leaseResult?.ok ? leaseResult.lease : null;
+  try {
+    if (entitled.status === "rejected") throw entitled.reason;
+    if (entitled.value.asset.keyPrefix !== claims.pfx) throw new AppError(409, "asset_changed", "This title's video was replaced; start playback again.");
+  } catch (err) {
+    // Refused: the screen this request took (or renewed) is free again at once.
+    if (heldLease) defer(state!.releaseStream(heldLease.streamId));
+    throw err;
+  }
+  const e = entitled.value;
+  if (leased.status === "rejected") throw leased.reason;
+  if (leaseResult && !leaseResult.ok) {
+    if (leaseResult.code === "stream_stopped") throw new AppError(403, "stream_stopped", "This stream was stopped from another device.");
+    const limit = leaseResult.limit;
+    throw new AppError(429, "stream_limit", `Your ${viewer.plan} plan plays on ${limit} screen${limit === 1 ? "" : "s"} at a time, and ${limit === 1 ? "it is" : "all are"} in use.`, {
+      details: { limit, streams: await publicLeases(env, leaseResult.streams) },
     });
-    if (!result.ok) {
-      if (result.code === "stream_stopped") throw new AppError(403, "stream_stopped", "This stream was stopped from another device.");
-      throw new AppError(429, "stream_limit", `Your ${viewer.plan} plan plays on ${result.limit} screen${result.limit === 1 ? "" : "s"} at a time, and ${result.limit === 1 ? "it is" : "all are"} in use.`, {
-        details: { limit: result.limit, streams: result.streams.map(publicLease) },
-      });
+  }
+  let lease = heldLease;
+  if (lease) {
+    const titleName = e.episode ? `${e.title.title} · S${e.episode.seasonNumber}:E${e.episode.number}` : e.title.title;
+    if (lease.titleName !== titleName) {
+      defer(state!.nameStream(lease.streamId, titleName));
+      lease = { ...lease, titleName };
     }
-    lease = result.lease;
   }
   return { claims, maxHeightPx: e.maxHeight, lease, renewAfterSeconds, keyRows: e.keyRows };
+}
+
+/** What other devices see of the account's streams: a lease taken a moment ago and not named yet shows its title's name. */
+export async function publicLeases(env: Env, leases: StreamLease[]) {
+  const unnamed = [...new Set(leases.filter((l) => l.titleName === "").map((l) => l.titleId))];
+  const names = await titleNames(database(env.DB), unnamed);
+  return leases.map((l) => publicLease(l.titleName === "" ? { ...l, titleName: names.get(l.titleId) ?? "" } : l));
 }
 
 /** What another device of the account sees of a stream. */

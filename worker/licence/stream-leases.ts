@@ -21,7 +21,14 @@ export interface StreamLease {
   expiresAt: number;
 }
 
-export type LeaseRequest = Omit<StreamLease, "startedAt" | "renewedAt" | "expiresAt"> & {
+export type LeaseRequest = Omit<StreamLease, "startedAt" | "renewedAt" | "expiresAt" | "titleName"> & {
+  /**
+   * What other devices see the stream play. Absent when the licence takes the
+   * lease alongside its D1 read, before it knows the name: a new lease then
+   * starts unnamed ("") and a renewal keeps its name; the licence names it after
+   * (`name`) when the name it read differs.
+   */
+  titleName?: string;
   sessionId: string;
   limit: number;
   ttlMs: number;
@@ -29,7 +36,7 @@ export type LeaseRequest = Omit<StreamLease, "startedAt" | "renewedAt" | "expire
 };
 
 export type LeaseResult =
-  | { ok: true; lease: StreamLease; active: number }
+  | { ok: true; lease: StreamLease; active: number; created: boolean }
   | { ok: false; code: "stream_limit"; streams: StreamLease[]; limit: number }
   | { ok: false; code: "stream_stopped" };
 
@@ -82,17 +89,22 @@ export class StreamLeaseStore extends SqlStore {
       if (others.length >= req.limit) return { ok: false, code: "stream_limit", streams: others.map(toLease), limit: req.limit };
       sql.exec(
         "INSERT INTO stream_leases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        req.streamId, req.sessionId, req.profileId, req.profileName, req.deviceName, req.titleId, req.titleName, req.nowMs, req.nowMs, expiresAt,
+        req.streamId, req.sessionId, req.profileId, req.profileName, req.deviceName, req.titleId, req.titleName ?? "", req.nowMs, req.nowMs, expiresAt,
       );
     } else {
       sql.exec(
-        "UPDATE stream_leases SET renewed_at = ?, expires_at = ?, title_id = ?, title_name = ?, profile_id = ?, profile_name = ? WHERE stream_id = ?",
-        req.nowMs, expiresAt, req.titleId, req.titleName, req.profileId, req.profileName, req.streamId,
+        "UPDATE stream_leases SET renewed_at = ?, expires_at = ?, title_id = ?, title_name = coalesce(?, title_name), profile_id = ?, profile_name = ? WHERE stream_id = ?",
+        req.nowMs, expiresAt, req.titleId, req.titleName ?? null, req.profileId, req.profileName, req.streamId,
       );
     }
     const lease = toLease(sql.exec<Row>("SELECT * FROM stream_leases WHERE stream_id = ?", req.streamId).one());
     const active = sql.exec<{ n: number }>("SELECT count(*) AS n FROM stream_leases").one().n;
-    return { ok: true, lease, active };
+    return { ok: true, lease, active, created: !held };
+  }
+
+  /** Names a stream's title as other devices see it (after a lease taken unnamed). */
+  name(streamId: string, titleName: string): void {
+    this.sql.exec("UPDATE stream_leases SET title_name = ? WHERE stream_id = ?", titleName, streamId);
   }
 
   /** The live leases, oldest first. */

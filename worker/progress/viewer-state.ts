@@ -84,6 +84,11 @@ export class ViewerState extends DurableObject<Env> {
     return this.leases.acquire(req);
   }
 
+  /** Names a stream's title for the account's other devices. */
+  nameStream(streamId: string, titleName: string): void {
+    this.leases.name(streamId, titleName);
+  }
+
   /** The account's live streams, oldest first. */
   streams(): StreamLease[] {
     return this.leases.list(Date.now());

@@ -8,7 +8,8 @@
  */
 import { QOE_MIN_CELL_VIEWS } from "../../common/qoe.ts";
 import type { Db } from "../db/client.ts";
-import { countersBy, countersByStep, startupBy, startupByStep, titleNames, type QoeDimension, type QoeFilter, type QoeGrain } from "../db/qoe.ts";
+import { titleNames } from "../db/catalog.ts";
+import { countersBy, countersByStep, startupBy, startupByStep, type QoeDimension, type QoeFilter, type QoeGrain } from "../db/qoe.ts";
 import { metricsOf, type Metrics } from "./metrics.ts";
 import { zeroCounters, type Counters } from "./view-model.ts";
 

@@ -11,10 +11,11 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env.ts";
 import { requireSession } from "../auth/session.ts";
 import { AppError } from "../lib/errors.ts";
+import { afterResponse } from "../lib/after-response.ts";
 import { deviceLabel } from "../lib/device-label.ts";
 import { validate } from "../lib/validate.ts";
 import { KEY_SYSTEMS } from "../licence/key-systems.ts";
-import { authorizeStream, grantKeys, publicLease } from "../licence/policy.ts";
+import { authorizeStream, grantKeys, publicLeases } from "../licence/policy.ts";
 import { viewerState } from "../progress/stub.ts";
 
 /** A licence request is a few hundred bytes; anything much larger is not one. */
@@ -44,17 +45,17 @@ export const licence = new Hono<AppEnv>()
     const body = new Uint8Array(await c.req.arrayBuffer());
     if (body.byteLength > MAX_REQUEST_BYTES) throw new AppError(413, "payload_too_large", "A licence request is at most 4 KB.");
     const kids = keySystem.requestedKeyIds(body);
-    const stream = await authorizeStream(c.env, c.get("viewer"), c.get("session"), playbackToken(c), deviceName(c));
+    const stream = await authorizeStream(c.env, c.get("viewer"), c.get("session"), playbackToken(c), deviceName(c), (work) => void afterResponse(c, work));
     const { body: out, contentType } = keySystem.licence(await grantKeys(c.env, stream, kids));
     return c.body(typeof out === "string" ? out : out.slice().buffer, 200, { "content-type": contentType, "x-licence-renew-after": String(stream.renewAfterSeconds) });
   })
   .post("/renew", async (c) => {
-    const stream = await authorizeStream(c.env, c.get("viewer"), c.get("session"), playbackToken(c), deviceName(c));
+    const stream = await authorizeStream(c.env, c.get("viewer"), c.get("session"), playbackToken(c), deviceName(c), (work) => void afterResponse(c, work));
     return c.json({ streamId: stream.claims.str ?? null, renewAfterSeconds: stream.renewAfterSeconds, leaseExpiresAt: stream.lease?.expiresAt ?? null });
   })
   .get("/streams", async (c) => {
     const session = requireSession(c);
-    return c.json({ streams: (await viewerState(c.env, session.account.id).streams()).map(publicLease) });
+    return c.json({ streams: await publicLeases(c.env, await viewerState(c.env, session.account.id).streams()) });
   })
   .delete("/streams/:streamId", validate("param", streamParam), async (c) => {
     const session = requireSession(c);
