@@ -9,10 +9,10 @@ import { resolveTemplate, translator } from "@solid-primitives/i18n";
 import { createRoot, createSignal } from "solid-js";
 import en from "./dicts/en.ts";
 import { intlLocale, textDirection, type Locale } from "./locales.ts";
-import type { Dictionary, MessageKey, PluralKey } from "./types.ts";
+import type { Dictionary, MessageKey, Plural, PluralKey } from "./types.ts";
 
 export { LOCALES, resolveLocale, textDirection, type Locale } from "./locales.ts";
-export type { Dictionary, MessageKey, PluralKey } from "./types.ts";
+export type { Dictionary, MessageKey, Plural, PluralKey } from "./types.ts";
 
 /** Each locale's dictionary, loaded on first use (one chunk per locale; the pseudo-locale is made from English). */
 const LOADERS: Record<Exclude<Locale, "en">, () => Promise<Dictionary>> = {
@@ -47,22 +47,43 @@ export function t(key: MessageKey, args?: Record<string, string | number>): stri
 
 const pluralRules = new Map<string, Intl.PluralRules>();
 
-/** A plural message for `count` (`{{ count }}` is the count, formatted), by the locale's plural rules. */
-export function tn(key: PluralKey, count: number, args?: Record<string, string | number>): string {
+/** One of `forms` for `count` by the locale's plural rules, `{{ count }}` filled in (formatted) with `args`. */
+export function pluralText(forms: Plural, count: number, args?: Record<string, string | number>): string {
   const tag = formatLocale();
   let rules = pluralRules.get(tag);
   if (!rules) pluralRules.set(tag, (rules = new Intl.PluralRules(tag)));
-  const forms = current().dict[key] ?? en[key];
   const text = forms[rules.select(count)] ?? forms.other;
   return resolveTemplate(text, { ...args, count: new Intl.NumberFormat(tag).format(count) });
 }
 
+/** A plural message for `count` (`{{ count }}` is the count, formatted), by the locale's plural rules. */
+export function tn(key: PluralKey, count: number, args?: Record<string, string | number>): string {
+  return pluralText(current().dict[key] ?? en[key], count, args);
+}
+
+/** Loaders of the page namespaces defined so far (namespace.ts): a switch waits for each to hold the new locale. */
+const namespaceLoaders = new Set<(next: Locale) => Promise<unknown>>();
+let requested: Locale = "en";
+
+/** Adds a page namespace's loader, so `setLocale` never shows a page in a locale its words have not reached. */
+export function registerNamespace(load: (next: Locale) => Promise<unknown>): void {
+  namespaceLoaders.add(load);
+}
+
+/** The locale last asked for (it may still be loading): a namespace defined meanwhile loads it too. */
+export const requestedLocale = (): Locale => requested;
+
 let asked = 0;
 
-/** Switches the interface to `next`: at once when its dictionary is loaded, else as soon as it is. */
+/**
+ * Switches the interface to `next` once its dictionary and the words of every
+ * page namespace already defined are loaded (at once when they are cached), so
+ * no page flashes English in between.
+ */
 export async function setLocale(next: Locale): Promise<void> {
   const mine = ++asked;
-  const dict = next === "en" ? en : await LOADERS[next]().catch(() => null);
+  requested = next;
+  const [dict] = await Promise.all([next === "en" ? en : LOADERS[next]().catch(() => null), ...[...namespaceLoaders].map((load) => load(next))]);
   if (mine !== asked) return;
   const chosen: Current = dict ? { locale: next, dict } : { locale: "en", dict: en };
   setCurrent(chosen);
