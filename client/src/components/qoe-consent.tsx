@@ -7,7 +7,10 @@
 import { createResource, createSignal, Show } from "solid-js";
 import { qoeConsent, setQoeConsent } from "../data/api.ts";
 import { rememberQoeOptOut } from "../data/qoe.ts";
-import { FormError } from "./form.tsx";
+import { accountWords } from "../i18n/pages/account/index.ts";
+import { errorMessage, FormError } from "./form.tsx";
+
+const { t } = accountWords;
 
 export function QoeConsent() {
   const [consent, { mutate }] = createResource(qoeConsent);
@@ -22,7 +25,7 @@ export function QoeConsent() {
       rememberQoeOptOut(next.optedOut);
       mutate(next);
     } catch (err) {
-      setError(err instanceof Error ? err.message : "Could not save the choice.");
+      setError(err instanceof Error ? errorMessage(err) : t("qoe.saveFailed"));
     } finally {
       setSaving(false);
     }
@@ -37,14 +40,11 @@ export function QoeConsent() {
           disabled={consent.loading || saving()}
           onChange={(e) => void toggle(e.currentTarget.checked)}
         />
-        <span>Share playback quality statistics</span>
+        <span>{t("qoe.share")}</span>
       </label>
-      <p class="muted">
-        How quickly videos start, rebuffering and errors, sent without your account, profile, address or browser — so we can fix slow or failing
-        streams. Raw reports are deleted after 24 hours.
-      </p>
+      <p class="muted">{t("qoe.explain")}</p>
       <Show when={consent()?.gpc}>
-        <p class="muted">Your browser sends Global Privacy Control, so nothing is collected from it either way.</p>
+        <p class="muted">{t("qoe.gpc")}</p>
       </Show>
       <FormError message={error()} />
     </div>

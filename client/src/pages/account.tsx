@@ -12,9 +12,13 @@ import { changePassword, deleteAccount, exportAccount } from "../data/api.ts";
 import { PASSWORD_MIN_CHARS } from "../../../common/passwords.ts";
 import { currentProfile, forgetSession, session, signOut } from "../data/session.ts";
 import { usePageTitle } from "../components/page-title.ts";
+import { formatDate, formatNumber } from "../i18n/format.ts";
+import { accountWords } from "../i18n/pages/account/index.ts";
+
+const { t, tn } = accountWords;
 
 export default function AccountPage() {
-  usePageTitle(() => "Account");
+  usePageTitle(() => t("account.title"));
   const navigate = useNavigate();
   const leave = createSubmit();
   const download = createSubmit();
@@ -40,7 +44,7 @@ export default function AccountPage() {
     link.download = `marquee-account-${new Date().toISOString().slice(0, 10)}.json`;
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    setDownloaded("Your data was downloaded as a JSON file.");
+    setDownloaded(t("account.downloaded"));
   }
 
   async function onChangePassword(e: SubmitEvent) {
@@ -52,7 +56,7 @@ export default function AccountPage() {
     if (!done) return;
     form.reset();
     const others = done.signedOutSessions;
-    setRekeyed(`Password changed.${others > 0 ? ` ${others} other device${others === 1 ? " was" : "s were"} signed out.` : ""}`);
+    setRekeyed(others > 0 ? `${t("account.passwordChanged")} ${tn("account.othersSignedOut", others)}` : t("account.passwordChanged"));
   }
 
   async function onDelete(e: SubmitEvent) {
@@ -68,46 +72,46 @@ export default function AccountPage() {
     <Show when={session()}>
       {(s) => (
         <div class="page account-page">
-          <h1>Account</h1>
+          <h1>{t("account.title")}</h1>
           <section class="panel" aria-labelledby="membership">
-            <h2 id="membership">Membership</h2>
+            <h2 id="membership">{t("account.membership")}</h2>
             <dl class="facts-list">
-              <dt>E-mail</dt>
+              <dt>{t("field.email")}</dt>
               <dd>{s().account.email}</dd>
-              <dt>Plan</dt>
+              <dt>{t("account.plan")}</dt>
               <dd>
                 {planName(s().account.plan)} <span class="muted">· {planQuality(s().account.plan)}</span>
               </dd>
-              <dt>Member since</dt>
-              <dd>{new Date(s().account.createdAt).toLocaleDateString()}</dd>
-              <dt>Profiles</dt>
+              <dt>{t("account.memberSince")}</dt>
+              <dd>{formatDate(new Date(s().account.createdAt).getTime())}</dd>
+              <dt>{t("account.profiles")}</dt>
               <dd>
-                {s().profiles.length} · <A href="/profiles/manage">Manage profiles</A>
+                {formatNumber(s().profiles.length)} · <A href="/profiles/manage">{t("account.manageProfiles")}</A>
               </dd>
             </dl>
             <FormError message={leave.error()} />
             <button type="button" class="button button-outline" disabled={leave.pending()} onClick={() => void onSignOut()}>
-              Sign out
+              {t("account.signOut")}
             </button>
           </section>
 
           <Show when={!currentProfile()?.isKids}>
             <section class="panel" aria-labelledby="password">
-              <h2 id="password">Password</h2>
+              <h2 id="password">{t("field.password")}</h2>
               <form class="password-form" onSubmit={onChangePassword}>
                 <label class="field">
-                  <span>Current password</span>
+                  <span>{t("account.currentPassword")}</span>
                   <input type="password" name="current" autocomplete="current-password" required />
                 </label>
                 <label class="field">
-                  <span>New password</span>
+                  <span>{t("account.newPassword")}</span>
                   <input type="password" name="next" autocomplete="new-password" required minlength={PASSWORD_MIN_CHARS} aria-describedby="new-password-hint" />
-                  <small id="new-password-hint" class="hint">At least {PASSWORD_MIN_CHARS} characters. Every other device is signed out.</small>
+                  <small id="new-password-hint" class="hint">{tn("account.newPasswordHint", PASSWORD_MIN_CHARS)}</small>
                 </label>
                 <FormError message={rekey.error()} />
                 <p class="status" role="status">{rekeyed()}</p>
                 <button type="submit" class="button button-outline" disabled={rekey.pending()}>
-                  Change password
+                  {t("account.changePassword")}
                 </button>
               </form>
             </section>
@@ -115,20 +119,20 @@ export default function AccountPage() {
 
           {/* The privacy endpoints (worker/routes/account.ts) are called by plain fetch, outside the typed client. */}
           <section class="panel privacy" aria-labelledby="privacy">
-            <h2 id="privacy">Privacy</h2>
-            <p class="muted">Everything Marquee stores about this account — profiles, My List, ratings and viewing history.</p>
-            <Show when={!currentProfile()?.isKids} fallback={<p>Switch to an adult profile to download or delete the account's data.</p>}>
+            <h2 id="privacy">{t("account.privacy")}</h2>
+            <p class="muted">{t("account.privacyText")}</p>
+            <Show when={!currentProfile()?.isKids} fallback={<p>{t("account.kidsPrivacy")}</p>}>
               <div class="privacy-actions">
                 <div>
                   <button type="button" class="button button-outline" disabled={download.pending()} onClick={() => void onDownload()}>
-                    {download.pending() ? "Preparing…" : "Download my data"}
+                    {download.pending() ? t("account.preparing") : t("account.download")}
                   </button>
                   <p class="status" role="status">{downloaded()}</p>
                   <FormError message={download.error()} />
                 </div>
                 <div>
                   <button type="button" class="button button-danger" onClick={() => { setPassword(""); erase.setError(""); confirmDialog.showModal(); }}>
-                    Delete account
+                    {t("account.delete")}
                   </button>
                 </div>
               </div>
@@ -138,17 +142,17 @@ export default function AccountPage() {
 
           <dialog ref={confirmDialog} class="dialog" aria-labelledby="delete-account-title">
             <form onSubmit={onDelete}>
-              <h2 id="delete-account-title">Delete your account?</h2>
-              <p>This erases {s().account.email}, every profile, My List, ratings and viewing history, on every device. It cannot be undone.</p>
+              <h2 id="delete-account-title">{t("account.deleteTitle")}</h2>
+              <p>{t("account.deleteText", { email: s().account.email })}</p>
               <label class="field">
-                <span>Account password, to confirm</span>
+                <span>{t("account.confirmPassword")}</span>
                 <input type="password" autocomplete="current-password" required value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />
               </label>
               <FormError message={erase.error()} />
               <div class="dialog-actions">
-                <button type="button" class="button button-outline" onClick={() => confirmDialog.close()}>Cancel</button>
+                <button type="button" class="button button-outline" onClick={() => confirmDialog.close()}>{t("account.cancel")}</button>
                 <button type="submit" class="button button-danger" disabled={!password() || erase.pending()}>
-                  Delete account
+                  {t("account.delete")}
                 </button>
               </div>
             </form>

@@ -4,9 +4,12 @@ import { AuthCard } from "../components/auth-card.tsx";
 import { createSubmit } from "../components/form.tsx";
 import { landingAfterSignIn, signIn } from "../data/session.ts";
 import { usePageTitle } from "../components/page-title.ts";
+import { accountWords } from "../i18n/pages/account/index.ts";
+
+const { t } = accountWords;
 
 export default function SignIn() {
-  usePageTitle(() => "Sign in");
+  usePageTitle(() => t("signin.title"));
   const navigate = useNavigate();
   const [params] = useSearchParams<{ next?: string }>();
   const submit = createSubmit();
@@ -22,24 +25,24 @@ export default function SignIn() {
 
   return (
     <AuthCard
-      heading="Sign in"
+      heading={t("signin.title")}
       next={params.next}
       error={submit.error()}
       pending={submit.pending()}
-      submitLabel="Sign in"
-      pendingLabel="Signing in…"
-      switchText="New to Marquee?"
-      switchLabel="Create an account"
+      submitLabel={t("signin.title")}
+      pendingLabel={t("signin.pending")}
+      switchText={t("signin.new")}
+      switchLabel={t("signin.create")}
       switchPath="/signup"
       onSubmit={onSubmit}
-      footer={<p class="auth-note">You can keep browsing without an account.</p>}
+      footer={<p class="auth-note">{t("signin.browse")}</p>}
     >
       <label class="field">
-        <span>E-mail</span>
+        <span>{t("field.email")}</span>
         <input ref={email} type="email" name="email" autocomplete="username" required autofocus />
       </label>
       <label class="field">
-        <span>Password</span>
+        <span>{t("field.password")}</span>
         <input ref={password} type="password" name="password" autocomplete="current-password" required />
       </label>
     </AuthCard>

@@ -6,11 +6,14 @@ import { createSubmit } from "../components/form.tsx";
 import { planName, planQuality, PLANS, type Plan } from "../components/plan.ts";
 import { landingAfterSignIn, signUp } from "../data/session.ts";
 import { usePageTitle } from "../components/page-title.ts";
+import { accountWords } from "../i18n/pages/account/index.ts";
 // The server's rule, checked here only to say so before a round trip.
 import { PASSWORD_MIN_CHARS } from "../../../common/passwords.ts";
 
+const { t, tn } = accountWords;
+
 export default function SignUp() {
-  usePageTitle(() => "Create your account");
+  usePageTitle(() => t("signup.title"));
   const navigate = useNavigate();
   const [params] = useSearchParams<{ next?: string }>();
   const submit = createSubmit();
@@ -28,33 +31,33 @@ export default function SignUp() {
 
   return (
     <AuthCard
-      heading="Create your account"
+      heading={t("signup.title")}
       wide
       next={params.next}
       error={submit.error()}
       pending={submit.pending()}
-      submitLabel="Create account"
-      pendingLabel="Creating account…"
-      switchText="Already have an account?"
-      switchLabel="Sign in"
+      submitLabel={t("signup.submit")}
+      pendingLabel={t("signup.pending")}
+      switchText={t("signup.haveAccount")}
+      switchLabel={t("signin.title")}
       switchPath="/signin"
       onSubmit={onSubmit}
     >
       <label class="field">
-        <span>E-mail</span>
+        <span>{t("field.email")}</span>
         <input ref={email} type="email" name="email" autocomplete="email" required autofocus />
       </label>
       <label class="field">
-        <span>Password</span>
+        <span>{t("field.password")}</span>
         <input ref={password} type="password" name="password" autocomplete="new-password" required minlength={PASSWORD_MIN_CHARS} aria-describedby="password-hint" />
-        <small id="password-hint" class="hint">At least {PASSWORD_MIN_CHARS} characters.</small>
+        <small id="password-hint" class="hint">{tn("signup.passwordHint", PASSWORD_MIN_CHARS)}</small>
       </label>
       <label class="field">
-        <span>Your profile name <span class="optional">(optional)</span></span>
+        <span>{t("signup.profileName")} <span class="optional">{t("field.optional")}</span></span>
         <input ref={profileName} type="text" name="profileName" autocomplete="nickname" maxlength={40} />
       </label>
       <fieldset class="plans">
-        <legend>Choose a plan</legend>
+        <legend>{t("signup.plan")}</legend>
         <For each={PLANS}>
           {(p) => (
             <label class="plan-option">
