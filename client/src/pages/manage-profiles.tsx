@@ -13,15 +13,14 @@ import { createSubmit, FormError } from "../components/form.tsx";
 import { createProfile, currentProfile, deleteProfile, KIDS_MAX_MATURITY_AGE, MAX_PROFILES, session, updateProfile, type Profile } from "../data/session.ts";
 import type { ProfileChanges } from "../data/api.ts";
 import { usePageTitle } from "../components/page-title.ts";
+import { formatNumber } from "../i18n/format.ts";
+import profileEnglish from "../i18n/pages/profiles/en.ts";
+import { profileWords } from "../i18n/pages/profiles/index.ts";
 
-/** The catalog's maturity scale (worker/db/catalog.ts labels). */
-const MATURITY_CHOICES = [
-  { age: 0, label: "All ages" },
-  { age: 7, label: "7+" },
-  { age: 13, label: "13+" },
-  { age: 16, label: "16+" },
-  { age: 18, label: "18+" },
-] as const;
+const { t, tn } = profileWords;
+
+/** The catalog's maturity scale (worker/db/catalog.ts labels: 0 is "All ages", the others "<age>+"). */
+const MATURITY_AGES = [0, 7, 13, 16, 18] as const;
 const LANGUAGES = ["en", "fr", "es", "de", "it", "pt", "nl", "sv", "ja", "ko", "ar", "en-XA"];
 
 /** A language's name in that language ("Français"), falling back to its tag. */
@@ -34,16 +33,24 @@ function endonym(tag: string): string {
   }
 }
 
+/** An avatar's name in the interface language (the avatar table's own label for one the words do not know). */
+function avatarName(id: string, label: string): string {
+  const key = `avatar.${id}`;
+  return Object.hasOwn(profileEnglish, key) ? t(key as Extract<keyof typeof profileEnglish, `avatar.${string}`>) : label;
+}
+
 function maturityLabel(age: number): string {
-  return MATURITY_CHOICES.find((m) => m.age === age)?.label ?? `${age}+`;
+  return age === 0 ? t("maturity.all") : `${formatNumber(age)}+`;
 }
 
 function summary(p: Profile): string {
-  return [p.isKids ? "Kids" : null, `up to ${maturityLabel(p.maxMaturityAge)}`, endonym(p.language), p.hasPin ? "PIN lock" : null].filter(Boolean).join(" · ");
+  return [p.isKids ? t("tag.kids") : null, t("summary.upTo", { rating: maturityLabel(p.maxMaturityAge) }), endonym(p.language), p.hasPin ? t("summary.pinLock") : null]
+    .filter(Boolean)
+    .join(" · ");
 }
 
 export default function ManageProfiles() {
-  usePageTitle(() => "Manage profiles");
+  usePageTitle(() => t("manage"));
   const [params, setParams] = useSearchParams<{ new?: string; edit?: string }>();
   const [status, setStatus] = createSignal("");
   const profiles = () => session()?.profiles ?? [];
@@ -67,9 +74,9 @@ export default function ManageProfiles() {
         when={!currentProfile()?.isKids}
         fallback={
           <>
-            <h1 tabindex="-1">Manage profiles</h1>
-            <p>Profiles can't be changed from a kids profile. Switch to an adult profile first.</p>
-            <A class="button button-primary" href="/profiles">Switch profile</A>
+            <h1 tabindex="-1">{t("manage")}</h1>
+            <p>{t("kidsLocked")}</p>
+            <A class="button button-primary" href="/profiles">{t("switch")}</A>
           </>
         }
       >
@@ -78,7 +85,7 @@ export default function ManageProfiles() {
           keyed
           fallback={
             <>
-              <h1 tabindex="-1">Manage profiles</h1>
+              <h1 tabindex="-1">{t("manage")}</h1>
               <p class="status" role="status">{status()}</p>
               <ul class="manage-list">
                 <For each={profiles()}>
@@ -90,7 +97,7 @@ export default function ManageProfiles() {
                         <span class="manage-summary">{summary(p)}</span>
                       </span>
                       <button type="button" class="button button-outline" data-edit-profile={p.id} onClick={() => { setStatus(""); setParams({ edit: p.id, new: undefined }); }}>
-                        Edit<span class="visually-hidden"> {p.name}</span>
+                        {t("edit")}<span class="visually-hidden"> {p.name}</span>
                       </button>
                     </li>
                   )}
@@ -98,12 +105,12 @@ export default function ManageProfiles() {
               </ul>
               <p class="profiles-actions">
                 <button type="button" class="button button-outline" disabled={profiles().length >= MAX_PROFILES} onClick={() => { setStatus(""); setParams({ new: "1", edit: undefined }); }}>
-                  Add profile
+                  {t("add")}
                 </button>
-                <A class="button button-primary" href="/profiles">Done</A>
+                <A class="button button-primary" href="/profiles">{t("done")}</A>
               </p>
               <Show when={profiles().length >= MAX_PROFILES}>
-                <p class="hint">An account has at most {MAX_PROFILES} profiles.</p>
+                <p class="hint">{tn("maxProfiles", MAX_PROFILES)}</p>
               </Show>
             </>
           }
@@ -162,12 +169,12 @@ function ProfileEditor(props: { profile: Profile | null; canDelete: boolean; onD
     };
     const lock: Pick<ProfileChanges, "pin" | "password"> =
       pinMode() === "set" ? { pin: form.pin, password: form.password } : pinMode() === "remove" ? { pin: null, password: form.password } : {};
-    if (pinMode() === "set" && !/^\d{4}$/.test(form.pin)) return save.setError("The PIN must be 4 digits.");
-    if (pinMode() !== "keep" && !form.password) return save.setError("Enter the account password to change the PIN.");
+    if (pinMode() === "set" && !/^\d{4}$/.test(form.pin)) return save.setError(t("error.pinDigits"));
+    if (pinMode() !== "keep" && !form.password) return save.setError(t("error.passwordForPin"));
     const saved = await save.run(() =>
       p ? updateProfile(p.id, { ...fields, ...lock }) : createProfile({ ...fields, ...(lock.pin ? { pin: lock.pin, password: lock.password } : {}) }),
     );
-    if (saved) props.onDone(p ? `Saved ${saved.name}.` : `Added ${saved.name}.`, saved.id);
+    if (saved) props.onDone(t(p ? "status.saved" : "status.added", { name: saved.name }), saved.id);
   }
 
   async function confirmDelete() {
@@ -175,30 +182,30 @@ function ProfileEditor(props: { profile: Profile | null; canDelete: boolean; onD
     const ok = await remove.run(() => deleteProfile(p.id).then(() => true));
     if (ok) {
       confirmDialog.close();
-      props.onDone(`Deleted ${p.name}.`);
+      props.onDone(t("status.deleted", { name: p.name }));
     }
   }
 
   return (
     <form class="profile-editor" onSubmit={onSubmit} aria-labelledby="editor-title">
       <h1 id="editor-title" tabindex="-1" ref={(el) => requestAnimationFrame(() => el.focus())}>
-        {p ? `Edit ${p.name}` : "Add a profile"}
+        {p ? t("editor.editTitle", { name: p.name }) : t("editor.addTitle")}
       </h1>
       <div class="editor-grid">
         <div class="editor-column">
           <label class="field">
-            <span>Name</span>
+            <span>{t("editor.name")}</span>
             <input type="text" required maxlength={40} value={form.name} onInput={(e) => setForm("name", e.currentTarget.value)} autocomplete="off" />
           </label>
 
           <fieldset class="avatar-picker">
-            <legend>Avatar</legend>
+            <legend>{t("editor.avatar")}</legend>
             <For each={AVATARS}>
               {(a) => (
                 <label class="avatar-option">
                   <input type="radio" name="avatar" value={a.id} class="visually-hidden" checked={form.avatar === a.id} onChange={() => setForm("avatar", a.id)} />
                   <Avatar id={a.id} />
-                  <span class="visually-hidden">{a.label}</span>
+                  <span class="visually-hidden">{avatarName(a.id, a.label)}</span>
                 </label>
               )}
             </For>
@@ -206,16 +213,16 @@ function ProfileEditor(props: { profile: Profile | null; canDelete: boolean; onD
 
           <label class="check">
             <input type="checkbox" checked={form.isKids} onChange={(e) => setKids(e.currentTarget.checked)} />
-            <span>Kids profile <small class="hint">Only titles up to {maturityLabel(KIDS_MAX_MATURITY_AGE)}; no PIN.</small></span>
+            <span>{t("editor.kids")} <small class="hint">{t("editor.kidsHint", { rating: maturityLabel(KIDS_MAX_MATURITY_AGE) })}</small></span>
           </label>
 
           <label class="field">
-            <span>Maturity rating</span>
+            <span>{t("editor.maturity")}</span>
             <select value={form.maxMaturityAge} onChange={(e) => setForm("maxMaturityAge", Number(e.currentTarget.value))}>
-              <For each={MATURITY_CHOICES}>
-                {(m) => (
-                  <option value={m.age} disabled={form.isKids && m.age > KIDS_MAX_MATURITY_AGE}>
-                    {m.age === 18 ? "All titles (18+)" : `Titles rated up to ${m.label}`}
+              <For each={MATURITY_AGES}>
+                {(age) => (
+                  <option value={age} disabled={form.isKids && age > KIDS_MAX_MATURITY_AGE}>
+                    {age === 18 ? t("editor.maturityAll") : t("editor.maturityUpTo", { rating: maturityLabel(age) })}
                   </option>
                 )}
               </For>
@@ -223,7 +230,7 @@ function ProfileEditor(props: { profile: Profile | null; canDelete: boolean; onD
           </label>
 
           <label class="field">
-            <span>Display language</span>
+            <span>{t("editor.language")}</span>
             <select value={form.language} onChange={(e) => setForm("language", e.currentTarget.value)}>
               <For each={languages()}>{(tag) => <option value={tag} lang={tag}>{endonym(tag)}</option>}</For>
             </select>
@@ -231,73 +238,73 @@ function ProfileEditor(props: { profile: Profile | null; canDelete: boolean; onD
 
           <label class="check">
             <input type="checkbox" checked={form.autoplay} onChange={(e) => setForm("autoplay", e.currentTarget.checked)} />
-            <span>Autoplay the next episode</span>
+            <span>{t("editor.autoplay")}</span>
           </label>
         </div>
 
         <div class="editor-column">
           <fieldset class="group">
-            <legend>Subtitles</legend>
+            <legend>{t("editor.subtitles")}</legend>
             <label class="field">
-              <span>Language</span>
+              <span>{t("editor.subtitleLanguage")}</span>
               <select value={form.subtitleLanguage} onChange={(e) => setForm("subtitleLanguage", e.currentTarget.value)}>
-                <option value="">Off</option>
+                <option value="">{t("editor.off")}</option>
                 <For each={LANGUAGES}>{(tag) => <option value={tag} lang={tag}>{endonym(tag)}</option>}</For>
               </select>
             </label>
             <label class="field">
-              <span>Size</span>
+              <span>{t("editor.size")}</span>
               <select value={form.subtitleSize} onChange={(e) => setForm("subtitleSize", e.currentTarget.value as "small" | "medium" | "large")}>
-                <option value="small">Small</option>
-                <option value="medium">Medium</option>
-                <option value="large">Large</option>
+                <option value="small">{t("editor.small")}</option>
+                <option value="medium">{t("editor.medium")}</option>
+                <option value="large">{t("editor.large")}</option>
               </select>
             </label>
             <label class="field">
-              <span>Background</span>
+              <span>{t("editor.background")}</span>
               <select value={form.subtitleBackground} onChange={(e) => setForm("subtitleBackground", e.currentTarget.value as "none" | "semi" | "solid")}>
-                <option value="none">None</option>
-                <option value="semi">Semi-transparent</option>
-                <option value="solid">Solid</option>
+                <option value="none">{t("editor.none")}</option>
+                <option value="semi">{t("editor.semi")}</option>
+                <option value="solid">{t("editor.solid")}</option>
               </select>
             </label>
           </fieldset>
 
           <fieldset class="group">
-            <legend>Profile lock</legend>
+            <legend>{t("lock.title")}</legend>
             <Show
               when={!form.isKids}
               fallback={
-                <p class="hint">{p?.hasPin ? "A kids profile can't have a PIN; saving removes it." : "Kids profiles have no PIN."}</p>
+                <p class="hint">{p?.hasPin ? t("lock.kidsRemoves") : t("lock.kidsNone")}</p>
               }
             >
-              <p class="hint">{p?.hasPin ? "This profile asks for a 4-digit PIN." : "No PIN: anyone on this account can open this profile."}</p>
+              <p class="hint">{p?.hasPin ? t("lock.hasPin") : t("lock.noPin")}</p>
               <div class="radio-row">
                 <label class="check">
                   <input type="radio" name="pinMode" checked={form.pinMode === "keep"} onChange={() => setForm("pinMode", "keep")} />
-                  <span>{p?.hasPin ? "Keep the PIN" : "No PIN"}</span>
+                  <span>{p?.hasPin ? t("lock.keep") : t("lock.none")}</span>
                 </label>
                 <label class="check">
                   <input type="radio" name="pinMode" checked={form.pinMode === "set"} onChange={() => setForm("pinMode", "set")} />
-                  <span>{p?.hasPin ? "Change the PIN" : "Set a PIN"}</span>
+                  <span>{p?.hasPin ? t("lock.change") : t("lock.set")}</span>
                 </label>
                 <Show when={p?.hasPin}>
                   <label class="check">
                     <input type="radio" name="pinMode" checked={form.pinMode === "remove"} onChange={() => setForm("pinMode", "remove")} />
-                    <span>Remove the PIN</span>
+                    <span>{t("lock.remove")}</span>
                   </label>
                 </Show>
               </div>
               <Show when={form.pinMode === "set"}>
                 <label class="field">
-                  <span>New PIN (4 digits)</span>
+                  <span>{t("lock.newPin")}</span>
                   <input class="pin-input" type="password" inputmode="numeric" pattern="[0-9]{4}" maxlength={4} autocomplete="off" required value={form.pin} onInput={(e) => setForm("pin", e.currentTarget.value)} />
                 </label>
               </Show>
             </Show>
             <Show when={pinMode() !== "keep"}>
               <label class="field">
-                <span>Account password</span>
+                <span>{t("lock.password")}</span>
                 <input type="password" autocomplete="current-password" required value={form.password} onInput={(e) => setForm("password", e.currentTarget.value)} />
               </label>
             </Show>
@@ -307,25 +314,25 @@ function ProfileEditor(props: { profile: Profile | null; canDelete: boolean; onD
 
       <FormError message={save.error()} />
       <div class="editor-actions">
-        <button type="submit" class="button button-primary" disabled={save.pending()}>{save.pending() ? "Saving…" : "Save"}</button>
-        <button type="button" class="button button-outline" onClick={() => props.onDone("", p?.id)}>Cancel</button>
+        <button type="submit" class="button button-primary" disabled={save.pending()}>{save.pending() ? t("editor.saving") : t("editor.save")}</button>
+        <button type="button" class="button button-outline" onClick={() => props.onDone("", p?.id)}>{t("cancel")}</button>
         <Show when={p}>
           <button type="button" class="button button-danger" disabled={!props.canDelete} aria-describedby={props.canDelete ? undefined : "last-profile-hint"} onClick={() => confirmDialog.showModal()}>
-            Delete profile
+            {t("editor.delete")}
           </button>
           <Show when={!props.canDelete}>
-            <small id="last-profile-hint" class="hint">An account keeps at least one profile.</small>
+            <small id="last-profile-hint" class="hint">{t("editor.lastProfile")}</small>
           </Show>
         </Show>
       </div>
 
       <dialog ref={confirmDialog} class="dialog" aria-labelledby="delete-title">
-        <h2 id="delete-title">Delete {p?.name}?</h2>
-        <p>Their My List and ratings are deleted with the profile. This cannot be undone.</p>
+        <h2 id="delete-title">{t("delete.title", { name: p?.name ?? "" })}</h2>
+        <p>{t("delete.text")}</p>
         <FormError message={remove.error()} />
         <div class="dialog-actions">
-          <button type="button" class="button button-outline" autofocus onClick={() => confirmDialog.close()}>Cancel</button>
-          <button type="button" class="button button-danger" disabled={remove.pending()} onClick={() => void confirmDelete()}>Delete</button>
+          <button type="button" class="button button-outline" autofocus onClick={() => confirmDialog.close()}>{t("cancel")}</button>
+          <button type="button" class="button button-danger" disabled={remove.pending()} onClick={() => void confirmDelete()}>{t("delete.confirm")}</button>
         </div>
       </dialog>
     </form>

@@ -9,9 +9,12 @@ import { Avatar } from "../components/avatar.tsx";
 import { createSubmit, FormError } from "../components/form.tsx";
 import { currentProfile, MAX_PROFILES, safeNext, selectProfile, session, type Profile } from "../data/session.ts";
 import { usePageTitle } from "../components/page-title.ts";
+import { profileWords } from "../i18n/pages/profiles/index.ts";
+
+const { t } = profileWords;
 
 export default function Profiles() {
-  usePageTitle(() => "Who's watching?");
+  usePageTitle(() => t("who.title"));
   const navigate = useNavigate();
   const [params] = useSearchParams<{ next?: string }>();
   const choose = createSubmit();
@@ -42,7 +45,7 @@ export default function Profiles() {
     e.preventDefault();
     const profile = locked();
     if (!profile || !/^\d{4}$/.test(pinInput.value)) {
-      unlock.setError("Enter the profile's 4-digit PIN.");
+      unlock.setError(t("pin.invalid"));
       pinInput.focus();
       return;
     }
@@ -56,7 +59,7 @@ export default function Profiles() {
 
   return (
     <div class="page profiles-page">
-      <h1 class="profiles-title">Who's watching?</h1>
+      <h1 class="profiles-title">{t("who.title")}</h1>
       <ul class="profile-grid">
         <For each={profiles()}>
           {(p) => (
@@ -65,11 +68,11 @@ export default function Profiles() {
                 <Avatar id={p.avatar} class="avatar-large" />
                 <span class="profile-name">{p.name}</span>
                 <span class="profile-tags">
-                  <Show when={p.isKids}><span class="tag">Kids</span></Show>
+                  <Show when={p.isKids}><span class="tag">{t("tag.kids")}</span></Show>
                   <Show when={p.hasPin}>
                     <span class="tag tag-lock">
                       <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true"><path fill="currentColor" d="M7 10V7a5 5 0 0 1 10 0v3h1a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V11a1 1 0 0 1 1-1zm2 0h6V7a3 3 0 0 0-6 0z" /></svg>
-                      <span>PIN</span>
+                      <span>{t("tag.pin")}</span>
                     </span>
                   </Show>
                 </span>
@@ -80,17 +83,17 @@ export default function Profiles() {
       </ul>
       <FormError message={choose.error()} />
       <p class="profiles-actions">
-        <A class="button button-outline" href="/profiles/manage">Manage profiles</A>
+        <A class="button button-outline" href="/profiles/manage">{t("manage")}</A>
         <Show when={profiles().length < MAX_PROFILES && !currentProfile()?.isKids}>
-          <A class="button button-outline" href="/profiles/manage?new=1">Add profile</A>
+          <A class="button button-outline" href="/profiles/manage?new=1">{t("add")}</A>
         </Show>
       </p>
 
       <dialog ref={dialog} class="dialog" aria-labelledby="pin-title" onClose={() => { setLocked(null); opener?.focus(); }}>
         <form onSubmit={submitPin}>
-          <h2 id="pin-title">Enter the PIN for {locked()?.name}</h2>
+          <h2 id="pin-title">{t("pin.title", { name: locked()?.name ?? "" })}</h2>
           <label class="field">
-            <span>4-digit PIN</span>
+            <span>{t("pin.label")}</span>
             <input
               ref={pinInput}
               class="pin-input"
@@ -108,8 +111,8 @@ export default function Profiles() {
           </label>
           <FormError id="pin-error" message={unlock.error()} />
           <div class="dialog-actions">
-            <button type="button" class="button button-outline" onClick={() => dialog.close()}>Cancel</button>
-            <button type="submit" class="button button-primary" disabled={unlock.pending()}>Unlock</button>
+            <button type="button" class="button button-outline" onClick={() => dialog.close()}>{t("cancel")}</button>
+            <button type="submit" class="button button-primary" disabled={unlock.pending()}>{t("unlock")}</button>
           </div>
         </form>
       </dialog>

@@ -11,9 +11,7 @@ const NOT_YET_MOVED = new Set([
   "pages/ops.tsx",
   "pages/downloads.tsx",
   "pages/history.tsx",
-  "pages/manage-profiles.tsx",
   "pages/my-list.tsx",
-  "pages/profiles.tsx",
   "player/overlays.tsx",
 ]);
 
