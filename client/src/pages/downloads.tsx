@@ -10,19 +10,25 @@ import { createResource, For, onMount, Show } from "solid-js";
 import { downloadPlayableUntil } from "../../../common/downloads.ts";
 import { formatBytes } from "../components/download-button.tsx";
 import { usePageTitle } from "../components/page-title.ts";
+import { formatDate } from "../i18n/format.ts";
+import { t as appT } from "../i18n/index.ts";
+import { libraryWords } from "../i18n/pages/library/index.ts";
 import { deleteDownload, isRunning, pauseDownload, resumeDownload, resumeInterrupted } from "../offline/downloader.ts";
 import { isOnline } from "../offline/online.ts";
 import { downloadsVersion, listDownloads, type StoredDownload } from "../offline/store.ts";
 
+const { t } = libraryWords;
+
 function stateLabel(d: StoredDownload): string {
-  if (d.state === "done") return "Downloaded";
-  if (d.state === "downloading") return "Downloading";
-  if (d.state === "paused") return d.error ?? "Paused";
-  return `Failed: ${d.error ?? "unknown error"}`;
+  if (d.state === "done") return appT("download.done");
+  if (d.state === "downloading") return t("downloads.downloading");
+  // A paused download with an error was paused by a lost connection (offline/downloader.ts).
+  if (d.state === "paused") return d.error ? t("downloads.pausedOffline") : t("downloads.paused");
+  return t("downloads.failed", { reason: d.error ?? t("downloads.unknownError") });
 }
 
 export default function Downloads() {
-  usePageTitle(() => "Downloads");
+  usePageTitle(() => appT("nav.downloads"));
   const [items] = createResource(downloadsVersion, listDownloads);
   const [storage, { refetch }] = createResource(downloadsVersion, async () => {
     const estimate = await navigator.storage?.estimate?.();
@@ -38,21 +44,21 @@ export default function Downloads() {
 
   return (
     <div class="page downloads">
-      <h1 tabindex="-1">Downloads</h1>
+      <h1 tabindex="-1">{appT("nav.downloads")}</h1>
       <Show when={!isOnline()}>
-        <p class="downloads-offline">You're offline: the titles below play from this device.</p>
+        <p class="downloads-offline">{t("downloads.offline")}</p>
       </Show>
       <Show when={storage()}>
         {(s) => (
           <p class="downloads-storage">
-            <span>Storage used: {formatBytes(s().usage)} of {formatBytes(s().quota)} available to Marquee.</span>{" "}
-            <Show when={!s().persisted} fallback={<span>Downloads are kept until you delete them.</span>}>
-              <button type="button" class="button button-outline button-small" onClick={() => void persist()}>Keep downloads on this device</button>
+            <span>{t("downloads.storage", { used: formatBytes(s().usage), quota: formatBytes(s().quota) })}</span>{" "}
+            <Show when={!s().persisted} fallback={<span>{t("downloads.kept")}</span>}>
+              <button type="button" class="button button-outline button-small" onClick={() => void persist()}>{t("downloads.keep")}</button>
             </Show>
           </p>
         )}
       </Show>
-      <Show when={(items() ?? []).length > 0} fallback={<p class="empty">Nothing downloaded yet. Look for Download on a film or an episode.</p>}>
+      <Show when={(items() ?? []).length > 0} fallback={<p class="empty">{t("downloads.empty")}</p>}>
         <ul class="download-list">
           <For each={items()}>
             {(d) => {
@@ -63,26 +69,26 @@ export default function Downloads() {
                     <h2>{d.heading}</h2>
                     <Show when={d.subheading}><p>{d.subheading}</p></Show>
                     <p class="download-meta">
-                      {d.quality === "higher" ? "Higher" : "Standard"} · {d.heightPx}p · {formatBytes(d.state === "done" ? d.bytesStored : d.sizeBytes)} ·{" "}
-                      <span class="download-state-label">{stateLabel(d)}</span> · Expires {new Date(downloadPlayableUntil(d.grant)).toLocaleString()}
+                      {appT(d.quality === "higher" ? "download.higher" : "download.standard")} · {d.heightPx}p · {formatBytes(d.state === "done" ? d.bytesStored : d.sizeBytes)} ·{" "}
+                      <span class="download-state-label">{stateLabel(d)}</span> · {t("downloads.expires", { date: formatDate(downloadPlayableUntil(d.grant), { dateStyle: "medium", timeStyle: "short" }) })}
                     </p>
                     <Show when={d.state !== "done"}>
-                      <span class="watch-progress" role="progressbar" aria-label={`Downloaded of ${d.heading}`} aria-valuemin="0" aria-valuemax="100" aria-valuenow={share()}>
+                      <span class="watch-progress" role="progressbar" aria-label={t("downloads.progress", { title: d.heading })} aria-valuemin="0" aria-valuemax="100" aria-valuenow={share()}>
                         <span style={{ width: `${share()}%` }} />
                       </span>
                     </Show>
                   </div>
                   <div class="download-actions">
                     <Show when={d.state === "done"}>
-                      <A class="button button-primary" href={`/downloads/${d.downloadId}`} aria-label={`Play ${d.heading}${d.subheading ? ` ${d.subheading}` : ""}`}>▶ Play</A>
+                      <A class="button button-primary" href={`/downloads/${d.downloadId}`} aria-label={t("downloads.playLabel", { title: d.subheading ? `${d.heading} ${d.subheading}` : d.heading })}>▶ {t("downloads.play")}</A>
                     </Show>
                     <Show when={d.state === "downloading" && isRunning(d.downloadId)}>
-                      <button type="button" class="button button-outline" onClick={() => void pauseDownload(d.downloadId)}>Pause</button>
+                      <button type="button" class="button button-outline" onClick={() => void pauseDownload(d.downloadId)}>{appT("player.pause")}</button>
                     </Show>
                     <Show when={d.state !== "done" && !isRunning(d.downloadId) && isOnline()}>
-                      <button type="button" class="button button-outline" onClick={() => void resumeDownload(d.downloadId)}>Resume</button>
+                      <button type="button" class="button button-outline" onClick={() => void resumeDownload(d.downloadId)}>{t("downloads.resume")}</button>
                     </Show>
-                    <button type="button" class="button button-outline" aria-label={`Delete ${d.heading}`} onClick={() => void deleteDownload(d.downloadId)}>Delete</button>
+                    <button type="button" class="button button-outline" aria-label={t("downloads.deleteLabel", { title: d.heading })} onClick={() => void deleteDownload(d.downloadId)}>{t("downloads.delete")}</button>
                   </div>
                 </li>
               );

@@ -10,19 +10,27 @@ import { errorMessage } from "../components/form.tsx";
 import "./history.css";
 import { clearHistory, getContinueWatching, getHistory, removeFromHistory, type HistoryItem } from "../data/api.ts";
 import { usePageTitle } from "../components/page-title.ts";
+import { formatDate } from "../i18n/format.ts";
+import { t as appT } from "../i18n/index.ts";
+import { libraryWords } from "../i18n/pages/library/index.ts";
+
+const { t } = libraryWords;
 
 function dayLabel(ms: number): string {
   const day = new Date(ms);
   const today = new Date();
   const startOf = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
   const diff = Math.round((startOf(today) - startOf(day)) / 86_400_000);
-  if (diff === 0) return "Today";
-  if (diff === 1) return "Yesterday";
-  return day.toLocaleDateString(undefined, { weekday: diff < 7 ? "long" : undefined, day: "numeric", month: "long", year: day.getFullYear() === today.getFullYear() ? undefined : "numeric" });
+  if (diff === 0) return t("history.today");
+  if (diff === 1) return t("history.yesterday");
+  const options: Intl.DateTimeFormatOptions = { day: "numeric", month: "long" };
+  if (diff < 7) options.weekday = "long";
+  if (day.getFullYear() !== today.getFullYear()) options.year = "numeric";
+  return formatDate(ms, options);
 }
 
 export default function History() {
-  usePageTitle(() => "Viewing history");
+  usePageTitle(() => appT("menu.history"));
   const first = createAsync(() => getHistory());
   const [more, setMore] = createSignal<HistoryItem[]>([]);
   const [cursor, setCursor] = createSignal<string | null | undefined>(undefined);
@@ -53,7 +61,7 @@ export default function History() {
     setHidden((h) => new Set(h).add(`${item.title.id}`));
     try {
       await removeFromHistory(item.title.id);
-      setStatus(`${item.title.title} was removed from your viewing history.`);
+      setStatus(t("history.removed", { title: item.title.title }));
       void revalidate(getContinueWatching.key);
     } catch (e) {
       setHidden((h) => {
@@ -61,34 +69,34 @@ export default function History() {
         next.delete(`${item.title.id}`);
         return next;
       });
-      setStatus(`Could not remove ${item.title.title}: ${errorMessage(e)}`);
+      setStatus(t("history.removeFailed", { title: item.title.title, reason: errorMessage(e) }));
     }
   }
 
   async function clearAll() {
-    if (!confirm("Clear your whole viewing history? Continue Watching will be emptied too.")) return;
+    if (!confirm(t("history.clearConfirm"))) return;
     try {
       await clearHistory();
       setMore([]);
       setCursor(null);
       await revalidate([getHistory.key, getContinueWatching.key]);
-      setStatus("Your viewing history was cleared.");
+      setStatus(t("history.cleared"));
     } catch (e) {
-      setStatus(`Could not clear the history: ${errorMessage(e)}`);
+      setStatus(t("history.clearFailed", { reason: errorMessage(e) }));
     }
   }
 
   return (
     <section class="history page" aria-labelledby="history-heading">
       <div class="page-head">
-        <h1 id="history-heading">Viewing history</h1>
+        <h1 id="history-heading">{appT("menu.history")}</h1>
         <Show when={items().length > 0}>
-          <button type="button" class="button button-outline" onClick={clearAll}>Clear all</button>
+          <button type="button" class="button button-outline" onClick={clearAll}>{t("history.clearAll")}</button>
         </Show>
       </div>
       <p class="status" role="status" aria-live="polite">{status()}</p>
-      <Show when={first()} fallback={<p class="muted">Loading…</p>}>
-        <Show when={items().length > 0} fallback={<p class="empty">Nothing here yet. Titles you finish show up here. <A href="/">Find something to watch</A></p>}>
+      <Show when={first()} fallback={<p class="muted">{t("history.loading")}</p>}>
+        <Show when={items().length > 0} fallback={<p class="empty">{t("history.empty")} <A href="/">{t("history.find")}</A></p>}>
           <For each={groups()}>
             {(group) => (
               <section class="history-day" aria-label={group.label}>
@@ -103,12 +111,12 @@ export default function History() {
                         <div class="history-body">
                           <A href={`/title/${item.title.id}`} class="history-title">{item.title.title}</A>
                           <Show when={item.episode}>
-                            {(ep) => <span class="history-episode">S{ep().seasonNumber}:E{ep().number} · {ep().name}</span>}
+                            {(ep) => <span class="history-episode">{t("history.episode", { season: ep().seasonNumber, episode: ep().number, name: ep().name })}</span>}
                           </Show>
-                          <span class="muted">Finished {new Date(item.finishedAt).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })}</span>
+                          <span class="muted">{t("history.finished", { time: formatDate(item.finishedAt, { hour: "2-digit", minute: "2-digit" }) })}</span>
                         </div>
-                        <button type="button" class="button button-outline button-small" aria-label={`Remove ${item.title.title} from viewing history`} onClick={() => hide(item)}>
-                          Remove
+                        <button type="button" class="button button-outline button-small" aria-label={t("history.removeLabel", { title: item.title.title })} onClick={() => hide(item)}>
+                          {t("remove")}
                         </button>
                       </li>
                     )}
@@ -118,7 +126,7 @@ export default function History() {
             )}
           </For>
           <Show when={nextCursor()}>
-            <button type="button" class="button button-outline" onClick={loadMore}>Show more</button>
+            <button type="button" class="button button-outline" onClick={loadMore}>{t("history.more")}</button>
           </Show>
         </Show>
       </Show>

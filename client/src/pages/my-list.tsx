@@ -10,9 +10,14 @@ import { Artwork } from "../components/artwork.tsx";
 import { errorMessage } from "../components/form.tsx";
 import { getMyList, removeFromMyList, reorderMyList, type MyListItem } from "../data/api.ts";
 import { usePageTitle } from "../components/page-title.ts";
+import { formatNumber } from "../i18n/format.ts";
+import { t as appT } from "../i18n/index.ts";
+import { libraryWords } from "../i18n/pages/library/index.ts";
+
+const { t } = libraryWords;
 
 export default function MyList() {
-  usePageTitle(() => "My List");
+  usePageTitle(() => appT("nav.myList"));
   const stored = createAsync(() => getMyList());
   /** The list as shown, ahead of the server while saves are in flight; undefined: as stored. */
   const [local, setLocal] = createSignal<MyListItem[]>();
@@ -26,7 +31,7 @@ export default function MyList() {
       .then(work)
       .then(() => revalidate(getMyList.key))
       .catch((e: unknown) => {
-        setStatus(`Could not save My List: ${errorMessage(e)} Showing the list as saved.`);
+        setStatus(t("list.saveFailed", { reason: errorMessage(e) }));
         setLocal(undefined);
         return revalidate(getMyList.key);
       });
@@ -50,9 +55,9 @@ export default function MyList() {
     const [item] = list.splice(index, 1);
     list.splice(target, 0, item!);
     setLocal(list);
-    setStatus(`${item!.title} moved to position ${target + 1} of ${list.length}.`);
+    setStatus(t("list.moved", { title: item!.title, position: formatNumber(target + 1), total: formatNumber(list.length) }));
     focusRow(item!.id, delta < 0 ? "up" : "down");
-    const order = list.map((t) => t.id);
+    const order = list.map((entry) => entry.id);
     save(() => reorderMyList(order));
   }
 
@@ -60,7 +65,7 @@ export default function MyList() {
     const list = [...(items() ?? [])];
     const [item] = list.splice(index, 1);
     setLocal(list);
-    setStatus(`${item!.title} removed from My List.`);
+    setStatus(t("list.removed", { title: item!.title }));
     const next = list[Math.min(index, list.length - 1)];
     if (next) focusRow(next.id, "remove");
     else requestAnimationFrame(() => document.querySelector<HTMLElement>(".my-list h1")?.focus());
@@ -69,40 +74,40 @@ export default function MyList() {
 
   return (
     <div class="page my-list">
-      <h1 tabindex="-1">My List</h1>
+      <h1 tabindex="-1">{appT("nav.myList")}</h1>
       <p class="status" role="status">{status()}</p>
       <Show when={items()} fallback={<div class="list-skeleton skeleton" aria-hidden="true" />}>
         <Show
           when={items()!.length > 0}
           fallback={
             <p class="empty">
-              Your list is empty. Add films and series with the <strong>My List</strong> button on a title's page. <A href="/browse">Browse titles</A>
+              {t("list.empty")} <A href="/browse">{t("list.browse")}</A>
             </p>
           }
         >
           <ol class="list-items">
             <For each={items()}>
-              {(t, i) => (
-                <li class="list-item" data-title-id={t.id}>
-                  <span class="list-position" aria-hidden="true">{i() + 1}</span>
-                  <A class="list-art" href={`/title/${t.id}`} tabindex="-1" aria-hidden="true">
-                    <Artwork id={t.id} title={t.title} kind="poster" src={t.posterUrl} />
+              {(item, i) => (
+                <li class="list-item" data-title-id={item.id}>
+                  <span class="list-position" aria-hidden="true">{formatNumber(i() + 1)}</span>
+                  <A class="list-art" href={`/title/${item.id}`} tabindex="-1" aria-hidden="true">
+                    <Artwork id={item.id} title={item.title} kind="poster" src={item.posterUrl} />
                   </A>
                   <span class="list-text">
-                    <A class="list-title" href={`/title/${t.id}`}>{t.title}</A>
+                    <A class="list-title" href={`/title/${item.id}`}>{item.title}</A>
                     <span class="list-meta">
-                      {t.type === "series" ? "Series" : "Film"} · {t.releaseYear} · {t.maturity.label}
+                      {appT(item.type === "series" ? "title.series" : "title.film")} · {item.releaseYear} · {item.maturity.label}
                     </span>
                   </span>
                   <span class="list-actions">
-                    <button type="button" class="icon-button move-up" aria-label={`Move ${t.title} up`} disabled={i() === 0} onClick={() => move(i(), -1)}>
+                    <button type="button" class="icon-button move-up" aria-label={t("list.moveUp", { title: item.title })} disabled={i() === 0} onClick={() => move(i(), -1)}>
                       <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M12 5l7 8h-5v6h-4v-6H5z" /></svg>
                     </button>
-                    <button type="button" class="icon-button move-down" aria-label={`Move ${t.title} down`} disabled={i() === items()!.length - 1} onClick={() => move(i(), 1)}>
+                    <button type="button" class="icon-button move-down" aria-label={t("list.moveDown", { title: item.title })} disabled={i() === items()!.length - 1} onClick={() => move(i(), 1)}>
                       <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M12 19l-7-8h5V5h4v6h5z" /></svg>
                     </button>
-                    <button type="button" class="button button-outline remove" aria-label={`Remove ${t.title} from My List`} onClick={() => remove(i())}>
-                      Remove
+                    <button type="button" class="button button-outline remove" aria-label={t("list.removeLabel", { title: item.title })} onClick={() => remove(i())}>
+                      {t("remove")}
                     </button>
                   </span>
                 </li>

@@ -9,9 +9,6 @@ import { describe, expect, it } from "vitest";
  */
 const NOT_YET_MOVED = new Set([
   "pages/ops.tsx",
-  "pages/downloads.tsx",
-  "pages/history.tsx",
-  "pages/my-list.tsx",
   "player/overlays.tsx",
 ]);
 

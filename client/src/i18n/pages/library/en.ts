@@ -1,0 +1,50 @@
+/**
+ * English words of the viewer's library pages: My List, viewing history and
+ * Downloads. The namespace's source: every other locale is typed
+ * `Words<typeof en>` (i18n/namespace.ts).
+ */
+const en = {
+  "list.saveFailed": "Could not save My List: {{ reason }} Showing the list as saved.",
+  "list.moved": "{{ title }} moved to position {{ position }} of {{ total }}.",
+  "list.removed": "{{ title }} removed from My List.",
+  "list.empty": "Your list is empty. Add films and series with the My List button on a title's page.",
+  "list.browse": "Browse titles",
+  "list.moveUp": "Move {{ title }} up",
+  "list.moveDown": "Move {{ title }} down",
+  "list.removeLabel": "Remove {{ title }} from My List",
+  "remove": "Remove",
+  "history.today": "Today",
+  "history.yesterday": "Yesterday",
+  "history.removed": "{{ title }} was removed from your viewing history.",
+  "history.removeFailed": "Could not remove {{ title }}: {{ reason }}",
+  "history.clearConfirm": "Clear your whole viewing history? Continue Watching will be emptied too.",
+  "history.cleared": "Your viewing history was cleared.",
+  "history.clearFailed": "Could not clear the history: {{ reason }}",
+  "history.clearAll": "Clear all",
+  "history.loading": "Loading…",
+  "history.empty": "Nothing here yet. Titles you finish show up here.",
+  "history.find": "Find something to watch",
+  "history.episode": "S{{ season }}:E{{ episode }} · {{ name }}",
+  "history.finished": "Finished {{ time }}",
+  "history.removeLabel": "Remove {{ title }} from viewing history",
+  "history.more": "Show more",
+  "downloads.downloading": "Downloading",
+  "downloads.paused": "Paused",
+  "downloads.pausedOffline": "Paused: the connection was lost.",
+  "downloads.failed": "Failed: {{ reason }}",
+  "downloads.unknownError": "unknown error",
+  "downloads.offline": "You're offline: the titles below play from this device.",
+  "downloads.storage": "Storage used: {{ used }} of {{ quota }} available to Marquee.",
+  "downloads.kept": "Downloads are kept until you delete them.",
+  "downloads.keep": "Keep downloads on this device",
+  "downloads.empty": "Nothing downloaded yet. Look for Download on a film or an episode.",
+  "downloads.expires": "Expires {{ date }}",
+  "downloads.progress": "Downloaded of {{ title }}",
+  "downloads.play": "Play",
+  "downloads.playLabel": "Play {{ title }}",
+  "downloads.resume": "Resume",
+  "downloads.delete": "Delete",
+  "downloads.deleteLabel": "Delete {{ title }}",
+};
+
+export default en;
