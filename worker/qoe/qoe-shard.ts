@@ -12,6 +12,7 @@ import { DurableObject } from "cloudflare:workers";
 import { QOE_MAX_VIEW_MS, type QoeBeacon, type QoeEvent } from "../../common/qoe.ts";
 import { database } from "../db/client.ts";
 import { addRollups, deleteRollupsBefore } from "../db/qoe.ts";
+import { isDevelopment } from "../lib/environment.ts";
 import { storageIsEmpty } from "../lib/sql-store.ts";
 import { RollupStore } from "./rollup-store.ts";
 import { RAW_RETENTION_MS, ViewStore } from "./view-store.ts";
@@ -19,6 +20,15 @@ import { applyEvents, closeView, newView, VIEW_IDLE_CLOSE_MS, type ViewInit, typ
 
 /** Rollups reach D1 at most this long after they change (the console's live view is at most a minute behind). */
 export const FLUSH_MS = 20_000;
+/**
+ * The flush delay: FLUSH_MS, or `QOE_FLUSH_SECONDS` (1–20) in local development only, so the
+ * browser suite sees its beacons on the console in seconds; a deployed Worker ignores the var.
+ */
+export function flushMs(env: Env): number {
+  const n = Number((env as { QOE_FLUSH_SECONDS?: string }).QOE_FLUSH_SECONDS);
+  return isDevelopment(env) && Number.isInteger(n) && n >= 1 && n * 1000 <= FLUSH_MS ? n * 1000 : FLUSH_MS;
+}
+
 /** Minute rollups are kept 13 calendar months. */
 export const ROLLUP_RETENTION_MONTHS = 13;
 
@@ -71,7 +81,7 @@ export class QoeShard extends DurableObject<Env> {
     const increments = applyEvents(state, events);
     this.rollups.add(Math.floor(nowMs / 60_000), increments);
     this.views.save(viewId, state, nowMs);
-    await this.scheduleAlarm(nowMs + FLUSH_MS);
+    await this.scheduleAlarm(nowMs + flushMs(this.env));
   }
 
   /** Closes silent views, flushes rollups to D1 and deletes expired raw rows. */
@@ -99,8 +109,8 @@ export class QoeShard extends DurableObject<Env> {
       await deleteRollupsBefore(database(this.env.DB), rollupRetentionStart(nowMs)).catch((err) => console.error("qoe retention failed", err));
     }
     const oldest = this.views.prune(nowMs - RAW_RETENTION_MS);
-    if (this.views.anyOpen()) next = Math.min(next ?? Infinity, nowMs + FLUSH_MS);
-    if (this.rollups.pending()) next = Math.min(next ?? Infinity, nowMs + FLUSH_MS);
+    if (this.views.anyOpen()) next = Math.min(next ?? Infinity, nowMs + flushMs(this.env));
+    if (this.rollups.pending()) next = Math.min(next ?? Infinity, nowMs + flushMs(this.env));
     if (oldest !== null) next = Math.min(next ?? Infinity, oldest + RAW_RETENTION_MS + 1000);
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(next);

@@ -58,7 +58,10 @@ function Chart(props: { series: ConsoleSeries; metric: QoeMetricName }) {
       host,
     );
   });
-  onCleanup(() => plot?.destroy());
+  // uPlot draws at a fixed width: follow the grid cell as the window (or a TV's layout) changes.
+  const sizes = new ResizeObserver(() => host.clientWidth > 0 && plot?.setSize({ width: Math.max(280, host.clientWidth), height: 160 }));
+  queueMicrotask(() => host && sizes.observe(host));
+  onCleanup(() => (sizes.disconnect(), plot?.destroy()));
   return (
     <figure class="ops-chart" data-chart={props.metric}>
       <figcaption>
@@ -366,14 +369,17 @@ export default function OpsPage() {
             </>
           )}
         </Show>
-        <div class="ops-tables">
-          <Table title="Top titles" rows={top.latest?.rows} testId="top" />
-          <Table title="Failing titles" rows={failing.latest?.rows} testId="failing" />
-          <Table title="Pathways" rows={pathways.latest?.rows} testId="pathway" />
-          <Table title="Countries" rows={countries.latest?.rows} testId="country" />
-          <Table title="Devices" rows={devices.latest?.rows} testId="device" />
-        </div>
-        <Alerts tick={tick()} />
+        {/* Only once the series answered: for a non-operator every other request fails too, and reading those first would throw past the "not an operator" answer. */}
+        <Show when={latest()}>
+          <div class="ops-tables">
+            <Table title="Top titles" rows={top.latest?.rows} testId="top" />
+            <Table title="Failing titles" rows={failing.latest?.rows} testId="failing" />
+            <Table title="Pathways" rows={pathways.latest?.rows} testId="pathway" />
+            <Table title="Countries" rows={countries.latest?.rows} testId="country" />
+            <Table title="Devices" rows={devices.latest?.rows} testId="device" />
+          </div>
+          <Alerts tick={tick()} />
+        </Show>
       </Show>
     </div>
   );
