@@ -5,12 +5,17 @@
  */
 import { createSignal } from "solid-js";
 import { ApiError } from "../data/api.ts";
+import { errorText } from "../i18n/pages/errors/index.ts";
 
-/** What to tell a person about a failed request. */
+/**
+ * What to tell a person about a failed request, in the interface language: the
+ * words for the Worker's error code (never the server's English message), or
+ * that Marquee could not be reached.
+ */
 export function errorMessage(e: unknown): string {
-  if (e instanceof ApiError) return e.message;
-  if (e instanceof TypeError) return "Could not reach Marquee. Check your connection and try again.";
-  return e instanceof Error ? e.message : String(e);
+  if (e instanceof ApiError) return errorText(e.code);
+  if (e instanceof TypeError) return errorText("network");
+  return errorText("http_error");
 }
 
 /** Runs one submission at a time; `error()` holds the last failure's message until the next attempt. */

@@ -5,7 +5,10 @@
  * in a Record over ErrorCode, so a code added on the server does not compile
  * here until it has a meaning. The words a viewer reads when playback stops on
  * a code are the player's (player/errors.ts), keyed by the same codes; refusals
- * by policy are worded in the interface language (`refusalWords`).
+ * by policy are worded in the interface language (`refusalWords`). What every
+ * code means in words, for forms and pages, is the errors namespace
+ * (i18n/pages/errors/, `errorText`): typed over ErrorCode too, and kept out of
+ * this module so Home's JavaScript does not carry it.
  */
 import type { ErrorCode } from "../../../common/error-codes.ts";
 import { t } from "../i18n/index.ts";
