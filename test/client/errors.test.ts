@@ -1,12 +1,33 @@
 /** The client's error vocabulary (client/src/data/errors.ts) and how the player words and retries by it. */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../../common/error-codes.ts";
 import { clientErrorCode, ERROR_MEANINGS, meaningOf } from "../../client/src/data/errors.ts";
+import { setLocale } from "../../client/src/i18n/index.ts";
+import errorEnglish from "../../client/src/i18n/pages/errors/en.ts";
+import { errorText } from "../../client/src/i18n/pages/errors/index.ts";
 import { apiProblem, hlsProblem } from "../../client/src/player/errors.ts";
 
 const apiError = (status: number, code: string) => Object.assign(new Error(code), { status, code });
 
 describe("the client's error vocabulary", () => {
+  afterAll(() => setLocale("en"));
+
+  it("has words for every code the Worker answers, in the interface language, and general words for a code it does not know", async () => {
+    expect(Object.keys(errorEnglish).sort()).toEqual([...ERROR_CODES, "http_error", "network"].sort());
+    await setLocale("en");
+    expect(errorText("invalid_credentials")).toBe("Wrong e-mail or password.");
+    await setLocale("fr");
+    expect(errorText("invalid_credentials")).toBe("E-mail ou mot de passe incorrect.");
+    expect(errorText("no_such_code")).toBe("Un problème est survenu. Veuillez réessayer.");
+    await setLocale("ar");
+    expect(errorText("wrong_pin")).toBe("رمز PIN غير صحيح.");
+    // The player words a refusal it has no own words for by the code, never by the server's English message.
+    const problem = apiProblem(apiError(409, "list_full"));
+    expect([problem.title, problem.message]).toEqual(["يتعذّر تشغيل هذا العمل", "قائمتي ممتلئة. أزل عملًا لإضافة آخر."]);
+    expect(apiProblem(apiError(429, "stream_limit")).title).toBe("عدد الشاشات كبير جدًا");
+    await setLocale("en");
+  });
+
   it("gives every code the Worker answers a meaning, and no other", () => {
     expect(Object.keys(ERROR_MEANINGS).sort()).toEqual([...ERROR_CODES].sort());
   });

@@ -21,7 +21,7 @@ import { createSignal, type Accessor } from "solid-js";
 import { reportPathwayError, type Playback } from "../data/api.ts";
 import type { MediaPrefetch } from "../data/prefetch.ts";
 import { abrChoice, abrOptionsFor, hlsConfigFor, type AbrChoice } from "./config.ts";
-import { hlsProblem, mediaElementProblem, UNSUPPORTED, type PlayerProblem } from "./errors.ts";
+import { hlsProblem, mediaElementProblem, unsupportedProblem, type PlayerProblem } from "./errors.ts";
 import { startHeight } from "./start.ts";
 import type { TokenHolder } from "./token-holder.ts";
 import { tokenLoader } from "./token-loader.ts";
@@ -177,7 +177,7 @@ export class PlaybackEngine {
     // Absolute, so every loader (the prefetch one included) reports a URL that relative URIs resolve against.
     const url = new URL(this.options.holder.rewrite(this.options.playback.masterUrl), location.href).href;
     if (this.kind === "none") {
-      this.set.problem(UNSUPPORTED);
+      this.set.problem(unsupportedProblem());
       return;
     }
     if (this.kind === "native") {
@@ -372,7 +372,7 @@ export class PlaybackEngine {
 
   retry(positionSeconds: number): void {
     this.set.problem(null);
-    if (this.kind === "none") return this.set.problem(UNSUPPORTED);
+    if (this.kind === "none") return this.set.problem(unsupportedProblem());
     this.detach();
     this.load(positionSeconds > 0 ? positionSeconds : -1, true);
   }

@@ -14,27 +14,30 @@ export type PlayerAction =
   | { kind: "toggle-help" }
   | { kind: "seek-to-fraction"; fraction: number };
 
+/** What a shortcut does, as the overlay names it (the player namespace's `key.<id>`). */
+export type ShortcutId = "playPause" | "back10" | "forward10" | "back5" | "forward5" | "volumeUp" | "volumeDown" | "mute" | "fullscreen" | "captions" | "help";
+
 interface Shortcut {
   keys: string[];
-  /** How the overlay shows the keys. */
+  /** How the overlay shows the keys ("Space" is worded by the overlay in the interface language). */
   label: string;
-  description: string;
+  id: ShortcutId;
   action: PlayerAction;
 }
 
 export const SHORTCUTS: readonly Shortcut[] = [
   // Enter is a remote's OK button; on a focused control it activates the control instead.
-  { keys: [" ", "k", "K", "Enter"], label: "Space / K", description: "Play or pause", action: { kind: "toggle-play" } },
-  { keys: ["j", "J"], label: "J", description: "Back 10 seconds", action: { kind: "seek-by", seconds: -10 } },
-  { keys: ["l", "L"], label: "L", description: "Forward 10 seconds", action: { kind: "seek-by", seconds: 10 } },
-  { keys: ["ArrowLeft"], label: "←", description: "Back 5 seconds", action: { kind: "seek-by", seconds: -5 } },
-  { keys: ["ArrowRight"], label: "→", description: "Forward 5 seconds", action: { kind: "seek-by", seconds: 5 } },
-  { keys: ["ArrowUp"], label: "↑", description: "Volume up", action: { kind: "volume-by", delta: 0.05 } },
-  { keys: ["ArrowDown"], label: "↓", description: "Volume down", action: { kind: "volume-by", delta: -0.05 } },
-  { keys: ["m", "M"], label: "M", description: "Mute or unmute", action: { kind: "toggle-mute" } },
-  { keys: ["f", "F"], label: "F", description: "Full screen", action: { kind: "toggle-fullscreen" } },
-  { keys: ["c", "C"], label: "C", description: "Subtitles on or off", action: { kind: "toggle-captions" } },
-  { keys: ["?"], label: "?", description: "Show these shortcuts", action: { kind: "toggle-help" } },
+  { keys: [" ", "k", "K", "Enter"], label: "Space / K", id: "playPause", action: { kind: "toggle-play" } },
+  { keys: ["j", "J"], label: "J", id: "back10", action: { kind: "seek-by", seconds: -10 } },
+  { keys: ["l", "L"], label: "L", id: "forward10", action: { kind: "seek-by", seconds: 10 } },
+  { keys: ["ArrowLeft"], label: "←", id: "back5", action: { kind: "seek-by", seconds: -5 } },
+  { keys: ["ArrowRight"], label: "→", id: "forward5", action: { kind: "seek-by", seconds: 5 } },
+  { keys: ["ArrowUp"], label: "↑", id: "volumeUp", action: { kind: "volume-by", delta: 0.05 } },
+  { keys: ["ArrowDown"], label: "↓", id: "volumeDown", action: { kind: "volume-by", delta: -0.05 } },
+  { keys: ["m", "M"], label: "M", id: "mute", action: { kind: "toggle-mute" } },
+  { keys: ["f", "F"], label: "F", id: "fullscreen", action: { kind: "toggle-fullscreen" } },
+  { keys: ["c", "C"], label: "C", id: "captions", action: { kind: "toggle-captions" } },
+  { keys: ["?"], label: "?", id: "help", action: { kind: "toggle-help" } },
 ];
 
 /** Digits 0–9 jump to 0 %–90 % of the video (not listed in the overlay's main table). */

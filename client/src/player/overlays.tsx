@@ -7,8 +7,13 @@ import { A } from "@solidjs/router";
 import { createResource, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import type { EngineStats } from "./engine.ts";
 import type { PlayerProblem } from "./errors.ts";
+import { formatPercent } from "../i18n/format.ts";
+import { t as appT } from "../i18n/index.ts";
+import { playerWords } from "../i18n/pages/player/index.ts";
 import { SHORTCUTS } from "./keyboard.ts";
 import { formatTime } from "./time.ts";
+
+const { t } = playerWords;
 
 /** Focus `el` unless the viewer is busy elsewhere (typing, or inside a menu). */
 export function focusIfIdle(el: HTMLElement | undefined): void {
@@ -39,28 +44,26 @@ export function NextEpisodeCard(props: {
   let play!: HTMLButtonElement;
   onMount(() => focusIfIdle(play));
   return (
-    <section class="next-card" aria-label="Next episode" aria-live="polite">
+    <section class="next-card" aria-label={t("next.label")} aria-live="polite">
       <Show when={props.next.stillUrl}>
         <img class="next-still" src={props.next.stillUrl!} alt="" width="160" height="90" loading="lazy" decoding="async" />
       </Show>
       <div class="next-body">
-        <p class="next-kicker">Next episode</p>
-        <p class="next-name">
-          S{props.next.seasonNumber}:E{props.next.number} · {props.next.name}
-        </p>
+        <p class="next-kicker">{t("next.label")}</p>
+        <p class="next-name">{t("next.name", { season: props.next.seasonNumber, episode: props.next.number, name: props.next.name })}</p>
         <div class="next-actions">
           <button ref={play} type="button" class="pbtn pbtn-primary next-play" onClick={() => props.onPlay()}>
             <Show when={props.countdown !== null} fallback={<span aria-hidden="true">▶ </span>}>
               <span class="next-ring" aria-hidden="true" style={{ "--p": String(1 - (props.countdown ?? 0) / props.total) }} />
             </Show>
-            {props.countdown !== null ? `Next episode in ${Math.ceil(props.countdown)}` : "Play next episode"}
+            {props.countdown !== null ? t("next.in", { seconds: Math.ceil(props.countdown) }) : t("next.play")}
           </button>
           <Show
             when={!props.ended}
-            fallback={<A class="pbtn next-dismiss" href={props.backHref}>Back to title</A>}
+            fallback={<A class="pbtn next-dismiss" href={props.backHref}>{appT("player.backToTitle")}</A>}
           >
             <button type="button" class="pbtn next-dismiss" onClick={() => props.onDismiss()}>
-              Watch credits
+              {t("next.credits")}
             </button>
           </Show>
         </div>
@@ -81,23 +84,23 @@ export interface ResumeOffer {
 export function ResumePrompt(props: { offer: ResumeOffer; onResume: () => void; onStartOver: () => void; onDismiss: () => void }) {
   let resume!: HTMLButtonElement;
   onMount(() => focusIfIdle(resume));
-  const where = () => (props.offer.deviceName ? ` (watched on ${props.offer.deviceName})` : "");
+  const where = () => (props.offer.deviceName ? ` ${t("resume.watchedOn", { device: props.offer.deviceName })}` : "");
   return (
-    <section class="resume-card" role="dialog" aria-label="Resume watching" onKeyDown={(e) => e.key === "Escape" && (e.stopPropagation(), props.onDismiss())}>
+    <section class="resume-card" role="dialog" aria-label={t("resume.label")} onKeyDown={(e) => e.key === "Escape" && (e.stopPropagation(), props.onDismiss())}>
       <Show when={props.offer.source === "live"}>
-        <p class="resume-kicker">Continued on another device</p>
+        <p class="resume-kicker">{t("resume.live")}</p>
       </Show>
       <button ref={resume} type="button" class="pbtn pbtn-primary resume-go" onClick={() => props.onResume()}>
         <span aria-hidden="true">▶ </span>
-        {props.offer.episodeId ? "Resume episode" : "Resume"} from {formatTime(props.offer.positionSeconds)}
+        {t(props.offer.episodeId ? "resume.episodeFrom" : "resume.from", { time: formatTime(props.offer.positionSeconds) })}
         {where()}
       </button>
       <Show
         when={props.offer.source === "start"}
-        fallback={<button type="button" class="pbtn" onClick={() => props.onDismiss()}>Stay here</button>}
+        fallback={<button type="button" class="pbtn" onClick={() => props.onDismiss()}>{t("resume.stay")}</button>}
       >
         <button type="button" class="pbtn" onClick={() => props.onStartOver()}>
-          Start over
+          {t("resume.startOver")}
         </button>
       </Show>
     </section>
@@ -130,25 +133,25 @@ export function ShortcutsHelp(props: { onClose: () => void }) {
   return (
     <div class="player-modal" onPointerDown={(e) => e.target === e.currentTarget && props.onClose()}>
       <div ref={dialog} class="help-card" role="dialog" aria-modal="true" aria-labelledby="player-help-title" onKeyDown={onKeyDown}>
-        <h2 id="player-help-title">Keyboard shortcuts</h2>
+        <h2 id="player-help-title">{t("help.title")}</h2>
         <table class="help-table">
           <tbody>
             <For each={SHORTCUTS}>
               {(s) => (
                 <tr>
-                  <th scope="row"><kbd>{s.label}</kbd></th>
-                  <td>{s.description}</td>
+                  <th scope="row"><kbd>{s.label.replace("Space", t("help.space"))}</kbd></th>
+                  <td>{t(`key.${s.id}`)}</td>
                 </tr>
               )}
             </For>
             <tr>
               <th scope="row"><kbd>0</kbd>–<kbd>9</kbd></th>
-              <td>Jump to 0 %–90 %</td>
+              <td>{t("help.digits", { from: formatPercent(0), to: formatPercent(0.9) })}</td>
             </tr>
           </tbody>
         </table>
-        <p class="help-touch">On a touch screen: tap to show or hide the controls; double-tap the left or right half to go back or forward 10 seconds.</p>
-        <button type="button" class="pbtn pbtn-primary" onClick={() => props.onClose()}>Close</button>
+        <p class="help-touch">{t("help.touch")}</p>
+        <button type="button" class="pbtn pbtn-primary" onClick={() => props.onClose()}>{t("help.close")}</button>
       </div>
     </div>
   );
@@ -167,21 +170,21 @@ export function StatsOverlay(props: { read: () => EngineStats; onClose: () => vo
       ["Bitrate", kbps(s.bitrateKbps)],
       ["Codecs", s.codecs],
       ["Buffer", `${s.bufferSeconds.toFixed(1)} s`],
-      ["Bandwidth estimate", kbps(s.bandwidthKbps)],
-      ["Pathway", `${s.pathway} (priority ${s.pathwayPriority})`],
-      ["Dropped frames", `${s.droppedFrames} / ${s.totalFrames}`],
+      ["Bandwidth", kbps(s.bandwidthKbps)],
+      ["Pathway", `${s.pathway} (${t("stats.priority", { priority: s.pathwayPriority })})`],
+      ["Dropped", `${s.droppedFrames} / ${s.totalFrames}`],
       ["Viewport", s.viewport],
       ["Asset", s.assetId],
     ] as const;
   };
   return (
-    <aside class="stats" aria-label="Stats for nerds">
-      <button type="button" class="stats-close" aria-label="Close stats for nerds" onClick={() => props.onClose()}>×</button>
+    <aside class="stats" aria-label={appT("player.stats")}>
+      <button type="button" class="stats-close" aria-label={t("stats.close")} onClick={() => props.onClose()}>×</button>
       <dl>
         <For each={rows()}>
           {([k, v]) => (
             <>
-              <dt>{k}</dt>
+              <dt>{t(`stats.${k}`)}</dt>
               <dd data-stat={k}>{v}</dd>
             </>
           )}
@@ -197,7 +200,7 @@ function StreamsInUse(props: { list: () => Promise<StreamRow[]>; stop: (streamId
   const [stopping, setStopping] = createSignal<string | null>(null);
   return (
     <Show when={(streams() ?? []).length > 0}>
-      <ul class="player-streams" aria-label="Watching now">
+      <ul class="player-streams" aria-label={t("streams.label")}>
         <For each={streams()}>
           {(s) => (
             <li data-stream={s.streamId}>
@@ -218,7 +221,7 @@ function StreamsInUse(props: { list: () => Promise<StreamRow[]>; stop: (streamId
                   }
                 }}
               >
-                {stopping() === s.streamId ? "Stopping…" : `Stop on ${s.deviceName}`}
+                {stopping() === s.streamId ? t("streams.stopping") : t("streams.stop", { device: s.deviceName })}
               </button>
             </li>
           )}
@@ -252,12 +255,14 @@ export function ErrorScreen(props: {
         <div class="player-error-actions">
           <Show when={props.problem.retry && props.onRetry}>
             <button type="button" class="pbtn pbtn-primary" disabled={props.retrying} onClick={() => props.onRetry!()}>
-              {props.retrying ? "Retrying…" : "Retry"}
+              {props.retrying ? t("error.retrying") : t("error.retry")}
             </button>
           </Show>
-          <A class="pbtn" href={props.backHref}>Back to title</A>
+          <A class="pbtn" href={props.backHref}>{appT("player.backToTitle")}</A>
         </div>
-        <p class="player-error-code">Error code: {props.problem.code}</p>
+        <p class="player-error-code">
+          {t("error.code")} <code>{props.problem.code}</code>
+        </p>
       </div>
     </div>
   );
