@@ -7,16 +7,17 @@
 import { A } from "@solidjs/router";
 import { createResource, createSignal, For, Show } from "solid-js";
 import { downloadOptions, type DownloadOptions } from "../data/api.ts";
+import { failureWords } from "../data/failure-words.ts";
 import { startDownload } from "../offline/downloader.ts";
 import { downloadsVersion, listDownloads } from "../offline/store.ts";
 import { t } from "../i18n/index.ts";
 import { formatPercent } from "../i18n/format.ts";
+import { formatLocale } from "../i18n/index.ts";
 
-/** Bytes as the Downloads page shows them: "12 MB", "1.4 GB". */
+/** Bytes as the Downloads page shows them, in the interface locale: "12 MB", "1.4 GB", "1,4 Go". */
 export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${Math.max(1, Math.round(bytes / 1e6))} MB`;
-  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+  const [value, unit, digits] = bytes >= 1e9 ? [bytes / 1e9, "gigabyte", 1] : bytes >= 1e6 ? [Math.max(1, bytes / 1e6), "megabyte", 0] : [Math.max(1, bytes / 1e3), "kilobyte", 0];
+  return new Intl.NumberFormat(formatLocale(), { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value);
 }
 
 export function DownloadButton(props: { titleId: number; episodeId?: number; heading: string; subheading?: string; label?: string }) {
@@ -33,7 +34,7 @@ export function DownloadButton(props: { titleId: number; episodeId?: number; hea
     try {
       setOptions((await downloadOptions(props.titleId, props.episodeId)).options);
     } catch (err) {
-      setProblem(err instanceof Error ? err.message : String(err));
+      setProblem(await failureWords(err));
     } finally {
       setBusy(false);
     }
@@ -45,7 +46,7 @@ export function DownloadButton(props: { titleId: number; episodeId?: number; hea
     try {
       await startDownload(props.titleId, props.episodeId, quality, props.heading, props.subheading ?? null);
     } catch (err) {
-      setProblem(err instanceof Error ? err.message : String(err));
+      setProblem(await failureWords(err));
     } finally {
       setBusy(false);
     }

@@ -5,6 +5,7 @@ import { getGenres, getTitles, type TitleCard, type TitleFilter } from "../data/
 import { usePageTitle } from "../components/page-title.ts";
 import { usePlayIntent } from "../data/play-intent.ts";
 import { t } from "../i18n/index.ts";
+import { failureWords } from "../data/failure-words.ts";
 
 const SORTS = [
   ["popular", "browse.popular"],
@@ -50,7 +51,8 @@ export default function Browse() {
         if (page.nextCursor && sentinel.getBoundingClientRect().top < window.innerHeight + 800) void load(false);
       }, 0);
     } catch (err) {
-      if (mine === generation) setError((err as Error).message);
+      const words = await failureWords(err);
+      if (mine === generation) setError(words);
     } finally {
       if (mine === generation) setLoading(false);
     }
