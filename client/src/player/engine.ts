@@ -22,6 +22,7 @@ import { reportPathwayError, type Playback } from "../data/api.ts";
 import type { MediaPrefetch } from "../data/prefetch.ts";
 import { abrChoice, abrOptionsFor, hlsConfigFor, type AbrChoice } from "./config.ts";
 import { hlsProblem, mediaElementProblem, unsupportedProblem, type PlayerProblem } from "./errors.ts";
+import type { LiveWindow } from "./live.ts";
 import { startHeight } from "./start.ts";
 import type { TokenHolder } from "./token-holder.ts";
 import { tokenLoader } from "./token-loader.ts";
@@ -61,6 +62,24 @@ export interface EngineStats {
   totalFrames: number;
   viewport: string;
   assetId: string;
+  /** A live broadcast's latency (null for on-demand): the "Live latency" row. */
+  live: LiveStats | null;
+}
+
+export interface LiveStats {
+  /** Behind hls.js's estimate of the live edge (the playlist's end, advanced by its age). */
+  latencySeconds: number | null;
+  /** Behind real time: the wall clock less the program date time of the frame on screen. */
+  programDateLatencySeconds: number | null;
+  /** What hls.js holds to (PART-HOLD-BACK in low-latency mode). */
+  targetLatencySeconds: number | null;
+  /** Above 1 while catching up. */
+  playbackRate: number;
+}
+
+/** What the live-edge controller samples: the DVR window and where hls.js holds to be live. */
+export interface LiveSample extends LiveWindow {
+  stats: LiveStats;
 }
 
 export interface EngineOptions {
@@ -414,6 +433,33 @@ export class PlaybackEngine {
       totalFrames: quality?.totalVideoFrames ?? 0,
       viewport: `${v.clientWidth}×${v.clientHeight} @${typeof devicePixelRatio === "number" ? devicePixelRatio : 1}x`,
       assetId: this.options.playback.assetId,
+      live: this.liveSample()?.stats ?? null,
+    };
+  }
+
+  /**
+   * The live window now (null for on-demand, or before the media has one):
+   * video.seekable's last range — hls.js sets it to the playlist's window
+   * (`liveDurationInfinity`) — and hls.js's latency figures. Native HLS has only the range.
+   */
+  liveSample(): LiveSample | null {
+    if (this.options.playback.live !== true) return null;
+    const v = this.video;
+    const seekable = v.seekable;
+    if (seekable.length === 0) return null;
+    const hls = this.hls;
+    const playingDate = hls?.playingDate?.getTime();
+    const finite = (n: number | null | undefined) => (n !== null && n !== undefined && Number.isFinite(n) ? n : null);
+    return {
+      seekableStart: seekable.start(seekable.length - 1),
+      seekableEnd: seekable.end(seekable.length - 1),
+      liveSyncPosition: finite(hls?.liveSyncPosition),
+      stats: {
+        latencySeconds: hls && hls.latency > 0 ? hls.latency : null,
+        programDateLatencySeconds: playingDate === undefined ? null : (Date.now() - playingDate) / 1000,
+        targetLatencySeconds: finite(hls?.targetLatency),
+        playbackRate: v.playbackRate,
+      },
     };
   }
 

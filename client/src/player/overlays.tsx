@@ -5,7 +5,7 @@
  */
 import { A } from "@solidjs/router";
 import { createResource, createSignal, For, onCleanup, onMount, Show } from "solid-js";
-import type { EngineStats } from "./engine.ts";
+import type { EngineStats, LiveStats } from "./engine.ts";
 import type { PlayerProblem } from "./errors.ts";
 import { formatPercent } from "../i18n/format.ts";
 import { t as appT } from "../i18n/index.ts";
@@ -157,6 +157,12 @@ export function ShortcutsHelp(props: { onClose: () => void }) {
   );
 }
 
+/** "2.9 s to edge · 3.4 s behind real time · target 3.0 s · 1.05×" (— where hls.js has no figure yet). */
+export function liveLatency(l: LiveStats): string {
+  const s = (v: number | null) => (v === null ? "—" : `${v.toFixed(1)} s`);
+  return `${s(l.latencySeconds)} to edge · ${s(l.programDateLatencySeconds)} behind real time · target ${s(l.targetLatencySeconds)} · ${l.playbackRate.toFixed(2)}×`;
+}
+
 export function StatsOverlay(props: { read: () => EngineStats; onClose: () => void }) {
   const [stats, setStats] = createSignal(props.read());
   const timer = setInterval(() => setStats(props.read()), 500);
@@ -175,6 +181,7 @@ export function StatsOverlay(props: { read: () => EngineStats; onClose: () => vo
       ["Dropped", `${s.droppedFrames} / ${s.totalFrames}`],
       ["Viewport", s.viewport],
       ["Asset", s.assetId],
+      ...(s.live ? ([["Live latency", liveLatency(s.live)]] as const) : []),
     ] as const;
   };
   return (

@@ -6,7 +6,7 @@
 import type { Accessor } from "solid-js";
 import type { Side } from "./activity.ts";
 import type { PlayerController } from "./controller.ts";
-import type { PlaybackActions } from "./playback-actions.ts";
+import type { PlaybackActions, Seeker } from "./playback-actions.ts";
 
 /** Two taps closer than this are a double tap. */
 const DOUBLE_TAP_MS = 300;
@@ -17,6 +17,8 @@ export interface GestureOptions {
   /** The picture: the layer over the video that takes taps and clicks. */
   surface: HTMLElement;
   actions: PlaybackActions;
+  /** Who seeks on a double tap (the live-edge controller on a broadcast); default `actions`. */
+  seeker?: Seeker;
   /** When a menu last closed (performance.now()). */
   menuClosedAtMs: () => number;
   controlsShown: Accessor<boolean>;
@@ -74,7 +76,7 @@ export class GestureController implements PlayerController {
     if (now - this.lastTap.at < DOUBLE_TAP_MS && this.lastTap.side === side) {
       clearTimeout(this.lastTap.timer);
       this.lastTap = { at: now, side, timer: undefined };
-      this.o.actions.seekBy(side === "left" ? -10 : 10, side);
+      (this.o.seeker ?? this.o.actions).seekBy(side === "left" ? -10 : 10, side);
       return;
     }
     const wasShown = this.o.controlsShown();

@@ -8,10 +8,12 @@ import type { Accessor } from "solid-js";
 import { zoneTakesKey } from "../../tv/navigation.ts";
 import { actionForKey, type PlayerAction } from "../keyboard.ts";
 import type { PlayerController } from "./controller.ts";
-import type { PlaybackActions } from "./playback-actions.ts";
+import type { PlaybackActions, Seeker } from "./playback-actions.ts";
 
 export interface KeyboardOptions {
   actions: PlaybackActions;
+  /** Who seeks by ±10 s and by digit (the live-edge controller on a broadcast); default `actions`. */
+  seeker?: Seeker;
   toggleCaptions: () => void;
   /** The shortcuts overlay: open (it has the keys then), and its toggle. */
   helpOpen: Accessor<boolean>;
@@ -48,10 +50,11 @@ export class KeyboardController implements PlayerController {
   /** Does what a shortcut says. */
   run(action: PlayerAction): void {
     const a = this.o.actions;
+    const seeker = this.o.seeker ?? a;
     switch (action.kind) {
       case "toggle-play": a.togglePlay(); break;
-      case "seek-by": a.seekBy(action.seconds); break;
-      case "seek-to-fraction": a.seekToFraction(action.fraction); break;
+      case "seek-by": seeker.seekBy(action.seconds); break;
+      case "seek-to-fraction": seeker.seekToFraction(action.fraction); break;
       case "volume-by": a.volumeBy(action.delta); break;
       case "toggle-mute": a.toggleMute(); break;
       case "toggle-fullscreen": void a.toggleFullscreen(); break;

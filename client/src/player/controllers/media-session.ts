@@ -4,11 +4,13 @@
  * 10 s, seek to a point, and the next episode when there is one.
  */
 import type { PlayerController } from "./controller.ts";
-import type { PlaybackActions } from "./playback-actions.ts";
+import type { PlaybackActions, Seeker } from "./playback-actions.ts";
 
 export interface MediaSessionOptions {
   title: string;
   actions: PlaybackActions;
+  /** Who seeks 10 s (the live-edge controller on a broadcast); default `actions`. */
+  seeker?: Seeker;
   /** The next episode, when there is one. */
   playNext?: () => void;
 }
@@ -20,12 +22,13 @@ export class MediaSessionController implements PlayerController {
     const ms = typeof navigator !== "undefined" ? navigator.mediaSession : undefined;
     if (!ms || typeof MediaMetadata === "undefined") return;
     const { actions, playNext } = options;
+    const seeker = options.seeker ?? actions;
     ms.metadata = new MediaMetadata({ title: options.title, artist: "Marquee" });
     this.handlers.push(
       ["play", () => actions.play()],
       ["pause", () => actions.pause()],
-      ["seekbackward", () => actions.seekBy(-10)],
-      ["seekforward", () => actions.seekBy(10)],
+      ["seekbackward", () => seeker.seekBy(-10)],
+      ["seekforward", () => seeker.seekBy(10)],
       ["seekto", (d) => d.seekTime !== undefined && actions.seekTo(d.seekTime)],
     );
     if (playNext) this.handlers.push(["nexttrack", () => playNext()]);

@@ -17,7 +17,17 @@ export interface PlaybackActionsOptions {
   onPlayPressed: () => void;
 }
 
-export class PlaybackActions {
+/**
+ * Relative seeks — ±10 s, the digit keys — as the keyboard, gestures and the OS
+ * media controls ask for them: these actions on-demand, the live-edge
+ * controller's (inside the DVR window, never past the edge) on a broadcast.
+ */
+export interface Seeker {
+  seekBy(deltaSeconds: number, side?: "left" | "right"): void;
+  seekToFraction(fraction: number): void;
+}
+
+export class PlaybackActions implements Seeker {
   readonly pipSupported = typeof document !== "undefined" && document.pictureInPictureEnabled === true;
   private readonly o: PlaybackActionsOptions;
 
