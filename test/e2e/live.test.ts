@@ -3,6 +3,9 @@
  * to the site while hls.js plays it in low-latency mode (parts, blocking
  * reloads) a few seconds behind real time; the encoder is then killed (the
  * picture stops) and restarted (playback goes on after the discontinuity).
+ * What the viewer sees on the way: the LIVE badge lit at the edge, "Go to live"
+ * and how far behind after going back, the latency in stats for nerds, and
+ * "Stream interrupted" while the encoder is gone.
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -10,7 +13,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import type { Page } from "playwright-core";
 import { root } from "../../tools/dev/server.ts";
-import { browserSuite, SCREENSHOTS } from "./browser.ts";
+import { browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
 const SLUG = "e2e-live";
 // No demo media: the channel is the only video this file plays.
@@ -49,7 +52,24 @@ after(() => encoders.forEach(killEncoder));
 
 const videoTime = (page: Page) => page.evaluate(() => document.querySelector("video")!.currentTime);
 
-test("a test-pattern channel plays live in hls.js with lowLatencyMode, within seconds of real time, across an encoder restart", async () => {
+/** Screenshots of the player as it is now at phone, TV and desktop sizes (the controls up: the pointer rests on the bar), back at desktop size after. */
+async function shoot(page: Page, name: string) {
+  for (const [kind, size] of [["phone", VIEWPORTS.phone], ["tv", VIEWPORTS.tv], ["desktop", VIEWPORTS.desktop]] as const) {
+    await page.setViewportSize(size);
+    await page.mouse.move(size.width / 2, size.height - 20);
+    await page.locator(".player:not(.player-idle)").waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/${name}-${kind}.png`, animations: "disabled" });
+  }
+}
+
+/** The LIVE badge's state: lit, its name, and the behind label's text. */
+const badge = (page: Page) =>
+  page.evaluate(() => {
+    const b = document.querySelector(".live-badge")!;
+    return { lit: b.classList.contains("live-badge-on"), name: b.getAttribute("aria-label"), behind: document.querySelector(".player-behind")!.textContent ?? "" };
+  });
+
+test("a test-pattern channel plays live in hls.js with lowLatencyMode, within seconds of real time, with a LIVE badge and DVR seeking, across an encoder restart", async () => {
   const first = await goLive();
   assert.ok(first.titleId, "the first run creates the channel and its title");
   const { page, errors } = await suite.open(`/watch/${first.titleId}?debug=1`, { console: true });
@@ -67,6 +87,40 @@ test("a test-pattern channel plays live in hls.js with lowLatencyMode, within se
   assert.ok(live.playingDate !== null && Date.now() - live.playingDate < 10_000, `on screen within 10 s of real time (${live.playingDate === null ? "no PDT" : Date.now() - live.playingDate} ms)`);
   await page.screenshot({ path: `${SCREENSHOTS}/live-playing.png` });
 
+  // Stats for nerds (?debug=1) show the latency: to the edge, to real time (PDT), the target and the catch-up rate.
+  await page.waitForFunction(() => !/—/.test(document.querySelector('.stats [data-stat="Live latency"]')?.textContent ?? "—"), null, { timeout: 15_000 });
+  assert.match(await page.locator('.stats [data-stat="Live latency"]').innerText(), /^\d+\.\d s to edge · \d+\.\d s behind real time · target \d+\.\d s · \d\.\d\d×$/);
+  await page.locator(".stats-close").click();
+
+  // At the edge the LIVE badge is lit and nothing says "behind".
+  await page.waitForFunction(() => document.querySelector(".live-badge-on")?.getAttribute("aria-label") === "Live", null, { timeout: 15_000 });
+  assert.deepEqual(await badge(page), { lit: true, name: "Live", behind: "" });
+  await shoot(page, "live-edge");
+
+  // D-pad (a TV remote; the bar's focus zone works with or without TV mode): ↑ from the seek bar to the badge, ↑ again to Back.
+  await page.locator(".seek").focus();
+  await page.keyboard.press("ArrowUp");
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains("live-badge")), true, "↑ from the seek bar focuses the LIVE badge");
+  await page.keyboard.press("ArrowUp");
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains("player-back")), true, "↑ from the badge focuses Back");
+  await page.evaluate(() => (document.activeElement as HTMLElement).blur());
+
+  // Back 10 s (once the DVR window holds more than that): the badge goes grey and says "Go to live", the label how far behind.
+  await page.waitForFunction(() => { const s = document.querySelector("video")!.seekable; return s.length > 0 && s.end(s.length - 1) - s.start(0) > 16; }, null, { timeout: 60_000 });
+  await page.mouse.move(VIEWPORTS.desktop.width / 2, VIEWPORTS.desktop.height - 20);
+  await page.getByRole("button", { name: "Back 10 seconds" }).click();
+  await page.waitForFunction(() => document.querySelector(".live-badge")?.getAttribute("aria-label") === "Go to live");
+  const behind = await badge(page);
+  assert.equal(behind.lit, false, "behind the edge the badge is not lit");
+  const label = /^Behind live −0:(\d\d)$/.exec(behind.behind);
+  assert.ok(label && Number(label[1]) >= 6 && Number(label[1]) <= 14, `about ten seconds behind: "${behind.behind}"`);
+  await shoot(page, "live-behind");
+
+  // The badge takes the viewer back to the edge, where it is lit again.
+  await page.getByRole("button", { name: "Go to live" }).click();
+  await page.waitForFunction(() => document.querySelector(".live-badge-on")?.getAttribute("aria-label") === "Live");
+  assert.deepEqual(await badge(page), { lit: true, name: "Live", behind: "" });
+
   // The encoder dies: nothing new is published, so the picture stops.
   killEncoder(first.child);
   const stalledAt = await videoTime(page);
@@ -75,9 +129,19 @@ test("a test-pattern channel plays live in hls.js with lowLatencyMode, within se
     const end = v.buffered.length ? v.buffered.end(v.buffered.length - 1) : 0;
     return v.currentTime > t && end - v.currentTime < 0.5;
   }, stalledAt, { timeout: 30_000 });
+  // The viewer is told, without the buffering spinner, until it is back.
+  const notice = page.locator(".player-interrupted");
+  await notice.waitFor({ timeout: 30_000 });
+  assert.equal(await notice.getAttribute("role"), "status");
+  assert.match(await notice.innerText(), /Stream interrupted\s+The broadcast will pick up here as soon as it is back\./);
+  assert.equal(await page.locator(".player-spinner").count(), 0, "no spinner while interrupted");
+  await shoot(page, "live-interrupted");
+
   // It comes back: the broadcast continues after a discontinuity and the picture moves on.
   const restarted = await goLive();
   assert.equal(restarted.titleId, undefined, "the second run continues the same channel");
+  await notice.waitFor({ state: "detached", timeout: 60_000 });
+  assert.equal(await page.locator(".player > .visually-hidden[aria-live=polite]").textContent(), "Back live", "recovery is flashed and announced");
   const resumedFrom = await videoTime(page);
   await page.waitForFunction((t) => document.querySelector("video")!.currentTime > t + 4, resumedFrom, { timeout: 60_000 });
   const discontinuities = await page.evaluate(() => {

@@ -14,6 +14,7 @@ import { ActivityController } from "./controllers/activity.ts";
 import type { PlayerController } from "./controllers/controller.ts";
 import { GestureController } from "./controllers/gestures.ts";
 import { KeyboardController } from "./controllers/keyboard.ts";
+import { LiveEdgeController } from "./controllers/live-edge.ts";
 import { MediaSessionController } from "./controllers/media-session.ts";
 import { MediaState } from "./controllers/media-state.ts";
 import { NextEpisodeController, NEXT_COUNTDOWN_S } from "./controllers/next-episode.ts";
@@ -132,6 +133,19 @@ export function Player(props: PlayerProps) {
   });
   const stats = new StatsController(!!props.debug);
   const controllers: PlayerController[] = [activity, tracks, media, resume, nextEpisode, stats];
+  /** A live broadcast: the DVR window, the LIVE badge, ±10 s inside the window, "Stream interrupted". */
+  const live = props.playback.live
+    ? new LiveEdgeController({
+        video,
+        media,
+        engine: () => engine,
+        seekTo: (t) => actions.seekTo(t),
+        flash: (t, side) => activity.flash(t, side),
+        onRecovered: () => activity.flash(t("player.backLive")),
+      })
+    : undefined;
+  if (live) controllers.push(live);
+  const seeker = live ?? actions;
   let renewal: TokenRenewalController | undefined;
   /** One view of a streamed playback: its QoE beacons and its CMCD share this id. */
   const qoeViewId = newQoeViewId();
@@ -219,10 +233,12 @@ export function Player(props: PlayerProps) {
       new MediaSessionController({
         title: props.subheading ? `${props.heading} · ${props.subheading}` : props.heading,
         actions,
+        seeker,
         playNext: next ? () => nextEpisode.playNext() : undefined,
       }),
       new KeyboardController({
         actions,
+        seeker,
         toggleCaptions: () => tracks.toggleCaptions(),
         helpOpen: help,
         toggleHelp: () => setHelp((h) => !h),
@@ -234,6 +250,7 @@ export function Player(props: PlayerProps) {
       new GestureController({
         surface,
         actions,
+        seeker,
         menuClosedAtMs: () => lastMenuCloseMs,
         controlsShown,
         playing: media.playing,
@@ -271,9 +288,17 @@ export function Player(props: PlayerProps) {
       {video}
       <div ref={surface} class="player-surface" aria-hidden="true" />
 
-      <Show when={media.waiting() && !shownProblem() && (media.playing() || !media.started()) && resume.offer() === null}>
+      <Show when={media.waiting() && !shownProblem() && !live?.interrupted() && (media.playing() || !media.started()) && resume.offer() === null}>
         <div class="player-spinner" role="status" aria-label={t("player.loading")}>
           <span class="player-spinner-ring" aria-hidden="true" />
+        </div>
+      </Show>
+
+      <Show when={live?.interrupted() && !shownProblem()}>
+        <div class="player-interrupted" role="status">
+          <Icon name="signalOff" size={40} />
+          <p class="player-interrupted-title">{t("player.interrupted")}</p>
+          <p class="player-interrupted-body">{t("player.interruptedBody")}</p>
         </div>
       </Show>
 
@@ -368,6 +393,7 @@ export function Player(props: PlayerProps) {
         onSettingsMenu={() => setMenu((m) => (m === null ? "main" : null))}
         settingsButton={(el) => (settingsButton = el)}
         dpadActive={() => !help() && !shownProblem()}
+        live={live}
       />
 
       <Show when={menu() !== null && e()}>

@@ -2,9 +2,11 @@
  * The seek bar: played and buffered ranges, intro and credits marks, and a
  * trickplay thumbnail with its time while hovering, dragging (mouse or touch)
  * or stepping with the arrow keys. Dragging seeks on release; it is a slider
- * for assistive technology (aria-valuenow/valuetext), operable by keyboard.
+ * for assistive technology (aria-valuenow/valuetext), operable by keyboard
+ * (←/→, Page Up/Down, Home/End; ↑/↓ leave it while the control bar's D-pad zone is active).
  */
 import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
+import { zoneTakesKey } from "../tv/navigation.ts";
 import { formatTime, spokenTime } from "./time.ts";
 import { cueAt, type TrickplayStore } from "./trickplay.ts";
 import { t } from "../i18n/index.ts";
@@ -21,6 +23,10 @@ export interface SeekBarProps {
   onSeek: (seconds: number) => void;
   /** Dragging started (true) or ended (false): the player keeps its controls up meanwhile. */
   onScrubbing?: (active: boolean) => void;
+  /** The preview's label for a time on the bar (default "12:34"; live: how far behind, "−0:06"). */
+  format?: (seconds: number) => string;
+  /** What assistive technology reads for a time (default "12 minutes of 1 hour"; live: "6 sec behind live"). */
+  valueText?: (seconds: number) => string;
 }
 
 /** Preview width in CSS px: the tile scaled to fit the screen (smaller on phones). */
@@ -86,7 +92,8 @@ export function SeekBar(props: SeekBarProps) {
   }
   function onKeyDown(e: KeyboardEvent) {
     const d = props.duration;
-    if (d <= 0) return;
+    // ↑/↓ belong to the control bar's D-pad path (to the LIVE badge, the skip button or Back), not to the value.
+    if (d <= 0 || zoneTakesKey(bar, e.key)) return;
     const steps: Record<string, number> = { ArrowLeft: -5, ArrowRight: 5, ArrowDown: -5, ArrowUp: 5, PageDown: -d / 10, PageUp: d / 10 };
     let t: number | undefined;
     if (e.key in steps) t = props.currentTime + steps[e.key]!;
@@ -122,7 +129,7 @@ export function SeekBar(props: SeekBarProps) {
       aria-valuemin={0}
       aria-valuemax={Math.round(props.duration)}
       aria-valuenow={Math.round(shownTime())}
-      aria-valuetext={`${spokenTime(shownTime())} of ${spokenTime(props.duration)}`}
+      aria-valuetext={props.valueText ? props.valueText(shownTime()) : `${spokenTime(shownTime())} of ${spokenTime(props.duration)}`}
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
       onPointerUp={() => endDrag(true)}
@@ -165,7 +172,7 @@ export function SeekBar(props: SeekBarProps) {
               );
             }}
           </Show>
-          <span class="seek-preview-time">{formatTime(previewT()!)}</span>
+          <span class="seek-preview-time">{(props.format ?? formatTime)(previewT()!)}</span>
         </div>
       </Show>
     </div>

@@ -171,6 +171,14 @@ const ar: Dictionary = {
   "player.loading": "جارٍ التحميل",
   "player.backToTitle": "العودة إلى العمل",
   "player.watchAgain": "المشاهدة مجددًا",
+  "player.liveBadge": "مباشر",
+  "player.liveAtEdge": "مباشر",
+  "player.goLive": "الانتقال إلى البث المباشر",
+  "player.behindLive": "التأخر عن البث المباشر",
+  "player.behindLiveSpoken": "متأخر {{ time }} عن البث المباشر",
+  "player.interrupted": "انقطع البث",
+  "player.interruptedBody": "سيُستأنف البث هنا فور عودته.",
+  "player.backLive": "عاد البث المباشر",
 };
 
 export default ar;

@@ -171,6 +171,14 @@ const de: Dictionary = {
   "player.loading": "Wird geladen",
   "player.backToTitle": "Zurück zum Titel",
   "player.watchAgain": "Noch einmal ansehen",
+  "player.liveBadge": "LIVE",
+  "player.liveAtEdge": "Live",
+  "player.goLive": "Zum Live-Bild",
+  "player.behindLive": "Rückstand zum Live-Bild",
+  "player.behindLiveSpoken": "{{ time }} hinter dem Live-Bild",
+  "player.interrupted": "Übertragung unterbrochen",
+  "player.interruptedBody": "Die Übertragung geht hier weiter, sobald sie wieder da ist.",
+  "player.backLive": "Wieder live",
 };
 
 export default de;

@@ -175,6 +175,14 @@ const en = {
   "player.loading": "Loading",
   "player.backToTitle": "Back to title",
   "player.watchAgain": "Watch again",
+  "player.liveBadge": "LIVE",
+  "player.liveAtEdge": "Live",
+  "player.goLive": "Go to live",
+  "player.behindLive": "Behind live",
+  "player.behindLiveSpoken": "{{ time }} behind live",
+  "player.interrupted": "Stream interrupted",
+  "player.interruptedBody": "The broadcast will pick up here as soon as it is back.",
+  "player.backLive": "Back live",
 };
 
 export default en;

@@ -171,6 +171,14 @@ const es: Dictionary = {
   "player.loading": "Cargando",
   "player.backToTitle": "Volver al título",
   "player.watchAgain": "Volver a ver",
+  "player.liveBadge": "EN DIRECTO",
+  "player.liveAtEdge": "En directo",
+  "player.goLive": "Ir al directo",
+  "player.behindLive": "Retraso respecto al directo",
+  "player.behindLiveSpoken": "{{ time }} por detrás del directo",
+  "player.interrupted": "Transmisión interrumpida",
+  "player.interruptedBody": "La emisión continuará aquí en cuanto vuelva.",
+  "player.backLive": "De nuevo en directo",
 };
 
 export default es;

@@ -171,6 +171,14 @@ const fr: Dictionary = {
   "player.loading": "Chargement",
   "player.backToTitle": "Retour au titre",
   "player.watchAgain": "Revoir",
+  "player.liveBadge": "EN DIRECT",
+  "player.liveAtEdge": "En direct",
+  "player.goLive": "Revenir au direct",
+  "player.behindLive": "Retard sur le direct",
+  "player.behindLiveSpoken": "{{ time }} de retard sur le direct",
+  "player.interrupted": "Diffusion interrompue",
+  "player.interruptedBody": "La diffusion reprendra ici dès son retour.",
+  "player.backLive": "De retour en direct",
 };
 
 export default fr;

@@ -171,6 +171,14 @@ const ja: Dictionary = {
   "player.loading": "読み込み中",
   "player.backToTitle": "作品ページに戻る",
   "player.watchAgain": "もう一度観る",
+  "player.liveBadge": "ライブ",
+  "player.liveAtEdge": "ライブ",
+  "player.goLive": "ライブに戻る",
+  "player.behindLive": "ライブからの遅れ",
+  "player.behindLiveSpoken": "ライブから{{ time }}遅れ",
+  "player.interrupted": "配信が中断されました",
+  "player.interruptedBody": "配信が再開されると、ここから続けて再生されます。",
+  "player.backLive": "ライブに復帰しました",
 };
 
 export default ja;
