@@ -160,7 +160,7 @@ export function ShortcutsHelp(props: { onClose: () => void }) {
 /** "2.9 s to edge · 3.4 s behind real time · target 3.0 s · 1.05×" (— where hls.js has no figure yet). */
 export function liveLatency(l: LiveStats): string {
   const s = (v: number | null) => (v === null ? "—" : `${v.toFixed(1)} s`);
-  return `${s(l.latencySeconds)} to edge · ${s(l.programDateLatencySeconds)} behind real time · target ${s(l.targetLatencySeconds)} · ${l.playbackRate.toFixed(2)}×`;
+  return t("stats.latency", { edge: s(l.latencySeconds), clock: s(l.programDateLatencySeconds), target: s(l.targetLatencySeconds), rate: l.playbackRate.toFixed(2) });
 }
 
 export function StatsOverlay(props: { read: () => EngineStats; onClose: () => void }) {
@@ -181,7 +181,7 @@ export function StatsOverlay(props: { read: () => EngineStats; onClose: () => vo
       ["Dropped", `${s.droppedFrames} / ${s.totalFrames}`],
       ["Viewport", s.viewport],
       ["Asset", s.assetId],
-      ...(s.live ? ([["Live latency", liveLatency(s.live)]] as const) : []),
+      ...(s.live ? ([["Latency", liveLatency(s.live)]] as const) : []),
     ] as const;
   };
   return (

@@ -43,6 +43,8 @@ const ar: Words<typeof en> = {
   "stats.Dropped": "الإطارات المفقودة",
   "stats.Viewport": "منطقة العرض",
   "stats.Asset": "المورد",
+  "stats.Latency": "زمن تأخر البث المباشر",
+  "stats.latency": "{{ edge }} عن حافة البث · {{ clock }} خلف الوقت الفعلي · الهدف {{ target }} · {{ rate }}×",
   "streams.label": "يُشاهَد الآن",
   "streams.stopping": "جارٍ الإيقاف…",
   "streams.stop": "إيقاف على {{ device }}",

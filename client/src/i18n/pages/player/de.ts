@@ -43,6 +43,8 @@ const de: Words<typeof en> = {
   "stats.Dropped": "Verworfene Bilder",
   "stats.Viewport": "Anzeigebereich",
   "stats.Asset": "Asset",
+  "stats.Latency": "Live-Latenz",
+  "stats.latency": "{{ edge }} bis zur Live-Kante · {{ clock }} hinter Echtzeit · Ziel {{ target }} · {{ rate }}×",
   "streams.label": "Wird gerade geschaut",
   "streams.stopping": "Wird beendet…",
   "streams.stop": "Auf {{ device }} beenden",

@@ -46,6 +46,8 @@ const en = {
   "stats.Dropped": "Dropped frames",
   "stats.Viewport": "Viewport",
   "stats.Asset": "Asset",
+  "stats.Latency": "Live latency",
+  "stats.latency": "{{ edge }} to edge · {{ clock }} behind real time · target {{ target }} · {{ rate }}×",
   "streams.label": "Watching now",
   "streams.stopping": "Stopping…",
   "streams.stop": "Stop on {{ device }}",

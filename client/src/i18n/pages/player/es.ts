@@ -43,6 +43,8 @@ const es: Words<typeof en> = {
   "stats.Dropped": "Fotogramas perdidos",
   "stats.Viewport": "Área visible",
   "stats.Asset": "Recurso",
+  "stats.Latency": "Latencia en directo",
+  "stats.latency": "{{ edge }} hasta el directo · {{ clock }} por detrás del tiempo real · objetivo {{ target }} · {{ rate }}×",
   "streams.label": "Viendo ahora",
   "streams.stopping": "Deteniendo…",
   "streams.stop": "Detener en {{ device }}",

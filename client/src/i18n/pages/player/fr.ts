@@ -43,6 +43,8 @@ const fr: Words<typeof en> = {
   "stats.Dropped": "Images perdues",
   "stats.Viewport": "Zone d’affichage",
   "stats.Asset": "Ressource",
+  "stats.Latency": "Latence du direct",
+  "stats.latency": "{{ edge }} jusqu'au direct · {{ clock }} de retard sur le temps réel · cible {{ target }} · {{ rate }}×",
   "streams.label": "En cours de visionnage",
   "streams.stopping": "Arrêt…",
   "streams.stop": "Arrêter sur {{ device }}",

@@ -43,6 +43,8 @@ const ja: Words<typeof en> = {
   "stats.Dropped": "ドロップフレーム",
   "stats.Viewport": "表示領域",
   "stats.Asset": "アセット",
+  "stats.Latency": "ライブ遅延",
+  "stats.latency": "ライブエッジまで {{ edge }} · 実時間から {{ clock }} 遅れ · 目標 {{ target }} · {{ rate }}×",
   "streams.label": "視聴中",
   "streams.stopping": "停止しています…",
   "streams.stop": "{{ device }}で停止",
