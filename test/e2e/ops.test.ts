@@ -5,7 +5,9 @@
  * on /ops — totals hand-computed from the event streams, a uPlot chart per
  * metric, the tables — then writes an alert rule on the console, the cron
  * (wrangler dev's `/cdn-cgi/local/scheduled`) finds it breached, the webhook (a receiver in this process)
- * gets the event and the console shows the rule firing. An account that is not
+ * gets the event and the console shows the rule firing. Home visits report which
+ * rows were shown and a play started from the hero, and the console's click-through
+ * table shows that row's plays ÷ showings. An account that is not
  * an operator is told so. The shards flush after 1 s here (QOE_FLUSH_SECONDS,
  * development only), so the figures are there in seconds.
  */
@@ -15,6 +17,7 @@ import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import type { Page } from "playwright-core";
+import type { HomeRowBatch } from "../../common/home-rows.ts";
 import { bucketUpperMs, histogramBucket, type QoeBeacon, type QoeEvent } from "../../common/qoe.ts";
 import { root } from "../../tools/dev/server.ts";
 import { api, browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
@@ -66,6 +69,8 @@ const FAILED_VIEW: QoeEvent[] = [
   { type: "exit", t: 3000 },
 ];
 const GOOD_VIEWS = 6;
+/** Home visits before the console reads click-through (the console shows rows shown at least 5 times). */
+const HOME_VISITS = 5;
 // Watch time: each good view from intent to its end, the failed one until its error; rebuffering 1 s per good view.
 const REBUFFER_PCT = (100 * GOOD_VIEWS * 1000) / (GOOD_VIEWS * 20_700 + 3000);
 
@@ -100,7 +105,7 @@ async function grantOperator(email: string): Promise<void> {
 }
 
 test("an account that is not an operator is refused by the API and told so on /ops", async () => {
-  const { page, errors } = await suite.open("/");
+  const { page, errors } = await suite.open("/browse"); // not Home: the click-through counts only the visits below
   await signUp(page, VIEWER);
   assert.equal((await api(page, "GET", "/api/ops/series")).status, 403);
   await page.goto(`${suite.site.url}/ops`);
@@ -110,16 +115,39 @@ test("an account that is not an operator is refused by the API and told so on /o
 });
 
 test("an operator sees the played views on the console: totals, a uPlot chart per metric, the tables, and an alert rule that fires and is posted", async () => {
-  const { page, errors } = await suite.open("/");
+  const { page, errors } = await suite.open("/browse"); // not Home: the click-through counts only the visits below
   const titles = (await api(page, "GET", "/api/catalog/titles?sort=popular&limit=2")).json.items as { id: number; title: string }[];
   const [played, failed] = titles;
   assert.ok(played && failed);
   for (let i = 0; i < GOOD_VIEWS; i++) await postView(page, played.id, GOOD_VIEW);
   await postView(page, failed.id, FAILED_VIEW);
 
+  // Five Home visits by a signed-out viewer; on the last one, Play on the hero.
+  const visitor = await suite.open(null, { viewport: VIEWPORTS.desktop });
+  const rowBatch = () => visitor.page.waitForRequest((r) => r.method() === "POST" && new URL(r.url()).pathname === "/api/qoe/rows");
+  let heroTitle = 0;
+  for (let visit = 0; visit < HOME_VISITS; visit++) {
+    const sent = rowBatch();
+    await visitor.page.goto(`${suite.site.url}/`);
+    const batch = JSON.parse((await sent).postData() ?? "{}") as HomeRowBatch;
+    assert.ok(batch.shown.some((s) => s.row === "hero" && s.first), "the hero was seen");
+    heroTitle = batch.shown.find((s) => s.row === "hero")!.titleId;
+  }
+  const playBatch = rowBatch();
+  await visitor.page.locator(".hero a", { hasText: /Play/ }).click();
+  await visitor.page.waitForURL(/\/watch\//);
+  assert.deepEqual((JSON.parse((await playBatch).postData() ?? "{}") as HomeRowBatch).plays, [{ row: "hero", titleId: heroTitle }]);
+  assert.deepEqual(visitor.errors, []);
+  await visitor.context.close();
+
   await signUp(page, OPERATOR);
   await grantOperator(OPERATOR);
   await untilFlushed(page, GOOD_VIEWS + 1);
+  await page.waitForFunction(
+    async (n) => ((await (await fetch("/api/ops/home-rows")).json()) as { rows: { row: string; rowViews: number; plays: number }[] }).rows.some((r) => r.row === "hero" && r.rowViews === n && r.plays === 1),
+    HOME_VISITS,
+    { polling: 500, timeout: 60_000 },
+  );
   await page.goto(`${suite.site.url}/ops`);
   await page.getByRole("heading", { name: "Operations", level: 1 }).waitFor();
 
@@ -147,6 +175,9 @@ test("an operator sees the played views on the console: totals, a uPlot chart pe
   assert.equal(await page.locator('[data-table="failing"] tbody tr').count(), 0, "the failing title had one view: fewer than 5 are not shown");
   assert.match(await row("pathway", "a").innerText(), /\b7\b.*14\.3 %/s);
   assert.match(await row("device", "desktop").innerText(), /\b7\b/);
+
+  // Click-through: the hero shown on five visits, one play from it.
+  assert.match(await row("home-rows", "hero").innerText(), /Hero \(featured\)\s+5\s+5\s+1\s+20\.0 %\s+20\.0 %/);
 
   // An alert rule written on the console.
   const form = page.getByRole("form", { name: "New alert rule" });
@@ -179,7 +210,7 @@ test("an operator sees the played views on the console: totals, a uPlot chart pe
   assert.equal(received[0]!.alert.state, "firing");
   assert.match(received[0]!.text, /^\[FIRING\] Pathway a rebuffers: Rebuffer percentage 4\.7\d* % \(above 2 over 5 min, pathway a\)$/);
 
-  for (const [size, viewport] of Object.entries({ desktop: VIEWPORTS.desktop, tv: VIEWPORTS.tv })) {
+  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(viewport);
     await page.locator(".ops-chart .uplot canvas").first().waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/ops-${size}.png`, fullPage: true });

@@ -523,6 +523,24 @@ export const qoeStartupHistogram = qoeHistogramTable("qoe_startup_histogram");
 export const qoeHours = qoeCounterTable("qoe_hours");
 export const qoeStartupHours = qoeHistogramTable("qoe_startup_hours");
 
+/**
+ * Home-row click-through, per UTC day (epoch day), row kind and device class: how often a row was
+ * shown (`rowViews`, once per Home visit), its tiles shown (`tileViews`), and plays started from it.
+ * Summed by the QoeShard objects like the minute rollups (worker/qoe/row-store.ts); nothing per viewer.
+ */
+export const homeRowDays = sqliteTable(
+  "home_row_days",
+  {
+    day: integer("day").notNull(),
+    row: text("row").notNull(),
+    device: text("device").notNull(),
+    rowViews: integer("row_views").notNull().default(0),
+    tileViews: integer("tile_views").notNull().default(0),
+    plays: integer("plays").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.row, t.device] })],
+);
+
 /** Accounts that opted out of QoE collection (account page); beacons from their sessions are dropped. */
 export const qoeOptOuts = sqliteTable("qoe_opt_outs", {
   accountId: text("account_id").primaryKey().references(() => accounts.id, { onDelete: "cascade" }),

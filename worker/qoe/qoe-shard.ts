@@ -4,17 +4,22 @@
  * and every beacon of one view reaches the same object, which keeps the view's
  * state. A thin front over two stores:
  * - view-store.ts: raw per-view rows (state, beacons), deleted after 24 h;
- * - rollup-store.ts: minute rollups waiting for D1.
+ * - rollup-store.ts: minute rollups waiting for D1;
+ * - row-store.ts: home-row click-through sums waiting for D1 (batches sharded by their id).
  * Its alarm flushes the rollups to D1 at most FLUSH_MS after they change,
  * closes silent views (their outcome counted) and deletes expired raw rows.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { HomeRowBatch } from "../../common/home-rows.ts";
 import { QOE_MAX_VIEW_MS, type QoeBeacon, type QoeEvent } from "../../common/qoe.ts";
 import { database } from "../db/client.ts";
+import { addHomeRowDays, deleteHomeRowDaysBefore } from "../db/home-rows.ts";
 import { addRollups, deleteRollupsBefore } from "../db/qoe.ts";
 import { isDevelopment } from "../lib/environment.ts";
 import { storageIsEmpty } from "../lib/sql-store.ts";
+import { epochDay, rowIncrements } from "./home-rows.ts";
 import { RollupStore } from "./rollup-store.ts";
+import { ROW_BATCH_RETENTION_MS, RowStore } from "./row-store.ts";
 import { RAW_RETENTION_MS, ViewStore } from "./view-store.ts";
 import { applyEvents, closeView, newView, VIEW_IDLE_CLOSE_MS, type ViewInit, type ViewState } from "./view-model.ts";
 
@@ -51,11 +56,20 @@ export interface BeaconContext {
 export class QoeShard extends DurableObject<Env> {
   private readonly views: ViewStore;
   private readonly rollups: RollupStore;
+  private readonly rows: RowStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.views = new ViewStore(ctx.storage);
     this.rollups = new RollupStore(ctx.storage);
+    this.rows = new RowStore(ctx.storage);
+  }
+
+  /** Adds one home-row batch to its day's sums (a repeated batch id is ignored); answers whether it was added. */
+  async ingestRows(batch: HomeRowBatch, nowMs: number): Promise<boolean> {
+    if (!this.rows.add(batch.batchId, epochDay(nowMs), rowIncrements(batch), nowMs)) return false;
+    await this.scheduleAlarm(nowMs + flushMs(this.env));
+    return true;
   }
 
   /** Applies one beacon of a view (a repeated `seq` is ignored); answers whether it was applied. */
@@ -108,6 +122,20 @@ export class QoeShard extends DurableObject<Env> {
       // Every flush also ends what is past retention: one indexed range delete (minute leads the key).
       await deleteRollupsBefore(database(this.env.DB), rollupRetentionStart(nowMs)).catch((err) => console.error("qoe retention failed", err));
     }
+    if (this.rows.pending()) {
+      const cells = this.rows.take();
+      try {
+        await addHomeRowDays(database(this.env.DB), cells);
+      } catch (err) {
+        console.error("home-row flush failed; retrying", err);
+        this.rows.restore(cells);
+        next = nowMs + FLUSH_RETRY_MS;
+      }
+      // Days are kept as long as the minute rollups (13 months).
+      await deleteHomeRowDaysBefore(database(this.env.DB), Math.floor(rollupRetentionStart(nowMs) / 1440)).catch((err) => console.error("home-row retention failed", err));
+    }
+    const oldestBatch = this.rows.prune(nowMs - ROW_BATCH_RETENTION_MS);
+    if (oldestBatch !== null) next = Math.min(next ?? Infinity, oldestBatch + ROW_BATCH_RETENTION_MS + 1000);
     const oldest = this.views.prune(nowMs - RAW_RETENTION_MS);
     if (this.views.anyOpen()) next = Math.min(next ?? Infinity, nowMs + flushMs(this.env));
     if (this.rollups.pending()) next = Math.min(next ?? Infinity, nowMs + flushMs(this.env));
@@ -118,7 +146,7 @@ export class QoeShard extends DurableObject<Env> {
 
   /** Every stored row (privacy scan, tests). */
   dump() {
-    return { ...this.views.dump(), ...this.rollups.dump() };
+    return { ...this.views.dump(), ...this.rollups.dump(), ...this.rows.dump() };
   }
 
   /** Whether the object stores nothing at all (retention tests). */

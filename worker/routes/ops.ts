@@ -4,6 +4,7 @@
  * 403 `not_operator`.
  * - `GET /api/ops/series?range=1h|24h|30d&title=&pathway=&country=&device=&player=`
  * - `GET /api/ops/breakdown?by=title|pathway|country|device|player|rendition&failing=1&range=…&<filters>`
+ * - `GET /api/ops/home-rows?days=1..90&device=` (Home rows' click-through per row kind over the last days, today included)
  * - `GET /api/ops/alerts` (rules with their state, the latest events, whether a webhook is set),
  *   `POST /api/ops/alerts`, `PUT /api/ops/alerts/:id`, `DELETE /api/ops/alerts/:id` (qoe/alerts.ts)
  */
@@ -12,6 +13,7 @@ import { z } from "zod";
 import { QOE_DEVICE_CLASSES, QOE_MIN_CELL_VIEWS, QOE_PATHWAY_ID, QOE_PLAYER_VERSION } from "../../common/qoe.ts";
 import type { AppEnv } from "../app-env.ts";
 import { database } from "../db/client.ts";
+import { homeRowCtr } from "../db/home-rows.ts";
 import { isOperator, type QoeDimension } from "../db/qoe.ts";
 import { alertRuleCount, alertRules, createAlertRule, deleteAlertRule, MAX_ALERT_RULES, recentAlertEvents, updateAlertRule } from "../db/qoe-alerts.ts";
 import { alertWebhook } from "../lib/environment.ts";
@@ -19,6 +21,7 @@ import { ALERT_METRICS, ALERT_OPS, MAX_ALERT_WINDOW_MINUTES } from "../qoe/alert
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { consoleBreakdown, consoleSeries, CONSOLE_RANGES } from "../qoe/console.ts";
+import { epochDay } from "../qoe/home-rows.ts";
 
 const filters = {
   range: z.enum(Object.keys(CONSOLE_RANGES) as [keyof typeof CONSOLE_RANGES]).default("1h"),
@@ -53,6 +56,7 @@ const alertRuleBody = z
     enabled: z.boolean().default(true),
   })
   .strict();
+const homeRowsQuery = z.object({ days: z.coerce.number().int().min(1).max(90).default(7), device: z.enum(QOE_DEVICE_CLASSES).optional() });
 const ruleParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 /** 403 unless the signed-in account is an operator. */
@@ -80,6 +84,11 @@ export const opsRoutes = new Hono<AppEnv>()
     const q = c.req.valid("query");
     const rows = await consoleBreakdown(database(c.env.DB), DIMENSIONS[q.by]!, q.range, filterOf(q), Date.now(), { failing: q.failing === "1", limit: q.limit });
     return c.json({ by: q.by, range: q.range, rows });
+  })
+  .get("/home-rows", validate("query", homeRowsQuery), async (c) => {
+    const { days, device } = c.req.valid("query");
+    const toDay = epochDay(Date.now()) + 1;
+    return c.json({ days, fromDay: toDay - days, rows: await homeRowCtr(database(c.env.DB), toDay - days, toDay, device) });
   })
   .get("/alerts", async (c) => {
     const db = database(c.env.DB);

@@ -6,6 +6,10 @@
  * account opted out. No IP, user agent, account or profile goes with it: the
  * shard gets the beacon and the edge's country only.
  *
+ * `POST /api/qoe/rows` takes a batch of Home-row impressions and plays
+ * (common/home-rows.ts) the same way, for the console's click-through table,
+ * under the same privacy switches: `202 { stored }` (false for a retried batch).
+ *
  * `GET /api/qoe/consent` and `PUT /api/qoe/consent { optOut }`: the account's
  * choice (the account page), account-level, so not from a kids profile.
  */
@@ -19,6 +23,7 @@ import { qoeOptedOut, setQoeOptOut } from "../db/qoe.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { QOE_MAX_BODY_BYTES, qoeBeacon } from "../qoe/beacon.ts";
+import { homeRowBatch } from "../qoe/home-rows.ts";
 import { gpcRequested } from "../qoe/privacy.ts";
 import { qoeShard } from "../qoe/stub.ts";
 
@@ -37,30 +42,49 @@ async function beaconJson(c: Context<AppEnv>): Promise<unknown> {
   }
 }
 
-export const qoeRoutes = new Hono<AppEnv>()
-  .post(
-    "/",
-    bodyLimit({
-      maxSize: QOE_MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(413, "payload_too_large", `A beacon is at most ${QOE_MAX_BODY_BYTES} bytes.`);
-      },
-    }),
-    async (c) => {
-      const parsed = qoeBeacon.safeParse(await beaconJson(c));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-        throw new AppError(400, "invalid_beacon", `${where}${issue?.message ?? "invalid beacon"}`);
-      }
-      if (gpcRequested(c.req.raw.headers)) return c.json({ stored: false, reason: "gpc" }, 202);
-      const session = c.get("session");
-      if (session && (await qoeOptedOut(database(c.env.DB), session.account.id))) return c.json({ stored: false, reason: "opted_out" }, 202);
-      const beacon = parsed.data;
-      const stored = await qoeShard(c.env, beacon.viewId).ingest(beacon, { country: c.get("viewer").country, nowMs: Date.now() });
-      return c.json({ stored, reason: stored ? undefined : "duplicate" }, 202);
+/** The body parsed by `schema`, or 400 naming the first problem. */
+async function beaconOf<T>(c: Context<AppEnv>, schema: z.ZodType<T>): Promise<T> {
+  const parsed = schema.safeParse(await beaconJson(c));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+    throw new AppError(400, "invalid_beacon", `${where}${issue?.message ?? "invalid beacon"}`);
+  }
+  return parsed.data;
+}
+
+/** Why nothing may be stored for this request (GPC, or the signed-in account opted out), or null. */
+async function collectionRefused(c: Context<AppEnv>): Promise<"gpc" | "opted_out" | null> {
+  if (gpcRequested(c.req.raw.headers)) return "gpc";
+  const session = c.get("session");
+  if (session && (await qoeOptedOut(database(c.env.DB), session.account.id))) return "opted_out";
+  return null;
+}
+
+const beaconLimit = () =>
+  bodyLimit({
+    maxSize: QOE_MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError(413, "payload_too_large", `A beacon is at most ${QOE_MAX_BODY_BYTES} bytes.`);
     },
-  )
+  });
+
+export const qoeRoutes = new Hono<AppEnv>()
+  .post("/", beaconLimit(), async (c) => {
+    const beacon = await beaconOf(c, qoeBeacon);
+    const refused = await collectionRefused(c);
+    if (refused) return c.json({ stored: false, reason: refused }, 202);
+    const stored = await qoeShard(c.env, beacon.viewId).ingest(beacon, { country: c.get("viewer").country, nowMs: Date.now() });
+    return c.json({ stored, reason: stored ? undefined : "duplicate" }, 202);
+  })
+  .post("/rows", beaconLimit(), async (c) => {
+    const batch = await beaconOf(c, homeRowBatch);
+    const refused = await collectionRefused(c);
+    if (refused) return c.json({ stored: false, reason: refused }, 202);
+    // Sharded by the batch id like views by theirs: no hot object, and a retry reaches the object that saw it.
+    const stored = await qoeShard(c.env, batch.batchId).ingestRows(batch, Date.now());
+    return c.json({ stored, reason: stored ? undefined : "duplicate" }, 202);
+  })
   .get("/consent", async (c) => {
     const { account } = requireSession(c);
     return c.json({ optedOut: await qoeOptedOut(database(c.env.DB), account.id), gpc: gpcRequested(c.req.raw.headers) });

@@ -4,11 +4,23 @@ import type { TitleCard } from "../data/api.ts";
 import { direction, t } from "../i18n/index.ts";
 import { Artwork } from "./artwork.tsx";
 
+/** What a row reports about its tiles (Home's click-through, data/home-rows.ts): each tile as it mounts, and a tile chosen. */
+export interface TileReport {
+  tile(el: HTMLElement, titleId: number): void;
+  chosen(titleId: number): void;
+}
+
 /** One title tile: artwork plus name, opening the title page. */
-export function TitleTile(props: { title: TitleCard; eager?: boolean; kind?: "poster" | "backdrop" }) {
+export function TitleTile(props: { title: TitleCard; eager?: boolean; kind?: "poster" | "backdrop"; report?: TileReport }) {
   const kind = () => props.kind ?? "poster";
   return (
-    <A class={`tile tile-${kind()}`} href={`/title/${props.title.id}`} data-title-id={props.title.id}>
+    <A
+      class={`tile tile-${kind()}`}
+      href={`/title/${props.title.id}`}
+      data-title-id={props.title.id}
+      ref={(el) => props.report?.tile(el, props.title.id)}
+      onClick={() => props.report?.chosen(props.title.id)}
+    >
       <Artwork id={props.title.id} title={props.title.title} kind={kind()} src={kind() === "poster" ? props.title.posterUrl : props.title.backdropUrl} eager={props.eager} />
       <span class="tile-caption">
         <span class="tile-name">{props.title.title}</span>
@@ -65,10 +77,10 @@ export function ScrollingRow(props: { heading: string; class?: string; children:
 }
 
 /** A row of title tiles (ScrollingRow). */
-export function Row(props: { heading: string; titles: TitleCard[]; eager?: boolean; kind?: "poster" | "backdrop" }) {
+export function Row(props: { heading: string; titles: TitleCard[]; eager?: boolean; kind?: "poster" | "backdrop"; report?: TileReport }) {
   return (
     <ScrollingRow heading={props.heading}>
-      <For each={props.titles}>{(t, i) => <TitleTile title={t} eager={props.eager && i() < 6} kind={props.kind} />}</For>
+      <For each={props.titles}>{(t, i) => <TitleTile title={t} eager={props.eager && i() < 6} kind={props.kind} report={props.report} />}</For>
     </ScrollingRow>
   );
 }

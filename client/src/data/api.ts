@@ -15,6 +15,8 @@ import type { AppType } from "../../../worker/app.ts";
 import type { ProgressEntry } from "../../../worker/progress/model.ts";
 import type { progressBody } from "../../../worker/routes/progress.ts";
 import type { QoeBeacon } from "../../../common/qoe.ts";
+import type { HomeRowBatch } from "../../../common/home-rows.ts";
+import type { HomeRowCtr } from "../../../worker/db/home-rows.ts";
 import type { BreakdownRow, ConsoleSeries } from "../../../worker/qoe/console.ts";
 import type { AlertEventRow, AlertRuleInput, AlertRuleRow } from "../../../worker/db/qoe-alerts.ts";
 import type { DeviceClass } from "./device.ts";
@@ -496,6 +498,13 @@ export function sendQoeBeacon(beacon: QoeBeacon, leaving: boolean): void {
   void fetch("/api/qoe", { method: "POST", headers: { "content-type": "application/json" }, body, keepalive: true, credentials: "same-origin" }).catch(() => {});
 }
 
+/** A batch of Home-row impressions and plays (POST /api/qoe/rows), sent like a QoE beacon. */
+export function sendHomeRowBatch(batch: HomeRowBatch, leaving: boolean): void {
+  const body = JSON.stringify(batch);
+  if (leaving && typeof navigator.sendBeacon === "function" && navigator.sendBeacon("/api/qoe/rows", new Blob([body], { type: "text/plain" }))) return;
+  void fetch("/api/qoe/rows", { method: "POST", headers: { "content-type": "application/json" }, body, keepalive: true, credentials: "same-origin" }).catch(() => {});
+}
+
 /** The account's QoE choice (account page) and whether this browser sends Global Privacy Control. */
 export async function qoeConsent(): Promise<{ optedOut: boolean; gpc: boolean }> {
   return unwrap(sessionFetch("/api/qoe/consent"));
@@ -524,6 +533,11 @@ export function opsSeries(q: OpsQuery): Promise<ConsoleSeries> {
 /** Metrics per value of one dimension (GET /api/ops/breakdown). */
 export function opsBreakdown(q: OpsQuery & { by: string }): Promise<{ by: string; range: string; rows: BreakdownRow[] }> {
   return unwrap(sessionFetch(opsPath("breakdown", q)));
+}
+
+/** Home rows' click-through over the last `days` days (GET /api/ops/home-rows). */
+export function opsHomeRows(q: OpsQuery): Promise<{ days: number; fromDay: number; rows: HomeRowCtr[] }> {
+  return unwrap(sessionFetch(opsPath("home-rows", q)));
 }
 
 /** Alert rules with their state, the latest events, and whether a webhook is configured (GET /api/ops/alerts). */

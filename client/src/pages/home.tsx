@@ -8,9 +8,11 @@
 import { A, createAsync, revalidate } from "@solidjs/router";
 import { createEffect, createSignal, For, on, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
-import { Row, RowSkeleton, ScrollingRow } from "../components/tiles.tsx";
+import { Row, RowSkeleton, ScrollingRow, type TileReport } from "../components/tiles.tsx";
 import { fetchContinueWatching, getHome, saveOnboarding, type ContinueItem, type HomePage } from "../data/api.ts";
 import { deviceClass } from "../data/device.ts";
+import { homeRowImpressions, rememberRowChoice } from "../data/home-rows.ts";
+import type { HomeRowKind } from "../../../common/home-rows.ts";
 import { followLiveProgress } from "../data/progress.ts";
 import { currentProfile } from "../data/session.ts";
 import { formatTime } from "../player/time.ts";
@@ -22,10 +24,10 @@ import { countryName } from "../i18n/format.ts";
 
 type Card = HomePage["rows"][number]["items"][number];
 
-function Hero(props: { title: Card }) {
+function Hero(props: { title: Card; report: TileReport }) {
   const t = () => props.title;
   return (
-    <section class="hero" aria-label={tr("home.featured")}>
+    <section class="hero" aria-label={tr("home.featured")} ref={(el) => props.report.tile(el, props.title.id)} onClick={(e) => (e.target as Element).closest("a") && props.report.chosen(t().id)}>
       <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} priority textless />
       <div class="hero-body">
         <p class="eyebrow">{t().type === "series" ? tr("title.series") : tr("title.film")} · {t().releaseYear} · {t().maturity.label}</p>
@@ -76,7 +78,7 @@ function watchHref(item: ContinueItem): string {
   return item.episode ? `/watch/${item.title.id}?episode=${item.episode.id}` : `/watch/${item.title.id}`;
 }
 
-function ContinueRow(props: { items: ContinueItem[] }) {
+function ContinueRow(props: { items: ContinueItem[]; report: TileReport }) {
   return (
     <ScrollingRow heading={tr("home.continue")} class="continue-row">
       <For each={props.items}>
@@ -94,6 +96,8 @@ function ContinueRow(props: { items: ContinueItem[] }) {
               href={watchHref(item)}
               data-title-id={item.title.id}
               aria-label={continueLabel(item)}
+              ref={(el) => props.report.tile(el, item.title.id)}
+              onClick={() => props.report.chosen(item.title.id)}
             >
               <Artwork id={item.title.id} title={item.title.title} kind="backdrop" src={item.episode?.stillUrl ?? item.title.backdropUrl} eager={i() < 4} />
               <span class="continue-play" aria-hidden="true">▶</span>
@@ -200,6 +204,13 @@ export default function Home() {
   const device = deviceClass();
   const home = createAsync(() => getHome(device));
   const continuing = useLiveContinueWatching(home);
+  // Which tiles of which rows were seen, and a tile chosen: the console's click-through per row (data/home-rows.ts).
+  const impressions = homeRowImpressions();
+  onCleanup(() => impressions.disconnect());
+  const report = (rowKey: string, row: HomeRowKind): TileReport => ({
+    tile: (el, titleId) => impressions.observe(el, rowKey, row, titleId),
+    chosen: (titleId) => rememberRowChoice(row, titleId),
+  });
   // Coming back to the tab refreshes everything (the live socket may have been asleep).
   onMount(() => {
     const refresh = () => document.visibilityState === "visible" && void revalidate(getHome.key);
@@ -214,13 +225,19 @@ export default function Home() {
             <>
               {/* A new profile's first step comes first; the hero waits below it. */}
               <Show when={h().onboarding}>{(o) => <Onboarding choices={o().choices} onDone={() => void revalidate(getHome.key)} />}</Show>
-              <Show when={h().hero}>{(hero) => <Hero title={hero()} />}</Show>
+              <Show when={h().hero}>{(hero) => <Hero title={hero()} report={report("hero", "hero")} />}</Show>
               <Show when={continuing().length > 0}>
-                <ContinueRow items={continuing()} />
+                <ContinueRow items={continuing()} report={report("continue", "continue")} />
               </Show>
               <For each={h().rows}>
                 {(row, i) => (
-                  <Row heading={rowHeading(row)} titles={row.items} eager={i() < 2} kind={row.kind === "new-releases" || row.kind === "top10" ? "backdrop" : "poster"} />
+                  <Row
+                    heading={rowHeading(row)}
+                    titles={row.items}
+                    eager={i() < 2}
+                    kind={row.kind === "new-releases" || row.kind === "top10" ? "backdrop" : "poster"}
+                    report={report(row.id, row.kind as HomeRowKind)}
+                  />
                 )}
               </For>
               <Show when={h().rows.length === 0 && !h().hero}>

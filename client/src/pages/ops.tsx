@@ -6,7 +6,9 @@
  * hour by minute, refreshed every 15 s (the live view), 24 hours or 30 days —
  * filterable by title, pathway, country, device and player version; top and
  * failing titles and breakdowns by pathway, country and device. Groups with
- * fewer than 5 views are never shown. Alert rules (worker/qoe/alerts.ts) are
+ * fewer than 5 views are never shown. Home rows' click-through (plays started
+ * from a row ÷ times it was shown, the design's "recommendation CTR > 15 %") over
+ * the last 7 days, rows shown fewer than 5 times left out. Alert rules (worker/qoe/alerts.ts) are
  * listed with their state and edited here. A lazy chunk of its own.
  */
 import { createEffect, createResource, createSignal, For, onCleanup, Show } from "solid-js";
@@ -15,7 +17,8 @@ import "uplot/dist/uPlot.min.css";
 import { QOE_METRICS, type QoeMetricName } from "../../../common/qoe.ts";
 import type { AlertRuleInput, AlertRuleRow } from "../../../worker/db/qoe-alerts.ts";
 import type { BreakdownRow, ConsoleSeries } from "../../../worker/qoe/console.ts";
-import { ApiError, deleteOpsAlert, opsAlerts, opsBreakdown, opsSeries, saveOpsAlert, type OpsQuery } from "../data/api.ts";
+import type { HomeRowKind } from "../../../common/home-rows.ts";
+import { ApiError, deleteOpsAlert, opsAlerts, opsBreakdown, opsHomeRows, opsSeries, saveOpsAlert, type OpsQuery } from "../data/api.ts";
 import "./ops.css";
 
 /** The live view refreshes this often (rollups are at most 20 s behind the player). */
@@ -36,6 +39,8 @@ function format(name: QoeMetricName, v: number | null | undefined): string {
   if (unit === "kbps") return `${Math.round(v)} kbps`;
   return `${Math.round(v)}`;
 }
+
+const percent = (v: number) => `${v < 1 ? v.toFixed(2) : v.toFixed(1)} %`;
 
 function Chart(props: { series: ConsoleSeries; metric: QoeMetricName }) {
   let host!: HTMLDivElement;
@@ -77,32 +82,95 @@ function Table(props: { title: string; rows: BreakdownRow[] | undefined; testId:
     <section class="panel ops-table" data-table={props.testId}>
       <h2>{props.title}</h2>
       <Show when={(props.rows?.length ?? 0) > 0} fallback={<p class="muted">Nothing with at least 5 views yet.</p>}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Views</th>
-              <th scope="col">Startup</th>
-              <th scope="col">Failures</th>
-              <th scope="col">Rebuffer</th>
-              <th scope="col">Bitrate</th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={props.rows}>
-              {(r) => (
-                <tr data-value={String(r.value)}>
-                  <th scope="row">{r.name ?? (String(r.value) || "(unknown)")}</th>
-                  <td>{r.metrics.views}</td>
-                  <td>{format("startupMs", r.metrics.startupMs)}</td>
-                  <td>{format("failurePct", r.metrics.failurePct)}</td>
-                  <td>{format("rebufferPct", r.metrics.rebufferPct)}</td>
-                  <td>{format("bitrateKbps", r.metrics.bitrateKbps)}</td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
+        <div class="ops-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Views</th>
+                <th scope="col">Startup</th>
+                <th scope="col">Failures</th>
+                <th scope="col">Rebuffer</th>
+                <th scope="col">Bitrate</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={props.rows}>
+                {(r) => (
+                  <tr data-value={String(r.value)}>
+                    <th scope="row">{r.name ?? (String(r.value) || "(unknown)")}</th>
+                    <td>{r.metrics.views}</td>
+                    <td>{format("startupMs", r.metrics.startupMs)}</td>
+                    <td>{format("failurePct", r.metrics.failurePct)}</td>
+                    <td>{format("rebufferPct", r.metrics.rebufferPct)}</td>
+                    <td>{format("bitrateKbps", r.metrics.bitrateKbps)}</td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </Show>
+    </section>
+  );
+}
+
+/** The console's names for Home's row kinds (the viewer's headings are per profile and language). */
+const ROW_NAMES: Record<HomeRowKind, string> = {
+  hero: "Hero (featured)",
+  continue: "Continue Watching",
+  "my-list": "My List",
+  "because-you-watched": "Because you watched/liked …",
+  trending: "Trending now",
+  top10: "Top 10 in a country",
+  "new-releases": "New releases",
+  genre: "Genre rows",
+  "picked-for-you": "Picked for you",
+  popular: "Popular on Marquee",
+};
+const CTR_DAYS = 7;
+/** The design's target for recommendation CTR. */
+const CTR_TARGET_PCT = 15;
+
+/** Home rows' click-through over the last CTR_DAYS days (refreshed with the live view), best first. */
+function HomeRows(props: { tick: number; device?: string }) {
+  const [ctr] = createResource(
+    () => ({ tick: props.tick, device: props.device }),
+    (k) => opsHomeRows({ days: String(CTR_DAYS), device: k.device }),
+  );
+  return (
+    <section class="panel ops-table" data-table="home-rows">
+      <h2>Home rows: click-through (last {CTR_DAYS} days)</h2>
+      <p class="muted">Plays started from a row ÷ times the row was shown; target &gt; {CTR_TARGET_PCT} %.</p>
+      <Show when={(ctr.latest?.rows.length ?? 0) > 0} fallback={<p class="muted">No row shown at least 5 times yet.</p>}>
+        <div class="ops-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Row</th>
+                <th scope="col">Shown</th>
+                <th scope="col">Tiles shown</th>
+                <th scope="col">Plays</th>
+                <th scope="col">CTR</th>
+                <th scope="col">Plays per tile</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={ctr.latest?.rows}>
+                {(r) => (
+                  <tr data-value={r.row} data-below-target={r.ctrPct < CTR_TARGET_PCT ? "" : undefined}>
+                    <th scope="row">{ROW_NAMES[r.row as HomeRowKind] ?? r.row}</th>
+                    <td>{r.rowViews}</td>
+                    <td>{r.tileViews}</td>
+                    <td>{r.plays}</td>
+                    <td>{percent(r.ctrPct)}</td>
+                    <td>{percent(r.tileCtrPct)}</td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
       </Show>
     </section>
   );
@@ -158,35 +226,37 @@ function Alerts(props: { tick: number }) {
         {alerts.latest?.webhookConfigured ? "the configured webhook" : "a webhook once QOE_ALERT_WEBHOOK is set (none is)"}.
       </p>
       <Show when={(alerts.latest?.rules.length ?? 0) > 0} fallback={<p class="muted">No alert rules yet.</p>}>
-        <table class="ops-alert-rules">
-          <thead>
-            <tr>
-              <th scope="col">Rule</th>
-              <th scope="col">Condition</th>
-              <th scope="col">Where</th>
-              <th scope="col">State</th>
-              <th scope="col">Last value</th>
-              <th scope="col"><span class="visually-hidden">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={alerts.latest?.rules}>
-              {(r) => (
-                <tr data-rule={r.id} data-state={!r.enabled ? "paused" : r.firing ? "firing" : "ok"}>
-                  <th scope="row">{r.name}</th>
-                  <td>{conditionOf(r)}</td>
-                  <td>{scopeOf(r)}</td>
-                  <td>{!r.enabled ? "paused" : r.firing ? `FIRING since ${new Date(r.changedAt ?? 0).toLocaleTimeString()}` : "ok"}</td>
-                  <td>{r.lastValue === null ? "—" : format(r.metric as QoeMetricName, r.lastValue)}</td>
-                  <td class="ops-alert-actions">
-                    <button type="button" class="button" onClick={() => edit(r)}>Edit</button>
-                    <button type="button" class="button" onClick={() => act(() => deleteOpsAlert(r.id))}>Delete</button>
-                  </td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
+        <div class="ops-scroll">
+          <table class="ops-alert-rules">
+            <thead>
+              <tr>
+                <th scope="col">Rule</th>
+                <th scope="col">Condition</th>
+                <th scope="col">Where</th>
+                <th scope="col">State</th>
+                <th scope="col">Last value</th>
+                <th scope="col"><span class="visually-hidden">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={alerts.latest?.rules}>
+                {(r) => (
+                  <tr data-rule={r.id} data-state={!r.enabled ? "paused" : r.firing ? "firing" : "ok"}>
+                    <th scope="row">{r.name}</th>
+                    <td>{conditionOf(r)}</td>
+                    <td>{scopeOf(r)}</td>
+                    <td>{!r.enabled ? "paused" : r.firing ? `FIRING since ${new Date(r.changedAt ?? 0).toLocaleTimeString()}` : "ok"}</td>
+                    <td>{r.lastValue === null ? "—" : format(r.metric as QoeMetricName, r.lastValue)}</td>
+                    <td class="ops-alert-actions">
+                      <button type="button" class="button" onClick={() => edit(r)}>Edit</button>
+                      <button type="button" class="button" onClick={() => act(() => deleteOpsAlert(r.id))}>Delete</button>
+                    </td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
       </Show>
       <form
         class="ops-alert-form"
@@ -377,6 +447,7 @@ export default function OpsPage() {
             <Table title="Pathways" rows={pathways.latest?.rows} testId="pathway" />
             <Table title="Countries" rows={countries.latest?.rows} testId="country" />
             <Table title="Devices" rows={devices.latest?.rows} testId="device" />
+            <HomeRows tick={tick()} device={filters().device} />
           </div>
           <Alerts tick={tick()} />
         </Show>

@@ -2,6 +2,7 @@ import { createAsync, useNavigate, useParams, useSearchParams } from "@solidjs/r
 import { t } from "../i18n/index.ts";
 import { ErrorBoundary, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { startPlayback } from "../data/api.ts";
+import { notePlayStarted } from "../data/home-rows.ts";
 import { takePreparedPlayback, watchTarget } from "../data/prefetch.ts";
 import { apiProblem } from "../player/errors.ts";
 import { ErrorScreen } from "../player/overlays.tsx";
@@ -27,7 +28,11 @@ export default function Watch() {
   const backHref = () => `/title/${params.id}`;
 
   const titleBefore = document.title;
-  onMount(() => document.documentElement.classList.add("watching"));
+  onMount(() => {
+    document.documentElement.classList.add("watching");
+    // A play started from a Home row (a tile chosen there): the console's click-through.
+    notePlayStarted(Number(params.id));
+  });
   onCleanup(() => {
     document.documentElement.classList.remove("watching");
     document.title = titleBefore;

@@ -41,6 +41,7 @@ const D1_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
   qoe_alert_rules: "operators' alert rules: thresholds and filters, no viewer",
   qoe_alert_events: "when a rule fired or resolved, no viewer",
   qoe_startup_hours: "the histograms per hour: counts, no viewer",
+  home_row_days: "Home rows shown and played from, per day, row kind and device class: counts, no viewer",
   live_channels: "catalog: live channels (slug, title, hashed ingest secret)",
   title_localisations: "catalog: titles' text per locale",
   d1_migrations: "applied migration names",
