@@ -7,6 +7,7 @@ import { getGenres, getHome, getMyList, getPerson, getTitle } from "./data/api.t
 import { deviceClass } from "./data/device.ts";
 import { preparePlayback, watchTarget } from "./data/prefetch.ts";
 import { startOfflineSync } from "./offline/downloader.ts";
+import { startSmartDownloads } from "./offline/smart.ts";
 import { isOnline } from "./offline/online.ts";
 import { registerAppShell } from "./offline/register.ts";
 import { currentProfile, session, startSession } from "./data/session.ts";
@@ -180,6 +181,7 @@ function preloadWatch({ params, location, intent }: RoutePreloadFuncArgs): void 
 export function App() {
   onMount(startSession);
   onMount(startOfflineSync);
+  onMount(startSmartDownloads);
   return (
     <Router root={Layout}>
       <Route path="/" component={Home} preload={() => void getHome(deviceClass())} />

@@ -96,3 +96,158 @@ test("a downloaded film plays offline, seeks, and its progress reaches another d
   await other.context.close();
   await context.close();
 });
+
+interface SeriesEpisodes { titleId: number; title: string; seasonName: string; episodes: { id: number; number: number; name: string }[] }
+
+/** Demo series 5's first season: its episodes with video, in order (the demo gives a few episodes a clip). */
+async function seasonWithVideo(page: Page): Promise<SeriesEpisodes> {
+  const detail = await api(page, "GET", "/api/catalog/titles/5");
+  assert.equal(detail.status, 200);
+  const season = detail.json.seasons[0];
+  const episodes = (season.episodes as { id: number; number: number; name: string; mediaSeconds: number | null }[]).filter((e) => e.mediaSeconds);
+  assert.ok(episodes.length >= 2, "the demo series has at least two episodes with video in its first season");
+  return { titleId: 5, title: detail.json.title, seasonName: season.name, episodes };
+}
+
+/** Counts, in the page, the most downloads ever shown as downloading at once on the Downloads page. */
+async function watchConcurrency(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __maxDownloading: number };
+    w.__maxDownloading = 0;
+    const look = () => (w.__maxDownloading = Math.max(w.__maxDownloading, document.querySelectorAll('.download-item[data-state="downloading"]').length));
+    new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"] });
+  });
+}
+
+test("download season: every episode with video is queued and fetched one at a time", async () => {
+  const { page, context, errors } = await suite.open("/browse");
+  await signInDemo(page);
+  const series = await seasonWithVideo(page);
+  await page.goto(`${suite.site.url}/title/${series.titleId}`);
+  await page.getByRole("button", { name: `Download ${series.seasonName}` }).click();
+  const choice = page.getByRole("menuitem", { name: new RegExp(`^Standard · ${series.episodes.length} episodes · `) });
+  await choice.waitFor();
+  await page.screenshot({ path: `${SCREENSHOTS}/download-season-menu.png` });
+  await choice.click();
+  await page.getByRole("status").filter({ hasText: `${series.episodes.length} episodes queued` }).waitFor();
+  await page.getByRole("link", { name: "Downloads", exact: true }).first().click();
+  await watchConcurrency(page);
+  await page.waitForFunction((n) => document.querySelectorAll('.download-item[data-state="done"]').length === n, series.episodes.length, { timeout: 180_000 });
+  assert.equal(await page.evaluate(() => (window as unknown as { __maxDownloading: number }).__maxDownloading), 1, "one download fetched at a time");
+  const listed = await page.locator(".download-item").allInnerTexts();
+  for (const e of series.episodes) assert.ok(listed.some((text) => text.includes(`S1:E${e.number} · ${e.name}`)), `episode ${e.number} is on the device`);
+  await page.screenshot({ path: `${SCREENSHOTS}/downloads-season.png` });
+  // Asking again finds nothing left to fetch.
+  await page.goto(`${suite.site.url}/title/${series.titleId}`);
+  await page.getByRole("button", { name: `Download ${series.seasonName}` }).click();
+  await page.getByRole("status").filter({ hasText: "Every episode of this season is on this device already." }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("smart downloads: an episode finished offline makes way for the next once back online", async () => {
+  const { page, context, errors } = await suite.open("/browse");
+  await signInDemo(page);
+  const series = await seasonWithVideo(page);
+  const [first, second] = series.episodes as [SeriesEpisodes["episodes"][0], SeriesEpisodes["episodes"][0]];
+  await page.goto(`${suite.site.url}/title/${series.titleId}`);
+  await controlled(page);
+  await page.getByRole("button", { name: `Download episode ${first.number}`, exact: true }).click();
+  await page.getByRole("menuitem", { name: /^Standard · / }).click();
+  await page.locator("a.download-state").first().click();
+  await page.locator('.download-item[data-state="done"]').waitFor({ timeout: 120_000 });
+  assert.ok(await page.getByRole("checkbox", { name: "Smart downloads" }).isChecked(), "smart downloads are on by default");
+
+  // Watched to the end with the network off: nothing changes while offline.
+  await context.setOffline(true);
+  await page.getByRole("link", { name: new RegExp(`^Play ${series.title} S1:E${first.number}`) }).click();
+  await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 0.5, null, { timeout: 60_000 });
+  await page.evaluate(() => {
+    const v = document.querySelector("video")!;
+    v.currentTime = v.duration - 0.3;
+  });
+  await page.waitForFunction(() => document.querySelector("video")!.ended, null, { timeout: 30_000 });
+  await page.goBack();
+  await page.locator(".download-item").first().waitFor();
+  assert.equal(await page.locator(".download-item").count(), 1, "offline, the watched episode stays");
+
+  // Online: it is deleted and the next episode downloads in its place.
+  await context.setOffline(false);
+  await page.waitForFunction(
+    ([gone, next]) => {
+      const items = [...document.querySelectorAll(".download-item")].map((el) => ({ text: el.textContent ?? "", state: el.getAttribute("data-state") }));
+      return items.length === 1 && !items[0]!.text.includes(gone) && items[0]!.text.includes(next) && items[0]!.state === "done";
+    },
+    [`S1:E${first.number} · `, `S1:E${second.number} · ${second.name}`] as const,
+    { timeout: 120_000 },
+  );
+  // Turned off, a finished episode stays.
+  await page.getByRole("checkbox", { name: "Smart downloads" }).uncheck();
+  assert.equal(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("marquee.smartDownloads.") && localStorage.getItem(k) === "off")), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** A /cdn/ URL's path without its pathway and token (`/cdn/<pathway>/<token>/<asset>/…` → `<asset>/…`), so a refreshed token names the same file. */
+const mediaFile = (url: string) => new URL(url).pathname.split("/").slice(4).join("/");
+
+/** The paths of a download's files stored on the device (the offline store in IndexedDB). */
+function storedFiles(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open("marquee-offline");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction("files").objectStore("files").getAllKeys();
+          req.onsuccess = () => resolve((req.result as string[]).map(String));
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
+
+test("an interrupted download resumes after its last stored file, and Delete frees what it stored", async () => {
+  const { page, context, errors } = await suite.open("/browse");
+  await signInDemo(page);
+  const search = await api(page, "GET", "/api/search?q=Orbitfall");
+  const id = (search.json.items as { id: number; title: string }[]).find((t) => t.title === "Orbitfall")!.id;
+  const fetched: string[] = [];
+  let segments = 0;
+  let cut = false;
+  // The connection drops at the fourth media segment: that request fails and the browser goes offline.
+  await context.route((url) => url.pathname.startsWith("/cdn/") && url.pathname.endsWith(".m4s"), async (route) => {
+    if (!cut && ++segments === 4) {
+      cut = true;
+      await context.setOffline(true);
+      return route.abort("internetdisconnected");
+    }
+    fetched.push(mediaFile(route.request().url()));
+    return route.continue();
+  });
+  await page.goto(`${suite.site.url}/title/${id}`);
+  await page.getByRole("button", { name: "Download" }).click();
+  await page.getByRole("menuitem", { name: /^Standard · / }).click();
+  await page.locator("a.download-state").click();
+  const item = page.locator(".download-item").first();
+  await page.locator('.download-item[data-state="paused"]').waitFor({ timeout: 60_000 });
+  assert.match((await item.textContent()) ?? "", /the connection was lost/);
+  const before = (await storedFiles(page)).map((k) => k.slice(k.indexOf("/") + 1));
+  const storedSegments = before.filter((p) => p.endsWith(".m4s"));
+  assert.ok(storedSegments.length >= 1, "some segments were stored before the cut");
+
+  // Back online, it continues by itself, fetching none of what it had stored.
+  const afterCut = fetched.length;
+  await context.setOffline(false);
+  await page.locator('.download-item[data-state="done"]').waitFor({ timeout: 120_000 });
+  const refetched = fetched.slice(afterCut).filter((f) => storedSegments.some((p) => f.endsWith(p)));
+  assert.deepEqual(refetched, [], "no stored segment is fetched again");
+  const downloadId = await item.getAttribute("data-download-id");
+  assert.ok((await storedFiles(page)).some((k) => k.startsWith(`${downloadId}/`)));
+
+  await page.getByRole("button", { name: "Delete Orbitfall" }).click();
+  await page.getByText("Nothing downloaded yet").waitFor();
+  assert.deepEqual((await storedFiles(page)).filter((k) => k.startsWith(`${downloadId}/`)), [], "every file of it is gone from the device");
+  assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e)), []);
+  await context.close();
+});

@@ -13,8 +13,6 @@
 
 /** How far ahead of the server's clock a client's clock is believed. */
 export const CLOCK_SKEW_MS = 5_000;
-/** Watched at least this share of the runtime counts as finished (when credits are unknown or later). */
-export const FINISHED_FRACTION = 0.9;
 /** A title counts as a new view (a signal for recommendations) after this long without progress. */
 export const NEW_VIEW_GAP_MS = 30 * 60 * 1000;
 
@@ -35,11 +33,7 @@ export function isNewer(a: Stamp, b: Stamp): boolean {
   return a.updatedAt !== b.updatedAt ? a.updatedAt > b.updatedAt : a.deviceId > b.deviceId;
 }
 
-/** Finished at ≥ 90% of the runtime, or once the credits start (when the asset marks them). */
-export function isFinished(positionSeconds: number, durationSeconds: number, creditsStartSeconds: number | null): boolean {
-  if (creditsStartSeconds !== null && creditsStartSeconds > 0 && positionSeconds >= creditsStartSeconds) return true;
-  return positionSeconds >= durationSeconds * FINISHED_FRACTION;
-}
+export { FINISHED_FRACTION, isFinished } from "../../common/progress.ts";
 
 /** One profile's position in one movie or episode. */
 export interface ProgressEntry {

@@ -69,7 +69,7 @@ export function DownloadButton(props: { titleId: number; episodeId?: number; hea
       >
         {(d) => (
           <A class="button button-outline download-state" href="/downloads">
-            {d().state === "done" ? t("download.done") : d().state === "downloading" ? t("download.downloading", { percent: formatPercent(share() / 100) }) : d().state === "paused" ? t("download.paused") : t("download.failed")}
+            {d().state === "done" ? t("download.done") : d().state === "queued" ? t("download.queued") : d().state === "downloading" ? t("download.downloading", { percent: formatPercent(share() / 100) }) : d().state === "paused" ? t("download.paused") : t("download.failed")}
           </A>
         )}
       </Show>

@@ -39,7 +39,11 @@ export async function fits(bytes: number): Promise<boolean> {
   return e.quota - (e.usage ?? 0) > bytes * 1.1;
 }
 
-/** Asks for a grant and starts fetching; throws an ApiError on a refusal and an Error when it would not fit. */
+/**
+ * Asks for a grant and starts fetching, or queues it behind the download this
+ * device is fetching (one at a time, so the first of a season is ready first);
+ * throws an ApiError on a refusal and an Error when it would not fit.
+ */
 export async function startDownload(titleId: number, episodeId: number | undefined, quality: "standard" | "higher", heading: string, subheading: string | null): Promise<string> {
   const granted = await grantDownload({ titleId, ...(episodeId ? { episodeId } : {}), quality, deviceId: deviceId(), deviceName: deviceName() });
   if (!(await fits(granted.media.sizeBytes))) {
@@ -58,7 +62,7 @@ export async function startDownload(titleId: number, episodeId: number | undefin
     heightPx: granted.download.heightPx,
     sizeBytes: granted.media.sizeBytes,
     bytesStored: 0,
-    state: "downloading",
+    state: "queued",
     error: null,
     files: [],
     grant: granted.download,
@@ -66,8 +70,30 @@ export async function startDownload(titleId: number, episodeId: number | undefin
     licence: granted.licence,
     createdAt: Date.now(),
   });
-  void run(granted.download.downloadId);
+  void next();
   return granted.download.downloadId;
+}
+
+let pumping = false;
+let pumpAgain = false;
+
+/** Starts the oldest queued download when this tab fetches none (and the network is there); calls made meanwhile look again after. */
+async function next(): Promise<void> {
+  if (pumping) {
+    pumpAgain = true;
+    return;
+  }
+  pumping = true;
+  try {
+    do {
+      pumpAgain = false;
+      if (running.size > 0 || !navigator.onLine) continue;
+      const queued = (await listDownloads()).find((d) => d.state === "queued");
+      if (queued) await resumeDownload(queued.downloadId);
+    } while (pumpAgain);
+  } finally {
+    pumping = false;
+  }
 }
 
 /** Continues a paused, failed or interrupted download after its last stored file. */
@@ -97,7 +123,8 @@ export async function deleteDownload(downloadId: string): Promise<void> {
 /** A fresh media token for a download whose token expired (the same grant, renewed). */
 async function refreshGrant(d: StoredDownload): Promise<StoredDownload> {
   const granted = await grantDownload({ titleId: d.titleId, ...(d.episodeId ? { episodeId: d.episodeId } : {}), quality: d.quality as "standard" | "higher", deviceId: deviceId(), deviceName: deviceName() });
-  const next = { ...d, grant: granted.download, media: granted.media, licence: granted.licence };
+  // The record as stored now (files stored since `d` was read stay counted).
+  const next = { ...((await getDownload(d.downloadId)) ?? d), grant: granted.download, media: granted.media, licence: granted.licence };
   await putDownload(next);
   return next;
 }
@@ -134,22 +161,30 @@ async function run(downloadId: string): Promise<void> {
     if (!d) return;
     if (Date.now() > d.media.tokenExpiresAt - 60_000) d = await refreshGrant(d);
     if (d.files.length === 0) d = await plan(d, abort.signal);
-    let refreshed = false;
-    for (const file of d.files) {
-      if (abort.signal.aborted) return;
-      if (file.done) continue;
-      let data: ArrayBuffer;
+    let refreshed: Promise<StoredDownload> | null = null;
+    const fetchFile = async (path: string): Promise<ArrayBuffer> => {
       try {
-        data = await fetchBytes(d, file.path, abort.signal);
+        return await fetchBytes(d!, path, abort.signal);
       } catch (err) {
         // A media token that ran out: the same grant again gives a new one, once.
-        if ((err as { status?: number }).status === 403 && !refreshed) {
-          refreshed = true;
-          d = await refreshGrant(d);
-          data = await fetchBytes(d, file.path, abort.signal);
-        } else throw err;
+        if ((err as { status?: number }).status !== 403) throw err;
+        refreshed ??= refreshGrant(d!).then((next) => (d = next));
+        await refreshed;
+        return fetchBytes(d!, path, abort.signal);
       }
-      if (!(await storeFile(downloadId, file.path, data))) return; // deleted meanwhile
+    };
+    // The next file is fetched while the one before it is written, so the network never waits for IndexedDB.
+    const todo = d.files.filter((f) => !f.done);
+    let ahead = todo[0] ? fetchFile(todo[0].path) : null;
+    for (let i = 0; i < todo.length; i++) {
+      const data = await ahead!;
+      if (abort.signal.aborted) return;
+      ahead = todo[i + 1] ? fetchFile(todo[i + 1]!.path) : null;
+      ahead?.catch(() => {}); // its failure is met when it is awaited
+      if (!(await storeFile(downloadId, todo[i]!.path, data))) {
+        abort.abort();
+        return; // deleted meanwhile
+      }
     }
     const done = await getDownload(downloadId);
     if (done) await putDownload({ ...done, state: "done", bytesStored: done.bytesStored });
@@ -161,6 +196,7 @@ async function run(downloadId: string): Promise<void> {
   } finally {
     if (running.get(downloadId) === abort) running.delete(downloadId);
     downloadsChanged();
+    void next();
   }
 }
 
@@ -170,6 +206,7 @@ export async function resumeInterrupted(): Promise<void> {
   for (const d of await listDownloads()) {
     if ((d.state === "downloading" || (d.state === "paused" && d.error)) && !running.has(d.downloadId)) await resumeDownload(d.downloadId);
   }
+  await next();
 }
 
 /**

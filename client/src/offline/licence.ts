@@ -21,13 +21,14 @@ export async function offlineRefusal(d: StoredDownload): Promise<{ title: string
   return null;
 }
 
-/** Starts the 48 h window at the first play (locally at once; told to the account now or at the next sync). */
+/** Starts the 48 h window at the first play (locally at once; told to the account now, in the background, or at the next sync). */
 export async function notePlayed(d: StoredDownload): Promise<void> {
   if (d.grant.firstPlayedAt !== null) return;
   const { nowMs } = await trustedNow();
   const grant = { ...d.grant, firstPlayedAt: nowMs, playableUntil: Math.min(d.grant.expiresAt, nowMs + DOWNLOAD_PLAY_WINDOW_MS) };
   await putDownload({ ...d, grant });
-  if (navigator.onLine) await reportDownloadPlayed(d.downloadId, deviceId(), nowMs).catch(() => {});
+  // Told to the account without holding up the start (a failure is retried by the next sync).
+  if (navigator.onLine) void reportDownloadPlayed(d.downloadId, deviceId(), nowMs).catch(() => {});
 }
 
 /**

@@ -13,7 +13,8 @@ import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 import { createRoot, createSignal } from "solid-js";
 import type { DownloadGranted, ProgressBody } from "../data/api.ts";
 
-export type DownloadState = "downloading" | "paused" | "done" | "failed";
+/** `queued`: granted, waiting for the one download this device fetches at a time. */
+export type DownloadState = "queued" | "downloading" | "paused" | "done" | "failed";
 
 /** One file of a download: its path under the media base, and whether it is stored. */
 export interface DownloadFile {
@@ -36,6 +37,8 @@ export interface StoredDownload {
   /** Every file to fetch, in order; empty until the playlists are read. */
   files: DownloadFile[];
   grant: DownloadGranted["download"];
+  /** When it was watched to the end on this device (smart downloads replace it with the next episode); absent until then. */
+  watchedAt?: number;
   media: DownloadGranted["media"];
   licence: DownloadGranted["licence"];
   createdAt: number;

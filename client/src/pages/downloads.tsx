@@ -13,6 +13,7 @@ import { usePageTitle } from "../components/page-title.ts";
 import { formatDate } from "../i18n/format.ts";
 import { t as appT } from "../i18n/index.ts";
 import { libraryWords } from "../i18n/pages/library/index.ts";
+import { SmartDownloads } from "../components/smart-downloads.tsx";
 import { deleteDownload, isRunning, pauseDownload, resumeDownload, resumeInterrupted } from "../offline/downloader.ts";
 import { isOnline } from "../offline/online.ts";
 import { downloadsVersion, listDownloads, type StoredDownload } from "../offline/store.ts";
@@ -21,6 +22,7 @@ const { t } = libraryWords;
 
 function stateLabel(d: StoredDownload): string {
   if (d.state === "done") return appT("download.done");
+  if (d.state === "queued") return appT("download.queued");
   if (d.state === "downloading") return t("downloads.downloading");
   // A paused download with an error was paused by a lost connection (offline/downloader.ts).
   if (d.state === "paused") return d.error ? t("downloads.pausedOffline") : t("downloads.paused");
@@ -36,6 +38,8 @@ export default function Downloads() {
     return { usage: estimate?.usage ?? 0, quota: estimate?.quota ?? 0, persisted };
   });
   onMount(() => void resumeInterrupted());
+  // Play is the likely next step, online or not: the offline player's code is fetched now (from the app-shell cache offline).
+  onMount(() => void import("./offline-watch.tsx").catch(() => {}));
 
   async function persist() {
     await navigator.storage?.persist?.();
@@ -58,6 +62,7 @@ export default function Downloads() {
           </p>
         )}
       </Show>
+      <SmartDownloads />
       <Show when={(items() ?? []).length > 0} fallback={<p class="empty">{t("downloads.empty")}</p>}>
         <ul class="download-list">
           <For each={items()}>

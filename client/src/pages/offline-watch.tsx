@@ -11,23 +11,30 @@ import { useParams } from "@solidjs/router";
 import type { Playback } from "../data/api.ts";
 import { offlineMediaKeys, notePlayed, offlineRefusal } from "../offline/licence.ts";
 import { syncOffline } from "../offline/downloader.ts";
+import { noteWatched, playingDownload, replaceWatched } from "../offline/smart.ts";
 import { getDownload, queueProgress, type StoredDownload } from "../offline/store.ts";
 import type { ProgressSink } from "../player/controllers/progress-reporting.ts";
 import { offlinePrefix } from "../player/offline-loader.ts";
 import { ErrorScreen } from "../player/overlays.tsx";
 import { Player } from "../player/player.tsx";
 
-/** Positions go to the device's queue, and on to the account at once when it can be reached. */
-const queueingSink: ProgressSink = {
-  async save(body) {
-    await queueProgress(body);
-    void syncOffline();
-    return { status: 200, entry: null };
-  },
-  beacon(body) {
-    void queueProgress(body).then(() => syncOffline());
-  },
-};
+/**
+ * Positions go to the device's queue, and on to the account at once when it can
+ * be reached; one at the end marks an episode watched (smart downloads).
+ */
+function queueingSink(d: StoredDownload): ProgressSink {
+  return {
+    async save(body) {
+      await queueProgress(body);
+      await noteWatched(d, body);
+      void syncOffline();
+      return { status: 200, entry: null };
+    },
+    beacon(body) {
+      void queueProgress(body).then(() => noteWatched(d, body)).then(() => syncOffline());
+    },
+  };
+}
 
 /** What the player needs to know of a download, in the playback response's shape (nothing to renew). */
 function offlinePlayback(d: StoredDownload): Playback {
@@ -64,16 +71,23 @@ export default function OfflineWatch() {
   const [ready] = createResource(async () => {
     const d = await getDownload(params.id);
     if (!d) return { problem: { title: "Not on this device", message: "This download was deleted or never finished." } };
+    // The keys are set up while the grant is checked (the refusal wins): the start waits for the slower of the two, not both.
+    const keys = d.state === "done" ? offlineMediaKeys(d) : null;
+    keys?.catch(() => {});
     const problem = await offlineRefusal(d);
     if (problem) return { problem };
     await notePlayed(d);
-    return { download: d, mediaKeys: await offlineMediaKeys(d) };
+    return { download: d, mediaKeys: await keys! };
   });
   const titleBefore = document.title;
+  const leave = playingDownload(params.id);
   onMount(() => document.documentElement.classList.add("watching"));
   onCleanup(() => {
     document.documentElement.classList.remove("watching");
     document.title = titleBefore;
+    leave();
+    // An episode finished here is replaced by the next once off screen (when online and the profile wants it).
+    void replaceWatched();
   });
   return (
     <div ref={stage} class="watch">
@@ -96,7 +110,7 @@ export default function OfflineWatch() {
                     heading={d.heading}
                     subheading={d.subheading ?? undefined}
                     fullscreenTarget={() => stage}
-                    offline={{ mediaKeys: ok().keys, progress: queueingSink }}
+                    offline={{ mediaKeys: ok().keys, progress: queueingSink(d) }}
                   />
                 );
               }}

@@ -1,4 +1,5 @@
 import { DownloadButton } from "../components/download-button.tsx";
+import { DownloadSeason } from "../components/download-season.tsx";
 import { A, createAsync, useParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show, untrack } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
@@ -169,16 +170,21 @@ export default function Title() {
               <section class="episodes" aria-label={tr("title.episodes")}>
                 <div class="episodes-head">
                   <h2>{tr("title.episodes")}</h2>
-                  <label>
-                    <span class="visually-hidden">{tr("title.season")}</span>
-                    <select
-                      class="season-picker"
-                      value={season()!.number}
-                      onChange={(e) => setSeasonNumber(Number(e.currentTarget.value))}
-                    >
-                      <For each={t().seasons}>{(s) => <option value={s.number}>{s.name}</option>}</For>
-                    </select>
-                  </label>
+                  <div class="episodes-tools">
+                    <label>
+                      <span class="visually-hidden">{tr("title.season")}</span>
+                      <select
+                        class="season-picker"
+                        value={season()!.number}
+                        onChange={(e) => setSeasonNumber(Number(e.currentTarget.value))}
+                      >
+                        <For each={t().seasons}>{(s) => <option value={s.number}>{s.name}</option>}</For>
+                      </select>
+                    </label>
+                    <Show when={currentProfile() && season()!.episodes.some((e) => e.mediaSeconds)}>
+                      <DownloadSeason titleId={t().id} heading={t().title} season={season()!} />
+                    </Show>
+                  </div>
                 </div>
                 <ol class="episode-list">
                   <For each={season()!.episodes}>
