@@ -34,7 +34,8 @@ export const OBSERVE = () => {
     for (const e of list.getEntries()) b.events.push([`long task ${Math.round(e.duration)} ms`, e.startTime]);
   }).observe({ type: "longtask", buffered: true });
   document.addEventListener("click", (e) => {
-    if ((e.target as Element | null)?.closest?.(".play-button")) b.click = e.timeStamp;
+    // Play on a title page, or Play on a finished download (the Downloads page).
+    if ((e.target as Element | null)?.closest?.(".play-button, .download-actions a[href^='/downloads/']")) b.click = e.timeStamp;
   }, true);
   const watch = (v: HTMLVideoElement) => {
     if ((v as unknown as { __benchWatched?: boolean }).__benchWatched) return;
@@ -64,10 +65,7 @@ export async function throttledPage(browser: Browser, baseline: boolean, locale?
   if (baseline) await context.addInitScript(() => localStorage.setItem("marquee.baseline", "hlsjs"));
   await context.addInitScript(OBSERVE);
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.emulateNetworkConditions", PROFILE.network);
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: PROFILE.cpuSlowdown });
+  const cdp = await throttle(page);
   // Script responses: URL → bytes on the wire (headers included, as Chromium counts them).
   const scripts = new Map<string, number>();
   const types = new Map<string, { url: string; type: string }>();
@@ -77,6 +75,15 @@ export async function throttledPage(browser: Browser, baseline: boolean, locale?
     if (r?.type === "Script") scripts.set(r.url, e.encodedDataLength);
   });
   return { context, page, cdp, scripts };
+}
+
+/** Applies the profile (network and CPU) to one page: a CDP session with the network domain enabled. */
+export async function throttle(page: Page): Promise<CDPSession> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", PROFILE.network);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: PROFILE.cpuSlowdown });
+  return cdp;
 }
 
 export const readBench = (page: Page) => page.evaluate(() => (window as unknown as { __bench: Bench }).__bench);

@@ -1,0 +1,188 @@
+/**
+ * `npm run bench:offline [-- --runs 5 --port 8807 --title 1 --verbose --no-build]`
+ *
+ * What a download buys, in Debian's Chromium with bench:web's profile (4× CPU
+ * slowdown; 10 Mbit/s down, 5 up, 40 ms), signed in as the demo account, on the
+ * benchmark's own local site (demo catalog and media):
+ *   - Start: the first frame of title `--title` played from its download with
+ *     the browser offline (the Downloads page loaded, the network cut, ▶ Play
+ *     clicked: the offline player reads media and keys from IndexedDB) against
+ *     the same title streamed online (its title page in a fresh context, Play
+ *     clicked once the page is quiet), click → first presented frame, runs
+ *     interleaved in rotating order.
+ *   - Download throughput: a Standard download from the title page (menu click
+ *     → every file stored in IndexedDB: the grant, playlists, init segments,
+ *     segments and subtitles, one at a time) against a plain sequential `fetch`
+ *     of the same media URLs, read to the end, in the same page right after.
+ * Prints both, then one JSON line.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchBrowser, VIEWPORTS } from "../test/e2e/browser.ts";
+import { benchmark, benchSite, numbers, signInDemo } from "./harness.ts";
+import { percentile, printTable, round } from "./stats.ts";
+import { clickPlay, OBSERVE, PROFILE, quiet, throttle, throttledPage, type StartRun } from "./video-start.ts";
+
+const bench = benchmark("offline", {
+  runs: { type: "string", default: "5" },
+  port: { type: "string", default: "8807" },
+  title: { type: "string", default: "1" },
+  verbose: { type: "boolean", default: false },
+  "no-build": { type: "boolean", default: false },
+});
+const { values } = bench;
+const { runs, title: titleId } = numbers(values, "runs", "title");
+const titlePath = `/title/${titleId}`;
+
+/** The demo account's session cookies, for a fresh context. */
+function cookiesFor(base: string, cookie: string) {
+  return cookie.split("; ").map((pair) => {
+    const at = pair.indexOf("=");
+    return { name: pair.slice(0, at), value: pair.slice(at + 1), url: base };
+  });
+}
+
+interface DownloadRun { downloadMs: number; fetchMs: number; bytes: number; files: number }
+
+/**
+ * One Standard download of the title from its page (an earlier one deleted
+ * first), then the same media URLs fetched plainly one after another, read to
+ * the end (`no-store`: nothing from the HTTP cache).
+ */
+async function downloadRun(page: Page, base: string): Promise<DownloadRun> {
+  await page.goto(`${base}${titlePath}`, { waitUntil: "load" });
+  await quiet(page);
+  const urls: string[] = [];
+  const onRequest = (r: { url(): string; method(): string }) => {
+    if (r.method() === "GET" && new URL(r.url()).pathname.startsWith("/cdn/")) urls.push(r.url());
+  };
+  await page.getByRole("button", { name: "Download" }).click();
+  const standard = page.getByRole("menuitem", { name: /^Standard · / });
+  await standard.waitFor({ timeout: 30_000 });
+  page.on("request", onRequest);
+  const started = performance.now();
+  await standard.click();
+  await page.locator("a.download-state").filter({ hasText: "Downloaded" }).waitFor({ timeout: 180_000 });
+  const downloadMs = performance.now() - started;
+  page.off("request", onRequest);
+  const plain = await page.evaluate(async (list) => {
+    const t0 = performance.now();
+    let bytes = 0;
+    for (const u of list) bytes += (await (await fetch(u, { cache: "no-store" })).arrayBuffer()).byteLength;
+    return { ms: performance.now() - t0, bytes };
+  }, urls);
+  return { downloadMs, fetchMs: plain.ms, bytes: plain.bytes, files: urls.length };
+}
+
+/** Deletes the title's download from the Downloads page (revoking its grant), so the next run downloads afresh. */
+async function deleteDownloads(page: Page, base: string): Promise<void> {
+  await page.goto(`${base}/downloads`, { waitUntil: "load" });
+  const del = page.locator(".download-actions button").filter({ hasText: "Delete" });
+  await del.first().waitFor({ timeout: 30_000 });
+  while ((await del.count()) > 0) {
+    const before = await del.count();
+    await del.first().click();
+    await page.waitForFunction((n) => document.querySelectorAll(".download-item").length < n, before, { timeout: 30_000 });
+  }
+}
+
+/** Offline start: a new page of the context that holds the download; the Downloads page loaded online, then the network cut and Play clicked. */
+async function offlineRun(context: BrowserContext, base: string): Promise<StartRun> {
+  const page = await context.newPage();
+  await throttle(page);
+  try {
+    await page.goto(`${base}/downloads`, { waitUntil: "load" });
+    const play = page.locator(".download-item[data-state='done'] .download-actions a[href^='/downloads/']").first();
+    await play.waitFor({ timeout: 30_000 });
+    await quiet(page);
+    await context.setOffline(true);
+    return await clickPlay(page, play);
+  } finally {
+    await context.setOffline(false);
+    await page.close();
+  }
+}
+
+/** Online start: the title page in a fresh context (empty HTTP cache), signed in, Play once the page is quiet. */
+async function onlineRun(browser: Browser, base: string, cookie: string): Promise<StartRun> {
+  const { context, page } = await throttledPage(browser, false);
+  try {
+    await context.addCookies(cookiesFor(base, cookie));
+    await page.goto(`${base}${titlePath}`, { waitUntil: "load" });
+    const play = page.locator(".play-button");
+    await play.waitFor({ timeout: 30_000 });
+    await quiet(page);
+    return await clickPlay(page, play);
+  } finally {
+    await context.close();
+  }
+}
+
+const server = await benchSite({ name: "offline", port: Number(values.port), client: "own", reuse: values["no-build"] });
+let browser: Browser | undefined;
+const downloads: DownloadRun[] = [];
+const starts: Record<"offline" | "online", StartRun[]> = { offline: [], online: [] };
+try {
+  const base = server.url;
+  const { cookie } = await signInDemo(server);
+  browser = await launchBrowser();
+  // The context that downloads and plays offline: signed in, the app-shell service worker in control (offline navigation).
+  const home = await browser.newContext({ viewport: VIEWPORTS.desktop });
+  await home.addCookies(cookiesFor(base, cookie));
+  await home.addInitScript(OBSERVE);
+  const page = await home.newPage();
+  await throttle(page);
+  await page.goto(`${base}/downloads`, { waitUntil: "load" });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+  // Warm the site, unmeasured: one download and one online start.
+  await downloadRun(page, base);
+  await onlineRun(browser, base, cookie);
+  for (let i = 0; i < runs; i++) {
+    await deleteDownloads(page, base);
+    const d = await downloadRun(page, base);
+    downloads.push(d);
+    if (values.verbose) console.log(`download ${i + 1}: ${round(d.downloadMs, 0)} ms, plain fetch ${round(d.fetchMs, 0)} ms (${d.files} files, ${d.bytes} bytes)`);
+  }
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 === 0 ? (["offline", "online"] as const) : (["online", "offline"] as const);
+    for (const way of order) {
+      const r = way === "offline" ? await offlineRun(home, base) : await onlineRun(browser, base, cookie);
+      starts[way].push(r);
+      if (values.verbose) console.log(`start ${i + 1} ${way}: ${round(r.ms, 0)} ms (${r.height}p)\n  ${r.requestsAfterClick.join("\n  ")}`);
+    }
+  }
+  await home.close();
+} finally {
+  await browser?.close();
+  await server.stop();
+}
+
+const median = (xs: number[]) => round(percentile(xs, 50), 0);
+const p90 = (xs: number[]) => round(percentile(xs, 90), 0);
+const offlineMs = starts.offline.map((r) => r.ms);
+const onlineMs = starts.online.map((r) => r.ms);
+const downloadMs = downloads.map((d) => d.downloadMs);
+const fetchMs = downloads.map((d) => d.fetchMs);
+const ratios = downloads.map((d) => d.downloadMs / d.fetchMs);
+const mbps = (bytes: number, ms: number) => round((bytes * 8) / ms / 1000, 2);
+const bytes = downloads[0]?.bytes ?? 0;
+console.log(`\nbench:offline — Chromium (CPU ×${PROFILE.cpuSlowdown} slower, 10 Mbit/s down, 5 up, 40 ms), ${runs} runs each, signed in, /title/${titleId}\n`);
+printTable(["video start, Play → first frame (ms)", "median", "p90", "runs"], [
+  ["offline: the download (IndexedDB), network cut", median(offlineMs), p90(offlineMs), offlineMs.map((x) => round(x, 0)).join(" ")],
+  ["online: streamed, fresh context", median(onlineMs), p90(onlineMs), onlineMs.map((x) => round(x, 0)).join(" ")],
+]);
+console.log("");
+printTable(["getting the Standard download's media (ms)", "median", "p90", "Mbit/s (median)", "runs"], [
+  [`download (${downloads[0]?.files ?? 0} files stored)`, median(downloadMs), p90(downloadMs), mbps(bytes, percentile(downloadMs, 50)), downloadMs.map((x) => round(x, 0)).join(" ")],
+  ["plain sequential fetch of the same URLs", median(fetchMs), p90(fetchMs), mbps(bytes, percentile(fetchMs, 50)), fetchMs.map((x) => round(x, 0)).join(" ")],
+]);
+console.log(`\nload average (1 min) ${bench.load().join(" → ")}`);
+bench.summary({
+  runs,
+  offline_start_ms: median(offlineMs),
+  online_start_ms: median(onlineMs),
+  offline_vs_online: round(percentile(offlineMs, 50) / percentile(onlineMs, 50), 2),
+  download_ms: median(downloadMs),
+  fetch_ms: median(fetchMs),
+  download_vs_fetch: round(percentile(ratios, 50), 2),
+  download_bytes: bytes,
+});
