@@ -4,13 +4,17 @@
  * whose player timeline and transport controls stay left to right; a profile
  * set to the pseudo-locale shows no unlocalised English in the interface's own
  * words on Home and a title page, and none of its header, buttons and menus
- * overflows. Screenshots (Arabic at desktop and phone) land in test-results/.
+ * overflows. The pages whose words live in page namespaces (Account, the profile
+ * picker, sign-in, the player's overlays and error screen) do the same in Arabic
+ * and in the pseudo-locale. Screenshots (Arabic at desktop and phone; Account and
+ * sign-in in Arabic at phone, desktop and TV) land in test-results/.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
 import { DEMO_ACCOUNT } from "../../tools/dev/demo-account.ts";
 import { DEMO_TITLES } from "../../tools/seed/demo-catalog.ts";
+import { pseudoString } from "../../client/src/i18n/pseudo.ts";
 import { api, browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
 const suite = browserSuite(8821);
@@ -84,8 +88,8 @@ test("a profile set to Arabic gets a right-to-left Marquee in Arabic whose playe
  * plain ASCII word: in the pseudo-locale every word of ours is accented.
  */
 async function unlocalised(page: Page, genres: string[]): Promise<string[]> {
-  return page.evaluate((genreNames) => {
-    const CATALOG = ".art, .tile-name, .tile-meta, .hero h1, .hero .tagline, .hero-description, .hero .eyebrow, .title-body h1, .tagline, .description, .original-title, .people, .episode-text, .chip, .maturity, .facts, .languages dd, .menu-profile, .profile-name, .brand, .onboarding-name";
+  return page.evaluate(([genreNames, data]) => {
+    const CATALOG = `${data}, .art, .tile-name, .tile-meta, .hero h1, .hero .tagline, .hero-description, .hero .eyebrow, .title-body h1, .tagline, .description, .original-title, .people, .episode-text, .chip, .maturity, .facts, .languages dd, .menu-profile, .profile-name, .brand, .onboarding-name`;
     const found: string[] = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -97,7 +101,59 @@ async function unlocalised(page: Page, genres: string[]): Promise<string[]> {
       found.push(text);
     }
     return found;
-  }, genres);
+  }, [genres, DATA] as const);
+}
+
+/** Data on screen that is not our words: an error code for support, key names, the account's e-mail, dates (Intl's; the pseudo-locale formats as English). */
+const DATA = "code, kbd, time, .account-email";
+
+/**
+ * Visible text in `scope` that has a Latin word and no Arabic letter, data aside
+ * (catalog names, codes, the e-mail): English of ours left in an Arabic page.
+ * Arabic sentences may name Marquee or a "PIN" within them; a whole text in
+ * Latin letters may not.
+ */
+async function notArabic(page: Page, scope = "body"): Promise<string[]> {
+  return page.evaluate(
+    ([root, data]) => {
+      const found: string[] = [];
+      const walker = document.createTreeWalker(document.querySelector(root)!, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent!.trim();
+        const el = node.parentElement!;
+        if (!/[A-Za-z]{2,}/.test(text) || /[\u0600-\u06FF]/.test(text)) continue;
+        if (el.closest(`${data}, .profile-name, .brand, .tile-name, script, style, [hidden], [aria-hidden=true]`) || !el.checkVisibility()) continue;
+        found.push(text);
+      }
+      return found;
+    },
+    [scope, DATA] as const,
+  );
+}
+
+/** Labels (aria-label, placeholder, title) in `scope` with a Latin word and no Arabic letter. */
+async function labelsNotArabic(page: Page, scope = "body"): Promise<string[]> {
+  return page.evaluate((root) => {
+    return [...document.querySelector(root)!.querySelectorAll<HTMLElement>("[aria-label], [placeholder], [title]")]
+      .filter((el) => el.checkVisibility() && !el.closest(".profile-name"))
+      .flatMap((el) => ["aria-label", "placeholder", "title"].map((a) => el.getAttribute(a) ?? ""))
+      .filter((text) => /[A-Za-z]{2,}/.test(text) && !/[\u0600-\u06FF]/.test(text) && !/^(Marquee|PIN)$/.test(text));
+  }, scope);
+}
+
+/** A signed-out context whose browser speaks `language` (navigator.languages), as a first visit would be. */
+async function signedOut(language: string, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await suite.browser.newContext({ viewport, locale: language });
+  const { page } = await suite.open("/signin", { context });
+  return { context, page };
+}
+
+/** Opens the player on Orbitfall, waits for it to play, and opens the keyboard-shortcut overlay. */
+async function openShortcuts(page: Page, name: string): Promise<void> {
+  await page.goto(`${suite.site.url}/watch/${ORBITFALL}`);
+  await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 0.2, undefined, { timeout: 60_000 });
+  await page.keyboard.press("?");
+  await page.getByRole("dialog", { name }).waitFor();
 }
 
 /** Header links, buttons and menu items whose text is wider than their box, and header controls pushed off screen. */
@@ -129,4 +185,75 @@ test("the pseudo-locale shows no unlocalised English on Home and a title page, a
     await page.screenshot({ path: `${SCREENSHOTS}/i18n-pseudo-title-${viewport.width}.png` });
     await context.close();
   }
+});
+
+test("Account, the profile picker, sign-in and the player's overlays speak Arabic, right to left, with no English of ours", async () => {
+  for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+    const { context, page } = await signedIn("Alex", "ar", viewport);
+    await page.goto(`${suite.site.url}/account`);
+    await page.getByRole("heading", { level: 1, name: "الحساب" }).waitFor();
+    await page.getByRole("checkbox", { name: "مشاركة إحصاءات جودة التشغيل" }).waitFor();
+    assert.deepEqual(await htmlLangDir(page), ["ar", "rtl"]);
+    assert.deepEqual(await notArabic(page, "main"), [], `Account (${size})`);
+    assert.deepEqual(await labelsNotArabic(page, "main"), [], `Account labels (${size})`);
+    // The member-since date is written the Arabic way (Intl in the interface locale, not the browser's default).
+    const createdAt = (await api(page, "GET", "/api/auth/me")).json.account.createdAt as string | number;
+    const arabicDate = await page.evaluate((at) => new Intl.DateTimeFormat("ar", { dateStyle: "medium" }).format(new Date(at)), createdAt);
+    assert.equal(await page.locator(".facts-list time").innerText(), arabicDate);
+    await page.screenshot({ path: `${SCREENSHOTS}/i18n-ar-account-${size}.png`, fullPage: true });
+    if (size === "desktop") {
+      await page.goto(`${suite.site.url}/profiles`);
+      await page.getByRole("heading", { level: 1, name: "من يشاهد الآن؟" }).waitFor();
+      assert.deepEqual(await notArabic(page, "main"), [], "profile picker");
+      await page.goto(`${suite.site.url}/profiles/manage`);
+      await page.getByRole("heading", { level: 1, name: "إدارة الملفات الشخصية" }).waitFor();
+      await openShortcuts(page, "اختصارات لوحة المفاتيح");
+      assert.deepEqual(await notArabic(page, ".help-card"), [], "keyboard shortcuts");
+      await page.keyboard.press("Escape");
+      // A title that is not there: the error screen, in Arabic, its code kept as it is for support.
+      await page.goto(`${suite.site.url}/watch/999999`);
+      await page.getByRole("heading", { name: "العمل غير موجود" }).waitFor();
+      assert.deepEqual(await notArabic(page, ".player-error"), [], "error screen");
+      assert.equal(await page.locator(".player-error code").innerText(), "title_not_found");
+    }
+    await context.close();
+
+    const out = await signedOut("ar", viewport);
+    await out.page.getByRole("heading", { level: 1, name: "تسجيل الدخول" }).waitFor();
+    assert.deepEqual(await htmlLangDir(out.page), ["ar", "rtl"]);
+    // A wrong password is told in Arabic, from the error code, not the server's English message.
+    await out.page.getByLabel("البريد الإلكتروني").fill("nobody@marquee.local");
+    await out.page.getByLabel("كلمة المرور").fill("not-the-password");
+    await out.page.getByRole("button", { name: "تسجيل الدخول" }).click();
+    await out.page.getByRole("alert").filter({ hasText: "البريد الإلكتروني أو كلمة المرور غير صحيحة." }).waitFor();
+    assert.deepEqual(await notArabic(out.page, "main"), [], `sign-in (${size})`);
+    await out.page.screenshot({ path: `${SCREENSHOTS}/i18n-ar-signin-${size}.png` });
+    await out.context.close();
+  }
+});
+
+test("in the pseudo-locale, Account, the profile picker, sign-in and the player's overlays show no unlocalised English", async () => {
+  const { context, page } = await signedIn("Alex", "en-XA");
+  const genres = ((await api(page, "GET", "/api/catalog/genres")).json.items as { name: string }[]).map((g) => g.name);
+  await page.goto(`${suite.site.url}/account`);
+  await page.locator("html[lang=en-XA]").waitFor({ state: "attached" });
+  await page.locator(".qoe-consent input").waitFor();
+  assert.deepEqual(await unlocalised(page, genres), [], "Account");
+  assert.deepEqual(await overflowing(page), [], "Account");
+  await page.goto(`${suite.site.url}/profiles`);
+  await page.locator(".profile-choice").first().waitFor();
+  assert.deepEqual(await unlocalised(page, genres), [], "profile picker");
+  await openShortcuts(page, pseudoString("Keyboard shortcuts"));
+  assert.deepEqual(await unlocalised(page, genres), [], "keyboard shortcuts");
+  await page.keyboard.press("Escape");
+  await page.goto(`${suite.site.url}/watch/999999`);
+  await page.locator(".player-error h2").waitFor();
+  assert.deepEqual(await unlocalised(page, genres), [], "error screen");
+  await context.close();
+
+  const out = await signedOut("en-XA", VIEWPORTS.phone);
+  await out.page.locator(".auth-card h1").waitFor();
+  assert.deepEqual(await unlocalised(out.page, genres), [], "sign-in");
+  assert.deepEqual(await overflowing(out.page), [], "sign-in");
+  await out.context.close();
 });

@@ -77,13 +77,15 @@ export default function AccountPage() {
             <h2 id="membership">{t("account.membership")}</h2>
             <dl class="facts-list">
               <dt>{t("field.email")}</dt>
-              <dd>{s().account.email}</dd>
+              <dd class="account-email">{s().account.email}</dd>
               <dt>{t("account.plan")}</dt>
               <dd>
                 {planName(s().account.plan)} <span class="muted">· {planQuality(s().account.plan)}</span>
               </dd>
               <dt>{t("account.memberSince")}</dt>
-              <dd>{formatDate(new Date(s().account.createdAt).getTime())}</dd>
+              <dd>
+                <time datetime={new Date(s().account.createdAt).toISOString()}>{formatDate(new Date(s().account.createdAt).getTime())}</time>
+              </dd>
               <dt>{t("account.profiles")}</dt>
               <dd>
                 {formatNumber(s().profiles.length)} · <A href="/profiles/manage">{t("account.manageProfiles")}</A>

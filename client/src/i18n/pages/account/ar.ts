@@ -30,7 +30,8 @@ const ar: Words<typeof en> = {
   "quality.720": "عالية الدقة",
   "quality.1080": "عالية الدقة الكاملة",
   "quality.2160": "فائقة الدقة 4K",
-  "quality.format": "{{ name }} ({{ height }}p)",
+  // The closing mark keeps "4K (2160p)" one left-to-right run, its parenthesis where it belongs.
+  "quality.format": "{{ name }} ({{ height }}p)\u200e",
   "quality.upTo": "حتى {{ height }}p",
   "account.title": "الحساب",
   "account.membership": "العضوية",
