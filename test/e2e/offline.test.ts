@@ -251,3 +251,25 @@ test("an interrupted download resumes after its last stored file, and Delete fre
   assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e)), []);
   await context.close();
 });
+
+test("a Kids profile downloads within its ceiling and nothing above it", async () => {
+  const { page, context, errors } = await suite.open("/browse");
+  const signin = await api(page, "POST", "/api/auth/signin", { email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password });
+  const kids = (signin.json.profiles as { id: string; name: string; isKids: boolean }[]).find((p) => p.isKids)!;
+  assert.equal((await api(page, "POST", `/api/profiles/${kids.id}/select`, {})).status, 200);
+  const search = await api(page, "GET", "/api/search?q=Little%20Comet");
+  const comet = (search.json.items as { id: number; title: string }[]).find((t) => t.title === "Little Comet")!;
+  await page.goto(`${suite.site.url}/title/${comet.id}`);
+  await page.getByRole("button", { name: "Download" }).click();
+  await page.getByRole("menuitem", { name: /^Standard · / }).waitFor();
+  // Harbour Lights (16+) is above the ceiling: its page says so, and a grant asked for directly is refused.
+  const series = await api(page, "GET", "/api/catalog/titles/5");
+  assert.deepEqual([series.status, series.json.error.code], [403, "maturity_restricted"]);
+  const refused = await api(page, "POST", "/api/downloads", { titleId: 5, quality: "standard", deviceId: "kids-test-device-0001" });
+  assert.deepEqual([refused.status, refused.json.error.code], [403, "maturity_restricted"], JSON.stringify(refused.json));
+  await page.goto(`${suite.site.url}/title/5`);
+  await page.getByRole("heading").first().waitFor();
+  assert.equal(await page.getByRole("button", { name: /^Download/ }).count(), 0, "no Download above the ceiling");
+  assert.deepEqual(errors.filter((e) => !/\b403\b/.test(e)), []);
+  await context.close();
+});
