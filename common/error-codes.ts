@@ -99,6 +99,11 @@ export const ERROR_CODES = [
   "download_limit",
   "download_not_found",
   "download_revoked",
+  // Schedule and premieres (worker/schedule/)
+  "premiere_not_started",
+  "beyond_live_point",
+  "event_not_found",
+  "event_not_schedulable",
 ] as const;
 
 /** One error code the Worker may answer. */

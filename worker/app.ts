@@ -27,6 +27,7 @@ import { opsRoutes } from "./routes/ops.ts";
 import { profiles } from "./routes/profiles.ts";
 import { qoeRoutes } from "./routes/qoe.ts";
 import { ratingRoutes } from "./routes/ratings.ts";
+import { scheduleRoutes } from "./routes/schedule.ts";
 import { search } from "./routes/search.ts";
 import { steering } from "./routes/steering.ts";
 
@@ -60,6 +61,7 @@ const api = new Hono<AppEnv>()
   .route("/steering", steering)
   .route("/qoe", qoeRoutes)
   .route("/ops", opsRoutes)
+  .route("/schedule", scheduleRoutes)
   .route("/dev", dev);
 
 /** The whole Worker app: security headers everywhere, the API under /api, token-checked media under /cdn. */

@@ -99,6 +99,14 @@ const ROUTES: Record<string, Fuzz> = {
   "POST /api/ops/alerts": at("/api/ops/alerts"),
   "PUT /api/ops/alerts/:id": { paths: [(p) => `/api/ops/alerts/${p}`], valid: "1" },
   "DELETE /api/ops/alerts/:id": { paths: [(p) => `/api/ops/alerts/${p}`], valid: "1" },
+  "GET /api/schedule": at("/api/schedule"),
+  "POST /api/schedule": at("/api/schedule"),
+  "DELETE /api/schedule/:id": { paths: [(p) => `/api/schedule/${p}`], valid: "1" },
+  "GET /api/schedule/titles/:id": { paths: [(p) => `/api/schedule/titles/${p}`], valid: String(TITLE) },
+  "GET /api/schedule/reminders": at("/api/schedule/reminders"),
+  "PUT /api/schedule/:id/reminder": { paths: [(p) => `/api/schedule/${p}/reminder`], valid: "1" },
+  "DELETE /api/schedule/:id/reminder": { paths: [(p) => `/api/schedule/${p}/reminder`], valid: "1" },
+  "POST /api/dev/demo-premiere": at("/api/dev/demo-premiere"),
   "GET /api/dev/baseline/like-search": { paths: [(p) => `/api/dev/baseline/like-search?q=${p}`], valid: "title" },
   "GET /api/dev/baseline/media/*": { paths: [(p) => `/api/dev/baseline/media/${ASSET}/${p}`], valid: "video/360p/seg_00001.m4s" },
   "GET /api/dev/faults": at("/api/dev/faults"),
@@ -127,7 +135,7 @@ function appRoutes(): string[] {
 const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.array(fc.integer(), { maxLength: 3 }));
 const body = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
-  fc.dictionary(fc.constantFrom("email", "password", "name", "pin", "titleIds", "value", "isKids", "maxMaturityAge", "opId", "titleId", "episodeId", "positionSeconds", "durationSeconds", "clientTime", "deviceId", "maxHeight", "subtitles", "v", "viewId", "seq", "device", "player", "events", "optOut", "kids", "type", "streamId", "currentPassword", "newPassword", "quality", "deviceName", "firstPlayedAt"), value).map((o) => JSON.stringify(o)),
+  fc.dictionary(fc.constantFrom("email", "password", "name", "pin", "titleIds", "value", "isKids", "maxMaturityAge", "opId", "titleId", "episodeId", "positionSeconds", "durationSeconds", "clientTime", "deviceId", "maxHeight", "subtitles", "v", "viewId", "seq", "device", "player", "events", "optOut", "kids", "type", "streamId", "currentPassword", "newPassword", "quality", "deviceName", "firstPlayedAt", "kind", "startsAt", "endsAt", "loops", "windowSeconds", "channel", "startsInSeconds"), value).map((o) => JSON.stringify(o)),
   fc.string(),
   fc.constant(""),
 );

@@ -7,7 +7,7 @@
  */
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "./client.ts";
-import { accounts, myList, operators, profileRecentTitles, profiles, qoeOptOuts, ratings, sessions } from "./schema.ts";
+import { accounts, eventReminders, myList, operators, profileRecentTitles, profiles, qoeOptOuts, ratings, sessions } from "./schema.ts";
 import { toAccount, toProfile } from "./accounts.ts";
 
 /** Every D1 table holding account data → its section of the export. Deleting the account row erases them all (foreign keys cascade). */
@@ -20,6 +20,7 @@ export const ACCOUNT_TABLES = {
   profile_recent_titles: "recentTitles",
   qoe_opt_outs: "qoeOptOut",
   operators: "operator",
+  event_reminders: "reminders",
 } as const;
 
 /** The account's D1 rows as plain data: no password hash, PIN hash or refresh-token hash (secrets, not personal data). */
@@ -42,13 +43,14 @@ export async function exportAccountRows(db: Db, accountId: string) {
     db.select().from(operators).where(eq(operators.accountId, accountId)),
   ]);
   const profileIds = profileRows.map((p) => p.id);
-  const [listRows, ratingRows, recentRows] =
+  const [listRows, ratingRows, recentRows, reminderRows] =
     profileIds.length === 0
-      ? [[], [], []]
+      ? [[], [], [], []]
       : await db.batch([
           db.select().from(myList).where(inArray(myList.profileId, profileIds)),
           db.select().from(ratings).where(inArray(ratings.profileId, profileIds)),
           db.select().from(profileRecentTitles).where(inArray(profileRecentTitles.profileId, profileIds)),
+          db.select().from(eventReminders).where(inArray(eventReminders.profileId, profileIds)),
         ]);
   return {
     account: accountRows[0] ? toAccount(accountRows[0]) : null,
@@ -62,6 +64,8 @@ export async function exportAccountRows(db: Db, accountId: string) {
     // Whether (and since when) the account opted out of playback-quality collection, and holds the operator role.
     qoeOptOut: optOutRows,
     operator: operatorRows,
+    // "Remind me": which profile asked about which scheduled event.
+    reminders: reminderRows,
   } satisfies Record<(typeof ACCOUNT_TABLES)[keyof typeof ACCOUNT_TABLES], unknown>;
 }
 

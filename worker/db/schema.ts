@@ -627,3 +627,50 @@ export const catalogVersion = sqliteTable("catalog_version", {
   id: integer("id").primaryKey(),
   version: integer("version").notNull(),
 });
+
+/** What a scheduled event is: a live channel's broadcast, or a VOD title premiering as a live stream. */
+export const EVENT_KINDS = ["live", "premiere"] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/**
+ * The schedule (issue 16): live broadcasts and premieres, each pointing at the
+ * catalog title viewers open (a channel's title for `live`, with its slug; the
+ * film itself for `premiere`). A premiere serves the title's VOD asset as a live
+ * stream from `startsAt` (worker/schedule/premiere-playlist.ts), `loops` times in
+ * a row, ending at `endsAt` (derived from the asset's duration when created), with
+ * `windowSeconds` of it to go back in. Times are epoch ms.
+ */
+export const scheduleEvents = sqliteTable(
+  "schedule_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind", { enum: EVENT_KINDS }).notNull(),
+    titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    channelSlug: text("channel_slug").references(() => liveChannels.slug, { onDelete: "cascade" }),
+    startsAt: integer("starts_at").notNull(),
+    endsAt: integer("ends_at").notNull(),
+    loops: integer("loops").notNull().default(1),
+    windowSeconds: integer("window_seconds").notNull().default(1800),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("schedule_events_ends_idx").on(t.endsAt),
+    index("schedule_events_title_idx").on(t.titleId, t.startsAt),
+    check("schedule_events_times", sql`${t.endsAt} > ${t.startsAt}`),
+    check("schedule_events_channel", sql`(${t.kind} = 'live') = (${t.channelSlug} IS NOT NULL)`),
+  ],
+);
+
+/**
+ * "Remind me": a profile asked to hear when an event starts (shown in-app).
+ * Only the profile id and the event: nothing else about the viewer.
+ */
+export const eventReminders = sqliteTable(
+  "event_reminders",
+  {
+    profileId: text("profile_id").notNull().references(() => profiles.id, { onDelete: "cascade" }),
+    eventId: integer("event_id").notNull().references(() => scheduleEvents.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.profileId, t.eventId] }), index("event_reminders_event_idx").on(t.eventId)],
+);

@@ -11,6 +11,7 @@ import { continueWatching, type ContinueItem } from "../progress/continue-watchi
 import { viewerState } from "../progress/stub.ts";
 import { profileSignals } from "../recs/load.ts";
 import type { DeviceClass, ProfileSignals } from "../recs/types.ts";
+import { currentEvents, scheduleRows, type ScheduleItem } from "../schedule/events.ts";
 import { homeCacheKey, readCachedHome, writeCachedHome } from "./rows-cache.ts";
 import { buildHomeRows, hasSignals, type CachedHome } from "./rows.ts";
 
@@ -30,6 +31,8 @@ export interface HomeRequest {
 export interface Home {
   home: CachedHome;
   continueWatching: ContinueItem[];
+  /** "Live now" and "Coming up": never in the cached rows, so an event starting flips them at once (schedule/events.ts). */
+  schedule: { liveNow: ScheduleItem[]; comingUp: ScheduleItem[] };
   cache: "hit" | "miss";
 }
 
@@ -39,12 +42,13 @@ export async function loadHome(env: Env, req: HomeRequest): Promise<Home> {
   const profile = session?.profile ?? null;
   const key = homeCacheKey(profile, viewer, device, localHour);
   const state = session && profile ? viewerState(env, session.account.id) : null;
-  const [cached, continuing] = await Promise.all([
+  const db = database(env.DB);
+  const [cached, continuing, schedule] = await Promise.all([
     req.skipCache ? Promise.resolve(null) : readCachedHome(env.ROWS, key, viewer.nowMs),
     session && profile ? continueWatching(env, viewer, session.account.id, profile.id) : Promise.resolve([] as ContinueItem[]),
+    currentEvents(db, viewer.nowMs).then((events) => scheduleRows(db, viewer, events)),
   ]);
-  if (cached) return { home: cached, continueWatching: continuing, cache: "hit" };
-  const db = database(env.DB);
+  if (cached) return { home: cached, continueWatching: continuing, schedule, cache: "hit" };
   const watched = state && profile ? await state.latestPerTitle(profile.id, 200) : [];
   const signals: ProfileSignals = profile
     ? await profileSignals(db, profile, watched)
@@ -52,5 +56,5 @@ export async function loadHome(env: Env, req: HomeRequest): Promise<Home> {
   const home = await buildHomeRows(db, viewer, signals, device, localHour, profile !== null && !hasSignals(signals));
   // Written after the answer is sent; a failed write only costs the next visitor a rebuild.
   req.waitUntil(writeCachedHome(env.ROWS, key, home));
-  return { home, continueWatching: continuing, cache: "miss" };
+  return { home, continueWatching: continuing, schedule, cache: "miss" };
 }

@@ -52,10 +52,14 @@ export interface PlaybackClaims {
   pid?: string;
   sid?: string;
   str?: string;
+  /** During a premiere (worker/schedule/premiere-edge.ts): its start (epoch ms), plays in a row and window (s). */
+  ps?: number;
+  pl?: number;
+  pw?: number;
 }
 
 /** What a playback token binds besides the asset: title, episode, profile, session and stream. */
-export type PlaybackBinding = Pick<PlaybackClaims, "tid" | "eid" | "pid" | "sid" | "str">;
+export type PlaybackBinding = Pick<PlaybackClaims, "tid" | "eid" | "pid" | "sid" | "str" | "ps" | "pl" | "pw">;
 
 const claimsShape = z.object({
   sub: z.string().min(1).max(64),
@@ -69,6 +73,9 @@ const claimsShape = z.object({
   pid: z.string().min(1).max(64).optional(),
   sid: z.string().min(1).max(64).optional(),
   str: z.string().min(1).max(64).optional(),
+  ps: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  pl: z.number().int().min(1).max(1000).optional(),
+  pw: z.number().int().min(1).max(86_400).optional(),
 });
 
 const unavailable = () =>

@@ -33,6 +33,8 @@ export async function entitle(
   requestedMaxHeight: number | undefined,
   /** Profile, session and stream the token is bound to (the licence service checks them on every licence). */
   binding: Pick<PlaybackBinding, "pid" | "sid" | "str"> = {},
+  /** A premiere under way: its clock rides in the token (worker/schedule/premiere-edge.ts), which must last until its end. */
+  premiere?: { ps: number; pl: number; pw: number; endsAtMs: number },
 ) {
   const db = database(env.DB);
   const { title, maxHeight } = checkTitle(viewer, await playbackTitle(db, viewer, titleId), requestedMaxHeight);
@@ -44,8 +46,8 @@ export async function entitle(
 
   const { token, expiresAtMs } = await signPlaybackToken(
     env,
-    { sub: viewer.viewerId, pfx: asset.keyPrefix, mh: maxHeight, cc: viewer.country, tid: title.id, eid: episode?.id, ...binding },
-    tokenTtlSeconds(asset.durationSeconds),
+    { sub: viewer.viewerId, pfx: asset.keyPrefix, mh: maxHeight, cc: viewer.country, tid: title.id, eid: episode?.id, ...binding, ...(premiere ? { ps: premiere.ps, pl: premiere.pl, pw: premiere.pw } : {}) },
+    tokenTtlSeconds(premiere ? Math.max(asset.durationSeconds, (premiere.endsAtMs - viewer.nowMs) / 1000) : asset.durationSeconds),
     viewer.nowMs,
   );
   // The master is first fetched on the region's currently preferred pathway; steering may move the player later.

@@ -11,6 +11,8 @@ import { isDevelopment } from "../lib/environment.ts";
 import { faultFor, faultShape, setFault } from "../media/faults.ts";
 import { findPathway, pathways } from "../media/pathways.ts";
 import { ASSET_ID, mediaSegments, serveObject } from "../media/serve.ts";
+import { demoPremiereTitle, titleSchedule } from "../db/schedule.ts";
+import { forgetScheduleSnapshot, scheduleEvent } from "../schedule/events.ts";
 
 const BASELINE_MEDIA = /^\/api\/dev\/baseline\/media\/([^/]*)\/(.*)$/s;
 
@@ -34,6 +36,23 @@ export const dev = new Hono<AppEnv>()
     if (!match || !ASSET_ID.test(match[1]!) || !rest) throw new AppError(400, "invalid_path", "Not a valid media path.");
     return serveObject(c.env.MEDIA, `assets/${match[1]}/${rest.join("/")}`, c.req.raw);
   })
+  // The local demo's premiere (tools/dev/start.ts asks every few minutes): the next one, unless one is already scheduled or on.
+  .post(
+    "/demo-premiere",
+    validate("json", z.object({ startsInSeconds: z.number().int().min(0).max(86_400).default(180), loops: z.number().int().min(1).max(100).default(10), titleId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional() }).strict()),
+    async (c) => {
+      const body = c.req.valid("json");
+      const db = database(c.env.DB);
+      const nowMs = Date.now();
+      const titleId = body.titleId ?? (await demoPremiereTitle(db, nowMs));
+      if (titleId === undefined) throw new AppError(404, "no_media", "No film with media to premiere.");
+      const { event } = await titleSchedule(db, titleId, nowMs);
+      if (event) return c.json(event, 200);
+      const created = await scheduleEvent(db, { kind: "premiere", titleId, startsAt: nowMs + body.startsInSeconds * 1000, loops: body.loops, windowSeconds: 60 }, nowMs);
+      forgetScheduleSnapshot();
+      return c.json(created, 201);
+    },
+  )
   .get("/faults", async (c) => {
     const items = await Promise.all(pathways(c.env).map(async (p) => ({ pathway: p.id, fault: await faultFor(c.env.ROWS, p.id) })));
     return c.json({ items });

@@ -60,7 +60,7 @@ export const homeRoutes = new Hono<AppEnv>()
     const device = deviceClass(c, query.device);
     const hour = localHour(c, query.hour, viewer.nowMs);
     if (query.cache === "miss" && !isDevelopment(c.env)) throw new AppError(403, "dev_only", "Skipping the cache is only available in local development.");
-    const { home, continueWatching: continuing, cache } = await loadHome(c.env, {
+    const { home, continueWatching: continuing, schedule, cache } = await loadHome(c.env, {
       viewer,
       session: c.get("session"),
       device,
@@ -72,11 +72,14 @@ export const homeRoutes = new Hono<AppEnv>()
     return c.json({
       hero: home.hero,
       continueWatching: continuing,
+      liveNow: schedule.liveNow,
+      comingUp: schedule.comingUp,
       rows: home.rows,
       aboveFold: home.aboveFold,
       onboarding: home.onboarding && home.onboarding.length > 0 ? { choices: home.onboarding } : null,
       device,
       builtAt: home.builtAt,
+      serverTime: viewer.nowMs,
     });
   })
   // Onboarding: "pick three you like" (or skip with an empty list); the next home is personal at once.

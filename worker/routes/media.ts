@@ -14,6 +14,7 @@ import { noteServed } from "../media/steering.ts";
 import { afterResponse } from "../lib/after-response.ts";
 import { verifyPlaybackToken } from "../media/tokens.ts";
 import { countCmcd } from "../qoe/cmcd-intake.ts";
+import { checkPremiereSegment, premiereClockOf, premierePlaylist } from "../schedule/premiere-edge.ts";
 
 const RENDITION_DIR = /^(\d{2,4})p$/;
 /** A media segment or init segment of a video or audio rendition: what a player fetches only to play. */
@@ -97,6 +98,17 @@ export const media = new Hono<AppEnv>()
         "Content-Type": CONTENT_TYPES.m3u8!,
         "Cache-Control": PLAYLIST_CACHE_CONTROL,
       });
+    }
+    // A premiere: media playlists are the live playlist of the moment, and nothing past the live point is served.
+    const premiere = premiereClockOf(claims);
+    if (premiere) {
+      const nowMs = Date.now();
+      if (rest.at(-1)!.endsWith(".m3u8")) {
+        const res = await premierePlaylist(c.env.MEDIA, premiere, `${claims.pfx}${rest.join("/")}`, c.req.raw, nowMs);
+        await countPlayer();
+        return res;
+      }
+      await checkPremiereSegment(c.env.MEDIA, premiere, claims.pfx, rest, nowMs);
     }
     const res = await serveObject(c.env.MEDIA, `${claims.pfx}${rest.join("/")}`, c.req.raw);
     if (res.status < 400) await countPlayer();

@@ -15,6 +15,7 @@ import type { Session } from "../app-env.ts";
 import { continueEpisode, entitle } from "../playback/entitlement.ts";
 import { isResumable } from "../progress/continue-watching.ts";
 import { viewerState } from "../progress/stub.ts";
+import { premiereFor } from "../schedule/events.ts";
 
 const idParam = z.object({ id: pathId });
 const playQuery = z.object({ episode: pathId.optional() });
@@ -59,7 +60,9 @@ export const playback = new Hono<AppEnv>()
     // A series opened without an episode continues where this profile left it: the episode in progress, or the one after a finished one.
     if (state && episodeId === undefined) episodeId = await continueEpisode(c.env, state, profileId, id);
     const binding = bindingOf(session, body.streamId);
-    const e = await entitle(c.env, c.get("viewer"), id, episodeId, body.maxHeight, binding);
+    // A film premiering now plays live (its clock in the token); before its first premiere it does not play.
+    const premiere = await premiereFor(database(c.env.DB), id, c.get("viewer").nowMs);
+    const e = await entitle(c.env, c.get("viewer"), id, episodeId, body.maxHeight, binding, premiere);
     const entry = state ? await state.entry(profileId, id, e.episode?.id ?? null) : null;
     const resume = entry && isResumable(entry)
       ? { positionSeconds: entry.positionSeconds, updatedAt: entry.updatedAt, deviceName: entry.deviceName }
@@ -87,7 +90,9 @@ export const playback = new Hono<AppEnv>()
       qualities: [...new Set(e.video.map((v) => v.height!))].sort((a, b) => b - a),
       durationSeconds: asset.durationSeconds,
       // A live broadcast in progress (its folder is a channel's and the recording has no duration yet): the player goes low-latency.
-      live: isLiveBroadcast(asset),
+      live: isLiveBroadcast(asset) || premiere !== undefined,
+      // A premiere: everyone at the same wall-clock position; it becomes ordinary VOD at its end.
+      premiere: premiere ? { startsAt: premiere.ps, endsAt: premiere.endsAtMs } : null,
       markers: {
         introStart: asset.introStartSeconds,
         introEnd: asset.introEndSeconds,
@@ -98,7 +103,7 @@ export const playback = new Hono<AppEnv>()
         .map((r) => ({ language: r.language, label: r.label, channels: r.channels, isDefault: r.isDefault })),
       subtitleTracks: tracks.subtitles.map((s) => ({ language: s.language, label: s.label, isDefault: s.isDefault, isForced: s.isForced })),
       trickplay:
-        tracks.trickplay && trickplayPath
+        tracks.trickplay && trickplayPath && !premiere
           ? {
               url: `${e.base}${trickplayPath}`,
               intervalSeconds: tracks.trickplay.intervalSeconds,
@@ -109,7 +114,8 @@ export const playback = new Hono<AppEnv>()
             }
           : null,
       // Where this profile stopped (any device), unless finished or barely started; null when signed out.
-      resume,
+      // No resuming into a premiere: it is watched from the live point.
+      resume: premiere ? null : resume,
       nextEpisode: next
         ? { id: next.id, seasonNumber: next.seasonNumber, number: next.number, name: next.name, runtimeMinutes: next.runtimeMinutes, stillUrl: next.stillUrl }
         : null,
@@ -119,7 +125,8 @@ export const playback = new Hono<AppEnv>()
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const binding = bindingOf(c.get("session"), body.streamId);
-    const e = await entitle(c.env, c.get("viewer"), id, c.req.valid("query").episode ?? body.episodeId, body.maxHeight, binding);
+    const premiere = await premiereFor(database(c.env.DB), id, c.get("viewer").nowMs);
+    const e = await entitle(c.env, c.get("viewer"), id, c.req.valid("query").episode ?? body.episodeId, body.maxHeight, binding, premiere);
     if (body.assetId !== undefined && body.assetId !== e.asset.id) {
       throw new AppError(409, "asset_changed", "This title's video was replaced; start playback again.");
     }

@@ -124,6 +124,11 @@ export const ERROR_MEANINGS: Record<ErrorCode, ErrorMeaning> = {
   download_limit: none,
   download_not_found: none,
   download_revoked: none,
+  // Schedule and premieres: the title page shows the countdown; the player never asks past the live point
+  premiere_not_started: none,
+  beyond_live_point: none,
+  event_not_found: none,
+  event_not_schedulable: none,
 };
 
 /** A refusal in a viewer's words: a headline and what it means. */

@@ -11,6 +11,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { limiterName } from "../../../worker/auth/sign-in-limiter.ts";
 import { ACCOUNT_TABLES } from "../../../worker/db/account-data.ts";
+import { insertEvent } from "../../../worker/db/schedule.ts";
 import { viewerState } from "../../../worker/progress/stub.ts";
 import { call, db } from "../helpers.ts";
 import { seedAsset, seedTitles } from "../media-fixtures.ts";
@@ -43,6 +44,7 @@ const D1_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
   qoe_startup_hours: "the histograms per hour: counts, no viewer",
   home_row_days: "Home rows shown and played from, per day, row kind and device class: counts, no viewer",
   live_channels: "catalog: live channels (slug, title, hashed ingest secret)",
+  schedule_events: "catalog: the schedule of live events and premieres",
   title_localisations: "catalog: titles' text per locale",
   d1_migrations: "applied migration names",
 };
@@ -136,6 +138,9 @@ describe("privacy export and erasure, complete by construction", () => {
     expect((await b.json(`/api/ratings/${MOVIE}`, { method: "PUT", body: { value: 2 } })).status).toBeLessThan(300);
     expect((await b.json("/api/home/onboarding", { method: "POST", body: { titleIds: [MOVIE, OTHER, THIRD] } })).status).toBeLessThan(300);
     expect((await b.fetch("/api/home")).status).toBe(200);
+    // "Remind me" of a premiere an hour from now.
+    const event = await insertEvent(db(), { kind: "premiere", titleId: OTHER, startsAt: Date.now() + 3_600_000, endsAt: Date.now() + 4_200_000, createdAt: Date.now() });
+    expect((await b.json(`/api/schedule/${event.id}/reminder`, { method: "PUT" })).body).toEqual({ eventId: event.id, reminded: true });
     expect((await b.json("/api/qoe/consent", { method: "PUT", body: { optOut: true } })).status).toBe(200);
     // The operator role is granted from the command line (npm run admin), not through the API.
     await env.DB.prepare("INSERT INTO operators (account_id, granted_at) VALUES (?, ?)").bind(me.account.id, Date.now()).run();
