@@ -258,3 +258,16 @@ describe("Remind me", () => {
     expect((await viewer.json("/api/schedule/x/reminder", { method: "PUT" })).status).toBe(400);
   });
 });
+
+describe("downloads of a premiering film", () => {
+  it("are refused before its first premiere and while it runs (403 premiere_not_started), and offered after it", async () => {
+    const viewer = new TestBrowser();
+    await viewer.signUp();
+    for (const id of [SOON, LIVE]) {
+      const r = await viewer.json(`/api/downloads/options/${id}`);
+      expect(r.status, String(id)).toBe(403);
+      expect(r.body.error.code).toBe("premiere_not_started");
+    }
+    expect((await viewer.json(`/api/downloads/options/${ENDED}`)).status).toBe(200);
+  });
+});

@@ -17,6 +17,7 @@ import { isDevelopment } from "../lib/environment.ts";
 import { AppError } from "../lib/errors.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import { entitle, type Entitlement } from "../playback/entitlement.ts";
+import { checkDownloadable } from "../schedule/events.ts";
 import { viewerState } from "../progress/stub.ts";
 import type { DownloadGrant } from "./download-store.ts";
 
@@ -24,6 +25,7 @@ type Rendition = Entitlement["tracks"]["renditions"][number];
 
 /** The choices a title offers this viewer, each with its size in bytes (video, audio and subtitles). */
 export async function downloadOptions(env: Env, viewer: Viewer, titleId: number, episodeId: number | undefined) {
+  await checkDownloadable(database(env.DB), titleId, viewer.nowMs);
   const e = await entitle(env, viewer, titleId, episodeId, undefined);
   return {
     titleId: e.title.id,
@@ -110,6 +112,7 @@ export function publicGrant(g: DownloadGrant) {
  * downloads holding them), then the media URLs and the licence.
  */
 export async function grantDownload(env: Env, viewer: Viewer, session: Session & { profile: NonNullable<Session["profile"]> }, req: DownloadRequest) {
+  await checkDownloadable(database(env.DB), req.titleId, viewer.nowMs);
   const probe = await entitle(env, viewer, req.titleId, req.episodeId, undefined);
   const rung = downloadRungs(probe.video.map((v) => v.height!), probe.maxHeight).find((r) => r.quality === req.quality);
   if (!rung) throw new AppError(403, "quality_not_in_plan", `This title has no ${req.quality} download within the ${viewer.plan} plan.`);

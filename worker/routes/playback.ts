@@ -93,11 +93,10 @@ export const playback = new Hono<AppEnv>()
       live: isLiveBroadcast(asset) || premiere !== undefined,
       // A premiere: everyone at the same wall-clock position; it becomes ordinary VOD at its end.
       premiere: premiere ? { startsAt: premiere.ps, endsAt: premiere.endsAtMs } : null,
-      markers: {
-        introStart: asset.introStartSeconds,
-        introEnd: asset.introEndSeconds,
-        creditsStart: asset.creditsStartSeconds,
-      },
+      // A premiere's timeline is the wall clock (and may loop): the film's markers do not apply to it.
+      markers: premiere
+        ? { introStart: null, introEnd: null, creditsStart: null }
+        : { introStart: asset.introStartSeconds, introEnd: asset.introEndSeconds, creditsStart: asset.creditsStartSeconds },
       audioTracks: tracks.renditions
         .filter((r) => r.kind === "audio")
         .map((r) => ({ language: r.language, label: r.label, channels: r.channels, isDefault: r.isDefault })),

@@ -95,6 +95,14 @@ export async function premiereFor(db: Db, titleId: number, nowMs: number): Promi
   return undefined;
 }
 
+/** Downloads wait for the end of a premiere (and for the first one): a download would let its holder skip ahead. */
+export async function checkDownloadable(db: Db, titleId: number, nowMs: number): Promise<void> {
+  const { event, premiered } = await titleSchedule(db, titleId, nowMs);
+  if (event?.kind === "premiere" && (event.startsAt <= nowMs || !premiered)) {
+    throw new AppError(403, "premiere_not_started", "This film is premiering: it can be downloaded after its premiere.");
+  }
+}
+
 /** An event as the SPA shows it. */
 export interface ScheduleItem {
   id: number;
