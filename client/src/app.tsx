@@ -1,4 +1,5 @@
 import { A, revalidate, Route, Router, useLocation, useNavigate, type RoutePreloadFuncArgs, type RouteSectionProps } from "@solidjs/router";
+import { ReminderNotice } from "./components/reminder-notice.tsx";
 import { createEffect, createMemo, ErrorBoundary, lazy, on, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { AccountMenu } from "./components/account-menu.tsx";
 import { Avatar, NoProfileAvatar } from "./components/avatar.tsx";
@@ -167,6 +168,7 @@ function Layout(props: RouteSectionProps) {
           </Suspense>
         </ErrorBoundary>
       </main>
+      <ReminderNotice />
       <BottomNav />
     </>
   );

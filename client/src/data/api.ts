@@ -385,6 +385,26 @@ export function rateTitle(titleId: number, value: RatingValue | null): Promise<u
 export type HomePage = InferResponseType<typeof api.home.$get, 200>;
 export type HomeRowData = HomePage["rows"][number];
 export type ContinueItem = InferResponseType<typeof api.progress.continue.$get, 200>["items"][number];
+/** A scheduled event as Home's rows and the schedule API show it. */
+export type ScheduleItem = HomePage["liveNow"][number];
+export type TitleSchedule = InferResponseType<(typeof api.schedule.titles)[":id"]["$get"], 200>;
+
+/** The title's event on now or next, and whether this profile asked for a reminder. */
+export function fetchTitleSchedule(titleId: string): Promise<TitleSchedule> {
+  return unwrap<TitleSchedule>(api.schedule.titles[":id"].$get({ param: { id: titleId } }));
+}
+
+/** "Remind me" on (true) or off for an event (a signed-in profile). */
+export function setReminder(eventId: number, on: boolean): Promise<{ eventId: number; reminded: boolean }> {
+  const param = { param: { id: String(eventId) } };
+  return unwrap(on ? api.schedule[":id"].reminder.$put(param) : api.schedule[":id"].reminder.$delete(param));
+}
+
+/** The profile's reminders not over yet (the in-app notice at their start). */
+export function fetchReminders(): Promise<{ items: ScheduleItem[]; serverTime: number }> {
+  return unwrap(api.schedule.reminders.$get());
+}
+
 export type HistoryPage = InferResponseType<typeof api.history.$get, 200>;
 export type HistoryItem = HistoryPage["items"][number];
 

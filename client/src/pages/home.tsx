@@ -9,6 +9,8 @@ import { A, createAsync, revalidate } from "@solidjs/router";
 import { createEffect, createSignal, For, on, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
 import { Row, RowSkeleton, ScrollingRow, type TileReport } from "../components/tiles.tsx";
+import { ScheduleRow } from "../components/schedule-row.tsx";
+import { noteServerTime, partitionEvents, useNow } from "../data/schedule.ts";
 import { fetchContinueWatching, getHome, saveOnboarding, type ContinueItem, type HomePage } from "../data/api.ts";
 import { deviceClass } from "../data/device.ts";
 import { homeRowImpressions, rememberRowChoice } from "../data/home-rows.ts";
@@ -211,6 +213,13 @@ export default function Home() {
     tile: (el, titleId) => impressions.observe(el, rowKey, row, titleId),
     chosen: (titleId) => rememberRowChoice(row, titleId),
   });
+  // The rows' events re-sorted every second on the server's clock: an event starting moves to Live now at once.
+  const now = useNow();
+  createEffect(() => {
+    const h = home();
+    if (h) noteServerTime(h.serverTime);
+  });
+  const events = () => partitionEvents([...(home()?.liveNow ?? []), ...(home()?.comingUp ?? [])], now());
   // Coming back to the tab refreshes everything (the live socket may have been asleep).
   onMount(() => {
     const refresh = () => document.visibilityState === "visible" && void revalidate(getHome.key);
@@ -226,8 +235,14 @@ export default function Home() {
               {/* A new profile's first step comes first; the hero waits below it. */}
               <Show when={h().onboarding}>{(o) => <Onboarding choices={o().choices} onDone={() => void revalidate(getHome.key)} />}</Show>
               <Show when={h().hero}>{(hero) => <Hero title={hero()} report={report("hero", "hero")} />}</Show>
+              <Show when={events().liveNow.length > 0}>
+                <ScheduleRow heading={tr("home.liveNow")} items={events().liveNow} live now={now()} />
+              </Show>
               <Show when={continuing().length > 0}>
                 <ContinueRow items={continuing()} report={report("continue", "continue")} />
+              </Show>
+              <Show when={events().comingUp.length > 0}>
+                <ScheduleRow heading={tr("home.comingUp")} items={events().comingUp} live={false} now={now()} />
               </Show>
               <For each={h().rows}>
                 {(row, i) => (

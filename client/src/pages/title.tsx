@@ -4,6 +4,8 @@ import { A, createAsync, useParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show, untrack } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
 import { TitleActions } from "../components/title-actions.tsx";
+import { EventState, eventPhase, useTitleSchedule } from "../components/event-state.tsx";
+import { serverNow, useNow } from "../data/schedule.ts";
 import { fetchTitleProgress, getTitle } from "../data/api.ts";
 import { preparePlayback } from "../data/prefetch.ts";
 import { followLiveProgress } from "../data/progress.ts";
@@ -21,7 +23,7 @@ import { formatDate, formatDuration, formatList, formatRelative, formatTimeLeft,
  * idle, and again at once when Play is pointed at or focused (a stale
  * preparation is renewed then).
  */
-function warmPlay(titleId: string): void {
+function warmPlayback(titleId: string): void {
   if (baselineStart()) return;
   void import("./watch.tsx").catch(() => {});
   preparePlayback(titleId);
@@ -60,6 +62,9 @@ function useTitlePositions(titleId: () => string): () => TitlePositions {
 export default function Title() {
   const params = useParams<{ id: string }>();
   const title = createAsync(() => getTitle(params.id));
+  const schedule = useTitleSchedule(() => params.id);
+  /** Playback prepared now would be stale (or refused) when an upcoming event starts: only without one. */
+  const warmPlay = (id: string) => eventPhase(untrack(schedule), serverNow()) !== "upcoming" && warmPlayback(id);
   usePageTitle(() => title()?.title);
   const positions = useTitlePositions(() => params.id);
   const resume = createMemo(() => resumeSummary(positions()));
@@ -89,6 +94,12 @@ export default function Title() {
       },
     ),
   );
+  const now = useNow();
+  /** Play gives way to the event: Watch live while it is on, nothing before a first premiere (it would be refused). */
+  const playShown = () => {
+    const phase = eventPhase(schedule(), now());
+    return phase === "none" || (phase === "upcoming" && (schedule()!.event!.kind !== "premiere" || schedule()!.premiered));
+  };
   const [seasonNumber, setSeasonNumber] = createSignal<number | null>(null);
   const season = createMemo(() => {
     const seasons = title()?.seasons ?? [];
@@ -118,7 +129,11 @@ export default function Title() {
               </Show>
               <For each={t().genres}>{(g) => <A class="chip" href={`/browse?genre=${g.slug}`}>{g.name}</A>}</For>
             </p>
+            <Show when={schedule()?.event && schedule()}>
+              {(s) => <EventState titleId={t().id} schedule={s()} />}
+            </Show>
             <div class="actions">
+              <Show when={playShown()}>
               <A
                 class="button button-primary play-button"
                 href={`/watch/${t().id}`}
@@ -126,11 +141,12 @@ export default function Title() {
                 onFocus={() => warmPlay(String(t().id))}
                 onPointerDown={() => warmPlay(String(t().id))}
               ><span aria-hidden="true">▶ </span>{resume() ? tr("title.resume") : tr("title.play")}</A>
+              </Show>
               <Show when={currentProfile()}>
                 <Show when={t().id} keyed>
                   {(id) => <TitleActions titleId={id} title={t().title} />}
                 </Show>
-                <Show when={t().type === "movie" && t().mediaSeconds}>
+                <Show when={t().type === "movie" && t().mediaSeconds && playShown()}>
                   <DownloadButton titleId={t().id} heading={t().title} />
                 </Show>
               </Show>

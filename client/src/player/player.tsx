@@ -27,6 +27,7 @@ import { emeConfig, LicenceRenewalController } from "./controllers/licence.ts";
 import { TokenRenewalController } from "./controllers/token-renewal.ts";
 import { TracksController } from "./controllers/tracks.ts";
 import { TrickplayLoadingController } from "./controllers/trickplay-loading.ts";
+import { premiereHlsConfig, PremiereSyncController } from "./controllers/premiere-sync.ts";
 import { PlaybackEngine } from "./engine.ts";
 import { apiProblem, type PlayerProblem } from "./errors.ts";
 import { Icon } from "./icons.tsx";
@@ -199,6 +200,9 @@ export function Player(props: PlayerProps) {
       },
     });
     controllers.push(licence);
+    // A premiere: every viewer at the same wall-clock position (controllers/premiere-sync.ts).
+    const premiere = props.playback.premiere;
+    if (premiere) controllers.push(new PremiereSyncController({ video, hls: () => e.hls, endsAt: premiere.endsAt }));
     const sheet = props.playback.trickplay;
     if (sheet) controllers.push(new TrickplayLoadingController({ video, sheet, holder, now: baseline, onReady: setTrickplay }));
   }
@@ -221,7 +225,7 @@ export function Player(props: PlayerProps) {
       onAutoplayBlocked: () => media.setWaiting(false),
       prefetched: props.prefetched,
       baseline,
-      hlsConfig: offline ? { loader: offlineLoader(), emeEnabled: false } : { ...emeConfig(props.playback.licence, holder), ...qoeCmcdConfig(qoeViewId, Number(props.titleId)) },
+      hlsConfig: offline ? { loader: offlineLoader(), emeEnabled: false } : { ...emeConfig(props.playback.licence, holder), ...qoeCmcdConfig(qoeViewId, Number(props.titleId)), ...(props.playback.premiere ? premiereHlsConfig() : {}) },
     });
     engine = e;
     setEngineReady(e);

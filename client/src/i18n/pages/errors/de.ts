@@ -87,6 +87,10 @@ const de: Words<typeof en> = {
   download_limit: "Du hast die Höchstzahl an Downloads erreicht. Lösche einen, um einen anderen herunterzuladen.",
   download_not_found: "Dieser Download ist abgelaufen oder wurde gelöscht.",
   download_revoked: "Dieser Download kann nicht mehr abgespielt werden. Lade ihn erneut herunter.",
+  premiere_not_started: "Dieser Film hat bald Premiere: Er läuft ab dem geplanten Beginn.",
+  beyond_live_point: "Dieser Teil der Premiere wurde noch nicht gezeigt.",
+  event_not_found: "Dieses Event steht nicht mehr im Programm.",
+  event_not_schedulable: "Dieses Event kann nicht geplant werden.",
   http_error: "Etwas ist schiefgelaufen. Bitte versuche es erneut.",
   network: "Marquee ist nicht erreichbar. Prüfe deine Verbindung und versuche es erneut.",
 };

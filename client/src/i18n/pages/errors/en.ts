@@ -93,6 +93,10 @@ const en = {
   download_limit: "You have reached the most downloads you can keep. Delete one to download another.",
   download_not_found: "This download expired or was deleted.",
   download_revoked: "This download can no longer play. Download it again.",
+  premiere_not_started: "This film premieres soon: it plays from its scheduled start.",
+  beyond_live_point: "That part of the premiere has not been shown yet.",
+  event_not_found: "That event is not on the schedule any more.",
+  event_not_schedulable: "This event cannot be scheduled.",
   http_error: "Something went wrong. Please try again.",
   network: "Could not reach Marquee. Check your connection and try again.",
 } satisfies Record<ErrorCode | "http_error" | "network", string>;

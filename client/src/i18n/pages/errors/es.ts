@@ -87,6 +87,10 @@ const es: Words<typeof en> = {
   download_limit: "Alcanzaste el máximo de descargas que puedes conservar. Elimina una para descargar otra.",
   download_not_found: "Esta descarga caducó o se eliminó.",
   download_revoked: "Esta descarga ya no se puede reproducir. Descárgala de nuevo.",
+  premiere_not_started: "Esta película se estrena pronto: se podrá ver desde la hora del estreno.",
+  beyond_live_point: "Esa parte del estreno aún no se ha emitido.",
+  event_not_found: "Ese evento ya no está en la programación.",
+  event_not_schedulable: "No se puede programar este evento.",
   http_error: "Algo salió mal. Vuelve a intentarlo.",
   network: "No se pudo conectar con Marquee. Comprueba tu conexión y vuelve a intentarlo.",
 };

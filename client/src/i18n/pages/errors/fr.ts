@@ -87,6 +87,10 @@ const fr: Words<typeof en> = {
   download_limit: "Vous avez atteint le nombre maximal de téléchargements. Supprimez-en un pour en télécharger un autre.",
   download_not_found: "Ce téléchargement a expiré ou a été supprimé.",
   download_revoked: "Ce téléchargement ne peut plus être lu. Téléchargez-le de nouveau.",
+  premiere_not_started: "Ce film sort bientôt en première : il se regarde à partir de l’heure prévue.",
+  beyond_live_point: "Cette partie de la première n’a pas encore été diffusée.",
+  event_not_found: "Cet événement n’est plus au programme.",
+  event_not_schedulable: "Impossible de programmer cet événement.",
   http_error: "Un problème est survenu. Veuillez réessayer.",
   network: "Impossible de joindre Marquee. Vérifiez votre connexion et réessayez.",
 };

@@ -87,6 +87,10 @@ const ja: Words<typeof en> = {
   download_limit: "保存できるダウンロード数の上限に達しました。別の作品をダウンロードするには、どれかを削除してください。",
   download_not_found: "このダウンロードは有効期限が切れたか、削除されました。",
   download_revoked: "このダウンロードは再生できなくなりました。もう一度ダウンロードしてください。",
+  premiere_not_started: "この作品はまもなくプレミア公開です。予定の開始時刻から視聴できます。",
+  beyond_live_point: "プレミア公開のその部分はまだ配信されていません。",
+  event_not_found: "そのイベントは番組表にありません。",
+  event_not_schedulable: "このイベントは予定に追加できません。",
   http_error: "問題が発生しました。もう一度お試しください。",
   network: "Marquee に接続できませんでした。接続を確認して、もう一度お試しください。",
 };

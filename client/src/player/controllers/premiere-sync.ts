@@ -1,0 +1,86 @@
+/**
+ * A premiere keeps every viewer at the same wall-clock position: the one whose
+ * PROGRAM-DATE-TIME is now minus hls.js's target latency. hls.js alone places a
+ * live start from the playlist's edge and the time since it was loaded, which is
+ * off by up to a segment (the edge only moves when a segment is published), so
+ * two viewers could sit seconds apart. Each second this compares the frame on
+ * screen (`hls.playingDate`) with the wall clock and closes the gap: a jump when
+ * it is over 2 s, else a playback rate within ±5 % (no audible pitch shift,
+ * `preservesPitch`). hls.js's own catch-up is off for a premiere (it would chase
+ * the same misplaced edge). A viewer who goes back in the window is left there;
+ * one who returns near the live point is followed again.
+ */
+import type Hls from "hls.js";
+import type { HlsConfig } from "hls.js";
+import type { PlayerController } from "./controller.ts";
+
+/** Within this of the wall-clock position, nothing is adjusted (ms). */
+const IN_STEP_MS = 150;
+/** Further than this, a jump rather than a faster or slower play (ms). */
+const JUMP_MS = 2000;
+/** A seek that lands within this of the live position keeps (or resumes) following (ms). */
+const FOLLOW_MS = 4000;
+const MAX_RATE_CHANGE = 0.05;
+
+/** hls.js settings for a premiere: the wall clock, not hls.js, decides the pace. */
+export function premiereHlsConfig(): Partial<HlsConfig> {
+  return { maxLiveSyncPlaybackRate: 1 };
+}
+
+export class PremiereSyncController implements PlayerController {
+  private readonly timer: ReturnType<typeof setInterval>;
+  private following = true;
+  private ownSeek = false;
+  private readonly onSeeked = () => {
+    if (this.ownSeek) {
+      this.ownSeek = false;
+      return;
+    }
+    const gap = this.gapMs();
+    this.following = gap !== null && Math.abs(gap) < FOLLOW_MS;
+  };
+
+  constructor(private readonly o: { video: HTMLVideoElement; hls: () => Hls | null; endsAt: number; now?: () => number }) {
+    this.registerListeners();
+    this.timer = setInterval(() => this.step(), 1000);
+  }
+
+  /** How far the frame on screen is behind the wall-clock position (ms; negative: ahead), or null before it is known. */
+  gapMs(): number | null {
+    const hls = this.o.hls();
+    const date = hls?.playingDate;
+    const latency = hls?.targetLatency;
+    if (!date || latency == null) return null;
+    return (this.o.now ?? Date.now)() - latency * 1000 - date.getTime();
+  }
+
+  private step(): void {
+    const { video } = this.o;
+    const gap = this.gapMs();
+    video.dataset.premiereGapMs = gap === null ? "" : String(Math.round(gap));
+    if (gap === null || video.paused || video.seeking || !this.following) return;
+    if ((this.o.now ?? Date.now)() >= this.o.endsAt) return void (video.playbackRate = 1);
+    if (Math.abs(gap) > JUMP_MS) {
+      this.ownSeek = true;
+      video.currentTime += gap / 1000;
+      video.playbackRate = 1;
+    } else if (Math.abs(gap) > IN_STEP_MS) {
+      video.playbackRate = 1 + Math.max(-MAX_RATE_CHANGE, Math.min(MAX_RATE_CHANGE, gap / 20_000));
+    } else {
+      video.playbackRate = 1;
+    }
+  }
+
+  protected registerListeners(): void {
+    this.o.video.addEventListener("seeked", this.onSeeked);
+  }
+
+  protected unregisterListeners(): void {
+    this.o.video.removeEventListener("seeked", this.onSeeked);
+  }
+
+  destroy(): void {
+    this.unregisterListeners();
+    clearInterval(this.timer);
+  }
+}
