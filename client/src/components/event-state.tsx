@@ -75,7 +75,7 @@ export function EventState(props: { titleId: number; schedule: TitleSchedule }) 
           </p>
           <p class="event-when">{formatDate(event().startsAt, { dateStyle: "full", timeStyle: "short" })}</p>
           <Show when={currentProfile()}>
-            <button type="button" class="button button-outline remind-me" aria-pressed={reminded()} disabled={busy()} onClick={toggle}>
+            <button type="button" class="button button-outline remind-me" data-tv-autofocus aria-pressed={reminded()} disabled={busy()} onClick={toggle}>
               {reminded() ? `✓ ${t("schedule.reminderSet")}` : t("schedule.remindMe")}
             </button>
             <Show when={reminded()}><span class="muted remind-hint">{t("schedule.reminderHint")}</span></Show>
