@@ -39,9 +39,8 @@ async function vodPlaylist(bucket: R2Bucket, key: string, nowMs: number): Promis
   if (text === undefined) {
     const object = await bucket.get(key);
     text = object ? await object.text() : "";
-    await edgeCache()
-      .put(cacheKey, new Response(text, { headers: { "Content-Type": PLAYLIST_TYPE, "Cache-Control": "public, max-age=300" } }))
-      .catch(() => {});
+    const entry = new Response(text, { headers: { "Content-Type": PLAYLIST_TYPE, "Cache-Control": "public, max-age=300" } });
+    await edgeCache().put(cacheKey, entry).catch(() => {});
   }
   const vod = parseVodPlaylist(text);
   if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
