@@ -469,3 +469,48 @@ test("the subtitles button shows only for a title whose media has subtitles", as
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("QoE consent: a view sends CMCD on its media requests and beacons; once the account page's switch is off, the next view sends neither", async () => {
+  const { page, context, errors } = await open("/browse");
+  const email = `qoe-${Date.now().toString(36)}@example.com`;
+  assert.equal((await api(page, "POST", "/api/auth/signup", { email, password: "share nothing please", plan: "standard", profileName: "Kim" })).status, 201);
+  // Every request the pages make: whether a media URL carried CMCD, and every QoE beacon (fetch or sendBeacon).
+  const seen: { cmcd: number; beacons: number } = { cmcd: 0, beacons: 0 };
+  context.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith("/cdn/") && url.searchParams.has("CMCD")) seen.cmcd++;
+    if (url.pathname === "/api/qoe" || url.pathname === "/api/qoe/rows") seen.beacons++;
+  });
+  const watch = async () => {
+    await page.goto(`${suite.site.url}/watch/1`);
+    await video.playingPast(page, 1);
+    // Leaving the player ends the view (its exit goes as a beacon, if any is sent).
+    await page.goto(`${suite.site.url}/browse`);
+    await page.getByRole("heading", { level: 1 }).first().waitFor();
+  };
+
+  await watch();
+  assert.ok(seen.cmcd > 0, "sharing on: media requests carry CMCD");
+  assert.ok(seen.beacons > 0, "sharing on: the view sent beacons");
+
+  await page.goto(`${suite.site.url}/account`);
+  const share = page.getByRole("checkbox", { name: "Share playback quality statistics" });
+  await share.waitFor();
+  assert.equal(await share.isChecked(), true);
+  await share.uncheck();
+  await page.waitForFunction(async () => ((await (await fetch("/api/qoe/consent")).json()) as { optedOut: boolean }).optedOut);
+  await page.reload();
+  await share.waitFor();
+  assert.equal(await share.isChecked(), false, "the choice is the account's");
+
+  seen.cmcd = 0;
+  seen.beacons = 0;
+  await watch();
+  await page.goto(`${suite.site.url}/`);
+  await page.locator(".tile").first().waitFor();
+  await page.goto(`${suite.site.url}/browse`);
+  assert.equal(seen.cmcd, 0, "opted out: no media request carries CMCD");
+  assert.equal(seen.beacons, 0, "opted out: no QoE beacon and no Home-row batch");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
