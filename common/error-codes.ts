@@ -104,6 +104,8 @@ export const ERROR_CODES = [
   "beyond_live_point",
   "event_not_found",
   "event_not_schedulable",
+  "invalid_grant",
+  "downloads_unavailable",
 ] as const;
 
 /** One error code the Worker may answer. */

@@ -128,20 +128,51 @@ describe("a download grant", () => {
     const { b } = await viewer("basic");
     const first = await grant(b, { titleId: FILM });
     const id = first.body.download.downloadId;
-    const renewed = await b.json(`/api/downloads/${id}/renew`, { method: "POST", body: { deviceId: "device-0001" } });
+    const token = first.body.download.token as string;
+    const renewed = await b.json(`/api/downloads/${id}/renew`, { method: "POST", body: { deviceId: "device-0001", grant: token } });
     expect(renewed.status, JSON.stringify(renewed.body)).toBe(200);
     expect(renewed.body.licence.keys).toHaveLength(1);
-    const elsewhere = await b.json(`/api/downloads/${id}/renew`, { method: "POST", body: { deviceId: "device-9999" } });
-    expect([elsewhere.status, elsewhere.body.error.code]).toEqual([404, "download_not_found"]);
-    const played = await b.json(`/api/downloads/${id}/played`, { method: "POST", body: { deviceId: "device-0001", firstPlayedAt: Date.now() } });
+    expect(typeof renewed.body.download.token).toBe("string");
+    // The signed grant names its device: another device showing it is refused.
+    const elsewhere = await b.json(`/api/downloads/${id}/renew`, { method: "POST", body: { deviceId: "device-9999", grant: token } });
+    expect([elsewhere.status, elsewhere.body.error.code]).toEqual([403, "invalid_grant"]);
+    const played = await b.json(`/api/downloads/${id}/played`, { method: "POST", body: { deviceId: "device-0001", grant: renewed.body.download.token, firstPlayedAt: Date.now() } });
     expect(played.status).toBe(200);
     expect(played.body.download.playableUntil).toBeLessThanOrEqual(played.body.download.firstPlayedAt + 48 * 3_600_000);
     const { b: stranger } = await viewer("basic");
     expect((await stranger.fetch(`/api/downloads/${id}`, { method: "DELETE" })).status).toBe(404);
     expect((await b.fetch(`/api/downloads/${id}`, { method: "DELETE" })).status).toBe(204);
-    const after = await b.json(`/api/downloads/${id}/renew`, { method: "POST", body: { deviceId: "device-0001" } });
+    const after = await b.json(`/api/downloads/${id}/renew`, { method: "POST", body: { deviceId: "device-0001", grant: token } });
     expect([after.status, after.body.error.code]).toEqual([404, "download_not_found"]);
     expect((await grant(b, { titleId: SMALL, deviceId: "device-0002" })).status).toBe(201);
+  });
+
+  it("renews and reports only with the signed grant of that download, device and account, unedited", async () => {
+    const { b } = await viewer("premium");
+    const mine = await grant(b, { titleId: FILM });
+    const other = await grant(b, { titleId: SMALL });
+    const id = mine.body.download.downloadId;
+    const token = mine.body.download.token as string;
+    const [head, payload, signature] = token.split(".") as [string, string, string];
+    const claims = JSON.parse(atob(payload.replaceAll("-", "+").replaceAll("_", "/")));
+    const edited = `${head}.${btoa(JSON.stringify({ ...claims, exp: claims.exp + 365 * 86_400 })).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")}.${signature}`;
+    const { b: stranger } = await viewer("premium");
+    const strangers = await grant(stranger, { titleId: FILM });
+    const attempts: [string, TestBrowser, string][] = [
+      ["another download's grant", b, other.body.download.token],
+      ["an edited grant", b, edited],
+      ["no signature", b, `${head}.${payload}.`],
+      ["not a grant", b, "x"],
+      ["another account's grant", b, strangers.body.download.token],
+    ];
+    for (const [what, who, grantToken] of attempts) {
+      for (const action of ["renew", "played"]) {
+        const r = await who.json(`/api/downloads/${id}/${action}`, { method: "POST", body: { deviceId: "device-0001", grant: grantToken, firstPlayedAt: Date.now() } });
+        expect([r.status, r.body.error.code], `${what}, ${action}`).toEqual([403, "invalid_grant"]);
+      }
+    }
+    expect((await b.json(`/api/downloads/${id}/renew`, { method: "POST", body: { deviceId: "device-0001" } })).status).toBe(400);
+    expect((await b.json(`/api/downloads/${id}/renew`, { method: "POST", body: { deviceId: "device-0001", grant: token } })).status).toBe(200);
   });
 
   it("a plan downgrade refuses the renewal of a download above the new plan", async () => {
@@ -149,7 +180,7 @@ describe("a download grant", () => {
     const r = await grant(b, { titleId: FILM, quality: "higher" });
     expect(r.body.download.heightPx).toBe(1080);
     await env.DB.prepare("UPDATE accounts SET plan = 'basic' WHERE id = ?").bind((account as any).account.id).run();
-    const renewed = await b.json(`/api/downloads/${r.body.download.downloadId}/renew`, { method: "POST", body: { deviceId: "device-0001" } });
+    const renewed = await b.json(`/api/downloads/${r.body.download.downloadId}/renew`, { method: "POST", body: { deviceId: "device-0001", grant: r.body.download.token } });
     expect([renewed.status, renewed.body.error.code]).toEqual([403, "quality_not_in_plan"]);
   });
 

@@ -20,6 +20,7 @@ import { entitle, type Entitlement } from "../playback/entitlement.ts";
 import { checkDownloadable } from "../schedule/events.ts";
 import { viewerState } from "../progress/stub.ts";
 import type { DownloadGrant } from "./download-store.ts";
+import { signGrant, verifyGrant } from "./grant-token.ts";
 
 type Rendition = Entitlement["tracks"]["renditions"][number];
 
@@ -133,7 +134,7 @@ export async function grantDownload(env: Env, viewer: Viewer, session: Session &
   if (!result.ok) throw limitError(result, viewer);
   const files = pick(e, rung.heightPx);
   return {
-    download: publicGrant(result.grant),
+    download: { ...publicGrant(result.grant), token: await signGrant(env, session.account.id, result.grant) },
     title: { id: e.title.id, name: e.title.title, type: e.title.type, episode: e.episode ? { id: e.episode.id, seasonNumber: e.episode.seasonNumber, number: e.episode.number, name: e.episode.name } : null },
     media: {
       base: e.base,
@@ -150,8 +151,14 @@ export async function grantDownload(env: Env, viewer: Viewer, session: Session &
   };
 }
 
-/** Renews a download online: the grant must still be this device's and playable, and entitlement holds afresh; answers a fresh expiry and licence. */
-export async function renewDownload(env: Env, viewer: Viewer, session: Session & { profile: NonNullable<Session["profile"]> }, downloadId: string, deviceId: string) {
+/**
+ * Renews a download online: the signed grant must be this device's, the grant
+ * still held and playable, and entitlement hold afresh; answers a fresh expiry,
+ * its signed grant and the licence.
+ */
+export async function renewDownload(env: Env, viewer: Viewer, session: Session & { profile: NonNullable<Session["profile"]> }, downloadId: string, device: { deviceId: string; grant: string }) {
+  const deviceId = device.deviceId;
+  await verifyGrant(env, device.grant, { accountId: session.account.id, downloadId, deviceId, nowMs: viewer.nowMs });
   const state = viewerState(env, session.account.id);
   const held = await state.download(downloadId);
   if (!held || held.deviceId !== deviceId) throw new AppError(404, "download_not_found", "No such download on this device (it expired or was deleted).");
@@ -162,5 +169,5 @@ export async function renewDownload(env: Env, viewer: Viewer, session: Session &
   const e = await entitle(env, viewer, held.titleId, held.episodeId ?? undefined, held.heightPx);
   const renewed = await state.renewDownload(downloadId, DOWNLOAD_EXPIRY_MS);
   if (!renewed) throw new AppError(404, "download_not_found", "No such download on this device (it expired or was deleted).");
-  return { download: publicGrant(renewed), licence: await downloadLicence(env, e.asset.keyPrefix, held.heightPx) };
+  return { download: { ...publicGrant(renewed), token: await signGrant(env, session.account.id, renewed) }, licence: await downloadLicence(env, e.asset.keyPrefix, held.heightPx) };
 }

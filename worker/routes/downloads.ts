@@ -1,9 +1,10 @@
 /**
  * Offline downloads (worker/downloads/): `GET /api/downloads/options/:titleId`
  * (the Standard/Higher choices with their sizes), `POST /api/downloads` (a
- * grant: media URLs and the licence for this device), `GET /api/downloads`
- * (the account's downloads), `POST /api/downloads/:id/renew` (online: a fresh
- * expiry and licence), `POST /api/downloads/:id/played` (the 48 h window
+ * grant: media URLs, the licence and the signed grant for this device),
+ * `GET /api/downloads` (the account's downloads), `POST /api/downloads/:id/renew`
+ * (online, with the signed grant: a fresh expiry, grant and licence),
+ * `POST /api/downloads/:id/played` (with the signed grant: the 48 h window
  * starts) and `DELETE /api/downloads/:id` (revoked; its place is free).
  */
 import { Hono, type Context } from "hono";
@@ -16,6 +17,7 @@ import { deviceLabel } from "../lib/device-label.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { downloadOptions, grantDownload, publicGrant, renewDownload } from "../downloads/grant.ts";
+import { GRANT_TOKEN_MAX_CHARS, verifyGrant } from "../downloads/grant-token.ts";
 import { viewerState } from "../progress/stub.ts";
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -23,14 +25,17 @@ const deviceIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "an opaque devi
 const deviceNameSchema = z.string().trim().min(1).max(40).regex(/^[^\u0000-\u001f\u007f]+$/);
 const grantBody = z.object({ titleId: id, episodeId: id.optional(), quality: z.enum(DOWNLOAD_QUALITIES), deviceId: deviceIdSchema, deviceName: deviceNameSchema.optional() });
 const downloadParam = z.object({ downloadId: z.string().uuid() });
-const deviceBody = z.object({ deviceId: deviceIdSchema });
-const playedBody = z.object({ deviceId: deviceIdSchema, firstPlayedAt: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) });
+/** The signed grant the device holds (downloads/grant-token.ts). */
+const grantToken = z.string().min(1).max(GRANT_TOKEN_MAX_CHARS);
+const deviceBody = z.object({ deviceId: deviceIdSchema, grant: grantToken });
+const playedBody = z.object({ deviceId: deviceIdSchema, grant: grantToken, firstPlayedAt: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) });
 const titleParam = z.object({ titleId: pathId });
 const episodeQuery = z.object({ episode: pathId.optional() });
 
-/** A grant the request's device holds, else 404 (another device's download is not this device's to report on). */
-async function heldByDevice(c: Context<AppEnv>, downloadId: string, deviceId: string) {
+/** A grant the request's device holds and shows signed, else 403/404 (another device's download is not this device's to report on). */
+async function heldByDevice(c: Context<AppEnv>, downloadId: string, deviceId: string, grant: string) {
   const session = requireProfile(c);
+  await verifyGrant(c.env, grant, { accountId: session.account.id, downloadId, deviceId, nowMs: c.get("viewer").nowMs });
   const held = await viewerState(c.env, session.account.id).download(downloadId);
   if (!held || held.deviceId !== deviceId) throw new AppError(404, "download_not_found", "No such download on this device (it expired or was deleted).");
   return { session, held };
@@ -59,12 +64,12 @@ export const downloads = new Hono<AppEnv>()
   })
   .post("/:downloadId/renew", validate("param", downloadParam), validate("json", deviceBody), async (c) => {
     const session = requireProfile(c);
-    return c.json(await renewDownload(c.env, c.get("viewer"), session, c.req.valid("param").downloadId, c.req.valid("json").deviceId));
+    return c.json(await renewDownload(c.env, c.get("viewer"), session, c.req.valid("param").downloadId, c.req.valid("json")));
   })
   .post("/:downloadId/played", validate("param", downloadParam), validate("json", playedBody), async (c) => {
     const { downloadId } = c.req.valid("param");
     const body = c.req.valid("json");
-    const { session } = await heldByDevice(c, downloadId, body.deviceId);
+    const { session } = await heldByDevice(c, downloadId, body.deviceId, body.grant);
     const g = await viewerState(c.env, session.account.id).downloadPlayed(downloadId, body.firstPlayedAt);
     if (!g) throw new AppError(404, "download_not_found", "No such download on this device (it expired or was deleted).");
     return c.json({ download: publicGrant(g) });

@@ -283,14 +283,14 @@ export function grantDownload(body: { titleId: number; episodeId?: number; quali
   return unwrap(api.downloads.$post({ json: body }));
 }
 
-/** Renews a download online: a fresh expiry and licence. */
-export function renewDownloadGrant(downloadId: string, deviceId: string): Promise<DownloadRenewed> {
-  return unwrap(api.downloads[":downloadId"].renew.$post({ param: { downloadId }, json: { deviceId } }));
+/** Renews a download online, showing its signed grant: a fresh expiry, grant and licence. */
+export function renewDownloadGrant(downloadId: string, deviceId: string, grant: string): Promise<DownloadRenewed> {
+  return unwrap(api.downloads[":downloadId"].renew.$post({ param: { downloadId }, json: { deviceId, grant } }));
 }
 
-/** Tells the account when a download was first played (its 48 h window). */
-export function reportDownloadPlayed(downloadId: string, deviceId: string, firstPlayedAt: number): Promise<unknown> {
-  return unwrap(api.downloads[":downloadId"].played.$post({ param: { downloadId }, json: { deviceId, firstPlayedAt } }));
+/** Tells the account when a download was first played (its 48 h window), showing its signed grant. */
+export function reportDownloadPlayed(downloadId: string, deviceId: string, grant: string, firstPlayedAt: number): Promise<unknown> {
+  return unwrap(api.downloads[":downloadId"].played.$post({ param: { downloadId }, json: { deviceId, grant, firstPlayedAt } }));
 }
 
 /** Revokes a download (deleted here): its place is free for another. */

@@ -129,6 +129,8 @@ export const ERROR_MEANINGS: Record<ErrorCode, ErrorMeaning> = {
   beyond_live_point: none,
   event_not_found: none,
   event_not_schedulable: none,
+  invalid_grant: none,
+  downloads_unavailable: none,
 };
 
 /** A refusal in a viewer's words: a headline and what it means. */

@@ -222,7 +222,7 @@ export async function syncOffline(): Promise<void> {
     await forgetProgress(body.opId);
   }
   for (const d of await listDownloads()) {
-    if (d.grant.firstPlayedAt !== null) await reportDownloadPlayed(d.downloadId, deviceId(), d.grant.firstPlayedAt).catch(() => {});
+    if (d.grant.firstPlayedAt !== null) await reportDownloadPlayed(d.downloadId, deviceId(), d.grant.token, d.grant.firstPlayedAt).catch(() => {});
     // Renewed only by the profile it was granted to (another profile's ceiling says nothing about it).
     if (d.state === "done" && d.grant.profileId === currentProfile()?.id) await renewGrant(d);
   }
@@ -240,7 +240,7 @@ const REVOKING = new Set(["download_not_found", "download_revoked", "maturity_re
  */
 async function renewGrant(d: StoredDownload): Promise<void> {
   try {
-    const renewed = await renewDownloadGrant(d.downloadId, deviceId());
+    const renewed = await renewDownloadGrant(d.downloadId, deviceId(), d.grant.token);
     const current = await getDownload(d.downloadId);
     if (current) await putDownload({ ...current, grant: { ...renewed.download, firstPlayedAt: current.grant.firstPlayedAt ?? renewed.download.firstPlayedAt }, licence: renewed.licence });
   } catch (err) {

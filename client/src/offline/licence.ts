@@ -28,7 +28,7 @@ export async function notePlayed(d: StoredDownload): Promise<void> {
   const grant = { ...d.grant, firstPlayedAt: nowMs, playableUntil: Math.min(d.grant.expiresAt, nowMs + DOWNLOAD_PLAY_WINDOW_MS) };
   await putDownload({ ...d, grant });
   // Told to the account without holding up the start (a failure is retried by the next sync).
-  if (navigator.onLine) void reportDownloadPlayed(d.downloadId, deviceId(), nowMs).catch(() => {});
+  if (navigator.onLine) void reportDownloadPlayed(d.downloadId, deviceId(), d.grant.token, nowMs).catch(() => {});
 }
 
 /**

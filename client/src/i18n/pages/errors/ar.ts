@@ -91,6 +91,8 @@ const ar: Words<typeof en> = {
   beyond_live_point: "لم يُعرض هذا الجزء من العرض الأول بعد.",
   event_not_found: "لم يعد هذا الحدث في الجدول.",
   event_not_schedulable: "لا يمكن جدولة هذا الحدث.",
+  invalid_grant: "تصريح هذا التنزيل غير صالح على هذا الجهاز. نزّله مرة أخرى.",
+  downloads_unavailable: "التنزيلات غير متاحة حاليًا.",
   http_error: "حدث خطأ ما. يُرجى المحاولة مرة أخرى.",
   network: "تعذّر الوصول إلى Marquee. تحقق من اتصالك وحاول مرة أخرى.",
 };

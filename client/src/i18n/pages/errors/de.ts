@@ -91,6 +91,8 @@ const de: Words<typeof en> = {
   beyond_live_point: "Dieser Teil der Premiere wurde noch nicht gezeigt.",
   event_not_found: "Dieses Event steht nicht mehr im Programm.",
   event_not_schedulable: "Dieses Event kann nicht geplant werden.",
+  invalid_grant: "Die Freigabe dieses Downloads ist auf diesem Gerät ungültig. Lade ihn erneut herunter.",
+  downloads_unavailable: "Downloads sind gerade nicht verfügbar.",
   http_error: "Etwas ist schiefgelaufen. Bitte versuche es erneut.",
   network: "Marquee ist nicht erreichbar. Prüfe deine Verbindung und versuche es erneut.",
 };

@@ -97,6 +97,8 @@ const en = {
   beyond_live_point: "That part of the premiere has not been shown yet.",
   event_not_found: "That event is not on the schedule any more.",
   event_not_schedulable: "This event cannot be scheduled.",
+  invalid_grant: "This download's grant is not valid on this device. Download it again.",
+  downloads_unavailable: "Downloads are not available right now.",
   http_error: "Something went wrong. Please try again.",
   network: "Could not reach Marquee. Check your connection and try again.",
 } satisfies Record<ErrorCode | "http_error" | "network", string>;

@@ -91,6 +91,8 @@ const es: Words<typeof en> = {
   beyond_live_point: "Esa parte del estreno aún no se ha emitido.",
   event_not_found: "Ese evento ya no está en la programación.",
   event_not_schedulable: "No se puede programar este evento.",
+  invalid_grant: "La autorización de esta descarga no es válida en este dispositivo. Descárgala de nuevo.",
+  downloads_unavailable: "Las descargas no están disponibles en este momento.",
   http_error: "Algo salió mal. Vuelve a intentarlo.",
   network: "No se pudo conectar con Marquee. Comprueba tu conexión y vuelve a intentarlo.",
 };

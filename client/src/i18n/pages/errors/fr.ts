@@ -91,6 +91,8 @@ const fr: Words<typeof en> = {
   beyond_live_point: "Cette partie de la première n’a pas encore été diffusée.",
   event_not_found: "Cet événement n’est plus au programme.",
   event_not_schedulable: "Impossible de programmer cet événement.",
+  invalid_grant: "L'autorisation de ce téléchargement n'est pas valide sur cet appareil. Téléchargez-le à nouveau.",
+  downloads_unavailable: "Les téléchargements ne sont pas disponibles pour le moment.",
   http_error: "Un problème est survenu. Veuillez réessayer.",
   network: "Impossible de joindre Marquee. Vérifiez votre connexion et réessayez.",
 };

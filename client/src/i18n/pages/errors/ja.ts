@@ -91,6 +91,8 @@ const ja: Words<typeof en> = {
   beyond_live_point: "プレミア公開のその部分はまだ配信されていません。",
   event_not_found: "そのイベントは番組表にありません。",
   event_not_schedulable: "このイベントは予定に追加できません。",
+  invalid_grant: "このダウンロードの許可はこのデバイスでは無効です。もう一度ダウンロードしてください。",
+  downloads_unavailable: "現在ダウンロードは利用できません。",
   http_error: "問題が発生しました。もう一度お試しください。",
   network: "Marquee に接続できませんでした。接続を確認して、もう一度お試しください。",
 };
