@@ -22,9 +22,26 @@ const JUMP_MS = 2000;
 const FOLLOW_MS = 4000;
 const MAX_RATE_CHANGE = 0.05;
 
-/** hls.js settings for a premiere: the wall clock, not hls.js, decides the pace. */
+/**
+ * hls.js settings for a premiere: the wall clock, not hls.js, decides the pace.
+ * In its first seconds a premiere's playlist lists no segment yet (the first is
+ * published once it has been shown in full); hls.js retries an empty live
+ * playlist only twice (~3 s) before giving up, so a viewer who pressed Watch
+ * live at the start would see an error. Here it keeps asking, about every 2 s
+ * for ~15 s, which covers a first segment (a 4xx still fails at once).
+ */
 export function premiereHlsConfig(): Partial<HlsConfig> {
-  return { maxLiveSyncPlaybackRate: 1 };
+  return {
+    maxLiveSyncPlaybackRate: 1,
+    playlistLoadPolicy: {
+      default: {
+        maxTimeToFirstByteMs: 10_000,
+        maxLoadTimeMs: 20_000,
+        timeoutRetry: { maxNumRetry: 2, retryDelayMs: 0, maxRetryDelayMs: 0 },
+        errorRetry: { maxNumRetry: 8, retryDelayMs: 1000, maxRetryDelayMs: 2000 },
+      },
+    },
+  };
 }
 
 export class PremiereSyncController implements PlayerController {
