@@ -78,6 +78,7 @@ const ROUTES: Record<string, Fuzz> = {
   "POST /api/playback/:id/renew": { paths: [(p) => `/api/playback/${p}/renew`], valid: String(TITLE) },
   "POST /api/licence": { paths: [(p) => `/api/licence?keySystem=${p}`], valid: "org.w3.clearkey" },
   "POST /api/licence/renew": at("/api/licence/renew"),
+  "POST /api/licence/release": at("/api/licence/release"),
   "GET /api/licence/streams": at("/api/licence/streams"),
   "DELETE /api/licence/streams/:streamId": { paths: [(p) => `/api/licence/streams/${p}`], valid: "00000000-0000-4000-8000-000000000000" },
   "GET /api/downloads": at("/api/downloads"),

@@ -286,6 +286,25 @@ describe("concurrent streams", () => {
     expect((await b.json("/api/licence/streams")).body.streams[0].titleName).toMatch(named);
   });
 
+  it("a player that closes frees its screen at once; only its own session can release it", async () => {
+    const { b } = await signedIn("basic");
+    const [first, second] = [await start(b), await start(b)];
+    expect((await licence(b, first.token, clearKeyRequest(movieKeys.SD.kidHex), "Laptop")).status).toBe(200);
+    expect((await licence(b, second.token, clearKeyRequest(movieKeys.SD.kidHex), "Laptop")).status).toBe(429);
+    const release = (who: TestBrowser, token: string) => who.fetch("/api/licence/release", { method: "POST", headers: { "x-playback-token": token } });
+    // Another account (or a signed-out page) holding the token releases nothing.
+    const { b: stranger } = await signedIn("basic");
+    expect((await release(stranger, first.token)).status).toBe(403);
+    expect((await release(b, "not-a-token")).status).toBe(403);
+    expect((await b.json("/api/licence/streams")).body.streams).toHaveLength(1);
+    expect((await release(b, first.token)).status).toBe(204);
+    expect((await b.json("/api/licence/streams")).body.streams).toHaveLength(0);
+    expect((await licence(b, second.token, clearKeyRequest(movieKeys.SD.kidHex), "Laptop")).status).toBe(200);
+    // Released is not stopped: the first stream may take its screen again (once the second has ended).
+    expect((await release(b, second.token)).status).toBe(204);
+    expect((await renew(b, first.token)).status).toBe(200);
+  });
+
   it("a third device is refused, stops another, then plays; the stopped one hears why at its next renewal", async () => {
     const { b } = await signedIn("standard");
     const [first, second, third] = [await start(b), await start(b), await start(b)];

@@ -2,6 +2,7 @@
  * The licence service (worker/licence/): `POST /api/licence` answers a CDM's
  * licence request with the keys the policy grants; `POST /api/licence/renew`
  * renews the stream (its lease and the re-checked entitlement) while it plays;
+ * `POST /api/licence/release` frees its screen when the player closes;
  * `GET /api/licence/streams` lists the account's streams and
  * `DELETE /api/licence/streams/:streamId` stops one from another device.
  * The playback token rides in the `X-Playback-Token` header.
@@ -16,6 +17,7 @@ import { deviceLabel } from "../lib/device-label.ts";
 import { validate } from "../lib/validate.ts";
 import { KEY_SYSTEMS } from "../licence/key-systems.ts";
 import { authorizeStream, grantKeys, publicLeases } from "../licence/policy.ts";
+import { verifyPlaybackToken } from "../media/tokens.ts";
 import { viewerState } from "../progress/stub.ts";
 
 /** A licence request is a few hundred bytes; anything much larger is not one. */
@@ -52,6 +54,18 @@ export const licence = new Hono<AppEnv>()
   .post("/renew", async (c) => {
     const stream = await authorizeStream(c.env, c.get("viewer"), c.get("session"), playbackToken(c), deviceName(c), (work) => void afterResponse(c, work));
     return c.json({ streamId: stream.claims.str ?? null, renewAfterSeconds: stream.renewAfterSeconds, leaseExpiresAt: stream.lease?.expiresAt ?? null });
+  })
+  .post("/release", async (c) => {
+    // The player closed: its own screen is free at once. (Stopping from another device, below, also
+    // remembers the stream so its next renewal hears why; a release is the stream's own end.)
+    const claims = await verifyPlaybackToken(c.env, playbackToken(c), c.get("viewer").nowMs);
+    const session = c.get("session");
+    if (claims.sub !== c.get("viewer").viewerId || (session && claims.sid !== session.sessionId)) {
+      throw new AppError(403, "playback_revoked", "This playback belongs to another account or was signed out.");
+    }
+    // The demo viewer of local development holds no lease.
+    if (session && claims.str) await viewerState(c.env, session.account.id).releaseStream(claims.str);
+    return c.body(null, 204);
   })
   .get("/streams", async (c) => {
     const session = requireSession(c);

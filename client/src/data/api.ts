@@ -257,6 +257,11 @@ export function renewLicence(token: string, device: string): Promise<{ renewAfte
   return unwrap(api.licence.renew.$post({}, { headers: { "x-playback-token": token, "x-device-name": device } }));
 }
 
+/** Frees the stream's screen as the player closes (`keepalive`: it survives leaving the page); never throws. */
+export function releaseLicence(token: string): void {
+  void fetch("/api/licence/release", { method: "POST", keepalive: true, credentials: "same-origin", headers: { "x-playback-token": token } }).catch(() => {});
+}
+
 /** The account's streams playing now. */
 export function listStreams(): Promise<StreamInfo[]> {
   return unwrap<{ streams: StreamInfo[] }>(api.licence.streams.$get()).then((r) => r.streams);

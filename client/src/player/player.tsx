@@ -7,7 +7,7 @@
  */
 import { A } from "@solidjs/router";
 import { createMemo, createSignal, onCleanup, onMount, Show } from "solid-js";
-import { listStreams, renewLicence, renewPlayback, stopStream, type Playback } from "../data/api.ts";
+import { listStreams, releaseLicence, renewLicence, renewPlayback, stopStream, type Playback } from "../data/api.ts";
 import type { MediaPrefetch } from "../data/prefetch.ts";
 import { ControlBar } from "./control-bar.tsx";
 import { ActivityController } from "./controllers/activity.ts";
@@ -194,6 +194,7 @@ export function Player(props: PlayerProps) {
       licence: props.playback.licence,
       holder,
       renew: renewLicence,
+      release: releaseLicence,
       onRefused: (err) => {
         e.halt();
         setProblem(apiProblem(err));

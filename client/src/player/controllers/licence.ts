@@ -100,6 +100,8 @@ export interface LicenceRenewalOptions {
   licence: LicenceInfo;
   holder: TokenHolder;
   renew: (token: string, device: string) => Promise<{ renewAfterSeconds: number }>;
+  /** The player closes (or the page goes away): the stream's screen is freed at once rather than when its lease lapses. */
+  release: (token: string) => void;
   /** The service refused: stop playback and say why. */
   onRefused: (err: unknown) => void;
 }
@@ -118,11 +120,31 @@ export class LicenceRenewalController implements PlayerController {
   constructor(options: LicenceRenewalOptions) {
     this.o = options;
     this.schedule(options.licence.renewAfterSeconds * 1000);
+    this.registerListeners();
   }
 
+  protected registerListeners(): void {
+    addEventListener("pagehide", this.onPageHide);
+    addEventListener("pageshow", this.onPageShow);
+  }
+
+  protected unregisterListeners(): void {
+    removeEventListener("pagehide", this.onPageHide);
+    removeEventListener("pageshow", this.onPageShow);
+  }
+
+  /** Leaving the page frees the screen; coming back to it from the back-forward cache takes it again. */
+  private readonly onPageHide = () => this.o.release(this.o.holder.token);
+  private readonly onPageShow = (e: PageTransitionEvent) => {
+    if (e.persisted) void this.renewNow();
+  };
+
   destroy(): void {
+    if (this.destroyed) return;
     this.destroyed = true;
     clearTimeout(this.timer);
+    this.unregisterListeners();
+    this.o.release(this.o.holder.token);
   }
 
   /** Renews now (also after Retry); resolves false when refused. */
