@@ -73,15 +73,21 @@ async function downloadRun(page: Page, base: string): Promise<DownloadRun> {
   return { downloadMs, fetchMs: plain.ms, bytes: plain.bytes, files: urls.length };
 }
 
-/** Deletes the title's download from the Downloads page (revoking its grant), so the next run downloads afresh. */
+/**
+ * Deletes the title's download from the Downloads page (revoking its grant), so
+ * the next run downloads afresh. The list re-renders when a grant is renewed on
+ * load, which can swap the button under a click: a click that removed nothing is
+ * made again (bounded).
+ */
 async function deleteDownloads(page: Page, base: string): Promise<void> {
   await page.goto(`${base}/downloads`, { waitUntil: "load" });
-  const del = page.locator(".download-actions button").filter({ hasText: "Delete" });
-  await del.first().waitFor({ timeout: 30_000 });
-  while ((await del.count()) > 0) {
-    const before = await del.count();
-    await del.first().click();
-    await page.waitForFunction((n) => document.querySelectorAll(".download-item").length < n, before, { timeout: 30_000 });
+  const items = page.locator(".download-item");
+  await items.first().waitFor({ timeout: 30_000 });
+  for (let attempt = 0; (await items.count()) > 0; attempt++) {
+    if (attempt === 10) throw new Error("bench:offline: the download could not be deleted from the Downloads page");
+    const before = await items.count();
+    await items.first().locator(".download-actions button").filter({ hasText: "Delete" }).click();
+    await page.waitForFunction((n) => document.querySelectorAll(".download-item").length < n, before, { timeout: 5_000 }).catch(() => {});
   }
 }
 
@@ -113,6 +119,8 @@ async function onlineRun(browser: Browser, base: string, cookie: string): Promis
     await quiet(page);
     return await clickPlay(page, play);
   } finally {
+    // Leaving the page frees the stream's screen (the player releases its lease), as a viewer's tab does.
+    await page.goto("about:blank").catch(() => {});
     await context.close();
   }
 }
