@@ -279,7 +279,7 @@ test("from an adult profile, the account's data downloads as JSON and the accoun
   const dialog = page.getByRole("dialog", { name: "Delete your account?" });
   await dialog.getByLabel(/Account password/).fill("not the password");
   await dialog.getByRole("button", { name: "Delete account" }).click();
-  await dialog.getByRole("alert").filter({ hasText: "not this account's password" }).waitFor();
+  await dialog.getByRole("alert").filter({ hasText: "not this account's current password" }).waitFor();
   await dialog.getByLabel(/Account password/).fill(PASSWORD);
   await dialog.getByRole("button", { name: "Delete account" }).click();
   await page.waitForURL(`${suite.site.url}/`);
