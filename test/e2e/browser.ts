@@ -10,8 +10,8 @@
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before } from "node:test";
+import { join, relative } from "node:path";
+import { after, afterEach, before } from "node:test";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { buildClient, ensureDevVars, prepareState, root, startDevServer, type DevServer } from "../../tools/dev/server.ts";
 
@@ -75,7 +75,8 @@ async function preparedTemplate(media: boolean): Promise<string> {
     ...readdirSync(join(root, "migrations")).filter((f) => f.endsWith(".sql")).sort().map((f) => join(root, "migrations", f)),
     ...["tools/seed/demo-catalog.ts", "tools/seed/generate.ts", "tools/seed/load.ts", "tools/ingest/demo.ts", "tools/ingest/pipeline.ts", "tools/ingest/encrypt.ts", "tools/ingest/publish.ts"].map((f) => join(root, f)),
   ];
-  for (const file of inputs) hash.update(file).update(readFileSync(file));
+  // Named by the path inside the checkout, so another worktree with the same sources reuses a copied state.
+  for (const file of inputs) hash.update(relative(root, file)).update(readFileSync(file));
   // Content keys in the state are wrapped under .dev.vars' CONTENT_KEKS: a new KEK needs a new state.
   ensureDevVars();
   hash.update(/^CONTENT_KEKS=.*$/m.exec(readFileSync(join(root, ".dev.vars"), "utf8"))?.[0] ?? "");
@@ -95,6 +96,32 @@ async function preparedTemplate(media: boolean): Promise<string> {
 }
 
 export type Site = DevServer & { persistTo: string };
+
+export const FAILURES = join(process.cwd(), "test-results", "failures");
+
+/**
+ * After a failed test: each open page's URL and the start of its visible text on
+ * stderr (what CI prints), and a screenshot under test-results/failures, so a
+ * failure seen only once in CI still says what the page showed.
+ */
+async function reportFailure(testName: string, contexts: BrowserContext[]): Promise<void> {
+  const slug = testName.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 60);
+  mkdirSync(FAILURES, { recursive: true });
+  let n = 0;
+  for (const context of contexts) {
+    for (const page of context.pages()) {
+      if (page.isClosed()) continue;
+      n++;
+      try {
+        const text = await page.evaluate(() => document.body?.innerText ?? "", undefined);
+        process.stderr.write(`\n[failed: ${testName}] page ${n} at ${page.url()}\n${text.replace(/\s+/g, " ").slice(0, 800)}\n`);
+        await page.screenshot({ path: join(FAILURES, `${slug}-${n}.png`), timeout: 5_000 });
+      } catch (e) {
+        process.stderr.write(`\n[failed: ${testName}] page ${n} at ${page.url()}: could not be read (${(e as Error).message})\n`);
+      }
+    }
+  }
+}
 
 /** A JSON request from inside the page (same origin, the context's cookies). */
 export async function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
@@ -162,6 +189,15 @@ export function browserSuite(
     browser = await launchBrowser();
     await options.ready?.(suite);
   });
+  // The contexts a test opened: when it fails, each of their pages says where it was and what it showed.
+  let opened: BrowserContext[] = [];
+  afterEach(async (t) => {
+    const contexts = opened;
+    opened = [];
+    // Node 22's TestContext has `passed`; its type definitions do not say so yet.
+    if ((t as { passed?: boolean }).passed !== false) return;
+    await reportFailure(t.name, contexts);
+  });
   after(async () => {
     await browser?.close();
     await site?.stop();
@@ -185,6 +221,7 @@ export function browserSuite(
           ...(o.reducedMotion ? { reducedMotion: o.reducedMotion } : {}),
           ...(o.bypassCSP ? { bypassCSP: true } : {}),
         }));
+      if (!o.context) opened.push(context);
       if (o.init && !o.context) await context.addInitScript(o.init);
       const page = await context.newPage();
       const errors: string[] = [];
