@@ -28,6 +28,29 @@ export const DEMO_GENRES = [
   "Fantasy", "Horror", "Mystery", "Romance", "Science Fiction", "Thriller", "Western",
 ] as const;
 
+/**
+ * The demo genres' names in the interface's languages (genre_localisations), so
+ * chips, filters and genre rows read in the viewer's language; a locale without
+ * an entry falls back to English (catalog/genre-names.ts).
+ */
+export const DEMO_GENRE_NAMES: Record<(typeof DEMO_GENRES)[number], Record<"es" | "fr" | "de" | "ja" | "ar", string>> = {
+  Action: { es: "Acción", fr: "Action", de: "Action", ja: "アクション", ar: "أكشن" },
+  Adventure: { es: "Aventura", fr: "Aventure", de: "Abenteuer", ja: "アドベンチャー", ar: "مغامرة" },
+  Animation: { es: "Animación", fr: "Animation", de: "Animation", ja: "アニメーション", ar: "رسوم متحركة" },
+  Comedy: { es: "Comedia", fr: "Comédie", de: "Komödie", ja: "コメディ", ar: "كوميديا" },
+  Crime: { es: "Crimen", fr: "Policier", de: "Krimi", ja: "犯罪", ar: "جريمة" },
+  Documentary: { es: "Documental", fr: "Documentaire", de: "Dokumentarfilm", ja: "ドキュメンタリー", ar: "وثائقي" },
+  Drama: { es: "Drama", fr: "Drame", de: "Drama", ja: "ドラマ", ar: "دراما" },
+  Family: { es: "Familia", fr: "Familial", de: "Familie", ja: "ファミリー", ar: "عائلي" },
+  Fantasy: { es: "Fantasía", fr: "Fantastique", de: "Fantasy", ja: "ファンタジー", ar: "فانتازيا" },
+  Horror: { es: "Terror", fr: "Horreur", de: "Horror", ja: "ホラー", ar: "رعب" },
+  Mystery: { es: "Misterio", fr: "Mystère", de: "Mystery", ja: "ミステリー", ar: "غموض" },
+  Romance: { es: "Romance", fr: "Romance", de: "Liebesfilm", ja: "ロマンス", ar: "رومانسي" },
+  "Science Fiction": { es: "Ciencia ficción", fr: "Science-fiction", de: "Science-Fiction", ja: "SF", ar: "خيال علمي" },
+  Thriller: { es: "Suspense", fr: "Thriller", de: "Thriller", ja: "スリラー", ar: "إثارة" },
+  Western: { es: "Western", fr: "Western", de: "Western", ja: "西部劇", ar: "غربي" },
+};
+
 export const DEMO_TITLES: DemoTitle[] = [
   { title: "The Lighthouse Keeper's Daughter", type: "movie", year: 2021, genres: ["Drama", "Romance"], maturity: 13, tagline: "Every light guides someone home.", description: "On a storm-battered island, a keeper's daughter finds letters that rewrite her family's past and the shipwreck that made it.", popularity: 0.82 },
   { title: "Orbitfall", type: "movie", year: 2024, genres: ["Science Fiction", "Thriller"], maturity: 13, tagline: "Gravity always wins.", description: "A salvage crew has ninety minutes to stop a derelict station from dropping onto the city below.", popularity: 0.95 },

@@ -2,10 +2,10 @@
  * Builds catalog rows: the demo catalog (from demo-catalog.ts) or a synthetic
  * catalog of any size for benchmarks. Deterministic for a given seed and `nowMs`.
  */
-import type { availability, credits, episodes, genres, people, seasons, titleGenres, titleLocalisations, titles } from "../../worker/db/schema.ts";
+import type { availability, credits, episodes, genreLocalisations, genres, people, seasons, titleGenres, titleLocalisations, titles } from "../../worker/db/schema.ts";
 import { sortKey } from "../../worker/lib/text.ts";
 import {
-  CHARACTER_NAMES, CREW_JOBS, DEMO_GENRES, DEMO_TITLES, DEMO_TRANSLATIONS, demoTracks, EPISODE_WORDS, FIRST_NAMES, LAST_NAMES,
+  CHARACTER_NAMES, CREW_JOBS, DEMO_GENRE_NAMES, DEMO_GENRES, DEMO_TITLES, DEMO_TRANSLATIONS, demoTracks, EPISODE_WORDS, FIRST_NAMES, LAST_NAMES,
 } from "./demo-catalog.ts";
 
 export interface CatalogRows {
@@ -19,6 +19,7 @@ export interface CatalogRows {
   credits: (typeof credits.$inferInsert)[];
   /** Localised texts (the demo catalog's; other catalogs have none). */
   titleLocalisations?: (typeof titleLocalisations.$inferInsert)[];
+  genreLocalisations?: (typeof genreLocalisations.$inferInsert)[];
 }
 
 const DAY_MS = 86_400_000;
@@ -59,6 +60,10 @@ function emptyRows(): CatalogRows {
 
 function genreRows(): CatalogRows["genres"] {
   return DEMO_GENRES.map((name, i) => ({ id: i + 1, slug: slugify(name), name }));
+}
+
+function genreLocalisationRows(): NonNullable<CatalogRows["genreLocalisations"]> {
+  return DEMO_GENRES.flatMap((name, i) => Object.entries(DEMO_GENRE_NAMES[name]).map(([locale, localName]) => ({ genreId: i + 1, locale, name: localName })));
 }
 
 function makePeople(rand: () => number, count: number): CatalogRows["people"] {
@@ -124,6 +129,7 @@ export function demoCatalog(nowMs: number): CatalogRows {
   const rand = random(42);
   const rows = emptyRows();
   rows.genres = genreRows();
+  rows.genreLocalisations = genreLocalisationRows();
   const genreId = new Map(rows.genres.map((g) => [g.name, g.id!]));
   rows.people = makePeople(rand, 60);
   for (const [i, t] of DEMO_TITLES.entries()) {
@@ -176,6 +182,7 @@ export function* scaleCatalog(nowMs: number, titleCount: number, episodeCount: n
   const rand = random(7);
   const first = emptyRows();
   first.genres = genreRows();
+  first.genreLocalisations = genreLocalisationRows();
   first.people = makePeople(rand, 2000);
   const personCount = first.people.length;
   // Every third title is a series; episodes are shared out so the total is exactly `episodeCount`.

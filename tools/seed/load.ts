@@ -2,13 +2,14 @@
 import { sql } from "drizzle-orm";
 import { bulkInsert } from "../../worker/db/bulk.ts";
 import { runBatch, type Db } from "../../worker/db/client.ts";
-import { availability, credits, episodes, genres, people, seasons, titleGenres, titleLocalisations, titles } from "../../worker/db/schema.ts";
+import { availability, credits, episodes, genreLocalisations, genres, people, seasons, titleGenres, titleLocalisations, titles } from "../../worker/db/schema.ts";
 import { indexTitles } from "../../worker/db/search-index.ts";
 import type { CatalogRows } from "./generate.ts";
 
 /** Inserts one slice of catalog rows, parents before children, then indexes its titles. */
 export async function loadCatalog(db: Db, rows: CatalogRows): Promise<void> {
   await bulkInsert(db, genres, rows.genres);
+  await bulkInsert(db, genreLocalisations, rows.genreLocalisations ?? []);
   await bulkInsert(db, people, rows.people);
   await bulkInsert(db, titles, rows.titles);
   await bulkInsert(db, titleGenres, rows.titleGenres);
@@ -32,6 +33,7 @@ export async function clearCatalog(db: Db): Promise<void> {
     sql`DELETE FROM availability`,
     sql`DELETE FROM title_genres`,
     sql`DELETE FROM title_localisations`,
+    sql`DELETE FROM genre_localisations`,
     sql`DELETE FROM titles`,
     sql`DELETE FROM people`,
     sql`DELETE FROM genres`,

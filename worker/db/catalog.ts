@@ -4,6 +4,7 @@
  * forget them.
  */
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { byLocalName, localisedGenreName } from "../catalog/genre-names.ts";
 import { DEFAULT_CATALOG_LOCALE, localiseTitles, type Localised } from "../catalog/localise.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import type { Db } from "./client.ts";
@@ -75,9 +76,10 @@ export type TitleCard = ReturnType<typeof toCard>;
 /** A card as responses carry it: its texts in the viewer's locale (catalog/localise.ts). */
 export type LocalisedCard = Localised<TitleCard>;
 
-/** All genres, alphabetically. */
-export async function listGenres(db: Db) {
-  return db.select({ id: genres.id, slug: genres.slug, name: genres.name }).from(genres).orderBy(asc(genres.name));
+/** All genres with their names in `locale`, in that locale's alphabetical order. */
+export async function listGenres(db: Db, locale: string = DEFAULT_CATALOG_LOCALE) {
+  const rows = await db.select({ id: genres.id, slug: genres.slug, name: localisedGenreName(locale) }).from(genres).all();
+  return byLocalName(rows, locale);
 }
 
 export const TITLE_SORTS = ["popular", "newest", "year", "title"] as const;
@@ -204,13 +206,13 @@ export async function getTitleDetail(db: Db, viewer: Viewer, id: number) {
     .get();
   if (!title) return undefined;
   const media = playableMedia(db, id, title.type);
+  const locale = viewer.locale ?? DEFAULT_CATALOG_LOCALE;
   const [genreRows, seasonRows, episodeRows, creditRows, windowRows] = await db.batch([
     db
-      .select({ slug: genres.slug, name: genres.name })
+      .select({ slug: genres.slug, name: localisedGenreName(locale) })
       .from(titleGenres)
       .innerJoin(genres, eq(genres.id, titleGenres.genreId))
-      .where(eq(titleGenres.titleId, id))
-      .orderBy(asc(genres.name)),
+      .where(eq(titleGenres.titleId, id)),
     db.select().from(seasons).where(eq(seasons.titleId, id)).orderBy(asc(seasons.number)),
     db
       .select({ ...getTableColumns(episodes), mediaSeconds: sql<number | null>`(SELECT max(a.duration_seconds) FROM ${assets} a WHERE a.episode_id = ${episodes}."id" AND a.status = 'ready')` })
@@ -259,7 +261,7 @@ export async function getTitleDetail(db: Db, viewer: Viewer, id: number) {
     // The catalog's language columns describe the work; a page promises only what its media has.
     ...(await media),
     maturity: maturity(maturityAge),
-    genres: genreRows,
+    genres: byLocalName(genreRows, locale),
     seasons:
       title.type === "series"
         ? seasonRows.map((s) => ({

@@ -65,6 +65,20 @@ export const genres = sqliteTable("genres", {
   name: text("name").notNull(),
 });
 
+/**
+ * A genre's name in one locale ("fr", "ja", "pt-BR"); `genres.name` is the
+ * catalog's own (English) name and ends every fallback chain (catalog/genre-names.ts).
+ */
+export const genreLocalisations = sqliteTable(
+  "genre_localisations",
+  {
+    genreId: integer("genre_id").notNull().references(() => genres.id, { onDelete: "cascade" }),
+    locale: text("locale").notNull(),
+    name: text("name").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.genreId, t.locale] })],
+);
+
 export const titleGenres = sqliteTable(
   "title_genres",
   {

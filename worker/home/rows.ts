@@ -6,6 +6,7 @@
  * can drop a title whose window has closed since.
  */
 import type { Db } from "../db/client.ts";
+import { genreNamesIn } from "../catalog/genre-names.ts";
 import { DEFAULT_CATALOG_LOCALE, localiseTitles } from "../catalog/localise.ts";
 import type { LocalisedCard } from "../db/catalog.ts";
 import type { Viewer } from "../lib/viewer.ts";
@@ -78,12 +79,18 @@ export async function buildHomeRows(db: Db, viewer: Viewer, profile: ProfileSign
   const seedIds = home.rows.flatMap((r) => (r.seedTitleId === undefined ? [] : [r.seedTitleId]));
   const included = new Set<number>([...(home.hero === null ? [] : [home.hero]), ...home.rows.flatMap((r) => r.titleIds), ...(onboardingIds ?? [])]);
   const wanted = [...new Set([...included, ...seedIds])].flatMap((id) => (cards.has(id) ? [cards.get(id)!] : []));
-  const localised = new Map((await localiseTitles(db, wanted, viewer.locale ?? DEFAULT_CATALOG_LOCALE)).map((c) => [c.id, c]));
+  const locale = viewer.locale ?? DEFAULT_CATALOG_LOCALE;
+  const [localisedCards, genreNames] = await Promise.all([
+    localiseTitles(db, wanted, locale),
+    // A genre row is headed by its genre's name (the engine works in the catalog's English names).
+    home.rows.some((r) => r.kind === "genre") ? genreNamesIn(db, locale) : Promise.resolve(new Map<string, string>()),
+  ]);
+  const localised = new Map(localisedCards.map((c) => [c.id, c]));
   const cardsOf = (ids: number[]) => ids.flatMap((id) => (localised.has(id) ? [localised.get(id)!] : []));
   const rows = home.rows.map((r): CachedRow => ({
     id: r.id,
     kind: r.kind,
-    heading: r.heading,
+    heading: r.kind === "genre" ? (genreNames.get(r.heading) ?? r.heading) : r.heading,
     items: cardsOf(r.titleIds),
     ...(r.reason && r.seedTitleId !== undefined && localised.has(r.seedTitleId) ? { reason: r.reason, seedTitle: localised.get(r.seedTitleId)!.title } : {}),
   }));

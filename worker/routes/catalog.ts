@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { pathId } from "../../common/schemas.ts";
 import { cachedCatalogJson } from "../catalog/edge-cache.ts";
+import { DEFAULT_CATALOG_LOCALE } from "../catalog/localise.ts";
 import { database } from "../db/client.ts";
 import { ceilingHides, genreExists, getPerson, getTitleDetail, listGenres, listTitles, TITLE_SORTS, type Cursor } from "../db/catalog.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -46,8 +47,9 @@ function decodeCursor(raw: string, sort: string): Cursor {
 /** Catalog browse: genres, paginated titles, title detail, people (edge-cached per variant: catalog/edge-cache.ts). */
 export const catalog = new Hono<AppEnv>()
   .get("/genres", async (c) => {
-    const items = await listGenres(database(c.env.DB));
-    return c.json({ items }, 200, { "Cache-Control": "public, max-age=300" });
+    const items = await listGenres(database(c.env.DB), c.get("viewer").locale ?? DEFAULT_CATALOG_LOCALE);
+    // The names are in the request's language: a shared cache must keep one copy per language.
+    return c.json({ items }, 200, { "Cache-Control": "public, max-age=300", Vary: "Accept-Language" });
   })
   .get("/titles", validate("query", listQuery), async (c) => {
     const q = c.req.valid("query");

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { genreNamesIn } from "../../../worker/catalog/genre-names.ts";
 import { acceptedLocale, canonicalLocale, localeChain, resolveTexts, type BaseTexts, type LocalisedTexts } from "../../../worker/catalog/localise.ts";
 import { DEMO_TITLES } from "../../../tools/seed/demo-catalog.ts";
 import { demoCatalog } from "../../../tools/seed/generate.ts";
@@ -132,5 +133,41 @@ describe("localised catalog through the API", () => {
     }
     const suggest = await getIn(`/api/search/suggest?q=${encodeURIComponent("灯台")}`, "ja");
     expect(suggest.body.items[0]?.title).toBe("灯台守の娘");
+  });
+
+  it("names genres in the asked language along locale → language → English, in that language's alphabetical order", async () => {
+    const names = async (lang?: string) => (await getIn("/api/catalog/genres", lang)).body.items.map((g: any) => g.name) as string[];
+    const [en, es, frCA, ja, pt] = await Promise.all([names(), names("es"), names("fr-CA"), names("ja"), names("pt-BR")]);
+    expect(en).toContain("Science Fiction");
+    expect(es).toContain("Ciencia ficción");
+    expect(es).not.toContain("Science Fiction");
+    // fr-CA has no names of its own: French's.
+    expect(frCA).toContain("Comédie");
+    expect(ja).toContain("コメディ");
+    // A language the catalog has no names in: English, never empty.
+    expect(pt).toEqual(en);
+    for (const list of [en, es, frCA, ja]) expect(list.every((n) => n.trim() !== "")).toBe(true);
+    // Spanish order follows the language, accents included ("Acción" first, not after "Western").
+    expect(es).toEqual([...es].sort(new Intl.Collator("es", { sensitivity: "base" }).compare));
+    expect(es[0]).toBe("Acción");
+    // The same genre keeps its slug in every language: links and filters do not change.
+    const slugs = async (lang: string) => (await getIn("/api/catalog/genres", lang)).body.items.map((g: any) => g.slug).sort();
+    expect(await slugs("ar")).toEqual(await slugs("en"));
+  });
+
+  it("shows a title's genres in the viewer's language on its page", async () => {
+    const page = await getIn(`/api/catalog/titles/${idOf("Orbitfall")}`, "de");
+    expect(page.body.genres.map((g: any) => [g.slug, g.name])).toEqual([["science-fiction", "Science-Fiction"], ["thriller", "Thriller"]]);
+    const ar = await getIn(`/api/catalog/titles/${idOf("The Lighthouse Keeper's Daughter")}`, "ar");
+    expect(ar.body.genres.map((g: any) => g.name).sort()).toEqual(["دراما", "رومانسي"].sort());
+  });
+
+  it("words Home's genre rows, which the engine builds from English names, in the viewer's language", async () => {
+    const ja = await genreNamesIn(db(), "ja");
+    expect([ja.get("Comedy"), ja.get("Science Fiction")]).toEqual(["コメディ", "SF"]);
+    expect((await genreNamesIn(db(), "es-MX")).get("Horror")).toBe("Terror");
+    // English needs no lookup; a language without names keeps the English names.
+    expect((await genreNamesIn(db(), "en")).size).toBe(0);
+    expect((await genreNamesIn(db(), "pt")).get("Drama")).toBe("Drama");
   });
 });
