@@ -141,6 +141,8 @@ export interface OpenOptions {
   touch?: boolean;
   userAgent?: string;
   reducedMotion?: "reduce" | "no-preference";
+  /** The browser's language (navigator.languages and Accept-Language), e.g. "ar". */
+  locale?: string;
   /** For injected scripts (axe) that the site's CSP rightly refuses. */
   bypassCSP?: boolean;
   /** Open the page in this context (then the context options above are not used). */
@@ -219,6 +221,7 @@ export function browserSuite(
           ...(o.touch ? { hasTouch: true, isMobile: true } : {}),
           ...(o.userAgent ? { userAgent: o.userAgent } : {}),
           ...(o.reducedMotion ? { reducedMotion: o.reducedMotion } : {}),
+          ...(o.locale ? { locale: o.locale } : {}),
           ...(o.bypassCSP ? { bypassCSP: true } : {}),
         }));
       if (!o.context) opened.push(context);

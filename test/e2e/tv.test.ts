@@ -17,7 +17,7 @@ const TIZEN = "Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 (KHTM
 
 const suite = browserSuite(8800);
 
-const open = (path: string, options: { userAgent?: string; reducedMotion?: "reduce" | "no-preference"; context?: BrowserContext } = {}) =>
+const open = (path: string, options: { userAgent?: string; reducedMotion?: "reduce" | "no-preference"; locale?: string; context?: BrowserContext } = {}) =>
   suite.open(path, { viewport: VIEWPORTS.tv, ...options });
 
 const isTv = (page: Page) => page.evaluate(() => document.documentElement.classList.contains("tv"));
@@ -79,6 +79,44 @@ test("→ along a title row moves focus tile by tile and scrolls the row sideway
   // ← all the way back reaches the first tile again.
   for (let i = 0; i < 7; i++) await page.keyboard.press("ArrowLeft");
   await page.waitForFunction(() => document.activeElement!.closest(".row-scroller")!.scrollLeft === 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("in Arabic the D-pad follows the screen: ← goes on along a row that starts on the right, → comes back", async () => {
+  const { context, page, errors } = await open("/?tv=1", { locale: "ar" });
+  await page.locator("html[dir=rtl]").waitFor({ state: "attached" });
+  await homeReady(page);
+  for (let i = 0; i < 6 && !(await page.evaluate(() => !!document.activeElement?.closest(".row-scroller"))); i++) await page.keyboard.press("ArrowDown");
+  const rowScroll = () => page.evaluate(() => document.activeElement!.closest(".row-scroller")!.scrollLeft);
+  // The row starts on the right: its first tile is in the right half of the screen.
+  const firstTileX = await page.evaluate(() => { const b = document.activeElement!.closest(".row-scroller")!.querySelector("a")!.getBoundingClientRect(); return b.left + b.width / 2; });
+  assert.ok(firstTileX > VIEWPORTS.tv.width / 2, `the row's first tile is on the right (x ${Math.round(firstTileX)})`);
+  // The focused tile's place in its row, in reading order (the row's first tile is 0).
+  const place = () => page.evaluate(() => [...document.activeElement!.closest(".row-scroller")!.querySelectorAll("a")].indexOf(document.activeElement as HTMLAnchorElement));
+  const start = await place();
+  for (let i = 1; i <= 7; i++) {
+    await page.keyboard.press("ArrowLeft");
+    assert.equal(await place(), start + i, `← ${i} went on to the next tile in reading order`);
+  }
+  await page.waitForFunction(() => {
+    const box = document.activeElement!.getBoundingClientRect();
+    return box.left >= 0 && box.right <= innerWidth;
+  });
+  // Chromium counts a right-to-left row's scroll from its right edge, negative towards its end.
+  assert.ok((await rowScroll()) < 0, "the row scrolled towards its end, which is on the left");
+  // An English name on an Arabic page is its own left-to-right paragraph (a clipped one loses its end), set on the page's side.
+  const latinName = await page.evaluate(() => {
+    const el = [...document.querySelectorAll<HTMLElement>(".tile-name")].find((n) => /^[A-Za-z]/.test(n.textContent ?? ""))!;
+    const style = getComputedStyle(el);
+    return [style.direction, style.textAlign];
+  });
+  assert.deepEqual(latinName, ["ltr", "right"]);
+  await page.screenshot({ path: `${SCREENSHOTS}/tv-row-scrolled-rtl.png` });
+  // → all the way back reaches the first tile and the row's start.
+  for (let i = 0; i < 7; i++) await page.keyboard.press("ArrowRight");
+  assert.equal(await place(), start);
+  if (start === 0) await page.waitForFunction(() => document.activeElement!.closest(".row-scroller")!.scrollLeft === 0);
   assert.deepEqual(errors, []);
   await context.close();
 });

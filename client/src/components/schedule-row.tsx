@@ -32,7 +32,7 @@ export function ScheduleRow(props: { heading: string; items: ScheduleItem[]; liv
               {props.live ? t("schedule.live") : item.kind === "premiere" ? t("schedule.premiere") : t("schedule.liveEvent")}
             </span>
             <span class="tile-caption">
-              <span class="tile-name">{item.title.title}</span>
+              <span class="tile-name" dir="auto">{item.title.title}</span>
               <span class="tile-meta">
                 <Show when={props.live} fallback={startsText(item.startsAt, props.now)}>
                   {t("schedule.until", { time: formatDate(item.endsAt, { hour: "numeric", minute: "2-digit" }) })}

@@ -23,7 +23,7 @@ export function TitleTile(props: { title: TitleCard; eager?: boolean; kind?: "po
     >
       <Artwork id={props.title.id} title={props.title.title} kind={kind()} src={kind() === "poster" ? props.title.posterUrl : props.title.backdropUrl} eager={props.eager} />
       <span class="tile-caption">
-        <span class="tile-name">{props.title.title}</span>
+        <span class="tile-name" dir="auto">{props.title.title}</span>
         <span class="tile-meta">
           {props.title.releaseYear} · {props.title.maturity.label}
           <Show when={props.title.type === "series"}> · {t("title.series")}</Show>

@@ -109,7 +109,7 @@ export default function History() {
                           <Artwork id={item.title.id} title={item.title.title} kind="backdrop" src={item.title.backdropUrl} />
                         </A>
                         <div class="history-body">
-                          <A href={`/title/${item.title.id}`} class="history-title">{item.title.title}</A>
+                          <A href={`/title/${item.title.id}`} class="history-title" dir="auto">{item.title.title}</A>
                           <Show when={item.episode}>
                             {(ep) => <span class="history-episode">{t("history.episode", { season: ep().seasonNumber, episode: ep().number, name: ep().name })}</span>}
                           </Show>

@@ -33,9 +33,9 @@ function Hero(props: { title: Card; report: TileReport }) {
       <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} priority textless />
       <div class="hero-body">
         <p class="eyebrow">{t().type === "series" ? tr("title.series") : tr("title.film")} · {t().releaseYear} · {t().maturity.label}</p>
-        <h1>{t().title}</h1>
-        <Show when={t().tagline}><p class="tagline">{t().tagline}</p></Show>
-        <p class="hero-description">{t().description}</p>
+        <h1 dir="auto">{t().title}</h1>
+        <Show when={t().tagline}><p class="tagline" dir="auto">{t().tagline}</p></Show>
+        <p class="hero-description" dir="auto">{t().description}</p>
         <div class="hero-actions">
           <A class="button button-primary" href={`/watch/${t().id}`}>▶ {tr("home.play")}</A>
           <A class="button button-outline" href={`/title/${t().id}`}>{tr("home.moreInfo")}</A>
@@ -107,7 +107,7 @@ function ContinueRow(props: { items: ContinueItem[]; report: TileReport }) {
                 <span class="continue-progress" aria-hidden="true"><span style={{ width: `${(share() * 100).toFixed(1)}%` }} /></span>
               </Show>
               <span class="tile-caption">
-                <span class="tile-name">{item.title.title}</span>
+                <span class="tile-name" dir="auto">{item.title.title}</span>
                 <span class="tile-meta">{what()}</span>
               </span>
             </A>
@@ -147,7 +147,7 @@ function Onboarding(props: { choices: Card[]; onDone: () => void }) {
               <button type="button" class="onboarding-choice" aria-pressed={picked().includes(t.id)} onClick={() => toggle(t.id)}>
                 <Artwork id={t.id} title={t.title} kind="poster" src={t.posterUrl} />
                 <span class="onboarding-check" aria-hidden="true">✓</span>
-                <span class="onboarding-name">{t.title}</span>
+                <span class="onboarding-name" dir="auto">{t.title}</span>
               </button>
             </li>
           )}

@@ -94,7 +94,7 @@ export default function MyList() {
                     <Artwork id={item.id} title={item.title} kind="poster" src={item.posterUrl} />
                   </A>
                   <span class="list-text">
-                    <A class="list-title" href={`/title/${item.id}`}>{item.title}</A>
+                    <A class="list-title" href={`/title/${item.id}`} dir="auto">{item.title}</A>
                     <span class="list-meta">
                       {appT(item.type === "series" ? "title.series" : "title.film")} · {item.releaseYear} · {item.maturity.label}
                     </span>

@@ -14,7 +14,7 @@ export default function PersonPage() {
     <Show when={person()}>
       {(p) => (
         <div class="page person">
-          <h1>{p().name}</h1>
+          <h1 dir="auto">{p().name}</h1>
           <Show when={p().bio}><p class="bio">{p().bio}</p></Show>
           <h2>{t("person.knownFor")}</h2>
           <Show when={p().titles.length > 0} fallback={<p class="empty">{t("person.none")}</p>}>

@@ -104,10 +104,10 @@ export default function Search() {
               <A class="result" href={`/title/${r.id}`}>
                 <Artwork id={r.id} title={r.title} kind="poster" src={r.posterUrl} />
                 <span class="result-text">
-                  <span class="result-title">{r.title}</span>
-                  <Show when={r.originalTitle && r.originalTitle !== r.title}><span class="result-original">{r.originalTitle}</span></Show>
+                  <span class="result-title" dir="auto">{r.title}</span>
+                  <Show when={r.originalTitle && r.originalTitle !== r.title}><span class="result-original" dir="auto">{r.originalTitle}</span></Show>
                   <span class="result-meta">{r.type === "series" ? tr("title.series") : tr("title.film")} · {r.releaseYear} · {r.maturity.label}</span>
-                  <span class="result-description">{r.description}</span>
+                  <span class="result-description" dir="auto">{r.description}</span>
                 </span>
               </A>
             </li>
@@ -131,7 +131,7 @@ function NoResults() {
       <Show when={popular()?.items.length}>
         <h2>{tr("search.popular")}</h2>
         <ul class="no-results-titles">
-          <For each={popular()!.items}>{(t) => <li><A href={`/title/${t.id}`}>{t.title}</A></li>}</For>
+          <For each={popular()!.items}>{(t) => <li><A href={`/title/${t.id}`} dir="auto">{t.title}</A></li>}</For>
         </ul>
       </Show>
       <Show when={genres()?.length}>

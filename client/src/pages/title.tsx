@@ -113,9 +113,9 @@ export default function Title() {
             <Artwork id={t().id} title={t().title} kind="backdrop" src={t().backdropUrl} priority textless />
           </div>
           <div class="title-body">
-            <h1>{t().title}</h1>
+            <h1 dir="auto">{t().title}</h1>
             <Show when={t().originalTitle && t().originalTitle !== t().title}>
-              <p class="original-title"><span class="visually-hidden">{tr("title.originalTitle")}: </span><span lang={t().originalLanguage}>{t().originalTitle}</span></p>
+              <p class="original-title"><span class="visually-hidden">{tr("title.originalTitle")}: </span><span lang={t().originalLanguage} dir="auto">{t().originalTitle}</span></p>
             </Show>
             <p class="facts">
               <span>{t().releaseYear}</span>
@@ -164,8 +164,8 @@ export default function Title() {
                 </div>
               )}
             </Show>
-            <Show when={t().tagline}><p class="tagline">{t().tagline}</p></Show>
-            <p class="description">{t().description}</p>
+            <Show when={t().tagline}><p class="tagline" dir="auto">{t().tagline}</p></Show>
+            <p class="description" dir="auto">{t().description}</p>
             {/* What the asset that will play has (the API derives both lists from it); nothing is promised otherwise. */}
             <dl class="languages">
               <Show when={t().audioLanguages.length > 0}>
