@@ -7,8 +7,7 @@ import { ErrorView } from "./components/error-view.tsx";
 import { getGenres, getHome, getMyList, getPerson, getTitle } from "./data/api.ts";
 import { deviceClass } from "./data/device.ts";
 import { preparePlayback, watchTarget } from "./data/prefetch.ts";
-import { startOfflineSync } from "./offline/downloader.ts";
-import { startSmartDownloads } from "./offline/smart.ts";
+import { mayHaveDownloads } from "./offline/presence.ts";
 import { isOnline } from "./offline/online.ts";
 import { registerAppShell } from "./offline/register.ts";
 import { currentProfile, session, startSession } from "./data/session.ts";
@@ -180,10 +179,20 @@ function preloadWatch({ params, location, intent }: RoutePreloadFuncArgs): void 
   preparePlayback(params.id!, watchTarget(location.query as { episode?: string; t?: string }));
 }
 
+/**
+ * Offline sync (played reports, interrupted downloads) and smart downloads, on a
+ * device that has downloads: their code (and idb) loads only then, so Home
+ * does not carry it for everyone else. A first download starts them itself.
+ */
+function startOffline(): void {
+  void mayHaveDownloads().then(async (may) => {
+    if (may) (await import("./offline/downloader.ts")).startOfflineSync();
+  });
+}
+
 export function App() {
   onMount(startSession);
-  onMount(startOfflineSync);
-  onMount(startSmartDownloads);
+  onMount(startOffline);
   return (
     <Router root={Layout}>
       <Route path="/" component={Home} preload={() => void getHome(deviceClass())} />

@@ -50,6 +50,8 @@ export async function startDownload(titleId: number, episodeId: number | undefin
     await revokeDownload(granted.download.downloadId).catch(() => {});
     throw new Error(`Not enough space on this device for this download (${Math.ceil(granted.media.sizeBytes / 1e6)} MB).`);
   }
+  // A first download on this device (the app found none at start): from now on, reconnects resume it.
+  startOfflineSync();
   const existing = await getDownload(granted.download.downloadId);
   if (existing) await deleteDownloadData(existing.downloadId);
   await putDownload({
@@ -249,12 +251,22 @@ async function renewGrant(d: StoredDownload): Promise<void> {
   }
 }
 
-/** Starts the background work of downloads: resume interrupted ones and sync progress now and at every reconnect. */
+let syncStarted = false;
+
+/**
+ * Starts the background work of downloads: resume interrupted ones and sync
+ * progress now and at every reconnect. Once per page: the app calls it at start
+ * on a device with downloads, and the first download calls it otherwise.
+ */
 export function startOfflineSync(): void {
+  if (syncStarted) return;
+  syncStarted = true;
   const kick = () => {
     void syncOffline();
     void resumeInterrupted();
   };
   kick();
   addEventListener("online", kick);
+  // Smart downloads import this module: loaded after it, not beside it.
+  void import("./smart.ts").then((m) => m.startSmartDownloads());
 }

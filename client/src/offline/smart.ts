@@ -81,9 +81,13 @@ export function replaceWatched(): Promise<void> {
   return replacing;
 }
 
-/** Replaces watched episodes once a profile is chosen (at start or a switch) and at every reconnect; called within the app's root. */
+let smartStarted = false;
+
+/** Replaces watched episodes once a profile is chosen (at start or a switch) and at every reconnect; once per page, in a root of its own. */
 export function startSmartDownloads(): void {
+  if (smartStarted) return;
+  smartStarted = true;
   const kick = () => void replaceWatched();
-  createEffect(on(() => currentProfile()?.id, (id) => id && kick()));
+  createRoot(() => createEffect(on(() => currentProfile()?.id, (id) => id && kick())));
   addEventListener("online", kick);
 }

@@ -10,6 +10,7 @@
  * half-written one; the player's offline loader reads ArrayBuffers directly.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
+import { OFFLINE_DB_NAME } from "./presence.ts";
 import { createRoot, createSignal } from "solid-js";
 import type { DownloadGranted, ProgressBody } from "../data/api.ts";
 
@@ -55,7 +56,7 @@ let dbPromise: Promise<IDBPDatabase<OfflineDb>> | undefined;
 
 /** The device's offline database (created on first use). */
 export function offlineDb(): Promise<IDBPDatabase<OfflineDb>> {
-  dbPromise ??= openDB<OfflineDb>("marquee-offline", 1, {
+  dbPromise ??= openDB<OfflineDb>(OFFLINE_DB_NAME, 1, {
     upgrade(db) {
       db.createObjectStore("downloads", { keyPath: "downloadId" });
       db.createObjectStore("files", { keyPath: "key" }).createIndex("byDownload", "downloadId");
