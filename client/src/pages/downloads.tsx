@@ -88,7 +88,7 @@ export default function Downloads() {
                       <A class="button button-primary" href={`/downloads/${d.downloadId}`} aria-label={t("downloads.playLabel", { title: d.subheading ? `${d.heading} ${d.subheading}` : d.heading })}>▶ {t("downloads.play")}</A>
                     </Show>
                     <Show when={d.state === "downloading" && isRunning(d.downloadId)}>
-                      <button type="button" class="button button-outline" onClick={() => void pauseDownload(d.downloadId)}>{appT("player.pause")}</button>
+                      <button type="button" class="button button-outline" onClick={() => void pauseDownload(d.downloadId)}>{t("downloads.pause")}</button>
                     </Show>
                     <Show when={d.state !== "done" && !isRunning(d.downloadId) && isOnline()}>
                       <button type="button" class="button button-outline" onClick={() => void resumeDownload(d.downloadId)}>{t("downloads.resume")}</button>

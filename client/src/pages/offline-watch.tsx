@@ -6,7 +6,7 @@
  * (offline/downloader.ts syncs them on reconnect).
  */
 import { createResource, onCleanup, onMount, Show, Suspense } from "solid-js";
-import { t } from "../i18n/index.ts";
+import { playerWords } from "../i18n/pages/player/index.ts";
 import { useParams } from "@solidjs/router";
 import type { Playback } from "../data/api.ts";
 import { offlineMediaKeys, notePlayed, offlineRefusal } from "../offline/licence.ts";
@@ -17,6 +17,9 @@ import type { ProgressSink } from "../player/controllers/progress-reporting.ts";
 import { offlinePrefix } from "../player/offline-loader.ts";
 import { ErrorScreen } from "../player/overlays.tsx";
 import { Player } from "../player/player.tsx";
+
+/** The player's words (i18n/pages/player): loaded with the player, not with Home. */
+const { t } = playerWords;
 
 /**
  * Positions go to the device's queue, and on to the account at once when it can

@@ -1,5 +1,5 @@
 import { createAsync, useNavigate, useParams, useSearchParams } from "@solidjs/router";
-import { t } from "../i18n/index.ts";
+import { playerWords } from "../i18n/pages/player/index.ts";
 import { ErrorBoundary, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { startPlayback } from "../data/api.ts";
 import { notePlayStarted } from "../data/home-rows.ts";
@@ -7,6 +7,9 @@ import { takePreparedPlayback, watchTarget } from "../data/prefetch.ts";
 import { apiProblem } from "../player/errors.ts";
 import { ErrorScreen } from "../player/overlays.tsx";
 import { Player } from "../player/player.tsx";
+
+/** The player's words (i18n/pages/player): loaded with the player, not with Home. */
+const { t } = playerWords;
 
 /**
  * Watch: the whole screen is the player. Asks for playback (entitlement, token)

@@ -20,8 +20,11 @@ import type { MenuPage } from "./settings-menu.tsx";
 import { AT_EDGE_TOLERANCE_S, behindLabel } from "./live.ts";
 import { formatTime } from "./time.ts";
 import { formatDuration } from "../i18n/format.ts";
-import { t } from "../i18n/index.ts";
+import { playerWords } from "../i18n/pages/player/index.ts";
 import type { TrickplayStore } from "./trickplay.ts";
+
+/** The player's words (i18n/pages/player): loaded with the player, not with Home. */
+const { t } = playerWords;
 
 export interface ControlBarProps {
   media: MediaState;

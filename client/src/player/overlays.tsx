@@ -8,7 +8,6 @@ import { createResource, createSignal, For, onCleanup, onMount, Show } from "sol
 import type { EngineStats, LiveStats } from "./engine.ts";
 import type { PlayerProblem } from "./errors.ts";
 import { formatPercent } from "../i18n/format.ts";
-import { t as appT } from "../i18n/index.ts";
 import { playerWords } from "../i18n/pages/player/index.ts";
 import { SHORTCUTS } from "./keyboard.ts";
 import { formatTime } from "./time.ts";
@@ -60,7 +59,7 @@ export function NextEpisodeCard(props: {
           </button>
           <Show
             when={!props.ended}
-            fallback={<A class="pbtn next-dismiss" href={props.backHref}>{appT("player.backToTitle")}</A>}
+            fallback={<A class="pbtn next-dismiss" href={props.backHref}>{t("player.backToTitle")}</A>}
           >
             <button type="button" class="pbtn next-dismiss" onClick={() => props.onDismiss()}>
               {t("next.credits")}
@@ -185,7 +184,7 @@ export function StatsOverlay(props: { read: () => EngineStats; onClose: () => vo
     ] as const;
   };
   return (
-    <aside class="stats" aria-label={appT("player.stats")}>
+    <aside class="stats" aria-label={t("player.stats")}>
       <button type="button" class="stats-close" aria-label={t("stats.close")} onClick={() => props.onClose()}>×</button>
       <dl>
         <For each={rows()}>
@@ -265,7 +264,7 @@ export function ErrorScreen(props: {
               {props.retrying ? t("error.retrying") : t("error.retry")}
             </button>
           </Show>
-          <A class="pbtn" href={props.backHref}>{appT("player.backToTitle")}</A>
+          <A class="pbtn" href={props.backHref}>{t("player.backToTitle")}</A>
         </div>
         <p class="player-error-code">
           {t("error.code")} <code>{props.problem.code}</code>

@@ -35,12 +35,15 @@ import { markRanges, skipAt } from "./markers.ts";
 import { offlineLoader } from "./offline-loader.ts";
 import { ErrorScreen, NextEpisodeCard, ResumePrompt, ShortcutsHelp, StatsOverlay } from "./overlays.tsx";
 import { preferredAudioLanguage, viewerProfile } from "./profile.ts";
-import { t } from "../i18n/index.ts";
+import { playerWords } from "../i18n/pages/player/index.ts";
 import { SettingsMenu, type MenuPage } from "./settings-menu.tsx";
 import { baselineStart, startPositionSeconds } from "./start.ts";
 import { TokenHolder } from "./token-holder.ts";
 import type { TrickplayStore } from "./trickplay.ts";
 import "./player.css";
+
+/** The player's words (i18n/pages/player): loaded with the player, not with Home. */
+const { t } = playerWords;
 
 export interface PlayerProps {
   playback: Playback;

@@ -9,7 +9,10 @@ import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { zoneTakesKey } from "../tv/navigation.ts";
 import { formatTime, spokenTime } from "./time.ts";
 import { cueAt, type TrickplayStore } from "./trickplay.ts";
-import { t } from "../i18n/index.ts";
+import { playerWords } from "../i18n/pages/player/index.ts";
+
+/** The player's words (i18n/pages/player): loaded with the player, not with Home. */
+const { t } = playerWords;
 
 export interface SeekBarProps {
   currentTime: number;

@@ -8,7 +8,11 @@ import { createEffect, For, on, onCleanup, onMount, Show, type JSX } from "solid
 import type { SubtitlePrefs } from "./profile.ts";
 import type { TrackChoice } from "./engine.ts";
 import { SPEEDS } from "./prefs.ts";
-import { t, type MessageKey } from "../i18n/index.ts";
+import { playerWords } from "../i18n/pages/player/index.ts";
+
+/** The player's words (i18n/pages/player): loaded with the player, not with Home. */
+const { t } = playerWords;
+type PlayerKey = Parameters<typeof playerWords.t>[0];
 
 export type MenuPage = "main" | "quality" | "speed" | "audio" | "subtitles";
 
@@ -39,8 +43,8 @@ export const qualityLabel = (h: number) => `${h}p${h >= 2160 ? " 4K" : h >= 720 
 /** "Auto (720p)" once Auto has picked a rendition. */
 export const autoLabel = (playing: number | null) => (playing ? t("player.autoAt", { height: playing }) : t("player.auto"));
 
-const SIZES = [["small", "player.small"], ["medium", "player.medium"], ["large", "player.large"]] as const satisfies readonly (readonly [string, MessageKey])[];
-const BACKGROUNDS = [["none", "player.none"], ["semi", "player.semi"], ["solid", "player.solid"]] as const satisfies readonly (readonly [string, MessageKey])[];
+const SIZES = [["small", "player.small"], ["medium", "player.medium"], ["large", "player.large"]] as const satisfies readonly (readonly [string, PlayerKey])[];
+const BACKGROUNDS = [["none", "player.none"], ["semi", "player.semi"], ["solid", "player.solid"]] as const satisfies readonly (readonly [string, PlayerKey])[];
 
 function Radio(props: { checked: boolean; onChoose: () => void; children: JSX.Element; hint?: string }) {
   return (

@@ -28,6 +28,7 @@ const ar: Words<typeof en> = {
   "history.removeLabel": "إزالة {{ title }} من سجل المشاهدة",
   "history.more": "عرض المزيد",
   "downloads.downloading": "جارٍ التنزيل",
+  "downloads.pause": "إيقاف مؤقت",
   "downloads.paused": "متوقف مؤقتًا",
   "downloads.pausedOffline": "متوقف مؤقتًا: انقطع الاتصال.",
   "downloads.failed": "فشل: {{ reason }}",

@@ -28,6 +28,7 @@ const de: Words<typeof en> = {
   "history.removeLabel": "{{ title }} aus dem Wiedergabeverlauf entfernen",
   "history.more": "Mehr anzeigen",
   "downloads.downloading": "Wird heruntergeladen",
+  "downloads.pause": "Pausieren",
   "downloads.paused": "Pausiert",
   "downloads.pausedOffline": "Pausiert: Die Verbindung wurde unterbrochen.",
   "downloads.failed": "Fehlgeschlagen: {{ reason }}",

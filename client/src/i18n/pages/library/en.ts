@@ -29,6 +29,7 @@ const en = {
   "history.removeLabel": "Remove {{ title }} from viewing history",
   "history.more": "Show more",
   "downloads.downloading": "Downloading",
+  "downloads.pause": "Pause",
   "downloads.paused": "Paused",
   "downloads.pausedOffline": "Paused: the connection was lost.",
   "downloads.failed": "Failed: {{ reason }}",

@@ -28,6 +28,7 @@ const es: Words<typeof en> = {
   "history.removeLabel": "Quitar {{ title }} del historial de visualización",
   "history.more": "Mostrar más",
   "downloads.downloading": "Descargando",
+  "downloads.pause": "Pausar",
   "downloads.paused": "En pausa",
   "downloads.pausedOffline": "En pausa: se perdió la conexión.",
   "downloads.failed": "Error: {{ reason }}",

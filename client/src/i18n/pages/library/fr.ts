@@ -28,6 +28,7 @@ const fr: Words<typeof en> = {
   "history.removeLabel": "Retirer {{ title }} de l’historique de visionnage",
   "history.more": "Afficher plus",
   "downloads.downloading": "Téléchargement en cours",
+  "downloads.pause": "Mettre en pause",
   "downloads.paused": "En pause",
   "downloads.pausedOffline": "En pause : la connexion a été perdue.",
   "downloads.failed": "Échec : {{ reason }}",

@@ -28,6 +28,7 @@ const ja: Words<typeof en> = {
   "history.removeLabel": "{{ title }}を視聴履歴から削除",
   "history.more": "さらに表示",
   "downloads.downloading": "ダウンロード中",
+  "downloads.pause": "一時停止",
   "downloads.paused": "一時停止中",
   "downloads.pausedOffline": "一時停止中：接続が切れました。",
   "downloads.failed": "失敗：{{ reason }}",
