@@ -46,6 +46,7 @@ export default defineConfig(async () => {
               miniflare: {
                 bindings: {
                   ENVIRONMENT: "development",
+                  STATISTICS_SHARDS: "4",
                   PLAYBACK_KEYS: playbackKeys,
                   SESSION_KEYS: sessionKeys,
                   CONTENT_KEKS: contentKeks,

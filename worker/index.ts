@@ -7,6 +7,7 @@ export { LiveChannel } from "./live/channel.ts";
 export { SteeringState } from "./media/steering-state.ts";
 export { ViewerState } from "./progress/viewer-state.ts";
 export { QoeShard } from "./qoe/qoe-shard.ts";
+export { StatisticsShard } from "./stats/statistics-shard.ts";
 
 export default {
   fetch: app.fetch,

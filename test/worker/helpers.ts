@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:workers";
 import { database } from "../../worker/db/client.ts";
+import { statisticsShardByIndex, statisticsShardCount } from "../../worker/stats/stub.ts";
 
 /** Sends a request through the Worker's own fetch handler (inside workerd). */
 export function call(path: string, init?: RequestInit & { country?: string }): Promise<Response> {
@@ -17,3 +18,8 @@ export async function getJson<T = any>(path: string, country?: string): Promise<
 }
 
 export const db = () => database(env.DB);
+
+/** Writes every statistics shard's waiting minute into D1 now (what their alarms do once a minute). */
+export async function flushStatistics(): Promise<void> {
+  for (let i = 0; i < statisticsShardCount(env); i++) await statisticsShardByIndex(env, i).sweep(Date.now());
+}

@@ -6,7 +6,7 @@ import { MATURITY_AGES } from "../../worker/db/schema.ts";
 import { sharedHomeUrl } from "../../worker/home/rows-cache.ts";
 import { viewerState } from "../../worker/progress/stub.ts";
 import { readTrending } from "../../worker/recs/signals.ts";
-import { call, db } from "./helpers.ts";
+import { call, db, flushStatistics } from "./helpers.ts";
 import { seedAsset, seedTitles } from "./media-fixtures.ts";
 import { TestBrowser } from "./session-client.ts";
 
@@ -211,7 +211,7 @@ describe("GET /api/home", () => {
 });
 
 describe("signals", () => {
-  it("reach D1 statistics from the object's alarm in one batch, not per write", async () => {
+  it("reach D1 statistics through the account's statistics shard in one batch, not per write", async () => {
     const b = new TestBrowser();
     const up = await b.signUp();
     await b.json("/api/progress", { method: "POST", body: write({ titleId: MOVIE, positionSeconds: 30 }), headers: { "x-dev-country": "NL" } });
@@ -221,8 +221,11 @@ describe("signals", () => {
     expect(await count()).toEqual({ v: 0, c: 0 });
     const stub = viewerState(env, up.account.id);
     expect(await runDurableObjectAlarm(stub as unknown as DurableObjectStub)).toBe(true);
-    expect(await count()).toEqual({ v: 1, c: 1 });
     expect((await stub.pendingSignals(10)).length).toBe(0);
+    // The object handed them to its statistics shard, which writes D1 once a minute.
+    expect(await count()).toEqual({ v: 0, c: 0 });
+    await flushStatistics();
+    expect(await count()).toEqual({ v: 1, c: 1 });
     // And the region's Trending now knows it.
     expect((await readTrending(db(), { country: "NL", nowMs: Date.now() })).map((t) => t.titleId)).toEqual([MOVIE]);
   });

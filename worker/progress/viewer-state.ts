@@ -10,7 +10,7 @@
  *
  * The object is a thin front (its RPC methods) over what it composes:
  * - progress-store.ts: positions, history, operation ids, tombstones;
- * - signal-outbox.ts: views and completions waiting for the alarm to batch them into D1;
+ * - signal-outbox.ts: views and completions waiting for the alarm to send them to the statistics shard;
  * - socket-hub.ts: the account's open sockets;
  * - account-data.ts: the privacy export and erasure;
  * - ../licence/stream-leases.ts: the account's concurrent streams (leases renewed with the licence);
@@ -107,7 +107,7 @@ export class ViewerState extends DurableObject<Env> {
   /**
    * Applies one progress write (last writer wins; a replay or an older write
    * changes nothing and answers the current state). An applied write may queue
-   * a completion and a view for D1, and is pushed to the profile's open sockets.
+   * a completion and a view for the statistics, and is pushed to the profile's open sockets.
    */
   async write(w: ProgressWrite): Promise<WriteResult> {
     const nowMs = Date.now();
@@ -195,14 +195,14 @@ export class ViewerState extends DurableObject<Env> {
   }
 
   /**
-   * The alarm: batches waiting signals into D1 and forgets old operation ids;
-   * comes back while signals are left (after a backoff if D1 failed), else daily
+   * The alarm: sends waiting signals to the statistics shard and forgets old operation ids;
+   * comes back while signals are left (after a backoff if the send failed), else daily
    * while operation ids are remembered. A deleted account's object has no alarm.
    */
   override async alarm(): Promise<void> {
     const nowMs = Date.now();
     this.progress.pruneOps(nowMs);
-    const next = await this.outbox.flush(this.env, nowMs);
+    const next = await this.outbox.flush(this.env, this.ctx.id.toString(), nowMs);
     if (next !== null) await this.ctx.storage.setAlarm(next);
     else if (this.progress.opsCount() > 0) await this.ctx.storage.setAlarm(nowMs + PRUNE_EVERY_MS);
   }

@@ -1,16 +1,12 @@
 /** Which QoeShard object a view's beacons go to. */
+import { fnv1a } from "../lib/hash.ts";
 
 /** Ingestion objects: enough that none is hot at the design's peak (docs/SCALING.md), few enough to flush cheaply. */
 export const QOE_SHARDS = 32;
 
 /** FNV-1a of the view id, so every beacon of a view reaches the same shard. */
 export function shardOf(viewId: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < viewId.length; i++) {
-    h ^= viewId.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % QOE_SHARDS;
+  return fnv1a(viewId) % QOE_SHARDS;
 }
 
 /** The QoeShard object of a view. */

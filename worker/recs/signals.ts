@@ -1,9 +1,11 @@
 /**
  * Viewing signals into D1 statistics, and the readers the home engine needs.
  *
- * The ViewerState objects call recordSignals from their alarm with everything
- * collected since the last one. A call costs one read statement and, in one D1
- * batch (one transaction), ⌈rows / BULK_ROWS⌉ upserts per table plus one prune:
+ * The statistics shards (worker/stats/) call recordStatistics from their
+ * minute alarm with everything their accounts' objects sent them since the last
+ * one, summed per day where sums are enough (summarizeSignals). A call costs one
+ * read statement and, in one D1 batch (one transaction), ⌈rows / BULK_ROWS⌉
+ * upserts per table plus one prune:
  * - title_stats_daily: one row per (title, country, UTC day), views and
  *   completions pre-aggregated in the Worker, added with ON CONFLICT;
  * - co_watch: pairs counted by cowatch.ts's rule (a title new to a profile's
@@ -78,15 +80,38 @@ async function readBatchState(db: Db, profileIds: string[], titleIds: number[]) 
   return { recent, titleExists };
 }
 
-/** Writes a batch of views and completions into the statistics (see the module comment for the statement bound). */
-export async function recordSignals(db: Db, events: SignalEvent[]): Promise<void> {
-  const valid = events.filter(isValid);
-  if (valid.length === 0) return;
-  const state = await readBatchState(db, [...new Set(valid.map((e) => e.profileId))], [...new Set(valid.map((e) => e.titleId))]);
-  const known = valid.filter((e) => state.titleExists.has(e.titleId));
+/** One (title, country, UTC day) cell of views and completions. */
+export interface DailyCount {
+  titleId: number;
+  country: string;
+  day: number;
+  views: number;
+  completions: number;
+}
 
-  const daily = new Map<string, { titleId: number; country: string; day: number; views: number; completions: number }>();
-  for (const e of known) {
+/** A profile watched (viewed or finished) a title: what co-watching counts, in time order. */
+export interface Watched {
+  profileId: string;
+  titleId: number;
+  atMs: number;
+}
+
+/**
+ * A batch of signals in the form the sink writes: the day cells summed (they
+ * only ever add up, so a shard can keep adding to them), and the watch events
+ * kept one by one (co-watching depends on their order and on each profile's
+ * window in D1, so it is worked out only when they are written).
+ */
+export interface StatisticsBatch {
+  daily: DailyCount[];
+  watched: Watched[];
+}
+
+/** Sums valid events into day cells (an unknown country counts as "ZZ") and keeps their watch events. */
+export function summarizeSignals(events: SignalEvent[]): StatisticsBatch {
+  const valid = events.filter(isValid);
+  const daily = new Map<string, DailyCount>();
+  for (const e of valid) {
     const country = COUNTRY.test(e.country) ? e.country : "ZZ";
     const day = utcDay(e.atMs);
     const key = `${e.titleId}|${country}|${day}`;
@@ -95,6 +120,21 @@ export async function recordSignals(db: Db, events: SignalEvent[]): Promise<void
     else row.completions++;
     daily.set(key, row);
   }
+  return { daily: [...daily.values()], watched: valid.map((e) => ({ profileId: e.profileId, titleId: e.titleId, atMs: e.atMs })) };
+}
+
+/** Writes a batch of views and completions into the statistics (see the module comment for the statement bound). */
+export async function recordSignals(db: Db, events: SignalEvent[]): Promise<void> {
+  await recordStatistics(db, summarizeSignals(events));
+}
+
+/** Writes summed day cells and watch events (from summarizeSignals, possibly added up over many batches). */
+export async function recordStatistics(db: Db, batch: StatisticsBatch): Promise<void> {
+  if (batch.daily.length === 0 && batch.watched.length === 0) return;
+  const titleIds = [...new Set([...batch.daily.map((d) => d.titleId), ...batch.watched.map((w) => w.titleId)])];
+  const state = await readBatchState(db, [...new Set(batch.watched.map((e) => e.profileId))], titleIds);
+  const daily = batch.daily.filter((d) => state.titleExists.has(d.titleId));
+  const known = batch.watched.filter((e) => state.titleExists.has(e.titleId));
 
   // Co-watching, per profile in time order (a completion without a view still counts as having watched).
   const pairs = new Map<string, { titleA: number; titleB: number; count: number }>();
@@ -120,7 +160,7 @@ export async function recordSignals(db: Db, events: SignalEvent[]): Promise<void
 
   const profileIds = [...new Set(ordered.map((e) => e.profileId))];
   await runBatch(db, [
-    ...upsertStatements(titleStatsDaily, [...daily.values()], "title_id, country, day",
+    ...upsertStatements(titleStatsDaily, daily, "title_id, country, day",
       "views = views + excluded.views, completions = completions + excluded.completions"),
     ...upsertStatements(coWatch, [...pairs.values()], "title_a, title_b", "count = count + excluded.count"),
     ...upsertStatements(profileRecentTitles, [...lastAt.values()], "profile_id, title_id", "last_at = max(last_at, excluded.last_at)"),

@@ -13,7 +13,8 @@ import { limiterName } from "../../../worker/auth/sign-in-limiter.ts";
 import { ACCOUNT_TABLES } from "../../../worker/db/account-data.ts";
 import { insertEvent } from "../../../worker/db/schedule.ts";
 import { viewerState } from "../../../worker/progress/stub.ts";
-import { call, db } from "../helpers.ts";
+import { statisticsShardByIndex, statisticsShardCount } from "../../../worker/stats/stub.ts";
+import { call, db, flushStatistics } from "../helpers.ts";
 import { seedAsset, seedTitles } from "../media-fixtures.ts";
 import { PASSWORD, TestBrowser } from "../session-client.ts";
 
@@ -70,17 +71,21 @@ const VIEWER_STATE_EXPORT: Record<string, (doc: any) => number> = {
 /** ViewerState tables without account data. */
 const VIEWER_STATE_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
   counter: "the benchmark's counter and the count of failed signal flushes",
+  outbox_batch: "the id and last signal id of the batch being sent to the statistics shard",
 };
 
 /**
  * Durable Object classes shared by many accounts: their tables may hold only keyed hashes
- * and timestamps (checked below: no row contains the account's ids, e-mail or address).
+ * and timestamps (checked below: no row contains the account's ids, e-mail or address). The
+ * statistics shards pass profile ids on to D1's co-watch windows: they hold them only until
+ * their minute is written, and are checked here after it was.
  */
 const SHARED_OBJECTS: Record<string, string> = {
   SIGN_IN_LIMITER: "failure timestamps per key; objects named by a keyed hash (worker/auth/sign-in-limiter.ts)",
   STEERING: "pathway health per region; reporters, networks and sessions as keyed hashes (worker/media/steering-ids.ts)",
   QOE_SHARD: "QoE beacons per view id, rolled up per minute without viewer (worker/qoe/); not inspected here",
   LIVE_CHANNEL: "one live channel's parts and segments, no viewer; not inspected here",
+  STATISTICS_SHARD: "views waiting at most a minute for D1 (profile, title, time), deleted once written, a deleted profile's skipped (worker/stats/)",
 };
 /** KV keys that hold a profile's data but are not exported: derived caches, erased with the account. */
 const KV_ERASED_NOT_EXPORTED = /^home:v\d+:/;
@@ -150,6 +155,7 @@ describe("privacy export and erasure, complete by construction", () => {
     for (const [titleId, position] of [[MOVIE, 590], [OTHER, 100]] as const) expect((await b.json("/api/progress", { method: "POST", body: write(titleId, position) })).status).toBe(200);
     expect((await b.fetch(`/api/history/${OTHER}`, { method: "DELETE" })).status).toBeLessThan(300);
     expect(await runDurableObjectAlarm(viewerState(env, accountId))).toBe(true);
+    await flushStatistics();
     expect((await b.json("/api/progress", { method: "POST", body: write(THIRD, 60) })).status).toBe(200);
     const stranger = new TestBrowser();
     expect((await stranger.json("/api/auth/signin", { method: "POST", body: { email, password: "wrong password" }, headers: { "cf-connecting-ip": ADDRESS } })).status).toBe(401);
@@ -220,6 +226,7 @@ describe("privacy export and erasure, complete by construction", () => {
     const shared = {
       SIGN_IN_LIMITER: await Promise.all([`account:${email}`, `client:${"2001:db8:e4e4:1::/64"}`, `signup:${"2001:db8:e4e4:1::/64"}`].map(async (key) => env.SIGN_IN_LIMITER.get(env.SIGN_IN_LIMITER.idFromName(await limiterName(env, key))))),
       STEERING: [env.STEERING.get(env.STEERING.idFromName("NO"))],
+      STATISTICS_SHARD: Array.from({ length: statisticsShardCount(env) }, (_, i) => statisticsShardByIndex(env, i)),
     };
     for (const [binding, stubs] of Object.entries(shared)) {
       let seen = 0;
