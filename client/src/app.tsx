@@ -7,7 +7,7 @@ import { ErrorView } from "./components/error-view.tsx";
 import { getGenres, getHome, getMyList, getPerson, getTitle } from "./data/api.ts";
 import { deviceClass } from "./data/device.ts";
 import { preparePlayback, watchTarget } from "./data/prefetch.ts";
-import { mayHaveDownloads } from "./offline/presence.ts";
+import { DOWNLOAD_STARTED, mayHaveDownloads } from "./offline/presence.ts";
 import { isOnline } from "./offline/online.ts";
 import { registerAppShell } from "./offline/register.ts";
 import { currentProfile, session, startSession } from "./data/session.ts";
@@ -185,9 +185,12 @@ function preloadWatch({ params, location, intent }: RoutePreloadFuncArgs): void 
  * does not carry it for everyone else. A first download starts them itself.
  */
 function startOffline(): void {
-  void mayHaveDownloads().then(async (may) => {
-    if (may) (await import("./offline/downloader.ts")).startOfflineSync();
-  });
+  const start = async () => {
+    const [{ startOfflineSync }, { startSmartDownloads }] = await Promise.all([import("./offline/downloader.ts"), import("./offline/smart.ts")]);
+    startOfflineSync();
+    startSmartDownloads();
+  };
+  void mayHaveDownloads().then((may) => (may ? void start() : addEventListener(DOWNLOAD_STARTED, () => void start(), { once: true })));
 }
 
 export function App() {

@@ -23,6 +23,7 @@ import {
   storeFile,
   type StoredDownload,
 } from "./store.ts";
+import { DOWNLOAD_STARTED } from "./presence.ts";
 
 /** Downloads being fetched in this tab, to pause them. */
 const running = new Map<string, AbortController>();
@@ -50,8 +51,8 @@ export async function startDownload(titleId: number, episodeId: number | undefin
     await revokeDownload(granted.download.downloadId).catch(() => {});
     throw new Error(`Not enough space on this device for this download (${Math.ceil(granted.media.sizeBytes / 1e6)} MB).`);
   }
-  // A first download on this device (the app found none at start): from now on, reconnects resume it.
-  startOfflineSync();
+  // A first download on this device (the app found none at start) starts sync and smart downloads (app.tsx).
+  dispatchEvent(new Event(DOWNLOAD_STARTED));
   const existing = await getDownload(granted.download.downloadId);
   if (existing) await deleteDownloadData(existing.downloadId);
   await putDownload({
@@ -256,7 +257,7 @@ let syncStarted = false;
 /**
  * Starts the background work of downloads: resume interrupted ones and sync
  * progress now and at every reconnect. Once per page: the app calls it at start
- * on a device with downloads, and the first download calls it otherwise.
+ * on a device with downloads, or at the first download otherwise.
  */
 export function startOfflineSync(): void {
   if (syncStarted) return;
@@ -267,6 +268,4 @@ export function startOfflineSync(): void {
   };
   kick();
   addEventListener("online", kick);
-  // Smart downloads import this module: loaded after it, not beside it.
-  void import("./smart.ts").then((m) => m.startSmartDownloads());
 }

@@ -6,6 +6,8 @@
  * databases without opening one; where it is missing, the answer is yes.
  */
 export const OFFLINE_DB_NAME = "marquee-offline";
+/** A window event the downloader sends as a download begins, so the app starts the offline work it had not loaded. */
+export const DOWNLOAD_STARTED = "marquee:download-started";
 
 export async function mayHaveDownloads(): Promise<boolean> {
   const list = (indexedDB as IDBFactory & { databases?: () => Promise<IDBDatabaseInfo[]> }).databases;
