@@ -22,6 +22,7 @@ const USAGE = `usage: npm run live -- <source file | --test-pattern> --channel <
   --heights 360,540         rungs (default 360,540; any of ${LIVE_RUNGS.map((r) => r.height).join(",")})
   --part-seconds 1          part duration (a keyframe each)
   --parts-per-segment 4     parts to a segment (segment = 4 s)
+  --standard                standard HLS instead of LL-HLS: 4 s segments, no parts (bench:live's latency baseline)
   --dvr-seconds 7200        DVR window of a new channel
   --duration SECONDS        stop (and end the broadcast) after this long
   --new                     start a new broadcast even if one is live
@@ -37,6 +38,7 @@ async function main(): Promise<number> {
       channel: { type: "string" },
       title: { type: "string" },
       "test-pattern": { type: "boolean", default: false },
+      standard: { type: "boolean", default: false },
       heights: { type: "string", default: "360,540" },
       "part-seconds": { type: "string", default: "1" },
       "parts-per-segment": { type: "string", default: "4" },
@@ -63,8 +65,10 @@ async function main(): Promise<number> {
   const heights = values.heights.split(",").map((h) => Number(h));
   const rungs = LIVE_RUNGS.filter((r) => heights.includes(r.height));
   if (rungs.length !== heights.length) throw new Error(`--heights: choose from ${LIVE_RUNGS.map((r) => r.height).join(",")}`);
-  const partSeconds = number("part-seconds", values["part-seconds"], 0.5, 2);
-  const partsPerSegment = number("parts-per-segment", values["parts-per-segment"], 1, 12);
+  // Standard HLS: each 4 s segment is pushed as the one part of its segment, and the playlists list segments only.
+  const lowLatency = !values.standard;
+  const partSeconds = lowLatency ? number("part-seconds", values["part-seconds"], 0.5, 2) : 4;
+  const partsPerSegment = lowLatency ? number("parts-per-segment", values["parts-per-segment"], 1, 12) : 1;
   const durationSeconds = values.duration === undefined ? undefined : number("duration", values.duration, 1, 86_400);
   const log = (line: string) => console.log(`live: ${line}`);
 
@@ -117,10 +121,11 @@ async function main(): Promise<number> {
     partTargetSeconds: partSeconds,
     partsPerSegment,
     resume: !values.new,
+    lowLatency,
   }), "application/json");
   if (!start.ok) throw new Error(`start: ${start.status} ${await start.text()}`);
   const { folder, nextMsn, resumed } = (await start.json()) as { folder: string; nextMsn: number; resumed: boolean };
-  log(`${resumed ? "continuing" : "started"} broadcast ${folder} at segment ${nextMsn} on ${url} (${rungs.map((r) => r.name).join(", ")}; ${partSeconds} s parts, ${partsPerSegment} a segment)`);
+  log(`${resumed ? "continuing" : "started"} broadcast ${folder} at segment ${nextMsn} on ${url} (${rungs.map((r) => r.name).join(", ")}; ${lowLatency ? `${partSeconds} s parts, ${partsPerSegment} a segment` : `standard HLS, ${partSeconds} s segments`})`);
   let parts = 0;
   const pushed = rungs.map((r) =>
     pushRendition(pusher, r, join(dir, r.name), nextMsn, partsPerSegment, () => ffmpegExited, () => {

@@ -16,6 +16,8 @@ export interface Broadcast {
   partsPerSegment: number;
   dvrWindowSeconds: number;
   renditions: string[];
+  /** false: standard HLS playlists (no parts); absent in broadcasts stored before it existed, which are LL-HLS. */
+  lowLatency?: boolean;
 }
 
 export interface RenditionState {

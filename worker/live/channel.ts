@@ -30,6 +30,8 @@ export interface BroadcastPlan {
   partTargetSeconds: number;
   partsPerSegment: number;
   dvrWindowSeconds: number;
+  /** false: standard HLS (the bench:live baseline); LL-HLS otherwise. */
+  lowLatency?: boolean;
 }
 
 /** A part may exceed PART-TARGET by timescale rounding only: less than the playlist's millisecond, so DURATION never prints above PART-TARGET. */
@@ -58,7 +60,7 @@ export class LiveChannel extends DurableObject<Env> {
   }
 
   private shape(b: Broadcast): PlaylistShape {
-    return { partTargetSeconds: b.partTargetSeconds, partsPerSegment: b.partsPerSegment, dvrWindowSeconds: b.dvrWindowSeconds, ended: b.endedAtMs !== null };
+    return { partTargetSeconds: b.partTargetSeconds, partsPerSegment: b.partsPerSegment, dvrWindowSeconds: b.dvrWindowSeconds, ended: b.endedAtMs !== null, lowLatency: b.lowLatency !== false };
   }
 
   /** The broadcast as it stands (null before the first), and where each rendition's encoder should continue. */

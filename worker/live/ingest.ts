@@ -71,6 +71,8 @@ export interface StartRequest {
   partsPerSegment: number;
   /** Continue the broadcast in progress (an encoder restart) rather than start a new one. */
   resume?: boolean;
+  /** false: standard HLS playlists (segments only), the latency baseline; LL-HLS by default. */
+  lowLatency?: boolean;
 }
 
 /**
@@ -83,7 +85,9 @@ export async function startBroadcast(env: Env, db: Db, channel: Channel, request
   const status = await stub.status();
   const names = request.renditions.map((r) => r.name);
   const current = status.broadcast;
-  if (request.resume && current && current.endedAtMs === null && current.renditions.join() === names.join()) {
+  const sameShape = current !== null && current.renditions.join() === names.join() && current.partTargetSeconds === request.partTargetSeconds &&
+    current.partsPerSegment === request.partsPerSegment && (current.lowLatency !== false) === (request.lowLatency !== false);
+  if (request.resume && current && current.endedAtMs === null && sameShape) {
     return { folder: current.folder, nextMsn: status.nextMsn, resumed: true };
   }
   // The time orders broadcasts; a random tail keeps two started in one millisecond apart.
@@ -101,6 +105,7 @@ export async function startBroadcast(env: Env, db: Db, channel: Channel, request
     partTargetSeconds: request.partTargetSeconds,
     partsPerSegment: request.partsPerSegment,
     dvrWindowSeconds: channel.dvrWindowSeconds,
+    lowLatency: request.lowLatency !== false,
   }, nowMs);
   if (ended) await finishBroadcastAsset(db, ended.folder, ended.seconds);
   return { folder, nextMsn: 0, resumed: false };

@@ -35,6 +35,12 @@ export interface PlaylistShape {
   /** Seconds behind the live edge still listed while live. */
   dvrWindowSeconds: number;
   ended: boolean;
+  /**
+   * LL-HLS (parts, blocking reload, hints; the default) or, when false, standard
+   * HLS: closed segments only, as a plain live playlist — the baseline bench:live
+   * measures LL-HLS against.
+   */
+  lowLatency?: boolean;
 }
 
 /** Where another rendition stands, for `#EXT-X-RENDITION-REPORT`. */
@@ -105,7 +111,7 @@ export function reaches(segments: LiveSegment[], msn: number, part: number | und
 
 /** The segments a live playlist lists: closed ones within the DVR window, then the open one (ended or not: the media sequence never goes back). */
 export function windowOf(segments: LiveSegment[], shape: PlaylistShape): LiveSegment[] {
-  const listed = segments.filter((s) => s.parts.length > 0);
+  const listed = segments.filter((s) => s.parts.length > 0 && (s.closed || shape.lowLatency !== false));
   let seconds = 0;
   let first = listed.length;
   while (first > 0) {
@@ -132,10 +138,12 @@ export function renderLivePlaylist(input: {
   reports?: RenditionReport[];
 }): string {
   const { shape } = input;
+  const lowLatency = shape.lowLatency !== false;
   const listed = windowOf(input.segments, shape);
   const first = listed[0];
   const target = targetDurationSeconds(shape);
-  const lines = ["#EXTM3U", "#EXT-X-VERSION:9", `#EXT-X-TARGETDURATION:${target}`];
+  const lines = ["#EXTM3U", `#EXT-X-VERSION:${lowLatency ? 9 : 7}`, `#EXT-X-TARGETDURATION:${target}`];
+  if (!lowLatency) return renderStandard(lines, input.segments, listed, shape);
   if (!shape.ended) {
     lines.push(
       `#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,CAN-SKIP-UNTIL=${fixed(skipUntilSeconds(shape))},PART-HOLD-BACK=${fixed(partHoldBackSeconds(shape))}`,
@@ -192,10 +200,8 @@ export function renderLivePlaylist(input: {
   return lines.join("\n") + "\n";
 }
 
-/** The whole recording of one rendition as an ordinary VOD playlist (what the broadcast becomes at its end). */
-export function renderRecording(segments: LiveSegment[], shape: Pick<PlaylistShape, "partTargetSeconds" | "partsPerSegment">): string {
-  const listed = segments.filter((s) => s.closed && s.parts.length > 0);
-  const lines = ["#EXTM3U", "#EXT-X-VERSION:7", `#EXT-X-TARGETDURATION:${targetDurationSeconds(shape)}`, "#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-MEDIA-SEQUENCE:0", "#EXT-X-INDEPENDENT-SEGMENTS"];
+/** Closed segments as whole-segment lines (discontinuity, map, date, EXTINF, URI): a standard live playlist's and the recording's. */
+function pushWholeSegments(lines: string[], listed: LiveSegment[]): void {
   let init = -1;
   listed.forEach((s, i) => {
     if (s.discontinuity && i > 0) lines.push("#EXT-X-DISCONTINUITY");
@@ -203,6 +209,26 @@ export function renderRecording(segments: LiveSegment[], shape: Pick<PlaylistSha
     init = s.init;
     lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(s.pdtMs).toISOString()}`, `#EXTINF:${fixed(segmentSeconds(s))},`, `${s.msn}.m4s`);
   });
+}
+
+/**
+ * A standard (not low-latency) live playlist: the closed segments of the
+ * window with their program date times, no parts, hints or server control.
+ */
+function renderStandard(lines: string[], all: LiveSegment[], listed: LiveSegment[], shape: PlaylistShape): string {
+  const first = listed[0];
+  lines.push(`#EXT-X-MEDIA-SEQUENCE:${first?.msn ?? 0}`);
+  lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${all.filter((s) => first && s.msn <= first.msn && s.discontinuity).length}`);
+  pushWholeSegments(lines, listed);
+  if (shape.ended) lines.push("#EXT-X-ENDLIST");
+  return lines.join("\n") + "\n";
+}
+
+/** The whole recording of one rendition as an ordinary VOD playlist (what the broadcast becomes at its end). */
+export function renderRecording(segments: LiveSegment[], shape: Pick<PlaylistShape, "partTargetSeconds" | "partsPerSegment">): string {
+  const listed = segments.filter((s) => s.closed && s.parts.length > 0);
+  const lines = ["#EXTM3U", "#EXT-X-VERSION:7", `#EXT-X-TARGETDURATION:${targetDurationSeconds(shape)}`, "#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-MEDIA-SEQUENCE:0", "#EXT-X-INDEPENDENT-SEGMENTS"];
+  pushWholeSegments(lines, listed);
   lines.push("#EXT-X-ENDLIST");
   return lines.join("\n") + "\n";
 }

@@ -10,6 +10,7 @@ import type { AppEnv } from "../app-env.ts";
 import { database } from "../db/client.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
+import { isDevelopment } from "../lib/environment.ts";
 import { CHANNEL_SLUG, channelStub, PART_NAME } from "../live/edge.ts";
 import { authorizeIngest, endBroadcast, ingestBody, startBroadcast, unwrap } from "../live/ingest.ts";
 
@@ -34,6 +35,7 @@ const startBody = z.object({
   partTargetSeconds: z.number().min(0.25).max(4),
   partsPerSegment: z.number().int().min(1).max(12),
   resume: z.boolean().optional(),
+  lowLatency: z.boolean().optional(),
 });
 
 export const live = new Hono<AppEnv>()
@@ -46,6 +48,11 @@ export const live = new Hono<AppEnv>()
     const db = database(c.env.DB);
     const channel = await authorizeIngest(db, c.req.valid("param").slug, c.req.header("authorization"));
     return c.json(await endBroadcast(c.env, db, channel));
+  })
+  // bench:live's counter: viewer calls that reached the channel object (the edge cache should keep them near one per part). Not in a deployed Worker.
+  .get("/:slug/object-calls", validate("param", slugParam), async (c) => {
+    if (!isDevelopment(c.env)) throw new AppError(404, "not_found", "Not found.");
+    return c.json({ calls: await channelStub(c.env, c.req.valid("param").slug).viewerCallCount() });
   })
   .put("/:slug/:rendition/:name", validate("param", mediaParam), async (c) => {
     const { slug, rendition, name } = c.req.valid("param");

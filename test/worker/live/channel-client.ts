@@ -10,8 +10,8 @@ import { INIT, PART_1S } from "./fixtures.ts";
 export const RENDITION = { name: "360p", width: 640, height: 360, frameRate: 25, bandwidthBps: 800_000, codecs: "avc1.64001e,mp4a.40.2" };
 
 /** A catalog title with a channel on it; returns the channel's secret. */
-export async function createChannel(slug: string, titleId: number, options: { maturityAge?: number; regions?: string[]; dvrWindowSeconds?: number } = {}) {
-  await seedTitles(db(), [{ id: titleId, maturityAge: options.maturityAge, regions: options.regions }]);
+export async function createChannel(slug: string, titleId: number, options: { maturityAge?: number; regions?: string[]; dvrWindowSeconds?: number; title?: string } = {}) {
+  await seedTitles(db(), [{ id: titleId, maturityAge: options.maturityAge, regions: options.regions, title: options.title }]);
   const { secret, salt, hash } = await newIngestSecret();
   await channelInsert(db(), { slug, titleId, secretSalt: salt, secretHash: hash, dvrWindowSeconds: options.dvrWindowSeconds ?? 7200, createdAt: Date.now() });
   return secret;
@@ -25,11 +25,11 @@ export function ingest(path: string, secret: string | undefined, init: RequestIn
 }
 
 /** Starts a broadcast (1 s parts, `partsPerSegment` of them a segment); returns its folder. */
-export async function start(slug: string, secret: string, options: { partsPerSegment?: number; renditions?: (typeof RENDITION)[]; resume?: boolean } = {}) {
+export async function start(slug: string, secret: string, options: { partsPerSegment?: number; renditions?: (typeof RENDITION)[]; resume?: boolean; lowLatency?: boolean } = {}) {
   const res = await ingest(`${slug}/start`, secret, {
     method: "POST",
     contentType: "application/json",
-    body: JSON.stringify({ renditions: options.renditions ?? [RENDITION], partTargetSeconds: 1, partsPerSegment: options.partsPerSegment ?? 4, resume: options.resume }),
+    body: JSON.stringify({ renditions: options.renditions ?? [RENDITION], partTargetSeconds: 1, partsPerSegment: options.partsPerSegment ?? 4, resume: options.resume, lowLatency: options.lowLatency }),
   });
   if (res.status !== 200) throw new Error(`start: ${res.status} ${await res.text()}`);
   return (await res.json()) as { folder: string; nextMsn: number; resumed: boolean };

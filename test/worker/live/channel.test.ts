@@ -12,6 +12,7 @@ import { evictDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import HLS from "hls-parser";
 import { describe, expect, it } from "vitest";
+import { app } from "../../../worker/app.ts";
 import { channelStub } from "../../../worker/live/edge.ts";
 import { call } from "../helpers.ts";
 import { createChannel, ingest, putInit, putPart, start, viewerToken } from "./channel-client.ts";
@@ -205,5 +206,35 @@ describe("live channel playlists", () => {
       [0, false, "init-0.mp4"],
       [1, true, "init-1.mp4"],
     ]);
+  });
+
+  it("a standard broadcast (lowLatency false) serves segment playlists without parts or blocking reload", async () => {
+    const secret = await createChannel("standard", 16204);
+    const { folder } = await start("standard", secret, { partsPerSegment: 1, lowLatency: false });
+    await putInit("standard", secret);
+    await putPart("standard", secret, 0, 0);
+    await putPart("standard", secret, 1, 0);
+    const res = await call(`/cdn/a/${await viewerToken(folder)}/${folder}/video/360p/index.m3u8`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toMatch(/CAN-BLOCK-RELOAD|#EXT-X-PART|PRELOAD-HINT/);
+    expect(parse(text).segments.map((s) => s.uri)).toEqual(["0.m4s", "1.m4s"]);
+    // An LL-HLS restart does not resume a standard broadcast: a new one starts.
+    expect((await start("standard", secret, { partsPerSegment: 1, resume: true })).resumed).toBe(false);
+  });
+
+  it("counts viewer calls on a development-only route, 404 in production", async () => {
+    const secret = await createChannel("counted", 16205);
+    const { folder } = await start("counted", secret);
+    await putInit("counted", secret);
+    await putPart("counted", secret, 0, 0);
+    const count = async () => ((await (await call("/api/live/counted/object-calls")).json()) as { calls: number }).calls;
+    const before = await count();
+    expect((await call(`/cdn/a/${await viewerToken(folder)}/${folder}/video/360p/index.m3u8?_HLS_msn=0&_HLS_part=0`)).status).toBe(200);
+    expect(await count()).toBe(before + 1);
+    const production = { ...env, ENVIRONMENT: "production" } as unknown as Env;
+    const res = await app.fetch(new Request("http://x/api/live/counted/object-calls"), production);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("not_found");
   });
 });

@@ -83,4 +83,29 @@ describe("LL-HLS playlist rendering", () => {
       }),
     );
   });
+
+  it("a standard (not low-latency) playlist lists closed segments only: no parts, hints, reports or server control", () => {
+    fc.assert(
+      fc.property(channelState, (g) => {
+        const shape = { partTargetSeconds: g.partTargetSeconds, partsPerSegment: g.partsPerSegment, dvrWindowSeconds: g.dvrWindowSeconds, ended: g.ended, lowLatency: false };
+        const text = renderLivePlaylist({ segments: g.segments, shape, skip: g.skip, reports: [{ name: "540p", lastMsn: 1, lastPart: 0 }] });
+        expect(text).not.toMatch(/#EXT-X-(PART|PART-INF|PRELOAD-HINT|SERVER-CONTROL|RENDITION-REPORT|SKIP)[:\n]/);
+        const p = HLS.parse(text) as HLS.types.MediaPlaylist;
+        expect(p.endlist).toBe(g.ended);
+        const closed = g.segments.filter((s) => s.closed);
+        if (closed.length === 0) {
+          expect(p.segments).toEqual([]);
+          return;
+        }
+        // The newest closed segment is listed, every listed one with its date and whole duration.
+        expect(p.segments.at(-1)!.mediaSequenceNumber).toBe(closed.at(-1)!.msn);
+        for (const s of p.segments) {
+          const source = g.segments[s.mediaSequenceNumber]!;
+          expect(source.closed).toBe(true);
+          expect(s.programDateTime?.getTime()).toBe(source.pdtMs);
+          expect(s.duration).toBeCloseTo(source.parts.reduce((n, x) => n + x.seconds, 0), 2);
+        }
+      }),
+    );
+  });
 });
