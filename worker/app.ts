@@ -15,6 +15,7 @@ import { artwork } from "./routes/artwork.ts";
 import { auth } from "./routes/auth.ts";
 import { catalog } from "./routes/catalog.ts";
 import { dev } from "./routes/dev.ts";
+import { devLoad } from "./routes/dev-load.ts";
 import { downloads } from "./routes/downloads.ts";
 import { live } from "./routes/live.ts";
 import { media } from "./routes/media.ts";
@@ -62,6 +63,8 @@ const api = new Hono<AppEnv>()
   .route("/qoe", qoeRoutes)
   .route("/ops", opsRoutes)
   .route("/schedule", scheduleRoutes)
+  // Before /dev: its counters answer 404 in production, where the rest of /dev answers 403.
+  .route("/dev/load", devLoad)
   .route("/dev", dev);
 
 /** The whole Worker app: security headers everywhere, the API under /api, token-checked media under /cdn. */

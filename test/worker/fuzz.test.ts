@@ -112,6 +112,8 @@ const ROUTES: Record<string, Fuzz> = {
   "GET /api/dev/baseline/media/*": { paths: [(p) => `/api/dev/baseline/media/${ASSET}/${p}`], valid: "video/360p/seg_00001.m4s" },
   "GET /api/dev/faults": at("/api/dev/faults"),
   "POST /api/dev/faults": at("/api/dev/faults"),
+  "GET /api/dev/load": at("/api/dev/load"),
+  "POST /api/dev/load/reset": at("/api/dev/load/reset"),
   "GET /api/dev/bench/constant": at("/api/dev/bench/constant"),
   "POST /api/dev/bench/viewer-state-counter": at("/api/dev/bench/viewer-state-counter"),
   "GET /api/dev/steering/:region": { paths: [(p) => `/api/dev/steering/${p}`], valid: "US" },
