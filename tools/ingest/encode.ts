@@ -61,18 +61,55 @@ export function gopArgs(fps: number, segmentSeconds: number): string[] {
   return ["-g", String(gop), "-keyint_min", String(gop), "-sc_threshold", "0"];
 }
 
+/**
+ * HDR to SDR for the SDR rungs of an HDR source: to linear light (100 nits as
+ * SDR white), BT.2020 → BT.709 primaries, Hable's curve (desaturation off: it
+ * greys highlights), back to BT.709 video range, 8-bit. One chain, shared by
+ * the full encode, the probes and the stills, so every SDR picture is the same.
+ */
+export function toneMap(): string {
+  return "zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p";
+}
+
+/**
+ * Colour tags for a rendition: an HDR one states BT.2020 and its transfer (in the
+ * AV1 sequence header and the fMP4 `colr` box, which gives the long CODECS form
+ * and so VIDEO-RANGE); an SDR one from an HDR source states the BT.709 it was
+ * tone-mapped to; an SDR source's stay as the source had them.
+ */
+function colourArgs(r: Rendition, hdrSource: boolean): string[] {
+  if (r.range) return ["-color_primaries", "bt2020", "-color_trc", r.range === "PQ" ? "smpte2084" : "arib-std-b67", "-colorspace", "bt2020nc", "-color_range", "tv"];
+  return hdrSource ? ["-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709", "-color_range", "tv"] : [];
+}
+
 /** The ffmpeg arguments for the whole ladder (exported so the benchmark can time the same command). */
 export function encodeArgs(plan: EncodePlan): string[] {
   const { source, ladder, segmentSeconds, outDir } = plan;
   const fps = Math.min(source.video.frameRate || 25, 60);
-  const branches = ladder.length + (plan.trickplay ? 1 : 0);
-  const labels = Array.from({ length: branches }, (_, i) => `[s${i}]`).join("");
-  const filters = [`[0:${source.video.index}]split=${branches}${labels}`];
-  ladder.forEach((r, i) => filters.push(`[s${i}]scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p[v${i}]`));
+  // An HDR source feeds its HDR renditions as it is and everything else (SDR rungs, trickplay) through one tone-map.
+  const hdrSource = source.video.range !== "SDR";
+  const sdrBranches = ladder.filter((r) => !r.range).length + (plan.trickplay ? 1 : 0);
+  const hdrBranches = ladder.length + (plan.trickplay ? 1 : 0) - sdrBranches;
+  const input = `[0:${source.video.index}]`;
+  const filters: string[] = [];
+  const fan = (from: string, prefix: string, n: number) => {
+    if (n > 0) filters.push(`${from}split=${n}${Array.from({ length: n }, (_, i) => `[${prefix}${i}]`).join("")}`);
+  };
+  if (hdrSource && sdrBranches > 0 && hdrBranches > 0) filters.push(`${input}split=2[hdr][sdr]`);
+  const sdrFrom = !hdrSource ? input : hdrBranches > 0 ? `[sdr]${toneMap()},` : `${input}${toneMap()},`;
+  fan(sdrFrom, "s", sdrBranches);
+  fan(hdrBranches > 0 && sdrBranches > 0 ? "[hdr]" : input, "h", hdrBranches);
+  let sdrAt = 0;
+  let hdrAt = 0;
+  ladder.forEach((r, i) => {
+    const scaled = `scale=${r.width}:${r.height}:flags=bicubic,setsar=1`;
+    if (r.range) filters.push(`[h${hdrAt++}]${scaled},format=yuv420p10le[v${i}]`);
+    else filters.push(`[s${sdrAt++}]${scaled},format=yuv420p[v${i}]`);
+  });
   if (plan.trickplay) {
     const t = plan.trickplay;
     filters.push(
-      `[s${ladder.length}]fps=1/${t.intervalSeconds},scale=${t.tileWidth}:${t.tileHeight}:force_original_aspect_ratio=decrease,` +
+      `[s${sdrAt}]fps=1/${t.intervalSeconds},scale=${t.tileWidth}:${t.tileHeight}:force_original_aspect_ratio=decrease,` +
         `pad=${t.tileWidth}:${t.tileHeight}:(ow-iw)/2:(oh-ih)/2,tile=${t.columns}x${t.rows}[tp]`,
     );
   }
@@ -84,7 +121,7 @@ export function encodeArgs(plan: EncodePlan): string[] {
     const cap = r.maxKbps ?? kbps * 2;
     const codecArgs = r.codec === "av1"
       ? // SVT-AV1 at the CRF matched to the H.264 rung's VMAF; maxrate caps the peaks.
-        ["-c:v", "libsvtav1", "-preset", String(AV1_PRESET), "-crf", String(Math.round(r.crf ?? 35)), "-maxrate", `${cap}k`, "-svtav1-params", "scd=0", "-r", String(fps)]
+        ["-c:v", "libsvtav1", "-preset", String(AV1_PRESET), "-crf", String(Math.round(r.crf ?? 35)), "-maxrate", `${cap}k`, "-svtav1-params", r.range ? "scd=0:enable-hdr=1" : "scd=0", "-r", String(fps)]
       : [
           "-c:v", "libx264", "-preset", plan.preset, "-profile:v", r.profile, "-r", String(fps),
           ...(r.crf !== undefined
@@ -96,6 +133,7 @@ export function encodeArgs(plan: EncodePlan): string[] {
     args.push(
       "-map", `[v${i}]`, "-an", "-sn",
       ...codecArgs,
+      ...colourArgs(r, hdrSource),
       ...gopArgs(fps, segmentSeconds),
       "-force_key_frames", `expr:gte(t,n_forced*${segmentSeconds})`,
       ...hlsOutput(dir, segmentSeconds),

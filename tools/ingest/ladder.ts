@@ -1,4 +1,5 @@
 /** The adaptive-bitrate ladder: which renditions a source gets, and at what bitrates. */
+import type { VideoRange } from "../../common/video-range.ts";
 import type { PlannedRung } from "./hull.ts";
 
 export interface Rung {
@@ -29,6 +30,11 @@ export interface Rendition extends Rung {
   maxKbps?: number;
   /** Video codec (default H.264); AV1 renditions sit beside H.264 ones at matched quality. */
   codec?: "h264" | "av1";
+  /**
+   * PQ or HLG: an HDR rendition (10-bit AV1 keeping the source's BT.2020 colour and
+   * transfer). Absent: SDR — tone-mapped to BT.709 when the source is HDR.
+   */
+  range?: Exclude<VideoRange, "SDR">;
 }
 
 /** How far above its predicted average a capped-CRF rung may peak (VBV maxrate; the buffer holds twice that). */
@@ -63,4 +69,14 @@ export function perTitleRenditions(rungs: PlannedRung[], codec: "h264" | "av1" =
       maxKbps: Math.round(videoKbps * CRF_CAP_RATIO),
     };
   });
+}
+
+/**
+ * The HDR set of an HDR source: a copy of each AV1 rendition at the same size and
+ * CRF, kept in the source's range (10-bit, BT.2020, PQ or HLG) and named
+ * `av1-pq-…` / `av1-hlg-…`. Its quality is not probed: VMAF scores SDR pictures,
+ * and the SDR AV1 rung beside it is the one matched to the H.264 ladder.
+ */
+export function hdrRenditions(av1: Rendition[], range: Exclude<VideoRange, "SDR">): Rendition[] {
+  return av1.filter((r) => r.codec === "av1").map((r) => ({ ...r, range, name: r.name.replace(/^av1-/, `av1-${range.toLowerCase()}-`) }));
 }

@@ -2,7 +2,9 @@
  * Just enough ISO-BMFF reading to state exact CODECS strings: the avcC box of an
  * H.264 init segment gives profile, constraint flags and level (avc1.PPCCLL);
  * the av1C box of an AV1 one gives profile, level, tier and bit depth
- * (av01.P.LLT.DD); the esds box of an AAC init segment gives the audio object
+ * (av01.P.LLT.DD), and with a `colr` (nclx) box beside it the long form that
+ * adds chroma layout and colour (…M.CCC.cp.tc.mc.F, which is how a rendition's
+ * HDR transfer reaches the master, common/video-range.ts); the esds box of an AAC init segment gives the audio object
  * type (mp4a.40.N). Encrypted sample entries (`encv`, `enca`: CMAF cbcs) keep
  * the same layout and boxes, so the strings describe encrypted media too.
  */
@@ -42,7 +44,12 @@ export function avcCodecString(init: Uint8Array): string | null {
   return `avc1.${hex(avcC[1]!)}${hex(avcC[2]!)}${hex(avcC[3]!)}`;
 }
 
-/** `av01.P.LLT.DD` (AV1 codecs parameter, AV1-ISOBMFF §5) from an init segment's av1C box, or null. */
+/**
+ * `av01.P.LLT.DD` (AV1 codecs parameter, AV1-ISOBMFF §5) from an init segment's
+ * av1C box, or null; the long form `av01.P.LLT.DD.M.CCC.cp.tc.mc.F` when the
+ * sample entry's `colr` box states the colour (nclx with known primaries,
+ * transfer and matrix: ffmpeg writes one when the stream is tagged).
+ */
 export function av1CodecString(init: Uint8Array): string | null {
   const av1C = findBox(init, "av1C");
   if (!av1C || av1C.length < 4 || (av1C[0]! & 0x80) === 0) return null;
@@ -52,7 +59,23 @@ export function av1CodecString(init: Uint8Array): string | null {
   const highBitdepth = (av1C[2]! & 0x40) !== 0;
   const twelveBit = (av1C[2]! & 0x20) !== 0;
   const bitDepth = highBitdepth ? (twelveBit ? 12 : 10) : 8;
-  return `av01.${profile}.${String(level).padStart(2, "0")}${tier}.${String(bitDepth).padStart(2, "0")}`;
+  const short = `av01.${profile}.${String(level).padStart(2, "0")}${tier}.${String(bitDepth).padStart(2, "0")}`;
+  const colour = nclx(init);
+  if (!colour) return short;
+  const monochrome = (av1C[2]! >> 4) & 1;
+  const chroma = `${(av1C[2]! >> 3) & 1}${(av1C[2]! >> 2) & 1}${av1C[2]! & 3}`;
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${short}.${monochrome}.${chroma}.${two(colour.primaries)}.${two(colour.transfer)}.${two(colour.matrix)}.${colour.fullRange ? 1 : 0}`;
+}
+
+/** The `colr` box's nclx colour description, or null when absent or unspecified (2 = unspecified in ISO 23091-2). */
+function nclx(init: Uint8Array): { primaries: number; transfer: number; matrix: number; fullRange: boolean } | null {
+  const colr = findBox(init, "colr");
+  if (!colr || colr.length < 11 || String.fromCharCode(colr[0]!, colr[1]!, colr[2]!, colr[3]!) !== "nclx") return null;
+  const view = new DataView(colr.buffer, colr.byteOffset, colr.byteLength);
+  const primaries = view.getUint16(4), transfer = view.getUint16(6), matrix = view.getUint16(8);
+  if ([primaries, transfer, matrix].some((v) => v === 2 || v > 255)) return null;
+  return { primaries, transfer, matrix, fullRange: (colr[10]! & 0x80) !== 0 };
 }
 
 /** `mp4a.40.N` from an init segment's esds box (N = AAC audio object type), or null. */

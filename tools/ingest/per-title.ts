@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { AV1_PRESET, gopArgs } from "./encode.ts";
+import { AV1_PRESET, gopArgs, toneMap } from "./encode.ts";
 import { capture, ffTools } from "./ffmpeg.ts";
 import { DEFAULT_TARGETS, matchRung, placeRungs, upperHull, type LadderTargets, type PlannedRung, type ProbePoint } from "./hull.ts";
 import type { SourceInfo } from "./probe.ts";
@@ -154,7 +154,9 @@ async function probeIn(dir: string, source: SourceInfo, options: ProbeOptions): 
   // One lossless reference holding every scene.
   const reference = join(dir, "reference.mkv");
   const inputs = scenes.flatMap((s) => ["-ss", String(s.startSeconds), "-t", String(s.seconds), "-i", source.path]);
-  const chains = scenes.map((_, i) => `[${i}:${source.video.index}]scale=${refWidth}:${refHeight}:flags=bicubic,setsar=1,fps=${fps},format=yuv420p[c${i}]`);
+  // An HDR source is probed as its SDR ladder will be made: tone-mapped first (VMAF scores SDR pictures).
+  const sdr = source.video.range !== "SDR" ? `${toneMap()},` : "";
+  const chains = scenes.map((_, i) => `[${i}:${source.video.index}]${sdr}scale=${refWidth}:${refHeight}:flags=bicubic,setsar=1,fps=${fps},format=yuv420p[c${i}]`);
   const graph = `${chains.join(";")};${scenes.map((_, i) => `[c${i}]`).join("")}concat=n=${scenes.length}:v=1:a=0[ref]`;
   await capture(ffmpeg, nice(["-v", "error", "-y", ...inputs, "-filter_complex", graph, "-map", "[ref]", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", reference]));
   const referenceSeconds = scenes.reduce((t, s) => t + s.seconds, 0);

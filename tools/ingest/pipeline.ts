@@ -7,10 +7,11 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { assets, renditions, subtitleTracks, trickplay } from "../../worker/db/schema.ts";
+import { videoRangeOf } from "../../common/video-range.ts";
 import { contentTypeOf } from "../../worker/media/serve.ts";
 import { encode, audioDirs } from "./encode.ts";
 import { encryptRenditions, type RawContentKey } from "./encrypt.ts";
-import { perTitleRenditions, selectLadder, type Rendition } from "./ladder.ts";
+import { hdrRenditions, perTitleRenditions, selectLadder, type Rendition } from "./ladder.ts";
 import { aacCodecString, av1CodecString, avcCodecString } from "./mp4.ts";
 import { masterPlaylist, measurePlaylist, trickplayVtt, type MeasuredPlaylist } from "./playlists.ts";
 import { ffTools } from "./ffmpeg.ts";
@@ -85,6 +86,8 @@ export interface AssetManifest {
 /**
  * The ladder for a source: per-title (probed with VMAF) when a model and an
  * ffmpeg with libvmaf are available, else the fixed ladder with a notice saying why.
+ * An HDR source gets SDR renditions tone-mapped from it and, beside its AV1
+ * set, an HDR copy of that set (10-bit, its own transfer); without AV1 it is SDR only.
  */
 export async function chooseLadder(
   source: SourceInfo,
@@ -92,7 +95,11 @@ export async function chooseLadder(
   workDir: string,
 ): Promise<{ ladder: Rendition[]; perTitle: PerTitleLadder | null }> {
   const log = options.log ?? (() => {});
-  const fixed = () => selectLadder(source.video.width, source.video.height, options.heights);
+  const hdr = source.video.range !== "SDR" ? source.video.range : null;
+  const fixed = () => {
+    if (hdr) log(`notice: ${hdr} source, SDR ladder only (tone-mapped): the HDR set is AV1 beside a per-title ladder`);
+    return selectLadder(source.video.width, source.video.height, options.heights);
+  };
   if (options.heights) return { ladder: fixed(), perTitle: null };
   const vmaf = findVmaf(options.vmafModels);
   if ("reason" in vmaf) {
@@ -107,7 +114,10 @@ export async function chooseLadder(
   const perTitle = await probePerTitle(source, { vmaf, workDir, preset: options.preset, segmentSeconds: options.segmentSeconds, maxSeconds: options.maxSeconds, log, av1, ...options.probe });
   const describe = (rs: PlannedRung[]) => rs.map((r) => `${r.height}p ${Math.round(r.kbps)} kbps VMAF ${r.vmaf.toFixed(1)}`).join(", ");
   log(`per-title ladder (${perTitle.points.length + (perTitle.av1?.points.length ?? 0)} probes in ${perTitle.probeSeconds} s): H.264 ${describe(perTitle.rungs)}${perTitle.av1 ? `; AV1 ${describe(perTitle.av1.rungs)}` : ""}`);
-  return { ladder: [...perTitleRenditions(perTitle.rungs), ...(perTitle.av1 ? perTitleRenditions(perTitle.av1.rungs, "av1") : [])], perTitle };
+  const av1Set = perTitle.av1 ? perTitleRenditions(perTitle.av1.rungs, "av1") : [];
+  if (hdr && av1Set.length === 0) log(`notice: ${hdr} source, SDR ladder only (tone-mapped): the HDR set needs SVT-AV1`);
+  else if (hdr) log(`${hdr} source: SDR ladder tone-mapped, and an AV1 ${hdr} set of ${av1Set.length} renditions`);
+  return { ladder: [...perTitleRenditions(perTitle.rungs), ...av1Set, ...(hdr ? hdrRenditions(av1Set, hdr) : [])], perTitle };
 }
 
 
@@ -198,6 +208,8 @@ export async function prepareAsset(options: IngestOptions): Promise<AssetManifes
     const init = readFileSync(join(outDir, m.dir, "init.mp4"));
     const codecs = r.codec === "av1" ? av1CodecString(init) : avcCodecString(init);
     if (!codecs) throw new Error(`no ${r.codec === "av1" ? "av1C" : "avcC"} box in ${m.dir}/init.mp4`);
+    // The master's VIDEO-RANGE is read from CODECS: an HDR rendition whose init segment lost its colour would play as SDR.
+    if (videoRangeOf(codecs) !== (r.range ?? "SDR")) throw new Error(`${m.dir}/init.mp4 declares ${videoRangeOf(codecs)} (${codecs}), not ${r.range ?? "SDR"}`);
     videoRows.push({
       assetId, kind: "video", width: r.width, height: r.height, frameRate: Math.min(source.video.frameRate, 60),
       bandwidthBps: m.peakBps, averageBandwidthBps: m.averageBps, codecs, format: "cmaf",

@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import HLS from "hls-parser";
+import { videoRangeOf } from "../../common/video-range.ts";
 
 export interface MeasuredPlaylist {
   /** Directory relative to the asset root, e.g. "video/720p". */
@@ -76,7 +77,8 @@ const attr = (s: string) => `"${s.replace(/"/g, "'")}"`;
 /**
  * The multivariant playlist: audio and subtitle rendition groups, then one
  * variant per video rendition with BANDWIDTH (peak, video plus the largest
- * audio), AVERAGE-BANDWIDTH, CODECS, RESOLUTION and FRAME-RATE.
+ * audio), AVERAGE-BANDWIDTH, CODECS, RESOLUTION, FRAME-RATE and VIDEO-RANGE
+ * (read from CODECS, common/video-range.ts).
  */
 export function masterPlaylist(video: MasterVideo[], audio: MasterAudio[], subtitles: MasterSubtitle[]): string {
   const lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS", ""];
@@ -98,7 +100,7 @@ export function masterPlaylist(video: MasterVideo[], audio: MasterAudio[], subti
     const codecs = audioCodec ? `${v.codecs},${audioCodec}` : v.codecs;
     const groups = `${audio.length > 0 ? ',AUDIO="aud"' : ""}${subtitles.length > 0 ? ',SUBTITLES="subs"' : ""}`;
     lines.push(
-      `#EXT-X-STREAM-INF:BANDWIDTH=${v.peakBps + audioPeak},AVERAGE-BANDWIDTH=${v.averageBps + audioAverage},CODECS="${codecs}",RESOLUTION=${v.width}x${v.height},FRAME-RATE=${v.frameRate.toFixed(3)}${groups}`,
+      `#EXT-X-STREAM-INF:BANDWIDTH=${v.peakBps + audioPeak},AVERAGE-BANDWIDTH=${v.averageBps + audioAverage},CODECS="${codecs}",RESOLUTION=${v.width}x${v.height},FRAME-RATE=${v.frameRate.toFixed(3)},VIDEO-RANGE=${videoRangeOf(v.codecs)}${groups}`,
       v.uri,
     );
   }

@@ -1,5 +1,6 @@
 /** Probing a source with ffprobe, and refusing what cannot be ingested with a clear reason. */
 import { statSync } from "node:fs";
+import type { VideoRange } from "../../common/video-range.ts";
 import { capture, ffTools } from "./ffmpeg.ts";
 
 export class IngestError extends Error {}
@@ -7,7 +8,11 @@ export class IngestError extends Error {}
 export interface SourceInfo {
   path: string;
   durationSeconds: number;
-  video: { index: number; width: number; height: number; frameRate: number; codec: string };
+  video: {
+    index: number; width: number; height: number; frameRate: number; codec: string;
+    /** PQ or HLG for an HDR source (BT.2020 primaries with an HDR transfer), else SDR. */
+    range: VideoRange;
+  };
   audio: { index: number; language: string | null; channels: number; codec: string }[];
 }
 
@@ -54,11 +59,22 @@ export async function probeSource(path: string): Promise<SourceInfo> {
       height: video.height,
       frameRate: Math.round((parseRate(video.avg_frame_rate) || parseRate(video.r_frame_rate) || 25) * 1000) / 1000,
       codec: video.codec_name,
+      range: dynamicRange(video.color_transfer, video.color_primaries),
     },
     audio: streams
       .filter((s) => s.codec_type === "audio")
       .map((s) => ({ index: s.index, language: normaliseLanguage(s.tags?.language), channels: s.channels ?? 2, codec: s.codec_name })),
   };
+}
+
+/**
+ * An HDR source is BT.2020 with the PQ (smpte2084, HDR10) or HLG (arib-std-b67)
+ * transfer, as ffprobe names them; anything else — untagged included — is SDR,
+ * so an untagged file is never tone-mapped as if it were HDR.
+ */
+export function dynamicRange(transfer: string | undefined, primaries: string | undefined): VideoRange {
+  if (primaries !== "bt2020") return "SDR";
+  return transfer === "smpte2084" ? "PQ" : transfer === "arib-std-b67" ? "HLG" : "SDR";
 }
 
 /** "eng" → "en", "und"/missing → null; keeps two-letter tags. */

@@ -1,10 +1,12 @@
 /**
  * Poster, backdrop and episode stills taken from the video: candidate frames
  * across the runtime are scored on a tiny greyscale copy, black and near-uniform
- * frames are skipped, and the most detailed one is kept.
+ * frames are skipped, and the most detailed one is kept. An HDR source's stills
+ * are tone-mapped like its SDR ladder (a JPEG is SDR).
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { toneMap } from "./encode.ts";
 import { capture, ffTools } from "./ffmpeg.ts";
 import type { SourceInfo } from "./probe.ts";
 
@@ -54,7 +56,7 @@ export async function extractStills(source: SourceInfo, outDir: string, duration
   await capture(ffTools().ffmpeg.path, [
     "-v", "error", "-y", "-ss", best.seconds.toFixed(3), "-i", source.path,
     "-filter_complex",
-    `[0:${source.video.index}]split=3[a][b][c];[a]crop=trunc(ih*2/3/2)*2:ih,scale=-2:${Math.min(720, h)}[poster];` +
+    `[0:${source.video.index}]${source.video.range !== "SDR" ? `${toneMap()},` : ""}split=3[a][b][c];[a]crop=trunc(ih*2/3/2)*2:ih,scale=-2:${Math.min(720, h)}[poster];` +
       `[b]scale=-2:${Math.min(720, h)}[backdrop];[c]scale=-2:${Math.min(360, h)}[still]`,
     "-map", "[poster]", "-frames:v", "1", "-q:v", "3", join(dir, "poster.jpg"),
     "-map", "[backdrop]", "-frames:v", "1", "-q:v", "3", join(dir, "backdrop.jpg"),

@@ -3,7 +3,8 @@
  * than served from R2: only video renditions within the token's height limit,
  * one copy of every variant and rendition group per pathway (`PATHWAY-ID`, the
  * same `STABLE-VARIANT-ID` / `STABLE-RENDITION-ID` across pathways), and
- * `#EXT-X-CONTENT-STEERING` pointing at the steering server. hls.js keeps the
+ * `#EXT-X-CONTENT-STEERING` pointing at the steering server. Each variant states
+ * its `VIDEO-RANGE`, read from its CODECS (common/video-range.ts). hls.js keeps the
  * variants of the current pathway and finds audio/subtitle groups through each
  * variant's `AUDIO`/`SUBTITLES` group ids, so group ids are suffixed per pathway.
  * An encrypted asset's key ids within the height limit are listed as
@@ -12,6 +13,7 @@
  */
 import { isContentTier, LICENCE_PATH, tiersWithin } from "../../common/content-tiers.ts";
 import type { renditions, subtitleTracks } from "../db/schema.ts";
+import { videoRangeOf } from "../../common/video-range.ts";
 import { mediaBase, type Pathway } from "./pathways.ts";
 
 export type RenditionRow = Pick<
@@ -137,6 +139,8 @@ export function renderMaster(input: MasterInput): string {
         `AVERAGE-BANDWIDTH=${v.averageBandwidthBps + audioAverage}`,
         v.width && v.height ? `RESOLUTION=${v.width}x${v.height}` : undefined,
         v.frameRate ? `FRAME-RATE=${v.frameRate.toFixed(3)}` : undefined,
+        // From the exact CODECS (long AV1 form for an HDR rendition): players keep PQ/HLG variants for HDR displays.
+        `VIDEO-RANGE=${videoRangeOf(v.codecs)}`,
         `CODECS=${quoted(audioCodecs ? `${v.codecs},${audioCodecs}` : v.codecs)}`,
         audio.length > 0 ? `AUDIO=${quoted(audioGroup)}` : undefined,
         subs.length > 0 ? `SUBTITLES=${quoted(subsGroup)}` : undefined,
