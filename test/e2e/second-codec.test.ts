@@ -7,10 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import { root } from "../../tools/dev/server.ts";
@@ -18,6 +17,7 @@ import { ffTools } from "../../tools/ingest/ffmpeg.ts";
 import { findVmaf, hasAv1Encoder } from "../../tools/ingest/per-title.ts";
 import { prepareAsset } from "../../tools/ingest/pipeline.ts";
 import { CHROMIUM, launchBrowser } from "./browser.ts";
+import { serveStatic, type StaticSite } from "./static-site.ts";
 
 const MODELS = join(root, "../shared/data/vmaf-models");
 const skip = !existsSync(MODELS)
@@ -31,7 +31,6 @@ const skip = !existsSync(MODELS)
         : false;
 if (skip) console.log(`second-codec browser test skipped: ${skip}`);
 
-const TYPES: Record<string, string> = { ".m3u8": "application/vnd.apple.mpegurl", ".mp4": "video/mp4", ".m4s": "video/iso.segment", ".js": "text/javascript", ".html": "text/html" };
 const PAGE = `<!doctype html><video muted playsinline></video><script src="/hls.js"></script><script>
 window.played = new Promise((resolve, reject) => {
   const video = document.querySelector("video");
@@ -64,9 +63,8 @@ const NO_AV1 = () => {
 
 describe("a title with H.264 and AV1 renditions in Chromium", { skip: skip || undefined }, () => {
   const work = mkdtempSync(join(tmpdir(), "marquee-second-codec-"));
-  let server: Server;
+  let site: StaticSite;
   let browser: Browser;
-  let origin: string;
 
   before(async () => {
     const clip = join(work, "clip.mkv");
@@ -79,31 +77,13 @@ describe("a title with H.264 and AV1 renditions in Chromium", { skip: skip || un
       clear: true,
     });
     assert.ok(manifest.renditions.some((v) => v.codecs.startsWith("av01.")), "the ladder has AV1 renditions");
-    const dir = join(work, "a");
-    const hlsJs = join(root, "node_modules/hls.js/dist/hls.js");
-    server = createServer((req, res) => {
-      const path = new URL(req.url ?? "/", "http://x").pathname;
-      const file = path === "/hls.js" ? hlsJs : path.startsWith("/a/") ? join(dir, normalize(path.slice(3)).replace(/^(\.\.[/\\])+/, "")) : null;
-      if (path === "/") {
-        res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
-        return;
-      }
-      if (!file || !existsSync(file) || !statSync(file).isFile()) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-      createReadStream(file).pipe(res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.address();
-    origin = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    site = await serveStatic(PAGE, new Map([["/hls.js", { file: join(root, "node_modules/hls.js/dist/hls.js") }]]), join(work, "a"));
     browser = await launchBrowser();
   });
 
   after(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await site?.close();
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -111,7 +91,7 @@ describe("a title with H.264 and AV1 renditions in Chromium", { skip: skip || un
     const page = await browser.newPage();
     try {
       if (init) await page.addInitScript(init);
-      await page.goto(`${origin}/`);
+      await page.goto(`${site.origin}/`);
       const av1Supported = await page.evaluate(() => MediaSource.isTypeSupported('video/mp4; codecs="av01.0.00M.08"'));
       const result = await page.evaluate(() => (window as unknown as { played: Promise<{ codecs: string[]; levels: string[] }> }).played);
       return { ...result, av1Supported };

@@ -11,6 +11,7 @@ import { firstPlaylists, readMaster, segmentsAt } from "../player/playlists.ts";
 import { loadPrefs } from "../player/prefs.ts";
 import { preferredAudioLanguage } from "../player/profile.ts";
 import { startPositionSeconds } from "../player/start.ts";
+import { videoRanges } from "../player/video-range.ts";
 
 const saveData = () => (navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData === true;
 
@@ -19,7 +20,7 @@ export async function warmMedia(playback: Playback, media: MediaPrefetch, startA
   const prefs = loadPrefs();
   const masterUrl = absolute(playback.masterUrl);
   const master = readMaster(new TextDecoder().decode((await media.fetch(masterUrl)).data), masterUrl);
-  const first = firstPlaylists(master, prefs.qualityHeight, preferredAudioLanguage(prefs.audioLanguage));
+  const first = firstPlaylists(master, prefs.qualityHeight, preferredAudioLanguage(prefs.audioLanguage), undefined, await videoRanges());
   if (!first) return;
   media.startHeightPx = first.heightPx;
   const positionS = startPositionSeconds(playback, startAt);

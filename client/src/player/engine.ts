@@ -14,9 +14,14 @@
  * Start: hls.js is told the start rendition (start.ts; the one the title page
  * prefetched) and answers from the prefetched responses through the loader. The
  * baseline switch (start.ts) uses hls.js's plain defaults and no prefetch.
+ *
+ * HDR: the levels in a range this device is not offered (video-range.ts) are
+ * removed on MANIFEST_PARSED, before hls.js loads anything, so an SDR display
+ * plays an HDR title's SDR ladder; an HDR one is told to prefer HDR.
  */
 import Hls, { type ErrorData, type HlsConfig, type Level } from "hls.js";
 import { splitCdnPath, type CdnPathParts } from "../../../common/cdn-url.ts";
+import { isHdrRange, type VideoRange } from "../../../common/video-range.ts";
 import { createSignal, type Accessor } from "solid-js";
 import { reportPathwayError, type Playback } from "../data/api.ts";
 import type { MediaPrefetch } from "../data/prefetch.ts";
@@ -26,6 +31,7 @@ import type { LiveWindow } from "./live.ts";
 import { startHeight } from "./start.ts";
 import type { TokenHolder } from "./token-holder.ts";
 import { tokenLoader } from "./token-loader.ts";
+import { dropLevelsOutside, preferredRange, settledVideoRanges, videoRanges } from "./video-range.ts";
 
 /** hls.js's error policy: recover a fatal media error at most this often, then give up. */
 const MEDIA_RECOVERY_INTERVAL_MS = 5000;
@@ -209,6 +215,19 @@ export class PlaybackEngine {
       if (autoplay) this.play();
       return;
     }
+    // The page's video ranges are asked once (a MediaCapabilities answer); a start waits for them only the first time.
+    const ranges = settledVideoRanges();
+    if (ranges) return this.startHls(url, startPosition, autoplay, ranges);
+    const generation = this.generation;
+    void videoRanges().then((r) => {
+      if (generation === this.generation) this.startHls(url, startPosition, autoplay, r);
+    });
+  }
+
+  /** Counts detaches (retry, destroy): a start still waiting for the video ranges is dropped once its generation has passed. */
+  private generation = 0;
+
+  private startHls(url: string, startPosition: number, autoplay: boolean, ranges: readonly VideoRange[]): void {
     const baseline = this.options.baseline === true;
     const hls = new Hls({
       ...(baseline ? {} : hlsConfigFor(this.abr, abrOptionsFor(this.options.playback, () => this.manualLevelIndex()), this.options.playback.live === true)),
@@ -217,12 +236,15 @@ export class PlaybackEngine {
       // hls.js picks these itself when the tracks arrive (setting a track from our listener would be overridden).
       subtitlePreference: this.wantedSubtitleLanguage ? { lang: this.wantedSubtitleLanguage } : undefined,
       audioPreference: this.wantedAudioLanguage ? { lang: this.wantedAudioLanguage } : undefined,
+      videoPreference: { allowedVideoRanges: [...ranges], preferHDR: ranges.some(isHdrRange) },
       ...this.options.hlsConfig,
     });
     this.hls = hls;
     this.startAt = startPosition;
     if (this.options.debug) (window as DebugWindow).__marqueeHls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      dropLevelsOutside(hls, ranges);
+      this.range = preferredRange(hls.levels.map((l) => l.videoRange), ranges);
       this.updateQualities();
       const wanted = this.manualHeight();
       if (wanted !== null) {
@@ -304,13 +326,24 @@ export class PlaybackEngine {
     this.set.qualities(heights);
   }
 
-  /** The hls.levels index for a height, preferring the pathway playing now (steering lists each rendition per pathway). */
+  /** The video range this start plays in (video-range.ts preferredRange), set when the manifest is in. */
+  private range: VideoRange = "SDR";
+
+  /**
+   * The hls.levels index for a height, preferring the pathway playing now (steering
+   * lists each rendition per pathway); in the range chosen for this start, and the
+   * cheapest at that height (a more efficient codec set where hls.js kept one), as
+   * the title page's prefetch chooses (playlists.ts firstPlaylists).
+   */
   private levelIndexFor(height: number): number {
     const hls = this.hls;
     if (!hls) return -1;
     const pathway = hls.levels[hls.currentLevel]?.pathwayId ?? hls.levels[hls.loadLevel]?.pathwayId ?? "";
-    const same = hls.levels.findIndex((l) => l.height === height && (l.pathwayId ?? "") === pathway);
-    return same >= 0 ? same : hls.levels.findIndex((l) => l.height === height);
+    const cheapest = (ok: (l: Level) => boolean) =>
+      hls.levels.reduce((best, l, i) => (ok(l) && (best < 0 || l.bitrate < hls.levels[best]!.bitrate) ? i : best), -1);
+    const atHeight = (l: Level) => l.height === height && (l.videoRange ?? "SDR") === this.range;
+    const same = cheapest((l) => atHeight(l) && (l.pathwayId ?? "") === pathway);
+    return same >= 0 ? same : cheapest(atHeight);
   }
 
   private manualLevelIndex(): number {
@@ -397,6 +430,7 @@ export class PlaybackEngine {
   }
 
   private detach(): void {
+    this.generation++;
     if (this.hls) {
       this.hls.destroy();
       if (this.options.debug && (window as DebugWindow).__marqueeHls === this.hls) delete (window as DebugWindow).__marqueeHls;

@@ -4,7 +4,9 @@
  * variant, its audio rendition, their init segments and the segment at the
  * start position. Loaded by the preparation before Play (data/warm-media.ts).
  */
+import type { VideoRange } from "../../../common/video-range.ts";
 import { startHeight } from "./start.ts";
+import { preferredRange, SDR_ONLY } from "./video-range.ts";
 
 /** Attributes of a tag line (`KEY=value,KEY="quoted, value"`). */
 export function tagAttributes(line: string): Record<string, string> {
@@ -23,6 +25,8 @@ export interface MasterVariant {
   pathway: string | null;
   /** CODECS (video and audio), null when the master leaves it out. */
   codecs: string | null;
+  /** VIDEO-RANGE (SDR when the master leaves it out). */
+  videoRange: VideoRange;
 }
 
 export interface MasterAudio {
@@ -38,6 +42,8 @@ export interface MasterInfo {
   variants: MasterVariant[];
   audio: MasterAudio[];
 }
+
+const asRange = (value: string | undefined): VideoRange => (value === "PQ" || value === "HLG" ? value : "SDR");
 
 /** The variants and audio renditions of a multivariant playlist, URLs resolved against `baseUrl`. */
 export function readMaster(text: string, baseUrl: string): MasterInfo {
@@ -56,7 +62,7 @@ export function readMaster(text: string, baseUrl: string): MasterInfo {
       const uri = lines.slice(i + 1).find((l) => l !== "" && !l.startsWith("#"));
       const height = Number(/x(\d+)$/.exec(a.RESOLUTION ?? "")?.[1] ?? 0);
       if (uri && height > 0) {
-        info.variants.push({ heightPx: height, bandwidthBps: Number(a.BANDWIDTH ?? 0), url: new URL(uri, baseUrl).href, audioGroup: a.AUDIO ?? null, pathway: a["PATHWAY-ID"] ?? null, codecs: a.CODECS ?? null });
+        info.variants.push({ heightPx: height, bandwidthBps: Number(a.BANDWIDTH ?? 0), url: new URL(uri, baseUrl).href, audioGroup: a.AUDIO ?? null, pathway: a["PATHWAY-ID"] ?? null, codecs: a.CODECS ?? null, videoRange: asRange(a["VIDEO-RANGE"]) });
       }
     }
   }
@@ -67,16 +73,23 @@ export function readMaster(text: string, baseUrl: string): MasterInfo {
  * The media playlists hls.js loads first for a start at `heightPx` (null: the
  * start rule) with `audioLanguage` preferred: the start variant of the starting
  * pathway and the audio rendition of its group (the preferred language, else the
- * default, else the first).
+ * default, else the first). Only variants the browser decodes (`decodable`) in a
+ * range this device is offered (`ranges`, video-range.ts) count, as in the engine.
  */
 export function firstPlaylists(
   master: MasterInfo,
   manualHeight: number | null,
   audioLanguage: string | null,
   decodable: (codecs: string) => boolean = browserDecodes,
+  ranges: readonly VideoRange[] = SDR_ONLY,
 ): { heightPx: number; video: string; audio: string | null } | null {
-  // Only variants this browser decodes: hls.js drops the others (a master may list H.264 and AV1 sets).
-  const onPathway = master.variants.filter((v) => (master.pathway === null || (v.pathway ?? ".") === master.pathway) && (v.codecs === null || decodable(v.codecs)));
+  // Only variants this browser decodes (hls.js drops the others: a master may list H.264 and AV1 sets), in an offered range.
+  const usable = master.variants.filter(
+    (v) => (master.pathway === null || (v.pathway ?? ".") === master.pathway) && (v.codecs === null || decodable(v.codecs)) && ranges.includes(v.videoRange),
+  );
+  // An HDR device starts in HDR when the title has it (the engine does the same).
+  const range = preferredRange(usable.map((v) => v.videoRange), ranges);
+  const onPathway = usable.filter((v) => v.videoRange === range);
   const heightPx = startHeight([...new Set(onPathway.map((v) => v.heightPx))], manualHeight);
   const variant = onPathway.filter((v) => v.heightPx === heightPx).sort((a, b) => a.bandwidthBps - b.bandwidthBps)[0];
   if (!variant || heightPx === null) return null;

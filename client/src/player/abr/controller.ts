@@ -170,9 +170,10 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
     }
 
     /**
-     * The candidate levels: the current pathway's and codec set's (hls.js picks the
-     * set the browser decodes best at the start; switching sets mid-stream would
-     * re-initialise the decoder), within hls.js's min/max auto levels, by bitrate.
+     * The candidate levels: the current pathway's, codec set's and video range's
+     * (hls.js picks the set the browser decodes best at the start; switching sets
+     * or between SDR and HDR mid-stream would re-initialise the decoder and change
+     * the picture), within hls.js's min/max auto levels, by bitrate.
      */
     private candidates(): { indices: number[]; renditions: Rendition[]; caps: Caps } {
       const hls = this.hls!;
@@ -180,7 +181,7 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
       const ref = levels[this.lastLoadedLevel] ?? levels[hls.loadLevel] ?? levels[0];
       const indices = levels
         .map((_, i) => i)
-        .filter((i) => i >= hls.minAutoLevel && i <= hls.maxAutoLevel && (levels[i]!.pathwayId ?? "") === (ref?.pathwayId ?? "") && (levels[i]!.codecSet ?? "") === (ref?.codecSet ?? ""))
+        .filter((i) => i >= hls.minAutoLevel && i <= hls.maxAutoLevel && (levels[i]!.pathwayId ?? "") === (ref?.pathwayId ?? "") && (levels[i]!.codecSet ?? "") === (ref?.codecSet ?? "") && (!ref || levels[i]!.videoRange === ref.videoRange))
         .sort((a, b) => this.levelBitrate(a) - this.levelBitrate(b));
       if (indices.length === 0) indices.push(Math.max(0, hls.minAutoLevel));
       const renditions = indices.map((i) => ({ bitrateBps: this.levelBitrate(i), heightPx: levels[i]!.height }));
