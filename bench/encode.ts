@@ -13,10 +13,11 @@
  *   - the second codec: AV1 bits against H.264 bits at matched VMAF, per rung of
  *     the per-title ladder (the probes' match, as ingest plans it) and as the
  *     full encode actually wrote them;
- *   - ingest time: probes + the per-title encode (both codecs) against the
- *     fixed-ladder encode of the same clip, the same `encode()` ingest runs. The
- *     probes cover three 2 s scenes whatever the length, so the ratio falls as
- *     titles grow; a clip under 9 s is probed whole (and the ratio says little).
+ *   - ingest time: probes (ingest's own grid: x264 CRF 20/26/32/38 at each
+ *     height, SVT-AV1 CRF 30/42/54 at each rung's) + the per-title encode (both
+ *     codecs) against the fixed-ladder encode of the same clip, the same
+ *     `encode()` ingest runs. The probes cover three 2 s scenes whatever the
+ *     length, so the ratio falls as titles grow; a clip under 9 s is probed whole.
  * Every VMAF is libvmaf (the npm static ffmpeg) with the model from
  * `--vmaf-models` / MARQUEE_VMAF_MODELS / ../shared/data/vmaf-models.
  * Prints a table per clip, then one JSON line.
@@ -28,7 +29,7 @@ import { encode } from "../tools/ingest/encode.ts";
 import { capture, ffTools } from "../tools/ingest/ffmpeg.ts";
 import { matchRung, type PlannedRung, type ProbePoint } from "../tools/ingest/hull.ts";
 import { perTitleRenditions, selectLadder, type Rendition } from "../tools/ingest/ladder.ts";
-import { findVmaf, hasAv1Encoder, PROBE_CRFS, probePerTitle, vmafScore, type VmafSetup } from "../tools/ingest/per-title.ts";
+import { findVmaf, hasAv1Encoder, probePerTitle, vmafScore, type VmafSetup } from "../tools/ingest/per-title.ts";
 import { measurePlaylist } from "../tools/ingest/playlists.ts";
 import { probeSource, type SourceInfo } from "../tools/ingest/probe.ts";
 import { benchmark, numbers } from "./harness.ts";
@@ -43,8 +44,6 @@ const bench = benchmark("encode", {
 const { values } = bench;
 const { seconds, height } = numbers(values, "seconds", "height");
 const SEGMENT_SECONDS = 2;
-/** Ingest's probe CRFs plus 16, so the curves reach the VMAF a fixed rung's generous bitrate buys on easy content. */
-const PROBE_CRFS_WIDE = [16, ...PROBE_CRFS];
 const FPS = 25;
 
 const models = values["vmaf-models"] ?? process.env.MARQUEE_VMAF_MODELS ?? "../shared/data/vmaf-models";
@@ -111,7 +110,8 @@ try {
     // The per-title ladder: probes (whole clip: it is short), then the planned rungs in both codecs.
     let probe: Awaited<ReturnType<typeof probePerTitle>> | undefined;
     const probeS = await timed(async () => {
-      probe = await probePerTitle(source, { vmaf, workDir: dir, preset: values.preset, segmentSeconds: SEGMENT_SECONDS, heights: [240, 360, 540, 720, 1080].filter((h) => h <= height), crfs: PROBE_CRFS_WIDE, av1 });
+      // Ingest's own probe grid and targets (bitrate ceiling included), so the time is what ingest spends.
+      probe = await probePerTitle(source, { vmaf, workDir: dir, preset: values.preset, segmentSeconds: SEGMENT_SECONDS, av1 });
     });
     const plan = probe!;
     const ladder = [...perTitleRenditions(plan.rungs), ...(plan.av1 ? perTitleRenditions(plan.av1.rungs, "av1") : [])];

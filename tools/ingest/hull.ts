@@ -35,10 +35,42 @@ export interface LadderTargets {
   floorKbps: number;
   /** Neighbouring rungs differ by at least this bitrate ratio; closer ones are merged. */
   minStepRatio: number;
+  /**
+   * The most bits a rung may spend at a height, `[heightPx, kbps]` ascending
+   * (between entries log-linear, beyond them by pixel count): heavy grain would
+   * otherwise buy its last VMAF points at many times a normal rate. Probes above
+   * it are left out; absent, no ceiling.
+   */
+  ceilingKbps?: [number, number][];
 }
 
-/** Netflix-style targets: from "watchable on a phone" to "indistinguishable from the source". */
-export const DEFAULT_TARGETS: LadderTargets = { targetsVmaf: [60, 72, 82, 90, 95], floorKbps: 400, minStepRatio: 1.35 };
+/**
+ * 1.5× the fixed ladder's rate at each of its heights (and 240p by pixel count):
+ * a per-title rung never costs much more than the fixed rung it replaces.
+ */
+export const BITRATE_CEILING_KBPS: [number, number][] = [[240, 670], [360, 1500], [540, 3000], [720, 4500], [1080, 9000], [2160, 22500]];
+
+/** Netflix-style targets: from "watchable on a phone" to "indistinguishable from the source", under the ceiling. */
+export const DEFAULT_TARGETS: LadderTargets = { targetsVmaf: [60, 72, 82, 90, 95], floorKbps: 400, minStepRatio: 1.35, ceilingKbps: BITRATE_CEILING_KBPS };
+
+/** The ceiling at a height (see LadderTargets.ceilingKbps). */
+export function ceilingAt(heightPx: number, table: [number, number][]): number {
+  const first = table[0]!, last = table.at(-1)!;
+  if (heightPx <= first[0]) return first[1] * (heightPx / first[0]) ** 2;
+  if (heightPx >= last[0]) return last[1] * (heightPx / last[0]) ** 2;
+  const i = table.findIndex(([h]) => h >= heightPx);
+  const [h0, k0] = table[i - 1]!, [h1, k1] = table[i]!;
+  const f = Math.log(heightPx / h0) / Math.log(h1 / h0);
+  return Math.exp(Math.log(k0) + f * (Math.log(k1) - Math.log(k0)));
+}
+
+/** The probes a ladder may use: those under their height's ceiling (the cheapest probe when none is). */
+export function underCeiling(points: ProbePoint[], targets: LadderTargets): ProbePoint[] {
+  const table = targets.ceilingKbps;
+  if (!table || points.length === 0) return points;
+  const kept = points.filter((p) => p.kbps <= ceilingAt(p.height, table));
+  return kept.length > 0 ? kept : [points.reduce((a, b) => (b.kbps < a.kbps ? b : a))];
+}
 
 const cross = (o: ProbePoint, a: ProbePoint, b: ProbePoint) => (a.kbps - o.kbps) * (b.vmaf - o.vmaf) - (a.vmaf - o.vmaf) * (b.kbps - o.kbps);
 
@@ -126,13 +158,14 @@ function atQuality(curve: ProbePoint[], target: number): PlannedRung | null {
 
 /**
  * The rungs: for each target quality the cheapest resolution that reaches it
- * (interpolated between its probes); a low rung at the best quality the probes
+ * (interpolated between its probes, among the probes under their height's
+ * bitrate ceiling); a low rung at the best quality the probes
  * show at or under `floorKbps`; rungs closer than `minStepRatio` in bitrate
  * thinned from the top down (top and floor always kept). Ascending in bitrate
  * and in quality.
  */
 export function placeRungs(points: ProbePoint[], targets: LadderTargets = DEFAULT_TARGETS): PlannedRung[] {
-  const cs = curves(points);
+  const cs = curves(underCeiling(points, targets));
   if (cs.length === 0) return [];
   const candidates: PlannedRung[] = [];
   let unreachedTop = false;

@@ -26,8 +26,12 @@ export const VMAF_MODEL_FILE = "vmaf_float_v0.6.1.pkl";
 export const PROBE_HEIGHTS = [240, 360, 540, 720, 1080, 1440, 2160];
 /** x264 CRFs probed at each resolution. */
 export const PROBE_CRFS = [20, 26, 32, 38];
-/** SVT-AV1 CRFs probed at each chosen rung's resolution (second codec). */
-export const AV1_PROBE_CRFS = [28, 38, 48, 58];
+/**
+ * SVT-AV1 CRFs probed at each chosen rung's resolution (second codec): three, as
+ * each rung is matched by interpolation between two of them, and an AV1 probe
+ * costs more than an x264 one.
+ */
+export const AV1_PROBE_CRFS = [30, 42, 54];
 /** VMAF's 1080p model compares at up to 1080 lines; larger sources are scored there. */
 const MAX_REFERENCE_HEIGHT = 1080;
 
@@ -161,8 +165,8 @@ async function probeIn(dir: string, source: SourceInfo, options: ProbeOptions): 
   await capture(ffmpeg, nice(["-v", "error", "-y", ...inputs, "-filter_complex", graph, "-map", "[ref]", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", reference]));
   const referenceSeconds = scenes.reduce((t, s) => t + s.seconds, 0);
   const frames = referenceSeconds * fps;
-  // Scoring every 2nd–4th frame on long probes keeps the probe cheap; the score barely moves.
-  const subsample = Math.max(1, Math.min(4, Math.floor(frames / 60)));
+  // Scoring every 2nd–5th frame (one or more per 30 frames probed) keeps VMAF, most of a probe's cost, cheap; the score barely moves.
+  const subsample = Math.max(1, Math.min(5, Math.floor(frames / 30)));
 
   const heights = (options.heights ?? PROBE_HEIGHTS).filter((h) => h <= source.video.height);
   if (heights.length === 0) heights.push(even(source.video.height));
