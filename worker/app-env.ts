@@ -1,14 +1,24 @@
 /** The app's Hono environment: the Worker's bindings and what middleware put on the request context. */
-import type { AccountRow, ProfileRow } from "./db/accounts.ts";
+import type { Plan } from "../common/plans.ts";
+import type { ProfileFacts } from "./auth/session-tokens.ts";
 import type { Viewer } from "./lib/viewer.ts";
 
 export type { Viewer };
 
-/** The signed-in account on this request, with the profile chosen on this device (if any). */
+export type { ProfileFacts };
+
+/**
+ * The signed-in account on this request, with the profile chosen on this device
+ * (if any): the access token's facts, verified without a storage read. Routes
+ * that need more of the account or profile (e-mail, password hash, PIN, home
+ * version) read it themselves.
+ */
 export interface Session {
   sessionId: string;
-  account: AccountRow;
-  profile: ProfileRow | null;
+  account: { id: string; plan: Plan };
+  profile: ProfileFacts | null;
+  /** When this request's access token was issued (epoch ms); the account's object refuses tokens older than a change of its facts. */
+  accessIssuedAt: number;
   /** When this request's access token expires (epoch ms); long-lived sockets opened with it close then. */
   accessExpiresAt: number;
 }

@@ -9,6 +9,7 @@ import { endedSessionPlayback } from "./middleware/ended-session-playback.ts";
 import { noStoreByDefault } from "./middleware/no-store.ts";
 import { sameOriginWrites } from "./middleware/same-origin-writes.ts";
 import { sessionContext } from "./middleware/session-context.ts";
+import { sessionGuard } from "./middleware/session-guard.ts";
 import { viewerContext } from "./middleware/viewer-context.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { artwork } from "./routes/artwork.ts";
@@ -37,6 +38,8 @@ const api = new Hono<AppEnv>()
   .use(sameOriginWrites())
   .use(d1Session())
   .use(sessionContext())
+  // Personal routes only: the account's object says whether the session was revoked (catalog reads trust the token).
+  .use(sessionGuard())
   // Mounted before viewerContext on purpose: refresh and sign-out must work with an expired access token.
   .route("/auth", auth)
   // Encoders, not viewers: authenticated by the channel's ingest secret, before any viewer context.

@@ -15,7 +15,7 @@ const nowSec = () => Math.floor(Date.now() / 1000);
 /** An access token signed with the real current key, with any header and claims changed. */
 async function forge(base: string, header: Record<string, unknown> = {}, claims: Record<string, unknown> = {}, key: Uint8Array = currentKey()) {
   const real = decodeJwt(base);
-  return new SignJWT({ sid: real.sid, ...claims })
+  return new SignJWT({ sid: real.sid, pln: real.pln, prf: real.prf, ...claims })
     .setProtectedHeader({ alg: "HS256", kid: sessionKeys.current, typ: "at+jwt", ...header } as { alg: string })
     .setSubject(String(real.sub))
     .setIssuer(typeof claims.iss === "string" ? claims.iss : ACCESS_TOKEN_ISSUER)

@@ -8,6 +8,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PLAN_DOWNLOAD_LIMITS } from "../../common/downloads.ts";
+import { changePlan } from "../../worker/auth/plan-change.ts";
 import { base64url, contentKeks, wrapContentKey } from "../../worker/lib/content-keys.ts";
 import { db } from "./helpers.ts";
 import { seedAsset, seedTitles } from "./media-fixtures.ts";
@@ -179,7 +180,9 @@ describe("a download grant", () => {
     const { b, account } = await viewer("premium");
     const r = await grant(b, { titleId: FILM, quality: "higher" });
     expect(r.body.download.heightPx).toBe(1080);
-    await env.DB.prepare("UPDATE accounts SET plan = 'basic' WHERE id = ?").bind((account as any).account.id).run();
+    // As billing would: the plan changes and the account's tokens go stale; the client's refresh states the new plan.
+    expect(await changePlan(env, db(), (account as any).account.id, "basic")).toBe(true);
+    expect((await b.fetch("/api/auth/refresh", { method: "POST" })).status).toBe(200);
     const renewed = await b.json(`/api/downloads/${r.body.download.downloadId}/renew`, { method: "POST", body: { deviceId: "device-0001", grant: r.body.download.token } });
     expect([renewed.status, renewed.body.error.code]).toEqual([403, "quality_not_in_plan"]);
   });

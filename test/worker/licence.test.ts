@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { changePlan } from "../../worker/auth/plan-change.ts";
 import { contentKeks, wrapContentKey } from "../../worker/lib/content-keys.ts";
 import { db } from "./helpers.ts";
 import { seedAsset, seedEpisodes, seedTitles } from "./media-fixtures.ts";
@@ -205,7 +206,9 @@ describe("renewal and revocation", () => {
     const { b, account } = await signedIn("premium");
     const p = await start(b);
     expect((await renew(b, p.token)).status).toBe(200);
-    await env.DB.prepare("UPDATE accounts SET plan = 'basic' WHERE id = ?").bind((account as any).account.id).run();
+    // As billing would: the plan changes and the account's tokens go stale; the client's refresh states the new plan.
+    expect(await changePlan(env, db(), (account as any).account.id, "basic")).toBe(true);
+    expect((await b.fetch("/api/auth/refresh", { method: "POST" })).status).toBe(200);
     const r = await renew(b, p.token);
     expect([r.status, r.body.error.code]).toEqual([403, "quality_not_in_plan"]);
   });

@@ -31,6 +31,13 @@ export function setSessionCookies(c: Context, accessToken: string, refreshToken:
   setCookie(c, SESSION_HINT_COOKIE, Date.now().toString(36), { ...base, httpOnly: false, path: "/", maxAge });
 }
 
+/** Replaces the access token alone (its session's facts changed); the refresh token stays as it is. */
+export function setAccessCookie(c: Context, accessToken: string, maxAgeMs: number): void {
+  const maxAge = Math.floor(maxAgeMs / 1000);
+  setCookie(c, ACCESS_COOKIE, accessToken, { ...base, path: ACCESS_COOKIE_PATH, maxAge });
+  setCookie(c, SESSION_HINT_COOKIE, Date.now().toString(36), { ...base, httpOnly: false, path: "/", maxAge });
+}
+
 /** Expires both cookies (sign-out, or a refresh that failed). */
 export function clearSessionCookies(c: Context): void {
   deleteCookie(c, ACCESS_COOKIE, { ...base, path: ACCESS_COOKIE_PATH });

@@ -15,12 +15,13 @@ import { AppError } from "../lib/errors.ts";
 import { viewerState } from "../progress/stub.ts";
 import { passwordMatches } from "./attempts.ts";
 import { hashPassword } from "./passwords.ts";
+import { sessionAccount } from "./session.ts";
 
 /** Changes the session's account password; returns how many other sessions were signed out. 403 `wrong_password`, 400 `password_unchanged`, 429 `too_many_attempts`. */
 export async function changePassword(c: Context<AppEnv>, db: Db, session: Session, currentPassword: string, newPassword: string): Promise<{ signedOutSessions: number }> {
   // Before the check, so a no-op request spends no attempt of the limiter.
   if (currentPassword === newPassword) throw new AppError(400, "password_unchanged", "The new password is the same as the current one.");
-  const { account } = session;
+  const account = await sessionAccount(db, session);
   if (!(await passwordMatches(c, account.email, currentPassword, account))) throw new AppError(403, "wrong_password", "That is not this account's current password.");
   const revoked = await setPasswordRevokingOthers(db, account.id, await hashPassword(newPassword), session.sessionId, Date.now());
   const state = viewerState(c.env, account.id);

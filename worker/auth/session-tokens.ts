@@ -4,9 +4,18 @@
  * (a playback token, say) can stand in for one. Keys come from the
  * `SESSION_KEYS` secret, several at once by `kid` (same format and rotation as
  * PLAYBACK_KEYS); local development without it uses a fixed development key.
+ *
+ * The token carries every fact a request needs about its session — the plan,
+ * and the chosen profile's id, name, kids flag and maturity ceiling — so the
+ * session check is a signature check and no storage read (docs/SCALING.md
+ * §6.1). Whatever changes those facts mints a fresh token in its response
+ * (auth/session.ts `reissueAccess`); the account's object refuses older
+ * tokens on personal routes (auth/session-guard.ts).
  */
 import { errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
+import { PLANS, type Plan } from "../../common/plans.ts";
+import { MATURITY_AGES } from "../db/schema.ts";
 import { AppError } from "../lib/errors.ts";
 import { keyForKid, keySetLoader, type KeySet } from "../lib/key-set.ts";
 import { isDevelopment } from "../lib/environment.ts";
@@ -19,16 +28,35 @@ export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const SKEW_SECONDS = 30;
 const MAX_TOKEN_CHARS = 2048;
 
-/** What an access token says: which account, on which session (refresh family). */
-export interface AccessClaims {
+/** The chosen profile as the token carries it (what the viewer, entitlement and the licence read). */
+export interface ProfileFacts {
+  id: string;
+  name: string;
+  isKids: boolean;
+  maxMaturityAge: number;
+}
+
+/** What an access token grants: which account on which plan, on which session (refresh family), with which profile. */
+export interface SessionFacts {
   sub: string;
   sid: string;
+  plan: Plan;
+  profile: ProfileFacts | null;
+}
+
+/** A verified token's facts with its issue and expiry times (epoch seconds). */
+export interface AccessClaims extends SessionFacts {
+  iat: number;
   exp: number;
 }
 
+// Short claim names keep the cookie near 600 characters: `prf` is [id, name, kids (0|1), ceiling].
+const profileShape = z.tuple([z.string().min(1).max(64), z.string().min(1).max(64), z.union([z.literal(0), z.literal(1)]), z.number().int().refine((n) => (MATURITY_AGES as readonly number[]).includes(n))]);
 const claimsShape = z.object({
   sub: z.string().min(1).max(64),
   sid: z.string().min(1).max(64),
+  pln: z.enum(PLANS),
+  prf: profileShape.nullable(),
   iat: z.number().int(),
   exp: z.number().int(),
 });
@@ -45,20 +73,21 @@ export function sessionKeys(env: Env): Promise<KeySet> {
   return loadSessionKeys(env.SESSION_KEYS as string | undefined, isDevelopment(env));
 }
 
-/** Signs an access token for `sub` on session `sid`; returns it with its expiry (epoch ms). */
-export async function signAccessToken(env: Env, grant: { sub: string; sid: string }, nowMs = Date.now()): Promise<{ token: string; expiresAtMs: number }> {
+/** Signs an access token with `facts`; returns it with its issue time and expiry (epoch ms). */
+export async function signAccessToken(env: Env, facts: SessionFacts, nowMs = Date.now()): Promise<{ token: string; issuedAtMs: number; expiresAtMs: number }> {
   const keySet = await sessionKeys(env);
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
-  const token = await new SignJWT({ sid: grant.sid })
+  const p = facts.profile;
+  const token = await new SignJWT({ sid: facts.sid, pln: facts.plan, prf: p ? [p.id, p.name, p.isKids ? 1 : 0, p.maxMaturityAge] : null })
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: keySet.currentKid, typ: ACCESS_TOKEN_TYPE })
-    .setSubject(grant.sub)
+    .setSubject(facts.sub)
     .setIssuer(ACCESS_TOKEN_ISSUER)
     .setAudience(ACCESS_TOKEN_AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(exp)
     .sign(keySet.keys.get(keySet.currentKid)!);
-  return { token, expiresAtMs: exp * 1000 };
+  return { token, issuedAtMs: iat * 1000, expiresAtMs: exp * 1000 };
 }
 
 /** Why an access token was not accepted. */
@@ -84,7 +113,7 @@ export async function verifyAccessToken(env: Env, token: string, nowMs = Date.no
         audience: ACCESS_TOKEN_AUDIENCE,
         clockTolerance: SKEW_SECONDS,
         currentDate: new Date(nowMs),
-        requiredClaims: ["exp", "iat", "sub", "sid"],
+        requiredClaims: ["exp", "iat", "sub", "sid", "pln", "prf"],
       },
     ));
   } catch (err) {
@@ -92,5 +121,6 @@ export async function verifyAccessToken(env: Env, token: string, nowMs = Date.no
   }
   const claims = claimsShape.safeParse(payload);
   if (!claims.success || claims.data.exp - claims.data.iat > ACCESS_TOKEN_TTL_SECONDS) return "invalid_session";
-  return { sub: claims.data.sub, sid: claims.data.sid, exp: claims.data.exp };
+  const { sub, sid, pln, prf, iat, exp } = claims.data;
+  return { sub, sid, plan: pln, profile: prf ? { id: prf[0], name: prf[1], isKids: prf[2] === 1, maxMaturityAge: prf[3] } : null, iat, exp };
 }

@@ -7,13 +7,14 @@
  */
 import type { Context } from "hono";
 import type { Db } from "../db/client.ts";
-import { createSession, revokeOnReuse, revokeSession, rotateSession, sessionRefreshHash, type ProfileRow } from "../db/accounts.ts";
-import type { AppEnv, Session, SessionProblem } from "../app-env.ts";
+import type { Plan } from "../../common/plans.ts";
+import { accountById, createSession, liveSession, revokeOnReuse, revokeSession, rotateSession, sessionRefreshHash, type AccountRow } from "../db/accounts.ts";
+import type { AppEnv, ProfileFacts, Session, SessionProblem } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { viewerState } from "../progress/stub.ts";
 import { constantTimeEqual } from "./passwords.ts";
-import { clearSessionCookies, setSessionCookies } from "./cookies.ts";
-import { signAccessToken } from "./session-tokens.ts";
+import { clearSessionCookies, setAccessCookie, setSessionCookies } from "./cookies.ts";
+import { signAccessToken, type SessionFacts } from "./session-tokens.ts";
 
 /** Idle lifetime of a refresh family (each rotation extends it). */
 export const SESSION_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -31,20 +32,45 @@ async function sha256Hex(text: string): Promise<string> {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function issueCookies(c: Context<AppEnv>, accountId: string, sessionId: string, refreshToken: string, expiresAtMs: number) {
-  const access = await signAccessToken(c.env, { sub: accountId, sid: sessionId });
+/** The facts a profile row gives the access token (the token carries no more than requests read). */
+export function profileFacts(profile: ProfileFacts | null): ProfileFacts | null {
+  return profile ? { id: profile.id, name: profile.name, isKids: profile.isKids, maxMaturityAge: profile.maxMaturityAge } : null;
+}
+
+async function issueCookies(c: Context<AppEnv>, facts: SessionFacts, refreshToken: string, expiresAtMs: number) {
+  const access = await signAccessToken(c.env, facts);
   setSessionCookies(c, access.token, refreshToken, expiresAtMs);
   return { accessExpiresAt: access.expiresAtMs, sessionExpiresAt: expiresAtMs };
 }
 
-/** Starts a new session (sign-up, sign-in) and sets its cookies. */
-export async function startSession(c: Context<AppEnv>, db: Db, accountId: string, profileId: string | null) {
+/**
+ * Starts a new session (sign-up, sign-in), sets its cookies and tells the
+ * account's object it is live (so personal routes need no D1 check for it).
+ */
+export async function startSession(c: Context<AppEnv>, db: Db, account: { id: string; plan: Plan }, profile: ProfileFacts | null) {
   const nowMs = Date.now();
   const sessionId = crypto.randomUUID();
   const refreshToken = `${sessionId}.${randomToken()}`;
   const expiresAtMs = nowMs + SESSION_IDLE_MS;
-  await createSession(db, { id: sessionId, accountId, refreshHash: await sha256Hex(refreshToken), profileId, nowMs, expiresAtMs });
-  return { sessionId, ...(await issueCookies(c, accountId, sessionId, refreshToken, expiresAtMs)) };
+  await createSession(db, { id: sessionId, accountId: account.id, refreshHash: await sha256Hex(refreshToken), profileId: profile?.id ?? null, nowMs, expiresAtMs });
+  await viewerState(c.env, account.id).admitSession(sessionId, expiresAtMs);
+  const facts = { sub: account.id, sid: sessionId, plan: account.plan, profile: profileFacts(profile) };
+  return { sessionId, ...(await issueCookies(c, facts, refreshToken, expiresAtMs)) };
+}
+
+/**
+ * Mints this device a fresh access token after its session's facts changed
+ * (a profile chosen, edited or deleted), so its next request — in this tab and
+ * any other sharing the cookie — acts on the new facts, not on the old token's
+ * for up to 15 minutes. The refresh token is untouched. Returns the new expiry.
+ */
+export async function reissueAccess(c: Context<AppEnv>, session: Session, changes: { profile?: ProfileFacts | null; plan?: Plan }): Promise<number> {
+  const profile = changes.profile === undefined ? session.profile : profileFacts(changes.profile);
+  const plan = changes.plan ?? session.account.plan;
+  const access = await signAccessToken(c.env, { sub: session.account.id, sid: session.sessionId, plan, profile });
+  setAccessCookie(c, access.token, SESSION_IDLE_MS);
+  c.set("session", { ...session, account: { ...session.account, plan }, profile, accessIssuedAt: access.issuedAtMs, accessExpiresAt: access.expiresAtMs });
+  return access.expiresAtMs;
 }
 
 /**
@@ -75,7 +101,11 @@ export async function refreshSession(c: Context<AppEnv>, db: Db, presented: stri
     }
     throw fail("invalid_refresh", "No valid session to refresh; sign in again.");
   }
-  return issueCookies(c, rotated.accountId, sessionId, next, expiresAtMs);
+  // The new access token states the facts as they are now: the one D1 read of the session every 15 minutes.
+  const current = await liveSession(db, sessionId, rotated.accountId, nowMs);
+  if (!current) throw fail("invalid_refresh", "No valid session to refresh; sign in again.");
+  const facts = { sub: current.account.id, sid: sessionId, plan: current.account.plan, profile: profileFacts(current.profile) };
+  return issueCookies(c, facts, next, expiresAtMs);
 }
 
 /**
@@ -116,9 +146,20 @@ export function requireSession(c: Context<AppEnv>): Session {
   throw problem ? sessionProblemError(problem) : new AppError(401, "unauthorized", "Sign in first.");
 }
 
+/**
+ * The session's account row (e-mail, password hash), for the few routes that
+ * check the password; the token does not carry them. An account erased since
+ * the token was issued is 401 `invalid_session`.
+ */
+export async function sessionAccount(db: Db, session: Session): Promise<AccountRow> {
+  const account = await accountById(db, session.account.id);
+  if (!account) throw sessionProblemError("invalid_session");
+  return account;
+}
+
 /** The signed-in session with a chosen profile, or 401 / 403 `profile_required`. */
-export function requireProfile(c: Context<AppEnv>): Session & { profile: ProfileRow } {
+export function requireProfile(c: Context<AppEnv>): Session & { profile: ProfileFacts } {
   const session = requireSession(c);
   if (!session.profile) throw new AppError(403, "profile_required", "Choose a profile first (POST /api/profiles/:id/select).");
-  return session as Session & { profile: ProfileRow };
+  return session as Session & { profile: ProfileFacts };
 }

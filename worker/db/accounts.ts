@@ -84,6 +84,12 @@ export async function accountById(db: Db, id: string): Promise<AccountRow | unde
   return db.select().from(accounts).where(eq(accounts.id, id)).get();
 }
 
+/** Sets the account's plan (auth/plan-change.ts tells its sessions); false when there is no such account. */
+export async function setAccountPlan(db: Db, id: string, plan: Plan): Promise<boolean> {
+  const row = await db.update(accounts).set({ plan }).where(eq(accounts.id, id)).returning({ id: accounts.id }).get();
+  return row !== undefined;
+}
+
 /* ---------- sessions ---------- */
 
 /** Starts a refresh family holding `refreshHash`, optionally with a profile already chosen. */
@@ -165,9 +171,9 @@ export async function setSessionProfile(db: Db, id: string, profileId: string | 
 }
 
 /**
- * Everything a request's viewer needs in one query: the live session, its
+ * Everything an access token states, in one query: the live session, its
  * account and its chosen profile (if any); undefined when the session is
- * revoked, expired or belongs to someone else.
+ * revoked, expired or belongs to someone else. Read at refresh, not per request.
  */
 export async function liveSession(db: Db, sessionId: string, accountId: string, nowMs: number) {
   const row = await db
@@ -178,6 +184,20 @@ export async function liveSession(db: Db, sessionId: string, accountId: string, 
     .where(and(eq(sessions.id, sessionId), eq(sessions.accountId, accountId), isNull(sessions.revokedAt), gt(sessions.expiresAt, nowMs)))
     .get();
   return row;
+}
+
+/**
+ * When a live session of the account expires, or undefined when it is revoked,
+ * expired, unknown or someone else's: the one D1 check for a session its
+ * account's object has not seen (middleware/session-guard.ts).
+ */
+export async function liveSessionExpiry(db: Db, sessionId: string, accountId: string, nowMs: number): Promise<number | undefined> {
+  const row = await db
+    .select({ expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.accountId, accountId), isNull(sessions.revokedAt), gt(sessions.expiresAt, nowMs)))
+    .get();
+  return row?.expiresAt;
 }
 
 /* ---------- profiles ---------- */

@@ -5,7 +5,9 @@
  * KV read, and merged in.
  */
 import type { Session } from "../app-env.ts";
+import { profileOf } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
+import { AppError } from "../lib/errors.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import { continueWatching, type ContinueItem } from "../progress/continue-watching.ts";
 import { viewerState } from "../progress/stub.ts";
@@ -39,10 +41,13 @@ export interface Home {
 /** The Home for this viewer (signed out: the shared home for the region, ceiling, device and part of day). */
 export async function loadHome(env: Env, req: HomeRequest): Promise<Home> {
   const { viewer, session, device, localHour } = req;
-  const profile = session?.profile ?? null;
+  const db = database(env.DB);
+  // The token names the profile; its home version and onboarding picks are the profile's own row (read from a replica).
+  const profile = session?.profile ? ((await profileOf(db, session.account.id, session.profile.id)) ?? null) : null;
+  // Deleted since the token was issued: the client refreshes and gets the account's state as it is now.
+  if (session?.profile && !profile) throw new AppError(401, "session_expired", "Your profile changed; refresh the session.");
   const key = homeCacheKey(profile, viewer, device, localHour);
   const state = session && profile ? viewerState(env, session.account.id) : null;
-  const db = database(env.DB);
   const [cached, continuing, schedule] = await Promise.all([
     req.skipCache ? Promise.resolve(null) : readCachedHome(env.ROWS, key, viewer.nowMs),
     session && profile ? continueWatching(env, viewer, session.account.id, profile.id) : Promise.resolve([] as ContinueItem[]),

@@ -2,13 +2,14 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { accessCookie } from "../auth/cookies.ts";
 import { verifyAccessToken } from "../auth/session-tokens.ts";
-import { liveSession } from "../db/accounts.ts";
-import { database } from "../db/client.ts";
 
 /**
- * Reads the `mq_at` cookie: a valid token of a live session sets `session`
- * (account and chosen profile, one D1 query); a bad, expired or revoked one
- * sets `sessionProblem`, which viewerContext answers with 401. No cookie, neither.
+ * Reads the `mq_at` cookie: a valid token sets `session` from the token's own
+ * facts (account, plan, chosen profile) with no storage read — the check every
+ * API call runs must not meet one shared database (docs/SCALING.md §6.1); a
+ * bad or expired one sets `sessionProblem`, which viewerContext answers with
+ * 401. No cookie, neither. Revocation is checked only where it must be
+ * immediate, on personal routes (middleware/session-guard.ts).
  */
 export function sessionContext(): MiddlewareHandler<AppEnv> {
   return async function sessionContext(c, next) {
@@ -18,9 +19,13 @@ export function sessionContext(): MiddlewareHandler<AppEnv> {
       if (typeof claims === "string") {
         c.set("sessionProblem", claims);
       } else {
-        const row = await liveSession(database(c.env.DB), claims.sid, claims.sub, Date.now());
-        if (row) c.set("session", { sessionId: row.session.id, account: row.account, profile: row.profile, accessExpiresAt: claims.exp * 1000 });
-        else c.set("sessionProblem", "invalid_session");
+        c.set("session", {
+          sessionId: claims.sid,
+          account: { id: claims.sub, plan: claims.plan },
+          profile: claims.profile,
+          accessIssuedAt: claims.iat * 1000,
+          accessExpiresAt: claims.exp * 1000,
+        });
       }
     }
     await next();

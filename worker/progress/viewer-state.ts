@@ -14,9 +14,11 @@
  * - socket-hub.ts: the account's open sockets;
  * - account-data.ts: the privacy export and erasure;
  * - ../licence/stream-leases.ts: the account's concurrent streams (leases renewed with the licence);
- * - ../downloads/download-store.ts: the account's download grants (limits per plan, expiry, revocation).
+ * - ../downloads/download-store.ts: the account's download grants (limits per plan, expiry, revocation);
+ * - ../auth/session-registry.ts: which sessions are live or revoked, and when the account's token facts last changed.
  */
 import { DurableObject } from "cloudflare:workers";
+import { SessionRegistry, type SessionStanding } from "../auth/session-registry.ts";
 import { DownloadStore, type DownloadGrant, type GrantRequest, type GrantResult } from "../downloads/download-store.ts";
 import { StreamLeaseStore, type LeaseRequest, type LeaseResult, type StreamLease } from "../licence/stream-leases.ts";
 import { storageIsEmpty } from "../lib/sql-store.ts";
@@ -39,6 +41,7 @@ export class ViewerState extends DurableObject<Env> {
   private readonly sockets: SocketHub;
   private readonly leases: StreamLeaseStore;
   private readonly downloads: DownloadStore;
+  private readonly sessions: SessionRegistry;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -47,6 +50,22 @@ export class ViewerState extends DurableObject<Env> {
     this.sockets = new SocketHub(ctx);
     this.leases = new StreamLeaseStore(ctx.storage);
     this.downloads = new DownloadStore(ctx.storage);
+    this.sessions = new SessionRegistry(ctx.storage);
+  }
+
+  /** A session signed in, or passed a D1 check: live until `forgetAtMs` unless revoked meanwhile. */
+  admitSession(sessionId: string, forgetAtMs: number): void {
+    this.sessions.admit(sessionId, forgetAtMs, Date.now());
+  }
+
+  /** How a token of this session issued at `issuedAtMs` stands: live, revoked, stale (facts changed since) or unknown here. */
+  sessionStanding(sessionId: string, issuedAtMs: number): SessionStanding {
+    return this.sessions.standing(sessionId, issuedAtMs, Date.now());
+  }
+
+  /** The plan or a profile's token facts changed: every token issued before now must be refreshed before it reaches personal data. */
+  sessionFactsChanged(): void {
+    this.sessions.factsChanged(Date.now());
   }
 
   /** Grants (or renews, for the same item on the same device) a download within the plan's limits (exact: no await between the count and the insert). */
@@ -165,7 +184,7 @@ export class ViewerState extends DurableObject<Env> {
 
   /** The stores holding the account's data (account-data.ts exports and erases exactly these). */
   private accountStores(): AccountStores {
-    return { progress: this.progress, outbox: this.outbox, leases: this.leases, downloads: this.downloads };
+    return { progress: this.progress, outbox: this.outbox, leases: this.leases, downloads: this.downloads, sessions: this.sessions };
   }
 
   /** Whether the object holds anything at all (tests: deletion leaves nothing). */
@@ -223,8 +242,9 @@ export class ViewerState extends DurableObject<Env> {
     this.sockets.closed(ws, code);
   }
 
-  /** Closes the sockets of one session (sign-out, or its family revoked for refresh-token reuse). */
+  /** Ends one session here (sign-out, a password change, or its family revoked for refresh-token reuse): refused on personal routes from now on, its sockets closed, its leases freed. */
   closeSession(sessionId: string): void {
+    this.sessions.revoke(sessionId, Date.now());
     this.sockets.close("signed out", `session:${sessionId}`);
     this.leases.releaseSession(sessionId);
   }

@@ -8,7 +8,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { clearSessionCookies } from "../auth/cookies.ts";
-import { requireSession, type Session } from "../auth/session.ts";
+import { requireSession, sessionAccount, type Session } from "../auth/session.ts";
 import { passwordMatches } from "../auth/attempts.ts";
 import { changePassword } from "../auth/password-change.ts";
 import { accountProfileIds, deleteAccountRows, exportAccountRows } from "../db/account-data.ts";
@@ -42,7 +42,7 @@ export const accountRoutes = new Hono<AppEnv>()
     return c.json(await changePassword(c, database(c.env.DB), session, body.currentPassword, body.newPassword));
   })
   .delete("/", validate("json", deleteBody), async (c) => {
-    const { account } = requireAdult(c);
+    const account = await sessionAccount(database(c.env.DB), requireAdult(c));
     // The password check is rate-limited like sign-in, so a stolen session cannot guess it here.
     const ok = await passwordMatches(c, account.email, c.req.valid("json").password, account);
     if (!ok) throw new AppError(403, "wrong_password", "That is not this account's password.");

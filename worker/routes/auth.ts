@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { refreshCookie } from "../auth/cookies.ts";
 import { hashPassword } from "../auth/passwords.ts";
-import { endSession, refreshSession, requireSession, startSession } from "../auth/session.ts";
+import { endSession, refreshSession, requireSession, sessionAccount, startSession } from "../auth/session.ts";
 import { passwordMatches, reserveSignUp } from "../auth/attempts.ts";
 import { rememberDevice } from "../auth/device-cookie.ts";
 import { accountByEmail, createAccount, listProfiles, toAccount, toProfile, type AccountRow } from "../db/accounts.ts";
@@ -65,7 +65,7 @@ export const auth = new Hono<AppEnv>()
     const created = await createAccount(db, { id: accountId, email: body.email, password: await hashPassword(body.password), plan: body.plan, createdAt: nowMs }, profile);
     if (!created) throw new AppError(409, "email_taken", "An account with this e-mail already exists; sign in instead.");
     // The only profile is chosen at once: a new account lands on the catalog, not on a profile picker.
-    const session = await startSession(c, db, accountId, profile.id);
+    const session = await startSession(c, db, { id: accountId, plan: body.plan }, profile);
     // This browser signed in to the account: its own failed-attempt budget from now on (device-cookie.ts).
     await rememberDevice(c, accountId);
     const account = (await accountByEmail(db, body.email))!;
@@ -79,9 +79,9 @@ export const auth = new Hono<AppEnv>()
     if (!account || !ok) throw new AppError(401, "invalid_credentials", "Wrong e-mail or password.");
     const profiles = await listProfiles(db, account.id);
     // With a single profile and no PIN there is nothing to choose; otherwise the client shows the picker.
-    const only = profiles.length === 1 && profiles[0]!.pinHash === null ? profiles[0]!.id : null;
-    const session = await startSession(c, db, account.id, only);
-    return c.json({ account: toAccount(account), profiles: profiles.map(toProfile), profileId: only, accessExpiresAt: session.accessExpiresAt });
+    const only = profiles.length === 1 && profiles[0]!.pinHash === null ? profiles[0]! : null;
+    const session = await startSession(c, db, account, only);
+    return c.json({ account: toAccount(account), profiles: profiles.map(toProfile), profileId: only?.id ?? null, accessExpiresAt: session.accessExpiresAt });
   })
   .post("/refresh", async (c) => {
     const result = await refreshSession(c, database(c.env.DB), refreshCookie(c));
@@ -95,5 +95,6 @@ export const auth = new Hono<AppEnv>()
   })
   .get("/me", async (c) => {
     const session = requireSession(c);
-    return c.json(await me(database(c.env.DB), session.account, session.profile?.id ?? null));
+    const db = database(c.env.DB);
+    return c.json(await me(db, await sessionAccount(db, session), session.profile?.id ?? null));
   });

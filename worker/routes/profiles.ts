@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { hashPin } from "../auth/passwords.ts";
-import { requireSession, type Session } from "../auth/session.ts";
+import { reissueAccess, requireSession, sessionAccount, type Session } from "../auth/session.ts";
 import { passwordMatches, pinMatches } from "../auth/attempts.ts";
 import { createProfile, deleteProfile, listProfiles, profileOf, setSessionProfile, toProfile, updateProfile, type NewProfile } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
@@ -68,7 +68,8 @@ function requireManager(c: Context<AppEnv>): Session {
 
 /** The account password, checked inside the sign-in limiter (a stolen session cannot guess it here either). */
 async function requirePassword(c: Context<AppEnv>, session: Session, password: string | undefined): Promise<void> {
-  const ok = password !== undefined && (await passwordMatches(c, session.account.email, password, session.account));
+  const account = password === undefined ? undefined : await sessionAccount(database(c.env.DB), session);
+  const ok = account !== undefined && (await passwordMatches(c, account.email, password!, account));
   if (!ok) throw new AppError(403, "password_required", "Setting or removing a PIN needs the account password.");
 }
 
@@ -137,6 +138,11 @@ export const profiles = new Hono<AppEnv>()
     if (!row) throw new AppError(404, "profile_not_found", "No such profile.");
     // A new ceiling or language changes what the home rows may hold.
     if (changes.maxMaturityAge !== undefined || changes.language !== undefined) await bumpHomeVersion(db, id);
+    // Facts access tokens carry: every older token goes stale, so this device gets a fresh one (with the new facts if it is this profile).
+    if (changes.name !== undefined || changes.isKids !== undefined || changes.maxMaturityAge !== undefined) {
+      await viewerState(c.env, session.account.id).sessionFactsChanged();
+      await reissueAccess(c, session, session.profile?.id === id ? { profile: row } : {});
+    }
     return c.json(toProfile(row));
   })
   .delete("/:id", validate("param", idParam), async (c) => {
@@ -146,7 +152,11 @@ export const profiles = new Hono<AppEnv>()
       throw new AppError(404, "profile_not_found", "No such profile.");
     }
     // Its progress and history go too (D1 rows cascade; the object is told).
-    await viewerState(c.env, session.account.id).forgetProfile(id);
+    const state = viewerState(c.env, session.account.id);
+    await state.forgetProfile(id);
+    // Devices on that profile hold tokens naming it: every older token goes stale (their refresh finds no profile chosen); this device gets a fresh one.
+    await state.sessionFactsChanged();
+    await reissueAccess(c, session, session.profile?.id === id ? { profile: null } : {});
     return c.body(null, 204);
   })
   .post("/:id/select", validate("param", idParam), validate("json", selectBody), async (c) => {
@@ -162,5 +172,7 @@ export const profiles = new Hono<AppEnv>()
     }
     // The choice is kept on the session row, server-side, so a client cannot claim a profile it did not unlock.
     await setSessionProfile(db, session.sessionId, profile.id);
-    return c.json({ profileId: profile.id, profile: toProfile(profile) });
+    // The access token names the profile: this device gets one with the new profile's facts at once.
+    const accessExpiresAt = await reissueAccess(c, session, { profile });
+    return c.json({ profileId: profile.id, profile: toProfile(profile), accessExpiresAt });
   });

@@ -339,7 +339,7 @@ export function signOutRequest(): Promise<void> {
   return unwrap<void>(api.auth.signout.$post());
 }
 
-export function selectProfileRequest(id: string, pin?: string): Promise<{ profileId: string; profile: Profile }> {
+export function selectProfileRequest(id: string, pin?: string): Promise<{ profileId: string; profile: Profile; accessExpiresAt: number }> {
   return unwrap(api.profiles[":id"].select.$post({ param: { id }, json: pin === undefined ? {} : { pin } }));
 }
 

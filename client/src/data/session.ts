@@ -116,7 +116,9 @@ export async function signOut(): Promise<void> {
 
 /** Chooses a profile on this device (with its PIN when it has one). */
 export async function selectProfile(id: string, pin?: string): Promise<Profile> {
-  const { profile } = await selectProfileRequest(id, pin);
+  const { profile, accessExpiresAt } = await selectProfileRequest(id, pin);
+  // The choice came with a new access token (it names the profile): its expiry is the one to refresh ahead of.
+  noteAccessExpiry(accessExpiresAt);
   setMe((s) => (s ? { ...s, profileId: profile.id, profiles: s.profiles.map((p) => (p.id === profile.id ? profile : p)) } : s));
   viewerChanged();
   announceChange();

@@ -67,6 +67,9 @@ const VIEWER_STATE_EXPORT: Record<string, (doc: any) => number> = {
   stream_leases: (doc) => doc.viewerState.streams.leases.length,
   stopped_streams: (doc) => doc.viewerState.streams.stopped.length,
   download_grants: (doc) => doc.viewerState.downloads.length,
+  // The account's sessions as its object knows them (live or revoked), and when its token facts last changed.
+  session_states: (doc) => doc.viewerState.sessions.sessions.length,
+  account_facts: (doc) => (doc.viewerState.sessions.factsChangedAt === null ? 0 : 1),
 };
 /** ViewerState tables without account data. */
 const VIEWER_STATE_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
@@ -128,7 +131,7 @@ function mentions(row: Row, ids: string[]): boolean {
 
 describe("privacy export and erasure, complete by construction", () => {
   it("every table with the account's data is in the export and emptied by account deletion; the others hold none", async () => {
-    // One account's data everywhere it can go: sign-up, a second profile, My List, a rating, onboarding picks,
+    // One account's data everywhere it can go: sign-up (its session), a second profile (renamed), My List, a rating, onboarding picks,
     // progress (finished: history), a removed title (tombstone), views batched into D1 statistics
     // (profile_recent_titles), a view still waiting in the object, a failed sign-in, a steering report,
     // a stream watching and one stopped (licence leases).
@@ -138,7 +141,10 @@ describe("privacy export and erasure, complete by construction", () => {
     const me = (await b.json("/api/auth/me")).body;
     const accountId: string = me.account.id;
     const email: string = me.account.email;
-    expect((await b.json("/api/profiles", { method: "POST", body: { name: "Second" } })).status).toBe(201);
+    const second = await b.json("/api/profiles", { method: "POST", body: { name: "Second" } });
+    expect(second.status).toBe(201);
+    // Renaming a profile changes a fact access tokens carry: the object notes when (account_facts).
+    expect((await b.json(`/api/profiles/${second.body.id}`, { method: "PATCH", body: { name: "Second one" } })).status).toBe(200);
     expect((await b.fetch(`/api/my-list/${MOVIE}`, { method: "PUT" })).status).toBeLessThan(300);
     expect((await b.json(`/api/ratings/${MOVIE}`, { method: "PUT", body: { value: 2 } })).status).toBeLessThan(300);
     expect((await b.json("/api/home/onboarding", { method: "POST", body: { titleIds: [MOVIE, OTHER, THIRD] } })).status).toBeLessThan(300);
