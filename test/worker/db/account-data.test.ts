@@ -47,6 +47,7 @@ const D1_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
   live_channels: "catalog: live channels (slug, title, hashed ingest secret)",
   schedule_events: "catalog: the schedule of live events and premieres",
   title_localisations: "catalog: titles' text per locale",
+  genre_localisations: "catalog: genre names per locale",
   d1_migrations: "applied migration names",
 };
 /** D1's own and SQLite's bookkeeping, and the FTS5 search indexes over the catalog (with their shadow tables). */
