@@ -1,6 +1,6 @@
 /**
  * `npm run bench:scale [-- --seconds 6 --concurrency 4 --slice-ms 1000 --port 8806
- *                          --accounts 20 --sim-minutes 15 --population-concurrency 8]`
+ *                          --accounts 10 --sim-minutes 5 --population-concurrency 8]`
  *
  * Issue 21, both halves. The population half (population.ts): N and 10×N
  * simulated accounts on a fresh copy of the demo state with media, each size
@@ -28,8 +28,8 @@ import { alternateSlices, printTable, round, runSlice, sliceStats, statsJson, vs
 const bench = benchmark("scale", {
   ...sliceOptions({ seconds: "6", port: "8806" }),
   concurrency: { type: "string", default: "4" },
-  accounts: { type: "string", default: "20" },
-  "sim-minutes": { type: "string", default: "15" },
+  accounts: { type: "string", default: "10" },
+  "sim-minutes": { type: "string", default: "5" },
   "population-concurrency": { type: "string", default: "8" },
   "settle-seconds": { type: "string", default: "130" },
   "skip-latency": { type: "boolean", default: false },
