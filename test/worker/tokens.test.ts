@@ -218,8 +218,9 @@ describe("forged and altered tokens", () => {
       kid: fc.constantFrom("t1", "t2"),
       mh: fc.constantFrom(360, 720, 1080, 2160),
       ttl: fc.integer({ min: 60, max: 6 * 3600 }),
-      // exp up to 25 s in the past is still inside the 30 s skew (5 s spare for the clock moving on during the test).
-      late: fc.integer({ min: -25, max: 0 }),
+      // exp up to 15 s in the past is still inside the 30 s skew. 15 s spare for the clock moving on between minting
+      // and checking: a loaded machine took over 5 s for one batch. The edge itself is the next test's.
+      late: fc.integer({ min: -15, max: 0 }),
       sub: fc.stringMatching(/^[a-z0-9-]{1,20}$/),
       cc: fc.stringMatching(/^[A-Z]{2}$/),
       file: fc.constantFrom("init.mp4", "seg_00001.m4s", "index.m3u8"),
