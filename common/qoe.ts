@@ -69,6 +69,20 @@ export interface QoeBeacon {
  */
 export const CMCD_BEACONS_KEY = "com.marquee-beacons";
 
+/**
+ * Live views (a channel's broadcast, a premiere) roll up apart from VOD under their player version with
+ * this suffix ("web-1+hls1.6.0-live", "cmcd-v2-live"), so the console filters them (`stream=live|vod`) with
+ * no dimension of their own in the rollups — and live rebuffering never hides in a VOD average.
+ */
+export const QOE_LIVE_SUFFIX = "-live";
+export const QOE_STREAMS = ["vod", "live"] as const;
+export type QoeStream = (typeof QOE_STREAMS)[number];
+
+/** The player version a live view reports under (within the 40 characters a version may have). */
+export function livePlayer(player: string): string {
+  return player.endsWith(QOE_LIVE_SUFFIX) ? player : `${player.slice(0, 40 - QOE_LIVE_SUFFIX.length)}${QOE_LIVE_SUFFIX}`;
+}
+
 /** Beacon limits both sides keep to. */
 export const QOE_MAX_EVENTS = 100;
 export const QOE_MAX_VIEW_MS = 24 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 /** D1 side of live channels: the channel row, and each broadcast as an ordinary asset (so entitlement and the master work as for VOD). */
-import { eq } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 import type { Db } from "./client.ts";
 import { assets, liveChannels, renditions } from "./schema.ts";
 
@@ -63,4 +63,14 @@ export async function finishBroadcastAsset(db: Db, folder: string, durationSecon
 /** The statement that registers a channel (the operator's tool runs it against local or remote D1). */
 export function channelInsert(db: Db, row: typeof liveChannels.$inferInsert) {
   return db.insert(liveChannels).values(row);
+}
+
+/** Titles with a channel broadcast in progress (a live folder's asset, ready, whose end has not written its duration), with its start. */
+export function titlesBroadcasting(db: Db): Promise<{ titleId: number; startedAt: number }[]> {
+  return db
+    .select({ titleId: sql<number>`${assets.titleId}`, startedAt: assets.createdAt })
+    .from(assets)
+    .innerJoin(liveChannels, eq(liveChannels.titleId, assets.titleId))
+    .where(and(eq(assets.status, "ready"), eq(assets.durationSeconds, 0), like(assets.id, "live-%")))
+    .all();
 }

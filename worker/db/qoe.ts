@@ -3,8 +3,8 @@
  * so any shard may flush any cell at any time), the console's reads over them,
  * retention, QoE opt-outs and operator accounts.
  */
-import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
-import { QOE_MIN_CELL_VIEWS } from "../../common/qoe.ts";
+import { and, eq, gte, like, lt, notLike, sql, type SQL } from "drizzle-orm";
+import { QOE_LIVE_SUFFIX, QOE_MIN_CELL_VIEWS, type QoeStream } from "../../common/qoe.ts";
 import { QOE_COUNTERS, zeroCounters, type CellDims, type Counters } from "../qoe/view-model.ts";
 import { runBatch, type Db } from "./client.ts";
 import { accounts, operators, qoeHours, qoeMinutes, qoeOptOuts, qoeStartupHistogram, qoeStartupHours, titles } from "./schema.ts";
@@ -81,6 +81,8 @@ export interface QoeFilter {
   country?: string;
   device?: string;
   player?: string;
+  /** Live views only, or VOD only (common/qoe.ts QOE_LIVE_SUFFIX). */
+  stream?: QoeStream;
 }
 
 function where(fromMinute: number, toMinute: number, f: QoeFilter, t: CounterTable | HistogramTable): SQL {
@@ -92,6 +94,7 @@ function where(fromMinute: number, toMinute: number, f: QoeFilter, t: CounterTab
     f.country === undefined ? undefined : eq(t.country, f.country),
     f.device === undefined ? undefined : eq(t.device, f.device),
     f.player === undefined ? undefined : eq(t.player, f.player),
+    f.stream === undefined ? undefined : f.stream === "live" ? like(t.player, `%${QOE_LIVE_SUFFIX}`) : notLike(t.player, `%${QOE_LIVE_SUFFIX}`),
   )!;
 }
 

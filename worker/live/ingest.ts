@@ -6,6 +6,7 @@
  */
 import { channelBySlug, createBroadcastAsset, finishBroadcastAsset, type LiveRenditionPlan } from "../db/live.ts";
 import type { Db } from "../db/client.ts";
+import { indexTitles } from "../db/search-index.ts";
 import { AppError } from "../lib/errors.ts";
 import type { Outcome } from "./channel.ts";
 import { channelStub } from "./edge.ts";
@@ -108,6 +109,8 @@ export async function startBroadcast(env: Env, db: Db, channel: Channel, request
     lowLatency: request.lowLatency !== false,
   }, nowMs);
   if (ended) await finishBroadcastAsset(db, ended.folder, ended.seconds);
+  // The channel's title is findable in search from its first broadcast (a channel's own title is made outside the catalog's tools).
+  await indexTitles(db, [channel.titleId]);
   return { folder, nextMsn: 0, resumed: false };
 }
 

@@ -13,6 +13,8 @@ import { AppError } from "../lib/errors.ts";
 import { deviceLabel } from "../lib/device-label.ts";
 import type { ProgressEntry } from "./model.ts";
 import { viewerState } from "./stub.ts";
+import { liveStates } from "../schedule/live-state.ts";
+import { isDevelopment } from "../lib/environment.ts";
 
 /** One validated report from a player (the route's body schema). */
 export interface ProgressReport {
@@ -46,6 +48,13 @@ export async function recordProgress(
   if (!target.ok) {
     const [message, status] = TARGET_ERRORS[target.code];
     throw new AppError(status, target.code, message);
+  }
+  // A live view (a channel broadcasting, a premiere on air) has no resume point: its position is on the
+  // broadcast's timeline, not the recording's or the film's. Nothing is written; after a premiere it is VOD again.
+  // (Local development reads which channels broadcast on every report, as search does.)
+  const states = await liveStates(database(env.DB), viewer.nowMs, isDevelopment(env) ? 0 : undefined);
+  if (episodeId === null && states.get(report.titleId)?.state === "live") {
+    return { applied: false, entry: null };
   }
   const result = await viewerState(env, who.accountId).write({
     opId: report.opId,

@@ -8,7 +8,9 @@
  * the user agent gives a device class and is dropped; the country is the one the
  * edge saw when the playback token was issued (its `cc`).
  */
+import { livePlayer } from "../../common/qoe.ts";
 import { database } from "../db/client.ts";
+import { channelOfFolder } from "../live/edge.ts";
 import { qoeOptedOut } from "../db/qoe.ts";
 import { keyedHash } from "../media/steering-ids.ts";
 import type { PlaybackClaims } from "../media/tokens.ts";
@@ -25,7 +27,9 @@ export async function countCmcd(env: Env, request: Request, claims: PlaybackClai
     if (await qoeOptedOut(database(env.DB), claims.sub)) return;
     const viewId = `cmcd_${await keyedHash(env, "qoe-cmcd-view", `${claims.sub}\u0000${claims.pfx}\u0000${sid}`)}`;
     const events = cmcdEvents(data, object, 0).map(({ t: _t, ...e }) => e);
-    const init = { titleId: claims.tid, device: deviceClassOf(request.headers.get("user-agent")), player: cmcdPlayer(data) };
+    // A live view (a channel's broadcast, a premiere's clock in the token) counts apart from VOD; the token says so, not the player's `st`.
+    const live = claims.ps !== undefined || channelOfFolder(/^assets\/([^/]+)\/$/.exec(claims.pfx)?.[1] ?? "") !== undefined;
+    const init = { titleId: claims.tid, device: deviceClassOf(request.headers.get("user-agent")), player: live ? livePlayer(cmcdPlayer(data)) : cmcdPlayer(data) };
     await qoeShard(env, viewId).ingestCmcd(viewId, init, events, { country: claims.cc, nowMs });
   } catch (err) {
     console.error("cmcd count failed", err);

@@ -72,9 +72,13 @@ export const media = new Hono<AppEnv>()
     const object = { pathway, videoHeightPx, segment: MEDIA_SEGMENT.test(rest.at(-1)!) };
     const countPlayer = () => afterResponse(c, countCmcd(c.env, c.req.raw, claims, object, Date.now()));
     // A live broadcast's rendition folder: playlists from the channel, media from R2, both through the edge cache.
+    // Its CMCD counts too (as a live view: qoe/cmcd-intake.ts tells one by the token's folder).
     if (channelOfFolder(folder) && rest[0] === "video" && rest.length === 3) {
-      if (rest[2] === "index.m3u8") return livePlaylist(c.env, folder, rest[1]!, blockingRequestOf(new URL(c.req.url).searchParams));
-      return liveMedia(c.env, folder, rest[1]!, rest[2]!, c.req.raw);
+      const res = rest[2] === "index.m3u8"
+        ? await livePlaylist(c.env, folder, rest[1]!, blockingRequestOf(new URL(c.req.url).searchParams))
+        : await liveMedia(c.env, folder, rest[1]!, rest[2]!, c.req.raw);
+      if (res.status < 400) await countPlayer();
+      return res;
     }
     if (rest.length === 1 && rest[0] === "master.m3u8") {
       const source = await masterSource(database(c.env.DB), claims.pfx);

@@ -2,7 +2,7 @@
  * The operations console's API (`/api/ops`), for operator accounts only
  * (`npm run admin -- grant <email>`); everyone else, signed in or not, gets
  * 403 `not_operator`.
- * - `GET /api/ops/series?range=1h|24h|30d&title=&pathway=&country=&device=&player=`
+ * - `GET /api/ops/series?range=1h|24h|30d&title=&pathway=&country=&device=&player=&stream=live|vod`
  * - `GET /api/ops/breakdown?by=title|pathway|country|device|player|rendition&failing=1&range=…&<filters>`
  * - `GET /api/ops/home-rows?days=1..90&device=` (Home rows' click-through per row kind over the last days, today included)
  * - `GET /api/ops/alerts` (rules with their state, the latest events, whether a webhook is set),
@@ -10,7 +10,7 @@
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { QOE_DEVICE_CLASSES, QOE_MIN_CELL_VIEWS, QOE_PATHWAY_ID, QOE_PLAYER_VERSION } from "../../common/qoe.ts";
+import { QOE_DEVICE_CLASSES, QOE_MIN_CELL_VIEWS, QOE_PATHWAY_ID, QOE_PLAYER_VERSION, QOE_STREAMS } from "../../common/qoe.ts";
 import type { AppEnv } from "../app-env.ts";
 import { database } from "../db/client.ts";
 import { homeRowCtr } from "../db/home-rows.ts";
@@ -30,6 +30,7 @@ const filters = {
   country: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code").optional(),
   device: z.enum(QOE_DEVICE_CLASSES).optional(),
   player: z.string().regex(QOE_PLAYER_VERSION).optional(),
+  stream: z.enum(QOE_STREAMS).optional(),
 };
 const seriesQuery = z.object(filters);
 const DIMENSIONS: Record<string, QoeDimension> = { title: "titleId", pathway: "pathway", country: "country", device: "device", player: "player", rendition: "rendition" };
@@ -68,7 +69,7 @@ async function requireOperator(c: Context<AppEnv>): Promise<void> {
 }
 
 function filterOf(q: z.infer<typeof seriesQuery>) {
-  return { titleId: q.title, pathway: q.pathway, country: q.country, device: q.device, player: q.player };
+  return { titleId: q.title, pathway: q.pathway, country: q.country, device: q.device, player: q.player, stream: q.stream };
 }
 
 export const opsRoutes = new Hono<AppEnv>()

@@ -20,7 +20,7 @@ export const MAX_EVENT_MS = 24 * 3_600_000;
 /** How far back a premiere's viewers may go unless the operator says otherwise. */
 export const DEFAULT_WINDOW_SECONDS = 1800;
 /** "Coming up" looks a week ahead. */
-const COMING_UP_MS = 7 * 24 * 3_600_000;
+export const COMING_UP_MS = 7 * 24 * 3_600_000;
 const ROW_MAX = 20;
 
 export interface NewEvent {

@@ -4,7 +4,7 @@
  * with the industry's QoE metrics (common/qoe.ts QOE_METRICS, after Mux Data) as
  * totals against the design's targets and as charts over time (uPlot) — the last
  * hour by minute, refreshed every 15 s (the live view), 24 hours or 30 days —
- * filterable by title, pathway, country, device and player version; top and
+ * filterable by title, pathway, country, device, player version and stream (live or VOD); top and
  * failing titles and breakdowns by pathway, country and device. Groups with
  * fewer than 5 views are never shown. Home rows' click-through (plays started
  * from a row ÷ times it was shown, the design's "recommendation CTR > 15 %") over
@@ -396,6 +396,14 @@ export default function OpsPage() {
             <span>Range</span>
             <select value={range()} onChange={(e) => setRange(e.currentTarget.value)}>
               <For each={RANGES}>{(r) => <option value={r.id}>{r.label}</option>}</For>
+            </select>
+          </label>
+          <label class="field">
+            <span>Stream</span>
+            <select name="stream" value={filters().stream ?? ""} onChange={(e) => setFilter("stream", e.currentTarget.value)}>
+              <option value="">Live and VOD</option>
+              <option value="vod">VOD</option>
+              <option value="live">Live</option>
             </select>
           </label>
           <For each={[["title", "Title id"], ["pathway", "Pathway"], ["country", "Country"], ["device", "Device"], ["player", "Player version"]] as const}>

@@ -1,6 +1,8 @@
 import { A, createAsync, useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, For, on, onCleanup, Show, Suspense } from "solid-js";
 import { Artwork } from "../components/artwork.tsx";
+import { startsText } from "../components/schedule-row.tsx";
+import { useNow } from "../data/schedule.ts";
 import { getGenres, getTitles, searchTitles, type SearchResult } from "../data/api.ts";
 import { isTvMode } from "../tv/mode.ts";
 import { usePageTitle } from "../components/page-title.ts";
@@ -105,6 +107,7 @@ export default function Search() {
                 <Artwork id={r.id} title={r.title} kind="poster" src={r.posterUrl} />
                 <span class="result-text">
                   <span class="result-title" dir="auto">{r.title}</span>
+                  <Show when={r.live}>{(live) => <LiveState live={live()} />}</Show>
                   <Show when={r.originalTitle && r.originalTitle !== r.title}><span class="result-original" dir="auto">{r.originalTitle}</span></Show>
                   <span class="result-meta">{r.type === "series" ? tr("title.series") : tr("title.film")} · {r.releaseYear} · {r.maturity.label}</span>
                   <span class="result-description" dir="auto">{r.description}</span>
@@ -118,6 +121,19 @@ export default function Search() {
         <Suspense><NoResults /></Suspense>
       </Show>
     </div>
+  );
+}
+
+/** A found title that is live now (LIVE) or coming up (premiere or live event, and when it starts), as Home's schedule rows say it. */
+function LiveState(props: { live: NonNullable<SearchResult["live"]> }) {
+  const now = useNow();
+  return (
+    <span class="result-live" data-live={props.live.state}>
+      <span class={props.live.state === "live" ? "event-badge event-badge-live" : "event-badge"}>
+        {props.live.state === "live" ? tr("schedule.live") : props.live.kind === "premiere" ? tr("schedule.premiere") : tr("schedule.liveEvent")}
+      </span>
+      <Show when={props.live.state === "upcoming"}> {startsText(props.live.startsAt, now())}</Show>
+    </span>
   );
 }
 

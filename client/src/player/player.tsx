@@ -192,7 +192,7 @@ export function Player(props: PlayerProps) {
       renew: () => renewPlayback(props.titleId, props.episodeId, props.playback.assetId, props.playback.streamId),
     });
     controllers.push(renewal);
-    controllers.push(new QoeReporter({ viewId: qoeViewId, video, engine: e, titleId: Number(props.titleId), autoplay: resume.startOffer === null }));
+    controllers.push(new QoeReporter({ viewId: qoeViewId, video, engine: e, titleId: Number(props.titleId), autoplay: resume.startOffer === null, live: !!props.playback.live }));
     licence = new LicenceRenewalController({
       licence: props.playback.licence,
       holder,
@@ -236,12 +236,16 @@ export function Player(props: PlayerProps) {
     activity.attach(root);
     if (!offline) startOnline(e);
     tracks.attachEngine(e);
+    // A live view (a broadcast, a premiere on air) writes no resume position: its time is the broadcast's, not the film's (the server ignores one too).
+    if (!props.playback.live) {
+      controllers.push(new ProgressReporter(video, { titleId: Number(props.titleId), episodeId, durationSeconds: duration0 }, profile, offline?.progress));
+    }
     controllers.push(
-      new ProgressReporter(video, { titleId: Number(props.titleId), episodeId, durationSeconds: duration0 }, profile, offline?.progress),
       new MediaSessionController({
         title: props.subheading ? `${props.heading} · ${props.subheading}` : props.heading,
         actions,
         seeker,
+        seekTo: live ? (seconds) => live.seekInWindow(seconds) : undefined,
         playNext: next ? () => nextEpisode.playNext() : undefined,
       }),
       new KeyboardController({

@@ -1,7 +1,8 @@
 /**
  * The media session: what the operating system's media controls show (lock
  * screen, headset buttons, the browser's media hub) and do — play, pause, seek
- * 10 s, seek to a point, and the next episode when there is one.
+ * 10 s, seek to a point, and the next episode when there is one. On a live
+ * broadcast every seek stays inside the DVR window.
  */
 import type { PlayerController } from "./controller.ts";
 import type { PlaybackActions, Seeker } from "./playback-actions.ts";
@@ -11,6 +12,12 @@ export interface MediaSessionOptions {
   actions: PlaybackActions;
   /** Who seeks 10 s (the live-edge controller on a broadcast); default `actions`. */
   seeker?: Seeker;
+  /**
+   * Seeks to a point (the OS scrubber's `seekto`); default `actions.seekTo`. A broadcast passes the
+   * live-edge controller's, which keeps it inside the DVR window and never past the edge: the OS
+   * knows neither, and a lock screen could otherwise seek before the window or ahead of the broadcast.
+   */
+  seekTo?: (seconds: number) => void;
   /** The next episode, when there is one. */
   playNext?: () => void;
 }
@@ -23,13 +30,14 @@ export class MediaSessionController implements PlayerController {
     if (!ms || typeof MediaMetadata === "undefined") return;
     const { actions, playNext } = options;
     const seeker = options.seeker ?? actions;
+    const seekTo = options.seekTo ?? ((seconds: number) => actions.seekTo(seconds));
     ms.metadata = new MediaMetadata({ title: options.title, artist: "Marquee" });
     this.handlers.push(
       ["play", () => actions.play()],
       ["pause", () => actions.pause()],
-      ["seekbackward", () => seeker.seekBy(-10)],
-      ["seekforward", () => seeker.seekBy(10)],
-      ["seekto", (d) => d.seekTime !== undefined && actions.seekTo(d.seekTime)],
+      ["seekbackward", (d) => seeker.seekBy(-(d.seekOffset ?? 10))],
+      ["seekforward", (d) => seeker.seekBy(d.seekOffset ?? 10)],
+      ["seekto", (d) => d.seekTime !== undefined && Number.isFinite(d.seekTime) && seekTo(d.seekTime)],
     );
     if (playNext) this.handlers.push(["nexttrack", () => playNext()]);
     this.registerListeners();

@@ -12,7 +12,7 @@
 import { CMCD_KEYS } from "@svta/cml-cmcd";
 import Hls, { type HlsConfig } from "hls.js";
 import { createEffect, on } from "solid-js";
-import { CMCD_BEACONS_KEY, QOE_MAX_EVENTS, QOE_MAX_VIEW_MS, type QoeEvent, type QoeEventType } from "../../../../common/qoe.ts";
+import { CMCD_BEACONS_KEY, livePlayer, QOE_MAX_EVENTS, QOE_MAX_VIEW_MS, type QoeEvent, type QoeEventType } from "../../../../common/qoe.ts";
 import { sendQoeBeacon } from "../../data/api.ts";
 import { deviceClass, randomId } from "../../data/device.ts";
 import { qoeCollectionOff } from "../../data/qoe.ts";
@@ -57,6 +57,8 @@ export interface QoeReportingOptions {
   titleId: number;
   /** The player starts playing by itself (no resume prompt): the intent is now. */
   autoplay: boolean;
+  /** A live view (a broadcast, a premiere on air): reported under the live player version, apart from VOD. */
+  live?: boolean;
 }
 
 /** An error code in the beacon's vocabulary (lower-case word characters). */
@@ -154,7 +156,8 @@ export class QoeReporter implements PlayerController {
     if (this.queue.length === 0) return;
     const events = this.queue;
     this.queue = [];
-    sendQoeBeacon({ v: 1, viewId: this.viewId, seq: this.seq++, titleId: this.o.titleId, device: deviceClass(), player: QOE_PLAYER, events }, leaving);
+    const player = this.o.live ? livePlayer(QOE_PLAYER) : QOE_PLAYER;
+    sendQoeBeacon({ v: 1, viewId: this.viewId, seq: this.seq++, titleId: this.o.titleId, device: deviceClass(), player, events }, leaving);
   }
 
   private exit(): void {
