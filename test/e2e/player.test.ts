@@ -470,23 +470,35 @@ test("the subtitles button shows only for a title whose media has subtitles", as
   await context.close();
 });
 
-test("QoE consent: a view sends CMCD on its media requests and beacons; once the account page's switch is off, the next view sends neither", async () => {
+test("QoE consent: a view sends CMCD on its media requests and beacons; once the account page's switch is off, the next view sends neither, on this device and on the account's other", async () => {
   const { page, context, errors } = await open("/browse");
   const email = `qoe-${Date.now().toString(36)}@example.com`;
-  assert.equal((await api(page, "POST", "/api/auth/signup", { email, password: "share nothing please", plan: "standard", profileName: "Kim" })).status, 201);
+  const password = "share nothing please";
+  assert.equal((await api(page, "POST", "/api/auth/signup", { email, password, plan: "standard", profileName: "Kim" })).status, 201);
+  // Another device of the account, signed in before the choice is made (so it remembers nothing of it).
+  const other = await open("/browse");
+  const signedIn = await api(other.page, "POST", "/api/auth/signin", { email, password });
+  assert.equal(signedIn.status, 200);
+  assert.equal(signedIn.json.qoeOptOut, false);
+  assert.equal((await api(other.page, "POST", `/api/profiles/${signedIn.json.profiles[0].id}/select`, {})).status, 200);
   // Every request the pages make: whether a media URL carried CMCD, and every QoE beacon (fetch or sendBeacon).
-  const seen: { cmcd: number; beacons: number } = { cmcd: 0, beacons: 0 };
-  context.on("request", (r) => {
-    const url = new URL(r.url());
-    if (url.pathname.startsWith("/cdn/") && url.searchParams.has("CMCD")) seen.cmcd++;
-    if (url.pathname === "/api/qoe" || url.pathname === "/api/qoe/rows") seen.beacons++;
-  });
-  const watch = async () => {
-    await page.goto(`${suite.site.url}/watch/1`);
-    await video.playingPast(page, 1);
+  const count = (ctx: BrowserContext) => {
+    const seen: { cmcd: number; beacons: number } = { cmcd: 0, beacons: 0 };
+    ctx.on("request", (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith("/cdn/") && url.searchParams.has("CMCD")) seen.cmcd++;
+      if (url.pathname === "/api/qoe" || url.pathname === "/api/qoe/rows") seen.beacons++;
+    });
+    return seen;
+  };
+  const seen = count(context);
+  const seenOther = count(other.context);
+  const watch = async (on = page) => {
+    await on.goto(`${suite.site.url}/watch/1`);
+    await video.playingPast(on, 1);
     // Leaving the player ends the view (its exit goes as a beacon, if any is sent).
-    await page.goto(`${suite.site.url}/browse`);
-    await page.getByRole("heading", { level: 1 }).first().waitFor();
+    await on.goto(`${suite.site.url}/browse`);
+    await on.getByRole("heading", { level: 1 }).first().waitFor();
   };
 
   await watch();
@@ -511,6 +523,18 @@ test("QoE consent: a view sends CMCD on its media requests and beacons; once the
   await page.goto(`${suite.site.url}/browse`);
   assert.equal(seen.cmcd, 0, "opted out: no media request carries CMCD");
   assert.equal(seen.beacons, 0, "opted out: no QoE beacon and no Home-row batch");
+
+  // The other device learns the account's choice from the server with its session (GET /api/auth/me), and its player honours it.
+  assert.equal((await api(other.page, "GET", "/api/auth/me", undefined)).json.qoeOptOut, true);
+  await other.page.reload();
+  await other.page.getByRole("heading", { level: 1 }).first().waitFor();
+  seenOther.cmcd = 0;
+  seenOther.beacons = 0;
+  await watch(other.page);
+  assert.equal(seenOther.cmcd, 0, "opted out on another device: no media request carries CMCD here either");
+  assert.equal(seenOther.beacons, 0, "opted out on another device: no QoE beacon here either");
   assert.deepEqual(errors, []);
+  assert.deepEqual(other.errors, []);
   await context.close();
+  await other.context.close();
 });

@@ -161,6 +161,18 @@ describe("QoE opt-out on the account", () => {
     expect(r2.body).toEqual({ stored: true });
   });
 
+  it("the choice reaches the account's other devices: sign-in and GET /api/auth/me say qoeOptOut", async () => {
+    const phone = new TestBrowser();
+    const { email, password } = await phone.signUp();
+    const tv = new TestBrowser();
+    expect((await tv.json("/api/auth/signin", { method: "POST", body: { email, password } })).body.qoeOptOut).toBe(false);
+    expect((await phone.json("/api/auth/me")).body.qoeOptOut).toBe(false);
+    await phone.json("/api/qoe/consent", { method: "PUT", body: { optOut: true } });
+    expect((await tv.json("/api/auth/me")).body.qoeOptOut).toBe(true);
+    await tv.json("/api/qoe/consent", { method: "PUT", body: { optOut: false } });
+    expect((await phone.json("/api/auth/me")).body.qoeOptOut).toBe(false);
+  });
+
   it("the consent routes need a session: 401 signed out", async () => {
     expect((await call("/api/qoe/consent")).status).toBe(401);
   });

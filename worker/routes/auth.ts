@@ -15,6 +15,7 @@ import { PROFILE_NAME } from "../profiles/rules.ts";
 import { viewerState } from "../progress/stub.ts";
 import { DEFAULT_SUBTITLES } from "../../common/subtitles.ts";
 import { newPassword, presentedPassword } from "../../common/schemas.ts";
+import { qoeOptedOut } from "../db/qoe.ts";
 
 const email = z
   .string()
@@ -33,10 +34,13 @@ const signupBody = z.object({
 // Sign-in accepts any password length, so a policy change never locks out an older account.
 const signinBody = z.object({ email, password: presentedPassword });
 
-/** The signed-in view: account, its profiles and the one chosen on this device. */
+/**
+ * The signed-in view: account, its profiles and the one chosen on this device, and the account's
+ * QoE opt-out (`qoeOptOut`), so a choice made on one device reaches the player on every other.
+ */
 async function me(db: Db, account: AccountRow, profileId: string | null) {
-  const profiles = await listProfiles(db, account.id);
-  return { account: toAccount(account), profiles: profiles.map(toProfile), profileId };
+  const [profiles, qoeOptOut] = await Promise.all([listProfiles(db, account.id), qoeOptedOut(db, account.id)]);
+  return { account: toAccount(account), profiles: profiles.map(toProfile), profileId, qoeOptOut };
 }
 
 /**
@@ -77,11 +81,11 @@ export const auth = new Hono<AppEnv>()
     const account = await accountByEmail(db, body.email);
     const ok = await passwordMatches(c, body.email, body.password, account);
     if (!account || !ok) throw new AppError(401, "invalid_credentials", "Wrong e-mail or password.");
-    const profiles = await listProfiles(db, account.id);
+    const [profiles, qoeOptOut] = await Promise.all([listProfiles(db, account.id), qoeOptedOut(db, account.id)]);
     // With a single profile and no PIN there is nothing to choose; otherwise the client shows the picker.
     const only = profiles.length === 1 && profiles[0]!.pinHash === null ? profiles[0]! : null;
     const session = await startSession(c, db, account, only);
-    return c.json({ account: toAccount(account), profiles: profiles.map(toProfile), profileId: only?.id ?? null, accessExpiresAt: session.accessExpiresAt });
+    return c.json({ account: toAccount(account), profiles: profiles.map(toProfile), profileId: only?.id ?? null, qoeOptOut, accessExpiresAt: session.accessExpiresAt });
   })
   .post("/refresh", async (c) => {
     const result = await refreshSession(c, database(c.env.DB), refreshCookie(c));

@@ -1,12 +1,14 @@
 /**
  * Whether this browser collects QoE at all: not with Global Privacy Control
- * (`navigator.globalPrivacyControl`), and not after the account opted out here
- * (the account page remembers it; the Worker also drops beacons of an opted-out
- * account and any beacon sent with `Sec-GPC: 1`).
+ * (`navigator.globalPrivacyControl`), and not while the account is opted out —
+ * the server holds the choice (`GET /api/auth/me` says `qoeOptOut`, so one made
+ * on another device arrives with the session; the account page records it at
+ * once), this device remembers it for the player. The Worker also drops beacons
+ * of an opted-out account and any beacon sent with `Sec-GPC: 1`.
  */
 const OPT_OUT_KEY = "marquee.qoe.optOut";
 
-/** True when nothing may be collected: GPC, or the account's opt-out remembered on this device. */
+/** True when nothing may be collected: GPC, or the account's opt-out (the server's, remembered on this device). */
 export function qoeCollectionOff(): boolean {
   if (typeof navigator !== "undefined" && (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true) return true;
   try {

@@ -2,7 +2,7 @@
  * The signed-in session, one signal for the whole SPA: `undefined` while the
  * first GET /api/auth/me is in flight, `null` when signed out (the server's demo
  * viewer), otherwise the account, its profiles and the profile chosen on this
- * device. Actions sign up/in/out and manage profiles; each one updates the
+ * device (and the account's QoE opt-out, remembered for the player). Actions sign up/in/out and manage profiles; each one updates the
  * signal, drops cached catalog reads (what a viewer may see depends on the
  * profile) and tells the site's other tabs, which share the cookies.
  *
@@ -33,6 +33,7 @@ import {
   type ProfileInput,
   type SignedIn,
 } from "./api.ts";
+import { rememberQoeOptOut } from "./qoe.ts";
 
 export type { Account, Me, Profile } from "./api.ts";
 
@@ -66,8 +67,17 @@ function viewerChanged(): void {
   void revalidate();
 }
 
+/**
+ * The account's QoE opt-out as the server holds it, remembered on this device for the player
+ * (data/qoe.ts): a choice made on another device takes effect here at the next sign-in or session load.
+ */
+function noteQoeChoice(next: Me | null): void {
+  if (next) rememberQoeOptOut(next.qoeOptOut);
+}
+
 function applySignedIn(result: SignedIn): Me {
-  const next: Me = { account: result.account, profiles: result.profiles, profileId: result.profileId };
+  const next: Me = { account: result.account, profiles: result.profiles, profileId: result.profileId, qoeOptOut: result.qoeOptOut };
+  noteQoeChoice(next);
   setMe(next);
   noteAccessExpiry(result.accessExpiresAt);
   viewerChanged();
@@ -81,6 +91,7 @@ let loading: Promise<Me | null> | null = null;
 export function loadSession(): Promise<Me | null> {
   loading ??= fetchMe()
     .then((next) => {
+      noteQoeChoice(next);
       setMe(next);
       return next;
     })
