@@ -119,6 +119,7 @@ const ROUTES: Record<string, Fuzz> = {
   "GET /api/dev/steering/:region": { paths: [(p) => `/api/dev/steering/${p}`], valid: "US" },
   "POST /api/live/:slug/start": { paths: [(p) => `/api/live/${p}/start`], valid: "fuzz-channel" },
   "POST /api/live/:slug/end": { paths: [(p) => `/api/live/${p}/end`], valid: "fuzz-channel" },
+  "GET /api/live/:slug/object-calls": { paths: [(p) => `/api/live/${p}/object-calls`], valid: "fuzz-channel" },
   "PUT /api/live/:slug/:rendition/:name": {
     paths: [(p) => `/api/live/fuzz-channel/360p/${p}`, (p) => `/api/live/${p}/360p/0.0.m4s`, (p) => `/api/live/fuzz-channel/${p}/init.mp4`],
     valid: "0.0.m4s",
