@@ -24,8 +24,11 @@ export function DownloadButton(props: { titleId: number; episodeId?: number; hea
   const [options, setOptions] = createSignal<DownloadOptions["options"] | null>(null);
   const [problem, setProblem] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
-  const [stored] = createResource(downloadsVersion, async () =>
-    (await listDownloads()).find((d) => d.titleId === props.titleId && d.episodeId === (props.episodeId ?? null)),
+  // The props are read in the source, synchronously: after the await they may belong to a <Show> that a
+  // navigation's transition has not committed yet, and reading them there throws "Stale read from <Show>".
+  const [stored] = createResource(
+    () => ({ version: downloadsVersion(), titleId: props.titleId, episodeId: props.episodeId ?? null }),
+    async ({ titleId, episodeId }) => (await listDownloads()).find((d) => d.titleId === titleId && d.episodeId === episodeId),
   );
 
   async function open() {
