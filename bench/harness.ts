@@ -146,8 +146,11 @@ export async function signInDemo(server: DevServer): Promise<{ cookie: string; h
   const cookie = signin.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
   const { profiles } = (await signin.json()) as { profiles: { id: string; name: string }[] };
   const alex = profiles.find((p) => p.name === DEMO_ACCOUNT.profiles[0].name)!;
-  const headers = { ...json, cookie };
-  const select = await fetch(`${base}/api/profiles/${alex.id}/select`, { method: "POST", headers, body: "{}" });
+  const select = await fetch(`${base}/api/profiles/${alex.id}/select`, { method: "POST", headers: { ...json, cookie }, body: "{}" });
   if (!select.ok) throw new Error(`profile select answered ${select.status}: ${await select.text()}`);
-  return { cookie, headers };
+  // The access token carries the chosen profile: the select answer's cookies replace the sign-in's.
+  const jar = new Map(cookie.split("; ").map((c) => [c.split("=")[0]!, c] as const));
+  for (const c of select.headers.getSetCookie()) jar.set(c.split("=")[0]!, c.split(";")[0]!);
+  const chosen = [...jar.values()].join("; ");
+  return { cookie: chosen, headers: { ...json, cookie: chosen } };
 }
