@@ -17,6 +17,7 @@
  * the objects' alarms (views to the statistics shards, their D1 writes), which
  * run on the real clock.
  */
+import { random } from "../tools/seed/generate.ts";
 import { round } from "./stats.ts";
 
 export interface PopulationOptions {
@@ -54,17 +55,6 @@ const TICK_SECONDS = 5;
 export const COUNTRIES = ["US", "US", "US", "GB", "DE", "FR", "BR", "JP"];
 const WORDS = ["the", "night", "love", "man", "war", "star", "city", "day"];
 
-/** A seeded PRNG (mulberry32), so both sizes draw the same kind of population. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One simulated account: its cookies, country and playback. */
 class Viewer {
