@@ -15,6 +15,7 @@ import { QOE_MAX_VIEW_MS, type QoeBeacon, type QoeEvent } from "../../common/qoe
 import { database } from "../db/client.ts";
 import { addHomeRowDays, deleteHomeRowDaysBefore } from "../db/home-rows.ts";
 import { addRollups, deleteRollupsBefore } from "../db/qoe.ts";
+import { BatchLedger } from "../lib/batch-ledger.ts";
 import { isDevelopment } from "../lib/environment.ts";
 import { storageIsEmpty } from "../lib/sql-store.ts";
 import { epochDay, rowIncrements } from "./home-rows.ts";
@@ -57,17 +58,20 @@ export class QoeShard extends DurableObject<Env> {
   private readonly views: ViewStore;
   private readonly rollups: RollupStore;
   private readonly rows: RowStore;
+  private readonly rowBatches: BatchLedger;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.views = new ViewStore(ctx.storage);
     this.rollups = new RollupStore(ctx.storage);
     this.rows = new RowStore(ctx.storage);
+    this.rowBatches = new BatchLedger(ctx.storage, "home_row_batches");
   }
 
   /** Adds one home-row batch to its day's sums (a repeated batch id is ignored); answers whether it was added. */
   async ingestRows(batch: HomeRowBatch, nowMs: number): Promise<boolean> {
-    if (!this.rows.add(batch.batchId, epochDay(nowMs), rowIncrements(batch), nowMs)) return false;
+    if (!this.rowBatches.admit(batch.batchId, nowMs)) return false;
+    this.rows.add(epochDay(nowMs), rowIncrements(batch));
     await this.scheduleAlarm(nowMs + flushMs(this.env));
     return true;
   }
@@ -134,7 +138,7 @@ export class QoeShard extends DurableObject<Env> {
       // Days are kept as long as the minute rollups (13 months).
       await deleteHomeRowDaysBefore(database(this.env.DB), Math.floor(rollupRetentionStart(nowMs) / 1440)).catch((err) => console.error("home-row retention failed", err));
     }
-    const oldestBatch = this.rows.prune(nowMs - ROW_BATCH_RETENTION_MS);
+    const oldestBatch = this.rowBatches.prune(nowMs - ROW_BATCH_RETENTION_MS);
     if (oldestBatch !== null) next = Math.min(next ?? Infinity, oldestBatch + ROW_BATCH_RETENTION_MS + 1000);
     const oldest = this.views.prune(nowMs - RAW_RETENTION_MS);
     if (this.views.anyOpen()) next = Math.min(next ?? Infinity, nowMs + flushMs(this.env));
@@ -146,7 +150,7 @@ export class QoeShard extends DurableObject<Env> {
 
   /** Every stored row (privacy scan, tests). */
   dump() {
-    return { ...this.views.dump(), ...this.rollups.dump(), ...this.rows.dump() };
+    return { ...this.views.dump(), ...this.rollups.dump(), ...this.rows.dump(), rowBatches: this.rowBatches.dump() };
   }
 
   /** Whether the object stores nothing at all (retention tests). */

@@ -1,7 +1,7 @@
 /**
- * A QoeShard's home-row sums waiting for D1 (per day, row kind and device), and
- * the ids of the batches it took in the last 24 h, so a retried batch counts
- * once. Taken and restored like the minute rollups (rollup-store.ts).
+ * A QoeShard's home-row sums waiting for D1 (per day, row kind and device); the
+ * shard's BatchLedger makes a retried batch count once. Taken and restored
+ * like the minute rollups (rollup-store.ts).
  */
 import type { HomeRowKind } from "../../common/home-rows.ts";
 import type { QoeDeviceClass } from "../../common/qoe.ts";
@@ -12,8 +12,6 @@ import type { RowIncrement } from "./home-rows.ts";
 export const ROW_BATCH_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS home_row_batches (batch_id TEXT PRIMARY KEY, received_ms INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS home_row_batches_received ON home_row_batches (received_ms);
 CREATE TABLE IF NOT EXISTS home_row_cells (
   day INTEGER NOT NULL, row TEXT NOT NULL, device TEXT NOT NULL,
   row_views INTEGER NOT NULL, tile_views INTEGER NOT NULL, plays INTEGER NOT NULL,
@@ -33,11 +31,9 @@ export class RowStore extends SqlStore {
     super(storage, SCHEMA);
   }
 
-  /** Adds a batch's sums to `day`; false (nothing added) when the batch id was seen already. */
-  add(batchId: string, day: number, increments: RowIncrement[], nowMs: number): boolean {
-    if (this.sql.exec("INSERT INTO home_row_batches (batch_id, received_ms) VALUES (?, ?) ON CONFLICT DO NOTHING", batchId, nowMs).rowsWritten === 0) return false;
+  /** Adds a batch's sums to `day`. */
+  add(day: number, increments: RowIncrement[]): void {
     for (const i of increments) this.sql.exec(ADD, day, i.row, i.device, i.rowViews, i.tileViews, i.plays);
-    return true;
   }
 
   pending(): boolean {
@@ -58,13 +54,7 @@ export class RowStore extends SqlStore {
     for (const c of cells) this.sql.exec(ADD, c.day, c.row, c.device, c.rowViews, c.tileViews, c.plays);
   }
 
-  /** Forgets batch ids older than `beforeMs`; answers the oldest remaining receipt time, or null. */
-  prune(beforeMs: number): number | null {
-    this.sql.exec("DELETE FROM home_row_batches WHERE received_ms < ?", beforeMs);
-    return this.sql.exec<{ oldest: number | null }>("SELECT min(received_ms) AS oldest FROM home_row_batches").one().oldest;
-  }
-
-  dump(): { rowBatches: Record<string, unknown>[]; rowCells: Record<string, unknown>[] } {
-    return { rowBatches: this.sql.exec("SELECT * FROM home_row_batches").toArray(), rowCells: this.sql.exec("SELECT * FROM home_row_cells").toArray() };
+  dump(): { rowCells: Record<string, unknown>[] } {
+    return { rowCells: this.sql.exec("SELECT * FROM home_row_cells").toArray() };
   }
 }

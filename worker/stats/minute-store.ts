@@ -1,8 +1,7 @@
 /**
  * A statistics shard's minute: the day cells added up and the watch events
- * received since its last D1 write, and the ids of the batches it took in the
- * last BATCH_RETENTION_MS, so a batch an account's object sends again (its
- * answer was lost) counts once. Everything is in the object's storage, so a
+ * received since its last D1 write (the shard's BatchLedger makes a batch sent
+ * again count once). Everything is in the object's storage, so a
  * restart loses nothing; what was written to D1 is removed only after D1
  * took it (`settle`), and batches arriving during the write are kept.
  */
@@ -17,8 +16,6 @@ import type { DailyCount, StatisticsBatch, Watched } from "../recs/signals.ts";
 export const BATCH_RETENTION_MS = 6 * 60 * 60 * 1000;
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS stat_batches (batch_id TEXT PRIMARY KEY, received_ms INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS stat_batches_received ON stat_batches (received_ms);
 CREATE TABLE IF NOT EXISTS stat_daily (
   title_id INTEGER NOT NULL, country TEXT NOT NULL, day INTEGER NOT NULL,
   views INTEGER NOT NULL, completions INTEGER NOT NULL,
@@ -40,9 +37,8 @@ export class MinuteStore extends SqlStore {
     super(storage, SCHEMA);
   }
 
-  /** Adds one batch; false (nothing added) when its id was seen already. */
-  add(batchId: string, batch: StatisticsBatch, nowMs: number): boolean {
-    if (this.sql.exec("INSERT INTO stat_batches (batch_id, received_ms) VALUES (?, ?) ON CONFLICT DO NOTHING", batchId, nowMs).rowsWritten === 0) return false;
+  /** Adds one batch's sums and events. */
+  add(batch: StatisticsBatch): void {
     for (const d of batch.daily) {
       this.sql.exec(
         `INSERT INTO stat_daily (title_id, country, day, views, completions) VALUES (?, ?, ?, ?, ?)
@@ -51,7 +47,6 @@ export class MinuteStore extends SqlStore {
       );
     }
     for (const w of batch.watched) this.sql.exec("INSERT INTO stat_watched (profile_id, title_id, at_ms) VALUES (?, ?, ?)", w.profileId, w.titleId, w.atMs);
-    return true;
   }
 
   pending(): boolean {
@@ -79,11 +74,5 @@ export class MinuteStore extends SqlStore {
     }
     this.sql.exec("DELETE FROM stat_daily WHERE views = 0 AND completions = 0");
     this.sql.exec("DELETE FROM stat_watched WHERE id <= ?", taken.lastWatchedId);
-  }
-
-  /** Forgets batch ids older than `beforeMs`; answers the oldest remaining receipt time, or null. */
-  prune(beforeMs: number): number | null {
-    this.sql.exec("DELETE FROM stat_batches WHERE received_ms < ?", beforeMs);
-    return this.sql.exec<{ oldest: number | null }>("SELECT min(received_ms) AS oldest FROM stat_batches").one().oldest;
   }
 }

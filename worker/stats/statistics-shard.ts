@@ -11,6 +11,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { database } from "../db/client.ts";
 import { recordStatistics, summarizeSignals, type SignalEvent } from "../recs/signals.ts";
+import { BatchLedger } from "../lib/batch-ledger.ts";
 import { BATCH_RETENTION_MS, MinuteStore } from "./minute-store.ts";
 
 /** Signals reach D1 at most this long after the first of a minute arrives. */
@@ -20,16 +21,19 @@ const FLUSH_RETRY_MS = 30_000;
 
 export class StatisticsShard extends DurableObject<Env> {
   private readonly minute: MinuteStore;
+  private readonly batches: BatchLedger;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.minute = new MinuteStore(ctx.storage);
+    this.batches = new BatchLedger(ctx.storage, "stat_batches");
   }
 
   /** Adds one account object's batch (a batch id seen before is ignored); answers whether it was added. */
   async ingest(batchId: string, events: SignalEvent[]): Promise<boolean> {
     const nowMs = Date.now();
-    if (!this.minute.add(batchId, summarizeSignals(events), nowMs)) return false;
+    if (!this.batches.admit(batchId, nowMs)) return false;
+    this.minute.add(summarizeSignals(events));
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > nowMs + STATISTICS_FLUSH_MS) await this.ctx.storage.setAlarm(nowMs + STATISTICS_FLUSH_MS);
     return true;
@@ -54,7 +58,7 @@ export class StatisticsShard extends DurableObject<Env> {
     }
     // Batches that arrived while D1 was writing wait for the next minute.
     if (next === null && this.minute.pending()) next = nowMs + STATISTICS_FLUSH_MS;
-    const oldest = this.minute.prune(nowMs - BATCH_RETENTION_MS);
+    const oldest = this.batches.prune(nowMs - BATCH_RETENTION_MS);
     if (oldest !== null) next = Math.min(next ?? Infinity, oldest + BATCH_RETENTION_MS + 1000);
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(next);
