@@ -5,7 +5,9 @@
  * picture stops) and restarted (playback goes on after the discontinuity).
  * What the viewer sees on the way: the LIVE badge lit at the edge, "Go to live"
  * and how far behind after going back, the latency in stats for nerds, and
- * "Stream interrupted" while the encoder is gone.
+ * "Stream interrupted" while the encoder is gone. The broadcast is found by
+ * search with its LIVE badge, and the operating system's media controls (the
+ * lock screen's scrubber) cannot seek past the live edge.
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -72,7 +74,17 @@ const badge = (page: Page) =>
 test("a test-pattern channel plays live in hls.js with lowLatencyMode, within seconds of real time, with a LIVE badge and DVR seeking, across an encoder restart", async () => {
   const first = await goLive();
   assert.ok(first.titleId, "the first run creates the channel and its title");
-  const { page, errors } = await suite.open(`/watch/${first.titleId}?debug=1`, { console: true });
+  // Record the handlers the player gives the media session, to act as the OS's media controls would.
+  const captureMediaSession = () => {
+    const handlers: Record<string, MediaSessionActionHandler | null> = {};
+    (window as any).__mediaSessionHandlers = handlers;
+    const set = navigator.mediaSession.setActionHandler.bind(navigator.mediaSession);
+    navigator.mediaSession.setActionHandler = (action, handler) => {
+      handlers[action] = handler;
+      set(action, handler);
+    };
+  };
+  const { page, errors } = await suite.open(`/watch/${first.titleId}?debug=1`, { console: true, init: captureMediaSession });
   await page.waitForFunction(() => (window as any).__marqueeHls !== undefined, null, { timeout: 30_000 });
   await page.waitForFunction(() => document.querySelector("video")!.currentTime > 4, null, { timeout: 60_000 });
   const live = await page.evaluate(() => {
@@ -121,6 +133,27 @@ test("a test-pattern channel plays live in hls.js with lowLatencyMode, within se
   await page.getByRole("button", { name: "Go to live" }).click();
   await page.waitForFunction(() => document.querySelector(".live-badge-on")?.getAttribute("aria-label") === "Live");
   assert.deepEqual(await badge(page), { lit: true, name: "Live", behind: "" });
+
+  // The lock screen's scrubber asks for a point far past the broadcast: the player lands on the edge going
+  // live lands on (hls.js's live sync position, a hold-back behind the newest part), not at the end of what is
+  // published, where the next part is not there yet. (The browser alone would clamp to seekable's end.)
+  const lockScreen = await page.evaluate(() => {
+    const v = document.querySelector("video")!;
+    (window as any).__mediaSessionHandlers.seekto({ action: "seekto", seekTime: v.currentTime + 3600 });
+    const hls = (window as any).__marqueeHls;
+    return { time: v.currentTime, sync: hls.liveSyncPosition as number, end: v.seekable.end(v.seekable.length - 1) };
+  });
+  assert.ok(lockScreen.end - lockScreen.sync > 1, `the published end is past the sync position (${lockScreen.sync} < ${lockScreen.end})`);
+  assert.ok(Math.abs(lockScreen.time - lockScreen.sync) < 0.5, `a media-session seek ahead lands on the live edge (${lockScreen.time} vs ${lockScreen.sync}; published to ${lockScreen.end})`);
+  await page.waitForFunction(() => document.querySelector(".live-badge-on")?.getAttribute("aria-label") === "Live");
+
+  // Search finds the broadcast by its name ("Live: e2e-live") and marks it LIVE.
+  const search = await page.context().newPage();
+  await search.goto(`${suite.site.url}/search?q=${encodeURIComponent(SLUG)}`);
+  const hit = search.locator(".result-live[data-live=live]");
+  await hit.waitFor({ timeout: 15_000 });
+  assert.match(await hit.innerText(), /LIVE/i);
+  await search.close();
 
   // The encoder dies: nothing new is published, so the picture stops.
   killEncoder(first.child);
