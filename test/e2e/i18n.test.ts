@@ -6,8 +6,9 @@
  * words on Home and a title page, and none of its header, buttons and menus
  * overflows. The pages whose words live in page namespaces (Account, the profile
  * picker, sign-in, the player's overlays and error screen) do the same in Arabic
- * and in the pseudo-locale. Screenshots (Arabic at desktop and phone; Account and
- * sign-in in Arabic at phone, desktop and TV) land in test-results/.
+ * and in the pseudo-locale, as does the offline player's refusal. Screenshots
+ * (Arabic at desktop and phone; Account and sign-in in Arabic at phone, desktop
+ * and TV) land in test-results/.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -215,6 +216,11 @@ test("Account, the profile picker, sign-in and the player's overlays speak Arabi
       await page.getByRole("heading", { name: "العمل غير موجود" }).waitFor();
       assert.deepEqual(await notArabic(page, ".player-error"), [], "error screen");
       assert.equal(await page.locator(".player-error code").innerText(), "title_not_found");
+      // The offline player's refusal (a download not on this device) is worded in Arabic too.
+      await page.goto(`${suite.site.url}/downloads/not-on-this-device`);
+      await page.getByRole("heading", { name: "غير موجود على هذا الجهاز" }).waitFor();
+      assert.deepEqual(await notArabic(page, ".player-error"), [], "offline refusal");
+      assert.equal(await page.locator(".player-error code").innerText(), "download_not_found");
     }
     await context.close();
 
@@ -249,6 +255,9 @@ test("in the pseudo-locale, Account, the profile picker, sign-in and the player'
   await page.goto(`${suite.site.url}/watch/999999`);
   await page.locator(".player-error h2").waitFor();
   assert.deepEqual(await unlocalised(page, genres), [], "error screen");
+  await page.goto(`${suite.site.url}/downloads/not-on-this-device`);
+  await page.locator(".player-error h2").filter({ hasText: pseudoString("Not on this device") }).waitFor();
+  assert.deepEqual(await unlocalised(page, genres), [], "offline refusal");
   await context.close();
 
   const out = await signedOut("en-XA", VIEWPORTS.phone);

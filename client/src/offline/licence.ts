@@ -12,12 +12,19 @@ import { deviceId } from "../data/device.ts";
 import { reportDownloadPlayed } from "../data/api.ts";
 import { putDownload, trustedNow, type StoredDownload } from "./store.ts";
 
-/** Why a download cannot play now, in the viewer's words; null when it can. */
-export async function offlineRefusal(d: StoredDownload): Promise<{ title: string; message: string } | null> {
-  if (d.state !== "done") return { title: "Not downloaded yet", message: "This download is not complete. Resume it from Downloads while online." };
+/**
+ * Why a stored download cannot play now: `missing` (not on this device), `incomplete`,
+ * `clock` (the device's clock was set back) or `expired`. A reason, not words: the
+ * offline player words it in the viewer's language (the player's namespace).
+ */
+export type OfflineRefusal = "missing" | "incomplete" | "clock" | "expired";
+
+/** Why a download cannot play now; null when it can. */
+export async function offlineRefusal(d: StoredDownload): Promise<OfflineRefusal | null> {
+  if (d.state !== "done") return "incomplete";
   const { nowMs, clockMovedBack } = await trustedNow();
-  if (clockMovedBack) return { title: "Check the date and time", message: "This device's clock was moved back. Connect to the internet so Marquee can check your download." };
-  if (nowMs >= downloadPlayableUntil(d.grant)) return { title: "This download expired", message: "Connect to the internet and renew it from Downloads, or download it again." };
+  if (clockMovedBack) return "clock";
+  if (nowMs >= downloadPlayableUntil(d.grant)) return "expired";
   return null;
 }
 

@@ -9,7 +9,7 @@ import { createResource, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { playerWords } from "../i18n/pages/player/index.ts";
 import { useParams } from "@solidjs/router";
 import type { Playback } from "../data/api.ts";
-import { offlineMediaKeys, notePlayed, offlineRefusal } from "../offline/licence.ts";
+import { offlineMediaKeys, notePlayed, offlineRefusal, type OfflineRefusal } from "../offline/licence.ts";
 import { syncOffline } from "../offline/downloader.ts";
 import { noteWatched, playingDownload, replaceWatched } from "../offline/smart.ts";
 import { getDownload, queueProgress, type StoredDownload } from "../offline/store.ts";
@@ -20,6 +20,14 @@ import { Player } from "../player/player.tsx";
 
 /** The player's words (i18n/pages/player): loaded with the player, not with Home. */
 const { t } = playerWords;
+
+/** Each refusal's words: a Record, so a new reason without words is a compile error. */
+const REFUSAL_WORDS: Record<OfflineRefusal, () => { title: string; message: string }> = {
+  missing: () => ({ title: t("download.missing.title"), message: t("download.missing.message") }),
+  incomplete: () => ({ title: t("download.incomplete.title"), message: t("download.incomplete.message") }),
+  clock: () => ({ title: t("download.clock.title"), message: t("download.clock.message") }),
+  expired: () => ({ title: t("download.expired.title"), message: t("download.expired.message") }),
+};
 
 /**
  * Positions go to the device's queue, and on to the account at once when it can
@@ -73,12 +81,12 @@ export default function OfflineWatch() {
   let stage!: HTMLDivElement;
   const [ready] = createResource(async () => {
     const d = await getDownload(params.id);
-    if (!d) return { problem: { title: "Not on this device", message: "This download was deleted or never finished." } };
+    if (!d) return { refusal: "missing" as const };
     // The keys are set up while the grant is checked (the refusal wins): the start waits for the slower of the two, not both.
     const keys = d.state === "done" ? offlineMediaKeys(d) : null;
     keys?.catch(() => {});
-    const problem = await offlineRefusal(d);
-    if (problem) return { problem };
+    const refusal = await offlineRefusal(d);
+    if (refusal) return { refusal };
     await notePlayed(d);
     return { download: d, mediaKeys: await keys! };
   });
@@ -99,7 +107,7 @@ export default function OfflineWatch() {
           {(r) => (
             <Show
               when={r().download && r().mediaKeys ? { d: r().download!, keys: r().mediaKeys! } : null}
-              fallback={<ErrorScreen problem={{ code: "download_not_found", retry: false, renewToken: false, ...r().problem! }} backHref="/downloads" />}
+              fallback={<ErrorScreen problem={{ code: "download_not_found", retry: false, renewToken: false, ...REFUSAL_WORDS[r().refusal!]() }} backHref="/downloads" />}
             >
               {(ok) => {
                 const d = ok().d;

@@ -14,14 +14,14 @@ export function markRanges(markers: Markers, durationSeconds: number): { start: 
   return list;
 }
 
-/** The skip button at `timeSeconds`, if any: during the intro, and during the credits of a video with no next episode. */
-export function skipAt(markers: Markers, at: { timeSeconds: number; durationSeconds: number; ended: boolean; hasNext: boolean }): { label: string; to: number } | null {
+/** The skip button at `timeSeconds`, if any: during the intro, and during the credits of a video with no next episode (its kind, worded by the player). */
+export function skipAt(markers: Markers, at: { timeSeconds: number; durationSeconds: number; ended: boolean; hasNext: boolean }): { kind: "intro" | "credits"; to: number } | null {
   const t = at.timeSeconds;
   if (markers.introStart != null && markers.introEnd != null && t >= markers.introStart && t < markers.introEnd - 0.5) {
-    return { label: "Skip intro", to: markers.introEnd };
+    return { kind: "intro", to: markers.introEnd };
   }
   if (!at.hasNext && markers.creditsStart != null && t >= markers.creditsStart && !at.ended && at.durationSeconds > 0) {
-    return { label: "Skip credits", to: at.durationSeconds };
+    return { kind: "credits", to: at.durationSeconds };
   }
   return null;
 }

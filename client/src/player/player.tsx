@@ -353,12 +353,12 @@ export function Player(props: PlayerProps) {
             type="button"
             class="skip-button"
             onClick={() => {
-              const { to, label } = s();
+              const { to, kind } = s();
               actions.seekTo(to);
-              activity.flash(label === "Skip intro" ? "Intro skipped" : "Credits skipped");
+              activity.flash(kind === "intro" ? t("skip.introDone") : t("skip.creditsDone"));
             }}
           >
-            {s().label}
+            {s().kind === "intro" ? t("skip.intro") : t("skip.credits")}
           </button>
         )}
       </Show>

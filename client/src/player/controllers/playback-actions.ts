@@ -3,6 +3,8 @@
  * picture-in-picture — in one place, for the control bar, the keyboard, touch
  * gestures and the media session alike.
  */
+import { formatPercent } from "../../i18n/format.ts";
+import { playerWords } from "../../i18n/pages/player/index.ts";
 import type { PlaybackEngine } from "../engine.ts";
 import type { MediaState } from "./media-state.ts";
 
@@ -116,6 +118,6 @@ export class PlaybackActions implements Seeker {
 
   private flashVolume(): void {
     const video = this.o.video;
-    this.o.flash(video.muted ? "Muted" : `Volume ${Math.round(video.volume * 100)}%`);
+    this.o.flash(video.muted ? playerWords.t("flash.muted") : playerWords.t("flash.volume", { percent: formatPercent(Math.round(video.volume * 100) / 100) }));
   }
 }

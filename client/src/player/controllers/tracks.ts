@@ -8,8 +8,12 @@ import { createEffect, createSignal, on, untrack, type Accessor } from "solid-js
 import type { PlaybackEngine } from "../engine.ts";
 import { loadPrefs, savePrefs, type PlayerPrefs } from "../prefs.ts";
 import { saveProfileSubtitles, type SubtitlePrefs, type ViewerProfile } from "../profile.ts";
+import { playerWords } from "../../i18n/pages/player/index.ts";
 import { qualityLabel, speedLabel } from "../settings-menu.tsx";
 import { reactiveScope, type PlayerController } from "./controller.ts";
+
+/** The player's words: the flashes name the choice in the viewer's language. */
+const { t } = playerWords;
 
 /** Subtitle changes within this long are saved to the profile together. */
 const PROFILE_SAVE_DELAY_MS = 800;
@@ -82,27 +86,27 @@ export class TracksController implements PlayerController {
   chooseQuality(height: number | null): void {
     this.engine?.setQuality(height);
     this.persist({ qualityHeight: height });
-    this.o.flash(height === null ? "Quality: Auto" : `Quality: ${qualityLabel(height)}`);
+    this.o.flash(t("flash.quality", { value: height === null ? t("player.auto") : qualityLabel(height) }));
   }
 
   chooseSpeed(speed: number): void {
     this.o.video.playbackRate = speed;
     this.persist({ speed });
-    this.o.flash(`Speed: ${speedLabel(speed)}`);
+    this.o.flash(t("flash.speed", { value: speedLabel(speed) }));
   }
 
   chooseAudio(id: number): void {
     this.engine?.setAudioTrack(id);
     const track = this.engine?.audioTracks().find((t) => t.id === id);
     this.persist({ audioLanguage: track?.language ?? null });
-    this.o.flash(`Audio: ${track?.label ?? "Default"}`);
+    this.o.flash(t("flash.audio", { value: track?.label ?? t("player.default") }));
   }
 
   chooseSubtitle(id: number): void {
     this.engine?.setSubtitleTrack(id);
     const track = this.engine?.subtitleTracks().find((t) => t.id === id);
     this.persistSubtitles({ language: track?.language ?? null });
-    this.o.flash(track ? `Subtitles: ${track.label}` : "Subtitles off");
+    this.o.flash(track ? t("flash.subtitles", { value: track.label }) : t("flash.subtitlesOff"));
   }
 
   chooseSubtitleStyle(change: Partial<SubtitleStyle>): void {
@@ -113,7 +117,7 @@ export class TracksController implements PlayerController {
   /** Subtitles off, or back on in the last language used (the C key). */
   toggleCaptions(): void {
     const e = this.engine;
-    if (!e || e.subtitleTracks().length === 0) return this.o.flash("No subtitles for this video");
+    if (!e || e.subtitleTracks().length === 0) return this.o.flash(t("flash.noSubtitles"));
     if (e.subtitleTrack() >= 0) {
       this.lastSubtitleLanguage = e.subtitleTracks().find((t) => t.id === e.subtitleTrack())?.language ?? this.lastSubtitleLanguage;
       this.chooseSubtitle(-1);
