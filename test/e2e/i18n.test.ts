@@ -6,9 +6,10 @@
  * words on Home and a title page, and none of its header, buttons and menus
  * overflows. The pages whose words live in page namespaces (Account, the profile
  * picker, sign-in, the player's overlays and error screen) do the same in Arabic
- * and in the pseudo-locale, as does the offline player's refusal. Screenshots
- * (Arabic at desktop and phone; Account and sign-in in Arabic at phone, desktop
- * and TV) land in test-results/.
+ * and in the pseudo-locale, as do the offline player's refusal and (in Arabic)
+ * the title page's crew jobs. Screenshots
+ * (Arabic at desktop and phone; the title page with its credits, Account and
+ * sign-in in Arabic at phone, desktop and TV) land in test-results/.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -56,6 +57,9 @@ test("a profile set to Arabic gets a right-to-left Marquee in Arabic whose playe
   await page.getByRole("heading", { level: 1, name: "السقوط المداري" }).waitFor();
   await page.getByRole("link", { name: /تشغيل/ }).first().waitFor();
   await page.screenshot({ path: `${SCREENSHOTS}/i18n-ar-title-desktop.png` });
+  // Crew jobs ("Director", "Writer"… in the catalog) are worded in Arabic.
+  assert.deepEqual(await crewJobsNotArabic(page), [], "crew jobs");
+  await page.screenshot({ path: `${SCREENSHOTS}/i18n-ar-title-credits-desktop.png`, fullPage: true });
 
   await page.goto(`${suite.site.url}/watch/1`);
   const timeline = page.locator(".player-timeline");
@@ -80,8 +84,25 @@ test("a profile set to Arabic gets a right-to-left Marquee in Arabic whose playe
   await phone.page.goto(`${suite.site.url}/title/${ORBITFALL}`);
   await phone.page.getByRole("heading", { level: 1, name: "السقوط المداري" }).waitFor();
   await phone.page.screenshot({ path: `${SCREENSHOTS}/i18n-ar-title-phone.png` });
+  assert.deepEqual(await crewJobsNotArabic(phone.page), [], "crew jobs (phone)");
+  await phone.page.screenshot({ path: `${SCREENSHOTS}/i18n-ar-title-credits-phone.png`, fullPage: true });
   await phone.context.close();
+
+  const tv = await signedIn("Alex", "ar", VIEWPORTS.tv);
+  await tv.page.goto(`${suite.site.url}/title/${ORBITFALL}`);
+  await tv.page.getByRole("heading", { level: 1, name: "السقوط المداري" }).waitFor();
+  assert.deepEqual(await crewJobsNotArabic(tv.page), [], "crew jobs (TV)");
+  await tv.page.screenshot({ path: `${SCREENSHOTS}/i18n-ar-title-credits-tv.png`, fullPage: true });
+  await tv.context.close();
 });
+
+/** The title page's crew jobs that are not in Arabic (there must be some jobs to look at). */
+async function crewJobsNotArabic(page: Page): Promise<string[]> {
+  await page.locator(".credits .job").first().waitFor();
+  const jobs = await page.locator(".credits .job").allInnerTexts();
+  assert.ok(jobs.length > 0);
+  return jobs.filter((job) => !/^[\u0600-\u06FF\s]+$/.test(job.trim()));
+}
 
 /**
  * Visible text of the page that is the interface's own (catalog data — names,

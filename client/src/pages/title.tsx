@@ -13,6 +13,7 @@ import { resumeSummary, watchedShare, withEntry, type TitlePositions } from "../
 import { baselineStart } from "../player/start.ts";
 import { currentProfile } from "../data/session.ts";
 import { usePageTitle } from "../components/page-title.ts";
+import { crewJobLabel } from "../components/crew-job.ts";
 import { t as tr, tn } from "../i18n/index.ts";
 import { formatDate, formatDuration, formatList, formatRelative, formatTimeLeft, languageName } from "../i18n/format.ts";
 
@@ -246,7 +247,7 @@ export default function Title() {
               <Show when={t().crew.length > 0}>
                 <h2>{tr("title.crew")}</h2>
                 <ul class="people">
-                  <For each={t().crew}>{(c) => <li><A href={`/person/${c.personId}`}>{c.name}</A> <span class="job">{c.job}</span></li>}</For>
+                  <For each={t().crew}>{(c) => <li><A href={`/person/${c.personId}`}>{c.name}</A> <span class="job">{crewJobLabel(c.job)}</span></li>}</For>
                 </ul>
               </Show>
             </section>
