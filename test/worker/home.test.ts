@@ -180,7 +180,7 @@ describe("GET /api/home", () => {
     const first = await home(b, "device=phone&hour=3");
     const victim = first.body.rows[0]!.items[0]!.id;
     // The entry is written after the answer (waitUntil): wait for it. Signed-out homes are shared: the Cache API holds them, not KV.
-    const key = "home:v2:anon:18:ZZ:en:phone:late-night";
+    const key = "home:v3:anon:18:ZZ:en:phone:late-night";
     const url = sharedHomeUrl(key)!;
     const cache = (caches as unknown as { default: Cache }).default;
     const put = (text: string) => cache.put(url, new Response(text, { headers: { "Cache-Control": "public, max-age=3600" } }));

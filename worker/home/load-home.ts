@@ -42,12 +42,16 @@ export interface Home {
 export async function loadHome(env: Env, req: HomeRequest): Promise<Home> {
   const { viewer, session, device, localHour } = req;
   const db = database(env.DB);
-  // The token names the profile; its home version and onboarding picks are the profile's own row (read from a replica).
-  const profile = session?.profile ? ((await profileOf(db, session.account.id, session.profile.id)) ?? null) : null;
+  // The token names the profile; its onboarding picks are the profile's own row (read from a replica), its
+  // home version is in the account's object (no D1 write per taste event), read alongside.
+  const state = session?.profile ? viewerState(env, session.account.id) : null;
+  const [row, homeVersion] = session?.profile && state
+    ? await Promise.all([profileOf(db, session.account.id, session.profile.id), state.homeVersion(session.profile.id)])
+    : [undefined, 0];
+  const profile = row ?? null;
   // Deleted since the token was issued: the client refreshes and gets the account's state as it is now.
   if (session?.profile && !profile) throw new AppError(401, "session_expired", "Your profile changed; refresh the session.");
-  const key = homeCacheKey(profile, viewer, device, localHour);
-  const state = session && profile ? viewerState(env, session.account.id) : null;
+  const key = homeCacheKey(profile && { id: profile.id, homeVersion }, viewer, device, localHour);
   const [cached, continuing, schedule] = await Promise.all([
     req.skipCache ? Promise.resolve(null) : readCachedHome(env.ROWS, key, viewer.nowMs),
     session && profile ? continueWatching(env, viewer, session.account.id, profile.id) : Promise.resolve([] as ContinueItem[]),

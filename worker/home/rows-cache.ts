@@ -1,9 +1,9 @@
 /**
  * The home-rows cache in KV: one entry per profile under a versioned key
- *   home:v2:<profileId>:<homeVersion>:<country>:<locale>:<device>:<dayPart>
+ *   home:v3:<profileId>:<homeVersion>:<country>:<locale>:<device>:<dayPart>
  * with a one-hour TTL (the cards' texts are in the locale: worker/catalog/localise.ts). Events that change taste (a new view, finishing a title,
  * a rating, My List, onboarding, the profile's ceiling) bump the profile's
- * `home_version` in D1 (db/home.ts); the version is in every device's key, so
+ * home version in the account's object (home-version-store.ts); the version is in every device's key, so
  * each device's next visit misses and rebuilds. Signed-out visitors
  * share one entry per country, ceiling, device and part of the day, kept in
  * the Cache API of each location rather than KV: every isolate that misses
@@ -14,7 +14,6 @@
  */
 import { DEFAULT_CATALOG_LOCALE } from "../catalog/localise.ts";
 import type { LocalisedCard } from "../db/catalog.ts";
-import type { ProfileRow } from "../db/accounts.ts";
 import { putAtMostOncePerSecond } from "../lib/kv-writes.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import { dayPart } from "../recs/context.ts";
@@ -25,11 +24,14 @@ import { edgeCache } from "../lib/data-centre-cache.ts";
 
 /** How long cached rows live; taste events invalidate sooner through the version. */
 export const HOME_TTL_SECONDS = 3600;
-/** v2: cards carry localised texts and the original title, so the key has the locale. */
-const HOME_KEY_VERSION = "v2";
+/**
+ * v2: cards carry localised texts and the original title, so the key has the locale.
+ * v3: the home version comes from the account's object, whose count starts again at 0 (D1's could be anywhere).
+ */
+const HOME_KEY_VERSION = "v3";
 
 /** The KV key of one home: per profile and its version, or shared by signed-out viewers alike. */
-export function homeCacheKey(profile: Pick<ProfileRow, "id" | "homeVersion"> | null, viewer: Viewer, device: DeviceClass, localHour: number): string {
+export function homeCacheKey(profile: { id: string; homeVersion: number } | null, viewer: Viewer, device: DeviceClass, localHour: number): string {
   const locale = viewer.locale ?? DEFAULT_CATALOG_LOCALE;
   return profile
     ? `home:${HOME_KEY_VERSION}:${profile.id}:${profile.homeVersion}:${viewer.country}:${locale}:${device}:${dayPart(localHour)}`

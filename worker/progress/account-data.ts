@@ -4,6 +4,7 @@
  * worker/db/account-data.ts), and erasure (DELETE /api/account).
  */
 import type { SessionRegistry } from "../auth/session-registry.ts";
+import type { HomeVersionStore } from "../home/home-version-store.ts";
 import type { DownloadStore } from "../downloads/download-store.ts";
 import type { StreamLeaseStore } from "../licence/stream-leases.ts";
 import { wipeStorage } from "../lib/sql-store.ts";
@@ -18,16 +19,17 @@ export interface AccountStores {
   leases: StreamLeaseStore;
   downloads: DownloadStore;
   sessions: SessionRegistry;
+  homeVersions: HomeVersionStore;
 }
 
 /** Everything the object stores for the account, the devices watching now (stream leases) and download grants included. */
 export function exportAccountData(stores: AccountStores) {
   const { operationIdsRemembered, ...stored } = stores.progress.exportAll();
-  return { ...stored, pendingSignals: stores.outbox.pending(), operationIdsRemembered, streams: stores.leases.exportAll(), downloads: stores.downloads.list(Date.now()), sessions: stores.sessions.exportAll() };
+  return { ...stored, pendingSignals: stores.outbox.pending(), operationIdsRemembered, streams: stores.leases.exportAll(), downloads: stores.downloads.list(Date.now()), sessions: stores.sessions.exportAll(), homeVersions: stores.homeVersions.exportAll() };
 }
 
 /** Erases the object's whole storage (alarm and stream leases included) and closes its sockets; a later request finds empty tables. */
 export async function eraseAccountData(storage: DurableObjectStorage, stores: AccountStores, sockets: SocketHub): Promise<void> {
   sockets.close("account deleted");
-  await wipeStorage(storage, [stores.progress, stores.outbox, stores.leases, stores.downloads, stores.sessions]);
+  await wipeStorage(storage, [stores.progress, stores.outbox, stores.leases, stores.downloads, stores.sessions, stores.homeVersions]);
 }

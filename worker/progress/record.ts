@@ -2,12 +2,12 @@
  * Recording one progress report: the domain steps behind `POST /api/progress`.
  * D1 says whether the title (and episode) exists for this viewer and where its
  * credits start; the account's ViewerState applies the write (idempotent per
- * opId, newest clientTime wins); a new view or a finished title bumps the
- * profile's home version so every device's cached rows are rebuilt.
+ * opId, newest clientTime wins) and, for a new view or a finished title, bumps
+ * the profile's home version in the same step, so every device's cached rows
+ * are rebuilt — no D1 write per view.
  */
 import type { Viewer } from "../lib/viewer.ts";
 import { database } from "../db/client.ts";
-import { bumpHomeVersion } from "../db/home.ts";
 import { progressTarget } from "../db/progress.ts";
 import { AppError } from "../lib/errors.ts";
 import { deviceLabel } from "../lib/device-label.ts";
@@ -69,8 +69,5 @@ export async function recordProgress(
     creditsStartSeconds: target.creditsStartSeconds,
     country: viewer.country,
   });
-  // A new view or a finished title changes taste (the rows' seeds, the onboarding step): the
-  // profile's version is bumped, so every device's cached rows are rebuilt on its next visit.
-  if (result.finishedNow || result.newView) await bumpHomeVersion(database(env.DB), who.profileId);
   return { applied: result.applied, entry: result.entry ?? null };
 }

@@ -15,11 +15,13 @@
  * - account-data.ts: the privacy export and erasure;
  * - ../licence/stream-leases.ts: the account's concurrent streams (leases renewed with the licence);
  * - ../downloads/download-store.ts: the account's download grants (limits per plan, expiry, revocation);
- * - ../auth/session-registry.ts: which sessions are live or revoked, and when the account's token facts last changed.
+ * - ../auth/session-registry.ts: which sessions are live or revoked, and when the account's token facts last changed;
+ * - ../home/home-version-store.ts: each profile's home version (the key of its cached Home rows).
  */
 import { DurableObject } from "cloudflare:workers";
 import { SessionRegistry, type SessionStanding } from "../auth/session-registry.ts";
 import { DownloadStore, type DownloadGrant, type GrantRequest, type GrantResult } from "../downloads/download-store.ts";
+import { HomeVersionStore } from "../home/home-version-store.ts";
 import { StreamLeaseStore, type LeaseRequest, type LeaseResult, type StreamLease } from "../licence/stream-leases.ts";
 import { storageIsEmpty } from "../lib/sql-store.ts";
 import { eraseAccountData, exportAccountData, type AccountStores } from "./account-data.ts";
@@ -42,6 +44,7 @@ export class ViewerState extends DurableObject<Env> {
   private readonly leases: StreamLeaseStore;
   private readonly downloads: DownloadStore;
   private readonly sessions: SessionRegistry;
+  private readonly homeVersions: HomeVersionStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -51,6 +54,17 @@ export class ViewerState extends DurableObject<Env> {
     this.leases = new StreamLeaseStore(ctx.storage);
     this.downloads = new DownloadStore(ctx.storage);
     this.sessions = new SessionRegistry(ctx.storage);
+    this.homeVersions = new HomeVersionStore(ctx.storage);
+  }
+
+  /** The profile's home version, the part of its cached rows' key that taste events change. */
+  homeVersion(profileId: string): number {
+    return this.homeVersions.get(profileId);
+  }
+
+  /** A taste event (rating, My List, onboarding, the profile's ceiling or language): the profile's cached rows are rebuilt on every device's next visit. */
+  bumpHomeVersion(profileId: string): number {
+    return this.homeVersions.bump(profileId);
   }
 
   /** A session signed in, or passed a D1 check: live until `forgetAtMs` unless revoked meanwhile. */
@@ -127,6 +141,7 @@ export class ViewerState extends DurableObject<Env> {
    * Applies one progress write (last writer wins; a replay or an older write
    * changes nothing and answers the current state). An applied write may queue
    * a completion and a view for the statistics, and is pushed to the profile's open sockets.
+   * A new view or a finished title changes taste: the profile's home version moves in the same step.
    */
   async write(w: ProgressWrite): Promise<WriteResult> {
     const nowMs = Date.now();
@@ -135,6 +150,7 @@ export class ViewerState extends DurableObject<Env> {
     const signal = { profileId: w.profileId, titleId: w.titleId, country: w.country, atMs: nowMs };
     if (result.finishedNow) this.outbox.queue({ ...signal, kind: "complete" });
     if (result.newView) this.outbox.queue({ ...signal, kind: "view" });
+    if (result.finishedNow || result.newView) this.homeVersions.bump(w.profileId);
     this.sockets.broadcast(result.entry!, nowMs);
     await this.scheduleAlarm(nowMs + SIGNAL_FLUSH_MS);
     return { applied: true, entry: result.entry, finishedNow: result.finishedNow, newView: result.newView };
@@ -169,6 +185,7 @@ export class ViewerState extends DurableObject<Env> {
   forgetProfile(profileId: string): void {
     this.progress.forgetProfile(profileId);
     this.outbox.forgetProfile(profileId);
+    this.homeVersions.forgetProfile(profileId);
     this.sockets.close("profile deleted", `profile:${profileId}`);
   }
 
@@ -184,7 +201,7 @@ export class ViewerState extends DurableObject<Env> {
 
   /** The stores holding the account's data (account-data.ts exports and erases exactly these). */
   private accountStores(): AccountStores {
-    return { progress: this.progress, outbox: this.outbox, leases: this.leases, downloads: this.downloads, sessions: this.sessions };
+    return { progress: this.progress, outbox: this.outbox, leases: this.leases, downloads: this.downloads, sessions: this.sessions, homeVersions: this.homeVersions };
   }
 
   /** Whether the object holds anything at all (tests: deletion leaves nothing). */

@@ -9,8 +9,8 @@ import { z } from "zod";
 import type { AppEnv } from "../app-env.ts";
 import { requireProfile } from "../auth/session.ts";
 import { database } from "../db/client.ts";
-import { setOnboarding } from "../db/home.ts";
 import { loadHome } from "../home/load-home.ts";
+import { saveOnboarding } from "../home/taste-events.ts";
 import { deviceLabel } from "../lib/device-label.ts";
 import { isDevelopment } from "../lib/environment.ts";
 import { AppError } from "../lib/errors.ts";
@@ -84,9 +84,9 @@ export const homeRoutes = new Hono<AppEnv>()
   })
   // Onboarding: "pick three you like" (or skip with an empty list); the next home is personal at once.
   .post("/onboarding", validate("json", onboardingBody), async (c) => {
-    const { profile } = requireProfile(c);
+    const { profile, account } = requireProfile(c);
     const { titleIds } = c.req.valid("json");
     if (titleIds.length > 0 && titleIds.length < 3) throw new AppError(400, "invalid_json", "titleIds: pick at least three titles, or none to skip.");
-    await setOnboarding(database(c.env.DB), profile.id, { titleIds, atMs: Date.now() });
+    await saveOnboarding(c.env, account.id, profile.id, { titleIds, atMs: Date.now() });
     return c.json({ titleIds });
   });

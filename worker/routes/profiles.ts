@@ -3,9 +3,9 @@ import { z } from "zod";
 import { hashPin } from "../auth/passwords.ts";
 import { reissueAccess, requireSession, sessionAccount, type Session } from "../auth/session.ts";
 import { passwordMatches, pinMatches } from "../auth/attempts.ts";
+import { tasteChanged } from "../home/taste-events.ts";
 import { createProfile, deleteProfile, listProfiles, profileOf, setSessionProfile, toProfile, updateProfile, type NewProfile } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
-import { bumpHomeVersion } from "../db/home.ts";
 import { MATURITY_AGES } from "../db/schema.ts";
 import { languageTag, subtitlePrefs } from "../../common/schemas.ts";
 import { DEFAULT_SUBTITLES } from "../../common/subtitles.ts";
@@ -137,7 +137,7 @@ export const profiles = new Hono<AppEnv>()
     if (row === "name_taken") throw nameTaken();
     if (!row) throw new AppError(404, "profile_not_found", "No such profile.");
     // A new ceiling or language changes what the home rows may hold.
-    if (changes.maxMaturityAge !== undefined || changes.language !== undefined) await bumpHomeVersion(db, id);
+    if (changes.maxMaturityAge !== undefined || changes.language !== undefined) await tasteChanged(c.env, session.account.id, id);
     // Facts access tokens carry: every older token goes stale, so this device gets a fresh one (with the new facts if it is this profile).
     if (changes.name !== undefined || changes.isKids !== undefined || changes.maxMaturityAge !== undefined) {
       await viewerState(c.env, session.account.id).sessionFactsChanged();

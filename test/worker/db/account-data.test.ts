@@ -71,6 +71,8 @@ const VIEWER_STATE_EXPORT: Record<string, (doc: any) => number> = {
   // The account's sessions as its object knows them (live or revoked), and when its token facts last changed.
   session_states: (doc) => doc.viewerState.sessions.sessions.length,
   account_facts: (doc) => (doc.viewerState.sessions.factsChangedAt === null ? 0 : 1),
+  // Each profile's home version (the key of its cached Home rows), moved by its taste events.
+  home_versions: (doc) => doc.viewerState.homeVersions.length,
 };
 /** ViewerState tables without account data. */
 const VIEWER_STATE_WITHOUT_ACCOUNT_DATA: Record<string, string> = {

@@ -29,14 +29,14 @@ describe("the home-rows cache (worker/home/rows-cache.ts)", () => {
   it("keys a profile's rows by its version, country, device and part of day; signed-out viewers by ceiling instead", () => {
     const p = { id: "prof-1", homeVersion: 3 };
     const key = homeCacheKey(p, viewer(), "tv", 21);
-    expect(key).toMatch(/^home:v2:prof-1:3:FR:en:tv:/);
+    expect(key).toMatch(/^home:v3:prof-1:3:FR:en:tv:/);
     expect(homeCacheKey({ ...p, homeVersion: 4 }, viewer(), "tv", 21)).not.toBe(key);
     expect(homeCacheKey(p, viewer({ country: "US" }), "tv", 21)).not.toBe(key);
     expect(homeCacheKey(p, viewer(), "phone", 21)).not.toBe(key);
     expect(homeCacheKey(p, viewer(), "tv", 21)).toBe(key);
     expect(homeCacheKey(p, viewer({ locale: "ar" }), "tv", 21)).not.toBe(key);
-    expect(homeCacheKey(null, viewer({ maxMaturityAge: 7 }), "tv", 21)).toMatch(/^home:v2:anon:7:FR:en:tv:/);
-    expect(homeCacheKey(null, viewer({ maxMaturityAge: 7, locale: "fr-CA" }), "tv", 21)).toMatch(/^home:v2:anon:7:FR:fr-CA:tv:/);
+    expect(homeCacheKey(null, viewer({ maxMaturityAge: 7 }), "tv", 21)).toMatch(/^home:v3:anon:7:FR:en:tv:/);
+    expect(homeCacheKey(null, viewer({ maxMaturityAge: 7, locale: "fr-CA" }), "tv", 21)).toMatch(/^home:v3:anon:7:FR:fr-CA:tv:/);
     expect(homeCacheKey(null, viewer({ maxMaturityAge: 7 }), "tv", 21)).not.toBe(homeCacheKey(null, viewer({ maxMaturityAge: 18 }), "tv", 21));
   });
 
