@@ -1,10 +1,13 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { changePlan } from "../../worker/auth/plan-change.ts";
 import { contentKeks, wrapContentKey } from "../../worker/lib/content-keys.ts";
 import { db } from "./helpers.ts";
 import { seedAsset, seedEpisodes, seedTitles } from "./media-fixtures.ts";
-import { TestBrowser } from "./session-client.ts";
+import { viewerState } from "../../worker/progress/stub.ts";
+import { afterSecondOf, TestBrowser } from "./session-client.ts";
 
 // Ids unique to this file.
 const MOVIE = 7501;
@@ -326,5 +329,93 @@ describe("concurrent streams", () => {
     const { b: stranger } = await signedIn();
     expect((await stranger.fetch(`/api/licence/streams/${second.streamId}`, { method: "DELETE" })).status).toBe(404);
     expect((await renew(b, second.token)).status).toBe(200);
+  });
+});
+
+describe("one call to the account's object per licence", () => {
+  /** Calls the account's object answered since the last reset (worker/lib/load-meter.ts; read signed out, which calls no account's object). */
+  async function objectCalls(accountId: string): Promise<number> {
+    const key = env.VIEWER_STATE.idFromName(`account:${accountId}`).toString();
+    const counts = (await new TestBrowser().json("/api/dev/load")).body as { objects: { className: string; instance: string; requests: number }[] };
+    return counts.objects.find((o) => o.className === "ViewerState" && (o.instance === `account:${accountId}` || o.instance === key))?.requests ?? 0;
+  }
+  const resetCounts = () => new TestBrowser().fetch("/api/dev/load/reset", { method: "POST" });
+
+  /** An episode's stream, licensed once and named (so no later licence defers a naming call). */
+  async function namedStream(b: TestBrowser) {
+    const p = await b.json(`/api/playback/${SERIES}?episode=${episodeIds[1]}`, { method: "POST", body: {} });
+    expect(p.status, JSON.stringify(p.body)).toBe(200);
+    expect((await licence(b, p.body.token, clearKeyRequest(episodeKeys.SD.kidHex), "Phone")).status).toBe(200);
+    await expect.poll(async () => (await b.json("/api/licence/streams")).body.streams[0]?.titleName).toMatch(/ · S\d+:E\d+$/);
+    return p.body as { token: string; streamId: string };
+  }
+
+  it("a licence and a renewal each ask the object once: the session's standing comes with the lease", async () => {
+    const { b, account } = await signedIn();
+    const p = await namedStream(b);
+    await resetCounts();
+    expect((await licence(b, p.token, clearKeyRequest(episodeKeys.SD.kidHex), "Phone")).status).toBe(200);
+    expect(await objectCalls(account.account.id)).toBe(1);
+    expect((await renew(b, p.token)).status).toBe(200);
+    expect(await objectCalls(account.account.id)).toBe(2);
+    // Any other personal route is still asked by the guard: the streams list is two calls (standing, list).
+    await resetCounts();
+    expect((await b.json("/api/licence/streams")).status).toBe(200);
+    expect(await objectCalls(account.account.id)).toBe(2);
+  });
+
+  it("a revoked session is refused in that one call and takes no screen", async () => {
+    const { b: changer, account } = await signedIn("standard");
+    const watcher = new TestBrowser();
+    expect((await watcher.json("/api/auth/signin", { method: "POST", body: { email: account.email, password: account.password } })).status).toBe(200);
+    const fresh = await start(watcher);
+    expect((await changer.json("/api/account/password", { method: "POST", body: { currentPassword: account.password, newPassword: "another long passphrase" } })).status).toBe(200);
+    await resetCounts();
+    const r = await licence(watcher, fresh.token, clearKeyRequest(movieKeys.SD.kidHex), "Phone");
+    expect([r.status, r.body.error.code, r.body.error.message]).toEqual([403, "playback_revoked", "This device was signed out; sign in again to watch."]);
+    expect(await objectCalls(account.account.id)).toBe(1);
+    expect((await changer.json("/api/licence/streams")).body.streams).toEqual([]);
+    // A token the revoked session cannot present properly still hears that the session ended, not the token's fault.
+    for (const token of ["not-a-token", ""]) {
+      const bad = await watcher.json("/api/licence/renew", { method: "POST", headers: { "x-playback-token": token } });
+      expect([bad.status, bad.body.error.code], token).toEqual([403, "playback_revoked"]);
+    }
+    const none = await watcher.json("/api/licence/renew", { method: "POST" });
+    expect([none.status, none.body.error.code]).toEqual([401, "invalid_session"]);
+  });
+
+  it("a token older than a change of the account's facts gets session_expired, takes no screen, and plays after a refresh", async () => {
+    const { b: parent, account } = await signedIn("standard");
+    const tablet = new TestBrowser();
+    expect((await tablet.json("/api/auth/signin", { method: "POST", body: { email: account.email, password: account.password } })).status).toBe(200);
+    const playing = await namedStream(tablet);
+    const fresh = await start(tablet);
+    await afterSecondOf(decodeJwt(tablet.value("mq_at")!).iat!);
+    const profileId = decodeJwt(tablet.value("mq_at")!).prf as [string];
+    expect((await parent.json(`/api/profiles/${profileId[0]}`, { method: "PATCH", body: { name: "Renamed" } })).status).toBe(200);
+    await resetCounts();
+    const renewal = await renew(tablet, playing.token);
+    expect([renewal.status, renewal.body.error.code]).toEqual([401, "session_expired"]);
+    const first = await licence(tablet, fresh.token, clearKeyRequest(movieKeys.SD.kidHex), "Tablet");
+    expect([first.status, first.body.error.code]).toEqual([401, "session_expired"]);
+    expect(await objectCalls(account.account.id)).toBe(2);
+    expect((await parent.json("/api/licence/streams")).body.streams.map((s: any) => s.deviceName)).toEqual(["Phone"]);
+    // The client refreshes (the new token states the new name) and the same stream renews.
+    expect((await tablet.json("/api/auth/refresh", { method: "POST" })).status).toBe(200);
+    expect((await renew(tablet, playing.token)).status).toBe(200);
+    expect((await parent.json("/api/licence/streams")).body.streams.map((s: any) => s.profileName)).toEqual(["Renamed"]);
+  });
+
+  it("a session the object has not seen is checked once in D1 and admitted by the lease's second call", async () => {
+    const { b, account } = await signedIn();
+    const p = await namedStream(b);
+    // As if idle past its row's life: the object no longer knows the session; D1 says it is live.
+    await runInDurableObject(viewerState(env, account.account.id), (_i, state) => void state.storage.sql.exec("DELETE FROM session_states"));
+    await resetCounts();
+    expect((await renew(b, p.token)).status).toBe(200);
+    expect(await objectCalls(account.account.id)).toBe(2);
+    await resetCounts();
+    expect((await renew(b, p.token)).status).toBe(200);
+    expect(await objectCalls(account.account.id)).toBe(1);
   });
 });

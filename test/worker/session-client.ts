@@ -21,6 +21,11 @@ export function uniqueEmail(tag = "user"): string {
 
 export const PASSWORD = "correct horse battery";
 
+/** Waits for the clock's next second after `iat`, so a change lands in a later second than the token (tokens count in whole seconds). */
+export async function afterSecondOf(iat: number): Promise<void> {
+  while (Math.floor(Date.now() / 1000) <= iat) await new Promise((r) => setTimeout(r, 50));
+}
+
 export class TestBrowser {
   readonly cookies = new Map<string, StoredCookie>();
   /** The client IP sent as cf-connecting-ip (unique per browser, so limits of other tests never interfere). */

@@ -10,7 +10,9 @@
  */
 import { tiersWithin, isContentTier } from "../../common/content-tiers.ts";
 import { PLAN_MAX_STREAMS } from "../../common/plans.ts";
-import type { Session } from "../app-env.ts";
+import type { Session, SessionProblem } from "../app-env.ts";
+import { sessionProblemError } from "../auth/session.ts";
+import { liveSessionUntil, sessionProblem, standingProblem } from "../auth/session-standing.ts";
 import { titleNames } from "../db/catalog.ts";
 import { database } from "../db/client.ts";
 import type { ContentKeyRow } from "../db/content-keys.ts";
@@ -21,7 +23,7 @@ import type { Viewer } from "../lib/viewer.ts";
 import { verifyPlaybackToken, type PlaybackClaims } from "../media/tokens.ts";
 import { entitleStream } from "../playback/entitlement.ts";
 import { viewerState } from "../progress/stub.ts";
-import type { StreamLease } from "./stream-leases.ts";
+import type { LeaseRequest, LeaseResult, StreamLease } from "./stream-leases.ts";
 import type { LicenceGrant } from "./key-systems.ts";
 
 /** How often a playing stream renews its licence by default. */
@@ -53,23 +55,14 @@ export interface AuthorizedStream {
   keyRows: ContentKeyRow[];
 }
 
-/**
- * Checks a playback token against the request's session and entitlement, and
- * takes or renews the stream's lease, the two at once (`defer` runs the lease's
- * follow-ups after the response: naming it, or freeing it on a refusal). Each refusal has its own code: 403
- * `invalid_token`/`token_expired`, `playback_revoked`, the entitlement's own
- * (`region_restricted`, `outside_window`, `maturity_restricted`,
- * `quality_not_in_plan`), 409 `asset_changed`, 429 `stream_limit` (with the
- * streams holding the screens) and 403 `stream_stopped`.
- */
-export async function authorizeStream(
-  env: Env,
-  viewer: Viewer,
-  session: Session | undefined,
-  token: string,
-  deviceName: string,
-  defer: (work: Promise<unknown>) => void,
-): Promise<AuthorizedStream> {
+/** A licence's refusal for a session problem: a revoked session playing is `playback_revoked` (the player stops with the reason), anything else the plain 401 (a stale token: the client refreshes and asks again). */
+export function sessionRefusal(problem: SessionProblem, playing: boolean) {
+  return problem === "invalid_session" && playing ? sessionEnded() : sessionProblemError(problem);
+}
+
+/** The token's own checks, before anything is asked of storage: signed for this viewer, this session and profile, a stream and a title. */
+async function streamClaims(env: Env, viewer: Viewer, session: Session | undefined, token: string | undefined) {
+  if (!token) throw new AppError(403, "invalid_token", "A licence request needs the playback token (X-Playback-Token).");
   const claims = await verifyPlaybackToken(env, token, viewer.nowMs);
   if (claims.sub !== viewer.viewerId) throw revoked("This playback belongs to another account or was signed out.");
   const demo = claims.sub === "demo" && !session && isDevelopment(env);
@@ -79,27 +72,83 @@ export async function authorizeStream(
     if (claims.str === undefined) throw revoked("This playback has no stream; start it again.");
   }
   if (claims.tid === undefined) throw revoked("This playback token names no title; start playback again.");
+  return { claims, demo };
+}
+
+/**
+ * The session's standing and the stream's lease in one call to the account's
+ * object (the session guard skips the licence for this): revoked is refused as
+ * `sessionEnded`, stale as 401 `session_expired`, and neither takes a screen. A
+ * session the object does not know costs the D1 check and a second call that
+ * admits it, as the guard's check would.
+ */
+async function sessionLease(env: Env, session: Session, req: LeaseRequest): Promise<LeaseResult> {
+  const state = viewerState(env, session.account.id);
+  let answer = await state.acquireSessionStream({ issuedAtMs: session.accessIssuedAt }, req);
+  if (answer.standing === "unknown") {
+    const admitUntilMs = await liveSessionUntil(env, session);
+    if (admitUntilMs === undefined) throw sessionEnded();
+    answer = await state.acquireSessionStream({ issuedAtMs: session.accessIssuedAt, admitUntilMs }, req);
+  }
+  if (answer.standing !== "live") throw sessionRefusal(standingProblem(answer.standing) ?? "invalid_session", true);
+  return answer.lease;
+}
+
+/**
+ * Checks a playback token against the request's session and entitlement, and
+ * takes or renews the stream's lease, the two at once (`defer` runs the lease's
+ * follow-ups after the response: naming it, or freeing it on a refusal). The
+ * session's standing comes with the lease (one object call, `sessionLease`),
+ * and a session problem is answered before any other refusal, as it was when
+ * the guard asked first. Each refusal has its own code: 403
+ * `invalid_token`/`token_expired`, `playback_revoked`, 401 `session_expired`, the entitlement's own
+ * (`region_restricted`, `outside_window`, `maturity_restricted`,
+ * `quality_not_in_plan`), 409 `asset_changed`, 429 `stream_limit` (with the
+ * streams holding the screens) and 403 `stream_stopped`.
+ */
+export async function authorizeStream(
+  env: Env,
+  viewer: Viewer,
+  session: Session | undefined,
+  token: string | undefined,
+  deviceName: string,
+  defer: (work: Promise<unknown>) => void,
+): Promise<AuthorizedStream> {
+  let checked: Awaited<ReturnType<typeof streamClaims>>;
+  try {
+    checked = await streamClaims(env, viewer, session, token);
+  } catch (err) {
+    // Refused before the object was asked: the session's own problem, if any, still speaks first.
+    const problem = session ? await sessionProblem(env, session) : undefined;
+    throw problem ? sessionRefusal(problem, token !== undefined) : err;
+  }
+  const { claims, demo } = checked;
+  const tid = claims.tid!;
   const renewAfterSeconds = renewalSeconds(env);
-  const state = demo ? null : viewerState(env, session!.account.id);
   // Two round trips at once: entitlement afresh (region, window, the profile's ceiling and the plan as
-  // they are now, read with the folder's keys in one D1 batch) and the lease in the account's object,
-  // which therefore starts unnamed and is named once the title is known.
+  // they are now, read with the folder's keys in one D1 batch) and the session's standing with the lease
+  // in the account's object, which therefore starts unnamed and is named once the title is known.
   const [entitled, leased] = await Promise.allSettled([
-    entitleStream(env, viewer, { titleId: claims.tid, episodeId: claims.eid, maxHeight: claims.mh, keyPrefix: claims.pfx }),
-    state?.acquireStream({
-      streamId: claims.str!,
-      sessionId: session!.sessionId,
-      profileId: session!.profile!.id,
-      profileName: session!.profile!.name,
-      deviceName,
-      titleId: claims.tid,
-      limit: PLAN_MAX_STREAMS[viewer.plan],
-      ttlMs: leaseTtlMs(env),
-      nowMs: viewer.nowMs,
-    }) ?? Promise.resolve(null),
+    entitleStream(env, viewer, { titleId: tid, episodeId: claims.eid, maxHeight: claims.mh, keyPrefix: claims.pfx }),
+    demo
+      ? Promise.resolve(null)
+      : sessionLease(env, session!, {
+          streamId: claims.str!,
+          sessionId: session!.sessionId,
+          profileId: session!.profile!.id,
+          profileName: session!.profile!.name,
+          deviceName,
+          titleId: tid,
+          limit: PLAN_MAX_STREAMS[viewer.plan],
+          ttlMs: leaseTtlMs(env),
+          nowMs: viewer.nowMs,
+        }),
   ]);
-  const leaseResult = leased.status === "fulfilled" ? leased.value : null;
+  // A session refused (or an object that failed) took no screen, and its answer comes before the entitlement's.
+  if (leased.status === "rejected") throw leased.reason;
+  const leaseResult = leased.value;
   const heldLease = leaseResult?.ok ? leaseResult.lease : null;
+  const state = demo ? null : viewerState(env, session!.account.id);
   try {
     if (entitled.status === "rejected") throw entitled.reason;
     if (entitled.value.asset.keyPrefix !== claims.pfx) throw new AppError(409, "asset_changed", "This title's video was replaced; start playback again.");
@@ -109,7 +158,6 @@ export async function authorizeStream(
     throw err;
   }
   const e = entitled.value;
-  if (leased.status === "rejected") throw leased.reason;
   if (leaseResult && !leaseResult.ok) {
     if (leaseResult.code === "stream_stopped") throw new AppError(403, "stream_stopped", "This stream was stopped from another device.");
     const limit = leaseResult.limit;

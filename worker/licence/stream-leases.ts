@@ -6,6 +6,7 @@
  * single-threaded and every method here runs its reads and writes without an
  * await in between, so concurrent requests can never take limit + 1 leases.
  */
+import type { SessionStanding } from "../auth/session-registry.ts";
 import { SqlStore } from "../lib/sql-store.ts";
 
 /** What a stream shows to the account's other devices. */
@@ -39,6 +40,15 @@ export type LeaseResult =
   | { ok: true; lease: StreamLease; active: number; created: boolean }
   | { ok: false; code: "stream_limit"; streams: StreamLease[]; limit: number }
   | { ok: false; code: "stream_stopped" };
+
+/** The session a licence's lease is for, checked in the same call: its token's issue time, and `admitUntilMs` once it passed the D1 check (the object did not know it). */
+export interface LeaseSession {
+  issuedAtMs: number;
+  admitUntilMs?: number;
+}
+
+/** A licence's one object call: the session's standing and, only when it is live, the lease taken or renewed. */
+export type SessionLeaseResult = { standing: "live"; lease: LeaseResult } | { standing: Exclude<SessionStanding, "live"> };
 
 /** How long a stopped stream's id is remembered, so its next renewal hears why. */
 export const STOPPED_MEMORY_MS = 6 * 60 * 60 * 1000;

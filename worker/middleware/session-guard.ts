@@ -1,8 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { liveSessionExpiry } from "../db/accounts.ts";
-import { database } from "../db/client.ts";
-import { viewerState } from "../progress/stub.ts";
+import { sessionProblem } from "../auth/session-standing.ts";
 
 /**
  * Routes whose answers are the account's own data or act for it: a revoked
@@ -35,30 +33,38 @@ export function isPersonalRoute(method: string, path: string): boolean {
 }
 
 /**
+ * Personal routes that ask the account's object themselves, in the one call
+ * they make to it anyway: a licence and its renewal learn the session's
+ * standing together with the stream's lease (licence/policy.ts), so the guard
+ * leaves them alone rather than cost them a second object call. Exact method
+ * and path: any other licence route, or a path that only resembles these, is
+ * still guarded here.
+ */
+const SELF_GUARDED = new Set(["POST /api/licence", "POST /api/licence/renew"]);
+
+/** Whether the route itself checks the session's standing (the guard skips it). */
+export function guardsItsOwnSession(method: string, path: string): boolean {
+  return SELF_GUARDED.has(`${method} ${path}`);
+}
+
+/**
  * On personal routes, asks the account's object — which those routes call
- * anyway — how the request's session stands: revoked (sign-out, password
- * change, refresh-token reuse) is refused as `invalid_session`, a token issued
- * before the account's facts changed (plan, a profile edited or deleted) as
- * `session_expired`, so the client refreshes and acts on the new facts. A
- * session the object has not seen (signed in before it kept sessions, idle past
- * its row's life, or its account erased) is checked once in D1 and admitted.
- * It sets `sessionProblem` rather than throwing, so viewerContext and the
+ * anyway — how the request's session stands (auth/session-standing.ts):
+ * revoked (sign-out, password change, refresh-token reuse) is refused as
+ * `invalid_session`, a token issued before the account's facts changed (plan,
+ * a profile edited or deleted) as `session_expired`, so the client refreshes
+ * and acts on the new facts; a session the object has not seen is checked once
+ * in D1. It sets `sessionProblem` rather than throwing, so viewerContext and the
  * licence's ended-session answer stay the one place that words the refusal.
  */
 export function sessionGuard(): MiddlewareHandler<AppEnv> {
   return async function sessionGuard(c, next) {
     const session = c.get("session");
-    if (session && isPersonalRoute(c.req.method, c.req.path)) {
-      const state = viewerState(c.env, session.account.id);
-      let standing = await state.sessionStanding(session.sessionId, session.accessIssuedAt);
-      if (standing === "unknown") {
-        const expiresAt = await liveSessionExpiry(database(c.env.DB), session.sessionId, session.account.id, Date.now());
-        if (expiresAt === undefined) standing = "revoked";
-        else await state.admitSession(session.sessionId, expiresAt);
-      }
-      if (standing === "revoked" || standing === "stale") {
+    if (session && isPersonalRoute(c.req.method, c.req.path) && !guardsItsOwnSession(c.req.method, c.req.path)) {
+      const problem = await sessionProblem(c.env, session);
+      if (problem) {
         c.set("session", undefined);
-        c.set("sessionProblem", standing === "revoked" ? "invalid_session" : "session_expired");
+        c.set("sessionProblem", problem);
       }
     }
     await next();

@@ -22,7 +22,7 @@ import { DurableObject } from "cloudflare:workers";
 import { SessionRegistry, type SessionStanding } from "../auth/session-registry.ts";
 import { DownloadStore, type DownloadGrant, type GrantRequest, type GrantResult } from "../downloads/download-store.ts";
 import { HomeVersionStore } from "../home/home-version-store.ts";
-import { StreamLeaseStore, type LeaseRequest, type LeaseResult, type StreamLease } from "../licence/stream-leases.ts";
+import { StreamLeaseStore, type LeaseRequest, type LeaseSession, type SessionLeaseResult, type StreamLease } from "../licence/stream-leases.ts";
 import { storageIsEmpty } from "../lib/sql-store.ts";
 import { eraseAccountData, exportAccountData, type AccountStores } from "./account-data.ts";
 import type { ProgressEntry, ProgressWrite, WriteResult } from "./model.ts";
@@ -112,9 +112,18 @@ export class ViewerState extends DurableObject<Env> {
     return this.downloads.revoke(downloadId);
   }
 
-  /** Takes or renews a stream lease within the plan's limit (exact: no await between the count and the insert). */
-  acquireStream(req: LeaseRequest): LeaseResult {
-    return this.leases.acquire(req);
+  /**
+   * A licence's one call: how the request's session stands and, only when it is
+   * live, the stream's lease taken or renewed, so a licence asks the object once
+   * (the session guard leaves it alone) and a revoked or stale session takes no
+   * screen. Both run without an await between them: a sign-out the object has
+   * recorded is never followed by a lease for that session.
+   */
+  acquireSessionStream(session: LeaseSession, req: LeaseRequest): SessionLeaseResult {
+    const nowMs = Date.now();
+    if (session.admitUntilMs !== undefined) this.sessions.admit(req.sessionId, session.admitUntilMs, nowMs);
+    const standing = this.sessions.standing(req.sessionId, session.issuedAtMs, nowMs);
+    return standing === "live" ? { standing, lease: this.leases.acquire(req) } : { standing };
   }
 
   /** Names a stream's title for the account's other devices. */

@@ -5,7 +5,9 @@
  * `POST /api/licence/release` frees its screen when the player closes;
  * `GET /api/licence/streams` lists the account's streams and
  * `DELETE /api/licence/streams/:streamId` stops one from another device.
- * The playback token rides in the `X-Playback-Token` header.
+ * The playback token rides in the `X-Playback-Token` header. A licence and a
+ * renewal check the session in their one call to the account's object
+ * (`authorizeStream`), so the session guard leaves those two alone.
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
@@ -47,12 +49,12 @@ export const licence = new Hono<AppEnv>()
     const body = new Uint8Array(await c.req.arrayBuffer());
     if (body.byteLength > MAX_REQUEST_BYTES) throw new AppError(413, "payload_too_large", "A licence request is at most 4 KB.");
     const kids = keySystem.requestedKeyIds(body);
-    const stream = await authorizeStream(c.env, c.get("viewer"), c.get("session"), playbackToken(c), deviceName(c), (work) => void afterResponse(c, work));
+    const stream = await authorizeStream(c.env, c.get("viewer"), c.get("session"), c.req.header("x-playback-token"), deviceName(c), (work) => void afterResponse(c, work));
     const { body: out, contentType } = keySystem.licence(await grantKeys(c.env, stream, kids));
     return c.body(typeof out === "string" ? out : out.slice().buffer, 200, { "content-type": contentType, "x-licence-renew-after": String(stream.renewAfterSeconds) });
   })
   .post("/renew", async (c) => {
-    const stream = await authorizeStream(c.env, c.get("viewer"), c.get("session"), playbackToken(c), deviceName(c), (work) => void afterResponse(c, work));
+    const stream = await authorizeStream(c.env, c.get("viewer"), c.get("session"), c.req.header("x-playback-token"), deviceName(c), (work) => void afterResponse(c, work));
     return c.json({ streamId: stream.claims.str ?? null, renewAfterSeconds: stream.renewAfterSeconds, leaseExpiresAt: stream.lease?.expiresAt ?? null });
   })
   .post("/release", async (c) => {

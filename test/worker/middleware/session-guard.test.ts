@@ -11,10 +11,10 @@ import { describe, expect, it } from "vitest";
 import { app } from "../../../worker/app.ts";
 import { changePlan } from "../../../worker/auth/plan-change.ts";
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from "../../../worker/auth/session-tokens.ts";
-import { isPersonalRoute } from "../../../worker/middleware/session-guard.ts";
+import { guardsItsOwnSession, isPersonalRoute } from "../../../worker/middleware/session-guard.ts";
 import { viewerState } from "../../../worker/progress/stub.ts";
 import { db } from "../helpers.ts";
-import { PASSWORD, SITE, TestBrowser } from "../session-client.ts";
+import { afterSecondOf, PASSWORD, SITE, TestBrowser } from "../session-client.ts";
 
 /** The D1 binding with every prepared statement's SQL noted (the real database answers). */
 function countingD1(real: D1Database, seen: string[]): D1Database {
@@ -53,11 +53,6 @@ async function counted(browser: TestBrowser, path: string): Promise<{ status: nu
 /** This run's session key set (vitest.config.ts): the current kid and its key bytes. */
 const sessionKeys = JSON.parse((env as unknown as { SESSION_KEYS: string }).SESSION_KEYS) as { current: string; keys: Record<string, string> };
 const currentKey = () => Uint8Array.from(atob(sessionKeys.keys[sessionKeys.current]!.replaceAll("-", "+").replaceAll("_", "/")), (ch) => ch.charCodeAt(0));
-
-/** Waits for the clock's next second after `iat`, so a change lands in a later second than the token (tokens count in whole seconds). */
-async function afterSecondOf(iat: number) {
-  while (Math.floor(Date.now() / 1000) <= iat) await new Promise((r) => setTimeout(r, 50));
-}
 
 const SESSION_TABLES = /\b(sessions|accounts|profiles)\b/;
 
@@ -265,5 +260,13 @@ describe("changed facts reach the token", () => {
     expect(isPersonalRoute("GET", "/api/catalog/titles")).toBe(false);
     expect(isPersonalRoute("GET", "/api/homework")).toBe(false);
     expect(isPersonalRoute("GET", "/api/auth/refresh")).toBe(false);
+  });
+
+  it("leaves only a licence and its renewal to check the session themselves, by exact method and path", () => {
+    expect(guardsItsOwnSession("POST", "/api/licence")).toBe(true);
+    expect(guardsItsOwnSession("POST", "/api/licence/renew")).toBe(true);
+    for (const [method, path] of [["POST", "/api/licence/release"], ["GET", "/api/licence/streams"], ["DELETE", "/api/licence/streams/abcdefgh"], ["GET", "/api/licence"], ["POST", "/api/licence/"], ["POST", "/api/licence/renew/x"], ["POST", "/api/playback/1"]]) {
+      expect(guardsItsOwnSession(method!, path!), `${method} ${path}`).toBe(false);
+    }
   });
 });
