@@ -104,6 +104,14 @@ export const FAILURES = join(process.cwd(), "test-results", "failures");
  * stderr (what CI prints), and a screenshot under test-results/failures, so a
  * failure seen only once in CI still says what the page showed.
  */
+/** Each page's last console errors and uncaught errors (stacks included), printed with a failure. */
+const recentErrors = new WeakMap<Page, string[]>();
+function noteError(page: Page, line: string): void {
+  const lines = recentErrors.get(page) ?? [];
+  lines.push(line);
+  recentErrors.set(page, lines.slice(-8));
+}
+
 async function reportFailure(testName: string, contexts: BrowserContext[]): Promise<void> {
   const slug = testName.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 60);
   mkdirSync(FAILURES, { recursive: true });
@@ -115,6 +123,7 @@ async function reportFailure(testName: string, contexts: BrowserContext[]): Prom
       try {
         const text = await page.evaluate(() => document.body?.innerText ?? "", undefined);
         process.stderr.write(`\n[failed: ${testName}] page ${n} at ${page.url()}\n${text.replace(/\s+/g, " ").slice(0, 800)}\n`);
+        for (const line of recentErrors.get(page) ?? []) process.stderr.write(`[failed: ${testName}] page ${n} error: ${line.slice(0, 1200)}\n`);
         await page.screenshot({ path: join(FAILURES, `${slug}-${n}.png`), timeout: 5_000 });
       } catch (e) {
         process.stderr.write(`\n[failed: ${testName}] page ${n} at ${page.url()}: could not be read (${(e as Error).message})\n`);
@@ -228,7 +237,8 @@ export function browserSuite(
       if (o.init && !o.context) await context.addInitScript(o.init);
       const page = await context.newPage();
       const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("pageerror", (e) => (errors.push(e.message), noteError(page, e.stack ?? e.message)));
+      page.on("console", (m) => m.type() === "error" && noteError(page, m.text()));
       if (o.console) page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
       if (path !== null) await page.goto(`${suite.site.url}${path}`);
       return { page, context, errors };

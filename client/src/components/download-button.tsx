@@ -64,6 +64,7 @@ export function DownloadButton(props: { titleId: number; episodeId?: number; hea
     <div class="download">
       <Show
         when={stored()}
+        keyed
         fallback={
           <button type="button" class="button button-outline download-button" aria-haspopup="true" aria-expanded={options() !== null} disabled={busy()} onClick={() => void (options() ? setOptions(null) : open())}>
             <span aria-hidden="true">⤓ </span>{props.label ?? t("download.download")}
@@ -72,7 +73,7 @@ export function DownloadButton(props: { titleId: number; episodeId?: number; hea
       >
         {(d) => (
           <A class="button button-outline download-state" href="/downloads">
-            {d().state === "done" ? t("download.done") : d().state === "queued" ? t("download.queued") : d().state === "downloading" ? t("download.downloading", { percent: formatPercent(share() / 100) }) : d().state === "paused" ? t("download.paused") : t("download.failed")}
+            {d.state === "done" ? t("download.done") : d.state === "queued" ? t("download.queued") : d.state === "downloading" ? t("download.downloading", { percent: formatPercent(share() / 100) }) : d.state === "paused" ? t("download.paused") : t("download.failed")}
           </A>
         )}
       </Show>

@@ -5,6 +5,8 @@ import { t } from "../i18n/index.ts";
 
 /** What a route shows when its data failed: a refusal that says why (data/errors.ts), not found, or a retry. */
 export function ErrorView(props: { error: unknown; reset?: () => void }) {
+  // A fault of the page itself (not an answer of the API) goes to the console with its stack, where a report or a failed browser test can read it.
+  if (!(props.error instanceof ApiError)) console.error("page error:", (props.error as Error)?.stack ?? props.error);
   const refusal = () => (props.error instanceof ApiError && props.error.code !== "http_error" ? refusalWords(props.error.code) : undefined);
   const notFound = () => props.error instanceof ApiError && props.error.status === 404;
   const final = () => refusal() !== undefined || notFound();
