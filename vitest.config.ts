@@ -47,6 +47,8 @@ export default defineConfig(async () => {
                 bindings: {
                   ENVIRONMENT: "development",
                   STATISTICS_SHARDS: "4",
+                  STEERING_READ_COPIES: "2",
+                  STEERING_REPORT_SHARDS: "2",
                   PLAYBACK_KEYS: playbackKeys,
                   SESSION_KEYS: sessionKeys,
                   CONTENT_KEKS: contentKeks,

@@ -36,6 +36,9 @@ import { steering } from "./routes/steering.ts";
 const api = new Hono<AppEnv>()
   .use(noStoreByDefault())
   .use(sameOriginWrites())
+  // Before the session middleware on purpose: a player steers with its playback token alone, so an expired access
+  // token (a film outlasts its 15 minutes) is no 401 and a poll asks no account's object (docs/SCALING.md §6.5).
+  .route("/steering", steering)
   .use(d1Session())
   .use(sessionContext())
   // Personal routes only: the account's object says whether the session was revoked (catalog reads trust the token).
@@ -62,7 +65,6 @@ const api = new Hono<AppEnv>()
   .route("/playback", playback)
   .route("/licence", licence)
   .route("/downloads", downloads)
-  .route("/steering", steering)
   .route("/qoe", qoeRoutes)
   .route("/ops", opsRoutes)
   .route("/schedule", scheduleRoutes)

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { app } from "../../worker/app.ts";
 import {
   DEMOTE_AFTER_ERRORS,
@@ -64,15 +64,38 @@ function report(body: unknown, contentType = "application/json", address?: strin
   });
 }
 
-/**
- * The region's health once the throughput samples this isolate holds have reached
- * the region's object: they ride along with the next call, which an error report
- * (here on pathway a, with `token`) makes at once.
- */
-async function flushed(region: string, token: string): Promise<any> {
-  expect((await report({ pathway: "a", kind: "error", token })).status).toBe(202);
+/** The region's leader: its health (the development diagnostics route). */
+async function leader(region: string): Promise<any> {
   return (await call(`/api/dev/steering/${region}`)).json();
 }
+
+/**
+ * Waits until `check` passes. Reports reach the region's leader through this
+ * isolate's batch (≤ 1 s) and a report shard's merge (≤ 1 s), and a new priority
+ * reaches the players through a read copy and the caches (≤ 1 s each), so what
+ * a report changes shows a few seconds later (docs/SCALING.md §6.5).
+ */
+const eventually = <T>(check: () => Promise<T>) => vi.waitFor(check, { timeout: 20_000, interval: 200 });
+
+/**
+ * The region's health once every report this isolate sent before has reached
+ * the leader: a last report (an error on `pathway` with `token`, or a throughput
+ * sample) goes after them through the same batches and shard, so once the leader
+ * has it, it has them.
+ */
+async function flushed(region: string, token: string, pathway = "a", kind: "error" | "throughput" = "error"): Promise<any> {
+  const seen = (h: any) => (kind === "error" ? h.health.pathways[pathway]?.lastErrorMs : h.health.pathways[pathway]?.lastThroughputMs) ?? null;
+  const before = seen(await leader(region));
+  expect((await report({ pathway, kind, token, ...(kind === "throughput" ? { value: 1_000_000 } : {}) })).status).toBe(202);
+  return eventually(async () => {
+    const after = await leader(region);
+    expect(seen(after)).not.toBe(before);
+    return after;
+  });
+}
+
+/** Waits until players of `region` are answered `priority`. */
+const steeredTo = (region: string, priority: string[]) => eventually(async () => expect((await steering(region)).body["PATHWAY-PRIORITY"]).toEqual(priority));
 
 describe("steering manifest", () => {
   it("answers the HLS Content Steering shape with the configured pathways in order", async () => {
@@ -117,28 +140,36 @@ describe("steering manifest", () => {
 
   it("demotes a pathway once several viewers report errors, only in their tokens' region, so players move to the other", async () => {
     const viewers = await Promise.all(Array.from({ length: DEMOTE_AFTER_ERRORS }, (_, i) => tokenOf(`acct-de-${i}`, "DE")));
-    for (const token of viewers.slice(0, -1)) expect((await report({ pathway: "a", kind: "error", token })).status).toBe(202);
+    for (const token of viewers.slice(0, -2)) expect((await report({ pathway: "a", kind: "error", token })).status).toBe(202);
+    // The last but one report waits until the ones before it reached the leader.
+    expect((await flushed("DE", viewers.at(-2)!)).health.pathways.a.errors).toHaveLength(DEMOTE_AFTER_ERRORS - 1);
     expect((await steering("DE")).body["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
     await report({ pathway: "a", kind: "error", token: viewers.at(-1) });
-    expect((await steering("DE")).body["PATHWAY-PRIORITY"]).toEqual(["b", "a"]);
+    await steeredTo("DE", ["b", "a"]);
     // Other regions are unaffected.
     expect((await steering("IT")).body["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
   });
 
   it("one viewer cannot demote a pathway however many errors it reports, nor report for another region", async () => {
     const token = await tokenOf("acct-ch", "CH");
-    for (let i = 0; i < 10; i++) expect((await report({ pathway: "a", kind: "error", token })).status).toBe(202);
+    for (let i = 0; i < 9; i++) expect((await report({ pathway: "a", kind: "error", token })).status).toBe(202);
+    expect((await flushed("CH", token)).health.pathways.a.errors).toHaveLength(1);
     expect((await steering("CH")).body["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
     // A region named in the body is not the reporter's to choose: the token's region is used.
     await report({ pathway: "b", kind: "error", token, region: "DK" });
-    expect(((await (await call("/api/dev/steering/DK")).json()) as any).health.pathways).toEqual({});
+    await eventually(async () => expect((await leader("CH")).health.pathways.b?.errors).toHaveLength(1));
+    expect((await leader("DK")).health.pathways).toEqual({});
   });
 
   it("counts throughput reported on steering reloads and error reports into the region's health", async () => {
     const [one, other] = [await tokenOf("acct-nl-1", "NL"), await tokenOf("acct-nl-2", "NL")];
     await steering("NL", `?_HLS_pathway="b"&_HLS_throughput=6000000&token=${one}`);
     await report({ token: other, reports: [{ pathway: "a", kind: "error" }, { pathway: "b", kind: "throughput", value: 5_000_000 }] });
-    const snapshot = (await (await call("/api/dev/steering/NL")).json()) as any;
+    const snapshot = await eventually(async () => {
+      const s = await leader("NL");
+      expect(s.health.pathways.b?.throughputSamples).toBe(2);
+      return s;
+    });
     // The reporter and its network are stored as keyed hashes, never the account id or the address.
     expect(snapshot.health.pathways.a.errors).toEqual([{ atMs: expect.any(Number), reporter: expect.stringMatching(/^[0-9a-f]{32}$/), network: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
     expect(JSON.stringify(snapshot)).not.toMatch(/acct-nl|198\.51\./);
@@ -156,13 +187,13 @@ describe("steering manifest", () => {
       ...env,
       STEERING: {
         idFromName: () => ({}),
-        get: () => ({ observe: () => Promise.reject(new Error("Durable Object is overloaded")) }),
+        get: () => ({ readPriority: () => Promise.reject(new Error("Durable Object is overloaded")) }),
       },
     } as unknown as Env;
     const res = await app.fetch(new Request("http://x/api/steering/PL"), broken);
     expect(res.status).toBe(200);
     expect(((await res.json()) as any)["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
-    const hung = { ...broken, STEERING: { idFromName: () => ({}), get: () => ({ observe: () => new Promise(() => {}) }) } } as unknown as Env;
+    const hung = { ...broken, STEERING: { idFromName: () => ({}), get: () => ({ readPriority: () => new Promise(() => {}) }) } } as unknown as Env;
     const started = Date.now();
     const slow = await app.fetch(new Request("http://x/api/steering/PT"), hung);
     expect(slow.status).toBe(200);
@@ -179,17 +210,21 @@ describe("only viewers who play count, one network as one", () => {
     expect(play.status).toBe(200);
     return play.body.token as string;
   }
-  const errorsOn = async (region: string) => ((await (await call(`/api/dev/steering/${region}`)).json()) as any).health.pathways.a?.errors ?? [];
+  const errorsOn = async (region: string) => (await leader(region)).health.pathways.a?.errors ?? [];
+  /** Every report sent so far reached GR's leader (a played viewer's throughput on b, sent last, has). */
+  const settledGR = async () => flushed("GR", await tokenOf(`acct-gr-${networks}`, "GR"), "b", "throughput");
 
   it("three fresh accounts from one network that never fetched media do not demote a pathway, nor once they have (one network)", async () => {
     const address = "2001:db8:5eed::1";
     const tokens = await Promise.all(Array.from({ length: DEMOTE_AFTER_ERRORS }, () => account(address)));
     for (const [i, token] of tokens.entries()) expect((await report({ pathway: "a", kind: "error", token }, "application/json", `2001:db8:5eed::${i + 10}`)).status).toBe(202);
+    await settledGR();
     expect(await errorsOn("GR")).toEqual([]);
     expect((await steering("GR")).body["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
     // Played now, but all from one /64: they weigh as one reporter.
     for (const [i, token] of tokens.entries()) await fetchSegment(token, `2001:db8:5eed::${i + 20}`);
     for (const [i, token] of tokens.entries()) expect((await report({ pathway: "a", kind: "error", token }, "application/json", `2001:db8:5eed:0:${i}::1`)).status).toBe(202);
+    await settledGR();
     expect(await errorsOn("GR")).toHaveLength(1);
     expect((await steering("GR")).body["PATHWAY-PRIORITY"]).toEqual(["a", "b"]);
   });
@@ -199,7 +234,7 @@ describe("only viewers who play count, one network as one", () => {
     const tokens = await Promise.all(addresses.map((address) => account(address)));
     for (const [i, token] of tokens.entries()) await fetchSegment(token, addresses[i]!);
     for (const [i, token] of tokens.entries()) expect((await report({ pathway: "a", kind: "error", token }, "application/json", addresses[i])).status).toBe(202);
-    expect((await steering("GR")).body["PATHWAY-PRIORITY"]).toEqual(["b", "a"]);
+    await steeredTo("GR", ["b", "a"]);
   });
 
   it("throughput of a session never served media is not counted", async () => {

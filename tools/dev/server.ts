@@ -112,7 +112,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const persist = options.persistTo ? ["--persist-to", options.persistTo] : [];
   const child = spawn(
     bin("wrangler"),
-    ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--var", "ENVIRONMENT:development", "--var", "STATISTICS_SHARDS:4", "--show-interactive-dev-session=false", ...persist, ...(options.extraArgs ?? [])],
+    ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--var", "ENVIRONMENT:development", "--var", "STATISTICS_SHARDS:4", "--var", "STEERING_READ_COPIES:2", "--var", "STEERING_REPORT_SHARDS:2", "--show-interactive-dev-session=false", ...persist, ...(options.extraArgs ?? [])],
     { cwd: root, stdio: options.quiet ? ["ignore", "pipe", "pipe"] : "inherit", env: childEnv({ CI: "true" }) },
   );
   let output = "";

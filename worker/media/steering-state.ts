@@ -1,20 +1,33 @@
 /**
- * Pathway health for one region (`idFromName(region)`), in a SQLite-backed
- * Durable Object. Why a Durable Object and not KV: demotion counts errors in a
- * window, and KV is eventually consistent with last-writer-wins, so concurrent
- * reports from many players would overwrite each other and a count could never
- * reach its threshold reliably. One object per region is a single writer with
- * exact counters and keeps the load spread by region.
+ * Steering for one region, in SQLite-backed Durable Objects of one class whose
+ * name says the role (steering-shards.ts, docs/SCALING.md §6.5):
+ *
+ * - The **leader** (`idFromName(region)`) holds the pathway health. Why a
+ *   Durable Object and not KV: demotion counts errors in a window, and KV is
+ *   eventually consistent with last-writer-wins, so concurrent reports would
+ *   overwrite each other and a count could never reach its threshold reliably.
+ *   It hears only the region's report shards (a merge each about once a second)
+ *   and the QoE cron, and pushes every new priority to the read copies.
+ * - A **read copy** answers the isolates' priority reads (each at most once a
+ *   second) from the last push; one that has none, or none for a minute, asks
+ *   the leader itself (a push lost to a failure heals without a change).
+ * - A **report shard** stores the isolates' batches and merges them into the
+ *   leader from its alarm, a second after the first.
  *
  * A report counts only when media was served to its playback session: the
- * media route marks a session when it serves it a segment (ServedStore), and
- * reports of sessions never served — accounts that only asked for a token to
- * report with — are dropped here, before the policy sees them.
+ * media route marks a session when it serves it a segment (ServedStore, at the
+ * leader, reached through the shards like the reports), and reports of
+ * sessions never served — accounts that only asked for a token to report
+ * with — are dropped by the leader, before the policy sees them. A merge
+ * carries its marks before its reports.
  */
 import { DurableObject } from "cloudflare:workers";
 import { SqlStore } from "../lib/sql-store.ts";
 import { pathways } from "./pathways.ts";
-import { emptyHealth, pathwayPriority, recordQuality, recordSample, type PathwayQuality, type PathwaySample, type SteeringHealth } from "./steering-policy.ts";
+import { PublishedStore, samePriority, type PublishedPriority } from "./steering-copies.ts";
+import { ReportStore, reduceBatches } from "./steering-reports.ts";
+import { emptyHealth, pathwayPriority, QUIET_PERIOD_MS, recordQuality, recordSample, type PathwayQuality, type PathwaySample, type SteeringHealth } from "./steering-policy.ts";
+import { readCopyCount, roleOf, steeringCopy, steeringLeader, type SteeringRole } from "./steering-shards.ts";
 
 /** A playback session that was served media, until its token expires. */
 export interface ServedMark {
@@ -75,52 +88,172 @@ export class HealthStore extends SqlStore {
   }
 }
 
-/** One region's pathway health: player reports in, PATHWAY-PRIORITY out. */
+/** How long a report shard collects before it merges into the leader. */
+export const MERGE_INTERVAL_MS = 1000;
+/** A read copy asks the leader itself when it has heard nothing for this long. */
+export const COPY_REFRESH_MS = 60_000;
+/** Served marks one merge records at most (a second of a region's new sessions through one shard). */
+const MAX_SERVED_PER_MERGE = 5000;
+/** Retry delay for a push that did not reach every copy, or a merge the leader refused. */
+const RETRY_MS = 1000;
+
+/** One region's steering: the leader (health in, priority out), a read copy or a report shard, by its name. */
 export class SteeringState extends DurableObject<Env> {
   private readonly store: HealthStore;
   private readonly served: ServedStore;
+  private readonly published: PublishedStore;
+  private readonly reports: ReportStore;
   /** Read from storage on first use in this instance (SQLite reads are synchronous: no request can interleave). */
   private cached: SteeringHealth | undefined;
+  /** A copy's call to the leader under way, which concurrent reads share. */
+  private pulling: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new HealthStore(ctx.storage);
     this.served = new ServedStore(ctx.storage);
+    this.published = new PublishedStore(ctx.storage);
+    this.reports = new ReportStore(ctx.storage);
+  }
+
+  private get role(): SteeringRole {
+    return roleOf(this.ctx.id.name ?? "");
   }
 
   private get health(): SteeringHealth {
     return (this.cached ??= this.store.load());
   }
 
+  // ── Leader ──
+
   /**
-   * Records sessions served media, then player reports — only those of served
-   * sessions — and returns this region's pathway priority (the reports are
-   * already counted in it).
+   * Leader: records sessions served media, then player reports — only those of
+   * served sessions — and returns the region's pathway priority (the reports
+   * already counted in it), pushed to the read copies if it changed.
    */
-  observe(samples: PathwaySample[], served: ServedMark[] = []): string[] {
+  async observe(samples: PathwaySample[], served: ServedMark[] = []): Promise<string[]> {
     const ids = pathways(this.env).map((p) => p.id);
     const nowMs = Date.now();
     const health = this.health;
     this.served.expire(nowMs);
-    this.served.mark(served.slice(0, 500));
+    this.served.mark(served.slice(0, MAX_SERVED_PER_MERGE));
     for (const sample of samples.slice(0, 500)) if (this.served.served(sample.session, nowMs)) recordSample(health, ids, sample, nowMs);
-    const priority = pathwayPriority(health, ids, nowMs);
-    this.store.save(health);
-    return priority;
+    return this.decide(ids, nowMs);
   }
 
-  /** Records the region's QoE per pathway (qoe/steering-quality.ts, every minute) and answers the priority it leads to. */
-  noteQuality(quality: Record<string, PathwayQuality>, nowMs: number = Date.now()): string[] {
+  /** Leader: records the region's QoE per pathway (qoe/steering-quality.ts, every minute) and answers the priority it leads to. */
+  async noteQuality(quality: Record<string, PathwayQuality>, nowMs: number = Date.now()): Promise<string[]> {
     const ids = pathways(this.env).map((p) => p.id);
-    const health = this.health;
-    recordQuality(health, ids, quality, nowMs);
-    const priority = pathwayPriority(health, ids, nowMs);
-    this.store.save(health);
-    return priority;
+    recordQuality(this.health, ids, quality, nowMs);
+    return this.decide(ids, nowMs);
+  }
+
+  /** Leader: the priority now, with its version (a read copy that has none asks for it). */
+  async currentPriority(): Promise<PublishedPriority> {
+    const ids = pathways(this.env).map((p) => p.id);
+    await this.decide(ids, Date.now());
+    const p = this.published.read()!;
+    return { priority: p.priority, version: p.version };
   }
 
   /** The raw health state, for the development diagnostics route. */
   snapshot(): SteeringHealth {
     return this.health;
+  }
+
+  /**
+   * The priority from the health as it is now: saved with the health, published
+   * with a new version when it changed, then pushed to the copies (after the
+   * writes: nothing awaited sits between a read and the write it decides). The
+   * alarm is set for the moment a demoted pathway may come back, which no
+   * report would otherwise trigger.
+   */
+  private async decide(ids: string[], nowMs: number): Promise<string[]> {
+    const health = this.health;
+    const priority = pathwayPriority(health, ids, nowMs);
+    this.store.save(health);
+    const before = this.published.read();
+    if (!before || !samePriority(before.priority, priority)) {
+      this.published.keep({ priority, version: Math.max(nowMs, (before?.version ?? 0) + 1) }, nowMs);
+    }
+    const dueMs = Object.values(health.pathways)
+      .filter((h) => h.demoted && h.lastErrorMs !== null)
+      .map((h) => h.lastErrorMs! + QUIET_PERIOD_MS);
+    await this.pushToCopies();
+    const pending = this.published.read()!;
+    if (!pending.pushed) dueMs.push(nowMs + RETRY_MS);
+    if (dueMs.length) await this.alarmAtLatest(Math.min(...dueMs));
+    return priority;
+  }
+
+  /** Pushes the published priority to every read copy unless they have it; a failed push is retried from the alarm. */
+  private async pushToCopies(): Promise<void> {
+    const p = this.published.read();
+    if (!p || p.pushed) return;
+    const { region } = this.role;
+    const results = await Promise.allSettled(Array.from({ length: readCopyCount(this.env) }, (_, i) => steeringCopy(this.env, region, i).publish(p.priority, p.version)));
+    if (results.every((r) => r.status === "fulfilled")) this.published.markPushed(p.version);
+    else console.warn(`steering ${region}: a read copy missed priority version ${p.version}; retrying`);
+  }
+
+  /** Sets the alarm to `atMs` unless one is set sooner. */
+  private async alarmAtLatest(atMs: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > atMs) await this.ctx.storage.setAlarm(atMs);
+  }
+
+  // ── Read copy ──
+
+  /** Read copy: keeps a priority the leader published, unless it already has a newer one. */
+  publish(priority: string[], version: number): void {
+    this.published.keep({ priority, version }, Date.now(), true);
+  }
+
+  /** Read copy: the region's priority as last published (asking the leader when it has none, or none lately); null if unknown. */
+  async readPriority(): Promise<string[] | null> {
+    const p = this.published.read();
+    if (p && Date.now() - p.atMs < COPY_REFRESH_MS) return p.priority;
+    this.pulling ??= this.pull().finally(() => (this.pulling = null));
+    await this.pulling;
+    return this.published.read()?.priority ?? null;
+  }
+
+  private async pull(): Promise<void> {
+    try {
+      const p = await steeringLeader(this.env, this.role.region).currentPriority();
+      this.published.keep(p, Date.now(), true);
+    } catch (err) {
+      // The leader is unreachable: the copy answers what it has (or nothing: the caller's configured order).
+      console.warn("steering leader unavailable to its read copy:", err instanceof Error ? err.message : err);
+    }
+  }
+
+  // ── Report shard ──
+
+  /** Report shard: stores an isolate's batch for the next merge, due MERGE_INTERVAL_MS after the first one waiting. */
+  async addReports(samples: PathwaySample[], served: ServedMark[]): Promise<void> {
+    this.reports.add({ samples: samples.slice(0, 500), served: served.slice(0, 500) });
+    await this.alarmAtLatest(Date.now() + MERGE_INTERVAL_MS);
+  }
+
+  /** Merges the waiting batches into the leader; they stay (and the merge is retried) if it fails. */
+  private async merge(): Promise<void> {
+    const { batches, lastId } = this.reports.waiting();
+    if (!batches.length) return;
+    const { samples, served } = reduceBatches(batches);
+    try {
+      await steeringLeader(this.env, this.role.region).observe(samples, served);
+      this.reports.drop(lastId);
+    } catch (err) {
+      console.warn("steering leader refused a merge; retrying:", err instanceof Error ? err.message : err);
+      await this.alarmAtLatest(Date.now() + RETRY_MS);
+    }
+  }
+
+  /** Leader: re-promotion when its quiet period ends, and pushes that failed; report shard: the merge. */
+  override async alarm(): Promise<void> {
+    const role = this.role;
+    if (role.role === "reports") return this.merge();
+    if (role.role === "leader") await this.decide(pathways(this.env).map((p) => p.id), Date.now());
   }
 }

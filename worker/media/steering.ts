@@ -1,31 +1,45 @@
 /**
- * The Worker's side of content steering: asks the region's SteeringState for the
- * pathway priority, batching player reports and caching the answer for a second
- * per isolate, so a region's object sees at most about one call per second per
- * isolate however many players poll. If the object is slow, overloaded or
- * failing, the last known priority (or the configured order) is answered
- * instead: the steering endpoint never fails a player and never says 429.
+ * The Worker's side of content steering (docs/SCALING.md §6.5), built so that
+ * no object's load grows with the number of players:
+ * - **reads**: a region's priority comes from one of its read copies (the one
+ *   numbered by a hash of this isolate), asked at most once a second per
+ *   isolate, and the answer is kept for a second in the data centre's Cache API
+ *   too, so other isolates there skip the call;
+ * - **reports**: throughput samples, error reports and served marks wait in the
+ *   isolate for at most REPORT_BATCH_MS, then go in one call to the region's
+ *   report shard for this isolate, which merges into the leader about once a
+ *   second. A player's request never waits for that (the caller hands the
+ *   returned promise to `waitUntil`).
+ * If a copy is slow, overloaded or failing, the last known priority (or the
+ * configured order) is answered instead: the steering endpoint never fails a
+ * player and never says 429.
  */
+import { edgeCache } from "../lib/data-centre-cache.ts";
 import { pathways } from "./pathways.ts";
 import type { PathwaySample } from "./steering-policy.ts";
 import type { ServedMark } from "./steering-state.ts";
 import { sessionId } from "./steering-ids.ts";
+import { isolateSlot, readCopyCount, reportShardCount, steeringCopy, steeringReportShard } from "./steering-shards.ts";
 import type { PlaybackClaims } from "./tokens.ts";
 
-/** How long a region's priority is reused before the Durable Object is asked again. */
+/** How long a region's priority is reused (in the isolate, and in the data centre's cache) before a read copy is asked again. */
 export const PRIORITY_CACHE_MS = 1000;
-/** How long to wait for the Durable Object before answering from the cache. */
+/** How long reports wait in the isolate before they go to the region's report shard. */
+export const REPORT_BATCH_MS = 1000;
+/** How long to wait for a Durable Object before answering from what is known. */
 const RPC_TIMEOUT_MS = 500;
 const MAX_PENDING_SAMPLES = 500;
 
 interface RegionEntry {
   priority: string[] | null;
   fetchedAtMs: number;
-  pending: PathwaySample[];
-  /** Sessions served media, not yet told to the region's object (kept across a failed call). */
-  served: ServedMark[];
-  /** The call under way, which concurrent requests share instead of starting their own. */
+  /** The read under way, which concurrent requests share instead of starting their own. */
   inflight: Promise<void> | null;
+  pending: PathwaySample[];
+  /** Sessions served media, not yet told to the region's shard (kept across a failed call). */
+  served: ServedMark[];
+  /** The batch on its way (sent REPORT_BATCH_MS after its first report). */
+  sending: Promise<void> | null;
 }
 
 const regions = new Map<string, RegionEntry>();
@@ -33,7 +47,7 @@ const regions = new Map<string, RegionEntry>();
 function entryFor(region: string): RegionEntry {
   let entry = regions.get(region);
   if (!entry) {
-    entry = { priority: null, fetchedAtMs: 0, pending: [], served: [], inflight: null };
+    entry = { priority: null, fetchedAtMs: 0, inflight: null, pending: [], served: [], sending: null };
     regions.set(region, entry);
   }
   return entry;
@@ -51,62 +65,109 @@ export function lastKnownPriority(env: Env, region: string): string[] {
   return reconcile(pathways(env).map((p) => p.id), regions.get(region)?.priority ?? null);
 }
 
-/** Waits for `promise` at most `ms` milliseconds (never rejects). */
-async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+/** `promise`, or a rejection after `ms` milliseconds. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([promise.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}
-
-/** Sends the region's pending reports to its Durable Object and keeps the priority it answers. */
-async function refresh(env: Env, region: string, entry: RegionEntry): Promise<void> {
-  const batch = entry.pending;
-  const served = entry.served;
-  entry.pending = [];
-  entry.served = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms);
+  });
   try {
-    const stub = env.STEERING.get(env.STEERING.idFromName(region));
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("steering state timed out")), RPC_TIMEOUT_MS);
-    });
-    entry.priority = await Promise.race([stub.observe(batch, served), timeout]);
-    entry.fetchedAtMs = Date.now();
-  } catch (err) {
-    // A served session must not be forgotten (its reports would never count): it rides along with the next call.
-    entry.served.unshift(...served.slice(0, MAX_PENDING_SAMPLES - entry.served.length));
-    // Reports in a failed batch are dropped: health is best-effort, the answer is not.
-    console.warn("steering state unavailable; answering the last known priority:", err instanceof Error ? err.message : err);
-    // Back off for the cache period rather than retrying an overloaded object on every request.
-    entry.priority ??= pathways(env).map((p) => p.id);
-    entry.fetchedAtMs = Date.now();
+    return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-/**
- * Adds `samples` to the region's reports and returns its pathway priority.
- * `flush` sends the reports now (errors, which must count at once); otherwise
- * they ride along with the next call to the Durable Object.
- */
-export async function steeringPriority(env: Env, region: string, samples: PathwaySample[], flush = false): Promise<string[]> {
+/** The data centre's cache key of a region's priority (never fetched: a name only). */
+const cacheKey = (region: string) => `https://steering.cache.invalid/${region}`;
+
+/** A priority another isolate of this data centre read within the last PRIORITY_CACHE_MS, or null. */
+async function fromDataCentre(region: string, nowMs: number): Promise<string[] | null> {
+  try {
+    const hit = await edgeCache().match(cacheKey(region));
+    if (!hit) return null;
+    const { priority, atMs } = (await hit.json()) as { priority: string[]; atMs: number };
+    return nowMs - atMs < PRIORITY_CACHE_MS && Array.isArray(priority) ? priority : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads the region's priority (data centre cache, else this isolate's read copy) into the isolate's entry. */
+async function read(env: Env, region: string, entry: RegionEntry): Promise<void> {
+  const nowMs = Date.now();
+  try {
+    const cached = await fromDataCentre(region, nowMs);
+    if (cached) {
+      entry.priority = cached;
+    } else {
+      const copy = steeringCopy(env, region, isolateSlot(readCopyCount(env)));
+      const priority = await within(copy.readPriority(), RPC_TIMEOUT_MS, "steering read copy");
+      if (priority) {
+        entry.priority = priority;
+        const body = JSON.stringify({ priority, atMs: Date.now() });
+        await edgeCache()
+          .put(cacheKey(region), new Response(body, { headers: { "Content-Type": "application/json", "Cache-Control": `max-age=${Math.ceil(PRIORITY_CACHE_MS / 1000)}` } }))
+          .catch(() => undefined);
+      }
+    }
+  } catch (err) {
+    console.warn("steering read copy unavailable; answering the last known priority:", err instanceof Error ? err.message : err);
+  }
+  // Also after a failure: back off for the cache period rather than asking an overloaded copy on every request.
+  entry.priority ??= pathways(env).map((p) => p.id);
+  entry.fetchedAtMs = Date.now();
+}
+
+/** The region's pathway priority: this isolate's if read within PRIORITY_CACHE_MS, else read again (one read at a time per isolate). */
+export async function steeringPriority(env: Env, region: string): Promise<string[]> {
   const ids = pathways(env).map((p) => p.id);
+  const entry = entryFor(region);
+  if (entry.priority && Date.now() - entry.fetchedAtMs < PRIORITY_CACHE_MS) return reconcile(ids, entry.priority);
+  if (!entry.inflight) {
+    const call = read(env, region, entry).finally(() => {
+      if (entry.inflight === call) entry.inflight = null;
+    });
+    entry.inflight = call;
+  }
+  // Bounded: the request that started the read may be cancelled (client gone) and never settle it here.
+  await within(entry.inflight, RPC_TIMEOUT_MS * 2, "steering read").catch(() => undefined);
+  return reconcile(ids, entry.priority);
+}
+
+/** Sends the region's waiting reports and served marks to this isolate's report shard. */
+async function send(env: Env, region: string, entry: RegionEntry): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, REPORT_BATCH_MS));
+  const samples = entry.pending;
+  const served = entry.served;
+  entry.pending = [];
+  entry.served = [];
+  entry.sending = null;
+  if (!samples.length && !served.length) return;
+  try {
+    const shard = steeringReportShard(env, region, isolateSlot(reportShardCount(env)));
+    await within(shard.addReports(samples, served), RPC_TIMEOUT_MS * 2, "steering report shard");
+  } catch (err) {
+    // A served session must not be forgotten (its reports would never count): it rides along with the next batch.
+    entry.served.unshift(...served.slice(0, MAX_PENDING_SAMPLES - entry.served.length));
+    // Reports in a failed batch are dropped: health is best-effort.
+    console.warn("steering report shard unavailable; reports dropped:", err instanceof Error ? err.message : err);
+  }
+}
+
+/**
+ * Queues reports (and served marks) for the region's report shard and returns
+ * the send they ride on, for the caller's `waitUntil`: the first report of a
+ * batch starts it, the others within REPORT_BATCH_MS join it.
+ */
+export function queueReports(env: Env, region: string, samples: PathwaySample[], served: ServedMark[] = []): Promise<void> {
   const entry = entryFor(region);
   entry.pending.push(...samples);
   if (entry.pending.length > MAX_PENDING_SAMPLES) entry.pending.splice(0, entry.pending.length - MAX_PENDING_SAMPLES);
-  const nowMs = Date.now();
-  if (!flush && entry.priority && nowMs - entry.fetchedAtMs < PRIORITY_CACHE_MS) return reconcile(ids, entry.priority);
-  if (!flush && entry.inflight) {
-    // Bounded: the request that started the call may be cancelled (client gone) and never settle it here.
-    await settledWithin(entry.inflight, RPC_TIMEOUT_MS);
-    return reconcile(ids, entry.priority);
-  }
-  const call = refresh(env, region, entry);
-  entry.inflight = call;
-  await call;
-  if (entry.inflight === call) entry.inflight = null;
-  return reconcile(ids, entry.priority);
+  entry.served.push(...served);
+  if (entry.served.length > MAX_PENDING_SAMPLES) entry.served.splice(0, entry.served.length - MAX_PENDING_SAMPLES);
+  entry.sending ??= send(env, region, entry);
+  return entry.sending;
 }
 
 /** Sessions this isolate already told their region about, with the expiry told (bounded, oldest first out). */
@@ -116,23 +177,17 @@ const TOLD_SERVED_MAX = 4096;
 /**
  * Tells the token's region that media was served to its playback session, so
  * its steering reports count (steering-state.ts). Once per session and token
- * expiry per isolate: the first segment a player fetches pays one call to the
- * region's object, made after the response (`waitUntil` in routes/media.ts), so
- * no segment waits for it; its other segments pay nothing. The mark is queued
- * before the call starts, so a report that arrives meanwhile carries it along.
+ * expiry per isolate, in the isolate's next report batch: the first segment a
+ * player fetches queues it after the response (`waitUntil` in routes/media.ts),
+ * so no segment waits for it; its other segments pay nothing. The mark is
+ * queued before the player's reports, so it reaches the leader with or before them.
  */
 export async function noteServed(env: Env, claims: PlaybackClaims): Promise<void> {
   const key = `${claims.cc}\u0000${claims.sub}\u0000${claims.pfx}`;
   const untilMs = claims.exp * 1000;
   if ((toldServed.get(key) ?? 0) >= untilMs) return;
-  const entry = entryFor(claims.cc);
-  entry.served.push({ session: await sessionId(env, claims), untilMs });
-  if (entry.served.length > MAX_PENDING_SAMPLES) entry.served.splice(0, entry.served.length - MAX_PENDING_SAMPLES);
-  const call = refresh(env, claims.cc, entry);
-  entry.inflight = call;
-  await call;
-  if (entry.inflight === call) entry.inflight = null;
   toldServed.delete(key);
   if (toldServed.size >= TOLD_SERVED_MAX) toldServed.delete(toldServed.keys().next().value!);
   toldServed.set(key, untilMs);
+  await queueReports(env, claims.cc, [], [{ session: await sessionId(env, claims), untilMs }]);
 }

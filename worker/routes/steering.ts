@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env.ts";
+import { afterResponse } from "../lib/after-response.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { findPathway } from "../media/pathways.ts";
 import type { PathwaySample } from "../media/steering-policy.ts";
-import { steeringPriority } from "../media/steering.ts";
+import { queueReports, steeringPriority } from "../media/steering.ts";
 import { reporterIds, type ReporterIds } from "../media/steering-ids.ts";
 import { verifyPlaybackToken } from "../media/tokens.ts";
 
@@ -61,6 +62,12 @@ async function reporterIn(env: Env, region: string, token: string | undefined, a
  * (steering-state).
  * Without a valid token the manifest is still answered — a player is never
  * refused a priority — but nothing it says is counted.
+ *
+ * The playback token is the only credential here: the routes are mounted
+ * before the session middleware (app.ts), so a player whose 15-minute access
+ * token expired mid-film still steers, and a poll reads no account's object.
+ * Reports reach the region's leader through the report shards within about two
+ * seconds (docs/SCALING.md §6.5), so a demotion shows that much later.
  */
 export const steering = new Hono<AppEnv>()
   .get("/:region", validate("param", regionParam), async (c) => {
@@ -74,7 +81,9 @@ export const steering = new Hono<AppEnv>()
     if (reporter && pathway && findPathway(c.env, pathway) && Number.isFinite(throughput) && throughput > 0) {
       samples.push({ pathway, kind: "throughput", value: throughput, ...reporter });
     }
-    const priority = await steeringPriority(c.env, region, samples);
+    // The sample waits in the isolate's batch (media/steering.ts), after the response: the poll never waits for it.
+    if (samples.length) await afterResponse(c, queueReports(c.env, region, samples));
+    const priority = await steeringPriority(c.env, region);
     return c.json(
       {
         VERSION: 1,
@@ -114,7 +123,7 @@ export const steering = new Hono<AppEnv>()
       if (!findPathway(c.env, r.pathway) || (r.kind === "throughput" && !r.value)) continue;
       samples.push({ pathway: r.pathway, kind: r.kind, value: r.value ?? 0, ...ids });
     }
-    // Errors count at once (they drive failover); throughput rides along with the next steering call.
-    if (samples.length) await steeringPriority(c.env, claims.cc, samples, samples.some((s) => s.kind === "error"));
+    // Batched with the isolate's other reports for at most a second, then merged through the region's report shard.
+    if (samples.length) await afterResponse(c, queueReports(c.env, claims.cc, samples));
     return c.json({ accepted: samples.length }, 202);
   });

@@ -8,8 +8,9 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { limiterName } from "../../../worker/auth/sign-in-limiter.ts";
+import { readCopyCount, reportShardCount, steeringCopy, steeringLeader, steeringReportShard } from "../../../worker/media/steering-shards.ts";
 import { ACCOUNT_TABLES } from "../../../worker/db/account-data.ts";
 import { insertEvent } from "../../../worker/db/schedule.ts";
 import { viewerState } from "../../../worker/progress/stub.ts";
@@ -88,7 +89,7 @@ const VIEWER_STATE_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
  */
 const SHARED_OBJECTS: Record<string, string> = {
   SIGN_IN_LIMITER: "failure timestamps per key; objects named by a keyed hash (worker/auth/sign-in-limiter.ts)",
-  STEERING: "pathway health per region; reporters, networks and sessions as keyed hashes (worker/media/steering-ids.ts)",
+  STEERING: "pathway health per region, its read copies and report shards; reporters, networks and sessions as keyed hashes (worker/media/steering-ids.ts)",
   QOE_SHARD: "QoE beacons per view id, rolled up per minute without viewer (worker/qoe/); not inspected here",
   LIVE_CHANNEL: "one live channel's parts and segments, no viewer; not inspected here",
   STATISTICS_SHARD: "views waiting at most a minute for D1 (profile, title, time), deleted once written, a deleted profile's skipped (worker/stats/)",
@@ -232,9 +233,15 @@ describe("privacy export and erasure, complete by construction", () => {
       expect(VIEWER_STATE_EXPORT[table]!(doc), `ViewerState ${table} rows in the export`).toBe(rows.length);
     }
     for (const table of Object.keys(VIEWER_STATE_EXPORT)) expect(own[table], `ViewerState has no ${table} table any more`).toBeDefined();
+    // The steering report reaches the region's leader through this isolate's batch and a report shard (docs/SCALING.md §6.5).
+    await vi.waitFor(async () => expect((await steeringLeader(env, "NO").snapshot()).pathways.a?.errors).toHaveLength(1), { timeout: 20_000, interval: 200 });
     const shared = {
       SIGN_IN_LIMITER: await Promise.all([`account:${email}`, `client:${"2001:db8:e4e4:1::/64"}`, `signup:${"2001:db8:e4e4:1::/64"}`].map(async (key) => env.SIGN_IN_LIMITER.get(env.SIGN_IN_LIMITER.idFromName(await limiterName(env, key))))),
-      STEERING: [env.STEERING.get(env.STEERING.idFromName("NO"))],
+      STEERING: [
+        steeringLeader(env, "NO"),
+        ...Array.from({ length: readCopyCount(env) }, (_, i) => steeringCopy(env, "NO", i)),
+        ...Array.from({ length: reportShardCount(env) }, (_, i) => steeringReportShard(env, "NO", i)),
+      ],
       STATISTICS_SHARD: Array.from({ length: statisticsShardCount(env) }, (_, i) => statisticsShardByIndex(env, i)),
     };
     for (const [binding, stubs] of Object.entries(shared)) {
