@@ -11,6 +11,13 @@
 import { clientNetwork } from "../lib/client-network.ts";
 import { playbackKeys, type PlaybackClaims } from "./tokens.ts";
 
+/** A playback session that was served media, until its token expires (steering-state.ts counts only such sessions' reports). */
+export interface ServedMark {
+  /** Keyed hash of the session (sessionId). */
+  session: string;
+  untilMs: number;
+}
+
 export interface ReporterIds {
   /** The account. */
   reporter: string;

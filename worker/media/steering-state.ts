@@ -25,16 +25,11 @@ import { DurableObject } from "cloudflare:workers";
 import { SqlStore } from "../lib/sql-store.ts";
 import { pathways } from "./pathways.ts";
 import { PublishedStore, samePriority, type PublishedPriority } from "./steering-copies.ts";
-import { ReportStore, reduceBatches } from "./steering-reports.ts";
+import { reduceSamples, WaitingMarkStore } from "./steering-reports.ts";
 import { emptyHealth, pathwayPriority, QUIET_PERIOD_MS, recordQuality, recordSample, type PathwayQuality, type PathwaySample, type SteeringHealth } from "./steering-policy.ts";
+import type { ServedMark } from "./steering-ids.ts";
 import { readCopyCount, roleOf, steeringCopy, steeringLeader, type SteeringRole } from "./steering-shards.ts";
 
-/** A playback session that was served media, until its token expires. */
-export interface ServedMark {
-  /** Keyed hash of the session (steering-ids.ts). */
-  session: string;
-  untilMs: number;
-}
 
 /** Sessions served media (keyed hashes only), each until its playback token expires. */
 export class ServedStore extends SqlStore {
@@ -102,7 +97,9 @@ export class SteeringState extends DurableObject<Env> {
   private readonly store: HealthStore;
   private readonly served: ServedStore;
   private readonly published: PublishedStore;
-  private readonly reports: ReportStore;
+  private readonly waitingMarks: WaitingMarkStore;
+  /** A report shard's samples waiting for the next merge, reduced as they come (steering-reports.ts). */
+  private waitingSamples: PathwaySample[] = [];
   /** Read from storage on first use in this instance (SQLite reads are synchronous: no request can interleave). */
   private cached: SteeringHealth | undefined;
   /** A copy's call to the leader under way, which concurrent reads share. */
@@ -113,7 +110,7 @@ export class SteeringState extends DurableObject<Env> {
     this.store = new HealthStore(ctx.storage);
     this.served = new ServedStore(ctx.storage);
     this.published = new PublishedStore(ctx.storage);
-    this.reports = new ReportStore(ctx.storage);
+    this.waitingMarks = new WaitingMarkStore(ctx.storage);
   }
 
   private get role(): SteeringRole {
@@ -230,21 +227,25 @@ export class SteeringState extends DurableObject<Env> {
 
   // ── Report shard ──
 
-  /** Report shard: stores an isolate's batch for the next merge, due MERGE_INTERVAL_MS after the first one waiting. */
+  /** Report shard: adds an isolate's batch to the next merge, due MERGE_INTERVAL_MS after the first one waiting. */
   async addReports(samples: PathwaySample[], served: ServedMark[]): Promise<void> {
-    this.reports.add({ samples: samples.slice(0, 500), served: served.slice(0, 500) });
+    this.waitingMarks.add(served.slice(0, 500));
+    this.waitingSamples = reduceSamples([...this.waitingSamples, ...samples.slice(0, 500)]);
     await this.alarmAtLatest(Date.now() + MERGE_INTERVAL_MS);
   }
 
-  /** Merges the waiting batches into the leader; they stay (and the merge is retried) if it fails. */
+  /** Merges what waits into the leader, marks before samples; it stays (and the merge is retried) if that fails. */
   private async merge(): Promise<void> {
-    const { batches, lastId } = this.reports.waiting();
-    if (!batches.length) return;
-    const { samples, served } = reduceBatches(batches);
+    const { marks, lastId } = this.waitingMarks.waiting();
+    const samples = this.waitingSamples;
+    if (!marks.length && !samples.length) return;
+    this.waitingSamples = [];
     try {
-      await steeringLeader(this.env, this.role.region).observe(samples, served);
-      this.reports.drop(lastId);
+      await steeringLeader(this.env, this.role.region).observe(samples, marks);
+      this.waitingMarks.drop(lastId);
     } catch (err) {
+      // Samples that came in meanwhile are newer: they win over the returned ones.
+      this.waitingSamples = reduceSamples([...samples, ...this.waitingSamples]);
       console.warn("steering leader refused a merge; retrying:", err instanceof Error ? err.message : err);
       await this.alarmAtLatest(Date.now() + RETRY_MS);
     }

@@ -17,8 +17,8 @@
 import { edgeCache } from "../lib/data-centre-cache.ts";
 import { pathways } from "./pathways.ts";
 import type { PathwaySample } from "./steering-policy.ts";
-import type { ServedMark } from "./steering-state.ts";
-import { sessionId } from "./steering-ids.ts";
+import { reduceSamples } from "./steering-reports.ts";
+import { sessionId, type ServedMark } from "./steering-ids.ts";
 import { isolateSlot, readCopyCount, reportShardCount, steeringCopy, steeringReportShard } from "./steering-shards.ts";
 import type { PlaybackClaims } from "./tokens.ts";
 
@@ -138,7 +138,7 @@ export async function steeringPriority(env: Env, region: string): Promise<string
 /** Sends the region's waiting reports and served marks to this isolate's report shard. */
 async function send(env: Env, region: string, entry: RegionEntry): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, REPORT_BATCH_MS));
-  const samples = entry.pending;
+  const samples = reduceSamples(entry.pending);
   const served = entry.served;
   entry.pending = [];
   entry.served = [];
@@ -163,6 +163,8 @@ async function send(env: Env, region: string, entry: RegionEntry): Promise<void>
 export function queueReports(env: Env, region: string, samples: PathwaySample[], served: ServedMark[] = []): Promise<void> {
   const entry = entryFor(region);
   entry.pending.push(...samples);
+  // Reduced as the shard would (latest per source, bounded per pathway), then trimmed: a batch stays small in an incident.
+  if (entry.pending.length > MAX_PENDING_SAMPLES) entry.pending = reduceSamples(entry.pending);
   if (entry.pending.length > MAX_PENDING_SAMPLES) entry.pending.splice(0, entry.pending.length - MAX_PENDING_SAMPLES);
   entry.served.push(...served);
   if (entry.served.length > MAX_PENDING_SAMPLES) entry.served.splice(0, entry.served.length - MAX_PENDING_SAMPLES);

@@ -6,11 +6,11 @@
  * steering routes take the playback token alone.
  */
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyAccessToken, signAccessToken, ACCESS_TOKEN_TTL_SECONDS } from "../../../worker/auth/session-tokens.ts";
 import { DEMOTE_AFTER_ERRORS, type PathwaySample } from "../../../worker/media/steering-policy.ts";
-import { MAX_PER_PATHWAY, reduceBatches } from "../../../worker/media/steering-reports.ts";
+import { MAX_PER_PATHWAY, reduceSamples } from "../../../worker/media/steering-reports.ts";
 import { readCopyCount, reportShardCount, roleOf, steeringCopy, steeringLeader, steeringReportShard } from "../../../worker/media/steering-shards.ts";
 import { call, db } from "../helpers.ts";
 import { seedAsset, seedTitles } from "../media-fixtures.ts";
@@ -109,15 +109,24 @@ describe("report shards", () => {
   it("a merge carries per pathway and kind the latest report of each source, at most MAX_PER_PATHWAY", () => {
     const many = Array.from({ length: MAX_PER_PATHWAY + 10 }, (_, i) => error(`m-${i}`));
     const repeated = [error("same"), { ...error("same"), network: "n-elsewhere" }];
-    const merged = reduceBatches([
-      { samples: many, served: [servedMark("m-0")] },
-      { samples: [...repeated, error("b-1", "b")], served: [servedMark("m-1")] },
-    ]);
-    expect(merged.served).toHaveLength(2);
-    const onA = merged.samples.filter((s) => s.pathway === "a");
-    expect(onA).toHaveLength(MAX_PER_PATHWAY);
-    expect(onA.filter((s) => s.reporter === "r-same")).toEqual([repeated[1]]);
-    expect(merged.samples.filter((s) => s.pathway === "b")).toHaveLength(1);
+    const merged = reduceSamples([...many, ...repeated, error("b-1", "b"), { ...error("t-1", "a"), kind: "throughput", value: 1e6 }]);
+    const errorsOnA = merged.filter((s) => s.pathway === "a" && s.kind === "error");
+    expect(errorsOnA).toHaveLength(MAX_PER_PATHWAY);
+    expect(errorsOnA.filter((s) => s.reporter === "r-same")).toEqual([repeated[1]]);
+    expect(errorsOnA.at(-1)).toEqual(repeated[1]);
+    expect(merged.filter((s) => s.pathway === "b")).toHaveLength(1);
+    expect(merged.filter((s) => s.kind === "throughput")).toHaveLength(1);
+  });
+
+  it("a served mark waiting in a shard survives the shard's restart", async () => {
+    const shard = steeringReportShard(env, "ZA", 0);
+    await shard.addReports([], [servedMark("za-0")]);
+    // A new instance of the same object: what waited in memory is gone, what waited in storage is not.
+    await runInDurableObject(shard, (_instance, state) => state.abort("a restart")).catch(() => undefined);
+    expect(await runDurableObjectAlarm(steeringReportShard(env, "ZA", 0))).toBe(true);
+    const who = ["za-0", "za-1", "za-2"];
+    await steeringLeader(env, "ZA").observe(who.map((w) => error(w)), who.slice(1).map(servedMark));
+    expect((await steeringLeader(env, "ZA").snapshot()).pathways.a?.errors).toHaveLength(3);
   });
 });
 
