@@ -190,10 +190,11 @@ export async function runPopulation(o: PopulationOptions): Promise<PopulationRes
 }
 
 /** Each class's busiest instance (requests per simulated second), busiest class first. */
-export function busiestPerClass(r: PopulationResult): { className: string; instance: string; rps: number; instances: number }[] {
+export function busiestPerClass(r: PopulationResult, per: "simulated" | "real" = "simulated"): { className: string; instance: string; rps: number; instances: number }[] {
   const by = new Map<string, { className: string; instance: string; rps: number; instances: number }>();
+  const seconds = per === "simulated" ? r.simulatedSeconds : r.realSeconds;
   for (const o of r.objects) {
-    const rps = o.requests / r.simulatedSeconds;
+    const rps = o.requests / seconds;
     const seen = by.get(o.className);
     if (!seen) by.set(o.className, { className: o.className, instance: o.instance, rps, instances: 1 });
     else {

@@ -153,6 +153,19 @@ printTable(
     return [name, a?.instance.slice(0, 24) ?? "-", a ? round(a.rps, 3) : 0, b?.instance.slice(0, 24) ?? "-", b ? round(b.rps, 3) : 0, a && b ? (growth(a.rps, b.rps) ?? "-") : "-", `${a?.instances ?? 0} → ${b?.instances ?? 0}`];
   }),
 );
+// Objects bounded on the real clock (steering's read copies and report shards: one call a second per isolate; alarms)
+// grow in the table above with the run's real length alone; per real second their load should stay flat (SCALING §7).
+const smallReal = busiestPerClass(small, "real");
+const largeReal = busiestPerClass(large, "real");
+console.log("\nthe same per real second\n");
+printTable(
+  ["object class", `busiest at ${accounts}`, "rps", `busiest at ${accounts * 10}`, "rps", "growth"],
+  classes.map((name) => {
+    const a = smallReal.find((b) => b.className === name);
+    const b = largeReal.find((x) => x.className === name);
+    return [name, a?.instance.slice(0, 24) ?? "-", a ? round(a.rps, 3) : 0, b?.instance.slice(0, 24) ?? "-", b ? round(b.rps, 3) : 0, a && b ? (growth(a.rps, b.rps) ?? "-") : "-"];
+  }),
+);
 const db = (r: PopulationResult) => r.databases.find((d) => d.binding === "DB") ?? { binding: "DB", reads: 0, writes: 0, writesByTable: {} };
 console.log("");
 printTable(
@@ -185,6 +198,7 @@ bench.summary({
   accounts: [accounts, accounts * 10],
   simulated_minutes: simMinutes,
   busiest_objects: Object.fromEntries(classes.map((name) => [name, [smallBusiest.find((b) => b.className === name)?.rps ?? 0, largeBusiest.find((b) => b.className === name)?.rps ?? 0].map((x) => round(x, 3))])),
+  busiest_objects_per_real_s: Object.fromEntries(classes.map((name) => [name, [smallReal.find((b) => b.className === name)?.rps ?? 0, largeReal.find((b) => b.className === name)?.rps ?? 0].map((x) => round(x, 3))])),
   database_writes_per_s: [rate(db(small).writes, small), rate(db(large).writes, large)],
   database_reads_per_s: [rate(db(small).reads, small), rate(db(large).reads, large)],
   max_object_rps_growth_10x: maxObjectGrowth,
