@@ -11,8 +11,9 @@
  * - A **read copy** answers the isolates' priority reads (each at most once a
  *   second) from the last push; one that has none, or none for a minute, asks
  *   the leader itself (a push lost to a failure heals without a change).
- * - A **report shard** stores the isolates' batches and merges them into the
- *   leader from its alarm, a second after the first.
+ * - A **report shard** collects the isolates' batches (samples reduced in
+ *   memory, served marks in storage: steering-reports.ts) and merges them into
+ *   the leader from its alarm, a second after the first.
  *
  * A report counts only when media was served to its playback session: the
  * media route marks a session when it serves it a segment (ServedStore, at the
@@ -29,7 +30,6 @@ import { reduceSamples, WaitingMarkStore } from "./steering-reports.ts";
 import { emptyHealth, pathwayPriority, QUIET_PERIOD_MS, recordQuality, recordSample, type PathwayQuality, type PathwaySample, type SteeringHealth } from "./steering-policy.ts";
 import type { ServedMark } from "./steering-ids.ts";
 import { readCopyCount, roleOf, steeringCopy, steeringLeader, type SteeringRole } from "./steering-shards.ts";
-
 
 /** Sessions served media (keyed hashes only), each until its playback token expires. */
 export class ServedStore extends SqlStore {
