@@ -28,6 +28,10 @@ export const PRIORITY_CACHE_MS = 1000;
 export const REPORT_BATCH_MS = 1000;
 /** How long to wait for a Durable Object before answering from what is known. */
 const RPC_TIMEOUT_MS = 500;
+/** How long a batch may take to reach its shard (after the response: no player waits for it). */
+const SEND_TIMEOUT_MS = 5000;
+/** Sends of one batch's served marks before they wait for the next report. */
+const SEND_ATTEMPTS = 2;
 const MAX_PENDING_SAMPLES = 500;
 
 interface RegionEntry {
@@ -105,10 +109,8 @@ async function read(env: Env, region: string, entry: RegionEntry): Promise<void>
       const priority = await within(copy.readPriority(), RPC_TIMEOUT_MS, "steering read copy");
       if (priority) {
         entry.priority = priority;
-        const body = JSON.stringify({ priority, atMs: Date.now() });
-        await edgeCache()
-          .put(cacheKey(region), new Response(body, { headers: { "Content-Type": "application/json", "Cache-Control": `max-age=${Math.ceil(PRIORITY_CACHE_MS / 1000)}` } }))
-          .catch(() => undefined);
+        const entryRes = new Response(JSON.stringify({ priority, atMs: Date.now() }), { headers: { "Content-Type": "application/json", "Cache-Control": `max-age=${Math.ceil(PRIORITY_CACHE_MS / 1000)}` } });
+        await edgeCache().put(cacheKey(region), entryRes).catch(() => undefined);
       }
     }
   } catch (err) {
@@ -136,7 +138,7 @@ export async function steeringPriority(env: Env, region: string): Promise<string
 }
 
 /** Sends the region's waiting reports and served marks to this isolate's report shard. */
-async function send(env: Env, region: string, entry: RegionEntry): Promise<void> {
+async function send(env: Env, region: string, entry: RegionEntry, attempt = 1): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, REPORT_BATCH_MS));
   const samples = reduceSamples(entry.pending);
   const served = entry.served;
@@ -146,12 +148,14 @@ async function send(env: Env, region: string, entry: RegionEntry): Promise<void>
   if (!samples.length && !served.length) return;
   try {
     const shard = steeringReportShard(env, region, isolateSlot(reportShardCount(env)));
-    await within(shard.addReports(samples, served), RPC_TIMEOUT_MS * 2, "steering report shard");
+    await within(shard.addReports(samples, served), SEND_TIMEOUT_MS, "steering report shard");
   } catch (err) {
-    // A served session must not be forgotten (its reports would never count): it rides along with the next batch.
-    entry.served.unshift(...served.slice(0, MAX_PENDING_SAMPLES - entry.served.length));
     // Reports in a failed batch are dropped: health is best-effort.
     console.warn("steering report shard unavailable; reports dropped:", err instanceof Error ? err.message : err);
+    // A served session must not be forgotten (its reports would never count): it goes again with the next batch,
+    // which starts now (inside the same waitUntil) unless one is on its way. A mark sent twice is marked once.
+    entry.served.unshift(...served.slice(0, MAX_PENDING_SAMPLES - entry.served.length));
+    if (served.length && attempt < SEND_ATTEMPTS) await (entry.sending ??= send(env, region, entry, attempt + 1));
   }
 }
 
