@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyAccessToken, signAccessToken, ACCESS_TOKEN_TTL_SECONDS } from "../../../worker/auth/session-tokens.ts";
-import { DEMOTE_AFTER_ERRORS, type PathwaySample } from "../../../worker/media/steering-policy.ts";
+import { DEMOTE_AFTER_ERRORS, QUIET_PERIOD_MS, type PathwaySample } from "../../../worker/media/steering-policy.ts";
 import { MAX_PER_PATHWAY, reduceSamples } from "../../../worker/media/steering-reports.ts";
 import { readCopyCount, reportShardCount, roleOf, steeringCopy, steeringLeader, steeringReportShard } from "../../../worker/media/steering-shards.ts";
 import { call, db } from "../helpers.ts";
@@ -50,6 +50,14 @@ describe("read copies", () => {
     const who = Array.from({ length: DEMOTE_AFTER_ERRORS }, (_, i) => `ca-${i}`);
     expect(await steeringLeader(env, "CA").observe(who.map((w) => error(w)), who.map(servedMark))).toEqual(["b", "a"]);
     for (const copy of copies) expect(await copy.readPriority()).toEqual(["b", "a"]);
+  });
+
+  it("a demotion sets the leader's alarm for the end of the quiet period, since no poll reaches the leader to re-promote", async () => {
+    const who = Array.from({ length: DEMOTE_AFTER_ERRORS }, (_, i) => `cl-${i}`);
+    expect(await steeringLeader(env, "CL").observe(who.map((w) => error(w)), who.map(servedMark))).toEqual(["b", "a"]);
+    const lastErrorMs = (await steeringLeader(env, "CL").snapshot()).pathways.a!.lastErrorMs!;
+    const alarm = await runInDurableObject(steeringLeader(env, "CL"), (_instance, state) => state.storage.getAlarm());
+    expect(alarm).toBe(lastErrorMs + QUIET_PERIOD_MS);
   });
 
   it("a copy keeps the newer of two pushes whatever order they arrive in", async () => {
