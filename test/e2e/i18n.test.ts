@@ -170,6 +170,22 @@ async function signedOut(language: string, viewport: { width: number; height: nu
   return { context, page };
 }
 
+test("Browse sorted A–Z in French lists the French titles in French order", async () => {
+  const { context, page } = await signedIn("Alex", "fr");
+  const names = async (locale: string) =>
+    ((await api(page, "GET", `/api/catalog/titles?sort=title&limit=12&locale=${locale}`)).json.items as { title: string }[]).map((t) => t.title);
+  const french = await names("fr");
+  assert.notDeepEqual(french, await names("en"), "the French A–Z is not the English one");
+  assert.ok(french.includes("Les Feux du port"), french.join(", "));
+  await page.goto(`${suite.site.url}/browse?sort=title`);
+  await page.locator("html[lang=fr]").waitFor({ state: "attached" });
+  // The grid starts again once the profile's language is applied: wait for the French list's first title.
+  await page.locator(".grid .tile:not(.skeleton) .tile-name").first().filter({ hasText: french[0]! }).waitFor();
+  await page.locator(".grid .tile:not(.skeleton) .tile-name").nth(11).waitFor();
+  assert.deepEqual((await page.locator(".grid .tile:not(.skeleton) .tile-name").allInnerTexts()).slice(0, 12), french);
+  await context.close();
+});
+
 /** Opens the player on Orbitfall, waits for it to play, and opens the keyboard-shortcut overlay. */
 async function openShortcuts(page: Page, name: string): Promise<void> {
   await page.goto(`${suite.site.url}/watch/${ORBITFALL}`);

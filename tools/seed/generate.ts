@@ -3,7 +3,7 @@
  * catalog of any size for benchmarks. Deterministic for a given seed and `nowMs`.
  */
 import type { availability, credits, episodes, genreLocalisations, genres, people, seasons, titleGenres, titleLocalisations, titles } from "../../worker/db/schema.ts";
-import { sortKey } from "../../worker/lib/text.ts";
+import { localeSortKey, sortKey } from "../../worker/lib/text.ts";
 import {
   CHARACTER_NAMES, CREW_JOBS, DEMO_GENRE_NAMES, DEMO_GENRES, DEMO_TITLES, DEMO_TRANSLATIONS, demoTracks, EPISODE_WORDS, FIRST_NAMES, LAST_NAMES,
 } from "./demo-catalog.ts";
@@ -141,6 +141,7 @@ export function demoCatalog(nowMs: number): CatalogRows {
       title: t.title,
       originalTitle: t.originalTitle ?? null,
       sortTitle: sortKey(t.title),
+      originalSortTitle: t.originalTitle ? localeSortKey(t.originalTitle, t.language ?? "en") : null,
       tagline: t.tagline,
       description: t.description,
       releaseYear: t.year,
@@ -166,7 +167,7 @@ export function demoCatalog(nowMs: number): CatalogRows {
     if (t.type === "series") addSeries(rows, rand, id, t.year, t.seasons ?? [6], runtime);
   }
   rows.titleLocalisations = DEMO_TITLES.flatMap((t, i) =>
-    Object.entries(DEMO_TRANSLATIONS[t.title] ?? {}).map(([locale, texts]) => ({ titleId: i + 1, locale, title: texts.title ?? null, tagline: texts.tagline ?? null, description: texts.description ?? null })),
+    Object.entries(DEMO_TRANSLATIONS[t.title] ?? {}).map(([locale, texts]) => ({ titleId: i + 1, locale, title: texts.title ?? null, sortTitle: texts.title ? localeSortKey(texts.title, locale) : null, tagline: texts.tagline ?? null, description: texts.description ?? null })),
   );
   return rows;
 }

@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { byLocalName, localisedGenreName } from "../catalog/genre-names.ts";
-import { DEFAULT_CATALOG_LOCALE, localiseTitles, type Localised } from "../catalog/localise.ts";
+import { DEFAULT_CATALOG_LOCALE, localisedSortTitle, localiseTitles, type Localised } from "../catalog/localise.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import type { Db } from "./client.ts";
 import { assets, availability, credits, episodes, genres, people, renditions, seasons, subtitleTracks, titleGenres, titles } from "./schema.ts";
@@ -85,8 +85,11 @@ export async function listGenres(db: Db, locale: string = DEFAULT_CATALOG_LOCALE
 export const TITLE_SORTS = ["popular", "newest", "year", "title"] as const;
 export type TitleSort = (typeof TITLE_SORTS)[number];
 
-/** The position after the last item of a page: the sort key and the id that breaks ties. */
-export type Cursor = { sort: TitleSort; key: number | string; id: number };
+/**
+ * The position after the last item of a page: the sort key and the id that breaks
+ * ties; A–Z keys are the viewer's locale's, so an A–Z cursor names its locale.
+ */
+export type Cursor = { sort: TitleSort; key: number | string; id: number; locale?: string };
 
 export interface ListTitlesQuery {
   genre?: string;
@@ -104,9 +107,21 @@ const SORT_COLUMNS = {
   title: { column: titles.sortTitle, direction: "asc" },
 } as const;
 
+/**
+ * The A–Z key in `locale`: English reads the catalog's own `sort_title` (indexed);
+ * another locale follows the titles it shows (catalog/localise.ts), computed per
+ * row, which costs a scan of the visible titles per page (no index over a chain).
+ */
+function sortColumn(sort: TitleSort, locale: string): { column: SQL<number | string>; direction: "asc" | "desc" } {
+  if (sort === "title" && locale !== DEFAULT_CATALOG_LOCALE) return { column: localisedSortTitle(locale), direction: "asc" };
+  const { column, direction } = SORT_COLUMNS[sort];
+  return { column: sql<number | string>`${column}`, direction };
+}
+
 /** One page of titles visible to the viewer, keyset-paginated on (sort key, id). */
 export async function listTitles(db: Db, viewer: Viewer, q: ListTitlesQuery) {
-  const { column, direction } = SORT_COLUMNS[q.sort];
+  const locale = viewer.locale ?? DEFAULT_CATALOG_LOCALE;
+  const { column, direction } = sortColumn(q.sort, locale);
   const conditions: SQL[] = [visibleTo(viewer)];
   if (q.type) conditions.push(eq(titles.type, q.type));
   if (q.year !== undefined) conditions.push(eq(titles.releaseYear, q.year));
@@ -138,8 +153,8 @@ export async function listTitles(db: Db, viewer: Viewer, q: ListTitlesQuery) {
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   const nextCursor: Cursor | null =
-    rows.length > q.limit && last ? { sort: q.sort, key: last.sortKey, id: last.id } : null;
-  const items = await localiseTitles(db, page.map(({ sortKey: _sortKey, ...row }) => toCard(row)), viewer.locale ?? DEFAULT_CATALOG_LOCALE);
+    rows.length > q.limit && last ? { sort: q.sort, key: last.sortKey, id: last.id, ...(q.sort === "title" ? { locale } : {}) } : null;
+  const items = await localiseTitles(db, page.map(({ sortKey: _sortKey, ...row }) => toCard(row)), locale);
   return { items, nextCursor };
 }
 

@@ -31,6 +31,8 @@ export const titles = sqliteTable(
     originalTitle: text("original_title"),
     /** Lower-cased, accent-folded title used for alphabetical ordering. */
     sortTitle: text("sort_title").notNull(),
+    /** The original title's sort key in the original language (lib/text.ts localeSortKey): A–Z where a viewer sees the original title. */
+    originalSortTitle: text("original_sort_title"),
     tagline: text("tagline"),
     description: text("description").notNull().default(""),
     releaseYear: integer("release_year").notNull(),
@@ -119,6 +121,8 @@ export const titleLocalisations = sqliteTable(
     titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
     locale: text("locale").notNull(),
     title: text("title"),
+    /** `title`'s sort key in this locale's language (lib/text.ts localeSortKey): Browse's A–Z in this language. */
+    sortTitle: text("sort_title"),
     tagline: text("tagline"),
     description: text("description"),
   },

@@ -55,9 +55,47 @@ export function compact(input: string): string {
   return words(input).join("");
 }
 
-/** Sort key for alphabetical ordering: folded, without a leading article. */
+/**
+ * Leading articles left out of a title's sort key, per language, as library and
+ * streaming catalogs file titles ("The Godfather" under G, "Les Misérables" under
+ * M, "Das Boot" under B). French and Italian elide theirs ("L'Atalante"), Arabic
+ * writes its article as a prefix ("الرحلة" under ر); Japanese has none.
+ */
+const SORT_ARTICLES: Readonly<Record<string, ReadonlySet<string>>> = {
+  en: LEADING_ARTICLES,
+  fr: new Set(["le", "la", "les", "un", "une", "des"]),
+  es: new Set(["el", "la", "los", "las", "un", "una", "unos", "unas"]),
+  de: new Set(["der", "die", "das", "ein", "eine"]),
+  it: new Set(["il", "lo", "la", "i", "gli", "le", "un", "uno", "una"]),
+  pt: new Set(["o", "a", "os", "as", "um", "uma"]),
+};
+const ELIDED_ARTICLE: Readonly<Record<string, RegExp>> = { fr: /^\s*l['’]\s*(?=\p{L})/iu, it: /^\s*l['’]\s*(?=\p{L})/iu };
+const ARABIC_ARTICLE = /^ال(?=\p{L}{2})/u;
+
+/** Katakana → hiragana (ア → あ), so kana titles sort together in gojūon order whichever kana they are written in. */
+const toHiragana = (text: string) => text.replace(/[\u30A1-\u30F6]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0x60));
+
+/**
+ * Sort key of a title written in `locale`'s language, for alphabetical ordering by
+ * code point: folded (case, accents, Arabic vowel marks and the kana voicing marks
+ * go), katakana as hiragana, without the language's leading article. Keys of one
+ * listing may come from different languages (a title untranslated in French keeps
+ * its English name and English key); code-point order then puts Latin letters
+ * before Arabic, kana and kanji, as `Intl.Collator` does by default.
+ */
+export function localeSortKey(input: string, locale: string): string {
+  const language = locale.split("-")[0]!.toLowerCase();
+  const elided = ELIDED_ARTICLE[language];
+  const w = words(toHiragana(elided ? input.replace(elided, "") : input));
+  const articles = SORT_ARTICLES[language];
+  if (w.length > 1 && articles?.has(w[0]!)) w.shift();
+  if (language === "ar" && w.length > 0) w[0] = w[0]!.replace(ARABIC_ARTICLE, "");
+  return w.join(" ");
+}
+
+/** Sort key of an English title (the catalog's own text, `titles.sort_title`): folded, without a leading article. */
 export function sortKey(input: string): string {
-  return wordsWithoutArticle(input).join(" ");
+  return localeSortKey(input, "en");
 }
 
 /**

@@ -16,14 +16,16 @@ const listQuery = z.object({
   type: z.enum(["movie", "series"]).optional(),
   year: z.coerce.number().int().min(1870).max(2200).optional(),
   sort: z.enum(TITLE_SORTS).default("popular"),
-  cursor: z.string().max(200).optional(),
+  // A–Z cursors carry a title's sort key, up to 3 bytes a character in Japanese or Arabic, base64 on top.
+  cursor: z.string().max(2000).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(24),
 });
 
 const cursorShape = z.object({
   sort: z.enum(TITLE_SORTS),
-  key: z.union([z.number(), z.string().max(200)]),
+  key: z.union([z.number(), z.string().max(500)]),
   id: z.number().int().positive(),
+  locale: z.string().max(40).optional(),
 });
 
 /** Cursors are opaque to clients: base64url JSON of the last item's sort key and id. */
@@ -32,12 +34,14 @@ export function encodeCursor(cursor: Cursor): string {
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-function decodeCursor(raw: string, sort: string): Cursor {
+/** The cursor of this listing: the same sort, and for A–Z the same locale (another locale's key would skip or repeat titles). */
+function decodeCursor(raw: string, sort: string, locale: string): Cursor {
   try {
     const binary = atob(raw.replaceAll("-", "+").replaceAll("_", "/"));
     const json = new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
     const cursor = cursorShape.parse(JSON.parse(json));
     if (cursor.sort !== sort) throw new Error("sort changed");
+    if (sort === "title" && (cursor.locale ?? DEFAULT_CATALOG_LOCALE) !== locale) throw new Error("locale changed");
     return cursor;
   } catch {
     throw new AppError(400, "invalid_cursor", "The cursor is not valid for this listing; start again without it.");
@@ -54,7 +58,7 @@ export const catalog = new Hono<AppEnv>()
   .get("/titles", validate("query", listQuery), async (c) => {
     const q = c.req.valid("query");
     const db = database(c.env.DB);
-    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort);
+    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort, c.get("viewer").locale ?? DEFAULT_CATALOG_LOCALE);
     return cachedCatalogJson(c, "titles", q, async () => {
       if (q.genre && !(await genreExists(db, q.genre))) {
         throw new AppError(404, "genre_not_found", `No genre "${q.genre}".`);

@@ -201,6 +201,8 @@ export interface TitleFilter {
   sort?: "popular" | "newest" | "year" | "title";
   cursor?: string;
   limit?: number;
+  /** The catalog language (`?locale=`): a query cached per language, and an A–Z cursor is only good in its own. */
+  locale?: string;
 }
 
 export const getGenres = query(

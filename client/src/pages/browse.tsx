@@ -4,7 +4,7 @@ import { Grid, GridSkeleton } from "../components/tiles.tsx";
 import { getGenres, getTitles, type TitleCard, type TitleFilter } from "../data/api.ts";
 import { usePageTitle } from "../components/page-title.ts";
 import { usePlayIntent } from "../data/play-intent.ts";
-import { t } from "../i18n/index.ts";
+import { locale, t } from "../i18n/index.ts";
 import { failureWords } from "../data/failure-words.ts";
 
 const SORTS = [
@@ -41,7 +41,7 @@ export default function Browse() {
     setLoading(true);
     setError(null);
     try {
-      const page = await getTitles({ ...filter(), cursor: reset ? undefined : cursor() ?? undefined });
+      const page = await getTitles({ ...filter(), locale: locale(), cursor: reset ? undefined : cursor() ?? undefined });
       if (mine !== generation) return;
       setItems(reset ? page.items : [...items(), ...page.items]);
       setCursor(page.nextCursor);
@@ -58,7 +58,8 @@ export default function Browse() {
     }
   }
 
-  createEffect(on(() => [params.genre, params.type, params.sort], () => void load(true)));
+  // A new language starts the grid again: its titles are worded, and A–Z ordered, in that language (the cursor is the old one's).
+  createEffect(on(() => [params.genre, params.type, params.sort, locale()], () => void load(true)));
 
   let sentinel!: HTMLDivElement;
   const observer = new IntersectionObserver((entries) => {

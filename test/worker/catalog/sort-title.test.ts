@@ -1,0 +1,152 @@
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DEMO_TITLES, DEMO_TRANSLATIONS } from "../../../tools/seed/demo-catalog.ts";
+import { demoCatalog } from "../../../tools/seed/generate.ts";
+import { loadCatalog } from "../../../tools/seed/load.ts";
+import { localeChain } from "../../../worker/catalog/localise.ts";
+import { localeSortKey } from "../../../worker/lib/text.ts";
+import { call, db } from "../helpers.ts";
+
+/** Demo titles a US viewer may see now (region and window), as the browse listing shows them. */
+const visibleInUs = DEMO_TITLES.filter(
+  (t) => (t.regions ?? ["WW"]).some((r) => r === "WW" || r === "US") && (t.window?.startDays ?? -1) <= 0 && (t.window?.endDays ?? 1) > 0,
+);
+
+beforeAll(async () => {
+  await loadCatalog(db(), demoCatalog(Date.now()));
+});
+
+async function page(query: string, locale: string) {
+  const res = await call(`/api/catalog/titles?${query}`, { country: "US", headers: { "accept-language": locale } });
+  return { status: res.status, body: (await res.json()) as any, cache: res.headers.get("x-catalog-cache") };
+}
+
+/** Every title of the A–Z listing in `locale`, page by page (`limit` a page). */
+async function allTitlesAz(locale: string, limit = 4): Promise<{ id: number; title: string }[]> {
+  const seen: { id: number; title: string }[] = [];
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 100; pages++) {
+    const { status, body } = await page(`sort=title&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`, locale);
+    expect(status).toBe(200);
+    seen.push(...body.items.map((t: any) => ({ id: t.id, title: t.title })));
+    cursor = body.nextCursor;
+    if (!cursor) break;
+  }
+  return seen;
+}
+
+/**
+ * The documented order, from the demo data and lib/text.ts alone: each title by the
+ * name the viewer sees (the locale's, else the original title in its language, else
+ * English), keyed in that name's language, compared by code point, ties by id.
+ */
+function expectedAz(locale: string): { id: number; title: string; key: string }[] {
+  return visibleInUs
+    .map((t) => {
+      const id = DEMO_TITLES.indexOf(t) + 1;
+      const texts: Record<string, { title?: string }> = DEMO_TRANSLATIONS[t.title] ?? {};
+      const original = t.language ?? "en";
+      let title = t.title;
+      let textLanguage = "en";
+      for (const loc of localeChain(locale, original)) {
+        const own = texts[loc]?.title;
+        const found = own ? own : loc === original && t.originalTitle ? t.originalTitle : loc === "en" ? t.title : null;
+        if (found) {
+          [title, textLanguage] = [found, loc];
+          break;
+        }
+      }
+      return { id, title, key: localeSortKey(title, textLanguage) };
+    })
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id - b.id));
+}
+
+describe("sort keys per language (worker/lib/text.ts localeSortKey)", () => {
+  it("files a title without its language's leading article, folded", () => {
+    expect(localeSortKey("The Godfather", "en")).toBe("godfather");
+    expect(localeSortKey("Les Misérables", "fr")).toBe("miserables");
+    expect(localeSortKey("L’Atalante", "fr-CA")).toBe("atalante");
+    expect(localeSortKey("La Casa de Papel", "es")).toBe("casa de papel");
+    expect(localeSortKey("Das Boot", "de")).toBe("boot");
+    expect(localeSortKey("السقوط المداري", "ar")).toBe("سقوط المداري");
+    // Not an article in another language, and never the whole title.
+    expect(localeSortKey("Die Hard", "en")).toBe("die hard");
+    expect(localeSortKey("The", "en")).toBe("the");
+    expect(localeSortKey("ال", "ar")).toBe("ال");
+  });
+
+  it("keys Japanese kana in gojūon order whatever the kana: katakana as hiragana, voicing aside", () => {
+    expect(localeSortKey("オービットフォール", "ja")).toBe(localeSortKey("おーびっとふぉーる", "ja"));
+    expect(localeSortKey("ガラス", "ja")).toBe("からす");
+    expect(localeSortKey("千と千尋の神隠し", "ja")).toBe("千と千尋の神隠し");
+  });
+});
+
+describe("A–Z browse follows the titles the viewer sees (worker/catalog/localise.ts localisedSortTitle)", () => {
+  for (const locale of ["fr", "ja", "ar", "en"]) {
+    it(`pages through every title in ${locale} once, in the localised titles' order, at any page size`, async () => {
+      const expected = expectedAz(locale);
+      for (const limit of [1, 4, 7, 100]) {
+        const got = await allTitlesAz(locale, limit);
+        const ids = got.map((t) => t.id);
+        expect(new Set(ids).size, `no duplicates at ${limit} a page`).toBe(ids.length);
+        expect(got, `every title once, in order, at ${limit} a page`).toEqual(expected.map(({ id, title }) => ({ id, title })));
+      }
+    });
+  }
+
+  it("orders French as Intl.Collator does (accents and leading articles aside)", async () => {
+    const keys = expectedAz("fr").map((t) => t.key);
+    const collator = new Intl.Collator("fr", { sensitivity: "base" });
+    for (let i = 1; i < keys.length; i++) expect(collator.compare(keys[i - 1]!, keys[i]!), `${keys[i - 1]} ≤ ${keys[i]}`).toBeLessThanOrEqual(0);
+    // The titles the French listing shows are French where the catalog has them, filed without their article.
+    const shown = (await allTitlesAz("fr")).map((t) => t.title);
+    expect(shown).toContain("Les Feux du port");
+    expect(shown.indexOf("Les Feux du port")).toBeLessThan(shown.indexOf("La Fille du gardien de phare"));
+  });
+
+  it("orders Japanese kana as Intl.Collator does: Latin names first, katakana and hiragana together in gojūon order", async () => {
+    const keys = expectedAz("ja").map((t) => t.key);
+    const kana = keys.filter((k) => !/\p{Script=Han}/u.test(k));
+    const collator = new Intl.Collator("ja", { sensitivity: "base" });
+    for (let i = 1; i < kana.length; i++) expect(collator.compare(kana[i - 1]!, kana[i]!), `${kana[i - 1]} ≤ ${kana[i]}`).toBeLessThanOrEqual(0);
+    const shown = (await allTitlesAz("ja")).map((t) => t.title);
+    expect(shown.some((t) => /[\u30A0-\u30FF]/.test(t))).toBe(true);
+  });
+
+  it("keeps the cursor to its locale: a French cursor in a Japanese listing is refused with 400", async () => {
+    const fr = await page("sort=title&limit=3", "fr");
+    expect(fr.body.nextCursor).toBeTruthy();
+    const ja = await page(`sort=title&limit=3&cursor=${fr.body.nextCursor}`, "ja");
+    expect(ja.status).toBe(400);
+    expect(ja.body.error.code).toBe("invalid_cursor");
+    // The SPA names its language with ?locale= (it wins over Accept-Language): the same refusal, and the French cursor still works in French.
+    expect((await page(`sort=title&limit=3&locale=ja&cursor=${fr.body.nextCursor}`, "fr")).status).toBe(400);
+    const next = await page(`sort=title&limit=3&locale=fr&cursor=${fr.body.nextCursor}`, "ja");
+    expect(next.status).toBe(200);
+    expect(next.body.items.map((t: any) => t.id)).toEqual(expectedAz("fr").slice(3, 6).map((t) => t.id));
+  });
+
+  it("caches the A–Z listing per locale: French and Japanese first pages differ, each served again from the cache", async () => {
+    const fr1 = await page("sort=title&limit=5&genre=science-fiction", "fr");
+    const ja1 = await page("sort=title&limit=5&genre=science-fiction", "ja");
+    const fr2 = await page("sort=title&limit=5&genre=science-fiction", "fr");
+    expect(fr2.cache).toBe("hit");
+    expect(fr2.body).toEqual(fr1.body);
+    expect(ja1.body.items.map((t: any) => t.title)).not.toEqual(fr1.body.items.map((t: any) => t.title));
+  });
+
+  it("sorts a localised title written without a key by its lower-cased name", async () => {
+    const id = 9_000_001;
+    await db().run(
+      // A bare row (another writer than the seed): no sort keys at all.
+      sql`INSERT INTO titles (id, type, title, sort_title, description, release_year, maturity_age, added_at, original_language) VALUES (${id}, 'movie', 'Zzz Last In English', 'zzz last in english', '', 2020, 0, 0, 'en')`,
+    );
+    await db().run(sql`INSERT INTO availability (title_id, region, starts_at) VALUES (${id}, 'WW', 0)`);
+    await db().run(sql`INSERT INTO title_localisations (title_id, locale, title) VALUES (${id}, 'fr', 'Aaa premier en français')`);
+    const fr = await allTitlesAz("fr", 100);
+    expect(fr[0]).toEqual({ id, title: "Aaa premier en français" });
+    const en = await allTitlesAz("en", 100);
+    expect(en.at(-1)).toEqual({ id, title: "Zzz Last In English" });
+  });
+});
