@@ -1,8 +1,11 @@
 import type { Plan } from "../../common/plans.ts";
 
+/** The viewerId of the signed-out demo viewer of local development (no account behind it). */
+export const DEMO_VIEWER_ID = "demo";
+
 /** Who is asking, as far as catalog and playback rules care: where, when, up to which maturity age, on which plan. */
 export interface Viewer {
-  /** Stable id the playback token is bound to ("demo" for the signed-out demo viewer). */
+  /** Stable id the playback token is bound to (DEMO_VIEWER_ID for the signed-out demo viewer). */
   viewerId: string;
   /** ISO 3166-1 alpha-2 country the request comes from. */
   country: string;

@@ -56,10 +56,15 @@ export interface PlaybackClaims {
   ps?: number;
   pl?: number;
   pw?: number;
+  /**
+   * Present (1) when the account had opted out of QoE collection when the token was issued: the media
+   * requests' CMCD is then not counted (qoe/cmcd-intake.ts), with no D1 read per segment to find out.
+   */
+  nq?: 1;
 }
 
-/** What a playback token binds besides the asset: title, episode, profile, session and stream. */
-export type PlaybackBinding = Pick<PlaybackClaims, "tid" | "eid" | "pid" | "sid" | "str" | "ps" | "pl" | "pw">;
+/** What a playback token binds besides the asset: title, episode, profile, session and stream (and the QoE opt-out). */
+export type PlaybackBinding = Pick<PlaybackClaims, "tid" | "eid" | "pid" | "sid" | "str" | "ps" | "pl" | "pw" | "nq">;
 
 const claimsShape = z.object({
   sub: z.string().min(1).max(64),
@@ -76,6 +81,7 @@ const claimsShape = z.object({
   ps: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   pl: z.number().int().min(1).max(1000).optional(),
   pw: z.number().int().min(1).max(86_400).optional(),
+  nq: z.literal(1).optional(),
 });
 
 const unavailable = () =>

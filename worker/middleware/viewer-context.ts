@@ -5,6 +5,7 @@ import { sessionProblemError } from "../auth/session.ts";
 import { MATURITY_AGES } from "../db/schema.ts";
 import { demoPlan, isDevelopment } from "../lib/environment.ts";
 import { AppError } from "../lib/errors.ts";
+import { DEMO_VIEWER_ID } from "../lib/viewer.ts";
 import { acceptedLocale, canonicalLocale, DEFAULT_CATALOG_LOCALE } from "../catalog/localise.ts";
 
 const COUNTRY = /^[A-Z]{2}$/;
@@ -67,7 +68,7 @@ export function viewerContext(): MiddlewareHandler<AppEnv> {
     }
     const session = c.get("session");
     c.set("viewer", {
-      viewerId: session ? session.account.id : "demo",
+      viewerId: session ? session.account.id : DEMO_VIEWER_ID,
       // An unknown country sees only worldwide titles ("ZZ" matches no region row).
       country: country ?? "ZZ",
       nowMs: Date.now(),

@@ -9,8 +9,9 @@ import type { ErrorCode } from "../../common/error-codes.ts";
 import { database } from "../db/client.ts";
 import { assetTracks, licenceSource, playbackEpisode, playbackTitle, readyAsset, type PlaybackTitle } from "../db/playback.ts";
 import { nextEpisodesAfter } from "../db/progress.ts";
+import { qoeOptedOut } from "../db/qoe.ts";
 import { AppError } from "../lib/errors.ts";
-import type { Viewer } from "../lib/viewer.ts";
+import { DEMO_VIEWER_ID, type Viewer } from "../lib/viewer.ts";
 import { allowedVideo, isAllowedVideo } from "../media/master.ts";
 import { findPathway, mediaBase, pathways } from "../media/pathways.ts";
 import { folderOf } from "../media/serve.ts";
@@ -37,7 +38,9 @@ export async function entitle(
   premiere?: { ps: number; pl: number; pw: number; endsAtMs: number },
 ) {
   const db = database(env.DB);
-  const { title, maxHeight } = checkTitle(viewer, await playbackTitle(db, viewer, titleId), requestedMaxHeight);
+  // The account's QoE opt-out rides in the token, read here once per playback rather than per media request.
+  const [found, optedOut] = await Promise.all([playbackTitle(db, viewer, titleId), viewer.viewerId === DEMO_VIEWER_ID ? false : qoeOptedOut(db, viewer.viewerId)]);
+  const { title, maxHeight } = checkTitle(viewer, found, requestedMaxHeight);
   const episode = title.type === "series" ? checkEpisode(await playbackEpisode(db, titleId, episodeId), episodeId) : noEpisode(episodeId);
   const { asset, folder } = checkAsset(await readyAsset(db, episode ? { episodeId: episode.id } : { titleId }));
   const tracks = await assetTracks(db, asset.id);
@@ -46,7 +49,7 @@ export async function entitle(
 
   const { token, expiresAtMs } = await signPlaybackToken(
     env,
-    { sub: viewer.viewerId, pfx: asset.keyPrefix, mh: maxHeight, cc: viewer.country, tid: title.id, eid: episode?.id, ...binding, ...(premiere ? { ps: premiere.ps, pl: premiere.pl, pw: premiere.pw } : {}) },
+    { sub: viewer.viewerId, pfx: asset.keyPrefix, mh: maxHeight, cc: viewer.country, tid: title.id, eid: episode?.id, ...binding, ...(optedOut ? { nq: 1 as const } : {}), ...(premiere ? { ps: premiere.ps, pl: premiere.pl, pw: premiere.pw } : {}) },
     tokenTtlSeconds(premiere ? Math.max(asset.durationSeconds, (premiere.endsAtMs - viewer.nowMs) / 1000) : asset.durationSeconds),
     viewer.nowMs,
   );

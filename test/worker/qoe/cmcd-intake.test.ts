@@ -2,10 +2,12 @@
  * CMCD on real media requests through the Worker's fetch (routes/media.ts →
  * qoe/cmcd-intake.ts → a real QoeShard → D1): a player that sends no beacons
  * is counted in the same rollups; our own player's CMCD, GPC and malformed
- * CMCD count nothing, and the media is served all the same. Nothing stored
+ * CMCD count nothing, nor does a token issued to an account that opted out,
+ * and the media is served all the same. Nothing stored
  * holds the CMCD session id or the viewer.
  */
 import { toCmcdQuery } from "@svta/cml-cmcd";
+import { decodeJwt } from "jose";
 import { CMCD_BEACONS_KEY } from "../../../common/qoe.ts";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -17,6 +19,7 @@ import { keyedHash } from "../../../worker/media/steering-ids.ts";
 import { signPlaybackToken } from "../../../worker/media/tokens.ts";
 import { qoeShard } from "../../../worker/qoe/stub.ts";
 import { db } from "../helpers.ts";
+import { TestBrowser } from "../session-client.ts";
 import { seedAsset, seedTitles } from "../media-fixtures.ts";
 
 const ASSET = "cmcd-movie";
@@ -50,8 +53,8 @@ async function rows(titleId: number) {
   return db().select().from(qoeMinutes).where(sql`${qoeMinutes.titleId} = ${titleId}`).all();
 }
 
-async function flush(sid: string) {
-  const viewId = `cmcd_${await keyedHash(env, "qoe-cmcd-view", `cmcd-viewer\u0000assets/${ASSET}/\u0000${sid}`)}`;
+async function flush(sid: string, viewer = "cmcd-viewer") {
+  const viewId = `cmcd_${await keyedHash(env, "qoe-cmcd-view", `${viewer}\u0000assets/${ASSET}/\u0000${sid}`)}`;
   await qoeShard(env, viewId).sweep(Date.now());
   return viewId;
 }
@@ -101,5 +104,27 @@ describe("CMCD on media requests", () => {
       await flush(sid);
     }
     expect(await rows(titleId)).toEqual([]);
+  });
+
+  it("an account that opted out gets playback tokens marked nq, whose CMCD counts nothing; opted in, the mark is gone", async () => {
+    const b = new TestBrowser();
+    await b.signUp();
+    const play = async () => (await b.json("/api/playback/7301", { method: "POST", body: {} })).body.token as string;
+    const cmcd = async (tok: string, sid: string) => {
+      expect((await get(tok, "video/720p/seg_00001.m4s", { sid, ot: "v", br: [3000], sta: "p" })).status).toBe(200);
+      await flush(sid, decodeJwt(tok).sub);
+    };
+    const plain = await play();
+    expect(decodeJwt(plain).nq).toBeUndefined();
+    await cmcd(plain, "optin-000000000001");
+    const counted = await rows(7301);
+    expect(counted.length).toBeGreaterThan(0);
+    await b.json("/api/qoe/consent", { method: "PUT", body: { optOut: true } });
+    const marked = await play();
+    expect(decodeJwt(marked).nq).toBe(1);
+    await cmcd(marked, "optout-00000000001");
+    expect(await rows(7301)).toEqual(counted);
+    await b.json("/api/qoe/consent", { method: "PUT", body: { optOut: false } });
+    expect(decodeJwt(await play()).nq).toBeUndefined();
   });
 });
