@@ -129,11 +129,13 @@ describe("sign-out verifies the refresh token's secret", () => {
   it("a refresh cookie naming someone's family with a made-up secret does not sign them out", async () => {
     const victim = new TestBrowser();
     await victim.signUp();
-    const familyId = victim.value("mq_rt")!.split(".")[0]!;
+    // The token is <account>.<family>.<secret>; the account and family ids are no secret (the access token's sub and sid).
+    const [accountId, familyId, ownSecret] = victim.value("mq_rt")!.split(".") as [string, string, string];
     const attacker = new TestBrowser();
-    // The family id (the access token's sid) plus 43 arbitrary characters.
-    for (const secret of ["A".repeat(43), victim.value("mq_rt")!.split(".")[1]!.replace(/^./, (ch) => (ch === "A" ? "B" : "A"))]) {
-      attacker.cookies.set("mq_rt", { value: `${familyId}.${secret}`, path: "/api/auth", attributes: [] });
+    // The ids plus 43 arbitrary characters, and the family id alone in the older shape (its family is not D1's).
+    const forged = [`${accountId}.${familyId}.${"A".repeat(43)}`, `${accountId}.${familyId}.${ownSecret.replace(/^./, (ch) => (ch === "A" ? "B" : "A"))}`, `${familyId}.${ownSecret}`];
+    for (const value of forged) {
+      attacker.cookies.set("mq_rt", { value, path: "/api/auth", attributes: [] });
       expect((await attacker.fetch("/api/auth/signout", { method: "POST" })).status).toBe(204);
     }
     expect((await victim.json("/api/auth/me")).status).toBe(200);
@@ -235,8 +237,10 @@ describe("refresh tokens", () => {
   it("a missing or malformed refresh token is 401 invalid_refresh", async () => {
     expect((await new TestBrowser().json("/api/auth/refresh", { method: "POST" })).body.error.code).toBe("invalid_refresh");
     const b = new TestBrowser();
-    b.cookies.set("mq_rt", { value: `${crypto.randomUUID()}.${"A".repeat(43)}`, path: "/api/auth", attributes: [] });
-    expect((await b.json("/api/auth/refresh", { method: "POST" })).body.error.code).toBe("invalid_refresh");
+    for (const value of [`${crypto.randomUUID()}.${"A".repeat(43)}`, `${crypto.randomUUID()}.${crypto.randomUUID()}.${"A".repeat(43)}`, `x.${crypto.randomUUID()}.${"A".repeat(43)}`]) {
+      b.cookies.set("mq_rt", { value, path: "/api/auth", attributes: [] });
+      expect((await b.json("/api/auth/refresh", { method: "POST" })).body.error.code, value).toBe("invalid_refresh");
+    }
   });
 });
 

@@ -68,6 +68,11 @@ export class SessionRegistry extends SqlStore {
     );
   }
 
+  /** When the account's session facts last changed (whole seconds), or null if they never did. */
+  factsChangedAtS(): number | null {
+    return this.sql.exec<{ changed_at_s: number }>("SELECT changed_at_s FROM account_facts WHERE id = 1").toArray()[0]?.changed_at_s ?? null;
+  }
+
   /**
    * How a token of `sessionId` issued at `issuedAtMs` stands. Compared in whole
    * seconds (a token's `iat`): the token minted in the same second as a change,
@@ -77,8 +82,8 @@ export class SessionRegistry extends SqlStore {
     const row = this.sql.exec<{ revoked: number; forget_at: number }>("SELECT revoked, forget_at FROM session_states WHERE session_id = ?", sessionId).toArray()[0];
     if (row?.revoked === 1) return "revoked";
     if (!row || row.forget_at <= nowMs) return "unknown";
-    const facts = this.sql.exec<{ changed_at_s: number }>("SELECT changed_at_s FROM account_facts WHERE id = 1").toArray()[0];
-    return facts && Math.floor(issuedAtMs / 1000) < facts.changed_at_s ? "stale" : "live";
+    const changedAtS = this.factsChangedAtS();
+    return changedAtS !== null && Math.floor(issuedAtMs / 1000) < changedAtS ? "stale" : "live";
   }
 
   /** Every session row and the facts' change time, for the privacy export. */

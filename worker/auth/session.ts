@@ -1,24 +1,42 @@
 /**
- * Sessions: a refresh-token family per signed-in device (D1 `sessions`) and
- * short-lived access tokens. The refresh token is `<familyId>.<random>`, stored
- * only as its SHA-256, rotated on every use; presenting a token that is no
- * longer the family's current one means it was copied, so the whole family is
- * revoked (RFC 6819 §5.2.2.3). A family lives 30 days from its last use.
+ * Sessions: a refresh-token family per signed-in device and short-lived access
+ * tokens. The refresh token is `<accountId>.<familyId>.<random>`: the account
+ * names the object that holds the family (ViewerState, auth/refresh-families.ts),
+ * which keeps only its SHA-256 and rotates it on every use without a D1 write
+ * (docs/SCALING.md §6.1); presenting a token that is no longer the family's
+ * current one means it was copied, so the whole family is revoked (RFC 6819
+ * §5.2.2.3). A family lives 30 days from its last use. Sign-in writes D1's
+ * `sessions` row once (the record sign-out and password changes revoke, and the
+ * session guard's fallback); a token of the older shape `<familyId>.<random>`
+ * (signed in before families moved) is rotated in D1 one last time and its
+ * family handed to the object.
  */
 import type { Context } from "hono";
 import type { Db } from "../db/client.ts";
 import type { Plan } from "../../common/plans.ts";
-import { accountById, createSession, liveSession, revokeOnReuse, revokeSession, rotateSession, sessionRefreshHash, type AccountRow } from "../db/accounts.ts";
+import { accountById, createSession, liveSession, revokeOnReuse, revokeSession, rotateSession, sessionRefreshHash, setSessionProfile, tokenFacts, type AccountRow } from "../db/accounts.ts";
 import type { AppEnv, ProfileFacts, Session, SessionProblem } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { viewerState } from "../progress/stub.ts";
 import { constantTimeEqual } from "./passwords.ts";
 import { clearSessionCookies, setAccessCookie, setSessionCookies } from "./cookies.ts";
+import type { FamilyFacts } from "./refresh-families.ts";
 import { signAccessToken, type SessionFacts } from "./session-tokens.ts";
 
 /** Idle lifetime of a refresh family (each rotation extends it). */
 export const SESSION_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
-const REFRESH_TOKEN = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
+const REFRESH_TOKEN = /^([0-9a-f-]{36})\.([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
+/** The shape handed out before families moved into the account's object: the family id and the secret. */
+const LEGACY_REFRESH_TOKEN = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
+
+/** A refresh cookie's account (null for the older shape, whose family is D1's) and family; null when it is neither shape. */
+function parseRefreshToken(token: string | undefined): { accountId: string | null; sessionId: string } | null {
+  if (token === undefined) return null;
+  const current = REFRESH_TOKEN.exec(token);
+  if (current) return { accountId: current[1]!, sessionId: current[2]! };
+  const legacy = LEGACY_REFRESH_TOKEN.exec(token);
+  return legacy ? { accountId: null, sessionId: legacy[1]! } : null;
+}
 
 export type { Session };
 
@@ -44,18 +62,31 @@ async function issueCookies(c: Context<AppEnv>, facts: SessionFacts, refreshToke
 }
 
 /**
- * Starts a new session (sign-up, sign-in), sets its cookies and tells the
- * account's object it is live (so personal routes need no D1 check for it).
+ * Starts a new session (sign-up, sign-in): D1's record of it (the one D1 write),
+ * its family in the account's object (which rotates it from now on, and knows it
+ * is live, so personal routes need no D1 check for it), and its cookies.
  */
 export async function startSession(c: Context<AppEnv>, db: Db, account: { id: string; plan: Plan }, profile: ProfileFacts | null) {
   const nowMs = Date.now();
   const sessionId = crypto.randomUUID();
-  const refreshToken = `${sessionId}.${randomToken()}`;
+  const refreshToken = `${account.id}.${sessionId}.${randomToken()}`;
+  const refreshHash = await sha256Hex(refreshToken);
   const expiresAtMs = nowMs + SESSION_IDLE_MS;
-  await createSession(db, { id: sessionId, accountId: account.id, refreshHash: await sha256Hex(refreshToken), profileId: profile?.id ?? null, nowMs, expiresAtMs });
-  await viewerState(c.env, account.id).admitSession(sessionId, expiresAtMs);
-  const facts = { sub: account.id, sid: sessionId, plan: account.plan, profile: profileFacts(profile) };
+  await createSession(db, { id: sessionId, accountId: account.id, refreshHash, profileId: profile?.id ?? null, nowMs, expiresAtMs });
+  const familyFacts: FamilyFacts = { plan: account.plan, profile: profileFacts(profile) };
+  await viewerState(c.env, account.id).startFamily(sessionId, refreshHash, expiresAtMs, familyFacts, nowMs);
+  const facts = { sub: account.id, sid: sessionId, ...familyFacts };
   return { sessionId, ...(await issueCookies(c, facts, refreshToken, expiresAtMs)) };
+}
+
+/**
+ * Records the profile this device chose, server-side (a client cannot claim a
+ * profile it did not unlock): in the family the account's object holds, so the
+ * next refresh states it; in D1 only for a family signed in before families moved.
+ */
+export async function chooseSessionProfile(c: Context<AppEnv>, db: Db, session: Session, profile: ProfileFacts): Promise<void> {
+  if (await viewerState(c.env, session.account.id).chooseFamilyProfile(session.sessionId, profileFacts(profile))) return;
+  await setSessionProfile(db, session.sessionId, profile.id);
 }
 
 /**
@@ -74,23 +105,66 @@ export async function reissueAccess(c: Context<AppEnv>, session: Session, change
 }
 
 /**
- * Rotates the refresh token and issues a new access token. An unknown,
+ * Rotates the refresh token and issues a new access token, in the account's
+ * object with no D1 write; the facts come from the object too, unless the
+ * account's changed since they were read (then one D1 read). An unknown,
  * expired or revoked token is 401 `invalid_refresh`; an old token of a live
  * family is 401 `refresh_reused` and revokes that family. Cookies are cleared on failure.
  */
 export async function refreshSession(c: Context<AppEnv>, db: Db, presented: string | undefined) {
-  const match = presented === undefined ? null : REFRESH_TOKEN.exec(presented);
+  const parsed = parseRefreshToken(presented);
   const fail = (code: "invalid_refresh" | "refresh_reused", message: string) => {
     clearSessionCookies(c);
     return new AppError(401, code, message);
   };
-  if (!match) throw fail("invalid_refresh", "No valid session to refresh; sign in again.");
-  const sessionId = match[1]!;
-  const nowMs = Date.now();
+  const invalid = () => fail("invalid_refresh", "No valid session to refresh; sign in again.");
+  if (!parsed) throw invalid();
+  const { sessionId } = parsed;
   const oldHash = await sha256Hex(presented!);
-  const next = `${sessionId}.${randomToken()}`;
-  const expiresAtMs = nowMs + SESSION_IDLE_MS;
-  const rotated = await rotateSession(db, sessionId, oldHash, await sha256Hex(next), nowMs, expiresAtMs);
+  const secret = randomToken();
+  const expiresAtMs = Date.now() + SESSION_IDLE_MS;
+  if (parsed.accountId === null) return adoptLegacyFamily(c, db, sessionId, oldHash, secret, expiresAtMs, fail);
+
+  const accountId = parsed.accountId;
+  const next = `${accountId}.${sessionId}.${secret}`;
+  const state = viewerState(c.env, accountId);
+  const rotated = await state.rotateFamily(sessionId, oldHash, await sha256Hex(next), expiresAtMs);
+  if (rotated.outcome === "reused") {
+    console.warn("refresh token reuse; session revoked", sessionId);
+    // The object revoked it and closed its sockets; D1's record of the session says so too (rare: no per-refresh write).
+    await revokeSession(db, sessionId, Date.now());
+    throw fail("refresh_reused", "This session was ended because its refresh token was used twice; sign in again.");
+  }
+  if (rotated.outcome === "invalid") throw invalid();
+  let familyFacts = rotated.facts;
+  if (familyFacts === null) {
+    // The plan or a profile changed since the family's facts were read: read them again, once.
+    const readAtMs = Date.now();
+    const current = await tokenFacts(db, accountId, rotated.profileId);
+    if (!current) throw invalid();
+    familyFacts = { plan: current.plan, profile: profileFacts(current.profile) };
+    await state.refreshFamilyFacts(sessionId, rotated.profileId, familyFacts, readAtMs);
+  }
+  return issueCookies(c, { sub: accountId, sid: sessionId, ...familyFacts }, next, expiresAtMs);
+}
+
+/**
+ * A refresh token of the older shape: its family is rotated in D1 one last time
+ * (with reuse detection as before) and handed to the account's object, and the
+ * device gets a token of the current shape. One D1 write per such family, ever.
+ */
+async function adoptLegacyFamily(
+  c: Context<AppEnv>,
+  db: Db,
+  sessionId: string,
+  oldHash: string,
+  secret: string,
+  expiresAtMs: number,
+  fail: (code: "invalid_refresh" | "refresh_reused", message: string) => AppError,
+) {
+  const nowMs = Date.now();
+  // D1 keeps the hash of the older shape's successor, never handed out: presenting the old token again is reuse.
+  const rotated = await rotateSession(db, sessionId, oldHash, await sha256Hex(`${sessionId}.${secret}`), nowMs, expiresAtMs);
   if (!rotated) {
     const accountId = await revokeOnReuse(db, sessionId, oldHash, nowMs);
     if (accountId !== undefined) {
@@ -101,11 +175,12 @@ export async function refreshSession(c: Context<AppEnv>, db: Db, presented: stri
     }
     throw fail("invalid_refresh", "No valid session to refresh; sign in again.");
   }
-  // The new access token states the facts as they are now: the one D1 read of the session every 15 minutes.
   const current = await liveSession(db, sessionId, rotated.accountId, nowMs);
   if (!current) throw fail("invalid_refresh", "No valid session to refresh; sign in again.");
-  const facts = { sub: current.account.id, sid: sessionId, plan: current.account.plan, profile: profileFacts(current.profile) };
-  return issueCookies(c, facts, next, expiresAtMs);
+  const next = `${rotated.accountId}.${sessionId}.${secret}`;
+  const familyFacts: FamilyFacts = { plan: current.account.plan, profile: profileFacts(current.profile) };
+  await viewerState(c.env, rotated.accountId).startFamily(sessionId, await sha256Hex(next), expiresAtMs, familyFacts, nowMs);
+  return issueCookies(c, { sub: rotated.accountId, sid: sessionId, ...familyFacts }, next, expiresAtMs);
 }
 
 /**
@@ -119,10 +194,13 @@ export async function refreshSession(c: Context<AppEnv>, db: Db, presented: stri
 export async function endSession(c: Context<AppEnv>, db: Db, refreshToken: string | undefined): Promise<{ sessionId: string; accountId: string }[]> {
   const nowMs = Date.now();
   const ended = new Map<string, string>();
-  const fromRefresh = refreshToken === undefined ? null : REFRESH_TOKEN.exec(refreshToken);
-  if (fromRefresh) {
-    const row = await sessionRefreshHash(db, fromRefresh[1]!);
-    if (row && constantTimeEqual(new TextEncoder().encode(row.refreshHash), new TextEncoder().encode(await sha256Hex(refreshToken!)))) ended.set(fromRefresh[1]!, row.accountId);
+  const fromRefresh = parseRefreshToken(refreshToken);
+  if (fromRefresh?.accountId) {
+    // The account's object holds the family's current hash.
+    if (await viewerState(c.env, fromRefresh.accountId).isCurrentRefresh(fromRefresh.sessionId, await sha256Hex(refreshToken!))) ended.set(fromRefresh.sessionId, fromRefresh.accountId);
+  } else if (fromRefresh) {
+    const row = await sessionRefreshHash(db, fromRefresh.sessionId);
+    if (row && constantTimeEqual(new TextEncoder().encode(row.refreshHash), new TextEncoder().encode(await sha256Hex(refreshToken!)))) ended.set(fromRefresh.sessionId, row.accountId);
   }
   const session = c.get("session");
   if (session) ended.set(session.sessionId, session.account.id);

@@ -110,7 +110,8 @@ export async function createSession(
 
 /**
  * Swaps the family's current refresh hash `oldHash` for `newHash` in one
- * statement (so two concurrent uses cannot both win); returns the family, or
+ * statement (so two concurrent uses cannot both win) — only for a family signed
+ * in before families moved into the account's object: its last D1 rotation; returns the family, or
  * undefined when it is unknown, revoked, expired or `oldHash` is not current.
  */
 export async function rotateSession(db: Db, id: string, oldHash: string, newHash: string, nowMs: number, expiresAtMs: number) {
@@ -156,7 +157,7 @@ export async function setPasswordRevokingOthers(db: Db, accountId: string, passw
   return revoked.map((r) => r.id);
 }
 
-/** A live family's current refresh-token hash (sign-out checks the presented token against it). */
+/** A live family's D1 refresh-token hash (sign-out checks a token of the older shape against it; current families are the object's). */
 export async function sessionRefreshHash(db: Db, id: string): Promise<{ accountId: string; refreshHash: string } | undefined> {
   return db
     .select({ accountId: sessions.accountId, refreshHash: sessions.refreshHash })
@@ -173,7 +174,9 @@ export async function setSessionProfile(db: Db, id: string, profileId: string | 
 /**
  * Everything an access token states, in one query: the live session, its
  * account and its chosen profile (if any); undefined when the session is
- * revoked, expired or belongs to someone else. Read at refresh, not per request.
+ * revoked, expired or belongs to someone else. Read only at the last D1
+ * refresh of a family signed in before families moved into the account's
+ * object (auth/session.ts), not per request.
  */
 export async function liveSession(db: Db, sessionId: string, accountId: string, nowMs: number) {
   const row = await db
@@ -184,6 +187,21 @@ export async function liveSession(db: Db, sessionId: string, accountId: string, 
     .where(and(eq(sessions.id, sessionId), eq(sessions.accountId, accountId), isNull(sessions.revokedAt), gt(sessions.expiresAt, nowMs)))
     .get();
   return row;
+}
+
+/**
+ * The facts an access token states, read afresh: the account's plan and the
+ * profile (if it still exists and is the account's). Read at a refresh only
+ * after the account's facts changed (auth/refresh-families.ts); undefined when
+ * the account is gone.
+ */
+export async function tokenFacts(db: Db, accountId: string, profileId: string | null): Promise<{ plan: Plan; profile: ProfileRow | null } | undefined> {
+  const [accountRows, profileRows] = await db.batch([
+    db.select({ plan: accounts.plan }).from(accounts).where(eq(accounts.id, accountId)),
+    db.select().from(profiles).where(and(eq(profiles.accountId, accountId), eq(profiles.id, profileId ?? ""))),
+  ]);
+  const account = accountRows[0];
+  return account ? { plan: account.plan, profile: profileRows[0] ?? null } : undefined;
 }
 
 /**

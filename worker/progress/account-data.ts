@@ -3,6 +3,7 @@
  * the account, as one export (GET /api/account/export adds it to the D1 part,
  * worker/db/account-data.ts), and erasure (DELETE /api/account).
  */
+import type { RefreshFamilyStore } from "../auth/refresh-families.ts";
 import type { SessionRegistry } from "../auth/session-registry.ts";
 import type { HomeVersionStore } from "../home/home-version-store.ts";
 import type { DownloadStore } from "../downloads/download-store.ts";
@@ -20,16 +21,17 @@ export interface AccountStores {
   downloads: DownloadStore;
   sessions: SessionRegistry;
   homeVersions: HomeVersionStore;
+  families: RefreshFamilyStore;
 }
 
 /** Everything the object stores for the account, the devices watching now (stream leases) and download grants included. */
 export function exportAccountData(stores: AccountStores) {
   const { operationIdsRemembered, ...stored } = stores.progress.exportAll();
-  return { ...stored, pendingSignals: stores.outbox.pending(), operationIdsRemembered, streams: stores.leases.exportAll(), downloads: stores.downloads.list(Date.now()), sessions: stores.sessions.exportAll(), homeVersions: stores.homeVersions.exportAll() };
+  return { ...stored, pendingSignals: stores.outbox.pending(), operationIdsRemembered, streams: stores.leases.exportAll(), downloads: stores.downloads.list(Date.now()), sessions: stores.sessions.exportAll(), homeVersions: stores.homeVersions.exportAll(), refreshFamilies: stores.families.exportAll() };
 }
 
 /** Erases the object's whole storage (alarm and stream leases included) and closes its sockets; a later request finds empty tables. */
 export async function eraseAccountData(storage: DurableObjectStorage, stores: AccountStores, sockets: SocketHub): Promise<void> {
   sockets.close("account deleted");
-  await wipeStorage(storage, [stores.progress, stores.outbox, stores.leases, stores.downloads, stores.sessions, stores.homeVersions]);
+  await wipeStorage(storage, [stores.progress, stores.outbox, stores.leases, stores.downloads, stores.sessions, stores.homeVersions, stores.families]);
 }

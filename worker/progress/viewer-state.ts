@@ -16,9 +16,11 @@
  * - ../licence/stream-leases.ts: the account's concurrent streams (leases renewed with the licence);
  * - ../downloads/download-store.ts: the account's download grants (limits per plan, expiry, revocation);
  * - ../auth/session-registry.ts: which sessions are live or revoked, and when the account's token facts last changed;
+ * - ../auth/refresh-families.ts: each family's current refresh-token hash and the facts its tokens state;
  * - ../home/home-version-store.ts: each profile's home version (the key of its cached Home rows).
  */
 import { DurableObject } from "cloudflare:workers";
+import { RefreshFamilyStore, type FamilyFacts, type RotateResult } from "../auth/refresh-families.ts";
 import { SessionRegistry, type SessionStanding } from "../auth/session-registry.ts";
 import { DownloadStore, type DownloadGrant, type GrantRequest, type GrantResult } from "../downloads/download-store.ts";
 import { HomeVersionStore } from "../home/home-version-store.ts";
@@ -45,6 +47,7 @@ export class ViewerState extends DurableObject<Env> {
   private readonly downloads: DownloadStore;
   private readonly sessions: SessionRegistry;
   private readonly homeVersions: HomeVersionStore;
+  private readonly families: RefreshFamilyStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -55,6 +58,7 @@ export class ViewerState extends DurableObject<Env> {
     this.downloads = new DownloadStore(ctx.storage);
     this.sessions = new SessionRegistry(ctx.storage);
     this.homeVersions = new HomeVersionStore(ctx.storage);
+    this.families = new RefreshFamilyStore(ctx.storage);
   }
 
   /** The profile's home version, the part of its cached rows' key that taste events change. */
@@ -65,6 +69,41 @@ export class ViewerState extends DurableObject<Env> {
   /** A taste event (rating, My List, onboarding, the profile's ceiling or language): the profile's cached rows are rebuilt on every device's next visit. */
   bumpHomeVersion(profileId: string): number {
     return this.homeVersions.bump(profileId);
+  }
+
+  /** A family signed in (or taken over from D1 at its first refresh here): it holds `refreshHash` and states `facts`, read at `factsAtMs`. */
+  startFamily(sessionId: string, refreshHash: string, expiresAtMs: number, facts: FamilyFacts, factsAtMs: number): void {
+    const nowMs = Date.now();
+    this.families.start(sessionId, refreshHash, expiresAtMs, facts, factsAtMs, nowMs);
+    this.sessions.admit(sessionId, expiresAtMs, nowMs);
+  }
+
+  /**
+   * A refresh: rotates the family's token in one step (no D1 write). A token that is not the
+   * family's current one revokes the family here and now (its sockets closed, its leases freed).
+   */
+  rotateFamily(sessionId: string, presentedHash: string, nextHash: string, expiresAtMs: number): RotateResult {
+    const nowMs = Date.now();
+    if (this.sessions.standing(sessionId, nowMs, nowMs) === "revoked") return { outcome: "invalid" };
+    const result = this.families.rotate(sessionId, presentedHash, nextHash, expiresAtMs, this.sessions.factsChangedAtS(), nowMs);
+    if (result.outcome === "reused") this.closeSession(sessionId);
+    if (result.outcome === "rotated") this.sessions.admit(sessionId, expiresAtMs, nowMs);
+    return result;
+  }
+
+  /** Facts read again from D1 after the account's changed (for the profile the family had at the refresh). */
+  refreshFamilyFacts(sessionId: string, profileId: string | null, facts: FamilyFacts, readAtMs: number): void {
+    this.families.refreshFacts(sessionId, profileId, facts, readAtMs);
+  }
+
+  /** The device chose a profile: later refreshes state it. False when the family is D1's (signed in before families moved here). */
+  chooseFamilyProfile(sessionId: string, profile: FamilyFacts["profile"]): boolean {
+    return this.families.chooseProfile(sessionId, profile);
+  }
+
+  /** Whether `hash` is the family's current refresh token's (sign-out by refresh cookie); false for a family not held here. */
+  isCurrentRefresh(sessionId: string, hash: string): boolean {
+    return this.families.isCurrent(sessionId, hash, Date.now());
   }
 
   /** A session signed in, or passed a D1 check: live until `forgetAtMs` unless revoked meanwhile. */
@@ -210,7 +249,7 @@ export class ViewerState extends DurableObject<Env> {
 
   /** The stores holding the account's data (account-data.ts exports and erases exactly these). */
   private accountStores(): AccountStores {
-    return { progress: this.progress, outbox: this.outbox, leases: this.leases, downloads: this.downloads, sessions: this.sessions, homeVersions: this.homeVersions };
+    return { progress: this.progress, outbox: this.outbox, leases: this.leases, downloads: this.downloads, sessions: this.sessions, homeVersions: this.homeVersions, families: this.families };
   }
 
   /** Whether the object holds anything at all (tests: deletion leaves nothing). */
@@ -271,6 +310,7 @@ export class ViewerState extends DurableObject<Env> {
   /** Ends one session here (sign-out, a password change, or its family revoked for refresh-token reuse): refused on personal routes from now on, its sockets closed, its leases freed. */
   closeSession(sessionId: string): void {
     this.sessions.revoke(sessionId, Date.now());
+    this.families.forget(sessionId);
     this.sockets.close("signed out", `session:${sessionId}`);
     this.leases.releaseSession(sessionId);
   }

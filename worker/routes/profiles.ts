@@ -1,10 +1,10 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { hashPin } from "../auth/passwords.ts";
-import { reissueAccess, requireSession, sessionAccount, type Session } from "../auth/session.ts";
+import { chooseSessionProfile, reissueAccess, requireSession, sessionAccount, type Session } from "../auth/session.ts";
 import { passwordMatches, pinMatches } from "../auth/attempts.ts";
 import { tasteChanged } from "../home/taste-events.ts";
-import { createProfile, deleteProfile, listProfiles, profileOf, setSessionProfile, toProfile, updateProfile, type NewProfile } from "../db/accounts.ts";
+import { createProfile, deleteProfile, listProfiles, profileOf, toProfile, updateProfile, type NewProfile } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
 import { MATURITY_AGES } from "../db/schema.ts";
 import { languageTag, subtitlePrefs } from "../../common/schemas.ts";
@@ -170,8 +170,8 @@ export const profiles = new Hono<AppEnv>()
       if (pin === undefined) throw new AppError(403, "pin_required", "This profile is locked with a PIN.");
       if (!(await pinMatches(c, profile.id, profile.pinHash, pin))) throw new AppError(403, "wrong_pin", "Wrong PIN.");
     }
-    // The choice is kept on the session row, server-side, so a client cannot claim a profile it did not unlock.
-    await setSessionProfile(db, session.sessionId, profile.id);
+    // The choice is kept with the session, server-side, so a client cannot claim a profile it did not unlock.
+    await chooseSessionProfile(c, db, session, profile);
     // The access token names the profile: this device gets one with the new profile's facts at once.
     const accessExpiresAt = await reissueAccess(c, session, { profile });
     return c.json({ profileId: profile.id, profile: toProfile(profile), accessExpiresAt });

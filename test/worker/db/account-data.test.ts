@@ -74,6 +74,8 @@ const VIEWER_STATE_EXPORT: Record<string, (doc: any) => number> = {
   account_facts: (doc) => (doc.viewerState.sessions.factsChangedAt === null ? 0 : 1),
   // Each profile's home version (the key of its cached Home rows), moved by its taste events.
   home_versions: (doc) => doc.viewerState.homeVersions.length,
+  // Each live refresh family: its profile, plan and expiry (the token's hash is a secret, not exported).
+  refresh_families: (doc) => doc.viewerState.refreshFamilies.length,
 };
 /** ViewerState tables without account data. */
 const VIEWER_STATE_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
