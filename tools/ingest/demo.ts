@@ -1,12 +1,14 @@
 /**
- * Demo media for `npm start`: a short synthetic clip per demo title (a distinct
- * test pattern, colour and tone each, with audio), ingested through the real
+ * Demo media for `npm start`: a short synthetic clip per demo title (one of
+ * five kinds of picture in the title's own colours, a tone, the title set on
+ * its poster), ingested through the real
  * pipeline — some with subtitles and intro/credits markers — and published to the
  * local state. Encoded packages are cached in .cache/demo-media, so later starts
  * (and fresh states, like the browser suite's) only re-publish.
  *
  * `node tools/ingest/demo.ts [--persist-to DIR] [--seconds 12]`
  */
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -18,22 +20,80 @@ import { prepareAsset, type AssetManifest } from "./pipeline.ts";
 import { localTarget, publishAsset, type Target } from "./publish.ts";
 
 /** Bump when the demo clips change, so caches re-encode. */
-const DEMO_VERSION = 4;
+const DEMO_VERSION = 5;
+
+/** A font for the screen clip's text and the posters' titles (Debian's fonts-dejavu-core), if this machine has one. */
+const FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF", "/Library/Fonts", "/System/Library/Fonts/Supplemental"];
+function font(file: string): string | null {
+  for (const dir of FONT_DIRS) if (existsSync(join(dir, file))) return join(dir, file);
+  return null;
+}
+
 /**
- * Distinct synthetic pictures, chosen to be cheap to generate: the costly ones
- * (mandelbrot, life, testsrc2) are rendered small and scaled up, which keeps the
- * first start within a few minutes on two cores.
+ * Demo pictures of the kinds real catalogs mix, because their encoding
+ * complexity differs the way real titles' does (per-title ladders follow it):
+ * flat animation, fast motion, film grain, a talking head, screen text. Each
+ * is drawn small with ffmpeg's generators and `geq` and scaled up (cheap on two
+ * cores), rendered once per kind (`base-…` in the cache) and given each title's
+ * own hue. Only filters the npm-shipped ffmpeg 4.1 has too.
  */
-const PATTERNS = [
-  "testsrc2=size=640x360:rate=25,scale=1280:720",
-  "smptehdbars=size=1280x720:rate=25",
-  "mandelbrot=size=480x270:rate=25:maxiter=300,scale=1280:720",
-  "testsrc=size=1280x720:rate=25",
-  "rgbtestsrc=size=1280x720:rate=25",
-  "life=s=320x180:mold=10:r=25:ratio=0.1:death_color=#C83232:life_color=#00ff00,scale=1280:720:flags=neighbor",
-  "cellauto=s=640x360:rule=110:rate=25,scale=1280:720:flags=neighbor",
-  "yuvtestsrc=size=1280x720:rate=25",
-];
+const HEAD = "pow((X-80-3*sin(T*0.8))/20,2)+pow((Y-39-sin(T*1.3))/26,2)";
+const BODY = "pow((X-80-1.5*sin(T*0.8))/48,2)+pow((Y-98)/36,2)";
+const HORIZON = "lt(Y,59+7*sin((X+T*3)/18)+3.5*sin((X+T*3)/5.5))";
+const SUN = "lt(pow(X-115,2)+pow(Y-35,2),75)";
+const KINDS = {
+  animation: () =>
+    "color=c=black:s=320x180:r=25,geq=r='64*floor((128+120*sin(X/23+T*1.3)*cos(Y/31-T*0.7))/64)':g='64*floor((90+80*sin((X+Y)/40+T))/64)':b='64*floor((150+100*cos(X/17-T*0.9))/64)',scale=1280:720:flags=neighbor",
+  action: () => "mandelbrot=size=368x368:rate=25:maxiter=120:start_scale=0.01:end_scale=0.004,rotate=a=t*1.1,crop=320:180,scale=1280:720",
+  film: () =>
+    `color=c=black:s=160x90:r=25,format=rgb24,geq=r='if(${SUN},255,if(${HORIZON},clip(250-Y*1.8,0,255),25))':g='if(${SUN},220,if(${HORIZON},clip(150-Y*1.2,0,255),20))':b='if(${SUN},150,if(${HORIZON},clip(90+Y*0.8,0,255),35))',scale=1280:720,gblur=sigma=4,noise=alls=10:allf=t+u`,
+  interview: () =>
+    `color=c=black:s=160x90:r=25,format=yuv444p,geq=lum='if(lt(${HEAD},1),150,if(lt(${BODY},1),50,40+Y/3+10*sin(X/15)))':cb='if(lt(${HEAD},1),112,if(lt(${BODY},1),140,150-X/6))':cr='if(lt(${HEAD},1),152,if(lt(${BODY},1),122,120+X/7))',scale=1280:720,gblur=sigma=3`,
+  screen: (textFile: string) => {
+    const mono = font("DejaVuSansMono.ttf");
+    // An editor: a dark file tree and a tab bar around the scrolling text (their contrast also makes the frame a usable still).
+    return mono
+      ? `color=c=0x37474f:s=1280x720:r=25,drawtext=fontfile=${mono}:textfile=${textFile}:fontcolor=0xc3e88d:fontsize=26:line_spacing=8:x=330:y=h-t*70,` +
+          "drawbox=x=0:y=0:w=290:h=ih:color=0x0d1214:t=fill,drawbox=x=0:y=0:w=iw:h=56:color=0x78909c:t=fill"
+      : null;
+  },
+} as const;
+type Kind = keyof typeof KINDS;
+const KIND_ORDER: Kind[] = ["film", "animation", "interview", "action", "screen"];
+
+/** The screen clip's text: lines of something like code, the same on every machine. */
+function screenText(): string {
+  const words = ["const", "let", "await", "return", "stream", "segment", "render", "for", "if", "buffer", "fetch", "edge", "cache", "title", "frame", "=>", "{", "}", "push", "map"];
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % 1000;
+  return Array.from({ length: 60 }, () => "  ".repeat(next() % 4) + Array.from({ length: 2 + (next() % 8) }, () => words[next() % words.length]).join(" ")).join("\n");
+}
+
+const bases = new Map<string, Promise<string>>();
+
+/** The kind's picture for `seconds` (no audio), rendered once into the cache; the film kind stands in where a kind cannot be drawn here. */
+function baseClip(kind: Kind, seconds: number, cacheDir: string): Promise<string> {
+  const path = join(cacheDir, `base-v${DEMO_VERSION}-${kind}-s${seconds}.mp4`);
+  let made = bases.get(path);
+  if (!made) {
+    made = (async () => {
+      if (existsSync(path)) return path;
+      const textFile = join(cacheDir, `base-v${DEMO_VERSION}-screen.txt`);
+      if (kind === "screen") writeFileSync(textFile, screenText());
+      const graph = kind === "screen" ? KINDS.screen(textFile) : KINDS[kind]();
+      if (!graph) return baseClip("film", seconds, cacheDir);
+      const partial = `${path}.${process.pid}.mp4`;
+      await capture(ffTools().ffmpeg.path, [
+        "-v", "error", "-y", "-f", "lavfi", "-t", String(seconds), "-i", `${graph},format=yuv420p`,
+        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", "-r", "25", partial,
+      ]);
+      renameSync(partial, path);
+      return path;
+    })();
+    bases.set(path, made);
+  }
+  return made;
+}
 
 function hash(text: string): number {
   let h = 2166136261;
@@ -41,25 +101,69 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-/** A synthetic source: the title's pattern, rotated in hue, with a tone and a second language track on some titles. */
-async function makeSource(path: string, index: number, name: string, seconds: number, twoLanguages: boolean): Promise<void> {
+/** A title's source: its kind's picture in the title's own hue, a tone, and a second language track on some titles. */
+async function makeSource(path: string, index: number, name: string, seconds: number, twoLanguages: boolean, cacheDir: string): Promise<void> {
   const h = hash(name);
-  const pattern = PATTERNS[index % PATTERNS.length]!;
-  const video = pattern;
-  const hue = (h % 360) - 180;
+  const base = await baseClip(KIND_ORDER[index % KIND_ORDER.length]!, seconds, cacheDir);
+  const hue = (h % 120) - 60;
   const tone = 220 + (h % 440);
   const audioInputs = ["-f", "lavfi", "-t", String(seconds), "-i", `sine=frequency=${tone}:sample_rate=48000,volume=0.3`];
   if (twoLanguages) audioInputs.push("-f", "lavfi", "-t", String(seconds), "-i", `sine=frequency=${tone * 1.5}:sample_rate=48000,volume=0.3`);
   await capture(ffTools().ffmpeg.path, [
     "-v", "error", "-y",
-    "-f", "lavfi", "-t", String(seconds), "-i", `${video},hue=h=${hue}:s=1.2,format=yuv420p`,
+    "-i", base,
     ...audioInputs,
     "-map", "0:v", "-map", "1:a", ...(twoLanguages ? ["-map", "2:a"] : []),
+    "-vf", `hue=h=${hue},format=yuv420p`,
     "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-r", "25",
     "-c:a", "aac", "-b:a", "160k",
     "-metadata:s:a:0", "language=eng", ...(twoLanguages ? ["-metadata:s:a:1", "language=fra"] : []),
     path,
   ]);
+}
+
+/** The title's name in lines of at most `width` characters. */
+function titleLines(name: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of name.split(/\s+/)) {
+    const last = lines.at(-1);
+    if (last !== undefined && (last + " " + word).length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/**
+ * Sets the title in type on the poster (as a studio's key art does), so a row
+ * of demo posters reads like a catalog; backdrops stay textless because pages
+ * print the name over them. Without a font the poster stays the frame.
+ */
+async function letterPoster(posterPath: string, name: string): Promise<boolean> {
+  const serif = font("DejaVuSerif-Bold.ttf");
+  if (!serif) return false;
+  const lines = titleLines(name, 12).slice(0, 4);
+  const size = 62;
+  const step = Math.round(size * 1.15);
+  const top = `h-${80 + step * lines.length}`;
+  // Each line from a file with expansion off: a title's quotes, colons and % need no escaping.
+  const text = lines.map((line, i) => {
+    const file = `${posterPath}.line${i}.txt`;
+    writeFileSync(file, line);
+    return `drawtext=fontfile=${serif}:textfile=${file}:expansion=none:fontsize=${size}:fontcolor=white:shadowcolor=black@0.7:shadowx=2:shadowy=2:x=(w-text_w)/2:y=${top}+${i * step}`;
+  });
+  // The lower half darkens towards the bottom in thin bands that meet exactly (drawbox cannot draw a gradient), so the type reads on any frame.
+  const BANDS = 20;
+  const edge = (i: number) => `trunc(ih*${(0.5 + (0.5 * i) / BANDS).toFixed(4)})`;
+  const shade = Array.from({ length: BANDS }, (_, i) => `drawbox=x=0:y=${edge(i)}:w=iw:h=${edge(i + 1)}-${edge(i)}:color=black@${(0.04 + (0.66 * i) / BANDS).toFixed(3)}:t=fill`);
+  const out = `${posterPath}.lettered.jpg`;
+  await capture(ffTools().ffmpeg.path, [
+    "-v", "error", "-y", "-i", posterPath,
+    "-vf", [...shade, ...text].join(","),
+    "-frames:v", "1", "-q:v", "3", out,
+  ]);
+  renameSync(out, posterPath);
+  lines.forEach((_, i) => rmSync(`${posterPath}.line${i}.txt`));
+  return true;
 }
 
 function demoSubtitles(name: string, seconds: number, language: "en" | "fr"): string {
@@ -105,7 +209,7 @@ export async function demoPackage(work: DemoWork, index: number, seconds: number
   mkdirSync(scratch, { recursive: true });
   const sourcePath = join(scratch, "source.mp4");
   const tracks = demoTracks(index);
-  await makeSource(sourcePath, index, work.name, seconds, tracks.audio.includes("fr"));
+  await makeSource(sourcePath, index, work.name, seconds, tracks.audio.includes("fr"), cacheDir);
   const subtitles: { language: string; path: string }[] = [];
   if (tracks.subtitles.length > 0) {
     for (const lang of ["en", "fr"] as const) {
@@ -121,6 +225,11 @@ export async function demoPackage(work: DemoWork, index: number, seconds: number
     // ultrafast keeps the first start within a few minutes on two cores; `npm run ingest` defaults to veryfast.
     preset: "ultrafast", trickplay: true, assetId, label: `  ${work.name.slice(0, 28).padEnd(28)}`, clear: options.clear,
   });
+  const poster = manifest.objects.find((o) => o.key.endsWith("stills/poster.jpg"));
+  if (poster && (await letterPoster(poster.path, work.name))) {
+    const bytes = readFileSync(poster.path);
+    Object.assign(poster, { sizeBytes: bytes.byteLength, sha256: createHash("sha256").update(bytes).digest("hex") });
+  }
   const finalDir = join(cacheDir, assetId);
   rmSync(finalDir, { recursive: true, force: true });
   renameSync(join(scratch, assetId), finalDir);
