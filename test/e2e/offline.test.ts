@@ -226,6 +226,8 @@ test("an interrupted download resumes after its last stored file, and Delete fre
     return route.continue();
   });
   await page.goto(`${suite.site.url}/title/${id}`);
+  // The shell must be on the device before the connection drops, or the Downloads page's code cannot load offline.
+  await controlled(page);
   await page.getByRole("button", { name: "Download" }).click();
   await page.getByRole("menuitem", { name: /^Standard · / }).click();
   await page.locator("a.download-state").click();
