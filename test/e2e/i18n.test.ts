@@ -47,6 +47,12 @@ test("a profile set to Arabic gets a right-to-left Marquee in Arabic whose playe
   // Rows start on the right: a row's first tile sits to the right of its second.
   const row = page.locator("section.row:not(.continue-row)").first();
   await row.locator("a.tile").nth(1).waitFor();
+  // Measured once both tiles are laid out (Home may still be settling: onboarding above, rows re-rendered from a fresh answer).
+  await row.scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => {
+    const tiles = document.querySelector("section.row:not(.continue-row)")?.querySelectorAll("a.tile");
+    return !!tiles && tiles.length > 1 && tiles[0]!.getBoundingClientRect().width > 0 && tiles[1]!.getBoundingClientRect().width > 0;
+  });
   const [first, second] = await row.locator("a.tile").evaluateAll((as) => as.slice(0, 2).map((a) => a.getBoundingClientRect().left));
   assert.ok(first! > second!, `the first tile (${first}) is right of the second (${second})`);
   // Catalog text comes in Arabic where the catalog has it.
