@@ -108,7 +108,11 @@ async function watch(browser: Browser, base: string, titleId: number): Promise<L
   try {
     await page.goto(`${base}/watch/${titleId}?debug=1`, { waitUntil: "load" });
     await page.waitForFunction(() => (window as any).__marqueeHls !== undefined, null, { timeout: 60_000 });
-    await page.waitForFunction(() => document.querySelector("video")!.currentTime > 0.5, null, { timeout: 90_000 });
+    await page.waitForFunction(() => document.querySelector("video")!.currentTime > 0.5, null, { timeout: 90_000 }).catch(async (err: unknown) => {
+      const text = await page.evaluate(() => document.body.innerText.slice(0, 400)).catch(() => "");
+      console.error(`bench:live: playback never started at ${page.url()}: ${text.replace(/\s+/g, " ")}\nconsole errors: ${consoleErrors.slice(-10).join("\n")}`);
+      throw err;
+    });
     await page.evaluate(() => {
       const v = document.querySelector("video")!;
       const w = window as any;
