@@ -105,6 +105,17 @@ async function watch(browser: Browser, base: string, titleId: number): Promise<L
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+  // hls.js's errors, fatal or not, with their details: the player shows only "could not be loaded".
+  await page.addInitScript(() => {
+    const hook = setInterval(() => {
+      const hls = (window as any).__marqueeHls;
+      if (!hls) return;
+      clearInterval(hook);
+      hls.on("hlsError", (_event: string, data: any) => {
+        console.error(`hls.js ${data.fatal ? "fatal " : ""}${data.type}/${data.details} ${data.response?.code ?? ""} ${data.url ?? data.frag?.url ?? data.context?.url ?? ""} ${data.reason ?? data.error?.message ?? ""}`);
+      });
+    }, 5);
+  });
   try {
     await page.goto(`${base}/watch/${titleId}?debug=1`, { waitUntil: "load" });
     await page.waitForFunction(() => (window as any).__marqueeHls !== undefined, null, { timeout: 60_000 });
