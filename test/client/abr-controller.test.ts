@@ -63,6 +63,20 @@ describe("Marquee ABR controller in hls.js", () => {
     expect(hlsConfigFor("hlsjs", abrOptionsFor({ maxHeight: 1080 }, () => -1)).abrController).toBeUndefined();
   });
 
+  it("a live broadcast gives a blocking reload the time hls.js allows it, not VOD's fast fail", () => {
+    // hls.js waits for a blocking LL-HLS reload at most max(3 parts, 0.8 target durations), capped by the policy's TTFB.
+    const limitMs = (partSeconds: number, targetSeconds: number) => Math.max(3 * partSeconds, 0.8 * targetSeconds) * 1000;
+    const live = hlsConfigFor("marquee", {}, true);
+    const vod = hlsConfigFor("marquee", {}, false);
+    expect(live.lowLatencyMode).toBe(true);
+    // npm run live's default (1 s parts, 4 to a segment) and its longest parts (2 s).
+    expect(live.playlistLoadPolicy!.default.maxTimeToFirstByteMs).toBeGreaterThanOrEqual(limitMs(1, 4));
+    expect(live.playlistLoadPolicy!.default.maxTimeToFirstByteMs).toBeGreaterThanOrEqual(limitMs(2, 4));
+    expect(live.fragLoadPolicy!.default.maxTimeToFirstByteMs).toBeGreaterThan(1000);
+    // VOD keeps its fast pathway failover.
+    expect(vod.playlistLoadPolicy!.default.maxTimeToFirstByteMs).toBeLessThan(limitMs(1, 4));
+  });
+
   it("the plan's ceiling from the playback response holds however fast the link", () => {
     const capped = controllerFor(abrOptionsFor({ maxHeight: 1080 }, () => -1));
     const open = controllerFor(abrOptionsFor({ maxHeight: 2160 }, () => -1));

@@ -65,12 +65,35 @@ export function abrOptionsFor(playback: { maxHeight?: number | null }, manualLev
  * delta updates) holding PART-HOLD-BACK behind the edge, and a gentle catch-up —
  * at most 1.1× when behind, which the browser plays without a pitch shift
  * (`preservesPitch` is on by default) — a short back buffer, a small forward one.
+ *
+ * Its load policies give a request the time live needs. A blocking playlist
+ * reload and a hinted part are answered when the part is published, about a
+ * part duration later: hls.js waits for a blocking reload at most
+ * max(3 parts, 0.8 target durations) but never longer than the policy's
+ * time-to-first-byte, so VOD's 2 s would cut a reload short whenever the
+ * encoder is a little late. Then the pathway was penalised and, the other
+ * pathway timing out the same way, playback ended with "could not be loaded"
+ * (bench:live, under load). Here the first byte may take 6 s, so hls.js's own
+ * LL-HLS limit is the one that applies (3.2 s for `npm run live`'s 1 s parts
+ * in 4 s segments, 6 s for its longest, 2 s parts)
+ * and a timed-out request is retried twice before the pathway is blamed.
  */
+const liveLoad = (ttfbMs: number, loadMs: number): LoadPolicy => ({
+  default: {
+    maxTimeToFirstByteMs: ttfbMs,
+    maxLoadTimeMs: loadMs,
+    timeoutRetry: { maxNumRetry: 2, retryDelayMs: 0, maxRetryDelayMs: 0 },
+    errorRetry: { maxNumRetry: 2, retryDelayMs: 300, maxRetryDelayMs: 1000, backoff: "linear" },
+  },
+});
+
 export const LIVE_CONFIG: Partial<HlsConfig> = {
   lowLatencyMode: true,
   maxLiveSyncPlaybackRate: 1.1,
   liveDurationInfinity: true,
   maxBufferLength: 10,
+  playlistLoadPolicy: liveLoad(6000, 10_000),
+  fragLoadPolicy: liveLoad(6000, 12_000),
 };
 
 /** The hls.js config with the chosen ABR plugged in through hls.js's `abrController` option (and LIVE_CONFIG for a live broadcast). */
