@@ -10,14 +10,16 @@
 import type { HlsConfig, LoadPolicy } from "hls.js";
 import { createAbrController, type MarqueeAbrOptions } from "./abr/controller.ts";
 
-const fastFail = (ttfbMs: number, loadMs: number): LoadPolicy => ({
+/** A load policy: these time limits, and `retries` quick retries (timeouts at once, errors after 300 ms and more). */
+const loadPolicy = (ttfbMs: number, loadMs: number, retries: number): LoadPolicy => ({
   default: {
     maxTimeToFirstByteMs: ttfbMs,
     maxLoadTimeMs: loadMs,
-    timeoutRetry: { maxNumRetry: 1, retryDelayMs: 0, maxRetryDelayMs: 0 },
-    errorRetry: { maxNumRetry: 1, retryDelayMs: 300, maxRetryDelayMs: 1000, backoff: "linear" },
+    timeoutRetry: { maxNumRetry: retries, retryDelayMs: 0, maxRetryDelayMs: 0 },
+    errorRetry: { maxNumRetry: retries, retryDelayMs: 300, maxRetryDelayMs: 1000, backoff: "linear" },
   },
 });
+const fastFail = (ttfbMs: number, loadMs: number): LoadPolicy => loadPolicy(ttfbMs, loadMs, 1);
 
 export const HLS_CONFIG: Partial<HlsConfig> = {
   enableWorker: true,
@@ -78,14 +80,7 @@ export function abrOptionsFor(playback: { maxHeight?: number | null }, manualLev
  * in 4 s segments, 6 s for its longest, 2 s parts)
  * and a timed-out request is retried twice before the pathway is blamed.
  */
-const liveLoad = (ttfbMs: number, loadMs: number): LoadPolicy => ({
-  default: {
-    maxTimeToFirstByteMs: ttfbMs,
-    maxLoadTimeMs: loadMs,
-    timeoutRetry: { maxNumRetry: 2, retryDelayMs: 0, maxRetryDelayMs: 0 },
-    errorRetry: { maxNumRetry: 2, retryDelayMs: 300, maxRetryDelayMs: 1000, backoff: "linear" },
-  },
-});
+const liveLoad = (ttfbMs: number, loadMs: number): LoadPolicy => loadPolicy(ttfbMs, loadMs, 2);
 
 export const LIVE_CONFIG: Partial<HlsConfig> = {
   lowLatencyMode: true,
