@@ -125,13 +125,29 @@ async function onlineRun(browser: Browser, base: string, cookie: string): Promis
   }
 }
 
+/**
+ * Revokes every download grant the demo account holds: each earlier run's
+ * browser was a new device, and its last download stays granted when the run
+ * ends, so without this the plan's device limit refuses the download after a
+ * few runs on the same state.
+ */
+async function revokeEarlierGrants(base: string, headers: Record<string, string>): Promise<void> {
+  const list = await fetch(`${base}/api/downloads`, { headers });
+  if (!list.ok) throw new Error(`GET /api/downloads answered ${list.status}: ${await list.text()}`);
+  for (const d of ((await list.json()) as { downloads: { downloadId: string }[] }).downloads) {
+    const gone = await fetch(`${base}/api/downloads/${d.downloadId}`, { method: "DELETE", headers });
+    if (!gone.ok && gone.status !== 404) throw new Error(`DELETE /api/downloads/${d.downloadId} answered ${gone.status}`);
+  }
+}
+
 const server = await benchSite({ name: "offline", port: Number(values.port), client: "own", reuse: values["no-build"] });
 let browser: Browser | undefined;
 const downloads: DownloadRun[] = [];
 const starts: Record<"offline" | "online", StartRun[]> = { offline: [], online: [] };
 try {
   const base = server.url;
-  const { cookie } = await signInDemo(server);
+  const { cookie, headers } = await signInDemo(server);
+  await revokeEarlierGrants(base, headers);
   browser = await launchBrowser();
   // The context that downloads and plays offline: signed in, the app-shell service worker in control (offline navigation).
   const home = await browser.newContext({ viewport: VIEWPORTS.desktop });
