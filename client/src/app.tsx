@@ -186,9 +186,11 @@ function preloadWatch({ params, location, intent }: RoutePreloadFuncArgs): void 
  */
 function startOffline(): void {
   const start = async () => {
-    const [{ startOfflineSync }, { startSmartDownloads }] = await Promise.all([import("./offline/downloader.ts"), import("./offline/smart.ts")]);
-    startOfflineSync();
-    startSmartDownloads();
+    const loaded = await Promise.all([import("./offline/downloader.ts"), import("./offline/smart.ts")]).catch(() => null);
+    // Not on the device yet and no network (offline/chunk-failure.ts): there is nothing to sync until the connection returns anyway.
+    if (!loaded) return void addEventListener("online", () => void start(), { once: true });
+    loaded[0].startOfflineSync();
+    loaded[1].startSmartDownloads();
   };
   void mayHaveDownloads().then((may) => (may ? void start() : addEventListener(DOWNLOAD_STARTED, () => void start(), { once: true })));
 }

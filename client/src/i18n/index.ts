@@ -85,6 +85,8 @@ export async function setLocale(next: Locale): Promise<void> {
   requested = next;
   const [dict] = await Promise.all([next === "en" ? en : LOADERS[next]().catch(() => null), ...[...namespaceLoaders].map((load) => load(next))]);
   if (mine !== asked) return;
+  // Not on the device yet and no network (offline/chunk-failure.ts): English until the connection returns, then the locale asked for.
+  if (!dict && typeof addEventListener === "function") addEventListener("online", () => void (mine === asked && setLocale(next)), { once: true });
   const chosen: Current = dict ? { locale: next, dict } : { locale: "en", dict: en };
   setCurrent(chosen);
   if (typeof document !== "undefined") {

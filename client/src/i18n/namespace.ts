@@ -61,7 +61,11 @@ export function defineNamespace<E extends Source>(name: string, en: E, translati
         loaded.set(next, words);
         bump((v) => v + 1);
       },
-      () => void inFlight.delete(next), // English meanwhile; a later switch tries again.
+      () => {
+        // English meanwhile; a later switch tries again, and so does the connection's return (not on the device yet, offline).
+        inFlight.delete(next);
+        if (typeof addEventListener === "function") addEventListener("online", () => void (requestedLocale() === next && load(next)), { once: true });
+      },
     );
     inFlight.set(next, settled);
     return settled;
