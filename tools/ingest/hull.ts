@@ -129,6 +129,21 @@ export function matchRung(points: ProbePoint[], rung: PlannedRung): PlannedRung 
   return asRung(curve.at(-1)!, rung.targetVmaf);
 }
 
+/**
+ * A second codec's rungs for `rungs` (ascending), each matched with matchRung at
+ * its height; where two H.264 rungs get the same match — the second codec's
+ * cheapest probe at that height already beats both — it is one rung, not two
+ * renditions of the same encode (which would also share a folder name).
+ */
+export function matchRungs(points: ProbePoint[], rungs: PlannedRung[]): PlannedRung[] {
+  const out: PlannedRung[] = [];
+  for (const r of rungs) {
+    const m = matchRung(points, r);
+    if (m && !out.some((o) => o.height === m.height && Math.round(o.kbps) === Math.round(m.kbps))) out.push(m);
+  }
+  return out;
+}
+
 const asRung = (p: ProbePoint, targetVmaf: number | null): PlannedRung => ({ height: p.height, width: p.width, crf: p.crf, kbps: p.kbps, vmaf: p.vmaf, targetVmaf });
 
 /**

@@ -15,7 +15,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { AV1_PRESET, gopArgs, toneMap } from "./encode.ts";
 import { capture, ffTools } from "./ffmpeg.ts";
-import { DEFAULT_TARGETS, matchRung, placeRungs, upperHull, type LadderTargets, type PlannedRung, type ProbePoint } from "./hull.ts";
+import { DEFAULT_TARGETS, matchRungs, placeRungs, upperHull, type LadderTargets, type PlannedRung, type ProbePoint } from "./hull.ts";
 import type { SourceInfo } from "./probe.ts";
 
 const require = createRequire(import.meta.url);
@@ -32,6 +32,8 @@ export const PROBE_CRFS = [20, 26, 32, 38];
  * costs more than an x264 one.
  */
 export const AV1_PROBE_CRFS = [30, 42, 54];
+/** SVT-AV1's highest CRF: probed as well where the grid's cheapest AV1 probe still beats a rung's VMAF. */
+export const AV1_MAX_CRF = 63;
 /** VMAF's 1080p model compares at up to 1080 lines; larger sources are scored there. */
 const MAX_REFERENCE_HEIGHT = 1080;
 
@@ -98,7 +100,7 @@ export interface PerTitleLadder {
   points: ProbePoint[];
   hull: ProbePoint[];
   rungs: PlannedRung[];
-  /** The second codec: its probes and one rung per H.264 rung at the same height and VMAF. */
+  /** The second codec: its probes and its rungs, each at an H.264 rung's height and VMAF (one where two H.264 rungs share a match). */
   av1: { points: ProbePoint[]; rungs: PlannedRung[] } | null;
   probeSeconds: number;
 }
@@ -192,8 +194,18 @@ async function probeIn(dir: string, source: SourceInfo, options: ProbeOptions): 
   let av1: PerTitleLadder["av1"] = null;
   if (options.av1) {
     const av1Points: ProbePoint[] = [];
-    for (const height of new Set(rungs.map((r) => r.height))) for (const crf of options.av1Crfs ?? AV1_PROBE_CRFS) av1Points.push(await probe("av1", height, crf));
-    av1 = { points: av1Points, rungs: rungs.map((r) => matchRung(av1Points, r)!) };
+    const av1Crfs = options.av1Crfs ?? AV1_PROBE_CRFS;
+    for (const height of new Set(rungs.map((r) => r.height))) {
+      const here: ProbePoint[] = [];
+      for (const crf of av1Crfs) here.push(await probe("av1", height, crf));
+      // Simple content: SVT-AV1's cheapest probe can still beat this height's lowest H.264 rung, which then
+      // has no AV1 match of its own; one probe at SVT-AV1's highest CRF reaches down to it.
+      const lowest = Math.min(...rungs.filter((r) => r.height === height).map((r) => r.vmaf));
+      const cheapest = here.reduce((a, b) => (b.kbps < a.kbps ? b : a));
+      if (cheapest.vmaf > lowest && Math.max(...av1Crfs) < AV1_MAX_CRF) here.push(await probe("av1", height, AV1_MAX_CRF));
+      av1Points.push(...here);
+    }
+    av1 = { points: av1Points, rungs: matchRungs(av1Points, rungs) };
   }
   const hull = upperHull(points);
   return {

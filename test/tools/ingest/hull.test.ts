@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BITRATE_CEILING_KBPS, ceilingAt, DEFAULT_TARGETS, hullVmafAt, placeRungs, underCeiling, upperHull, type ProbePoint } from "../../../tools/ingest/hull.ts";
+import { BITRATE_CEILING_KBPS, ceilingAt, DEFAULT_TARGETS, hullVmafAt, matchRungs, placeRungs, underCeiling, upperHull, type ProbePoint } from "../../../tools/ingest/hull.ts";
 import { perTitleRenditions } from "../../../tools/ingest/ladder.ts";
 
 /**
@@ -161,5 +161,38 @@ describe("rung placement", () => {
     const rungs = placeRungs(points);
     expect(rungs[0]).toMatchObject({ height: 240, kbps: 250, targetVmaf: null });
     expect(rungs.at(-1)).toMatchObject({ height: 720, vmaf: 95, targetVmaf: 95 });
+  });
+});
+
+describe("second-codec rungs", () => {
+  // bench:encode on Caminandes (4 s, 2026-12-05): SVT-AV1's cheapest 240p probe (CRF 54, 45 kbps) beat both
+  // 240p H.264 rungs (VMAF 60.5 and 73.1), so the AV1 set had two identical renditions, both named av1-240p-45k.
+  const h264: ProbePoint[] = [
+    { height: 240, width: 426, crf: 38, kbps: 39, vmaf: 60.5 },
+    { height: 240, width: 426, crf: 32, kbps: 68, vmaf: 73.1 },
+    { height: 360, width: 640, crf: 26, kbps: 228, vmaf: 90.7 },
+  ];
+  const av1: ProbePoint[] = [
+    { height: 240, width: 426, crf: 54, kbps: 45.2, vmaf: 74 },
+    { height: 240, width: 426, crf: 42, kbps: 80, vmaf: 80 },
+    { height: 360, width: 640, crf: 54, kbps: 95, vmaf: 84.5 },
+    { height: 360, width: 640, crf: 42, kbps: 180, vmaf: 92 },
+  ];
+  const rungs = h264.map((p) => ({ ...p, targetVmaf: p.vmaf }));
+
+  it("gives one rendition, not two, where the second codec's cheapest probe beats two rungs at one height", () => {
+    const matched = matchRungs(av1, rungs);
+    const names = perTitleRenditions(matched, "av1").map((r) => r.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(matched.map((r) => r.height)).toEqual([240, 360]);
+    expect(matched[0]).toMatchObject({ crf: 54, kbps: 45.2 });
+  });
+
+  it("matches each rung on its own once a cheaper probe reaches the lowest one", () => {
+    const withMaxCrf = [...av1, { height: 240, width: 426, crf: 63, kbps: 24, vmaf: 55 }];
+    const matched = matchRungs(withMaxCrf, rungs);
+    expect(matched).toHaveLength(3);
+    expect(matched[0]).toMatchObject({ height: 240, vmaf: 60.5 });
+    expect(matched[0]!.kbps).toBeLessThan(39);
   });
 });
