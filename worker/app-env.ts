@@ -17,6 +17,8 @@ export interface Session {
   sessionId: string;
   account: { id: string; plan: Plan };
   profile: ProfileFacts | null;
+  /** The account's QoE opt-out as the token states it (a change elsewhere sends older tokens to refresh on personal routes). */
+  qoeOptOut: boolean;
   /** When this request's access token was issued (epoch ms); the account's object refuses tokens older than a change of its facts. */
   accessIssuedAt: number;
   /** When this request's access token expires (epoch ms); long-lived sockets opened with it close then. */

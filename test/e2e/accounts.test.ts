@@ -232,7 +232,7 @@ test("an expired access token is refreshed exactly once for two tabs, and the se
   const vars = readFileSync(`${root}.dev.vars`, "utf8");
   const sessionKeys = /^SESSION_KEYS='(.*)'$/m.exec(vars)?.[1];
   const env = { SESSION_KEYS: sessionKeys, ENVIRONMENT: "development" } as unknown as Env;
-  const { token } = await signAccessToken(env, { sub: me.account.id, sid: refresh.value.split(".")[1]!, plan: me.account.plan, profile: null }, Date.now() - 20 * 60_000);
+  const { token } = await signAccessToken(env, { sub: me.account.id, sid: refresh.value.split(".")[1]!, plan: me.account.plan, profile: null, qoeOptOut: false }, Date.now() - 20 * 60_000);
   await context.addCookies([{ name: "mq_at", value: token, domain: "127.0.0.1", path: "/api", httpOnly: true, secure: true, sameSite: "Lax" }]);
 
   // Hold the first refresh until both tabs have been told their token expired, so both want to refresh at once.

@@ -15,7 +15,7 @@ const nowSec = () => Math.floor(Date.now() / 1000);
 /** An access token signed with the real current key, with any header and claims changed. */
 async function forge(base: string, header: Record<string, unknown> = {}, claims: Record<string, unknown> = {}, key: Uint8Array = currentKey()) {
   const real = decodeJwt(base);
-  return new SignJWT({ sid: real.sid, pln: real.pln, prf: real.prf, ...claims })
+  return new SignJWT({ sid: real.sid, pln: real.pln, prf: real.prf, nq: real.nq, ...claims })
     .setProtectedHeader({ alg: "HS256", kid: sessionKeys.current, typ: "at+jwt", ...header } as { alg: string })
     .setSubject(String(real.sub))
     .setIssuer(typeof claims.iss === "string" ? claims.iss : ACCESS_TOKEN_ISSUER)
@@ -190,6 +190,18 @@ describe("access tokens", () => {
       expect(me.status, token).toBe(401);
       expect(me.body.error.code, token).toBe("invalid_session");
     }
+  });
+
+  it("a valid token minted before the QoE opt-out was a fact (no nq) is sent to refresh, and the refresh states it", async () => {
+    const b = new TestBrowser();
+    await b.signUp();
+    const older = await forge(b.value("mq_at")!, {}, { nq: undefined });
+    expect(decodeJwt(older).nq).toBeUndefined();
+    withAccess(b, older);
+    for (const path of ["/api/auth/me", "/api/catalog/titles"]) expect((await b.json(path)).body.error?.code, path).toBe("session_expired");
+    expect((await b.json("/api/auth/refresh", { method: "POST" })).status).toBe(200);
+    expect(decodeJwt(b.value("mq_at")!).nq).toBe(0);
+    expect((await b.json("/api/auth/me")).status).toBe(200);
   });
 });
 

@@ -6,6 +6,7 @@
  * (maturity, plan), and 4xx for every bad input.
  */
 import { env } from "cloudflare:workers";
+import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PLAN_DOWNLOAD_LIMITS } from "../../common/downloads.ts";
 import { changePlan } from "../../worker/auth/plan-change.ts";
@@ -215,5 +216,22 @@ describe("a download grant", () => {
     expect((await b.json("/api/downloads/options/abc")).status).toBe(400);
     const signedOut = await new TestBrowser().json("/api/downloads");
     expect(signedOut.status).toBe(401);
+  });
+});
+
+describe("a download grant and the QoE opt-out", () => {
+  it("reads no opt-out from D1 (the access token states it) and marks the grant's media token of an opted-out account", async () => {
+    const { b } = await viewer("standard");
+    expect((await b.json("/api/qoe/consent", { method: "PUT", body: { optOut: true } })).status).toBe(200);
+    const reset = await new TestBrowser().fetch("/api/dev/load/reset", { method: "POST" });
+    expect(reset.status).toBe(200);
+    const r = await grant(b, { titleId: SMALL, deviceId: "device-optout-1" });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const counted = (await new TestBrowser().json("/api/dev/load")).body.databases.find((d: { binding: string }) => d.binding === "DB");
+    expect(counted.reads, "the grant reads the catalog").toBeGreaterThan(0);
+    expect(counted.readsByTable.qoe_opt_outs, `D1 reads of the grant by table: ${JSON.stringify(counted.readsByTable)}`).toBeUndefined();
+    // The media token (in the base URL's path) says the account opted out, so CMCD on its requests counts nothing.
+    const token = new URL(r.body.media.base, "http://x").pathname.split("/")[3]!;
+    expect(decodeJwt(token).nq).toBe(1);
   });
 });

@@ -3,8 +3,8 @@
  * writes nothing to D1 (docs/SCALING.md §6.1; `bench:scale` counted a D1
  * `UPDATE sessions` per refresh, one primary database for every account).
  * Each family holds the SHA-256 of its current refresh token, when it expires
- * (30 days after its last use) and the facts its access tokens state: the plan
- * and the chosen profile, with when they were read. The object also knows when
+ * (30 days after its last use) and the facts its access tokens state: the plan,
+ * the chosen profile and the account's QoE opt-out, with when they were read. The object also knows when
  * the account's facts last changed (session-registry.ts), so a refresh states
  * the stored facts unless they changed since — then the Worker reads them from
  * D1 once and stores them again: a D1 read after a change, not per refresh.
@@ -25,6 +25,8 @@ import type { ProfileFacts } from "./session-tokens.ts";
 export interface FamilyFacts {
   plan: Plan;
   profile: ProfileFacts | null;
+  /** The account opted out of QoE collection (the beacon route and entitlement read it from the token, not D1). */
+  qoeOptOut: boolean;
 }
 
 /** A refresh's outcome: rotated (with the stored facts, or null when they must be read again), reused (the family is revoked), or unknown/expired. */
@@ -42,8 +44,12 @@ CREATE TABLE IF NOT EXISTS refresh_families (
   plan TEXT NOT NULL,
   profile_id TEXT,
   profile TEXT,
-  facts_at INTEGER NOT NULL
+  facts_at INTEGER NOT NULL,
+  qoe_opt_out INTEGER
 );`;
+
+/** Families stored before the opt-out rode in the facts have none (NULL): their next refresh reads the facts again. */
+const ADDED_COLUMNS = [{ table: "refresh_families", column: "qoe_opt_out", definition: "INTEGER" }] as const;
 
 type FamilyRow = {
   session_id: string;
@@ -54,45 +60,47 @@ type FamilyRow = {
   profile_id: string | null;
   profile: string | null;
   facts_at: number;
+  qoe_opt_out: number | null;
 };
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 export class RefreshFamilyStore extends SqlStore {
   constructor(storage: DurableObjectStorage) {
-    super(storage, SCHEMA);
+    super(storage, SCHEMA, ADDED_COLUMNS);
   }
 
   /** Starts (or takes over, for a family signed in before this store) a family holding `refreshHash`, with the facts read at `factsAtMs`. */
   start(sessionId: string, refreshHash: string, expiresAtMs: number, facts: FamilyFacts, factsAtMs: number, nowMs: number): void {
     this.prune(nowMs);
     this.sql.exec(
-      `INSERT INTO refresh_families (session_id, refresh_hash, expires_at, rotated_at, plan, profile_id, profile, facts_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO refresh_families (session_id, refresh_hash, expires_at, rotated_at, plan, profile_id, profile, facts_at, qoe_opt_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (session_id) DO UPDATE SET refresh_hash = excluded.refresh_hash, expires_at = excluded.expires_at, rotated_at = excluded.rotated_at,
-         plan = excluded.plan, profile_id = excluded.profile_id, profile = excluded.profile, facts_at = excluded.facts_at`,
-      sessionId, refreshHash, expiresAtMs, nowMs, facts.plan, facts.profile?.id ?? null, facts.profile ? JSON.stringify(facts.profile) : null, factsAtMs,
+         plan = excluded.plan, profile_id = excluded.profile_id, profile = excluded.profile, facts_at = excluded.facts_at, qoe_opt_out = excluded.qoe_opt_out`,
+      sessionId, refreshHash, expiresAtMs, nowMs, facts.plan, facts.profile?.id ?? null, facts.profile ? JSON.stringify(facts.profile) : null, factsAtMs, facts.qoeOptOut ? 1 : 0,
     );
   }
 
   /**
    * Swaps the family's current hash `presentedHash` for `nextHash` and extends it to `expiresAtMs`.
    * `factsChangedAtS` is when the account's facts last changed (whole seconds): facts read in or
-   * before that second are answered as null, to be read again.
+   * before that second are answered as null, to be read again — as are a family's stored before
+   * the QoE opt-out was one of them.
    */
   rotate(sessionId: string, presentedHash: string, nextHash: string, expiresAtMs: number, factsChangedAtS: number | null, nowMs: number): RotateResult {
     const row = this.row(sessionId);
     if (!row || row.expires_at <= nowMs) return { outcome: "invalid" };
     if (!constantTimeEqual(bytes(row.refresh_hash), bytes(presentedHash))) return { outcome: "reused" };
     this.sql.exec("UPDATE refresh_families SET refresh_hash = ?, expires_at = ?, rotated_at = ? WHERE session_id = ?", nextHash, expiresAtMs, nowMs, sessionId);
-    const current = factsChangedAtS === null || Math.floor(row.facts_at / 1000) > factsChangedAtS;
+    const current = row.qoe_opt_out !== null && (factsChangedAtS === null || Math.floor(row.facts_at / 1000) > factsChangedAtS);
     return { outcome: "rotated", profileId: row.profile_id, facts: current ? factsOf(row) : null };
   }
 
   /** Stores facts read again at `readAtMs` for the profile the family had then; a profile chosen meanwhile keeps its own. */
   refreshFacts(sessionId: string, profileId: string | null, facts: FamilyFacts, readAtMs: number): void {
     this.sql.exec(
-      "UPDATE refresh_families SET plan = ?, profile_id = ?, profile = ?, facts_at = ? WHERE session_id = ? AND profile_id IS ?",
-      facts.plan, facts.profile?.id ?? null, facts.profile ? JSON.stringify(facts.profile) : null, readAtMs, sessionId, profileId,
+      "UPDATE refresh_families SET plan = ?, profile_id = ?, profile = ?, facts_at = ?, qoe_opt_out = ? WHERE session_id = ? AND profile_id IS ?",
+      facts.plan, facts.profile?.id ?? null, facts.profile ? JSON.stringify(facts.profile) : null, readAtMs, facts.qoeOptOut ? 1 : 0, sessionId, profileId,
     );
   }
 
@@ -135,5 +143,5 @@ export class RefreshFamilyStore extends SqlStore {
 }
 
 function factsOf(row: FamilyRow): FamilyFacts {
-  return { plan: row.plan as Plan, profile: row.profile ? (JSON.parse(row.profile) as ProfileFacts) : null };
+  return { plan: row.plan as Plan, profile: row.profile ? (JSON.parse(row.profile) as ProfileFacts) : null, qoeOptOut: row.qoe_opt_out === 1 };
 }

@@ -6,9 +6,10 @@
  * PLAYBACK_KEYS); local development without it uses a fixed development key.
  *
  * The token carries every fact a request needs about its session — the plan,
- * and the chosen profile's id, name, kids flag and maturity ceiling — so the
- * session check is a signature check and no storage read (docs/SCALING.md
- * §6.1). Whatever changes those facts mints a fresh token in its response
+ * the chosen profile's id, name, kids flag and maturity ceiling, and the
+ * account's QoE opt-out — so the session check is a signature check and no
+ * storage read (docs/SCALING.md §6.1), and neither is a QoE beacon's opt-out
+ * check (§6.8). Whatever changes those facts mints a fresh token in its response
  * (auth/session.ts `reissueAccess`); the account's object refuses older
  * tokens on personal routes (auth/session-guard.ts).
  */
@@ -42,6 +43,8 @@ export interface SessionFacts {
   sid: string;
   plan: Plan;
   profile: ProfileFacts | null;
+  /** The account opted out of QoE collection (`nq`, 0|1): beacons are not stored, playback tokens say so. */
+  qoeOptOut: boolean;
 }
 
 /** A verified token's facts with its issue and expiry times (epoch seconds). */
@@ -50,13 +53,15 @@ export interface AccessClaims extends SessionFacts {
   exp: number;
 }
 
-// Short claim names keep the cookie near 600 characters: `prf` is [id, name, kids (0|1), ceiling].
+// Short claim names keep the cookie near 600 characters: `prf` is [id, name, kids (0|1), ceiling]; `nq` the QoE opt-out (0|1).
 const profileShape = z.tuple([z.string().min(1).max(64), z.string().min(1).max(64), z.union([z.literal(0), z.literal(1)]), z.number().int().refine((n) => (MATURITY_AGES as readonly number[]).includes(n))]);
 const claimsShape = z.object({
   sub: z.string().min(1).max(64),
   sid: z.string().min(1).max(64),
   pln: z.enum(PLANS),
   prf: profileShape.nullable(),
+  // Optional only so a token minted before the claim existed is told to refresh (below), not treated as invalid.
+  nq: z.union([z.literal(0), z.literal(1)]).optional(),
   iat: z.number().int(),
   exp: z.number().int(),
 });
@@ -79,7 +84,7 @@ export async function signAccessToken(env: Env, facts: SessionFacts, nowMs = Dat
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
   const p = facts.profile;
-  const token = await new SignJWT({ sid: facts.sid, pln: facts.plan, prf: p ? [p.id, p.name, p.isKids ? 1 : 0, p.maxMaturityAge] : null })
+  const token = await new SignJWT({ sid: facts.sid, pln: facts.plan, prf: p ? [p.id, p.name, p.isKids ? 1 : 0, p.maxMaturityAge] : null, nq: facts.qoeOptOut ? 1 : 0 })
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: keySet.currentKid, typ: ACCESS_TOKEN_TYPE })
     .setSubject(facts.sub)
     .setIssuer(ACCESS_TOKEN_ISSUER)
@@ -96,7 +101,9 @@ export type AccessTokenProblem = "session_expired" | "invalid_session";
 /**
  * Verifies an access token: HS256 only, known `kid`, signature, `typ` at+jwt,
  * issuer, audience, `exp` (required, 30 s skew) and claim types. Returns the
- * claims, or the reason it was refused; never throws for a bad token.
+ * claims, or the reason it was refused; never throws for a bad token. A valid
+ * token without `nq` predates the QoE opt-out in the facts: `session_expired`,
+ * so the client refreshes into a token that states it.
  */
 export async function verifyAccessToken(env: Env, token: string, nowMs = Date.now()): Promise<AccessClaims | AccessTokenProblem> {
   if (token.length > MAX_TOKEN_CHARS) return "invalid_session";
@@ -121,6 +128,7 @@ export async function verifyAccessToken(env: Env, token: string, nowMs = Date.no
   }
   const claims = claimsShape.safeParse(payload);
   if (!claims.success || claims.data.exp - claims.data.iat > ACCESS_TOKEN_TTL_SECONDS) return "invalid_session";
-  const { sub, sid, pln, prf, iat, exp } = claims.data;
-  return { sub, sid, plan: pln, profile: prf ? { id: prf[0], name: prf[1], isKids: prf[2] === 1, maxMaturityAge: prf[3] } : null, iat, exp };
+  const { sub, sid, pln, prf, nq, iat, exp } = claims.data;
+  if (nq === undefined) return "session_expired";
+  return { sub, sid, plan: pln, profile: prf ? { id: prf[0], name: prf[1], isKids: prf[2] === 1, maxMaturityAge: prf[3] } : null, qoeOptOut: nq === 1, iat, exp };
 }

@@ -15,6 +15,7 @@ import type { Context } from "hono";
 import type { Db } from "../db/client.ts";
 import type { Plan } from "../../common/plans.ts";
 import { accountById, createSession, liveSession, revokeOnReuse, revokeSession, rotateSession, sessionRefreshHash, setSessionProfile, tokenFacts, type AccountRow } from "../db/accounts.ts";
+import { qoeOptedOut } from "../db/qoe.ts";
 import type { AppEnv, ProfileFacts, Session, SessionProblem } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { viewerState } from "../progress/stub.ts";
@@ -66,14 +67,14 @@ async function issueCookies(c: Context<AppEnv>, facts: SessionFacts, refreshToke
  * its family in the account's object (which rotates it from now on, and knows it
  * is live, so personal routes need no D1 check for it), and its cookies.
  */
-export async function startSession(c: Context<AppEnv>, db: Db, account: { id: string; plan: Plan }, profile: ProfileFacts | null) {
+export async function startSession(c: Context<AppEnv>, db: Db, account: { id: string; plan: Plan }, profile: ProfileFacts | null, qoeOptOut: boolean) {
   const nowMs = Date.now();
   const sessionId = crypto.randomUUID();
   const refreshToken = `${account.id}.${sessionId}.${randomToken()}`;
   const refreshHash = await sha256Hex(refreshToken);
   const expiresAtMs = nowMs + SESSION_IDLE_MS;
   await createSession(db, { id: sessionId, accountId: account.id, refreshHash, profileId: profile?.id ?? null, nowMs, expiresAtMs });
-  const familyFacts: FamilyFacts = { plan: account.plan, profile: profileFacts(profile) };
+  const familyFacts: FamilyFacts = { plan: account.plan, profile: profileFacts(profile), qoeOptOut };
   await viewerState(c.env, account.id).startFamily(sessionId, refreshHash, expiresAtMs, familyFacts, nowMs);
   const facts = { sub: account.id, sid: sessionId, ...familyFacts };
   return { sessionId, ...(await issueCookies(c, facts, refreshToken, expiresAtMs)) };
@@ -91,16 +92,17 @@ export async function chooseSessionProfile(c: Context<AppEnv>, db: Db, session: 
 
 /**
  * Mints this device a fresh access token after its session's facts changed
- * (a profile chosen, edited or deleted), so its next request — in this tab and
+ * (a profile chosen, edited or deleted, the QoE opt-out), so its next request — in this tab and
  * any other sharing the cookie — acts on the new facts, not on the old token's
  * for up to 15 minutes. The refresh token is untouched. Returns the new expiry.
  */
-export async function reissueAccess(c: Context<AppEnv>, session: Session, changes: { profile?: ProfileFacts | null; plan?: Plan }): Promise<number> {
+export async function reissueAccess(c: Context<AppEnv>, session: Session, changes: { profile?: ProfileFacts | null; plan?: Plan; qoeOptOut?: boolean }): Promise<number> {
   const profile = changes.profile === undefined ? session.profile : profileFacts(changes.profile);
   const plan = changes.plan ?? session.account.plan;
-  const access = await signAccessToken(c.env, { sub: session.account.id, sid: session.sessionId, plan, profile });
+  const qoeOptOut = changes.qoeOptOut ?? session.qoeOptOut;
+  const access = await signAccessToken(c.env, { sub: session.account.id, sid: session.sessionId, plan, profile, qoeOptOut });
   setAccessCookie(c, access.token, SESSION_IDLE_MS);
-  c.set("session", { ...session, account: { ...session.account, plan }, profile, accessIssuedAt: access.issuedAtMs, accessExpiresAt: access.expiresAtMs });
+  c.set("session", { ...session, account: { ...session.account, plan }, profile, qoeOptOut, accessIssuedAt: access.issuedAtMs, accessExpiresAt: access.expiresAtMs });
   return access.expiresAtMs;
 }
 
@@ -138,11 +140,11 @@ export async function refreshSession(c: Context<AppEnv>, db: Db, presented: stri
   if (rotated.outcome === "invalid") throw invalid();
   let familyFacts = rotated.facts;
   if (familyFacts === null) {
-    // The plan or a profile changed since the family's facts were read: read them again, once.
+    // The plan, a profile or the QoE opt-out changed since the family's facts were read: read them again, once.
     const readAtMs = Date.now();
     const current = await tokenFacts(db, accountId, rotated.profileId);
     if (!current) throw invalid();
-    familyFacts = { plan: current.plan, profile: profileFacts(current.profile) };
+    familyFacts = { plan: current.plan, profile: profileFacts(current.profile), qoeOptOut: current.qoeOptOut };
     await state.refreshFamilyFacts(sessionId, rotated.profileId, familyFacts, readAtMs);
   }
   return issueCookies(c, { sub: accountId, sid: sessionId, ...familyFacts }, next, expiresAtMs);
@@ -175,10 +177,10 @@ async function adoptLegacyFamily(
     }
     throw fail("invalid_refresh", "No valid session to refresh; sign in again.");
   }
-  const current = await liveSession(db, sessionId, rotated.accountId, nowMs);
+  const [current, qoeOptOut] = await Promise.all([liveSession(db, sessionId, rotated.accountId, nowMs), qoeOptedOut(db, rotated.accountId)]);
   if (!current) throw fail("invalid_refresh", "No valid session to refresh; sign in again.");
   const next = `${rotated.accountId}.${sessionId}.${secret}`;
-  const familyFacts: FamilyFacts = { plan: current.account.plan, profile: profileFacts(current.profile) };
+  const familyFacts: FamilyFacts = { plan: current.account.plan, profile: profileFacts(current.profile), qoeOptOut };
   await viewerState(c.env, rotated.accountId).startFamily(sessionId, await sha256Hex(next), expiresAtMs, familyFacts, nowMs);
   return issueCookies(c, { sub: rotated.accountId, sid: sessionId, ...familyFacts }, next, expiresAtMs);
 }

@@ -4,7 +4,7 @@ import type { Plan } from "../../common/plans.ts";
 import type { PasswordHash } from "../auth/passwords.ts";
 import type { Db } from "./client.ts";
 import type { SubtitlePrefs } from "../../common/subtitles.ts";
-import { accounts, profiles, sessions } from "./schema.ts";
+import { accounts, profiles, qoeOptOuts, sessions } from "./schema.ts";
 
 /** Whether `err` (or its cause: drizzle wraps D1's error) is a UNIQUE violation on `columns`. */
 function uniqueViolation(err: unknown, columns: string): boolean {
@@ -190,18 +190,19 @@ export async function liveSession(db: Db, sessionId: string, accountId: string, 
 }
 
 /**
- * The facts an access token states, read afresh: the account's plan and the
- * profile (if it still exists and is the account's). Read at a refresh only
- * after the account's facts changed (auth/refresh-families.ts); undefined when
- * the account is gone.
+ * The facts an access token states, read afresh: the account's plan, the
+ * profile (if it still exists and is the account's) and the account's QoE
+ * opt-out, in one batch. Read at a refresh only after the account's facts
+ * changed (auth/refresh-families.ts); undefined when the account is gone.
  */
-export async function tokenFacts(db: Db, accountId: string, profileId: string | null): Promise<{ plan: Plan; profile: ProfileRow | null } | undefined> {
-  const [accountRows, profileRows] = await db.batch([
+export async function tokenFacts(db: Db, accountId: string, profileId: string | null): Promise<{ plan: Plan; profile: ProfileRow | null; qoeOptOut: boolean } | undefined> {
+  const [accountRows, profileRows, optOutRows] = await db.batch([
     db.select({ plan: accounts.plan }).from(accounts).where(eq(accounts.id, accountId)),
     db.select().from(profiles).where(and(eq(profiles.accountId, accountId), eq(profiles.id, profileId ?? ""))),
+    db.select({ a: qoeOptOuts.accountId }).from(qoeOptOuts).where(eq(qoeOptOuts.accountId, accountId)),
   ]);
   const account = accountRows[0];
-  return account ? { plan: account.plan, profile: profileRows[0] ?? null } : undefined;
+  return account ? { plan: account.plan, profile: profileRows[0] ?? null, qoeOptOut: optOutRows.length > 0 } : undefined;
 }
 
 /**

@@ -4,7 +4,8 @@
  * class (`metered`, every call an instance answers: RPC, fetch, alarm, socket
  * messages), and queries per D1 binding split into reads and writes, counted
  * by a wrapper around the real binding (`meteredEnv`), with the table each
- * write touches. They live in the isolate's memory: under `wrangler dev` the
+ * write touches and the first table each read names (so a test can say a path
+ * reads no row of a given table). They live in the isolate's memory: under `wrangler dev` the
  * Worker and its objects share one isolate, so `/api/dev/load` reads them all.
  * A deployed Worker never counts (isDevelopment) and that route is 404 there.
  */
@@ -15,6 +16,8 @@ interface DatabaseCount {
   writes: number;
   /** Writes per table (the first table an INSERT, UPDATE, DELETE or REPLACE names). */
   writesByTable: Map<string, number>;
+  /** Reads per table (the first table a read's FROM names). */
+  readsByTable: Map<string, number>;
 }
 
 const objects = new Map<string, { className: string; instance: string; requests: number }>();
@@ -23,17 +26,20 @@ const databases = new Map<string, DatabaseCount>();
 /** A statement that only reads (SELECT, a WITH ending in a SELECT, PRAGMA); everything else counts as a write. */
 const WRITE = /^\s*(?:insert|update|delete|replace|create|drop|alter)\b|\)\s*(?:insert|update|delete|replace)\b/i;
 const WRITTEN_TABLE = /\b(?:insert(?:\s+or\s+\w+)?\s+into|update(?:\s+or\s+\w+)?|delete\s+from|replace\s+into)\s+["`]?(\w+)/i;
+const READ_TABLE = /\bfrom\s+["`]?(\w+)/i;
+
+const bump = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
 
 function countQuery(binding: string, query: string): void {
-  const count = databases.get(binding) ?? { reads: 0, writes: 0, writesByTable: new Map() };
+  const count = databases.get(binding) ?? { reads: 0, writes: 0, writesByTable: new Map(), readsByTable: new Map() };
   databases.set(binding, count);
   if (!WRITE.test(query)) {
     count.reads++;
+    bump(count.readsByTable, READ_TABLE.exec(query)?.[1] ?? "?");
     return;
   }
   count.writes++;
-  const table = WRITTEN_TABLE.exec(query)?.[1] ?? "?";
-  count.writesByTable.set(table, (count.writesByTable.get(table) ?? 0) + 1);
+  bump(count.writesByTable, WRITTEN_TABLE.exec(query)?.[1] ?? "?");
 }
 
 /** The binding (or one of its sessions) with every prepared statement counted; batch runs statements prepared (so counted) already. */
@@ -95,7 +101,13 @@ export function metered<C extends ObjectClass>(Base: C, className: string): C {
 export function loadCounts() {
   return {
     objects: [...objects.values()].sort((a, b) => b.requests - a.requests),
-    databases: [...databases.entries()].map(([binding, c]) => ({ binding, reads: c.reads, writes: c.writes, writesByTable: Object.fromEntries([...c.writesByTable].sort((a, b) => b[1] - a[1])) })),
+    databases: [...databases.entries()].map(([binding, c]) => ({
+      binding,
+      reads: c.reads,
+      writes: c.writes,
+      writesByTable: Object.fromEntries([...c.writesByTable].sort((a, b) => b[1] - a[1])),
+      readsByTable: Object.fromEntries([...c.readsByTable].sort((a, b) => b[1] - a[1])),
+    })),
   };
 }
 

@@ -7,19 +7,32 @@
  * the instance lives on, so the object calls `wipeStorage`, which makes each
  * store create its tables again on the next use.
  */
+/** A column a table gained after it first shipped: its table, name and type (`INTEGER`; nullable or with a default, as SQLite requires of an added column). */
+export interface AddedColumn {
+  table: string;
+  column: string;
+  definition: string;
+}
+
 export abstract class SqlStore {
   #ready = false;
 
   constructor(
     private readonly storage: DurableObjectStorage,
-    /** The store's tables and indexes, every statement `IF NOT EXISTS`. */
+    /** The store's tables and indexes, every statement `IF NOT EXISTS` (with every column, added ones too). */
     private readonly schema: string,
+    /** Columns added since the tables first shipped, for objects whose tables predate them. */
+    private readonly addedColumns: readonly AddedColumn[] = [],
   ) {}
 
-  /** The object's SQL, with this store's tables created first if this instance has not yet (or since a wipe). */
+  /** The object's SQL, with this store's tables created (and added columns added) first if this instance has not yet (or since a wipe). */
   protected get sql(): SqlStorage {
     if (!this.#ready) {
       this.storage.sql.exec(this.schema);
+      for (const { table, column, definition } of this.addedColumns) {
+        const has = this.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM pragma_table_info(?) WHERE name = ?", table, column).one().n > 0;
+        if (!has) this.storage.sql.exec(`ALTER TABLE "${table}" ADD COLUMN ${column} ${definition}`);
+      }
       this.#ready = true;
     }
     return this.storage.sql;

@@ -17,4 +17,6 @@ export interface Viewer {
   plan: Plan;
   /** The locale catalog text is wanted in (canonical `ll` or `ll-RR`, worker/catalog/localise.ts); absent: English. */
   locale?: string;
+  /** The signed-in account opted out of QoE collection (its access token says so; entitlement puts it in the playback token). Absent: not opted out (the demo viewer). */
+  qoeOptOut?: boolean;
 }

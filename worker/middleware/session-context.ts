@@ -5,7 +5,7 @@ import { verifyAccessToken } from "../auth/session-tokens.ts";
 
 /**
  * Reads the `mq_at` cookie: a valid token sets `session` from the token's own
- * facts (account, plan, chosen profile) with no storage read — the check every
+ * facts (account, plan, chosen profile, QoE opt-out) with no storage read — the check every
  * API call runs must not meet one shared database (docs/SCALING.md §6.1); a
  * bad or expired one sets `sessionProblem`, which viewerContext answers with
  * 401. No cookie, neither. Revocation is checked only where it must be
@@ -23,6 +23,7 @@ export function sessionContext(): MiddlewareHandler<AppEnv> {
           sessionId: claims.sid,
           account: { id: claims.sub, plan: claims.plan },
           profile: claims.profile,
+          qoeOptOut: claims.qoeOptOut,
           accessIssuedAt: claims.iat * 1000,
           accessExpiresAt: claims.exp * 1000,
         });

@@ -74,6 +74,7 @@ export function viewerContext(): MiddlewareHandler<AppEnv> {
       nowMs: Date.now(),
       maxMaturityAge: session ? (session.profile?.maxMaturityAge ?? NO_PROFILE_MAX_MATURITY_AGE) : maturity,
       plan: session ? (isPlan(session.account.plan) ? session.account.plan : "basic") : (planOverride ?? demoPlan(c.env)),
+      qoeOptOut: session?.qoeOptOut ?? false,
       // `?locale=` wins over Accept-Language (the SPA sends its interface language); anything that is not a language tag means English.
       locale: canonicalLocale(c.req.query("locale")) ?? acceptedLocale(c.req.header("accept-language")) ?? DEFAULT_CATALOG_LOCALE,
     });

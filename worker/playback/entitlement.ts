@@ -9,9 +9,8 @@ import type { ErrorCode } from "../../common/error-codes.ts";
 import { database } from "../db/client.ts";
 import { assetTracks, licenceSource, playbackEpisode, playbackTitle, readyAsset, type PlaybackTitle } from "../db/playback.ts";
 import { nextEpisodesAfter } from "../db/progress.ts";
-import { qoeOptedOut } from "../db/qoe.ts";
 import { AppError } from "../lib/errors.ts";
-import { DEMO_VIEWER_ID, type Viewer } from "../lib/viewer.ts";
+import type { Viewer } from "../lib/viewer.ts";
 import { allowedVideo, isAllowedVideo } from "../media/master.ts";
 import { findPathway, mediaBase, pathways } from "../media/pathways.ts";
 import { folderOf } from "../media/serve.ts";
@@ -38,8 +37,9 @@ export async function entitle(
   premiere?: { ps: number; pl: number; pw: number; endsAtMs: number },
 ) {
   const db = database(env.DB);
-  // The account's QoE opt-out rides in the token, read here once per playback rather than per media request.
-  const [found, optedOut] = await Promise.all([playbackTitle(db, viewer, titleId), viewer.viewerId === DEMO_VIEWER_ID ? false : qoeOptedOut(db, viewer.viewerId)]);
+  // The account's QoE opt-out comes from its access token (no D1 read) and rides on in the playback token, so media requests read nothing either.
+  const optedOut = viewer.qoeOptOut === true;
+  const found = await playbackTitle(db, viewer, titleId);
   const { title, maxHeight } = checkTitle(viewer, found, requestedMaxHeight);
   const episode = title.type === "series" ? checkEpisode(await playbackEpisode(db, titleId, episodeId), episodeId) : noEpisode(episodeId);
   const { asset, folder } = checkAsset(await readyAsset(db, episode ? { episodeId: episode.id } : { titleId }));

@@ -69,7 +69,8 @@ export const auth = new Hono<AppEnv>()
     const created = await createAccount(db, { id: accountId, email: body.email, password: await hashPassword(body.password), plan: body.plan, createdAt: nowMs }, profile);
     if (!created) throw new AppError(409, "email_taken", "An account with this e-mail already exists; sign in instead.");
     // The only profile is chosen at once: a new account lands on the catalog, not on a profile picker.
-    const session = await startSession(c, db, { id: accountId, plan: body.plan }, profile);
+    // A new account has not opted out of QoE.
+    const session = await startSession(c, db, { id: accountId, plan: body.plan }, profile, false);
     // This browser signed in to the account: its own failed-attempt budget from now on (device-cookie.ts).
     await rememberDevice(c, accountId);
     const account = (await accountByEmail(db, body.email))!;
@@ -84,7 +85,7 @@ export const auth = new Hono<AppEnv>()
     const [profiles, qoeOptOut] = await Promise.all([listProfiles(db, account.id), qoeOptedOut(db, account.id)]);
     // With a single profile and no PIN there is nothing to choose; otherwise the client shows the picker.
     const only = profiles.length === 1 && profiles[0]!.pinHash === null ? profiles[0]! : null;
-    const session = await startSession(c, db, account, only);
+    const session = await startSession(c, db, account, only, qoeOptOut);
     return c.json({ account: toAccount(account), profiles: profiles.map(toProfile), profileId: only?.id ?? null, qoeOptOut, accessExpiresAt: session.accessExpiresAt });
   })
   .post("/refresh", async (c) => {

@@ -537,9 +537,13 @@ export async function qoeConsent(): Promise<{ optedOut: boolean; gpc: boolean }>
   return unwrap(sessionFetch("/api/qoe/consent"));
 }
 
-/** Opts the account out of QoE collection (or back in). */
+/** Opts the account out of QoE collection (or back in). The choice is one of the access token's facts: the answer carries a fresh token, whose expiry is noted. */
 export async function setQoeConsent(optOut: boolean): Promise<{ optedOut: boolean; gpc: boolean }> {
-  return unwrap(sessionFetch("/api/qoe/consent", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ optOut }) }));
+  const result = await unwrap<{ optedOut: boolean; gpc: boolean; accessExpiresAt: number }>(
+    sessionFetch("/api/qoe/consent", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ optOut }) }),
+  );
+  noteAccessExpiry(result.accessExpiresAt);
+  return { optedOut: result.optedOut, gpc: result.gpc };
 }
 
 // ---- Operations console (/api/ops, operator accounts only) ----
