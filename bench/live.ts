@@ -190,10 +190,13 @@ function hintOf(text: string): { msn: number; part: number } | null {
  * to the end, as hls.js's low-latency mode does. Bounded by the deadline and a
  * per-request timeout.
  */
-async function viewer(playlistUrl: string, deadline: number): Promise<{ requests: number; parts: number }> {
+async function viewer(playlistUrl: string, deadline: number): Promise<ViewerRun> {
   const seen = new Set<string>();
   let requests = 0;
   let parts = 0;
+  const playlistMs: number[] = [];
+  const partMs: number[] = [];
+  let failures = 0;
   let next: { msn: number; part: number } | null = null;
   while (Date.now() < deadline) {
     const url = new URL(playlistUrl);
@@ -203,10 +206,13 @@ async function viewer(playlistUrl: string, deadline: number): Promise<{ requests
       url.searchParams.set("_HLS_skip", "YES");
     }
     try {
+      const asked = performance.now();
       const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
       requests++;
       const text = await res.text();
+      playlistMs.push(performance.now() - asked);
       if (!res.ok) {
+        failures++;
         next = null;
         await new Promise((r) => setTimeout(r, 500));
         continue;
@@ -217,17 +223,32 @@ async function viewer(playlistUrl: string, deadline: number): Promise<{ requests
       for (const uri of listed) {
         if (seen.has(uri)) continue;
         seen.add(uri);
+        const partAsked = performance.now();
         const part = await fetch(new URL(uri, url), { signal: AbortSignal.timeout(15_000) });
         await part.arrayBuffer();
+        partMs.push(performance.now() - partAsked);
         requests++;
         if (part.ok) parts++;
+        else failures++;
       }
       next = hintOf(text);
     } catch {
+      failures++;
       next = null;
     }
   }
-  return { requests, parts };
+  return { requests, parts, playlistMs, partMs, failures };
+}
+
+interface ViewerRun {
+  requests: number;
+  parts: number;
+  /** How long each playlist request took (a blocking reload waits for its part). */
+  playlistMs: number[];
+  /** How long each part took to arrive in full. */
+  partMs: number[];
+  /** Non-2xx answers and timeouts. */
+  failures: number;
 }
 
 /**
@@ -241,13 +262,19 @@ async function poll(base: string, playlistUrl: string, count: number): Promise<{
   const started = Date.now();
   const deadline = started + pollSeconds * 1000;
   const runs = Array.from({ length: count }, (_, i) =>
-    new Promise<{ requests: number; parts: number }>((resolve) => setTimeout(() => resolve(viewer(playlistUrl, deadline)), (i / count) * 1000)),
+    new Promise<ViewerRun>((resolve) => setTimeout(() => resolve(viewer(playlistUrl, deadline)), (i / count) * 1000)),
   );
   const done = await Promise.all(runs);
   const elapsed = (Date.now() - started) / 1000;
   const calls = (await objectCalls(base)) - before;
   const requests = done.reduce((n, d) => n + d.requests, 0);
   const parts = done.reduce((n, d) => n + d.parts, 0);
+  const playlistMs = done.flatMap((d) => d.playlistMs);
+  const partMs = done.flatMap((d) => d.partMs);
+  log(
+    `${count} viewer(s): playlist ms p50 ${round(percentile(playlistMs, 50))} p95 ${round(percentile(playlistMs, 95))}; ` +
+      `part ms p50 ${round(percentile(partMs, 50))} p95 ${round(percentile(partMs, 95))}; failures ${done.reduce((n, d) => n + d.failures, 0)}`,
+  );
   return { objectRps: round(calls / elapsed), viewerRps: round(requests / elapsed, 1), partsPerViewerS: round(parts / count / elapsed) };
 }
 

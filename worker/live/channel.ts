@@ -197,10 +197,15 @@ export class LiveChannel extends DurableObject<Env> {
    * A rendition's media playlist; with `msn` (and `part`) a blocking reload that
    * returns once that position is published or after three target durations,
    * whichever is first. `reached` says which (only a reached answer is cached).
+   * With `wholeSegment` (the viewers' path, edge.ts), a plain request made before
+   * the broadcast's first segment is complete is held the same way until it is:
+   * a player joining in the first seconds would otherwise get a playlist of
+   * parts with no whole segment, which hls.js calls an empty level — fatal once
+   * both pathways answered it (bench:live's page did, four runs in a row).
    */
   async playlist(
     rendition: string,
-    request: { msn?: number; part?: number; skip?: boolean } = {},
+    request: { msn?: number; part?: number; skip?: boolean; wholeSegment?: boolean } = {},
   ): Promise<Outcome<{ text: string; reached: boolean; ended: boolean }>> {
     this.viewerCalls++;
     const b = this.store.broadcast();
@@ -215,6 +220,10 @@ export class LiveChannel extends DurableObject<Env> {
       if (b.endedAtMs === null && !reaches(segments, request.msn, request.part)) {
         reached = await this.waitFor(rendition, request.msn, request.part, 3 * targetDurationSeconds(b) * 1000);
       }
+    } else if (request.wholeSegment && b.endedAtMs === null) {
+      const segments = this.store.segments(rendition);
+      const first = segments[0]?.msn ?? 0;
+      if (!reaches(segments, first, undefined)) reached = await this.waitFor(rendition, first, undefined, 3 * targetDurationSeconds(b) * 1000);
     }
     const now = this.store.broadcast()!;
     const shape = this.shape(now);

@@ -90,7 +90,8 @@ export async function livePlaylist(env: Env, folder: string, rendition: string, 
   const hit = await cache.match(key);
   if (hit) return new Response(hit.body, hit);
   return shared(key, async () => {
-    const out = await channelStub(env, slug).playlist(rendition, request);
+    // A player's first playlist holds a whole segment (channel.ts, `wholeSegment`).
+    const out = await channelStub(env, slug).playlist(rendition, { ...request, wholeSegment: true });
     if (!out.ok) {
       return Response.json({ error: { code: out.code, message: out.message } }, { status: out.status, headers: { "Cache-Control": "no-store" } });
     }

@@ -173,6 +173,25 @@ describe("live channel playlists", () => {
     expect((await seg.arrayBuffer()).byteLength).toBe(2 * part0.byteLength);
   });
 
+  it("a player joining before the first segment is complete is held until it is, not given an empty playlist", async () => {
+    const secret = await createChannel("joining", 16206);
+    const { folder } = await start("joining", secret, { partsPerSegment: 2 });
+    await putInit("joining", secret);
+    await putPart("joining", secret, 0, 0);
+    const url = `/cdn/a/${await viewerToken(folder)}/${folder}/video/360p/index.m3u8`;
+    // Only a part of segment 0 is published: the plain request reaches the channel and waits there.
+    const stub = channelStub(env, "joining");
+    const callsBefore = await stub.viewerCallCount();
+    const joining = call(url);
+    while ((await stub.viewerCallCount()) === callsBefore) await scheduler.wait(10);
+    expect((await putPart("joining", secret, 0, 1)).status).toBe(201);
+    const res = await joining;
+    expect(res.status).toBe(200);
+    const p = checkPlaylist(await res.text(), 2);
+    // hls.js needs a whole segment (an EXTINF) in its first playlist of a level.
+    expect(p.segments.filter((s) => s.uri).map((s) => s.uri)).toEqual(["0.m4s"]);
+  });
+
   it("refuses bad blocking requests with 400 and a token for another asset with 403", async () => {
     const secret = await createChannel("blocking-bad", 16202);
     const { folder } = await start("blocking-bad", secret);
