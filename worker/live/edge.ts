@@ -8,6 +8,7 @@ import { AppError } from "../lib/errors.ts";
 import { IMMUTABLE_CACHE_CONTROL, serveObject } from "../media/serve.ts";
 import type { LiveChannel } from "./channel.ts";
 import { edgeCache } from "../lib/data-centre-cache.ts";
+import { HotCache } from "../lib/hot-cache.ts";
 
 /** Broadcast folders: `live-<slug>-<broadcast id>`. */
 export const LIVE_FOLDER = /^live-([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)-([a-z0-9]{1,16})$/;
@@ -63,18 +64,38 @@ interface Buffered {
   body: ArrayBuffer | null;
 }
 const inflight = new Map<string, Promise<Buffered>>();
+/** The answers just loaded, for the viewers right behind (lib/hot-cache.ts): 16 MB at most. */
+const hot = new HotCache<Buffered>(16 * 1024 * 1024);
+/** How long an answer stays in memory: as long as the edge cache keeps it (max-age), at most one 4 s segment. */
+const HOT_MAX_MS = 4000;
 
-/** Runs `load` once per key for concurrent callers in this isolate (buffered), each getting its own Response. */
+const toResponse = (b: Buffered) => new Response(b.body, { status: b.status, headers: b.headers });
+
+/** The answer kept in this isolate's memory for `key`, if any. */
+function fromMemory(key: string): Response | undefined {
+  const b = hot.get(key);
+  return b && toResponse(b);
+}
+
+/**
+ * Runs `load` once per key for concurrent callers in this isolate (buffered),
+ * each getting its own Response; a cacheable answer stays in memory for the
+ * callers that come just after (its max-age, at most HOT_MAX_MS).
+ */
 async function shared(key: string, load: () => Promise<Response>): Promise<Response> {
   let pending = inflight.get(key);
   if (!pending) {
     pending = load()
-      .then(async (r) => ({ status: r.status, headers: [...r.headers], body: r.body ? await r.arrayBuffer() : null }))
+      .then(async (r) => {
+        const b: Buffered = { status: r.status, headers: [...r.headers], body: r.body ? await r.arrayBuffer() : null };
+        const maxAge = b.status === 200 ? /\bmax-age=(\d+)/.exec(r.headers.get("cache-control") ?? "")?.[1] : undefined;
+        if (maxAge !== undefined) hot.set(key, b, b.body?.byteLength ?? 0, Math.min(Number(maxAge) * 1000, HOT_MAX_MS));
+        return b;
+      })
       .finally(() => inflight.delete(key));
     inflight.set(key, pending);
   }
-  const b = await pending;
-  return new Response(b.body, { status: b.status, headers: b.headers });
+  return toResponse(await pending);
 }
 
 /**
@@ -113,6 +134,8 @@ export async function liveMedia(env: Env, folder: string, rendition: string, nam
   const key2 = `assets/${folder}/video/${rendition}/${name}`;
   const plain = request.method === "GET" && !request.headers.has("range") && !request.headers.has("if-none-match") && !request.headers.has("if-modified-since");
   if (!plain) return serveObject(env.MEDIA, key2, request);
+  const remembered = fromMemory(key);
+  if (remembered) return remembered;
   const cache = edgeCache();
   const hit = await cache.match(key);
   if (hit) return new Response(hit.body, hit);
