@@ -10,8 +10,11 @@
  * D1 once and stores them again: a D1 read after a change, not per refresh.
  *
  * Rotation is one synchronous step in the single-threaded object: two uses of
- * one token cannot both win, and a token that is not the family's current one
- * revokes the family (RFC 6819 §5.2.2.3). A revoked family's row is deleted
+ * one token cannot both win, and presenting one of the family's earlier tokens
+ * revokes the family (RFC 6819 §5.2.2.3). The family keeps the hashes of its
+ * last PREVIOUS_KEPT tokens for that: a token that was never the family's (a
+ * guess that names a family id) is refused like any invalid token and revokes
+ * nothing, so knowing a family id is not enough to sign its device out. A revoked family's row is deleted
  * (its tokens then find nothing); the session registry remembers the revocation.
  * D1's `sessions` row is written once, at sign-in: the record that password
  * changes and sign-outs still revoke in D1, and the session guard's fallback.
@@ -45,11 +48,19 @@ CREATE TABLE IF NOT EXISTS refresh_families (
   profile_id TEXT,
   profile TEXT,
   facts_at INTEGER NOT NULL,
-  qoe_opt_out INTEGER
+  qoe_opt_out INTEGER,
+  previous_hashes TEXT
 );`;
 
+/** How many of a family's earlier token hashes it keeps to recognise a replay (a stolen token used after its owner refreshed). */
+export const PREVIOUS_KEPT = 16;
+
 /** Families stored before the opt-out rode in the facts have none (NULL): their next refresh reads the facts again. */
-const ADDED_COLUMNS = [{ table: "refresh_families", column: "qoe_opt_out", definition: "INTEGER" }] as const;
+/** Families stored before their earlier hashes were kept have none (NULL): any token not the current one revokes them, as before. */
+const ADDED_COLUMNS = [
+  { table: "refresh_families", column: "qoe_opt_out", definition: "INTEGER" },
+  { table: "refresh_families", column: "previous_hashes", definition: "TEXT" },
+] as const;
 
 type FamilyRow = {
   session_id: string;
@@ -61,6 +72,8 @@ type FamilyRow = {
   profile: string | null;
   facts_at: number;
   qoe_opt_out: number | null;
+  /** JSON array of earlier token hashes, newest first. */
+  previous_hashes: string | null;
 };
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -74,9 +87,10 @@ export class RefreshFamilyStore extends SqlStore {
   start(sessionId: string, refreshHash: string, expiresAtMs: number, facts: FamilyFacts, factsAtMs: number, nowMs: number): void {
     this.prune(nowMs);
     this.sql.exec(
-      `INSERT INTO refresh_families (session_id, refresh_hash, expires_at, rotated_at, plan, profile_id, profile, facts_at, qoe_opt_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO refresh_families (session_id, refresh_hash, expires_at, rotated_at, plan, profile_id, profile, facts_at, qoe_opt_out, previous_hashes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '[]')
        ON CONFLICT (session_id) DO UPDATE SET refresh_hash = excluded.refresh_hash, expires_at = excluded.expires_at, rotated_at = excluded.rotated_at,
-         plan = excluded.plan, profile_id = excluded.profile_id, profile = excluded.profile, facts_at = excluded.facts_at, qoe_opt_out = excluded.qoe_opt_out`,
+         plan = excluded.plan, profile_id = excluded.profile_id, profile = excluded.profile, facts_at = excluded.facts_at, qoe_opt_out = excluded.qoe_opt_out,
+         previous_hashes = excluded.previous_hashes`,
       sessionId, refreshHash, expiresAtMs, nowMs, facts.plan, facts.profile?.id ?? null, facts.profile ? JSON.stringify(facts.profile) : null, factsAtMs, facts.qoeOptOut ? 1 : 0,
     );
   }
@@ -90,8 +104,17 @@ export class RefreshFamilyStore extends SqlStore {
   rotate(sessionId: string, presentedHash: string, nextHash: string, expiresAtMs: number, factsChangedAtS: number | null, nowMs: number): RotateResult {
     const row = this.row(sessionId);
     if (!row || row.expires_at <= nowMs) return { outcome: "invalid" };
-    if (!constantTimeEqual(bytes(row.refresh_hash), bytes(presentedHash))) return { outcome: "reused" };
-    this.sql.exec("UPDATE refresh_families SET refresh_hash = ?, expires_at = ?, rotated_at = ? WHERE session_id = ?", nextHash, expiresAtMs, nowMs, sessionId);
+    const previous = row.previous_hashes === null ? null : (JSON.parse(row.previous_hashes) as string[]);
+    if (!constantTimeEqual(bytes(row.refresh_hash), bytes(presentedHash))) {
+      // An earlier token of this family: it was copied (RFC 6819 §5.2.2.3). Anything else is just not a token of ours.
+      const replayed = previous === null || previous.some((h) => constantTimeEqual(bytes(h), bytes(presentedHash)));
+      return { outcome: replayed ? "reused" : "invalid" };
+    }
+    const kept = JSON.stringify([row.refresh_hash, ...(previous ?? [])].slice(0, PREVIOUS_KEPT));
+    this.sql.exec(
+      "UPDATE refresh_families SET refresh_hash = ?, expires_at = ?, rotated_at = ?, previous_hashes = ? WHERE session_id = ?",
+      nextHash, expiresAtMs, nowMs, kept, sessionId,
+    );
     const current = row.qoe_opt_out !== null && (factsChangedAtS === null || Math.floor(row.facts_at / 1000) > factsChangedAtS);
     return { outcome: "rotated", profileId: row.profile_id, facts: current ? factsOf(row) : null };
   }

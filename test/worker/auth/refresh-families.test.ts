@@ -129,6 +129,27 @@ describe("refresh families in the account's object", () => {
     expect((await device.json("/api/auth/me")).status).toBe(401);
   });
 
+  it("a token that was never the family's is refused and revokes nothing; an earlier one of the family revokes it", async () => {
+    const b = new TestBrowser();
+    await b.signUp();
+    const first = b.value("mq_rt")!;
+    expect((await refresh(b)).status).toBe(200);
+    const [accountId, familyId] = first.split(".");
+    // Someone who knows the family id (not its secret) guesses.
+    const guesser = new TestBrowser();
+    guesser.cookies.set("mq_rt", { value: `${accountId}.${familyId}.${"A".repeat(43)}`, path: "/api/auth", attributes: [] });
+    const guessed = await refresh(guesser);
+    expect([guessed.status, guessed.body.error.code]).toEqual([401, "invalid_refresh"]);
+    // The device is still signed in and refreshes as before.
+    expect((await refresh(b)).status).toBe(200);
+    expect((await b.json("/api/auth/me")).status).toBe(200);
+    // The first token, replayed after the family moved on twice: copied, so the family ends.
+    const thief = new TestBrowser();
+    thief.cookies.set("mq_rt", { value: first, path: "/api/auth", attributes: [] });
+    expect((await refresh(thief)).body.error.code).toBe("refresh_reused");
+    expect((await refresh(b)).status).toBe(401);
+  });
+
   it("a refresh after the account was deleted, or naming another account, is 401 invalid_refresh", async () => {
     const b = new TestBrowser();
     const up = await b.signUp();
