@@ -10,7 +10,7 @@
 import { downloadPlayableUntil, DOWNLOAD_PLAY_WINDOW_MS } from "../../../common/downloads.ts";
 import { deviceId } from "../data/device.ts";
 import { reportDownloadPlayed } from "../data/api.ts";
-import { putDownload, trustedNow, type StoredDownload } from "./store.ts";
+import { putDownload, type StoredDownload } from "./store.ts";
 
 /**
  * Why a stored download cannot play now: `missing` (not on this device), `incomplete`,
@@ -19,19 +19,17 @@ import { putDownload, trustedNow, type StoredDownload } from "./store.ts";
  */
 export type OfflineRefusal = "missing" | "incomplete" | "clock" | "expired";
 
-/** Why a download cannot play now; null when it can. */
-export async function offlineRefusal(d: StoredDownload): Promise<OfflineRefusal | null> {
+/** Why a stored download cannot play at the trusted time `time` (store.ts trustedTime); null when it can. */
+export function offlineRefusal(d: StoredDownload, time: { nowMs: number; clockMovedBack: boolean }): OfflineRefusal | null {
   if (d.state !== "done") return "incomplete";
-  const { nowMs, clockMovedBack } = await trustedNow();
-  if (clockMovedBack) return "clock";
-  if (nowMs >= downloadPlayableUntil(d.grant)) return "expired";
+  if (time.clockMovedBack) return "clock";
+  if (time.nowMs >= downloadPlayableUntil(d.grant)) return "expired";
   return null;
 }
 
-/** Starts the 48 h window at the first play (locally at once; told to the account now, in the background, or at the next sync). */
-export async function notePlayed(d: StoredDownload): Promise<void> {
+/** Starts the 48 h window at the first play, at the trusted `nowMs` (locally; told to the account now, in the background, or at the next sync). */
+export async function notePlayed(d: StoredDownload, nowMs: number): Promise<void> {
   if (d.grant.firstPlayedAt !== null) return;
-  const { nowMs } = await trustedNow();
   const grant = { ...d.grant, firstPlayedAt: nowMs, playableUntil: Math.min(d.grant.expiresAt, nowMs + DOWNLOAD_PLAY_WINDOW_MS) };
   await putDownload({ ...d, grant });
   // Told to the account without holding up the start (a failure is retried by the next sync).

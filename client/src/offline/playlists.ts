@@ -53,3 +53,23 @@ export function offlineMaster(media: DownloadGranted["media"]): string {
   lines.push(`#EXT-X-STREAM-INF:${attrs.join(",")}`, v.path, "");
   return lines.join("\n");
 }
+
+/**
+ * The files hls.js reads before the first frame: every playlist, and the first
+ * two files each playlist lists (its init segment and first segment), in the
+ * order the downloader planned them (playlist, then its files).
+ */
+export function startFiles(files: { path: string }[]): string[] {
+  const out: string[] = [];
+  let afterPlaylist = 0;
+  for (const { path } of files) {
+    if (path.endsWith(".m3u8")) {
+      out.push(path);
+      afterPlaylist = path === "master.m3u8" ? 0 : 2;
+    } else if (afterPlaylist > 0) {
+      out.push(path);
+      afterPlaylist--;
+    }
+  }
+  return out;
+}

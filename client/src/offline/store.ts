@@ -128,15 +128,34 @@ export async function deleteDownloadData(downloadId: string): Promise<void> {
 
 /**
  * The device's trusted time: never earlier than the latest time seen (kept in
- * IndexedDB), so a clock set backwards cannot revive an expired download.
- * Returns the time and whether the clock was found moved back by more than a minute.
+ * IndexedDB, latestTimeSeen / noteTimeSeen), so a clock set backwards cannot
+ * revive an expired download; and whether the clock was found moved back by
+ * more than a minute. Pure: the offline start reads the latest time before Play.
  */
-export async function trustedNow(): Promise<{ nowMs: number; clockMovedBack: boolean }> {
+export function trustedTime(clockMs: number, seenMs: number): { nowMs: number; clockMovedBack: boolean } {
+  return { nowMs: Math.max(clockMs, seenMs), clockMovedBack: clockMs < seenMs - 60_000 };
+}
+
+/** The latest time this device has seen (0 before any). */
+export async function latestTimeSeen(): Promise<number> {
+  return (await (await offlineDb()).get("meta", "latestTime"))?.value ?? 0;
+}
+
+/** Raises the latest time seen to `clockMs` (never lowers it: another page may have stored a later one). */
+export async function noteTimeSeen(clockMs: number): Promise<void> {
   const db = await offlineDb();
-  const seen = (await db.get("meta", "latestTime"))?.value ?? 0;
-  const clock = Date.now();
-  if (clock > seen) await db.put("meta", { key: "latestTime", value: clock });
-  return { nowMs: Math.max(clock, seen), clockMovedBack: clock < seen - 60_000 };
+  const tx = db.transaction("meta", "readwrite");
+  const seen = (await tx.store.get("latestTime"))?.value ?? 0;
+  if (clockMs > seen) await tx.store.put({ key: "latestTime", value: clockMs });
+  await tx.done;
+}
+
+/** Several files of one download, read in one transaction (absent ones undefined). */
+export async function readFiles(downloadId: string, paths: string[]): Promise<Map<string, ArrayBuffer | undefined>> {
+  const tx = (await offlineDb()).transaction("files");
+  const found = await Promise.all(paths.map(async (p) => [p, (await tx.store.get(fileKey(downloadId, p)))?.data] as const));
+  await tx.done;
+  return new Map(found);
 }
 
 export async function queueProgress(body: ProgressBody): Promise<void> {

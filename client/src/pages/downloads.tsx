@@ -6,7 +6,7 @@
  * under storage pressure.
  */
 import { A } from "@solidjs/router";
-import { createResource, For, onMount, Show } from "solid-js";
+import { createEffect, createResource, For, onMount, Show } from "solid-js";
 import { downloadPlayableUntil } from "../../../common/downloads.ts";
 import { formatBytes } from "../components/download-button.tsx";
 import { usePageTitle } from "../components/page-title.ts";
@@ -16,9 +16,13 @@ import { libraryWords } from "../i18n/pages/library/index.ts";
 import { SmartDownloads } from "../components/smart-downloads.tsx";
 import { deleteDownload, isRunning, pauseDownload, resumeDownload, resumeInterrupted } from "../offline/downloader.ts";
 import { isOnline } from "../offline/online.ts";
+import { prepareOfflineStart } from "../offline/start.ts";
 import { downloadsVersion, listDownloads, type StoredDownload } from "../offline/store.ts";
 
 const { t } = libraryWords;
+
+/** Finished downloads whose start is prepared as soon as the page shows them (the newest: the likeliest to play). */
+const PREPARED_ON_SIGHT = 2;
 
 function stateLabel(d: StoredDownload): string {
   if (d.state === "done") return appT("download.done");
@@ -38,8 +42,10 @@ export default function Downloads() {
     return { usage: estimate?.usage ?? 0, quota: estimate?.quota ?? 0, persisted };
   });
   onMount(() => void resumeInterrupted());
-  // Play is the likely next step, online or not: the offline player's code is fetched now (from the app-shell cache offline).
+  // Play is the likely next step, online or not: the offline player's code is fetched now (from the app-shell cache offline),
+  // and the newest finished downloads' starts are prepared (keys, trusted time, first files: offline/start.ts); any other on hover or focus.
   onMount(() => void import("./offline-watch.tsx").catch(() => {}));
+  createEffect(() => (items() ?? []).filter((d) => d.state === "done").slice(-PREPARED_ON_SIGHT).forEach(prepareOfflineStart));
 
   async function persist() {
     await navigator.storage?.persist?.();
@@ -85,7 +91,7 @@ export default function Downloads() {
                   </div>
                   <div class="download-actions">
                     <Show when={d.state === "done"}>
-                      <A class="button button-primary" href={`/downloads/${d.downloadId}`} aria-label={t("downloads.playLabel", { title: d.subheading ? `${d.heading} ${d.subheading}` : d.heading })}>▶ {t("downloads.play")}</A>
+                      <A class="button button-primary" href={`/downloads/${d.downloadId}`} onPointerEnter={() => prepareOfflineStart(d)} onFocus={() => prepareOfflineStart(d)} aria-label={t("downloads.playLabel", { title: d.subheading ? `${d.heading} ${d.subheading}` : d.heading })}>▶ {t("downloads.play")}</A>
                     </Show>
                     <Show when={d.state === "downloading" && isRunning(d.downloadId)}>
                       <button type="button" class="button button-outline" onClick={() => void pauseDownload(d.downloadId)}>{t("downloads.pause")}</button>

@@ -9,10 +9,11 @@ import { createResource, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { playerWords } from "../i18n/pages/player/index.ts";
 import { useParams } from "@solidjs/router";
 import type { Playback } from "../data/api.ts";
-import { offlineMediaKeys, notePlayed, offlineRefusal, type OfflineRefusal } from "../offline/licence.ts";
+import { notePlayed, offlineRefusal, type OfflineRefusal } from "../offline/licence.ts";
 import { syncOffline } from "../offline/downloader.ts";
 import { noteWatched, playingDownload, replaceWatched } from "../offline/smart.ts";
-import { getDownload, queueProgress, type StoredDownload } from "../offline/store.ts";
+import { forgetStartFiles, takeOfflineStart } from "../offline/start.ts";
+import { queueProgress, type StoredDownload } from "../offline/store.ts";
 import type { ProgressSink } from "../player/controllers/progress-reporting.ts";
 import { offlinePrefix } from "../player/offline-loader.ts";
 import { ErrorScreen } from "../player/overlays.tsx";
@@ -80,15 +81,14 @@ export default function OfflineWatch() {
   const params = useParams<{ id: string }>();
   let stage!: HTMLDivElement;
   const [ready] = createResource(async () => {
-    const d = await getDownload(params.id);
-    if (!d) return { refusal: "missing" as const };
-    // The keys are set up while the grant is checked (the refusal wins): the start waits for the slower of the two, not both.
-    const keys = d.state === "done" ? offlineMediaKeys(d) : null;
-    keys?.catch(() => {});
-    const refusal = await offlineRefusal(d);
+    // Prepared while the Downloads page showed it (offline/start.ts): the click only judges the grant against the clock.
+    const start = await takeOfflineStart(params.id);
+    if (!start) return { refusal: "missing" as const };
+    const refusal = offlineRefusal(start.download, start.time);
     if (refusal) return { refusal };
-    await notePlayed(d);
-    return { download: d, mediaKeys: await keys! };
+    void notePlayed(start.download, start.time.nowMs).catch(() => {});
+    // The keys may still be on their way: the player is created meanwhile and sets them when they come.
+    return { download: start.download, mediaKeys: start.keys! };
   });
   const titleBefore = document.title;
   const leave = playingDownload(params.id);
@@ -97,6 +97,7 @@ export default function OfflineWatch() {
     document.documentElement.classList.remove("watching");
     document.title = titleBefore;
     leave();
+    forgetStartFiles(params.id);
     // An episode finished here is replaced by the next once off screen (when online and the profile wants it).
     void replaceWatched();
   });

@@ -155,3 +155,8 @@ export function mediaElementProblem(error: MediaError | null): PlayerProblem {
 export function unsupportedProblem(): PlayerProblem {
   return worded("unsupported", false, "unsupported");
 }
+
+/** A download's stored licence could not unlock it in this browser (offline/licence.ts). */
+export function keysProblem(): PlayerProblem {
+  return worded("protected", false, "offline_keys");
+}

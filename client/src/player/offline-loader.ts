@@ -6,6 +6,7 @@
  * network; a missing file is a 404 to hls.js, as from a server.
  */
 import Hls, { type LoaderCallbacks, type LoaderConfiguration, type LoaderContext } from "hls.js";
+import { takeStartFile } from "../offline/start.ts";
 import { readFile } from "../offline/store.ts";
 
 /** The URL path of a download's file (what its master playlist and the loader use). */
@@ -30,7 +31,8 @@ export function offlineLoader() {
       this.aborted = false;
       const stats = this.stats;
       stats.loading.start = performance.now();
-      readFile(where.downloadId, where.path).then(
+      // The first files were read before Play (offline/start.ts); the rest, as hls.js asks.
+      takeStartFile(where.downloadId, where.path).then((warm) => warm ?? readFile(where.downloadId, where.path)).then(
         (buffer) => {
           if (this.aborted) return;
           if (!buffer) {

@@ -29,7 +29,7 @@ import { TracksController } from "./controllers/tracks.ts";
 import { TrickplayLoadingController } from "./controllers/trickplay-loading.ts";
 import { premiereHlsConfig, PremiereSyncController } from "./controllers/premiere-sync.ts";
 import { PlaybackEngine } from "./engine.ts";
-import { apiProblem, type PlayerProblem } from "./errors.ts";
+import { apiProblem, keysProblem, type PlayerProblem } from "./errors.ts";
 import { Icon } from "./icons.tsx";
 import { markRanges, skipAt } from "./markers.ts";
 import { offlineLoader } from "./offline-loader.ts";
@@ -66,7 +66,7 @@ export interface PlayerProps {
    * A download played from this device (offline/): media from IndexedDB through the offline
    * loader, keys from the stored licence, progress to the device's queue; nothing is renewed.
    */
-  offline?: { mediaKeys: MediaKeys; progress: ProgressSink };
+  offline?: { mediaKeys: Promise<MediaKeys>; progress: ProgressSink };
 }
 
 export function Player(props: PlayerProps) {
@@ -216,7 +216,8 @@ export function Player(props: PlayerProps) {
     video.muted = tracks.prefs.muted;
     video.playbackRate = tracks.prefs.speed;
     const offline = props.offline;
-    if (offline) void video.setMediaKeys(offline.mediaKeys);
+    // Keys set up while the engine starts loading: encrypted media waits for them ("waitingforkey"), not the player.
+    if (offline) offline.mediaKeys.then((keys) => video.setMediaKeys(keys)).catch(() => setProblem(keysProblem()));
     const e = new PlaybackEngine(video, {
       playback: props.playback,
       holder,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { offlineMaster, offlinePlaylist, playlistUris, resolvePath } from "../../../client/src/offline/playlists.ts";
+import { offlineMaster, offlinePlaylist, playlistUris, resolvePath, startFiles } from "../../../client/src/offline/playlists.ts";
 
 const PLAYLIST = [
   "#EXTM3U",
@@ -52,5 +52,24 @@ describe("a download's playlists", () => {
     expect(master).toContain('#EXT-X-STREAM-INF:BANDWIDTH=1128000,AVERAGE-BANDWIDTH=800000,RESOLUTION=960x540,CODECS="avc1.64001f,mp4a.40.2",FRAME-RATE=25.000,AUDIO="aud",SUBTITLES="subs"\nvideo/540p/index.m3u8');
     expect(master).toContain('TYPE=AUDIO,GROUP-ID="aud",NAME="English",LANGUAGE="en",DEFAULT=YES,AUTOSELECT=YES,CHANNELS="2",URI="audio/en/index.m3u8"');
     expect(master).toContain('TYPE=SUBTITLES,GROUP-ID="subs",NAME="Français",LANGUAGE="fr",DEFAULT=NO');
+  });
+});
+
+describe("the offline start's first files", () => {
+  it("are every playlist and the first two files each media playlist lists (init, first segment)", () => {
+    // The downloader's plan: the master, then each playlist followed by its files in order.
+    const plan = [
+      "master.m3u8",
+      "video/540p/index.m3u8", "video/540p/init.mp4", "video/540p/seg_00000.m4s", "video/540p/seg_00001.m4s", "video/540p/seg_00002.m4s",
+      "audio/en/index.m3u8", "audio/en/init.mp4", "audio/en/seg_00000.m4s", "audio/en/seg_00001.m4s",
+      "subs/en/index.m3u8", "subs/en/seg_00000.vtt", "subs/en/seg_00001.vtt",
+    ].map((path) => ({ path, done: true }));
+    expect(startFiles(plan)).toEqual([
+      "master.m3u8",
+      "video/540p/index.m3u8", "video/540p/init.mp4", "video/540p/seg_00000.m4s",
+      "audio/en/index.m3u8", "audio/en/init.mp4", "audio/en/seg_00000.m4s",
+      "subs/en/index.m3u8", "subs/en/seg_00000.vtt", "subs/en/seg_00001.vtt",
+    ]);
+    expect(startFiles([])).toEqual([]);
   });
 });

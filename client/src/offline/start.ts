@@ -1,0 +1,91 @@
+/**
+ * The offline start, prepared before Play. What the offline player needs that
+ * does not depend on the moment of the click — the download's record, MediaKeys
+ * holding its stored licence, the device's latest trusted time, and the files
+ * hls.js reads first (playlists, init segments, first segments) — is set up
+ * while the Downloads page shows the download, and again on hover or focus of
+ * its Play. The click then only judges the grant against the clock (in memory:
+ * store.ts trustedTime) and renders the player; the latest time is stored after.
+ * Without a preparation (a link opened directly) the record is read at once and
+ * the keys are set up while the player is created, not before it.
+ */
+import { offlineMediaKeys } from "./licence.ts";
+import { startFiles } from "./playlists.ts";
+import { getDownload, latestTimeSeen, noteTimeSeen, readFiles, trustedTime, type StoredDownload } from "./store.ts";
+
+interface Preparation {
+  download: StoredDownload;
+  /** The licence the keys were made from: a renewed licence makes new keys. */
+  licence: string;
+  keys: Promise<MediaKeys>;
+  seenMs: Promise<number>;
+  /** The first files hls.js asks for, read in one transaction; each handed out once. */
+  files: Promise<Map<string, ArrayBuffer | undefined>>;
+}
+
+/**
+ * Preparations kept at once: a MediaKeys with its session each, a few MB of
+ * first segments; the Downloads page prepares the newest few on sight and any
+ * other on hover or focus.
+ */
+const MAX_PREPARED = 4;
+const prepared = new Map<string, Preparation>();
+
+/** Prepares the start of a finished download (again only when its licence changed); the record seen last is kept. */
+export function prepareOfflineStart(d: StoredDownload): void {
+  if (d.state !== "done") return;
+  const licence = JSON.stringify(d.licence);
+  const had = prepared.get(d.downloadId);
+  if (had && had.licence === licence) {
+    had.download = d;
+    return;
+  }
+  const keys = offlineMediaKeys(d);
+  const seenMs = latestTimeSeen();
+  const files = readFiles(d.downloadId, startFiles(d.files));
+  for (const p of [keys, seenMs, files]) p.catch(() => {});
+  prepared.delete(d.downloadId);
+  prepared.set(d.downloadId, { download: d, licence, keys, seenMs, files });
+  while (prepared.size > MAX_PREPARED) prepared.delete(prepared.keys().next().value!);
+}
+
+export interface OfflineStart {
+  download: StoredDownload;
+  /** The trusted time of the start (store.ts trustedTime). */
+  time: { nowMs: number; clockMovedBack: boolean };
+  /** MediaKeys holding the download's licence (a finished download only; a MediaKeys serves one video element). */
+  keys: Promise<MediaKeys> | null;
+}
+
+/** The start of `downloadId` now: its preparation, taken (keys serve one element), or the record read and the keys begun now; null when not on this device. */
+export async function takeOfflineStart(downloadId: string): Promise<OfflineStart | null> {
+  const p = prepared.get(downloadId);
+  prepared.delete(downloadId);
+  if (p) warm.set(downloadId, p.files);
+  const [download, seenMs] = await Promise.all([p?.download ?? getDownload(downloadId), p?.seenMs.catch(() => latestTimeSeen()) ?? latestTimeSeen()]);
+  if (!download) return null;
+  const keys = p?.keys ?? (download.state === "done" ? offlineMediaKeys(download) : null);
+  keys?.catch(() => {});
+  const clockMs = Date.now();
+  // Stored after the start, not before it: the time only moves forward (noteTimeSeen never lowers it).
+  void noteTimeSeen(clockMs).catch(() => {});
+  return { download, time: trustedTime(clockMs, seenMs), keys };
+}
+
+/** First files read before Play, per download being played: the offline loader takes each once. */
+const warm = new Map<string, Promise<Map<string, ArrayBuffer | undefined>>>();
+
+/** A file of `downloadId` read before Play (handed out once, then forgotten), or null: read it from IndexedDB. */
+export async function takeStartFile(downloadId: string, path: string): Promise<ArrayBuffer | null> {
+  const files = await warm.get(downloadId)?.catch(() => null);
+  const data = files?.get(path);
+  if (!files || !data) return null;
+  files.delete(path);
+  if (files.size === 0) warm.delete(downloadId);
+  return data;
+}
+
+/** Drops what is left of `downloadId`'s first files (the player closed; a later play reads IndexedDB). */
+export function forgetStartFiles(downloadId: string): void {
+  warm.delete(downloadId);
+}
