@@ -114,9 +114,13 @@ function useTvMode() {
   createEffect(on(() => location.pathname, () => tvPageOpened()));
 }
 
-/** The interface language: the chosen profile's, else the browser's, else English; it follows a profile switch or edit at once. */
+/**
+ * The interface language: the chosen profile's, else the browser's, else English; it follows a profile switch or edit at once.
+ * Until the session is known the page keeps the locale it booted in (main.tsx: the one this device showed last), so a
+ * profile whose language the browser does not speak is not shown in the browser's first.
+ */
 function useLocale() {
-  createEffect(() => void setLocale(resolveLocale(currentProfile()?.language, navigator.languages)));
+  createEffect(() => void (session() !== undefined && setLocale(resolveLocale(currentProfile()?.language, navigator.languages))));
   // Catalog text on screen was fetched in the previous language: fetch it again.
   createEffect(on(locale, () => void revalidate(), { defer: true }));
 }

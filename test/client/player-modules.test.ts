@@ -1,7 +1,8 @@
 /** The player's pure modules (client/src/player/*, data/progress.ts): trickplay VTT, shortcuts, clock times, stored prefs, error wording, device names. */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { deviceName } from "../../client/src/data/device.ts";
+import { setLocale } from "../../client/src/i18n/index.ts";
 import { apiProblem, hlsProblem } from "../../client/src/player/errors.ts";
 import { actionForKey, SHORTCUTS } from "../../client/src/player/keyboard.ts";
 import { DEFAULT_PREFS, sanitizePrefs } from "../../client/src/player/prefs.ts";
@@ -100,6 +101,8 @@ describe("stored player preferences", () => {
 const apiError = (status: number, code: string) => Object.assign(new Error(code), { status, code });
 
 describe("problems in words", () => {
+  // As the app does before its first render (main.tsx): no dictionary is built in.
+  beforeAll(() => setLocale("en"));
   it("each refusal of the playback API has its own headline; a policy refusal offers no retry", () => {
     const region = apiProblem(apiError(403, "region_restricted"));
     expect(region).toMatchObject({ title: "Not available in your region", retry: false, code: "region_restricted" });

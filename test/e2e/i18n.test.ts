@@ -17,6 +17,11 @@ import type { BrowserContext, Page } from "playwright-core";
 import { DEMO_ACCOUNT } from "../../tools/dev/demo-account.ts";
 import { DEMO_TITLES } from "../../tools/seed/demo-catalog.ts";
 import { pseudoString } from "../../client/src/i18n/pseudo.ts";
+import shellEnglish from "../../client/src/i18n/dicts/en.ts";
+import titleEnglish from "../../client/src/i18n/pages/title/en.ts";
+import browseEnglish from "../../client/src/i18n/pages/browse/en.ts";
+import searchEnglish from "../../client/src/i18n/pages/search/en.ts";
+import actionsEnglish from "../../client/src/i18n/pages/actions/en.ts";
 import { api, browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
 const suite = browserSuite(8821);
@@ -189,6 +194,62 @@ test("Browse sorted A–Z in French lists the French titles in French order", as
   await page.locator(".grid .tile:not(.skeleton) .tile-name").first().filter({ hasText: french[0]! }).waitFor();
   await page.locator(".grid .tile:not(.skeleton) .tile-name").nth(11).waitFor();
   assert.deepEqual((await page.locator(".grid .tile:not(.skeleton) .tile-name").allInnerTexts()).slice(0, 12), french);
+  await context.close();
+});
+
+/** Our English words (the shell's and the pages' below), whole texts without placeholders: seen in an Arabic page, one is a flash of English. */
+const OUR_ENGLISH = new Set(
+  [shellEnglish, titleEnglish, browseEnglish, searchEnglish, actionsEnglish]
+    .flatMap((words) => Object.values(words as Record<string, string | Record<string, string>>))
+    .flatMap((v) => (typeof v === "string" ? [v] : Object.values(v)))
+    .filter((v) => !v.includes("{{") && v.length >= 3),
+);
+
+/**
+ * Records every text and label the page ever puts in the DOM, from before its
+ * first script (a MutationObserver runs before the next paint, so whatever could
+ * have been painted is recorded): `window.__drawn`.
+ */
+function recordDrawnText(): void {
+  const drawn = ((window as unknown as { __drawn: string[] }).__drawn = [] as string[]);
+  const note = (text: string | null | undefined) => void (text && text.trim() && drawn.push(text.trim()));
+  const walk = (node: Node) => {
+    if (node.nodeType === Node.TEXT_NODE) return note(node.textContent);
+    if (!(node instanceof Element) || node.closest("script, style")) return;
+    for (const a of ["aria-label", "placeholder", "title"]) note(node.getAttribute(a));
+    node.childNodes.forEach(walk);
+  };
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === "childList") r.addedNodes.forEach(walk);
+      else if (r.type === "characterData") note(r.target.textContent);
+      else note((r.target as Element).getAttribute(r.attributeName!));
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["aria-label", "placeholder", "title"] });
+}
+
+test("in Arabic, a returning visit never draws our English or a raw key, not even before the words load", async () => {
+  const { context, page } = await signedIn("Alex", "ar");
+  // The first visit with the profile's language learns it (the browser speaks English); the next ones start in it.
+  await page.goto(`${suite.site.url}/`);
+  await page.locator("html[lang=ar]").waitFor({ state: "attached" });
+  await context.addInitScript(recordDrawnText);
+  const pages: [string, () => Promise<unknown>][] = [
+    ["/", () => page.locator("section.row a.tile").first().waitFor()],
+    [`/title/${ORBITFALL}`, () => page.locator(".credits .job").first().waitFor()],
+    ["/browse?sort=title", () => page.locator(".grid .tile:not(.skeleton)").first().waitFor()],
+    ["/search?q=orbit", () => page.locator("#search-results li").first().waitFor()],
+  ];
+  for (const [path, settled] of pages) {
+    await page.goto(`${suite.site.url}${path}`);
+    await settled();
+    await page.getByRole("navigation", { name: "الأقسام" }).getByRole("link", { name: "تصفّح" }).waitFor();
+    const drawn = await page.evaluate(() => (window as unknown as { __drawn: string[] }).__drawn);
+    assert.ok(drawn.length > 20, `${path}: the recorder saw the page being drawn (${drawn.length} texts)`);
+    assert.deepEqual(drawn.filter((text) => OUR_ENGLISH.has(text)), [], `${path}: English of ours drawn at some point`);
+    assert.deepEqual(drawn.filter((text) => /^[a-z]+(\.[a-zA-Z0-9_-]+)+$/.test(text)), [], `${path}: a raw key drawn at some point`);
+  }
+
   await context.close();
 });
 

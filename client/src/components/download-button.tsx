@@ -10,9 +10,12 @@ import { downloadOptions, type DownloadOptions } from "../data/api.ts";
 import { failureWords } from "../data/failure-words.ts";
 import { startDownload } from "../offline/downloader.ts";
 import { downloadsVersion, listDownloads } from "../offline/store.ts";
-import { t } from "../i18n/index.ts";
+import { downloadWords } from "../i18n/pages/download/index.ts";
 import { formatPercent } from "../i18n/format.ts";
 import { formatLocale } from "../i18n/index.ts";
+
+/** The download words (i18n/pages/download): loaded with the pages that offer downloads, not with Home. */
+const { t } = downloadWords;
 
 /** Bytes as the Downloads page shows them, in the interface locale: "12 MB", "1.4 GB", "1,4 Go". */
 export function formatBytes(bytes: number): string {

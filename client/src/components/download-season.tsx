@@ -10,8 +10,11 @@ import { createSignal, For, Show } from "solid-js";
 import { downloadOptions } from "../data/api.ts";
 import { startDownload } from "../offline/downloader.ts";
 import { listDownloads } from "../offline/store.ts";
-import { t, tn } from "../i18n/index.ts";
+import { downloadWords } from "../i18n/pages/download/index.ts";
 import { formatBytes } from "./download-button.tsx";
+
+/** The download words (i18n/pages/download): loaded with the pages that offer downloads, not with Home. */
+const { t, tn } = downloadWords;
 
 type Quality = "standard" | "higher";
 

@@ -4,8 +4,11 @@
  */
 import { Show } from "solid-js";
 import { currentProfile } from "../data/session.ts";
-import { t } from "../i18n/index.ts";
+import { downloadWords } from "../i18n/pages/download/index.ts";
 import { replaceWatched, setSmartDownloads, smartDownloadsOn } from "../offline/smart.ts";
+
+/** The download words (i18n/pages/download): loaded with the pages that offer downloads, not with Home. */
+const { t } = downloadWords;
 
 export function SmartDownloads() {
   return (

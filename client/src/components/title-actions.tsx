@@ -7,7 +7,10 @@ import { createAsync, revalidate } from "@solidjs/router";
 import { createSignal, For, Show, Suspense, type JSX } from "solid-js";
 import { addToMyList, getMyList, getRatings, rateTitle, removeFromMyList, type RatingValue } from "../data/api.ts";
 import { createSaveQueue, errorMessage } from "./form.tsx";
-import { t } from "../i18n/index.ts";
+import { actionWords } from "../i18n/pages/actions/index.ts";
+
+/** The actions' words (i18n/pages/actions): loaded with the pages that show them, not with Home. */
+const { t } = actionWords;
 
 const THUMB = "M2 20h3V9H2zm20-10a2 2 0 0 0-2-2h-5.7l.9-4.4v-.3a1.5 1.5 0 0 0-.4-1L13.7 1 7.6 7.6A2 2 0 0 0 7 9v9a2 2 0 0 0 2 2h8.5a2 2 0 0 0 1.8-1.2l2.6-6.3a2 2 0 0 0 .1-.7z";
 

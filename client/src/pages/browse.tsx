@@ -4,8 +4,12 @@ import { Grid, GridSkeleton } from "../components/tiles.tsx";
 import { getGenres, getTitles, type TitleCard, type TitleFilter } from "../data/api.ts";
 import { usePageTitle } from "../components/page-title.ts";
 import { usePlayIntent } from "../data/play-intent.ts";
-import { locale, t } from "../i18n/index.ts";
+import { locale, t as appT } from "../i18n/index.ts";
+import { browseWords } from "../i18n/pages/browse/index.ts";
 import { failureWords } from "../data/failure-words.ts";
+
+/** Browse's words (i18n/pages/browse): loaded with the page, not with Home. */
+const { t } = browseWords;
 
 const SORTS = [
   ["popular", "browse.popular"],
@@ -21,7 +25,7 @@ export default function Browse() {
   const genres = createAsync(() => getGenres());
   usePageTitle(() => {
     const genre = params.genre ? genres()?.find((g) => g.slug === params.genre)?.name : undefined;
-    return genre ? `${genre} · ${t("nav.browse")}` : t("nav.browse");
+    return genre ? `${genre} · ${appT("nav.browse")}` : appT("nav.browse");
   });
   const filter = (): TitleFilter => ({
     genre: params.genre || undefined,
@@ -70,7 +74,7 @@ export default function Browse() {
 
   return (
     <div class="page browse">
-      <h1>{t("nav.browse")}</h1>
+      <h1>{appT("nav.browse")}</h1>
       <div class="filters" role="group" aria-label={t("browse.filters")}>
         <label>
           <span>{t("browse.genre")}</span>

@@ -13,6 +13,7 @@ import { usePageTitle } from "../components/page-title.ts";
 import { formatDate } from "../i18n/format.ts";
 import { t as appT } from "../i18n/index.ts";
 import { libraryWords } from "../i18n/pages/library/index.ts";
+import { downloadWords } from "../i18n/pages/download/index.ts";
 import { SmartDownloads } from "../components/smart-downloads.tsx";
 import { deleteDownload, isRunning, pauseDownload, resumeDownload, resumeInterrupted } from "../offline/downloader.ts";
 import { isOnline } from "../offline/online.ts";
@@ -25,8 +26,8 @@ const { t } = libraryWords;
 const PREPARED_ON_SIGHT = 2;
 
 function stateLabel(d: StoredDownload): string {
-  if (d.state === "done") return appT("download.done");
-  if (d.state === "queued") return appT("download.queued");
+  if (d.state === "done") return downloadWords.t("download.done");
+  if (d.state === "queued") return downloadWords.t("download.queued");
   if (d.state === "downloading") return t("downloads.downloading");
   // A paused download with an error was paused by a lost connection (offline/downloader.ts).
   if (d.state === "paused") return d.error ? t("downloads.pausedOffline") : t("downloads.paused");
@@ -80,7 +81,7 @@ export default function Downloads() {
                     <h2>{d.heading}</h2>
                     <Show when={d.subheading}><p>{d.subheading}</p></Show>
                     <p class="download-meta">
-                      {appT(d.quality === "higher" ? "download.higher" : "download.standard")} · {d.heightPx}p · {formatBytes(d.state === "done" ? d.bytesStored : d.sizeBytes)} ·{" "}
+                      {downloadWords.t(d.quality === "higher" ? "download.higher" : "download.standard")} · {d.heightPx}p · {formatBytes(d.state === "done" ? d.bytesStored : d.sizeBytes)} ·{" "}
                       <span class="download-state-label">{stateLabel(d)}</span> · {t("downloads.expires", { date: formatDate(downloadPlayableUntil(d.grant), { dateStyle: "medium", timeStyle: "short" }) })}
                     </p>
                     <Show when={d.state !== "done"}>

@@ -3,7 +3,10 @@ import { Show } from "solid-js";
 import { Grid } from "../components/tiles.tsx";
 import { getPerson } from "../data/api.ts";
 import { usePageTitle } from "../components/page-title.ts";
-import { t } from "../i18n/index.ts";
+import { titleWords } from "../i18n/pages/title/index.ts";
+
+/** The person page's words live with the title page's (i18n/pages/title): loaded with the page, not with Home. */
+const { t } = titleWords;
 
 /** A person and the titles they worked on (those visible here). */
 export default function PersonPage() {

@@ -6,7 +6,11 @@ import { useNow } from "../data/schedule.ts";
 import { getGenres, getTitles, searchTitles, type SearchResult } from "../data/api.ts";
 import { isTvMode } from "../tv/mode.ts";
 import { usePageTitle } from "../components/page-title.ts";
-import { t as tr, tn } from "../i18n/index.ts";
+import { t as tr } from "../i18n/index.ts";
+import { searchWords } from "../i18n/pages/search/index.ts";
+
+/** Search's words (i18n/pages/search): loaded with the page, not with Home. */
+const { t: st, tn } = searchWords;
 
 const DEBOUNCE_MS = 120;
 
@@ -19,7 +23,7 @@ export default function Search() {
   const [text, setText] = createSignal(params.q ?? "");
   const [results, setResults] = createSignal<SearchResult[] | null>(null);
   const [pending, setPending] = createSignal(false);
-  usePageTitle(() => (params.q ? tr("search.pageTitle", { q: params.q }) : tr("search.title")));
+  usePageTitle(() => (params.q ? st("search.pageTitle", { q: params.q }) : st("search.title")));
   let input!: HTMLInputElement;
   let list!: HTMLOListElement;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -73,16 +77,16 @@ export default function Search() {
 
   return (
     <div class="page search">
-      <h1 class="visually-hidden">{tr("search.title")}</h1>
+      <h1 class="visually-hidden">{st("search.title")}</h1>
       <form class="search-box" role="search" onSubmit={(e) => e.preventDefault()}>
-        <label for="search-input" class="visually-hidden">{tr("search.label")}</label>
+        <label for="search-input" class="visually-hidden">{st("search.label")}</label>
         <input
           id="search-input"
           ref={input}
           type="search"
           autocomplete="off"
           spellcheck={false}
-          placeholder={tr("search.placeholder")}
+          placeholder={st("search.placeholder")}
           value={text()}
           onInput={(e) => setText(e.currentTarget.value)}
           onKeyDown={(e) => {
@@ -96,7 +100,7 @@ export default function Search() {
       </form>
       <p class="search-status" aria-live="polite">
         <Show when={results() !== null && !pending()}>
-          {results()!.length === 0 ? tr("search.none", { q: text().trim() }) : tn("search.results", results()!.length)}
+          {results()!.length === 0 ? st("search.none", { q: text().trim() }) : tn("search.results", results()!.length)}
         </Show>
       </p>
       <ol id="search-results" class="results" ref={list} onKeyDown={onListKey} aria-busy={pending()}>
@@ -142,16 +146,16 @@ function NoResults() {
   const genres = createAsync(() => getGenres());
   const popular = createAsync(() => getTitles({ sort: "popular", limit: 6 }));
   return (
-    <section class="no-results" aria-label={tr("search.tryInstead")}>
-      <p class="muted">{tr("search.hint")}</p>
+    <section class="no-results" aria-label={st("search.tryInstead")}>
+      <p class="muted">{st("search.hint")}</p>
       <Show when={popular()?.items.length}>
-        <h2>{tr("search.popular")}</h2>
+        <h2>{st("search.popular")}</h2>
         <ul class="no-results-titles">
           <For each={popular()!.items}>{(t) => <li><A href={`/title/${t.id}`} dir="auto">{t.title}</A></li>}</For>
         </ul>
       </Show>
       <Show when={genres()?.length}>
-        <h2>{tr("search.byGenre")}</h2>
+        <h2>{st("search.byGenre")}</h2>
         <p class="no-results-genres">
           <For each={genres()}>{(g) => <A class="chip" href={`/browse?genre=${g.slug}`}>{g.name}</A>}</For>
         </p>

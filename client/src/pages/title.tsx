@@ -14,8 +14,11 @@ import { baselineStart } from "../player/start.ts";
 import { currentProfile } from "../data/session.ts";
 import { usePageTitle } from "../components/page-title.ts";
 import { crewJobLabel } from "../components/crew-job.ts";
-import { t as tr, tn } from "../i18n/index.ts";
+import { titleWords } from "../i18n/pages/title/index.ts";
 import { formatDate, formatDuration, formatList, formatRelative, formatTimeLeft, languageName } from "../i18n/format.ts";
+
+/** The title page's words (i18n/pages/title): loaded with the page, not with Home. */
+const { t: tr, tn } = titleWords;
 
 
 /**
