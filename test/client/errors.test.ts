@@ -13,9 +13,11 @@ describe("the client's error vocabulary", () => {
   afterAll(() => setLocale("en"));
 
   it("has words for every code the Worker answers, in the interface language, and general words for a code it does not know", async () => {
-    expect(Object.keys(errorEnglish).sort()).toEqual([...ERROR_CODES, "http_error", "network"].sort());
+    expect(Object.keys(errorEnglish).sort()).toEqual([...ERROR_CODES, "http_error", "network", "no_space"].sort());
     await setLocale("en");
     expect(errorText("invalid_credentials")).toBe("Wrong e-mail or password.");
+    // A download that would not fit is the client's own finding, worded by its code like the Worker's.
+    expect(errorText("no_space")).toBe("There is not enough space on this device for this download.");
     await setLocale("fr");
     expect(errorText("invalid_credentials")).toBe("E-mail ou mot de passe incorrect.");
     expect(errorText("no_such_code")).toBe("Un problème est survenu. Veuillez réessayer.");

@@ -228,8 +228,9 @@ function recordDrawnText(): void {
   }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["aria-label", "placeholder", "title"] });
 }
 
-test("in Arabic, a returning visit never draws our English or a raw key, not even before the words load", async () => {
-  const { context, page } = await signedIn("Alex", "ar");
+test("in Arabic, a returning visit never draws our English or a raw key, and the seek flash says its seconds in Arabic", async () => {
+  // Sam, not Alex: watching Orbitfall here gives its profile a "Because you watched Orbitfall" row the pseudo-locale test would read.
+  const { context, page } = await signedIn("Sam", "ar");
   // The first visit with the profile's language learns it (the browser speaks English); the next ones start in it.
   await page.goto(`${suite.site.url}/`);
   await page.locator("html[lang=ar]").waitFor({ state: "attached" });
@@ -250,6 +251,15 @@ test("in Arabic, a returning visit never draws our English or a raw key, not eve
     assert.deepEqual(drawn.filter((text) => /^[a-z]+(\.[a-zA-Z0-9_-]+)+$/.test(text)), [], `${path}: a raw key drawn at some point`);
   }
 
+  // The seek flash (and its announcement, which stays): the seconds in Arabic, no Latin "s".
+  await page.goto(`${suite.site.url}/watch/${ORBITFALL}`);
+  await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 0.2, undefined, { timeout: 60_000 });
+  await page.keyboard.press("l");
+  const said = page.locator(".player [aria-live=polite]").filter({ hasText: /\d|[٠-٩]/ });
+  await said.waitFor();
+  const step = await said.innerText();
+  assert.match(step, /ث/, `the seek step "${step}" names its seconds in Arabic`);
+  assert.doesNotMatch(step, /[A-Za-z]/, `the seek step "${step}" has no Latin unit`);
   await context.close();
 });
 

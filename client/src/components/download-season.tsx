@@ -8,6 +8,7 @@
  */
 import { createSignal, For, Show } from "solid-js";
 import { downloadOptions } from "../data/api.ts";
+import { failureWords } from "../data/failure-words.ts";
 import { startDownload } from "../offline/downloader.ts";
 import { listDownloads } from "../offline/store.ts";
 import { downloadWords } from "../i18n/pages/download/index.ts";
@@ -72,7 +73,7 @@ export function DownloadSeason(props: { titleId: number; heading: string; season
       }
       setMessage({ text: tn("download.seasonQueued", queued), alert: false });
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = await failureWords(err);
       setMessage({ text: t("download.seasonPartly", { queued, total: episodes.length, reason }), alert: true });
     } finally {
       setBusy(false);

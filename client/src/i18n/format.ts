@@ -39,10 +39,32 @@ export function formatRelative(ms: number, nowMs: number = Date.now()): string {
   return rtf.format(Math.round(seconds / 86_400), "day");
 }
 
+/** A number with a unit in the locale's words (`Intl.NumberFormat` style "unit"): never a hand-built "10 s". */
+function unitFormat(unit: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const tag = formatLocale();
+  return cached(`u:${tag}:${unit}:${JSON.stringify(options)}`, () => new Intl.NumberFormat(tag, { style: "unit", unit, unitDisplay: "short", ...options }));
+}
+
+/** A seek's step, signed: "+10 sec", "-10 sec", "+10 s", "+10秒", "؜+١٠ ث" (the player's seek flash). */
+export function formatSeekStep(deltaSeconds: number): string {
+  return unitFormat("second", { signDisplay: "exceptZero" }).format(Math.round(deltaSeconds));
+}
+
+/** Seconds with one decimal: "2.9 sec", "2,9 s" (stats for nerds). */
+export function formatSecondsPrecise(seconds: number): string {
+  return unitFormat("second", { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(seconds);
+}
+
+/** A bit rate from kbit/s: "850 kb/s", "2.35 Mb/s" in the locale's words (stats for nerds). */
+export function formatBitrate(kbps: number): string {
+  return kbps >= 1000
+    ? unitFormat("megabit-per-second", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(kbps / 1000)
+    : unitFormat("kilobit-per-second", { maximumFractionDigits: 0 }).format(kbps);
+}
+
 /** A length of time: "12 min", "1 hr, 5 min", "40 sec" (never less than a second). */
 export function formatDuration(seconds: number): string {
-  const tag = formatLocale();
-  const unit = (u: string) => cached(`u:${tag}:${u}`, () => new Intl.NumberFormat(tag, { style: "unit", unit: u, unitDisplay: "short" }));
+  const unit = (u: string) => unitFormat(u);
   const s = Math.max(1, Math.round(seconds));
   if (s < 60) return unit("second").format(s);
   const minutes = Math.round(s / 60);

@@ -43,13 +43,14 @@ export async function fits(bytes: number): Promise<boolean> {
 /**
  * Asks for a grant and starts fetching, or queues it behind the download this
  * device is fetching (one at a time, so the first of a season is ready first);
- * throws an ApiError on a refusal and an Error when it would not fit.
+ * throws an ApiError on a refusal and an Error with code `no_space` when it would not fit.
  */
 export async function startDownload(titleId: number, episodeId: number | undefined, quality: "standard" | "higher", heading: string, subheading: string | null): Promise<string> {
   const granted = await grantDownload({ titleId, ...(episodeId ? { episodeId } : {}), quality, deviceId: deviceId(), deviceName: deviceName() });
   if (!(await fits(granted.media.sizeBytes))) {
     await revokeDownload(granted.download.downloadId).catch(() => {});
-    throw new Error(`Not enough space on this device for this download (${Math.ceil(granted.media.sizeBytes / 1e6)} MB).`);
+    // Worded by its code on screen (data/failure-words.ts); the message is for the console.
+    throw Object.assign(new Error(`no space for download ${granted.download.downloadId} (${granted.media.sizeBytes} bytes)`), { code: "no_space" });
   }
   // A first download on this device (the app found none at start) starts sync and smart downloads (app.tsx).
   dispatchEvent(new Event(DOWNLOAD_STARTED));

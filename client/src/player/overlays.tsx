@@ -7,7 +7,7 @@ import { A } from "@solidjs/router";
 import { createResource, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import type { EngineStats, LiveStats } from "./engine.ts";
 import type { PlayerProblem } from "./errors.ts";
-import { formatPercent } from "../i18n/format.ts";
+import { formatBitrate, formatPercent, formatSecondsPrecise } from "../i18n/format.ts";
 import { playerWords } from "../i18n/pages/player/index.ts";
 import { SHORTCUTS } from "./keyboard.ts";
 import { formatTime } from "./time.ts";
@@ -158,7 +158,7 @@ export function ShortcutsHelp(props: { onClose: () => void }) {
 
 /** "2.9 s to edge · 3.4 s behind real time · target 3.0 s · 1.05×" (— where hls.js has no figure yet). */
 export function liveLatency(l: LiveStats): string {
-  const s = (v: number | null) => (v === null ? "—" : `${v.toFixed(1)} s`);
+  const s = (v: number | null) => (v === null ? "—" : formatSecondsPrecise(v));
   return t("stats.latency", { edge: s(l.latencySeconds), clock: s(l.programDateLatencySeconds), target: s(l.targetLatencySeconds), rate: l.playbackRate.toFixed(2) });
 }
 
@@ -168,13 +168,13 @@ export function StatsOverlay(props: { read: () => EngineStats; onClose: () => vo
   onCleanup(() => clearInterval(timer));
   const rows = () => {
     const s = stats();
-    const kbps = (v: number | null) => (v === null ? "—" : v >= 1000 ? `${(v / 1000).toFixed(2)} Mbps` : `${v} kbps`);
+    const kbps = (v: number | null) => (v === null ? "—" : formatBitrate(v));
     return [
       ["Engine", `${s.engine} · ABR ${s.abr}`],
       ["Rendition", `${s.rendition} · ${s.mode}`],
       ["Bitrate", kbps(s.bitrateKbps)],
       ["Codecs", s.codecs],
-      ["Buffer", `${s.bufferSeconds.toFixed(1)} s`],
+      ["Buffer", formatSecondsPrecise(s.bufferSeconds)],
       ["Bandwidth", kbps(s.bandwidthKbps)],
       ["Pathway", `${s.pathway} (${t("stats.priority", { priority: s.pathwayPriority })})`],
       ["Dropped", `${s.droppedFrames} / ${s.totalFrames}`],

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { formatDuration, formatList, formatRelative, formatTimeLeft, languageName } from "../../../client/src/i18n/format.ts";
+import { formatBitrate, formatDuration, formatList, formatRelative, formatSecondsPrecise, formatSeekStep, formatTimeLeft, languageName } from "../../../client/src/i18n/format.ts";
 import { setLocale } from "../../../client/src/i18n/index.ts";
 
 const DAY_MS = 86_400_000;
@@ -23,5 +23,19 @@ describe("formatting in the interface locale (client/src/i18n/format.ts)", () =>
     await setLocale("en-XA");
     // The pseudo-locale formats as English.
     expect(formatDuration(90 * 60)).toBe("1 hr 30 min");
+  });
+
+  it("words a seek step, seconds and bit rates through Intl: no hand-built \"s\" or \"kbps\" in any locale", async () => {
+    await setLocale("en");
+    expect([formatSeekStep(10), formatSeekStep(-10), formatSecondsPrecise(2.94), formatBitrate(850), formatBitrate(2345)]).toEqual(["+10 sec", "-10 sec", "2.9 sec", "850 kb/s", "2.35 Mb/s"]);
+    await setLocale("fr");
+    // French spaces a unit with a narrow no-break space.
+    expect([formatSeekStep(10), formatSecondsPrecise(2.94), formatBitrate(850)].map((x) => x.replace(/\s/g, " "))).toEqual(["+10 s", "2,9 s", "850 kbit/s"]);
+    await setLocale("ja");
+    expect(formatSeekStep(-5)).toBe("-5 秒");
+    await setLocale("ar");
+    // Arabic: its own unit word, and no Latin letter anywhere.
+    expect(formatSeekStep(10)).toMatch(/ث/);
+    for (const text of [formatSeekStep(10), formatSecondsPrecise(2.9), formatBitrate(850), formatBitrate(2345)]) expect(text).not.toMatch(/[A-Za-z]/);
   });
 });

@@ -33,6 +33,8 @@ const tsxFiles = (dir: string) => sourceFiles(dir, /\.tsx$/);
 const WORDED_ELSEWHERE = new Set(["components/avatar.tsx", "player/keyboard.ts"]);
 const PROPERTY = /\b(title|message|label|heading)\s*:\s*(["'`])((?:(?!\2)[^\\]|\\.)*)\2/g;
 const FLASH = /\bflash\(\s*(["'`])((?:(?!\1)[^\\]|\\.)*)\1/g;
+/** A number given a unit by hand in a template (`${n} s`, `${kbps} kbps`, `${mb} MB`): units are the locale's words (i18n/format.ts, through Intl). */
+const HAND_UNIT = /\$\{[^}]*\}\s?(?:s|ms|sec|min|hr|kbps|Mbps|kB|KB|MB|GB)(?![\w-])/g;
 /** A string's own words: `${…}` expressions left out. */
 const words = (text: string) => /[A-Za-z]{2,}/.test(text.replace(/\$\{[^}]*\}/g, ""));
 
@@ -42,6 +44,7 @@ function codeLiterals(source: string): string[] {
   return [
     ...[...code.matchAll(PROPERTY)].filter((m) => words(m[3]!)).map((m) => `${m[1]}: ${m[2]}${m[3]}${m[2]}`),
     ...[...code.matchAll(FLASH)].filter((m) => words(m[2]!)).map((m) => `flash(${m[1]}${m[2]}${m[1]})`),
+    ...[...code.matchAll(HAND_UNIT)].map((m) => `unit: ${m[0]}`),
   ];
 }
 
@@ -72,7 +75,8 @@ describe("no user-visible literal in JSX outside the dictionaries", () => {
       "message: 'Gone.'",
       "flash(`Speed: ${x}`)",
     ]);
-    expect(codeLiterals(`o.flash(\`\${d > 0 ? "+" : "−"}\${n} s\`); const x = { title: t("a"), label: "" };`)).toEqual([]);
+    expect(codeLiterals(`o.flash(\`\${d > 0 ? "+" : "−"}\${n} s\`); const b = \`\${kbps} kbps\`;`)).toEqual(["unit: ${n} s", "unit: ${kbps} kbps"]);
+    expect(codeLiterals(`o.flash(formatSeekStep(d)); const x = { title: t("a"), label: "" }; el.style.width = \`\${w}px\`; const q = \`\${h}p\`;`)).toEqual([]);
   });
 
   for (const file of sourceFiles(ROOT, /\.tsx?$/)) {

@@ -7,6 +7,7 @@
  * so the seek bar follows it smoothly. Rules: ../live.ts.
  */
 import { createMemo, createSignal, type Accessor } from "solid-js";
+import { formatSeekStep } from "../../i18n/format.ts";
 import type { PlaybackEngine } from "../engine.ts";
 import { advanceClock, isInterrupted, liveView, seekTarget, type LiveView, type LiveWindow, type ProgressClock } from "../live.ts";
 import { reactiveScope, type PlayerController } from "./controller.ts";
@@ -91,7 +92,7 @@ export class LiveEdgeController implements PlayerController, Seeker {
     const v = this.view();
     if (!v) return;
     this.o.seekTo(seekTarget(v, this.o.video.currentTime + deltaSeconds));
-    this.o.flash(`${deltaSeconds > 0 ? "+" : "−"}${Math.abs(deltaSeconds)} s`, side);
+    this.o.flash(formatSeekStep(deltaSeconds), side);
   }
 
   /** The digit keys: a fraction of the window (9 is near the edge). */

@@ -3,7 +3,7 @@
  * picture-in-picture — in one place, for the control bar, the keyboard, touch
  * gestures and the media session alike.
  */
-import { formatPercent } from "../../i18n/format.ts";
+import { formatPercent, formatSeekStep } from "../../i18n/format.ts";
 import { playerWords } from "../../i18n/pages/player/index.ts";
 import type { PlaybackEngine } from "../engine.ts";
 import type { MediaState } from "./media-state.ts";
@@ -64,7 +64,7 @@ export class PlaybackActions implements Seeker {
 
   seekBy(deltaSeconds: number, side?: "left" | "right"): void {
     this.seekTo(this.o.video.currentTime + deltaSeconds);
-    this.o.flash(`${deltaSeconds > 0 ? "+" : "−"}${Math.abs(deltaSeconds)} s`, side);
+    this.o.flash(formatSeekStep(deltaSeconds), side);
   }
 
   /** Seeks to a fraction of the video (the digit keys). */

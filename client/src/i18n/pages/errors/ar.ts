@@ -95,6 +95,7 @@ const ar: Words<typeof en> = {
   downloads_unavailable: "التنزيلات غير متاحة حاليًا.",
   http_error: "حدث خطأ ما. يُرجى المحاولة مرة أخرى.",
   network: "تعذّر الوصول إلى Marquee. تحقق من اتصالك وحاول مرة أخرى.",
+  no_space: "لا توجد مساحة كافية على هذا الجهاز لهذا التنزيل.",
 };
 
 export default ar;

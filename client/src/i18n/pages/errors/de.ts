@@ -95,6 +95,7 @@ const de: Words<typeof en> = {
   downloads_unavailable: "Downloads sind gerade nicht verfügbar.",
   http_error: "Etwas ist schiefgelaufen. Bitte versuche es erneut.",
   network: "Marquee ist nicht erreichbar. Prüfe deine Verbindung und versuche es erneut.",
+  no_space: "Auf diesem Gerät ist nicht genug Speicherplatz für diesen Download.",
 };
 
 export default de;

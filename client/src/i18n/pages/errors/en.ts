@@ -1,6 +1,7 @@
 /**
  * English words for every error code the Worker answers (common/error-codes.ts),
- * plus `http_error` (an answer without a known code) and `network` (no answer):
+ * plus `http_error` (an answer without a known code), `network` (no answer) and
+ * `no_space` (a download that would not fit on the device, found by the client):
  * what a form or a page says when a request fails. Codes stay stable on the
  * wire; the words are the client's. `satisfies` makes a code added on the
  * server a compile error here until it has words, and every other locale is
@@ -101,6 +102,7 @@ const en = {
   downloads_unavailable: "Downloads are not available right now.",
   http_error: "Something went wrong. Please try again.",
   network: "Could not reach Marquee. Check your connection and try again.",
-} satisfies Record<ErrorCode | "http_error" | "network", string>;
+  no_space: "There is not enough space on this device for this download.",
+} satisfies Record<ErrorCode | "http_error" | "network" | "no_space", string>;
 
 export default en;

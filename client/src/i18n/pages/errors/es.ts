@@ -95,6 +95,7 @@ const es: Words<typeof en> = {
   downloads_unavailable: "Las descargas no están disponibles en este momento.",
   http_error: "Algo salió mal. Vuelve a intentarlo.",
   network: "No se pudo conectar con Marquee. Comprueba tu conexión y vuelve a intentarlo.",
+  no_space: "No hay espacio suficiente en este dispositivo para esta descarga.",
 };
 
 export default es;

@@ -95,6 +95,7 @@ const fr: Words<typeof en> = {
   downloads_unavailable: "Les téléchargements ne sont pas disponibles pour le moment.",
   http_error: "Un problème est survenu. Veuillez réessayer.",
   network: "Impossible de joindre Marquee. Vérifiez votre connexion et réessayez.",
+  no_space: "Il n’y a pas assez d’espace sur cet appareil pour ce téléchargement.",
 };
 
 export default fr;

@@ -95,6 +95,7 @@ const ja: Words<typeof en> = {
   downloads_unavailable: "現在ダウンロードは利用できません。",
   http_error: "問題が発生しました。もう一度お試しください。",
   network: "Marquee に接続できませんでした。接続を確認して、もう一度お試しください。",
+  no_space: "このデバイスには、このダウンロードに必要な空き容量がありません。",
 };
 
 export default ja;
