@@ -110,6 +110,12 @@ export const EPISODE_WORDS = ["Arrival", "Undertow", "The Long Night", "Ashes", 
 /** One locale's texts of a demo title (any field may be missing: readers fall back per field). */
 export interface DemoTranslation {
   title?: string;
+  /**
+   * How `title` is read, in kana, where it is written in kanji (Japanese yomi): its
+   * A–Z key, so 彼岸花 files under ひ among the kana titles rather than after all of
+   * them by code point. Shown nowhere.
+   */
+  reading?: string;
   tagline?: string;
   description?: string;
 }
@@ -133,7 +139,7 @@ export const DEMO_TRANSLATIONS: Record<string, Record<string, DemoTranslation>> 
     es: { title: "La hija del farero", tagline: "Cada luz guía a alguien a casa." },
     fr: { title: "La Fille du gardien de phare", tagline: "Chaque lumière ramène quelqu'un chez lui." },
     de: { title: "Die Tochter des Leuchtturmwärters", tagline: "Jedes Licht führt jemanden nach Hause." },
-    ja: { title: "灯台守の娘", tagline: "すべての灯りは、誰かを家へ導く。" },
+    ja: { title: "灯台守の娘", reading: "とうだいもりのむすめ", tagline: "すべての灯りは、誰かを家へ導く。" },
     ar: { title: "ابنة حارس المنارة", tagline: "كل ضوء يرشد أحدًا إلى بيته." },
   },
   "Harbour Lights": {
@@ -147,33 +153,33 @@ export const DEMO_TRANSLATIONS: Record<string, Record<string, DemoTranslation>> 
     es: { title: "El aprendiz del relojero", tagline: "El tiempo es un oficio." },
     fr: { title: "L'Apprenti horloger", tagline: "Le temps est un art." },
     de: { title: "Der Lehrling des Uhrmachers", tagline: "Zeit ist ein Handwerk." },
-    ja: { title: "時計職人の弟子", tagline: "時間は、技である。" },
+    ja: { title: "時計職人の弟子", reading: "とけいしょくにんのでし", tagline: "時間は、技である。" },
     ar: { title: "صبي صانع الساعات", tagline: "الوقت حِرفة." },
   },
   "Amélie of the Canals": {
     es: { title: "Amélie de los canales" },
     de: { title: "Amélie von den Kanälen", tagline: "Kleine Gesten, große Wellen." },
-    ja: { title: "運河のアメリ", tagline: "小さな親切、大きな波紋。" },
+    ja: { title: "運河のアメリ", reading: "うんがのアメリ", tagline: "小さな親切、大きな波紋。" },
     ar: { title: "أميلي القنوات", tagline: "لطف صغير، أثر كبير." },
   },
   "Spider-Lily": {
     es: { title: "Lirio araña", tagline: "Algunas flores solo florecen para los muertos." },
     fr: { title: "Lys araignée", tagline: "Certaines fleurs ne fleurissent que pour les morts." },
     de: { title: "Spinnenlilie", tagline: "Manche Blumen blühen nur für die Toten." },
-    ja: { title: "彼岸花", tagline: "死者のためだけに咲く花がある。" },
+    ja: { title: "彼岸花", reading: "ひがんばな", tagline: "死者のためだけに咲く花がある。" },
     ar: { title: "زنبق العنكبوت" },
   },
   "Little Comet": {
     es: { title: "Pequeño cometa" },
     fr: { title: "Petite Comète" },
     de: { title: "Kleiner Komet" },
-    ja: { title: "ちいさな彗星" },
+    ja: { title: "ちいさな彗星", reading: "ちいさなすいせい" },
     ar: { title: "المذنّب الصغير" },
   },
   "Salt and Saffron": {
     fr: { title: "Sel et Safran" },
     de: { title: "Salz und Safran" },
-    ja: { title: "塩とサフラン" },
+    ja: { title: "塩とサフラン", reading: "しおとサフラン" },
     ar: { title: "ملح وزعفران" },
   },
 };

@@ -167,7 +167,7 @@ export function demoCatalog(nowMs: number): CatalogRows {
     if (t.type === "series") addSeries(rows, rand, id, t.year, t.seasons ?? [6], runtime);
   }
   rows.titleLocalisations = DEMO_TITLES.flatMap((t, i) =>
-    Object.entries(DEMO_TRANSLATIONS[t.title] ?? {}).map(([locale, texts]) => ({ titleId: i + 1, locale, title: texts.title ?? null, sortTitle: texts.title ? localeSortKey(texts.title, locale) : null, tagline: texts.tagline ?? null, description: texts.description ?? null })),
+    Object.entries(DEMO_TRANSLATIONS[t.title] ?? {}).map(([locale, texts]) => ({ titleId: i + 1, locale, title: texts.title ?? null, sortTitle: texts.title ? localeSortKey(texts.reading ?? texts.title, locale) : null, tagline: texts.tagline ?? null, description: texts.description ?? null })),
   );
   return rows;
 }

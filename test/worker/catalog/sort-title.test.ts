@@ -44,19 +44,21 @@ function expectedAz(locale: string): { id: number; title: string; key: string }[
   return visibleInUs
     .map((t) => {
       const id = DEMO_TITLES.indexOf(t) + 1;
-      const texts: Record<string, { title?: string }> = DEMO_TRANSLATIONS[t.title] ?? {};
+      const texts: Record<string, { title?: string; reading?: string }> = DEMO_TRANSLATIONS[t.title] ?? {};
       const original = t.language ?? "en";
       let title = t.title;
       let textLanguage = "en";
+      let reading: string | undefined;
       for (const loc of localeChain(locale, original)) {
         const own = texts[loc]?.title;
         const found = own ? own : loc === original && t.originalTitle ? t.originalTitle : loc === "en" ? t.title : null;
         if (found) {
-          [title, textLanguage] = [found, loc];
+          [title, textLanguage, reading] = [found, loc, own ? texts[loc]?.reading : undefined];
           break;
         }
       }
-      return { id, title, key: localeSortKey(title, textLanguage) };
+      // A title written in kanji files under its reading where the catalog has one.
+      return { id, title, key: localeSortKey(reading ?? title, textLanguage) };
     })
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id - b.id));
 }
@@ -103,6 +105,20 @@ describe("A–Z browse follows the titles the viewer sees (worker/catalog/locali
     const shown = (await allTitlesAz("fr")).map((t) => t.title);
     expect(shown).toContain("Les Feux du port");
     expect(shown.indexOf("Les Feux du port")).toBeLessThan(shown.indexOf("La Fille du gardien de phare"));
+  });
+
+  it("files Japanese titles by their reading: kanji titles among the kana, in gojūon order as Intl.Collator orders the readings", async () => {
+    const readings = new Map(Object.values(DEMO_TRANSLATIONS).flatMap((texts) => (texts.ja?.title ? [[texts.ja.title, texts.ja.reading ?? texts.ja.title] as const] : [])));
+    const shown = (await allTitlesAz("ja")).map((t) => t.title).filter((title) => readings.has(title));
+    expect(shown).toContain("彼岸花");
+    const collator = new Intl.Collator("ja", { sensitivity: "base" });
+    for (let i = 1; i < shown.length; i++) {
+      const [a, b] = [readings.get(shown[i - 1]!)!, readings.get(shown[i]!)!];
+      expect(collator.compare(a, b), `${shown[i - 1]} (${a}) ≤ ${shown[i]} (${b})`).toBeLessThanOrEqual(0);
+    }
+    // 彼岸花 (ひがんばな) after ハーバー・ライツ (はーばー), 時計職人の弟子 (とけい…) before both: by reading, not by code point.
+    expect(shown.indexOf("時計職人の弟子")).toBeLessThan(shown.indexOf("ハーバー・ライツ"));
+    expect(shown.indexOf("ハーバー・ライツ")).toBeLessThan(shown.indexOf("彼岸花"));
   });
 
   it("orders Japanese kana as Intl.Collator does: Latin names first, katakana and hiragana together in gojūon order", async () => {
