@@ -1,16 +1,26 @@
 /**
  * A viewer's Home: the cached rows (rows-cache.ts) or, on a miss, rows built
  * afresh (rows.ts) and stored; Continue Watching is never cached — it is read
- * from the account's ViewerState object on every request, in parallel with the
- * KV read, and merged in.
+ * from the account's ViewerState object on every request and merged in.
+ *
+ * A signed-in Home makes one call to the account's object (`homeState`): the
+ * profile's home version (the KV key), its onboarding picks and its latest
+ * entries. The token states the rest of the profile (id, ceiling), so a KV hit
+ * reads no D1 row (docs/SCALING.md §6.4); only a miss needs the picks, and
+ * reads D1's profile row once for a profile whose picks the object has not
+ * seen, then keeps them there. A profile deleted since the token was issued is
+ * caught by the session guard (its deletion changed the account's facts), and
+ * on a miss by that D1 read too.
  */
 import type { Session } from "../app-env.ts";
 import { profileOf } from "../db/accounts.ts";
-import { database } from "../db/client.ts";
+import { database, type Db } from "../db/client.ts";
 import { AppError } from "../lib/errors.ts";
 import type { Viewer } from "../lib/viewer.ts";
-import { continueWatching, type ContinueItem } from "../progress/continue-watching.ts";
+import type { OnboardingPicks } from "../db/schema.ts";
+import { CONTINUE_SCAN, continueFrom, type ContinueItem } from "../progress/continue-watching.ts";
 import { viewerState } from "../progress/stub.ts";
+import type { HomeState } from "../progress/viewer-state.ts";
 import { profileSignals } from "../recs/load.ts";
 import type { DeviceClass, ProfileSignals } from "../recs/types.ts";
 import { currentEvents, scheduleRows, type ScheduleItem } from "../schedule/events.ts";
@@ -42,28 +52,37 @@ export interface Home {
 export async function loadHome(env: Env, req: HomeRequest): Promise<Home> {
   const { viewer, session, device, localHour } = req;
   const db = database(env.DB);
-  // The token names the profile; its onboarding picks are the profile's own row (read from a replica), its
-  // home version is in the account's object (no D1 write per taste event), read alongside.
-  const state = session?.profile ? viewerState(env, session.account.id) : null;
-  const [row, homeVersion] = session?.profile && state
-    ? await Promise.all([profileOf(db, session.account.id, session.profile.id), state.homeVersion(session.profile.id)])
-    : [undefined, 0];
-  const profile = row ?? null;
-  // Deleted since the token was issued: the client refreshes and gets the account's state as it is now.
-  if (session?.profile && !profile) throw new AppError(401, "session_expired", "Your profile changed; refresh the session.");
-  const key = homeCacheKey(profile && { id: profile.id, homeVersion }, viewer, device, localHour);
+  // The token names the profile and its ceiling; the account's object answers the rest in one call.
+  const profile = session?.profile ?? null;
+  const state = session && profile ? viewerState(env, session.account.id) : null;
+  const profileHome = state && profile ? await state.homeState(profile.id, CONTINUE_SCAN) : null;
+  const key = homeCacheKey(profile && profileHome && { id: profile.id, homeVersion: profileHome.homeVersion }, viewer, device, localHour);
   const [cached, continuing, schedule] = await Promise.all([
     req.skipCache ? Promise.resolve(null) : readCachedHome(env.ROWS, key, viewer.nowMs),
-    session && profile ? continueWatching(env, viewer, session.account.id, profile.id) : Promise.resolve([] as ContinueItem[]),
+    profileHome ? continueFrom(env, viewer, profileHome.latest) : Promise.resolve([] as ContinueItem[]),
     currentEvents(db, viewer.nowMs).then((events) => scheduleRows(db, viewer, events)),
   ]);
   if (cached) return { home: cached, continueWatching: continuing, schedule, cache: "hit" };
-  const watched = state && profile ? await state.latestPerTitle(profile.id, 200) : [];
-  const signals: ProfileSignals = profile
-    ? await profileSignals(db, profile, watched)
-    : { maxMaturityAge: viewer.maxMaturityAge, watched: [], ratings: [], myList: [], onboarding: null };
+  let signals: ProfileSignals = { maxMaturityAge: viewer.maxMaturityAge, watched: [], ratings: [], myList: [], onboarding: null };
+  if (session && state && profile && profileHome) {
+    const [onboarding, watched] = await Promise.all([onboardingOf(db, state, session.account.id, profile.id, profileHome), state.latestPerTitle(profile.id, 200)]);
+    signals = await profileSignals(db, { id: profile.id, maxMaturityAge: profile.maxMaturityAge, onboarding }, watched);
+  }
   const home = await buildHomeRows(db, viewer, signals, device, localHour, profile !== null && !hasSignals(signals));
   // Written after the answer is sent; a failed write only costs the next visitor a rebuild.
   req.waitUntil(writeCachedHome(env.ROWS, key, home));
   return { home, continueWatching: continuing, schedule, cache: "miss" };
+}
+
+/**
+ * The profile's onboarding picks: the object's copy, or — for a profile whose picks it has not
+ * seen — D1's profile row, read once and filled in. A profile gone from D1 was deleted since the
+ * token was issued: the client refreshes and gets the account's state as it is now.
+ */
+async function onboardingOf(db: Db, state: ReturnType<typeof viewerState>, accountId: string, profileId: string, home: { onboarding: HomeState["onboarding"] }): Promise<OnboardingPicks | null> {
+  if (home.onboarding.known) return home.onboarding.picks;
+  const row = await profileOf(db, accountId, profileId);
+  if (!row) throw new AppError(401, "session_expired", "Your profile changed; refresh the session.");
+  await state.fillOnboarding(profileId, row.onboarding ?? null);
+  return row.onboarding ?? null;
 }

@@ -15,8 +15,11 @@ export async function tasteChanged(env: Env, accountId: string, profileId: strin
   await viewerState(env, accountId).bumpHomeVersion(profileId);
 }
 
-/** Stores the onboarding picks (D1, once per profile) and invalidates the profile's cached rows. */
+/**
+ * Stores the onboarding picks: D1's record first, then the account's object, which keeps the
+ * copy Home reads (onboarding-store.ts) and invalidates the profile's cached rows in the same call.
+ */
 export async function saveOnboarding(env: Env, accountId: string, profileId: string, picks: OnboardingPicks): Promise<void> {
   await setOnboarding(database(env.DB), profileId, picks);
-  await tasteChanged(env, accountId, profileId);
+  await viewerState(env, accountId).setOnboarding(profileId, picks);
 }

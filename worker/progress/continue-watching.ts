@@ -20,7 +20,7 @@ export function isResumable(e: ProgressEntry): boolean {
 /** Items in continue watching at most. */
 const CONTINUE_LIMIT = 20;
 /** Titles looked at to fill continue watching (some are finished or no longer visible). */
-const CONTINUE_SCAN = 60;
+export const CONTINUE_SCAN = 60;
 
 export type ContinueItem = {
   kind: "resume" | "next_episode";
@@ -34,7 +34,11 @@ export type ContinueItem = {
 
 /** Continue watching from the latest entry of each title: in-progress first-class, a finished episode becomes the next one. */
 export async function continueWatching(env: Env, viewer: Viewer, accountId: string, profileId: string, limit = CONTINUE_LIMIT): Promise<ContinueItem[]> {
-  const latest = await viewerState(env, accountId).latestPerTitle(profileId, CONTINUE_SCAN);
+  return continueFrom(env, viewer, await viewerState(env, accountId).latestPerTitle(profileId, CONTINUE_SCAN), limit);
+}
+
+/** Continue watching from entries already read from the object (Home reads them in its one call); D1 only for the cards of what is left. */
+export async function continueFrom(env: Env, viewer: Viewer, latest: ProgressEntry[], limit = CONTINUE_LIMIT): Promise<ContinueItem[]> {
   const candidates = latest.filter((e) => (e.finished ? e.episodeId !== null : isResumable(e)));
   if (candidates.length === 0) return [];
   const { cards, episodes, next } = await continueData(

@@ -17,13 +17,16 @@
  * - ../downloads/download-store.ts: the account's download grants (limits per plan, expiry, revocation);
  * - ../auth/session-registry.ts: which sessions are live or revoked, and when the account's token facts last changed;
  * - ../auth/refresh-families.ts: each family's current refresh-token hash and the facts its tokens state;
- * - ../home/home-version-store.ts: each profile's home version (the key of its cached Home rows).
+ * - ../home/home-version-store.ts: each profile's home version (the key of its cached Home rows);
+ * - ../home/onboarding-store.ts: each profile's onboarding picks (Home's copy; D1 keeps the record).
  */
 import { DurableObject } from "cloudflare:workers";
 import { RefreshFamilyStore, type FamilyFacts, type RotateResult } from "../auth/refresh-families.ts";
 import { SessionRegistry, type SessionStanding } from "../auth/session-registry.ts";
 import { DownloadStore, type DownloadGrant, type GrantRequest, type GrantResult } from "../downloads/download-store.ts";
 import { HomeVersionStore } from "../home/home-version-store.ts";
+import { OnboardingStore, type OnboardingState } from "../home/onboarding-store.ts";
+import type { OnboardingPicks } from "../db/schema.ts";
 import { StreamLeaseStore, type LeaseRequest, type LeaseSession, type SessionLeaseResult, type StreamLease } from "../licence/stream-leases.ts";
 import { storageIsEmpty } from "../lib/sql-store.ts";
 import { eraseAccountData, exportAccountData, type AccountStores } from "./account-data.ts";
@@ -35,6 +38,16 @@ import { SocketHub, type SocketAttachment } from "./socket-hub.ts";
 export type { HistoryItem, PendingSignal, SocketAttachment };
 export { SIGNAL_FLUSH_MS };
 export { SOCKET_SESSION_EXPIRED } from "./socket-hub.ts";
+
+/** What Home learns of a profile in its one call to the object. */
+export interface HomeState {
+  /** The part of its cached rows' key that taste events change. */
+  homeVersion: number;
+  /** Its onboarding picks, if the object knows them (else Home reads D1 once and fills them in). */
+  onboarding: OnboardingState;
+  /** Its latest entry per title, most recent first (Continue Watching). */
+  latest: ProgressEntry[];
+}
 
 /** With nothing else to do, the alarm comes back this often to forget old operation ids. */
 const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
@@ -48,6 +61,7 @@ export class ViewerState extends DurableObject<Env> {
   private readonly sessions: SessionRegistry;
   private readonly homeVersions: HomeVersionStore;
   private readonly families: RefreshFamilyStore;
+  private readonly onboarding: OnboardingStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -59,6 +73,31 @@ export class ViewerState extends DurableObject<Env> {
     this.sessions = new SessionRegistry(ctx.storage);
     this.homeVersions = new HomeVersionStore(ctx.storage);
     this.families = new RefreshFamilyStore(ctx.storage);
+    this.onboarding = new OnboardingStore(ctx.storage);
+  }
+
+  /**
+   * Home's one call (docs/SCALING.md §6.4): the profile's home version, its onboarding picks
+   * if known here, and its latest `latestLimit` entries for Continue Watching — so a Home
+   * served from KV asks nothing else of the object and reads no D1 row.
+   */
+  homeState(profileId: string, latestLimit: number): HomeState {
+    return {
+      homeVersion: this.homeVersions.get(profileId),
+      onboarding: this.onboarding.get(profileId),
+      latest: latestLimit > 0 ? this.progress.latestPerTitle(profileId, latestLimit) : [],
+    };
+  }
+
+  /** The profile chose (or skipped) at onboarding, after D1's record was written: kept here, and its cached rows go stale, in one call. */
+  setOnboarding(profileId: string, picks: OnboardingPicks): number {
+    this.onboarding.set(profileId, picks);
+    return this.homeVersions.bump(profileId);
+  }
+
+  /** What D1 holds for picks this object had not seen (read once by Home); picks set meanwhile win. */
+  fillOnboarding(profileId: string, picks: OnboardingPicks | null): void {
+    this.onboarding.fill(profileId, picks);
   }
 
   /** The profile's home version, the part of its cached rows' key that taste events change. */
@@ -234,6 +273,7 @@ export class ViewerState extends DurableObject<Env> {
     this.progress.forgetProfile(profileId);
     this.outbox.forgetProfile(profileId);
     this.homeVersions.forgetProfile(profileId);
+    this.onboarding.forgetProfile(profileId);
     this.sockets.close("profile deleted", `profile:${profileId}`);
   }
 
@@ -249,7 +289,7 @@ export class ViewerState extends DurableObject<Env> {
 
   /** The stores holding the account's data (account-data.ts exports and erases exactly these). */
   private accountStores(): AccountStores {
-    return { progress: this.progress, outbox: this.outbox, leases: this.leases, downloads: this.downloads, sessions: this.sessions, homeVersions: this.homeVersions, families: this.families };
+    return { progress: this.progress, outbox: this.outbox, leases: this.leases, downloads: this.downloads, sessions: this.sessions, homeVersions: this.homeVersions, families: this.families, onboarding: this.onboarding };
   }
 
   /** Whether the object holds anything at all (tests: deletion leaves nothing). */

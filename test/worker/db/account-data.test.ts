@@ -76,6 +76,8 @@ const VIEWER_STATE_EXPORT: Record<string, (doc: any) => number> = {
   home_versions: (doc) => doc.viewerState.homeVersions.length,
   // Each live refresh family: its profile, plan and expiry (the token's hash is a secret, not exported).
   refresh_families: (doc) => doc.viewerState.refreshFamilies.length,
+  // Each profile's onboarding picks as Home reads them (D1's profile row keeps the record).
+  onboarding_picks: (doc) => doc.viewerState.onboardingPicks.length,
 };
 /** ViewerState tables without account data. */
 const VIEWER_STATE_WITHOUT_ACCOUNT_DATA: Record<string, string> = {

@@ -12,18 +12,9 @@ import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import type { QoeBeacon } from "../../../common/qoe.ts";
 import { viewerState } from "../../../worker/progress/stub.ts";
+import { d1Counts, resetD1Counts } from "../d1-counts.ts";
 import { afterSecondOf, PASSWORD, TestBrowser } from "../session-client.ts";
 
-interface DatabaseCounts {
-  reads: number;
-  writes: number;
-  readsByTable: Record<string, number>;
-}
-
-/** The D1 counters, read signed out (reading them calls no account's object). */
-const counters = async (): Promise<DatabaseCounts> =>
-  (await new TestBrowser().json<{ databases: (DatabaseCounts & { binding: string })[] }>("/api/dev/load")).body.databases.find((d) => d.binding === "DB") ?? { reads: 0, writes: 0, readsByTable: {} };
-const resetCounters = () => new TestBrowser().fetch("/api/dev/load/reset", { method: "POST" });
 
 let n = 0;
 const beacon = (): QoeBeacon => ({ v: 1, viewId: `facts-${Date.now().toString(36)}-${(n++).toString(36)}`, seq: 0, titleId: 879_998, device: "desktop", player: "web-test", events: [{ type: "intent", t: 0 }] });
@@ -36,19 +27,19 @@ describe("the QoE opt-out in the access token", () => {
     const b = new TestBrowser();
     await b.signUp();
     expect(nq(b)).toBe(0);
-    await resetCounters();
+    await resetD1Counts();
     expect(await sendBeacon(b)).toEqual({ stored: true });
-    expect(await counters(), "D1 queries of a signed-in beacon").toMatchObject({ reads: 0, writes: 0 });
+    expect(await d1Counts(), "D1 queries of a signed-in beacon").toMatchObject({ reads: 0, writes: 0 });
 
     const put = await optOut(b, true);
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ optedOut: true, gpc: false });
     expect(put.body.accessExpiresAt).toBe(decodeJwt(b.value("mq_at")!).exp! * 1000);
     expect(nq(b)).toBe(1);
-    await resetCounters();
+    await resetD1Counts();
     expect(await sendBeacon(b)).toEqual({ stored: false, reason: "opted_out" });
     expect(await b.json("/api/qoe/rows", { method: "POST", body: { v: 1, batchId: `facts-rows-${Date.now().toString(36)}-${n++}`, device: "desktop", shown: [{ row: "trending", titleId: 1 }], plays: [] } })).toMatchObject({ status: 202, body: { stored: false, reason: "opted_out" } });
-    expect(await counters(), "D1 queries of an opted-out beacon and row batch").toMatchObject({ reads: 0, writes: 0 });
+    expect(await d1Counts(), "D1 queries of an opted-out beacon and row batch").toMatchObject({ reads: 0, writes: 0 });
     // This device's own token is current: its personal routes go on without a refresh.
     expect((await b.json("/api/auth/me")).body.qoeOptOut).toBe(true);
   });
@@ -65,13 +56,13 @@ describe("the QoE opt-out in the access token", () => {
     await afterSecondOf(Math.floor(Date.now() / 1000));
 
     expect((await b.json("/api/auth/me")).body.error?.code, "B's token predates the change").toBe("session_expired");
-    await resetCounters();
+    await resetD1Counts();
     expect((await b.json("/api/auth/refresh", { method: "POST" })).status).toBe(200);
-    expect((await counters()).readsByTable.qoe_opt_outs, "the refresh reads the changed facts once").toBe(1);
+    expect((await d1Counts()).readsByTable.qoe_opt_outs, "the refresh reads the changed facts once").toBe(1);
     expect(nq(b)).toBe(1);
-    await resetCounters();
+    await resetD1Counts();
     expect(await sendBeacon(b)).toEqual({ stored: false, reason: "opted_out" });
-    expect((await counters()).reads).toBe(0);
+    expect((await d1Counts()).reads).toBe(0);
 
     // Back in from B: A's next refresh states it, and A's beacons are stored again.
     await afterSecondOf(decodeJwt(a.value("mq_at")!).iat!);
@@ -82,9 +73,9 @@ describe("the QoE opt-out in the access token", () => {
     expect(nq(a)).toBe(0);
     expect(await sendBeacon(a)).toEqual({ stored: true });
     // With the facts read again, the next refresh reads nothing.
-    await resetCounters();
+    await resetD1Counts();
     expect((await a.json("/api/auth/refresh", { method: "POST" })).status).toBe(200);
-    expect(await counters()).toMatchObject({ reads: 0, writes: 0 });
+    expect(await d1Counts()).toMatchObject({ reads: 0, writes: 0 });
   });
 
   it("Global Privacy Control still stops a beacon of an account that did not opt out", async () => {
@@ -110,16 +101,16 @@ describe("the QoE opt-out in the access token", () => {
       // As in an instance started on such tables: the store has not looked at them yet.
       (instance as unknown as { families: { forgetSchema(): void } }).families.forgetSchema();
     });
-    await resetCounters();
+    await resetD1Counts();
     expect((await b.json("/api/auth/refresh", { method: "POST" })).status).toBe(200);
-    expect((await counters()).readsByTable.qoe_opt_outs, "the family had no opt-out stored: read once").toBe(1);
+    expect((await d1Counts()).readsByTable.qoe_opt_outs, "the family had no opt-out stored: read once").toBe(1);
     expect(nq(b)).toBe(1);
     const columns = await runInDurableObject(stub as unknown as DurableObjectStub, (_o, state) =>
       state.storage.sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('refresh_families')").toArray().map((r) => r.name),
     );
     expect(columns).toContain("qoe_opt_out");
-    await resetCounters();
+    await resetD1Counts();
     expect((await b.json("/api/auth/refresh", { method: "POST" })).status).toBe(200);
-    expect(await counters()).toMatchObject({ reads: 0, writes: 0 });
+    expect(await d1Counts()).toMatchObject({ reads: 0, writes: 0 });
   });
 });
