@@ -18,6 +18,8 @@ interface Preparation {
   /** The licence the keys were made from: a renewed licence makes new keys. */
   licence: string;
   keys: Promise<MediaKeys>;
+  /** The keys once made: handed over as they are, so the player sets them before it attaches the media. */
+  made?: MediaKeys;
   seenMs: Promise<number>;
   /** The first files hls.js asks for, read in one transaction; each handed out once. */
   files: Promise<Map<string, ArrayBuffer | undefined>>;
@@ -44,8 +46,10 @@ export function prepareOfflineStart(d: StoredDownload): void {
   const seenMs = latestTimeSeen();
   const files = readFiles(d.downloadId, startFiles(d.files));
   for (const p of [keys, seenMs, files]) p.catch(() => {});
+  const preparation: Preparation = { download: d, licence, keys, seenMs, files };
+  keys.then((k) => (preparation.made = k), () => {});
   prepared.delete(d.downloadId);
-  prepared.set(d.downloadId, { download: d, licence, keys, seenMs, files });
+  prepared.set(d.downloadId, preparation);
   while (prepared.size > MAX_PREPARED) prepared.delete(prepared.keys().next().value!);
 }
 
@@ -53,8 +57,8 @@ export interface OfflineStart {
   download: StoredDownload;
   /** The trusted time of the start (store.ts trustedTime). */
   time: { nowMs: number; clockMovedBack: boolean };
-  /** MediaKeys holding the download's licence (a finished download only; a MediaKeys serves one video element). */
-  keys: Promise<MediaKeys> | null;
+  /** MediaKeys holding the download's licence, or their promise while being made (a finished download only; a MediaKeys serves one video element). */
+  keys: MediaKeys | Promise<MediaKeys> | null;
 }
 
 /** The start of `downloadId` now: its preparation, taken (keys serve one element), or the record read and the keys begun now; null when not on this device. */
@@ -69,7 +73,7 @@ export async function takeOfflineStart(downloadId: string): Promise<OfflineStart
   const clockMs = Date.now();
   // Stored after the start, not before it: the time only moves forward (noteTimeSeen never lowers it).
   void noteTimeSeen(clockMs).catch(() => {});
-  return { download, time: trustedTime(clockMs, seenMs), keys };
+  return { download, time: trustedTime(clockMs, seenMs), keys: p?.made ?? keys };
 }
 
 /** First files read before Play, per download being played: the offline loader takes each once. */

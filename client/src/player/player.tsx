@@ -66,7 +66,7 @@ export interface PlayerProps {
    * A download played from this device (offline/): media from IndexedDB through the offline
    * loader, keys from the stored licence, progress to the device's queue; nothing is renewed.
    */
-  offline?: { mediaKeys: Promise<MediaKeys>; progress: ProgressSink };
+  offline?: { mediaKeys: MediaKeys | Promise<MediaKeys>; progress: ProgressSink };
 }
 
 export function Player(props: PlayerProps) {
@@ -216,8 +216,10 @@ export function Player(props: PlayerProps) {
     video.muted = tracks.prefs.muted;
     video.playbackRate = tracks.prefs.speed;
     const offline = props.offline;
-    // Keys set up while the engine starts loading: encrypted media waits for them ("waitingforkey"), not the player.
-    if (offline) offline.mediaKeys.then((keys) => video.setMediaKeys(keys)).catch(() => setProblem(keysProblem()));
+    // Keys made before Play are set before the media is attached (the pipeline starts with them); keys still being
+    // made are set when they come, while the engine loads: encrypted media waits for them ("waitingforkey"), not the player.
+    const keys = offline?.mediaKeys;
+    if (keys) ("then" in keys ? keys.then((k) => video.setMediaKeys(k)) : video.setMediaKeys(keys)).catch(() => setProblem(keysProblem()));
     const e = new PlaybackEngine(video, {
       playback: props.playback,
       holder,
