@@ -55,8 +55,11 @@ CREATE TABLE IF NOT EXISTS refresh_families (
 /** How many of a family's earlier token hashes it keeps to recognise a replay (a stolen token used after its owner refreshed). */
 export const PREVIOUS_KEPT = 16;
 
-/** Families stored before the opt-out rode in the facts have none (NULL): their next refresh reads the facts again. */
-/** Families stored before their earlier hashes were kept have none (NULL): any token not the current one revokes them, as before. */
+/**
+ * Columns added after families were first stored; older rows have NULL. No opt-out: the
+ * next refresh reads the facts again. No earlier hashes: any token not the current one
+ * revokes the family, as before.
+ */
 const ADDED_COLUMNS = [
   { table: "refresh_families", column: "qoe_opt_out", definition: "INTEGER" },
   { table: "refresh_families", column: "previous_hashes", definition: "TEXT" },
