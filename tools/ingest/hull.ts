@@ -180,16 +180,23 @@ function atQuality(curve: ProbePoint[], target: number): PlannedRung | null {
  * and in quality.
  */
 export function placeRungs(points: ProbePoint[], targets: LadderTargets = DEFAULT_TARGETS): PlannedRung[] {
-  const cs = curves(underCeiling(points, targets));
+  const table = targets.ceilingKbps;
+  const under = (r: { height: number; kbps: number }) => !table || r.kbps <= ceilingAt(r.height, table);
+  // Each resolution's probes under its ceiling plus the first one over it: a target between those two is met by
+  // interpolation, often well under the ceiling (bench:encode's grain at 540p lost its VMAF 82 rung without it).
+  const cs = curves(points).map((c) => {
+    const over = c.findIndex((p) => !under(p));
+    return over < 0 ? c : c.slice(0, over + 1);
+  });
   if (cs.length === 0) return [];
   const candidates: PlannedRung[] = [];
   let unreachedTop = false;
   for (const t of targets.targetsVmaf) {
-    const options = cs.map((c) => atQuality(c, t)).filter((r): r is PlannedRung => r !== null);
+    const options = cs.map((c) => atQuality(c, t)).filter((r): r is PlannedRung => r !== null && under(r));
     if (options.length > 0) candidates.push(options.reduce((a, b) => (b.kbps < a.kbps ? b : a)));
-    else unreachedTop ||= cs.every((c) => c.at(-1)!.vmaf < t);
+    else unreachedTop = true;
   }
-  const all = cs.flat();
+  const all = underCeiling(cs.flat(), targets);
   // A target above every probe: the best probe stands in as the top rung.
   if (unreachedTop || candidates.length === 0) {
     const best = all.reduce((a, b) => (b.vmaf > a.vmaf || (b.vmaf === a.vmaf && b.kbps < a.kbps) ? b : a));
