@@ -20,7 +20,7 @@ import { prepareAsset, type AssetManifest } from "./pipeline.ts";
 import { localTarget, publishAsset, type Target } from "./publish.ts";
 
 /** Bump when the demo clips change, so caches re-encode. */
-const DEMO_VERSION = 5;
+const DEMO_VERSION = 6;
 
 /** A font for the screen clip's text and the posters' titles (Debian's fonts-dejavu-core), if this machine has one. */
 const FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF", "/Library/Fonts", "/System/Library/Fonts/Supplemental"];
@@ -30,25 +30,42 @@ function font(file: string): string | null {
 }
 
 /**
+ * What makes one title's picture its own, beyond its kind: a stream of numbers
+ * in [0, 1) seeded by the title's name (the same on every machine and in every
+ * state, whatever id the seed gave it).
+ */
+function titleTraits(name: string): () => number {
+  let s = hash(name) || 1;
+  return () => {
+    // xorshift32: cheap, and plenty for picking positions and colours.
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+const between = (r: () => number, lo: number, hi: number) => lo + (hi - lo) * r();
+const fixed = (x: number, digits = 2) => x.toFixed(digits);
+
+/**
  * Demo pictures of the kinds real catalogs mix, because their encoding
  * complexity differs the way real titles' does (per-title ladders follow it):
- * flat animation, fast motion, film grain, a talking head, screen text. Each
- * is drawn small with ffmpeg's generators and `geq` and scaled up (cheap on two
- * cores), rendered once per kind (`base-…` in the cache) and given each title's
- * own hue. Only filters the npm-shipped ffmpeg 4.1 has too.
+ * flat animation, fast motion, film grain, a talking head, screen text. All are
+ * drawn at 320×180 (or larger) and scaled up smoothly to 1280×720.
+ *
+ * The talking head and the landscape are drawn per title: each layer is one
+ * still frame of `geq` (a room and a person; a sky, far hills and near hills),
+ * and the motion is the layers' overlay positions (a sway; the hills scrolling
+ * at two speeds), so a title costs a few stills, not a `geq` per frame. Their
+ * geometry and colours come from the title's traits. The other three kinds
+ * are rendered once (`base-…` in the cache) and each title takes its own part
+ * of it: a later start, a zoomed crop at its own place, a mirror, its own hue.
+ * Only filters the npm-shipped ffmpeg 4.1 has too.
  */
-const HEAD = "pow((X-80-3*sin(T*0.8))/20,2)+pow((Y-39-sin(T*1.3))/26,2)";
-const BODY = "pow((X-80-1.5*sin(T*0.8))/48,2)+pow((Y-98)/36,2)";
-const HORIZON = "lt(Y,59+7*sin((X+T*3)/18)+3.5*sin((X+T*3)/5.5))";
-const SUN = "lt(pow(X-115,2)+pow(Y-35,2),75)";
-const KINDS = {
+const BASE_KINDS = {
   animation: () =>
     "color=c=black:s=320x180:r=25,geq=r='64*floor((128+120*sin(X/23+T*1.3)*cos(Y/31-T*0.7))/64)':g='64*floor((90+80*sin((X+Y)/40+T))/64)':b='64*floor((150+100*cos(X/17-T*0.9))/64)',scale=1280:720:flags=neighbor",
   action: () => "mandelbrot=size=368x368:rate=25:maxiter=120:start_scale=0.01:end_scale=0.004,rotate=a=t*1.1,crop=320:180,scale=1280:720",
-  film: () =>
-    `color=c=black:s=160x90:r=25,format=rgb24,geq=r='if(${SUN},255,if(${HORIZON},clip(250-Y*1.8,0,255),25))':g='if(${SUN},220,if(${HORIZON},clip(150-Y*1.2,0,255),20))':b='if(${SUN},150,if(${HORIZON},clip(90+Y*0.8,0,255),35))',scale=1280:720,gblur=sigma=4,noise=alls=10:allf=t+u`,
-  interview: () =>
-    `color=c=black:s=160x90:r=25,format=yuv444p,geq=lum='if(lt(${HEAD},1),150,if(lt(${BODY},1),50,40+Y/3+10*sin(X/15)))':cb='if(lt(${HEAD},1),112,if(lt(${BODY},1),140,150-X/6))':cr='if(lt(${HEAD},1),152,if(lt(${BODY},1),122,120+X/7))',scale=1280:720,gblur=sigma=3`,
   screen: (textFile: string) => {
     const mono = font("DejaVuSansMono.ttf");
     // An editor: a dark file tree and a tab bar around the scrolling text (their contrast also makes the frame a usable still).
@@ -58,8 +75,10 @@ const KINDS = {
       : null;
   },
 } as const;
-type Kind = keyof typeof KINDS;
+type Kind = "film" | "animation" | "interview" | "action" | "screen";
 const KIND_ORDER: Kind[] = ["film", "animation", "interview", "action", "screen"];
+/** How much later than the base clip's start a title may begin (the base is this much longer than a title). */
+const MAX_OFFSET_SECONDS = 8;
 
 /** The screen clip's text: lines of something like code, the same on every machine. */
 function screenText(): string {
@@ -69,22 +88,23 @@ function screenText(): string {
   return Array.from({ length: 60 }, () => "  ".repeat(next() % 4) + Array.from({ length: 2 + (next() % 8) }, () => words[next() % words.length]).join(" ")).join("\n");
 }
 
-const bases = new Map<string, Promise<string>>();
+const bases = new Map<string, Promise<string | null>>();
 
-/** The kind's picture for `seconds` (no audio), rendered once into the cache; the film kind stands in where a kind cannot be drawn here. */
-function baseClip(kind: Kind, seconds: number, cacheDir: string): Promise<string> {
-  const path = join(cacheDir, `base-v${DEMO_VERSION}-${kind}-s${seconds}.mp4`);
+/** A shared kind's picture for `seconds` plus the offset room (no audio), rendered once into the cache; null where it cannot be drawn here. */
+function baseClip(kind: keyof typeof BASE_KINDS, seconds: number, cacheDir: string): Promise<string | null> {
+  const length = seconds + MAX_OFFSET_SECONDS;
+  const path = join(cacheDir, `base-v${DEMO_VERSION}-${kind}-s${length}.mp4`);
   let made = bases.get(path);
   if (!made) {
     made = (async () => {
       if (existsSync(path)) return path;
       const textFile = join(cacheDir, `base-v${DEMO_VERSION}-screen.txt`);
       if (kind === "screen") writeFileSync(textFile, screenText());
-      const graph = kind === "screen" ? KINDS.screen(textFile) : KINDS[kind]();
-      if (!graph) return baseClip("film", seconds, cacheDir);
+      const graph = kind === "screen" ? BASE_KINDS.screen(textFile) : BASE_KINDS[kind]();
+      if (!graph) return null;
       const partial = `${path}.${process.pid}.mp4`;
       await capture(ffTools().ffmpeg.path, [
-        "-v", "error", "-y", "-f", "lavfi", "-t", String(seconds), "-i", `${graph},format=yuv420p`,
+        "-v", "error", "-y", "-f", "lavfi", "-t", String(length), "-i", `${graph},format=yuv420p`,
         "-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", "-r", "25", partial,
       ]);
       renameSync(partial, path);
@@ -95,27 +115,140 @@ function baseClip(kind: Kind, seconds: number, cacheDir: string): Promise<string
   return made;
 }
 
+/** Renders one still frame of a `geq` picture in `format` (YUV or planar RGB, with or without alpha) to a PNG. */
+async function still(path: string, geq: string, size: string, format: "yuv444p" | "yuva444p" | "gbrp" | "gbrap"): Promise<void> {
+  await capture(ffTools().ffmpeg.path, [
+    "-v", "error", "-y", "-f", "lavfi", "-i", `color=c=black:s=${size}:d=0.04,format=${format},geq=${geq}`,
+    "-frames:v", "1", path,
+  ]);
+}
+
+/**
+ * A talking head in a room, drawn for this title: where the person sits and how
+ * large, the wall's colour, the shelf's stripes and the window come from its
+ * traits. Returns the video filter graph over the two PNG inputs (room, person).
+ */
+async function interviewLayers(dir: string, r: () => number, offset: number): Promise<{ inputs: string[]; graph: string }> {
+  // The poster is the middle 37.5 % of the frame (x 100–220 here): the head stays inside it, off-centre.
+  const cx = Math.round(between(r, 128, 192)), scale = between(r, 0.8, 1.2);
+  const rx = 34 * scale, ry = 44 * scale, cy = Math.round(between(r, 70, 88));
+  const head = `(pow((X-${cx})/${fixed(rx)},2)+pow((Y-${cy})/${fixed(ry)},2))`;
+  const hair = `(lt(Y,${fixed(cy - ry * 0.35)})*lt(pow((X-${cx})/${fixed(rx * 1.08)},2)+pow((Y-${cy})/${fixed(ry * 1.08)},2),1))`;
+  const eye = (dx: number) => `lt(pow((X-${fixed(cx + dx * rx)})/${fixed(rx * 0.12)},2)+pow((Y-${fixed(cy - ry * 0.08)})/${fixed(ry * 0.07)},2),1)`;
+  const mouth = `lt(pow((X-${cx})/${fixed(rx * 0.3)},2)+pow((Y-${fixed(cy + ry * 0.45)})/${fixed(ry * 0.07)},2),1)`;
+  const body = `lt(pow((X-${cx})/${fixed(rx * 2.7)},2)+pow((Y-${fixed(cy + ry * 2.6)})/${fixed(ry * 1.7)},2),1)`;
+  const skin = [between(r, 120, 190), between(r, 100, 120), between(r, 140, 165)].map(Math.round);
+  const shirt = [between(r, 40, 110), between(r, 80, 180), between(r, 80, 180)].map(Math.round);
+  const hairLuma = Math.round(between(r, 20, 90));
+  const person = join(dir, "person.png");
+  await still(
+    person,
+    `lum='if(${eye(-0.38)}+${eye(0.38)}+${mouth},30,if(${hair},${hairLuma},if(lt(${head},1),${skin[0]},${shirt[0]})))':` +
+      `cb='if(lt(${head},1)*not(${hair}),${skin[1]},if(${hair},128,${shirt[1]}))':cr='if(lt(${head},1)*not(${hair}),${skin[2]},if(${hair},132,${shirt[2]}))':` +
+      `a='if(lt(${head},1)+${hair}+${body},255,0)'`,
+    "320x180",
+    "yuva444p",
+  );
+  // The room: a wall in the title's colour, a shelf of books (stripes of its own width) on one side, a bright window on the other.
+  const wall = [between(r, 60, 130), between(r, 90, 170), between(r, 90, 170)].map(Math.round);
+  const shelfLeft = cx > 160;
+  const stripe = between(r, 3, 9);
+  const shelf = `${shelfLeft ? `lt(X,${cx - 60})` : `gt(X,${cx + 60})`}*lt(Y,150)*gt(Y,20)`;
+  const win = `${shelfLeft ? `gt(X,${cx + 55})*lt(X,${cx + 110})` : `gt(X,${cx - 110})*lt(X,${cx - 55})`}*gt(Y,25)*lt(Y,95)`;
+  const room = join(dir, "room.png");
+  await still(
+    room,
+    `lum='if(${win},225,if(${shelf},40+50*gt(mod(X,${fixed(stripe * 2)}),${fixed(stripe)})+25*gt(mod(Y,42),38),${wall[0]}+Y/6))':` +
+      `cb='if(${win},120,if(${shelf},128+30*sin(X/${fixed(stripe)}),${wall[1]}))':cr='if(${win},128,if(${shelf},128+30*cos(X/${fixed(stripe * 1.7)}),${wall[2]}))'`,
+    "320x180",
+    "yuv444p",
+  );
+  const sway = fixed(between(r, 3, 8)), nod = fixed(between(r, 1, 3)), speed = fixed(between(r, 0.5, 1.1));
+  return {
+    inputs: [room, person],
+    graph: `[0:v][1:v]overlay=x='${sway}*sin((t+${fixed(offset)})*${speed})':y='${nod}*sin((t+${fixed(offset)})*${speed}*1.7)',scale=1280:720:flags=bicubic,gblur=sigma=1.5`,
+  };
+}
+
+/**
+ * A landscape drawn for this title: a sky in one of three lights with its sun,
+ * and two ranges of hills scrolling at two speeds (parallax); their heights,
+ * waves and colours come from its traits. Film grain over it all.
+ */
+async function filmLayers(dir: string, r: () => number, offset: number): Promise<{ inputs: string[]; graph: string }> {
+  const skies = [
+    ["250-Y*1.1", "150-Y*0.5", "90+Y*0.6"], // dusk
+    ["120+Y*0.5", "170+Y*0.3", "240-Y*0.2"], // day
+    ["20+Y*0.3", "25+Y*0.3", "70+Y*0.5"], // night
+  ];
+  const sky = skies[Math.floor(r() * skies.length)]!;
+  const sx = Math.round(between(r, 100, 220)), sy = Math.round(between(r, 25, 70)), sr = Math.round(between(r, 8, 18));
+  const sun = `lt(pow(X-${sx},2)+pow(Y-${sy},2),${sr * sr})`;
+  const glow = `${sr * 4}/(${sr}+sqrt(pow(X-${sx},2)+pow(Y-${sy},2)))`;
+  const skyPng = join(dir, "sky.png");
+  await still(skyPng, `r='if(${sun},255,clip(${sky[0]}+40*${glow},0,255))':g='if(${sun},230,clip(${sky[1]}+30*${glow},0,255))':b='if(${sun},170,clip(${sky[2]},0,255))'`, "320x180", "gbrp");
+  /** One range of hills, 640 px wide and periodic over 320 so it can scroll forever. */
+  const hills = async (file: string, top: number, amplitude: number, rgb: number[]) => {
+    const k1 = 1 + Math.floor(r() * 3), k2 = 4 + Math.floor(r() * 6), p = between(r, 0, 6.28);
+    const ridge = `${top}+${fixed(amplitude)}*sin(X*${fixed((2 * Math.PI * k1) / 320, 5)}+${fixed(p)})+${fixed(amplitude * 0.35)}*sin(X*${fixed((2 * Math.PI * k2) / 320, 5)})`;
+    await still(file, `r='clip(${rgb[0]}-Y*0.2,0,255)':g='clip(${rgb[1]}-Y*0.2,0,255)':b='${rgb[2]}':a='if(gt(Y,${ridge}),255,0)'`, "640x180", "gbrap");
+  };
+  const far = join(dir, "far.png"), near = join(dir, "near.png");
+  const horizon = between(r, 85, 125);
+  await hills(far, Math.round(horizon - 15), between(r, 6, 16), [Math.round(between(r, 60, 140)), Math.round(between(r, 70, 130)), Math.round(between(r, 90, 150))]);
+  await hills(near, Math.round(horizon + 25), between(r, 8, 20), [Math.round(between(r, 20, 70)), Math.round(between(r, 30, 80)), Math.round(between(r, 20, 60))]);
+  const slow = fixed(between(r, 4, 9)), fast = fixed(between(r, 12, 24)), t = `(t+${fixed(offset)})`;
+  return {
+    inputs: [skyPng, far, near],
+    graph:
+      `[0:v][1:v]overlay=x='-mod(${t}*${slow},320)':y=0[a];[a][2:v]overlay=x='-mod(${t}*${fast},320)':y=0,` +
+      "scale=1280:720:flags=bicubic,gblur=sigma=2,noise=alls=10:allf=t+u",
+  };
+}
+
 function hash(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return h >>> 0;
 }
 
-/** A title's source: its kind's picture in the title's own hue, a tone, and a second language track on some titles. */
-async function makeSource(path: string, index: number, name: string, seconds: number, twoLanguages: boolean, cacheDir: string): Promise<void> {
+/**
+ * A title's source: its kind's picture made its own (drawn from its traits, or its
+ * part of the shared base: a later start, a zoomed crop, a mirror), in its own hue
+ * and saturation, a tone, and a second language track on some titles.
+ */
+async function makeSource(path: string, index: number, name: string, seconds: number, twoLanguages: boolean, cacheDir: string, scratch: string): Promise<void> {
   const h = hash(name);
-  const base = await baseClip(KIND_ORDER[index % KIND_ORDER.length]!, seconds, cacheDir);
+  const r = titleTraits(name);
+  const offset = between(r, 0, MAX_OFFSET_SECONDS);
+  let kind = KIND_ORDER[index % KIND_ORDER.length]!;
+  let videoInputs: string[];
+  let graph: string;
+  const base = kind === "interview" || kind === "film" ? null : await baseClip(kind, seconds, cacheDir);
+  if (base === null && kind === "screen") kind = "film"; // no monospace font on this machine
+  if (kind === "interview" || kind === "film") {
+    const layers = await (kind === "interview" ? interviewLayers : filmLayers)(scratch, r, offset);
+    videoInputs = layers.inputs.flatMap((png) => ["-loop", "1", "-framerate", "25", "-t", String(seconds), "-i", png]);
+    graph = layers.graph;
+  } else {
+    // Its own part of the shared picture: from `offset` s in, zoomed up to 1.35× (1.15× for text) at its own place, mirrored on half the titles.
+    const zoom = between(r, 1, kind === "screen" ? 1.15 : 1.35), fx = r(), fy = r(), mirror = kind !== "screen" && r() < 0.5;
+    videoInputs = ["-ss", fixed(offset, 3), "-t", String(seconds), "-i", base!];
+    graph = `[0:v]crop=iw/${fixed(zoom, 3)}:ih/${fixed(zoom, 3)}:(iw-iw/${fixed(zoom, 3)})*${fixed(fx, 3)}:(ih-ih/${fixed(zoom, 3)})*${fixed(fy, 3)},scale=1280:720:flags=bicubic${mirror ? ",hflip" : ""}`;
+  }
   const hue = (h % 120) - 60;
+  const saturation = fixed(between(r, 0.75, 1.35));
+  const audio = videoInputs.filter((a) => a === "-i").length;
   const tone = 220 + (h % 440);
   const audioInputs = ["-f", "lavfi", "-t", String(seconds), "-i", `sine=frequency=${tone}:sample_rate=48000,volume=0.3`];
   if (twoLanguages) audioInputs.push("-f", "lavfi", "-t", String(seconds), "-i", `sine=frequency=${tone * 1.5}:sample_rate=48000,volume=0.3`);
   await capture(ffTools().ffmpeg.path, [
     "-v", "error", "-y",
-    "-i", base,
+    ...videoInputs,
     ...audioInputs,
-    "-map", "0:v", "-map", "1:a", ...(twoLanguages ? ["-map", "2:a"] : []),
-    "-vf", `hue=h=${hue},format=yuv420p`,
-    "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-r", "25",
+    "-filter_complex", `${graph},hue=h=${hue}:s=${saturation},format=yuv420p[v]`,
+    "-map", "[v]", "-map", `${audio}:a`, ...(twoLanguages ? ["-map", `${audio + 1}:a`] : []),
+    "-c:v", "libx264", "-preset", "ultrafast", "-crf", "20", "-r", "25", "-t", String(seconds),
     "-c:a", "aac", "-b:a", "160k",
     "-metadata:s:a:0", "language=eng", ...(twoLanguages ? ["-metadata:s:a:1", "language=fra"] : []),
     path,
@@ -209,7 +342,7 @@ export async function demoPackage(work: DemoWork, index: number, seconds: number
   mkdirSync(scratch, { recursive: true });
   const sourcePath = join(scratch, "source.mp4");
   const tracks = demoTracks(index);
-  await makeSource(sourcePath, index, work.name, seconds, tracks.audio.includes("fr"), cacheDir);
+  await makeSource(sourcePath, index, work.name, seconds, tracks.audio.includes("fr"), cacheDir, scratch);
   const subtitles: { language: string; path: string }[] = [];
   if (tracks.subtitles.length > 0) {
     for (const lang of ["en", "fr"] as const) {
