@@ -20,7 +20,7 @@ import { prepareAsset, type AssetManifest } from "./pipeline.ts";
 import { localTarget, publishAsset, type Target } from "./publish.ts";
 
 /** Bump when the demo clips change, so caches re-encode. */
-const DEMO_VERSION = 6;
+const DEMO_VERSION = 7;
 
 /** A font for the screen clip's text and the posters' titles (Debian's fonts-dejavu-core), if this machine has one. */
 const FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF", "/Library/Fonts", "/System/Library/Fonts/Supplemental"];
@@ -115,42 +115,66 @@ function baseClip(kind: keyof typeof BASE_KINDS, seconds: number, cacheDir: stri
   return made;
 }
 
-/** Renders one still frame of a `geq` picture in `format` (YUV or planar RGB, with or without alpha) to a PNG. */
-async function still(path: string, geq: string, size: string, format: "yuv444p" | "yuva444p" | "gbrp" | "gbrap"): Promise<void> {
+/** Layers are drawn at this many times the 320×180 units their expressions are written in: 1280×720, no upscaling. */
+const LAYER_SCALE = 4;
+
+/**
+ * Renders one still frame of a `geq` picture in `format` (YUV or planar RGB, with or
+ * without alpha) to a PNG of `width`×`height` units, LAYER_SCALE pixels each: the
+ * expressions' X and Y stay in units, so shapes keep smooth edges at full size.
+ */
+async function still(path: string, geq: string, width: number, height: number, format: "yuv444p" | "yuva444p" | "gbrp" | "gbrap"): Promise<void> {
+  const inUnits = geq.replace(/\bX\b/g, `(X/${LAYER_SCALE})`).replace(/\bY\b/g, `(Y/${LAYER_SCALE})`);
   await capture(ffTools().ffmpeg.path, [
-    "-v", "error", "-y", "-f", "lavfi", "-i", `color=c=black:s=${size}:d=0.04,format=${format},geq=${geq}`,
+    "-v", "error", "-y", "-f", "lavfi", "-i", `color=c=black:s=${width * LAYER_SCALE}x${height * LAYER_SCALE}:d=0.04,format=${format},geq=${inUnits}`,
     "-frames:v", "1", path,
   ]);
 }
 
+/** A still layer as a stream: decoded once and repeated (`-loop 1` would decode the PNG for every frame). */
+const held = (input: number) => `[${input}:v]loop=loop=-1:size=1:start=0,setpts=N/25/TB`;
+
+/** Skin tones, light to dark (Y, Cb, Cr): drawn people look like people whatever the title's colours. */
+const SKIN = [[200, 114, 142], [170, 112, 148], [140, 110, 152], [110, 114, 150], [80, 118, 142]];
+
 /**
- * A talking head in a room, drawn for this title: where the person sits and how
- * large, the wall's colour, the shelf's stripes and the window come from its
- * traits. Returns the video filter graph over the two PNG inputs (room, person).
+ * A talking head in a room, drawn for this title: where the person sits, how
+ * close the shot is, their skin, hair (short, long or none), glasses, clothes,
+ * the wall's colour, the shelf's stripes and the window come from its traits.
+ * Returns the video filter graph over the two PNG inputs (room, person).
  */
 async function interviewLayers(dir: string, r: () => number, offset: number): Promise<{ inputs: string[]; graph: string }> {
-  // The poster is the middle 37.5 % of the frame (x 100–220 here): the head stays inside it, off-centre.
-  const cx = Math.round(between(r, 128, 192)), scale = between(r, 0.8, 1.2);
-  const rx = 34 * scale, ry = 44 * scale, cy = Math.round(between(r, 70, 88));
-  const head = `(pow((X-${cx})/${fixed(rx)},2)+pow((Y-${cy})/${fixed(ry)},2))`;
-  const hair = `(lt(Y,${fixed(cy - ry * 0.35)})*lt(pow((X-${cx})/${fixed(rx * 1.08)},2)+pow((Y-${cy})/${fixed(ry * 1.08)},2),1))`;
-  const eye = (dx: number) => `lt(pow((X-${fixed(cx + dx * rx)})/${fixed(rx * 0.12)},2)+pow((Y-${fixed(cy - ry * 0.08)})/${fixed(ry * 0.07)},2),1)`;
-  const mouth = `lt(pow((X-${cx})/${fixed(rx * 0.3)},2)+pow((Y-${fixed(cy + ry * 0.45)})/${fixed(ry * 0.07)},2),1)`;
-  const body = `lt(pow((X-${cx})/${fixed(rx * 2.7)},2)+pow((Y-${fixed(cy + ry * 2.6)})/${fixed(ry * 1.7)},2),1)`;
-  const skin = [between(r, 120, 190), between(r, 100, 120), between(r, 140, 165)].map(Math.round);
-  const shirt = [between(r, 40, 110), between(r, 80, 180), between(r, 80, 180)].map(Math.round);
-  const hairLuma = Math.round(between(r, 20, 90));
+  // The poster is the middle 37.5 % of the frame (x 100–220 in units): the head stays inside it, off-centre.
+  const cx = Math.round(between(r, 122, 198)), scale = between(r, 0.75, 1.45);
+  const rx = 30 * scale, ry = 39 * scale, cy = Math.round(between(r, 62, 90));
+  const e = (x: number, y: number, ax: number, ay: number) => `(pow((X-${fixed(x)})/${fixed(ax)},2)+pow((Y-${fixed(y)})/${fixed(ay)},2))`;
+  const head = e(cx, cy, rx, ry);
+  const style = Math.floor(r() * 3); // 0 short, 1 long, 2 none
+  const crown = style === 2 ? "0" : `(lt(Y,${fixed(cy - ry * 0.3)})*lt(${e(cx, cy - ry * 0.05, rx * 1.1, ry * 1.08)},1))`;
+  // Long hair falls behind the face, down to the shoulders.
+  const back = style === 1 ? `(lt(${e(cx, cy + ry * 0.35, rx * 1.3, ry * 1.25)},1)*gte(${head},1))` : "0";
+  const hair = `(${crown}+${back})`;
+  const eyeY = cy - ry * 0.08;
+  const eye = (dx: number) => `lt(${e(cx + dx * rx, eyeY, rx * 0.11, ry * 0.07)},1)`;
+  const glasses = r() < 0.4 ? `+lt(abs(sqrt(${e(cx - 0.38 * rx, eyeY, rx * 0.24, ry * 0.18)})-1),0.12)+lt(abs(sqrt(${e(cx + 0.38 * rx, eyeY, rx * 0.24, ry * 0.18)})-1),0.12)` : "";
+  const mouth = `lt(${e(cx, cy + ry * 0.45, rx * 0.3, ry * 0.07)},1)`;
+  const torso = e(cx, cy + ry * 2.5, rx * 2.8, ry * 1.7);
+  const body = `lt(${torso},1)`;
+  const skin = SKIN[Math.floor(r() * SKIN.length)]!;
+  const shirt = [between(r, 40, 150), between(r, 70, 190), between(r, 70, 190)].map(Math.round);
+  const hairLuma = Math.round(between(r, 15, 110));
+  const face = `lt(${head},1)*not(${crown})`;
+  // Soft edges (alpha ramps over about a unit) so the person sits in the room without a cut-out's jaggies.
+  const alpha = `255*clip(max(max((1-${head})*${fixed(rx / 2)},(${hair})*9),(1-${torso})*${fixed(rx)}),0,1)`;
   const person = join(dir, "person.png");
   await still(
     person,
-    `lum='if(${eye(-0.38)}+${eye(0.38)}+${mouth},30,if(${hair},${hairLuma},if(lt(${head},1),${skin[0]},${shirt[0]})))':` +
-      `cb='if(lt(${head},1)*not(${hair}),${skin[1]},if(${hair},128,${shirt[1]}))':cr='if(lt(${head},1)*not(${hair}),${skin[2]},if(${hair},132,${shirt[2]}))':` +
-      `a='if(lt(${head},1)+${hair}+${body},255,0)'`,
-    "320x180",
-    "yuva444p",
+    `lum='if(${eye(-0.38)}+${eye(0.38)}+${mouth}${glasses},25,if(${hair},${hairLuma},if(lt(${head},1),${skin[0]},${shirt[0]})))':` +
+      `cb='if(${face},${skin[1]},if(${hair},126,${shirt[1]}))':cr='if(${face},${skin[2]},if(${hair},134,${shirt[2]}))':a='${alpha}'`,
+    320, 180, "yuva444p",
   );
   // The room: a wall in the title's colour, a shelf of books (stripes of its own width) on one side, a bright window on the other.
-  const wall = [between(r, 60, 130), between(r, 90, 170), between(r, 90, 170)].map(Math.round);
+  const wall = [between(r, 60, 140), between(r, 80, 175), between(r, 80, 175)].map(Math.round);
   const shelfLeft = cx > 160;
   const stripe = between(r, 3, 9);
   const shelf = `${shelfLeft ? `lt(X,${cx - 60})` : `gt(X,${cx + 60})`}*lt(Y,150)*gt(Y,20)`;
@@ -160,13 +184,12 @@ async function interviewLayers(dir: string, r: () => number, offset: number): Pr
     room,
     `lum='if(${win},225,if(${shelf},40+50*gt(mod(X,${fixed(stripe * 2)}),${fixed(stripe)})+25*gt(mod(Y,42),38),${wall[0]}+Y/6))':` +
       `cb='if(${win},120,if(${shelf},128+30*sin(X/${fixed(stripe)}),${wall[1]}))':cr='if(${win},128,if(${shelf},128+30*cos(X/${fixed(stripe * 1.7)}),${wall[2]}))'`,
-    "320x180",
-    "yuv444p",
+    320, 180, "yuv444p",
   );
-  const sway = fixed(between(r, 3, 8)), nod = fixed(between(r, 1, 3)), speed = fixed(between(r, 0.5, 1.1));
+  const sway = fixed(between(r, 3, 8) * LAYER_SCALE), nod = fixed(between(r, 1, 3) * LAYER_SCALE), speed = fixed(between(r, 0.5, 1.1));
   return {
     inputs: [room, person],
-    graph: `[0:v][1:v]overlay=x='${sway}*sin((t+${fixed(offset)})*${speed})':y='${nod}*sin((t+${fixed(offset)})*${speed}*1.7)',scale=1280:720:flags=bicubic,gblur=sigma=1.5`,
+    graph: `${held(0)}[room];${held(1)}[person];[room][person]overlay=x='${sway}*sin((t+${fixed(offset)})*${speed})':y='${nod}*sin((t+${fixed(offset)})*${speed}*1.7)',gblur=sigma=1.5`,
   };
 }
 
@@ -186,23 +209,24 @@ async function filmLayers(dir: string, r: () => number, offset: number): Promise
   const sun = `lt(pow(X-${sx},2)+pow(Y-${sy},2),${sr * sr})`;
   const glow = `${sr * 4}/(${sr}+sqrt(pow(X-${sx},2)+pow(Y-${sy},2)))`;
   const skyPng = join(dir, "sky.png");
-  await still(skyPng, `r='if(${sun},255,clip(${sky[0]}+40*${glow},0,255))':g='if(${sun},230,clip(${sky[1]}+30*${glow},0,255))':b='if(${sun},170,clip(${sky[2]},0,255))'`, "320x180", "gbrp");
-  /** One range of hills, 640 px wide and periodic over 320 so it can scroll forever. */
+  await still(skyPng, `r='if(${sun},255,clip(${sky[0]}+40*${glow},0,255))':g='if(${sun},230,clip(${sky[1]}+30*${glow},0,255))':b='if(${sun},170,clip(${sky[2]},0,255))'`, 320, 180, "gbrp");
+  /** One range of hills, 640 units wide and periodic over 320 so it can scroll forever. */
   const hills = async (file: string, top: number, amplitude: number, rgb: number[]) => {
     const k1 = 1 + Math.floor(r() * 3), k2 = 4 + Math.floor(r() * 6), p = between(r, 0, 6.28);
     const ridge = `${top}+${fixed(amplitude)}*sin(X*${fixed((2 * Math.PI * k1) / 320, 5)}+${fixed(p)})+${fixed(amplitude * 0.35)}*sin(X*${fixed((2 * Math.PI * k2) / 320, 5)})`;
-    await still(file, `r='clip(${rgb[0]}-Y*0.2,0,255)':g='clip(${rgb[1]}-Y*0.2,0,255)':b='${rgb[2]}':a='if(gt(Y,${ridge}),255,0)'`, "640x180", "gbrap");
+    await still(file, `r='clip(${rgb[0]}-Y*0.2,0,255)':g='clip(${rgb[1]}-Y*0.2,0,255)':b='${rgb[2]}':a='255*clip((Y-(${ridge}))*4,0,1)'`, 640, 180, "gbrap");
   };
   const far = join(dir, "far.png"), near = join(dir, "near.png");
   const horizon = between(r, 85, 125);
   await hills(far, Math.round(horizon - 15), between(r, 6, 16), [Math.round(between(r, 60, 140)), Math.round(between(r, 70, 130)), Math.round(between(r, 90, 150))]);
   await hills(near, Math.round(horizon + 25), between(r, 8, 20), [Math.round(between(r, 20, 70)), Math.round(between(r, 30, 80)), Math.round(between(r, 20, 60))]);
-  const slow = fixed(between(r, 4, 9)), fast = fixed(between(r, 12, 24)), t = `(t+${fixed(offset)})`;
+  const slow = fixed(between(r, 4, 9) * LAYER_SCALE), fast = fixed(between(r, 12, 24) * LAYER_SCALE), t = `(t+${fixed(offset)})`, period = 320 * LAYER_SCALE;
   return {
     inputs: [skyPng, far, near],
     graph:
-      `[0:v][1:v]overlay=x='-mod(${t}*${slow},320)':y=0[a];[a][2:v]overlay=x='-mod(${t}*${fast},320)':y=0,` +
-      "scale=1280:720:flags=bicubic,gblur=sigma=2,noise=alls=10:allf=t+u",
+      `${held(0)}[sky];${held(1)}[far];${held(2)}[near];` +
+      `[sky][far]overlay=x='-mod(${t}*${slow},${period})':y=0[a];[a][near]overlay=x='-mod(${t}*${fast},${period})':y=0,` +
+      "gblur=sigma=2,noise=alls=10:allf=t+u",
   };
 }
 
@@ -228,7 +252,7 @@ async function makeSource(path: string, index: number, name: string, seconds: nu
   if (base === null && kind === "screen") kind = "film"; // no monospace font on this machine
   if (kind === "interview" || kind === "film") {
     const layers = await (kind === "interview" ? interviewLayers : filmLayers)(scratch, r, offset);
-    videoInputs = layers.inputs.flatMap((png) => ["-loop", "1", "-framerate", "25", "-t", String(seconds), "-i", png]);
+    videoInputs = layers.inputs.flatMap((png) => ["-i", png]);
     graph = layers.graph;
   } else {
     // Its own part of the shared picture: from `offset` s in, zoomed up to 1.35× (1.15× for text) at its own place, mirrored on half the titles.
@@ -236,7 +260,8 @@ async function makeSource(path: string, index: number, name: string, seconds: nu
     videoInputs = ["-ss", fixed(offset, 3), "-t", String(seconds), "-i", base!];
     graph = `[0:v]crop=iw/${fixed(zoom, 3)}:ih/${fixed(zoom, 3)}:(iw-iw/${fixed(zoom, 3)})*${fixed(fx, 3)}:(ih-ih/${fixed(zoom, 3)})*${fixed(fy, 3)},scale=1280:720:flags=bicubic${mirror ? ",hflip" : ""}`;
   }
-  const hue = (h % 120) - 60;
+  // Drawn kinds have their own colours already (and people keep their skin); the shared ones take the title's hue.
+  const hue = kind === "interview" || kind === "film" ? 0 : (h % 120) - 60;
   const saturation = fixed(between(r, 0.75, 1.35));
   const audio = videoInputs.filter((a) => a === "-i").length;
   const tone = 220 + (h % 440);
