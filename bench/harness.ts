@@ -25,6 +25,16 @@ export const load1m = () => round(loadavg()[0]!, 1);
 /** A benchmark run: its parsed `--options` (unknown ones refused), its load figure and its summary line. */
 export function benchmark<const O extends ParseArgsOptionsConfig>(name: string, options: O) {
   const loadAtStart = load1m();
+  // A benchmark without its own --help still answers one: its options and their defaults (strict parsing refused it before).
+  if (!("help" in options) && process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
+    console.log(`npm run bench:${name} -- [options]\n`);
+    for (const [option, spec] of Object.entries(options)) {
+      const shown = spec.type === "boolean" ? `--${option}` : `--${option} ${option.includes("port") ? "PORT" : "VALUE"}`;
+      console.log(`  ${shown.padEnd(34)}${spec.default === undefined ? "" : `(default ${String(spec.default)})`}`);
+    }
+    console.log(`\nbench/${name}.ts's opening comment says what each measures.`);
+    process.exit(0);
+  }
   const { values } = parseArgs({ options, strict: true });
   return {
     values,
