@@ -218,8 +218,9 @@ test("phone: taps open a title from home and play it; a tap brings the controls 
   const { page, context, errors } = await newPage({ viewport: VIEWPORTS.phone, touch: true });
   await page.goto(`${suite.site.url}/`);
   const bottomNav = page.getByRole("navigation", { name: "Main" });
-  assert.equal(await bottomNav.isVisible(), true, "the bottom navigation shows on a phone");
+  // The shell draws once its first dictionary is in (main.tsx), after the load event.
   await homeReady(page);
+  assert.equal(await bottomNav.isVisible(), true, "the bottom navigation shows on a phone");
   const tile = tiles(page).first();
   const href = (await tile.getAttribute("href"))!;
   await tile.tap();

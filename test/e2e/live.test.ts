@@ -101,7 +101,7 @@ test("a test-pattern channel plays live in hls.js with lowLatencyMode, within se
 
   // Stats for nerds (?debug=1) show the latency: to the edge, to real time (PDT), the target and the catch-up rate.
   await page.waitForFunction(() => !/—/.test(document.querySelector('.stats [data-stat="Latency"]')?.textContent ?? "—"), null, { timeout: 15_000 });
-  assert.match(await page.locator('.stats [data-stat="Latency"]').innerText(), /^\d+\.\d s to edge · \d+\.\d s behind real time · target \d+\.\d s · \d\.\d\d×$/);
+  assert.match(await page.locator('.stats [data-stat="Latency"]').innerText(), /^\d+\.\d sec to edge · \d+\.\d sec behind real time · target \d+\.\d sec · \d\.\d\d×$/);
   assert.equal(await page.locator(".stats dt", { hasText: "Live latency" }).count(), 1);
   await page.locator(".stats-close").click();
 
