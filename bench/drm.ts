@@ -88,7 +88,8 @@ interface Target extends SliceTarget {
   run: () => Promise<void>;
 }
 
-const server = await benchSite({ name: "drm", port: Number(values.port), client: "own", reuse: values["no-build"] });
+// The catalog's epoch is re-read every 5 s per isolate, as in production (development re-reads it on every request), as bench:scale does.
+const server = await benchSite({ name: "drm", port: Number(values.port), client: "own", reuse: values["no-build"], extraArgs: ["--var", "CATALOG_EPOCH_RECHECK_MS:5000"] });
 let browser: Browser | undefined;
 const starts: Record<"encrypted" | "clear", StartRun[]> = { encrypted: [], clear: [] };
 const targets: Target[] = [];

@@ -4,6 +4,7 @@ import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { changePlan } from "../../worker/auth/plan-change.ts";
 import { contentKeks, wrapContentKey } from "../../worker/lib/content-keys.ts";
+import { d1Counts, resetD1Counts } from "./d1-counts.ts";
 import { db } from "./helpers.ts";
 import { seedAsset, seedEpisodes, seedTitles } from "./media-fixtures.ts";
 import { viewerState } from "../../worker/progress/stub.ts";
@@ -151,6 +152,30 @@ describe("entitlement on every licence", () => {
     await seedAsset(db(), { id: "lic-french-v2", titleId: FRENCH, heights: [360], createdAt: Date.now() + 1000 });
     const replaced = await ask(inFrance);
     expect([replaced.status, replaced.body.error.code]).toEqual([409, "asset_changed"]);
+  });
+
+  it("reads a title's catalog rows once per catalog epoch: another viewer's licence reads none, a change is read at once", async () => {
+    const first = await signedIn();
+    const p1 = await start(first.b, OTHER);
+    expect((await licence(first.b, p1.token, clearKeyRequest(otherKeys.SD.kidHex))).status).toBe(200);
+    const second = await signedIn();
+    const p2 = await start(second.b, OTHER);
+    await resetD1Counts();
+    expect((await licence(second.b, p2.token, clearKeyRequest(otherKeys.SD.kidHex))).status).toBe(200);
+    const kept = await d1Counts();
+    // Only the catalog's epoch was read (every request in development): no title, asset, rendition or key row.
+    expect(Object.keys(kept.readsByTable).filter((t) => t !== "catalog_version" && t !== "availability")).toEqual([]);
+    expect(kept.readsByTable.catalog_version).toBeGreaterThan(0);
+    // A catalog edit starts a new epoch: the next licence reads the rows again and sees the change.
+    await env.DB.prepare("UPDATE availability SET region = 'FR' WHERE title_id = ?").bind(OTHER).run();
+    try {
+      await resetD1Counts();
+      const refused = await licence(second.b, p2.token, clearKeyRequest(otherKeys.SD.kidHex));
+      expect([refused.status, refused.body.error.code]).toEqual([403, "region_restricted"]);
+      expect((await d1Counts()).readsByTable.content_keys).toBeGreaterThan(0);
+    } finally {
+      await env.DB.prepare("UPDATE availability SET region = 'WW' WHERE title_id = ?").bind(OTHER).run();
+    }
   });
 
   it("licenses the episode the token names, with that episode's keys only", async () => {

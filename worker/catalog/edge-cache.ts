@@ -36,7 +36,7 @@ export const EPOCH_RECHECK_MS = 5_000;
  * an ingest, a seed or a live channel shows at once in `npm start` and the
  * browser suite, where no load needs sparing.
  */
-function recheckMs(env: Env): number {
+export function recheckMs(env: Env): number {
   // bench:scale sets it (`--var CATALOG_EPOCH_RECHECK_MS:5000`) to time hits as production serves them.
   const configured = Number((env as { CATALOG_EPOCH_RECHECK_MS?: string }).CATALOG_EPOCH_RECHECK_MS);
   if (Number.isFinite(configured) && configured >= 0) return configured;

@@ -6,10 +6,12 @@
  */
 import { PLAN_MAX_HEIGHT_PX } from "../../common/plans.ts";
 import type { ErrorCode } from "../../common/error-codes.ts";
+import { catalogEpoch, recheckMs } from "../catalog/edge-cache.ts";
 import { database } from "../db/client.ts";
 import { assetTracks, licenceSource, playbackEpisode, playbackTitle, readyAsset, type PlaybackTitle } from "../db/playback.ts";
 import { nextEpisodesAfter } from "../db/progress.ts";
 import { AppError } from "../lib/errors.ts";
+import { HotCache } from "../lib/hot-cache.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import { allowedVideo, isAllowedVideo } from "../media/master.ts";
 import { findPathway, mediaBase, pathways } from "../media/pathways.ts";
@@ -110,12 +112,42 @@ const noVersionWithin = (viewer: Viewer, maxHeight: number) =>
  * token's folder; no token is signed. The asset is the one entitle would pick now.
  */
 export async function entitleStream(env: Env, viewer: Viewer, play: { titleId: number; episodeId?: number; maxHeight: number; keyPrefix: string }) {
-  const source = await licenceSource(database(env.DB), viewer, play);
+  const source = await cachedLicenceSource(env, viewer, play);
   const { title, maxHeight } = checkTitle(viewer, source.title, play.maxHeight);
   const episode = title.type === "series" ? checkEpisode(source.episode, play.episodeId) : noEpisode(play.episodeId);
   const { asset } = checkAsset(source.assets.find((a) => (episode ? a.episodeId === episode.id : a.titleId === title.id)));
   if (!source.renditions.some((r) => r.assetId === asset.id && isAllowedVideo(r, maxHeight))) throw noVersionWithin(viewer, maxHeight);
   return { title, episode, asset, maxHeight, keyRows: source.keys };
+}
+
+type LicenceSource = Awaited<ReturnType<typeof licenceSource>>;
+
+/** How long an isolate keeps what a licence read of the catalog (the catalog's epoch and its next window edge end it sooner). */
+const LICENCE_SOURCE_TTL_MS = 30_000;
+const licenceSources = new HotCache<LicenceSource>(2 * 1024 * 1024);
+
+/**
+ * What a licence re-reads of the catalog — the title's facts for the viewer's
+ * country, the episode, the ready assets, their renditions' heights and the
+ * folder's wrapped keys — is the same for every viewer of a title in a country
+ * until the catalog changes. An isolate keeps it under the catalog's epoch (an
+ * edit to a title, its availability, assets or renditions starts a new one; a
+ * window edge ends it), so a title's licences and renewals read D1 once per
+ * epoch and isolate instead of once each. What is personal (the session, the
+ * plan's screens, the profile's ceiling) is never in it: the lease call and
+ * the rules below check those on every request. If the epoch cannot be read,
+ * the licence reads D1 as before.
+ */
+async function cachedLicenceSource(env: Env, viewer: Viewer, play: { titleId: number; episodeId?: number; keyPrefix: string }): Promise<LicenceSource> {
+  const epoch = await catalogEpoch(env.DB, viewer.country, viewer.nowMs, recheckMs(env)).catch(() => null);
+  if (!epoch) return licenceSource(database(env.DB), viewer, play);
+  const key = `v${epoch.version}/${viewer.country}/${play.titleId}/${play.episodeId ?? "-"}/${play.keyPrefix}`;
+  const kept = licenceSources.get(key, viewer.nowMs);
+  if (kept) return kept;
+  const source = await licenceSource(database(env.DB), viewer, play);
+  const ttlMs = Math.min(LICENCE_SOURCE_TTL_MS, (epoch.nextEdgeMs ?? Infinity) - viewer.nowMs);
+  licenceSources.set(key, source, JSON.stringify(source).length, ttlMs, viewer.nowMs);
+  return source;
 }
 
 /** The episode a profile continues a series with: the one in progress, or the one after a finished one; undefined = the first episode with video. */
