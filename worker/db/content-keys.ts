@@ -32,3 +32,12 @@ export async function replaceWrapping(db: Db, row: Pick<ContentKeyRow, "keyPrefi
 export function keysPerKek(db: Db): Promise<{ kekId: string; n: number }[]> {
   return db.select({ kekId: contentKeys.kekId, n: sql<number>`count(*)` }).from(contentKeys).groupBy(contentKeys.kekId).all();
 }
+
+/**
+ * Starts a new catalog epoch (worker/catalog/edge-cache.ts) after keys were re-wrapped: isolates
+ * keep a title's wrapped keys with its catalog rows for licences (worker/playback/entitlement.ts),
+ * and re-read them at the next epoch, so none keeps naming a KEK the operator is about to remove.
+ */
+export async function startCatalogEpoch(db: Db): Promise<void> {
+  await db.run(sql`UPDATE catalog_version SET version = version + 1 WHERE id = 1`);
+}

@@ -6,7 +6,7 @@
  * `npm run keys:rotate` (tools/keys/rotate.ts) after a new KEK is made current.
  */
 import type { Db } from "../db/client.ts";
-import { keysNotUnder, keysPerKek, replaceWrapping } from "../db/content-keys.ts";
+import { keysNotUnder, keysPerKek, replaceWrapping, startCatalogEpoch } from "../db/content-keys.ts";
 import { rewrapContentKey, type KekSet } from "../lib/content-keys.ts";
 
 const PAGE = 100;
@@ -23,5 +23,7 @@ export async function rewrapAll(db: Db, keks: KekSet): Promise<{ rewrapped: numb
       if (await replaceWrapping(db, row, next.wrappedKey, next.kekId)) rewrapped++;
     }
   }
+  // Licences' cached key rows name the KEK they were read under: a new epoch sends every isolate back to D1 within seconds.
+  if (rewrapped > 0) await startCatalogEpoch(db);
   return { rewrapped, perKek: await keysPerKek(db) };
 }

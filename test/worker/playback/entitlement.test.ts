@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../../../worker/lib/viewer.ts";
+import { forgetCatalogEpochs } from "../../../worker/catalog/edge-cache.ts";
+import { startCatalogEpoch } from "../../../worker/db/content-keys.ts";
 import { continueEpisode, entitle, entitleStream } from "../../../worker/playback/entitlement.ts";
 import { verifyPlaybackToken } from "../../../worker/media/tokens.ts";
 import { viewerState } from "../../../worker/progress/stub.ts";
@@ -146,14 +148,24 @@ describe("entitlement (worker/playback/entitlement.ts)", () => {
     );
   });
 
-  it("a stream's re-check reads the title, episode, asset, renditions and the folder's keys in one D1 round trip", async () => {
+  it("a stream's re-check reads the title, episode, asset, renditions and the folder's keys in one D1 round trip, then keeps them for the catalog's epoch", async () => {
     const keyId = crypto.randomUUID().replaceAll("-", "");
     await env.DB.prepare("INSERT INTO content_keys (key_prefix, tier, key_id, wrapped_key, kek_id, created_at) VALUES ('assets/ent-ep2/', 'SD', ?, 'wrapped', 'kek-1', 0)").bind(keyId).run();
+    // Ingest registers keys with their asset, which starts a new catalog epoch; this test inserts a key alone, so it starts one itself.
+    await startCatalogEpoch(db());
+    forgetCatalogEpochs();
+    const play = { titleId: SERIES, episodeId: episodeIds[0]![1], maxHeight: 1080, keyPrefix: "assets/ent-ep2/" };
     const counter = countingD1(env.DB);
-    const e = await entitleStream({ ...env, DB: counter.d1 }, viewer(), { titleId: SERIES, episodeId: episodeIds[0]![1], maxHeight: 1080, keyPrefix: "assets/ent-ep2/" });
+    const e = await entitleStream({ ...env, DB: counter.d1 }, viewer(), play);
     expect([e.title.id, e.episode?.id, e.asset.id, e.maxHeight]).toEqual([SERIES, episodeIds[0]![1], "ent-ep2", 1080]);
     expect(e.keyRows.map((k) => [k.keyPrefix, k.tier, k.keyId, k.wrappedKey])).toEqual([["assets/ent-ep2/", "SD", keyId, "wrapped"]]);
-    expect(counter.roundTrips()).toBe(1);
+    // The catalog's epoch, then the one batch.
+    expect(counter.roundTrips()).toBe(2);
+    const again = countingD1(env.DB);
+    const kept = await entitleStream({ ...env, DB: again.d1 }, viewer(), play);
+    expect(kept.keyRows.map((k) => k.keyId)).toEqual([keyId]);
+    // At most the epoch again (development re-reads it on every request; production every 5 s).
+    expect(again.roundTrips()).toBeLessThanOrEqual(1);
   });
 
   it("plays a series' first episode with media unless one is named", async () => {
