@@ -3,7 +3,6 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./app-env.ts";
 import { errorBody, onError } from "./lib/errors.ts";
 import { CSP_DIRECTIVES } from "./lib/security.ts";
-import { changesTaste } from "./middleware/changes-taste.ts";
 import { d1Session } from "./middleware/d1-session.ts";
 import { endedSessionPlayback } from "./middleware/ended-session-playback.ts";
 import { noStoreByDefault } from "./middleware/no-store.ts";
@@ -51,8 +50,6 @@ const api = new Hono<AppEnv>()
   .use("/licence/*", endedSessionPlayback())
   .use(viewerContext())
   .route("/profiles", profiles)
-  .use("/my-list/*", changesTaste())
-  .use("/ratings/*", changesTaste())
   .route("/my-list", myListRoutes)
   .route("/ratings", ratingRoutes)
   .route("/home", homeRoutes)

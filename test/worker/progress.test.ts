@@ -329,8 +329,8 @@ describe("privacy", () => {
     expect(JSON.stringify(doc)).not.toMatch(/password|pinHash|refreshHash/i);
     expect(doc.profiles).toHaveLength(1);
     expect(doc.sessions.length).toBeGreaterThan(0);
-    expect(doc.myList.map((r: any) => r.titleId)).toEqual([MOVIE]);
-    expect(doc.ratings.map((r: any) => [r.titleId, r.value])).toEqual([[MOVIE, 2]]);
+    expect(doc.viewerState.taste.myList.map((r: any) => r.titleId)).toEqual([MOVIE]);
+    expect(doc.viewerState.taste.ratings.map((r: any) => [r.titleId, r.value])).toEqual([[MOVIE, 2]]);
     expect(doc.viewerState.progress.map((e: any) => e.positionSeconds)).toEqual([590]);
     expect(doc.viewerState.history).toHaveLength(1);
 

@@ -57,6 +57,8 @@ export async function exportAccountRows(db: Db, accountId: string) {
     // Onboarding picks ("pick three you like") are the profile's too; the home cache version is not data about anyone.
     profiles: profileRows.map((p) => ({ ...toProfile(p), onboarding: p.onboarding })),
     sessions: sessionRows,
+    // My List and ratings as D1 still holds them for profiles their account's object has not seen yet; the object
+    // is their record (worker/profiles/taste.ts) and its export (`viewerState.taste`) has the rest.
     myList: listRows,
     ratings: ratingRows,
     // The recently viewed titles co-watching is counted over (worker/recs/signals.ts).

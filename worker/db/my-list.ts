@@ -1,20 +1,20 @@
-/** A profile's My List and ratings in D1. */
-import { and, asc, eq, sql } from "drizzle-orm";
+/**
+ * What D1 still holds of profiles' My List and ratings. The account's
+ * ViewerState object is their record now (worker/profiles/taste-store.ts,
+ * docs/SCALING.md §6.1): D1's `my_list` and `ratings` rows are read once per
+ * profile, when its object has not seen the profile yet, and deleted once the
+ * object holds them. Nothing writes new rows.
+ */
+import { and, asc, eq } from "drizzle-orm";
 import type { Viewer } from "../lib/viewer.ts";
-import { titleCardColumns, toCard, visibleTo } from "./catalog.ts";
-import { runBatch, type Db } from "./client.ts";
-import { myList, ratings, titles } from "./schema.ts";
+import { visibleTo } from "./catalog.ts";
+import type { Db } from "./client.ts";
+import { myList, ratings, titles, type RatingValue } from "./schema.ts";
 
-/** The list's entries the viewer may currently see, in the profile's order, as title cards. */
-export async function listMyList(db: Db, viewer: Viewer, profileId: string) {
-  const rows = await db
-    .select({ ...titleCardColumns, position: myList.position, addedAt: myList.addedAt })
-    .from(myList)
-    .innerJoin(titles, eq(titles.id, myList.titleId))
-    .where(and(eq(myList.profileId, profileId), visibleTo(viewer)))
-    .orderBy(asc(myList.position), asc(myList.titleId))
-    .all();
-  return rows.map(({ position, addedAt, ...card }) => ({ ...toCard(card), addedAt }));
+/** A profile's rows from before the object was their record: the list with D1's positions, and the ratings. */
+export interface LegacyTasteRows {
+  myList: { titleId: number; position: number; addedAt: number }[];
+  ratings: { titleId: number; value: RatingValue; ratedAt: number }[];
 }
 
 /** Whether a title exists and the viewer may see it (maturity, region, window). */
@@ -23,61 +23,16 @@ export async function titleVisible(db: Db, viewer: Viewer, titleId: number): Pro
   return row !== undefined;
 }
 
-/**
- * Appends a title at the end of the list (a title already there keeps its
- * place); refused (false) when the list already holds `maxItems`.
- */
-export async function addToMyList(db: Db, profileId: string, titleId: number, nowMs: number, maxItems: number): Promise<boolean> {
-  const result = await db.run(sql`
-    INSERT INTO ${myList} (profile_id, title_id, position, added_at)
-    SELECT ${profileId}, ${titleId}, coalesce((SELECT max(position) FROM ${myList} WHERE profile_id = ${profileId}), 0) + 1, ${nowMs}
-    WHERE (SELECT count(*) FROM ${myList} WHERE profile_id = ${profileId}) < ${maxItems}
-    ON CONFLICT (profile_id, title_id) DO NOTHING`);
-  if (result.meta.changes > 0) return true;
-  const present = await db.select({ t: myList.titleId }).from(myList).where(and(eq(myList.profileId, profileId), eq(myList.titleId, titleId))).get();
-  return present !== undefined;
-}
-
-/** Removes a title from the list; false if it was not there. */
-export async function removeFromMyList(db: Db, profileId: string, titleId: number): Promise<boolean> {
-  const row = await db.delete(myList).where(and(eq(myList.profileId, profileId), eq(myList.titleId, titleId))).returning({ t: myList.titleId }).get();
-  return row !== undefined;
-}
-
-/** The title ids on a profile's list, whatever their visibility. */
-export async function myListTitleIds(db: Db, profileId: string): Promise<number[]> {
-  const rows = await db.select({ t: myList.titleId }).from(myList).where(eq(myList.profileId, profileId)).all();
-  return rows.map((r) => r.t);
-}
-
-/** Gives each title its index in `titleIds` as its position, in one transaction. */
-export async function reorderMyList(db: Db, profileId: string, titleIds: number[]): Promise<void> {
-  await runBatch(db, [
-    sql`UPDATE ${myList} SET position = j.key + 1 FROM json_each(${JSON.stringify(titleIds)}) AS j
-        WHERE ${myList.profileId} = ${profileId} AND ${myList.titleId} = j.value`,
+/** A profile's D1 rows of My List and ratings, in one batch (read once, for a profile its object has not seen). */
+export async function legacyTaste(db: Db, profileId: string): Promise<LegacyTasteRows> {
+  const [listRows, ratingRows] = await db.batch([
+    db.select({ titleId: myList.titleId, position: myList.position, addedAt: myList.addedAt }).from(myList).where(eq(myList.profileId, profileId)).orderBy(asc(myList.position), asc(myList.titleId)),
+    db.select({ titleId: ratings.titleId, value: ratings.value, ratedAt: ratings.ratedAt }).from(ratings).where(eq(ratings.profileId, profileId)),
   ]);
+  return { myList: listRows, ratings: ratingRows.map((r) => ({ ...r, value: r.value as RatingValue })) };
 }
 
-/** Sets (or replaces) a profile's rating of a title. */
-export async function setRating(db: Db, profileId: string, titleId: number, value: number, nowMs: number): Promise<void> {
-  await db
-    .insert(ratings)
-    .values({ profileId, titleId, value, ratedAt: nowMs })
-    .onConflictDoUpdate({ target: [ratings.profileId, ratings.titleId], set: { value, ratedAt: nowMs } });
-}
-
-/** Removes a rating; false if there was none. */
-export async function deleteRating(db: Db, profileId: string, titleId: number): Promise<boolean> {
-  const row = await db.delete(ratings).where(and(eq(ratings.profileId, profileId), eq(ratings.titleId, titleId))).returning({ t: ratings.titleId }).get();
-  return row !== undefined;
-}
-
-/** All of a profile's ratings, newest first. */
-export async function listRatings(db: Db, profileId: string) {
-  return db
-    .select({ titleId: ratings.titleId, value: ratings.value, ratedAt: ratings.ratedAt })
-    .from(ratings)
-    .where(eq(ratings.profileId, profileId))
-    .orderBy(sql`${ratings.ratedAt} DESC`)
-    .all();
+/** Deletes a profile's D1 rows of My List and ratings, once its object holds them. */
+export async function dropLegacyTaste(db: Db, profileId: string): Promise<void> {
+  await db.batch([db.delete(myList).where(eq(myList.profileId, profileId)), db.delete(ratings).where(eq(ratings.profileId, profileId))]);
 }

@@ -406,6 +406,7 @@ export const myList = sqliteTable(
 
 /** Thumbs: -1 down, 1 up, 2 double up. */
 export const RATING_VALUES = [-1, 1, 2] as const;
+export type RatingValue = (typeof RATING_VALUES)[number];
 
 /** A profile's rating of a title. */
 export const ratings = sqliteTable(

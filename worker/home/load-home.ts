@@ -4,11 +4,13 @@
  * from the account's ViewerState object on every request and merged in.
  *
  * A signed-in Home makes one call to the account's object (`homeState`): the
- * profile's home version (the KV key), its onboarding picks and its latest
- * entries. The token states the rest of the profile (id, ceiling), so a KV hit
- * reads no D1 row (docs/SCALING.md §6.4); only a miss needs the picks, and
- * reads D1's profile row once for a profile whose picks the object has not
- * seen, then keeps them there. A profile deleted since the token was issued is
+ * profile's home version (the KV key), its onboarding picks, its latest
+ * entries, and its My List and ratings. The token states the rest of the
+ * profile (id, ceiling), so a KV hit reads no D1 row (docs/SCALING.md §6.4);
+ * only a miss needs the picks, the list and the ratings, and reads D1 once for
+ * a profile whose picks (its profile row) or whose list and ratings (the old
+ * `my_list`/`ratings` rows, worker/profiles/taste.ts) the object has not seen,
+ * then keeps them there. A profile deleted since the token was issued is
  * caught by the session guard (its deletion changed the account's facts), and
  * on a miss by that D1 read too.
  */
@@ -21,6 +23,7 @@ import type { OnboardingPicks } from "../db/schema.ts";
 import { CONTINUE_SCAN, continueFrom, type ContinueItem } from "../progress/continue-watching.ts";
 import { viewerState } from "../progress/stub.ts";
 import type { HomeState } from "../progress/viewer-state.ts";
+import { tasteForHome } from "../profiles/taste.ts";
 import { profileSignals } from "../recs/load.ts";
 import type { DeviceClass, ProfileSignals } from "../recs/types.ts";
 import { currentEvents, scheduleRows, type ScheduleItem } from "../schedule/events.ts";
@@ -65,8 +68,12 @@ export async function loadHome(env: Env, req: HomeRequest): Promise<Home> {
   if (cached) return { home: cached, continueWatching: continuing, schedule, cache: "hit" };
   let signals: ProfileSignals = { maxMaturityAge: viewer.maxMaturityAge, watched: [], ratings: [], myList: [], onboarding: null };
   if (session && state && profile && profileHome) {
-    const [onboarding, watched] = await Promise.all([onboardingOf(db, state, session.account.id, profile.id, profileHome), state.latestPerTitle(profile.id, 200)]);
-    signals = await profileSignals(db, { id: profile.id, maxMaturityAge: profile.maxMaturityAge, onboarding }, watched);
+    const [onboarding, watched, taste] = await Promise.all([
+      onboardingOf(db, state, session.account.id, profile.id, profileHome),
+      state.latestPerTitle(profile.id, 200),
+      tasteForHome(env, state, profile.id, profileHome.taste),
+    ]);
+    signals = profileSignals({ maxMaturityAge: profile.maxMaturityAge, onboarding }, watched, taste);
   }
   const home = await buildHomeRows(db, viewer, signals, device, localHour, profile !== null && !hasSignals(signals));
   // Written after the answer is sent; a failed write only costs the next visitor a rebuild.

@@ -3,14 +3,16 @@
  * account's object (home-version-store.ts), so every device's cached rows miss
  * on their next visit. Always after the event's own write: a Home built in
  * between is cached under the old version and never served again. (A new view
- * or a finished title bumps inside the object's progress write instead.)
+ * or a finished title bumps inside the object's progress write instead, and a
+ * My List or rating change inside the object's call that makes it,
+ * worker/profiles/taste.ts.)
  */
 import { setOnboarding } from "../db/home.ts";
 import { database } from "../db/client.ts";
 import type { OnboardingPicks } from "../db/schema.ts";
 import { viewerState } from "../progress/stub.ts";
 
-/** The profile's taste changed (a rating, My List, its ceiling or language): its cached rows are stale. */
+/** The profile's taste changed (its ceiling or language): its cached rows are stale. */
 export async function tasteChanged(env: Env, accountId: string, profileId: string): Promise<void> {
   await viewerState(env, accountId).bumpHomeVersion(profileId);
 }

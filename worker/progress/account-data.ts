@@ -7,6 +7,7 @@ import type { RefreshFamilyStore } from "../auth/refresh-families.ts";
 import type { SessionRegistry } from "../auth/session-registry.ts";
 import type { HomeVersionStore } from "../home/home-version-store.ts";
 import type { OnboardingStore } from "../home/onboarding-store.ts";
+import type { TasteStore } from "../profiles/taste-store.ts";
 import type { DownloadStore } from "../downloads/download-store.ts";
 import type { StreamLeaseStore } from "../licence/stream-leases.ts";
 import { wipeStorage } from "../lib/sql-store.ts";
@@ -24,16 +25,17 @@ export interface AccountStores {
   homeVersions: HomeVersionStore;
   families: RefreshFamilyStore;
   onboarding: OnboardingStore;
+  tastes: TasteStore;
 }
 
 /** Everything the object stores for the account, the devices watching now (stream leases) and download grants included. */
 export function exportAccountData(stores: AccountStores) {
   const { operationIdsRemembered, ...stored } = stores.progress.exportAll();
-  return { ...stored, pendingSignals: stores.outbox.pending(), operationIdsRemembered, streams: stores.leases.exportAll(), downloads: stores.downloads.list(Date.now()), sessions: stores.sessions.exportAll(), homeVersions: stores.homeVersions.exportAll(), refreshFamilies: stores.families.exportAll(), onboardingPicks: stores.onboarding.exportAll() };
+  return { ...stored, pendingSignals: stores.outbox.pending(), operationIdsRemembered, streams: stores.leases.exportAll(), downloads: stores.downloads.list(Date.now()), sessions: stores.sessions.exportAll(), homeVersions: stores.homeVersions.exportAll(), refreshFamilies: stores.families.exportAll(), onboardingPicks: stores.onboarding.exportAll(), taste: stores.tastes.exportAll() };
 }
 
 /** Erases the object's whole storage (alarm and stream leases included) and closes its sockets; a later request finds empty tables. */
 export async function eraseAccountData(storage: DurableObjectStorage, stores: AccountStores, sockets: SocketHub): Promise<void> {
   sockets.close("account deleted");
-  await wipeStorage(storage, [stores.progress, stores.outbox, stores.leases, stores.downloads, stores.sessions, stores.homeVersions, stores.families, stores.onboarding]);
+  await wipeStorage(storage, [stores.progress, stores.outbox, stores.leases, stores.downloads, stores.sessions, stores.homeVersions, stores.families, stores.onboarding, stores.tastes]);
 }

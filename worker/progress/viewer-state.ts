@@ -18,7 +18,8 @@
  * - ../auth/session-registry.ts: which sessions are live or revoked, and when the account's token facts last changed;
  * - ../auth/refresh-families.ts: each family's current refresh-token hash and the facts its tokens state;
  * - ../home/home-version-store.ts: each profile's home version (the key of its cached Home rows);
- * - ../home/onboarding-store.ts: each profile's onboarding picks (Home's copy; D1 keeps the record).
+ * - ../home/onboarding-store.ts: each profile's onboarding picks (Home's copy; D1 keeps the record);
+ * - ../profiles/taste-store.ts: each profile's My List and ratings (the record; D1's rows are read in once).
  */
 import { DurableObject } from "cloudflare:workers";
 import { RefreshFamilyStore, type FamilyFacts, type RotateResult } from "../auth/refresh-families.ts";
@@ -27,6 +28,7 @@ import { DownloadStore, type DownloadGrant, type GrantRequest, type GrantResult 
 import { HomeVersionStore } from "../home/home-version-store.ts";
 import { OnboardingStore, type OnboardingState } from "../home/onboarding-store.ts";
 import type { OnboardingPicks } from "../db/schema.ts";
+import { TasteStore, UNFILLED, type AddOutcome, type LegacyTaste, type ListEntry, type RatingValue, type Taste, type TitleRating, type Unfilled } from "../profiles/taste-store.ts";
 import { StreamLeaseStore, type LeaseRequest, type LeaseSession, type SessionLeaseResult, type StreamLease } from "../licence/stream-leases.ts";
 import { storageIsEmpty } from "../lib/sql-store.ts";
 import { eraseAccountData, exportAccountData, type AccountStores } from "./account-data.ts";
@@ -47,6 +49,8 @@ export interface HomeState {
   onboarding: OnboardingState;
   /** Its latest entry per title, most recent first (Continue Watching). */
   latest: ProgressEntry[];
+  /** Its My List and ratings (a miss's recommender needs them), or null while D1's rows for it have not been read in. */
+  taste: Taste | null;
 }
 
 /** With nothing else to do, the alarm comes back this often to forget old operation ids. */
@@ -62,6 +66,7 @@ export class ViewerState extends DurableObject<Env> {
   private readonly homeVersions: HomeVersionStore;
   private readonly families: RefreshFamilyStore;
   private readonly onboarding: OnboardingStore;
+  private readonly tastes: TasteStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -74,6 +79,7 @@ export class ViewerState extends DurableObject<Env> {
     this.homeVersions = new HomeVersionStore(ctx.storage);
     this.families = new RefreshFamilyStore(ctx.storage);
     this.onboarding = new OnboardingStore(ctx.storage);
+    this.tastes = new TasteStore(ctx.storage);
   }
 
   /**
@@ -86,7 +92,63 @@ export class ViewerState extends DurableObject<Env> {
       homeVersion: this.homeVersions.get(profileId),
       onboarding: this.onboarding.get(profileId),
       latest: latestLimit > 0 ? this.progress.latestPerTitle(profileId, latestLimit) : [],
+      taste: this.tastes.known(profileId) ? this.tastes.taste(profileId) : null,
     };
+  }
+
+  /**
+   * The profile's My List and ratings. This and the changes below answer UNFILLED for a profile
+   * whose D1 rows have not been read in yet; the Worker reads them once and calls again with them
+   * as `legacy` (worker/profiles/taste.ts), which fills them in unless the profile is known by then.
+   */
+  taste(profileId: string, legacy?: LegacyTaste): Taste | Unfilled {
+    return this.withTaste(profileId, legacy, () => this.tastes.taste(profileId));
+  }
+
+  /** Appends a title to My List (a title there keeps its place; refused when full). A change moves the home version in the same step, as do the changes below. */
+  addToMyList(profileId: string, titleId: number, maxItems: number, legacy?: LegacyTaste): AddOutcome | Unfilled {
+    return this.withTaste(profileId, legacy, () => {
+      const outcome = this.tastes.add(profileId, titleId, Date.now(), maxItems);
+      if (outcome === "added") this.homeVersions.bump(profileId);
+      return outcome;
+    });
+  }
+
+  /** Removes a title from My List; false when it was not there. */
+  removeFromMyList(profileId: string, titleId: number, legacy?: LegacyTaste): boolean | Unfilled {
+    return this.withTaste(profileId, legacy, () => {
+      const removed = this.tastes.remove(profileId, titleId);
+      if (removed) this.homeVersions.bump(profileId);
+      return removed;
+    });
+  }
+
+  /** Puts My List in the order of `titleIds` (exactly the titles on it) and answers it; null when the list holds other titles. */
+  reorderMyList(profileId: string, titleIds: number[], legacy?: LegacyTaste): ListEntry[] | null | Unfilled {
+    return this.withTaste(profileId, legacy, () => {
+      if (!this.tastes.reorder(profileId, titleIds)) return null;
+      this.homeVersions.bump(profileId);
+      return this.tastes.list(profileId);
+    });
+  }
+
+  /** Sets (or replaces) the profile's rating of a title. */
+  rateTitle(profileId: string, titleId: number, value: RatingValue, legacy?: LegacyTaste): TitleRating | Unfilled {
+    return this.withTaste(profileId, legacy, () => {
+      const ratedAt = Date.now();
+      this.tastes.rate(profileId, titleId, value, ratedAt);
+      this.homeVersions.bump(profileId);
+      return { titleId, value, ratedAt };
+    });
+  }
+
+  /** Removes the profile's rating of a title; false when there was none. */
+  unrateTitle(profileId: string, titleId: number, legacy?: LegacyTaste): boolean | Unfilled {
+    return this.withTaste(profileId, legacy, () => {
+      const removed = this.tastes.unrate(profileId, titleId);
+      if (removed) this.homeVersions.bump(profileId);
+      return removed;
+    });
   }
 
   /** The profile chose (or skipped) at onboarding, after D1's record was written: kept here, and its cached rows go stale, in one call. */
@@ -105,7 +167,7 @@ export class ViewerState extends DurableObject<Env> {
     return this.homeVersions.get(profileId);
   }
 
-  /** A taste event (rating, My List, onboarding, the profile's ceiling or language): the profile's cached rows are rebuilt on every device's next visit. */
+  /** A taste event the object does not make itself (the profile's ceiling or language): the profile's cached rows are rebuilt on every device's next visit. */
   bumpHomeVersion(profileId: string): number {
     return this.homeVersions.bump(profileId);
   }
@@ -274,6 +336,7 @@ export class ViewerState extends DurableObject<Env> {
     this.outbox.forgetProfile(profileId);
     this.homeVersions.forgetProfile(profileId);
     this.onboarding.forgetProfile(profileId);
+    this.tastes.forgetProfile(profileId);
     this.sockets.close("profile deleted", `profile:${profileId}`);
   }
 
@@ -289,7 +352,7 @@ export class ViewerState extends DurableObject<Env> {
 
   /** The stores holding the account's data (account-data.ts exports and erases exactly these). */
   private accountStores(): AccountStores {
-    return { progress: this.progress, outbox: this.outbox, leases: this.leases, downloads: this.downloads, sessions: this.sessions, homeVersions: this.homeVersions, families: this.families, onboarding: this.onboarding };
+    return { progress: this.progress, outbox: this.outbox, leases: this.leases, downloads: this.downloads, sessions: this.sessions, homeVersions: this.homeVersions, families: this.families, onboarding: this.onboarding, tastes: this.tastes };
   }
 
   /** Whether the object holds anything at all (tests: deletion leaves nothing). */
@@ -345,6 +408,12 @@ export class ViewerState extends DurableObject<Env> {
 
   override webSocketClose(ws: WebSocket, code: number): void {
     this.sockets.closed(ws, code);
+  }
+
+  /** Fills in D1's rows for a profile unknown here (a fill never overwrites what is known), then answers `read`; UNFILLED while the profile is unknown. */
+  private withTaste<T>(profileId: string, legacy: LegacyTaste | undefined, read: () => T): T | Unfilled {
+    if (legacy) this.tastes.fill(profileId, legacy, Date.now());
+    return this.tastes.known(profileId) ? read() : UNFILLED;
   }
 
   /** Ends one session here (sign-out, a password change, or its family revoked for refresh-token reuse): refused on personal routes from now on, its sockets closed, its leases freed. */

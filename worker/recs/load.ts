@@ -1,6 +1,7 @@
 /**
- * Feeding the engine from the bindings: the profile's signals (its ViewerState
- * object for what it watched; D1 for ratings, My List and onboarding picks) and
+ * Feeding the engine from the bindings: the profile's signals (what it watched,
+ * its ratings, My List and onboarding picks, all from its account's ViewerState
+ * object, with D1's profile row for picks the object has not seen) and
  * a candidate slice of the catalog with the features and rule fields the engine
  * needs. The slice, not the whole catalog, keeps a cache miss bounded at any
  * catalog size: the most popular and the newest titles the viewer may see, plus
@@ -9,9 +10,10 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { titleCardColumns, toCard, visibleTo, type TitleCard } from "../db/catalog.ts";
 import type { Db } from "../db/client.ts";
-import { availability, credits, genres, myList, ratings, titleGenres, titles } from "../db/schema.ts";
+import { availability, credits, genres, titleGenres, titles } from "../db/schema.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import type { ProgressEntry } from "../progress/model.ts";
+import type { Taste } from "../profiles/taste-store.ts";
 import type { ProfileSignals, RecTitle } from "./types.ts";
 
 /** Popular and newest titles in every candidate slice. */
@@ -21,16 +23,12 @@ const NEWEST_SLICE = 100;
 const CAST_FEATURES = 5;
 const CREW_JOBS = ["Director", "Writer", "Screenplay", "Creator", "Showrunner"];
 
-/** What the engine knows of a profile, from its watched entries (latest per title) and D1. */
-export async function profileSignals(
-  db: Db,
-  profile: { id: string; maxMaturityAge: number; onboarding: { titleIds: number[]; atMs: number } | null },
+/** What the engine knows of a profile, from its watched entries (latest per title), its ratings and My List, and its onboarding picks. */
+export function profileSignals(
+  profile: { maxMaturityAge: number; onboarding: { titleIds: number[]; atMs: number } | null },
   watched: ProgressEntry[],
-): Promise<ProfileSignals> {
-  const [ratingRows, listRows] = await db.batch([
-    db.select({ titleId: ratings.titleId, value: ratings.value, atMs: ratings.ratedAt }).from(ratings).where(eq(ratings.profileId, profile.id)),
-    db.select({ titleId: myList.titleId, addedAtMs: myList.addedAt }).from(myList).where(eq(myList.profileId, profile.id)).orderBy(asc(myList.position)),
-  ]);
+  taste: Taste,
+): ProfileSignals {
   return {
     maxMaturityAge: profile.maxMaturityAge,
     watched: watched.map((e) => ({
@@ -40,8 +38,8 @@ export async function profileSignals(
       // A series is "finished" per episode; only a finished film leaves the rows.
       finished: e.finished && e.episodeId === null,
     })),
-    ratings: ratingRows.map((r) => ({ titleId: r.titleId, value: r.value as -1 | 1 | 2, atMs: r.atMs })),
-    myList: listRows,
+    ratings: taste.ratings.map((r) => ({ titleId: r.titleId, value: r.value, atMs: r.ratedAt })),
+    myList: taste.myList.map((l) => ({ titleId: l.titleId, addedAtMs: l.addedAt })),
     onboarding: profile.onboarding,
   };
 }

@@ -78,6 +78,10 @@ const VIEWER_STATE_EXPORT: Record<string, (doc: any) => number> = {
   refresh_families: (doc) => doc.viewerState.refreshFamilies.length,
   // Each profile's onboarding picks as Home reads them (D1's profile row keeps the record).
   onboarding_picks: (doc) => doc.viewerState.onboardingPicks.length,
+  // Each profile's My List and ratings (the object is their record), and since when the object holds them.
+  taste_profiles: (doc) => doc.viewerState.taste.profiles.length,
+  list_entries: (doc) => doc.viewerState.taste.myList.length,
+  title_ratings: (doc) => doc.viewerState.taste.ratings.length,
 };
 /** ViewerState tables without account data. */
 const VIEWER_STATE_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
@@ -153,6 +157,12 @@ describe("privacy export and erasure, complete by construction", () => {
     expect(second.status).toBe(201);
     // Renaming a profile changes a fact access tokens carry: the object notes when (account_facts).
     expect((await b.json(`/api/profiles/${second.body.id}`, { method: "PATCH", body: { name: "Second one" } })).status).toBe(200);
+    // The second profile's My List and rating as D1 held them before the account's object became their record
+    // (worker/profiles/taste.ts): read into the object at the profile's first use, which this test never makes.
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO my_list (profile_id, title_id, position, added_at) VALUES (?, ?, 1, ?)").bind(second.body.id, OTHER, Date.now()),
+      env.DB.prepare("INSERT INTO ratings (profile_id, title_id, value, rated_at) VALUES (?, ?, 1, ?)").bind(second.body.id, OTHER, Date.now()),
+    ]);
     expect((await b.fetch(`/api/my-list/${MOVIE}`, { method: "PUT" })).status).toBeLessThan(300);
     expect((await b.json(`/api/ratings/${MOVIE}`, { method: "PUT", body: { value: 2 } })).status).toBeLessThan(300);
     expect((await b.json("/api/home/onboarding", { method: "POST", body: { titleIds: [MOVIE, OTHER, THIRD] } })).status).toBeLessThan(300);
