@@ -130,6 +130,20 @@ describe("My List and ratings in the account's object", () => {
     expect([counted.readsByTable.my_list, counted.readsByTable.ratings], JSON.stringify(counted.readsByTable)).toEqual([undefined, undefined]);
   });
 
+  it("a thumbs-down kept in the object reaches Home's next build: the title leaves every row", async () => {
+    const b = new TestBrowser();
+    await b.signUp();
+    type HomeBody = { hero: { id: number } | null; rows: { items: { id: number }[] }[] };
+    const shown = (h: HomeBody) => [...(h.hero ? [h.hero.id] : []), ...h.rows.flatMap((r) => r.items.map((t) => t.id))];
+    expect(shown((await b.json<HomeBody>("/api/home?device=tv&hour=20")).body)).toContain(D);
+    expect((await b.json(`/api/ratings/${D}`, { method: "PUT", body: { value: -1 } })).status).toBe(200);
+    await resetD1Counts();
+    const after = await b.json<HomeBody>("/api/home?device=tv&hour=20");
+    expect(after.res.headers.get("x-home-cache")).toBe("miss");
+    expect(shown(after.body)).not.toContain(D);
+    expect((await d1Counts()).readsByTable.ratings).toBeUndefined();
+  });
+
   it("deleting a profile forgets its list and ratings in the object; the export lists every profile's", async () => {
     const b = new TestBrowser();
     const up = await b.signUp();
