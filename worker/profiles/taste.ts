@@ -19,7 +19,7 @@ import type { RatingValue } from "../db/schema.ts";
 import { AppError } from "../lib/errors.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import { viewerState } from "../progress/stub.ts";
-import { isUnfilled, type LegacyTaste, type ListEntry, type Taste, type Unfilled } from "./taste-store.ts";
+import { isUnfilled, type LegacyTaste, type ListEntry, type Taste, type TitleRating, type Unfilled } from "./taste-store.ts";
 
 /** Titles one profile's list may hold. */
 export const MY_LIST_MAX_ITEMS = 500;
@@ -102,7 +102,7 @@ export async function reorderMyList(env: Env, viewer: Viewer, owner: TasteOwner,
 }
 
 /** The profile's ratings, newest first. */
-export async function ratings(env: Env, owner: TasteOwner) {
+export async function ratings(env: Env, owner: TasteOwner): Promise<TitleRating[]> {
   const state = viewerState(env, owner.accountId);
   return (await withTaste(env, owner.profileId, async (legacy) => await state.taste(owner.profileId, legacy))).ratings;
 }
