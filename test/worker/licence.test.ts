@@ -130,6 +130,11 @@ describe("the ClearKey licence", () => {
     }
     const unknownSystem = await b.json("/api/licence?keySystem=com.widevine.alpha", { method: "POST", body: clearKeyRequest(movieKeys.SD.kidHex), headers: { "x-playback-token": p.token } });
     expect([unknownSystem.status, unknownSystem.body.error.code]).toEqual([400, "unsupported_key_system"]);
+    // Names every object has are not key systems either.
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      const inherited = await b.json(`/api/licence?keySystem=${name}`, { method: "POST", body: clearKeyRequest(movieKeys.SD.kidHex), headers: { "x-playback-token": p.token } });
+      expect([inherited.status, inherited.body.error.code], name).toEqual([400, "unsupported_key_system"]);
+    }
     const big = await licence(b, p.token, JSON.stringify({ kids: [], pad: "x".repeat(5000) }));
     expect(big.status).toBe(413);
   });

@@ -42,7 +42,9 @@ function deviceName(c: Context<AppEnv>): string {
 
 export const licence = new Hono<AppEnv>()
   .post("/", validate("query", licenceQuery), async (c) => {
-    const keySystem = KEY_SYSTEMS[c.req.valid("query").keySystem ?? "org.w3.clearkey"];
+    const asked = c.req.valid("query").keySystem ?? "org.w3.clearkey";
+    // Own keys only: "constructor" or "__proto__" would find Object's, not a key system (the fuzzer found a 500).
+    const keySystem = Object.hasOwn(KEY_SYSTEMS, asked) ? KEY_SYSTEMS[asked] : undefined;
     if (!keySystem) throw new AppError(400, "unsupported_key_system", `Key systems licensed here: ${Object.keys(KEY_SYSTEMS).join(", ")}.`);
     const declared = Number(c.req.header("content-length") ?? "0");
     if (declared > MAX_REQUEST_BYTES) throw new AppError(413, "payload_too_large", "A licence request is at most 4 KB.");
