@@ -161,8 +161,8 @@ async function send(env: Env, region: string, entry: RegionEntry, attempt = 1): 
 
 /**
  * Queues reports (and served marks) for the region's report shard and returns
- * the send they ride on, for the caller's `waitUntil`: the first report of a
- * batch starts it, the others within REPORT_BATCH_MS join it.
+ * the send, for the caller's `waitUntil`, when this call started it: the first
+ * report of a batch starts it, the others within REPORT_BATCH_MS join it.
  */
 export function queueReports(env: Env, region: string, samples: PathwaySample[], served: ServedMark[] = []): Promise<void> {
   const entry = entryFor(region);
@@ -172,7 +172,11 @@ export function queueReports(env: Env, region: string, samples: PathwaySample[],
   if (entry.pending.length > MAX_PENDING_SAMPLES) entry.pending.splice(0, entry.pending.length - MAX_PENDING_SAMPLES);
   entry.served.push(...served);
   if (entry.served.length > MAX_PENDING_SAMPLES) entry.served.splice(0, entry.served.length - MAX_PENDING_SAMPLES);
-  entry.sending ??= send(env, region, entry);
+  // A joiner gets a settled promise, not the batch: a promise made in one request's context and awaited
+  // (or kept by waitUntil) in another's is refused by workerd ("Cannot perform I/O on behalf of a different
+  // request"). The request that started the batch keeps it alive with its own waitUntil.
+  if (entry.sending) return Promise.resolve();
+  entry.sending = send(env, region, entry);
   return entry.sending;
 }
 
