@@ -54,8 +54,8 @@ export interface CatalogEpoch {
 
 interface EpochMemo extends CatalogEpoch {
   checkedAtMs: number;
-  /** A read under way, shared by concurrent requests. */
-  pending: Promise<CatalogEpoch> | null;
+  /** True while some request re-reads this epoch. */
+  reading: boolean;
 }
 
 const epochs = new Map<string, EpochMemo>();
@@ -75,22 +75,27 @@ export async function readCatalogEpoch(d1: D1Database, country: string, nowMs: n
   return { version: version?.results[0]?.v ?? 0, nextEdgeMs: edge?.results[0]?.v ?? null };
 }
 
-/** The country's catalog epoch as this isolate knows it, re-read when stale or when its edge has passed. */
+/**
+ * The country's catalog epoch as this isolate knows it, re-read when stale or when its edge has passed.
+ *
+ * A request never awaits a read another request started (workerd ties a request's I/O to it, and a
+ * cancelled request would leave its joiners waiting): while one re-reads a merely stale epoch, the
+ * others answer the last one known. Past a window edge the last one is wrong, so each reads its own.
+ */
 export async function catalogEpoch(d1: D1Database, country: string, nowMs: number, recheckAfterMs = EPOCH_RECHECK_MS): Promise<CatalogEpoch> {
   const memo = epochs.get(country);
-  const fresh = memo && nowMs - memo.checkedAtMs < recheckAfterMs && (memo.nextEdgeMs === null || nowMs < memo.nextEdgeMs);
-  if (memo && fresh) return memo;
-  if (memo?.pending) return memo.pending;
-  const pending = readCatalogEpoch(d1, country, nowMs);
-  const entry: EpochMemo = memo ?? { version: -1, nextEdgeMs: null, checkedAtMs: 0, pending: null };
-  entry.pending = pending;
+  const edgePassed = memo?.nextEdgeMs != null && nowMs >= memo.nextEdgeMs;
+  if (memo && !edgePassed && (nowMs - memo.checkedAtMs < recheckAfterMs || memo.reading)) return { version: memo.version, nextEdgeMs: memo.nextEdgeMs };
+  const entry: EpochMemo = memo ?? { version: -1, nextEdgeMs: null, checkedAtMs: 0, reading: false };
   epochs.set(country, entry);
+  entry.reading = true;
   try {
-    const read = await pending;
-    Object.assign(entry, read, { checkedAtMs: nowMs });
+    const read = await readCatalogEpoch(d1, country, nowMs);
+    // A slower read of an earlier instant must not overwrite a later one.
+    if (nowMs >= entry.checkedAtMs) Object.assign(entry, read, { checkedAtMs: nowMs });
     return read;
   } finally {
-    entry.pending = null;
+    entry.reading = false;
   }
 }
 

@@ -77,24 +77,37 @@ function fromMemory(key: string): Response | undefined {
   return b && toResponse(b);
 }
 
+/** The longest a viewer waits on a load another viewer's request started (its longest blocking wait is two of 3 × 4 s, channel.ts). */
+const JOIN_LIMIT_MS = 26_000;
+
+/** `load`'s answer, buffered (no stream crosses to another request), kept in memory for its max-age. */
+async function buffer(key: string, load: () => Promise<Response>): Promise<Buffered> {
+  const r = await load();
+  const b: Buffered = { status: r.status, headers: [...r.headers], body: r.body ? await r.arrayBuffer() : null };
+  const maxAge = b.status === 200 ? /\bmax-age=(\d+)/.exec(r.headers.get("cache-control") ?? "")?.[1] : undefined;
+  if (maxAge !== undefined) hot.set(key, b, b.body?.byteLength ?? 0, Math.min(Number(maxAge) * 1000, HOT_MAX_MS));
+  return b;
+}
+
 /**
  * Runs `load` once per key for concurrent callers in this isolate (buffered),
  * each getting its own Response; a cacheable answer stays in memory for the
- * callers that come just after (its max-age, at most HOT_MAX_MS).
+ * callers that come just after (its max-age, at most HOT_MAX_MS). A caller
+ * that joined another request's load stops waiting after JOIN_LIMIT_MS and
+ * loads for itself: a cancelled request's load may never settle.
  */
 async function shared(key: string, load: () => Promise<Response>): Promise<Response> {
-  let pending = inflight.get(key);
-  if (!pending) {
-    pending = load()
-      .then(async (r) => {
-        const b: Buffered = { status: r.status, headers: [...r.headers], body: r.body ? await r.arrayBuffer() : null };
-        const maxAge = b.status === 200 ? /\bmax-age=(\d+)/.exec(r.headers.get("cache-control") ?? "")?.[1] : undefined;
-        if (maxAge !== undefined) hot.set(key, b, b.body?.byteLength ?? 0, Math.min(Number(maxAge) * 1000, HOT_MAX_MS));
-        return b;
-      })
-      .finally(() => inflight.delete(key));
-    inflight.set(key, pending);
+  const joined = inflight.get(key);
+  if (joined) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const gaveUp = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), JOIN_LIMIT_MS)));
+    const b = await Promise.race([joined, gaveUp]).finally(() => clearTimeout(timer));
+    return toResponse(b ?? (await buffer(key, load)));
   }
+  const pending = buffer(key, load).finally(() => {
+    if (inflight.get(key) === pending) inflight.delete(key);
+  });
+  inflight.set(key, pending);
   return toResponse(await pending);
 }
 

@@ -37,7 +37,7 @@ const MAX_PENDING_SAMPLES = 500;
 interface RegionEntry {
   priority: string[] | null;
   fetchedAtMs: number;
-  /** The read under way, which concurrent requests share instead of starting their own. */
+  /** The read under way (others answer the last priority known meanwhile; never awaited by another request). */
   inflight: Promise<void> | null;
   pending: PathwaySample[];
   /** Sessions served media, not yet told to the region's shard (kept across a failed call). */
@@ -121,19 +121,23 @@ async function read(env: Env, region: string, entry: RegionEntry): Promise<void>
   entry.fetchedAtMs = Date.now();
 }
 
-/** The region's pathway priority: this isolate's if read within PRIORITY_CACHE_MS, else read again (one read at a time per isolate). */
+/**
+ * The region's pathway priority: this isolate's if read within PRIORITY_CACHE_MS, else read again.
+ *
+ * One request at a time re-reads; the others answer the last priority known rather than await a read
+ * another request owns (workerd ties I/O to its request, and a cancelled one would never settle it).
+ * Only an isolate that knows no priority yet reads for itself.
+ */
 export async function steeringPriority(env: Env, region: string): Promise<string[]> {
   const ids = pathways(env).map((p) => p.id);
   const entry = entryFor(region);
-  if (entry.priority && Date.now() - entry.fetchedAtMs < PRIORITY_CACHE_MS) return reconcile(ids, entry.priority);
-  if (!entry.inflight) {
-    const call = read(env, region, entry).finally(() => {
-      if (entry.inflight === call) entry.inflight = null;
-    });
-    entry.inflight = call;
-  }
-  // Bounded: the request that started the read may be cancelled (client gone) and never settle it here.
-  await within(entry.inflight, RPC_TIMEOUT_MS * 2, "steering read").catch(() => undefined);
+  const fresh = entry.priority && Date.now() - entry.fetchedAtMs < PRIORITY_CACHE_MS;
+  if (fresh || (entry.priority && entry.inflight)) return reconcile(ids, entry.priority);
+  const call = read(env, region, entry).finally(() => {
+    if (entry.inflight === call) entry.inflight = null;
+  });
+  entry.inflight = call;
+  await call;
   return reconcile(ids, entry.priority);
 }
 

@@ -108,6 +108,18 @@ describe("the catalog's edge cache", () => {
     expect((await catalogEpoch(env.DB, "BR", now + 61_000, 60_000)).version).toBeGreaterThan(first.version);
   });
 
+  it("while one request re-reads a stale epoch, the others answer the last one known, not its promise", async () => {
+    forgetCatalogEpochs();
+    const now = Date.now();
+    const first = await catalogEpoch(env.DB, "BR", now, 60_000);
+    await env.DB.prepare("UPDATE titles SET popularity = popularity WHERE id = 1").run();
+    const rereading = catalogEpoch(env.DB, "BR", now + 61_000, 60_000);
+    const meanwhile = await catalogEpoch(env.DB, "BR", now + 61_001, 60_000);
+    expect(meanwhile.version).toBe(first.version);
+    expect((await rereading).version).toBeGreaterThan(first.version);
+    expect((await catalogEpoch(env.DB, "BR", now + 61_002, 60_000)).version).toBe((await rereading).version);
+  });
+
   it("keys entries by route, validated parameters, variant and epoch only", () => {
     const epoch = { version: 3, nextEdgeMs: 1000 };
     const url = (params: Record<string, unknown>, country = "US", maxMaturityAge = 18, e: CatalogEpoch = epoch) => catalogCacheUrl("titles", params, { country, maxMaturityAge }, e);
