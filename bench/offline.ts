@@ -16,6 +16,7 @@
  *     of the same media URLs, read to the end, in the same page right after.
  * Prints both, then one JSON line.
  */
+import { writeFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser, VIEWPORTS } from "../test/e2e/browser.ts";
 import { benchmark, benchSite, numbers, signInDemo } from "./harness.ts";
@@ -28,6 +29,8 @@ const bench = benchmark("offline", {
   title: { type: "string", default: "1" },
   verbose: { type: "boolean", default: false },
   "no-build": { type: "boolean", default: false },
+  /** Writes a CPU profile (Chrome DevTools' .cpuprofile) of each offline start, click to first frame, as <path>-<run>.cpuprofile. */
+  "cpu-profile": { type: "string" },
 });
 const { values } = bench;
 const { runs, title: titleId } = numbers(values, "runs", "title");
@@ -92,16 +95,23 @@ async function deleteDownloads(page: Page, base: string): Promise<void> {
 }
 
 /** Offline start: a new page of the context that holds the download; the Downloads page loaded online, then the network cut and Play clicked. */
-async function offlineRun(context: BrowserContext, base: string): Promise<StartRun> {
+async function offlineRun(context: BrowserContext, base: string, profilePath?: string): Promise<StartRun> {
   const page = await context.newPage();
-  await throttle(page);
+  const cdp = await throttle(page);
   try {
     await page.goto(`${base}/downloads`, { waitUntil: "load" });
     const play = page.locator(".download-item[data-state='done'] .download-actions a[href^='/downloads/']").first();
     await play.waitFor({ timeout: 30_000 });
     await quiet(page);
     await context.setOffline(true);
-    return await clickPlay(page, play);
+    if (!profilePath) return await clickPlay(page, play);
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+    const run = await clickPlay(page, play);
+    const { profile } = await cdp.send("Profiler.stop");
+    writeFileSync(profilePath, JSON.stringify(profile));
+    return run;
   } finally {
     await context.setOffline(false);
     await page.close();
@@ -169,7 +179,8 @@ try {
   for (let i = 0; i < runs; i++) {
     const order = i % 2 === 0 ? (["offline", "online"] as const) : (["online", "offline"] as const);
     for (const way of order) {
-      const r = way === "offline" ? await offlineRun(home, base) : await onlineRun(browser, base, cookie);
+      const profilePath = values["cpu-profile"] ? `${values["cpu-profile"]}-${i + 1}.cpuprofile` : undefined;
+      const r = way === "offline" ? await offlineRun(home, base, profilePath) : await onlineRun(browser, base, cookie);
       starts[way].push(r);
       if (values.verbose) console.log(`start ${i + 1} ${way}: ${round(r.ms, 0)} ms (${r.height}p)\n  ${r.requestsAfterClick.join("\n  ")}`);
     }

@@ -69,7 +69,7 @@ let builtOnce = false;
  * into it (migrations, the demo catalog and media code), so a change rebuilds it
  * and an unchanged tree reuses it across files and runs.
  */
-async function preparedTemplate(media: boolean): Promise<string> {
+export async function preparedTemplate(media: boolean): Promise<string> {
   const hash = createHash("sha256");
   const inputs = [
     ...readdirSync(join(root, "migrations")).filter((f) => f.endsWith(".sql")).sort().map((f) => join(root, "migrations", f)),

@@ -19,7 +19,7 @@ import { browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
 const SLUG = "e2e-live";
 // No demo media: the channel is the only video this file plays.
-const suite = browserSuite(8811, { media: false });
+const suite = browserSuite(8812, { media: false });
 const encoders: ChildProcess[] = [];
 
 /** Starts `npm run live` against the suite's site; resolves once it pushes (with the channel's title id when it created it). */
