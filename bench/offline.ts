@@ -31,6 +31,8 @@ const bench = benchmark("offline", {
   "no-build": { type: "boolean", default: false },
   /** Writes a CPU profile (Chrome DevTools' .cpuprofile) of each offline start, click to first frame, as <path>-<run>.cpuprofile. */
   "cpu-profile": { type: "string" },
+  /** Writes a Chrome trace (devtools.timeline: style, layout, paint, scripts) of each offline start as <path>-<run>.json. */
+  trace: { type: "string" },
 });
 const { values } = bench;
 const { runs, title: titleId } = numbers(values, "runs", "title");
@@ -95,7 +97,7 @@ async function deleteDownloads(page: Page, base: string): Promise<void> {
 }
 
 /** Offline start: a new page of the context that holds the download; the Downloads page loaded online, then the network cut and Play clicked. */
-async function offlineRun(context: BrowserContext, base: string, profilePath?: string): Promise<StartRun> {
+async function offlineRun(context: BrowserContext, base: string, profilePath?: string, tracePath?: string): Promise<StartRun> {
   const page = await context.newPage();
   const cdp = await throttle(page);
   try {
@@ -104,6 +106,14 @@ async function offlineRun(context: BrowserContext, base: string, profilePath?: s
     await play.waitFor({ timeout: 30_000 });
     await quiet(page);
     await context.setOffline(true);
+    if (tracePath) {
+      await browser!.startTracing(page, { path: tracePath, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink.user_timing"] });
+      try {
+        return await clickPlay(page, play);
+      } finally {
+        await browser!.stopTracing();
+      }
+    }
     if (!profilePath) return await clickPlay(page, play);
     await cdp.send("Profiler.enable");
     await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
@@ -180,7 +190,8 @@ try {
     const order = i % 2 === 0 ? (["offline", "online"] as const) : (["online", "offline"] as const);
     for (const way of order) {
       const profilePath = values["cpu-profile"] ? `${values["cpu-profile"]}-${i + 1}.cpuprofile` : undefined;
-      const r = way === "offline" ? await offlineRun(home, base, profilePath) : await onlineRun(browser, base, cookie);
+      const tracePath = values.trace ? `${values.trace}-${i + 1}.json` : undefined;
+      const r = way === "offline" ? await offlineRun(home, base, profilePath, tracePath) : await onlineRun(browser, base, cookie);
       starts[way].push(r);
       if (values.verbose) console.log(`start ${i + 1} ${way}: ${round(r.ms, 0)} ms (${r.height}p)\n  ${r.requestsAfterClick.join("\n  ")}`);
     }
