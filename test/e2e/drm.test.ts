@@ -91,6 +91,33 @@ test("an encrypted title plays through one ClearKey licence, asked for before an
   await page.context().close();
 });
 
+test("on a title page the key system is made ready before Play: the player uses it and asks the browser for none", async () => {
+  const context = await suite.browser.newContext({ viewport: VIEWPORTS.desktop, serviceWorkers: "block" });
+  // Counts the page's requests for key-system access (hls.js asks through the same navigator function).
+  await context.addInitScript(() => {
+    const ask = navigator.requestMediaKeySystemAccess.bind(navigator);
+    (window as any).__keySystemAsks = 0;
+    navigator.requestMediaKeySystemAccess = (keySystem, configs) => {
+      (window as any).__keySystemAsks++;
+      return ask(keySystem, configs);
+    };
+  });
+  const { page, errors } = await suite.open(null, { console: true, context });
+  const licences = recordLicences(page);
+  await page.goto(`${suite.site.url}/browse`);
+  const id = await titleId(page, "Orbitfall");
+  await page.goto(`${suite.site.url}/title/${id}`);
+  await page.waitForFunction(() => (window as any).__keySystemAsks === 1, null, { timeout: 30_000 });
+  assert.equal(licences.length, 0, "a title page asks for no licence (a licence takes a screen)");
+  await page.locator(".play-button").click();
+  await playsPast(page, 1);
+  assert.ok(await page.evaluate(() => document.querySelector("video")!.mediaKeys !== null), "the video plays through EME");
+  assert.equal(await page.evaluate(() => (window as any).__keySystemAsks), 1, "the player took the access made before Play");
+  assert.equal(licences.length, 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 /** A new context signed in to `email` with its first profile chosen. */
 async function device(email: string, password: string): Promise<{ context: BrowserContext; page: Page }> {
   const { context, page } = await suite.open("/browse");

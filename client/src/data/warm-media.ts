@@ -7,6 +7,7 @@
  */
 import type { Playback } from "./api.ts";
 import { absolute, type MediaPrefetch } from "./media-prefetch.ts";
+import { warmKeySystem } from "../player/key-system.ts";
 import { firstPlaylists, readMaster, segmentsAt } from "../player/playlists.ts";
 import { loadPrefs } from "../player/prefs.ts";
 import { preferredAudioLanguage } from "../player/profile.ts";
@@ -19,7 +20,13 @@ const saveData = () => (navigator as Navigator & { connection?: { saveData?: boo
 export async function warmMedia(playback: Playback, media: MediaPrefetch, startAt: number | undefined): Promise<void> {
   const prefs = loadPrefs();
   const masterUrl = absolute(playback.masterUrl);
-  const master = readMaster(new TextDecoder().decode((await media.fetch(masterUrl)).data), masterUrl);
+  const masterText = new TextDecoder().decode((await media.fetch(masterUrl)).data);
+  const master = readMaster(masterText, masterUrl);
+  // An encrypted title: the decryption module gets ready now rather than after Play (player/key-system.ts).
+  const keyFormat = playback.licence.keySystem.replaceAll(".", "\\.");
+  if (new RegExp(`^#EXT-X-SESSION-KEY:.*KEYFORMAT="${keyFormat}"`, "m").test(masterText)) {
+    warmKeySystem(playback.licence.keySystem, master.variants.flatMap((v) => (v.codecs ? [v.codecs] : [])));
+  }
   const first = firstPlaylists(master, prefs.qualityHeight, preferredAudioLanguage(prefs.audioLanguage), undefined, await videoRanges());
   if (!first) return;
   media.startHeightPx = first.heightPx;

@@ -18,6 +18,7 @@
  */
 import Hls, { EMEController, type DRMSystemConfiguration, type HlsConfig, type ManifestLoadedData } from "hls.js";
 import { deviceName } from "../../data/device.ts";
+import { takeKeySystemAccess } from "../key-system.ts";
 import type { TokenHolder } from "../token-holder.ts";
 import type { PlayerController } from "./controller.ts";
 
@@ -86,7 +87,8 @@ export function emeConfig(licence: LicenceInfo, holder: TokenHolder): Partial<Hl
   const clearKey = licence.keySystem === CLEARKEY;
   return {
     emeEnabled: true,
-    ...(clearKey ? { emeController: SessionKeyEmeController } : {}),
+    // ClearKey: the access and MediaKeys warmed while the title page showed (key-system.ts), when there are some.
+    ...(clearKey ? { emeController: SessionKeyEmeController, requestMediaKeySystemAccessFunc: takeKeySystemAccess } : {}),
     drmSystems: { [licence.keySystem]: { licenseUrl: licence.url, ...(clearKey ? { generateRequest: requestSessionKeys } : {}) } },
     licenseXhrSetup(xhr: XMLHttpRequest, url: string) {
       xhr.open("POST", url, true);
