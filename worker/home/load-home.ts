@@ -12,12 +12,16 @@
  * `my_list`/`ratings` rows, worker/profiles/taste.ts) the object has not seen,
  * then keeps them there. A profile deleted since the token was issued is
  * caught by the session guard (its deletion changed the account's facts), and
- * on a miss by that D1 read too.
+ * on a miss by that D1 read too. The KV read does not wait for the object: it
+ * starts at once under the home version this isolate saw last, and is used only
+ * when the object answers that same version (a hit then costs the longer of the
+ * two, not their sum).
  */
 import type { Session } from "../app-env.ts";
 import { profileOf } from "../db/accounts.ts";
 import { database, type Db } from "../db/client.ts";
 import { AppError } from "../lib/errors.ts";
+import { HotCache } from "../lib/hot-cache.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import type { OnboardingPicks } from "../db/schema.ts";
 import { CONTINUE_SCAN, continueFrom, type ContinueItem } from "../progress/continue-watching.ts";
@@ -51,6 +55,14 @@ export interface Home {
   cache: "hit" | "miss";
 }
 
+/**
+ * Each profile's home version as this isolate last had it from the account's object: a Home
+ * request reads the rows under it while the object answers, and uses that read only when the
+ * object's version is the same (else it reads again). A guess never decides what is shown.
+ */
+const lastHomeVersions = new HotCache<number>(1024 * 1024);
+const HOME_VERSION_MEMO_MS = 10 * 60_000;
+
 /** The Home for this viewer (signed out: the shared home for the region, ceiling, device and part of day). */
 export async function loadHome(env: Env, req: HomeRequest): Promise<Home> {
   const { viewer, session, device, localHour } = req;
@@ -58,10 +70,16 @@ export async function loadHome(env: Env, req: HomeRequest): Promise<Home> {
   // The token names the profile and its ceiling; the account's object answers the rest in one call.
   const profile = session?.profile ?? null;
   const state = session && profile ? viewerState(env, session.account.id) : null;
+  // The rows' key needs the object's home version; the version this isolate saw last is read meanwhile.
+  const guess = profile && !req.skipCache ? lastHomeVersions.get(profile.id, viewer.nowMs) : undefined;
+  const guessKey = profile && guess !== undefined ? homeCacheKey({ id: profile.id, homeVersion: guess }, viewer, device, localHour) : null;
+  const early = guessKey ? readCachedHome(env.ROWS, guessKey, viewer.nowMs) : null;
+  early?.catch(() => {});
   const profileHome = state && profile ? await state.homeState(profile.id, CONTINUE_SCAN) : null;
+  if (profile && profileHome) lastHomeVersions.set(profile.id, profileHome.homeVersion, 64, HOME_VERSION_MEMO_MS, viewer.nowMs);
   const key = homeCacheKey(profile && profileHome && { id: profile.id, homeVersion: profileHome.homeVersion }, viewer, device, localHour);
   const [cached, continuing, schedule] = await Promise.all([
-    req.skipCache ? Promise.resolve(null) : readCachedHome(env.ROWS, key, viewer.nowMs),
+    req.skipCache ? Promise.resolve(null) : early && guessKey === key ? early : readCachedHome(env.ROWS, key, viewer.nowMs),
     profileHome ? continueFrom(env, viewer, profileHome.latest) : Promise.resolve([] as ContinueItem[]),
     currentEvents(db, viewer.nowMs).then((events) => scheduleRows(db, viewer, events)),
   ]);
