@@ -27,6 +27,7 @@ import type { AppEnv } from "../app-env.ts";
 import { afterResponse } from "../lib/after-response.ts";
 import { isDevelopment } from "../lib/environment.ts";
 import { edgeCache } from "../lib/data-centre-cache.ts";
+import { HotCache } from "../lib/hot-cache.ts";
 import { DEFAULT_CATALOG_LOCALE } from "./localise.ts";
 
 /** How often an isolate re-reads the catalog version (the most a catalog edit can take to show). */
@@ -115,8 +116,18 @@ export function catalogCacheUrl(route: string, params: Record<string, unknown>, 
 }
 
 /**
- * Answers `route` with `params` from the data centre's cache, or fills it with
- * `fill()` (whose errors pass through uncached). `X-Catalog-Cache` says which.
+ * The hottest answers, in the isolate's memory in front of the data centre's
+ * cache (lib/hot-cache.ts): keyed by the same URL, so the same epoch and
+ * variant end them; kept HOT_CATALOG_MS at most, well inside the entry's own
+ * CATALOG_TTL_SECONDS.
+ */
+const hotCatalog = new HotCache<string>(8 * 1024 * 1024);
+const HOT_CATALOG_MS = 30_000;
+
+/**
+ * Answers `route` with `params` from the isolate's memory or the data centre's
+ * cache, or fills both with `fill()` (whose errors pass through uncached).
+ * `X-Catalog-Cache` says which ("hit" for either cache).
  */
 export async function cachedCatalogJson<T>(
   c: Context<AppEnv>,
@@ -135,11 +146,15 @@ export async function cachedCatalogJson<T>(
     url = catalogCacheUrl(route, params, viewer, await catalogEpoch(c.env.DB, viewer.country, viewer.nowMs, recheckMs(c.env)));
     // Development only: `?cache=miss` skips the lookup (not the write), for bench:scale's miss figures.
     const skip = isDevelopment(c.env) && c.req.query("cache") === "miss";
-    const hit = skip ? undefined : await edgeCache().match(url);
-    if (hit) {
-      const text = await hit.text();
-      return answer(decorate ? JSON.stringify(await decorate(JSON.parse(text) as T)) : text, "hit");
+    let text = skip ? undefined : hotCatalog.get(url, viewer.nowMs);
+    if (text === undefined && !skip) {
+      const hit = await edgeCache().match(url);
+      if (hit) {
+        text = await hit.text();
+        hotCatalog.set(url, text, text.length, HOT_CATALOG_MS, viewer.nowMs);
+      }
     }
+    if (text !== undefined) return answer(decorate ? JSON.stringify(await decorate(JSON.parse(text) as T)) : text, "hit");
   } catch (err) {
     // The cache is an optimisation: a failed epoch read or cache lookup answers from D1.
     console.error("catalog cache unavailable", err);
@@ -147,6 +162,7 @@ export async function cachedCatalogJson<T>(
   const filled = await fill();
   const body = JSON.stringify(filled);
   if (url) {
+    hotCatalog.set(url, body, body.length, HOT_CATALOG_MS, viewer.nowMs);
     const entry = new Response(body, { headers: { "Content-Type": "application/json", "Cache-Control": `public, max-age=${CATALOG_TTL_SECONDS}` } });
     const put = edgeCache().put(url, entry).catch((err: unknown) => console.error("catalog cache write failed", err));
     await afterResponse(c, put);
