@@ -14,7 +14,6 @@ import { createProfile, currentProfile, deleteProfile, KIDS_MAX_MATURITY_AGE, MA
 import type { ProfileChanges } from "../data/api.ts";
 import { usePageTitle } from "../components/page-title.ts";
 import { formatNumber } from "../i18n/format.ts";
-import profileEnglish from "../i18n/pages/profiles/en.ts";
 import { profileWords } from "../i18n/pages/profiles/index.ts";
 
 const { t, tn } = profileWords;
@@ -35,8 +34,8 @@ function endonym(tag: string): string {
 
 /** An avatar's name in the interface language (the avatar table's own label for one the words do not know). */
 function avatarName(id: string, label: string): string {
-  const key = `avatar.${id}`;
-  return Object.hasOwn(profileEnglish, key) ? t(key as Extract<keyof typeof profileEnglish, `avatar.${string}`>) : label;
+  const key = `avatar.${id}` as const;
+  return profileWords.knows(key) ? t(key) : label;
 }
 
 function maturityLabel(age: number): string {

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { locale, setLocale } from "../../../client/src/i18n/index.ts";
 import { defineNamespace, type Words } from "../../../client/src/i18n/namespace.ts";
 
@@ -36,9 +36,9 @@ const ar: W = {
 // A dictionary that lacks a key at runtime (a stale chunk, say): the key falls back to English.
 const esMissing = { greeting: "Hola {{ name }}", items: { one: "{{ count }} elemento", other: "{{ count }} elementos" } } as unknown as W;
 
-/** Fresh loaders for every translated locale, each released unless the test holds it (a held one would hold every later switch). */
+/** Fresh loaders for every locale, English included, each released unless the test holds it (a held one would hold every later switch). */
 function loadersFor(overrides: { de?: ReturnType<typeof deferred> } = {}, hold: string[] = []) {
-  const loaders = { es: deferred(esMissing), fr: deferred(fr), de: overrides.de ?? deferred(de), ja: deferred(ja), ar: deferred(ar) };
+  const loaders = { en: deferred(en), es: deferred(esMissing), fr: deferred(fr), de: overrides.de ?? deferred(de), ja: deferred(ja), ar: deferred(ar) };
   for (const [l, loader] of Object.entries(loaders)) if (!hold.includes(l)) loader.release();
   return loaders;
 }
@@ -51,7 +51,7 @@ describe("page namespaces (client/src/i18n/namespace.ts)", () => {
     await setLocale("fr");
     await setLocale("en");
     const loaders = loadersFor({}, ["fr"]);
-    const ns = defineNamespace("test-wait", en, loaders);
+    const ns = defineNamespace("test-wait", loaders);
     await ns.ready;
     expect(ns.t("greeting", { name: "Ana" })).toBe("Hello Ana");
 
@@ -77,7 +77,7 @@ describe("page namespaces (client/src/i18n/namespace.ts)", () => {
   it("falls back to English per key, and to English altogether when a locale fails to load", async () => {
     await setLocale("en");
     const failing = deferred(new Error("chunk failed"));
-    const ns = defineNamespace("test-fallback", en, loadersFor({ de: failing }));
+    const ns = defineNamespace("test-fallback", loadersFor({ de: failing }));
     await setLocale("es");
     expect([ns.t("greeting", { name: "Ana" }), ns.t("farewell")]).toEqual(["Hola Ana", "Goodbye"]);
 
@@ -92,7 +92,8 @@ describe("page namespaces (client/src/i18n/namespace.ts)", () => {
 
   it("loads the current locale before a page defined later renders (ready), with plurals by the locale's rules", async () => {
     await setLocale("ar");
-    const ns = defineNamespace("test-ready", en, loadersFor());
+    const loaders = loadersFor();
+    const ns = defineNamespace("test-ready", loaders);
     expect(ns.has("ar")).toBe(false);
     await ns.ready;
     const n = (x: number) => new Intl.NumberFormat("ar").format(x);
@@ -100,15 +101,31 @@ describe("page namespaces (client/src/i18n/namespace.ts)", () => {
     expect(ns.t("greeting", { name: "سارة" })).toBe("مرحبًا سارة");
     await setLocale("ja");
     expect(ns.tn("items", 3)).toBe("3件");
+    // Every key was there: English was never fetched.
+    expect(loaders.en.calls).toBe(0);
+  });
+
+  it("fetches English only for a key the locale's words lack, and the read fills in once it is in", async () => {
+    await setLocale("es");
+    const loaders = loadersFor({}, ["en"]);
+    const ns = defineNamespace("test-lazy-english", loaders);
+    await ns.ready;
+    expect([ns.t("greeting", { name: "Ana" }), loaders.en.calls]).toEqual(["Hola Ana", 0]);
+    // Asked for at the first read of a key the Spanish words lack; the read is reactive, so it fills in when English lands.
+    expect([ns.t("farewell"), loaders.en.calls]).toEqual(["", 1]);
+    loaders.en.release();
+    await vi.waitFor(() => expect(ns.t("farewell")).toBe("Goodbye"));
+    expect(loaders.en.calls).toBe(1);
+    expect([ns.knows("farewell"), ns.knows("nothing"), ns.has("en")]).toEqual([true, false, true]);
   });
 
   it("derives the pseudo-locale from English", async () => {
     await setLocale("en");
     const loaders = loadersFor();
-    const ns = defineNamespace("test-pseudo", en, loaders);
+    const ns = defineNamespace("test-pseudo", loaders);
     await setLocale("en-XA");
     expect(ns.t("farewell")).toBe("⟦Ĝóóðƀýé·⟧");
     expect(ns.t("greeting", { name: "Ana" })).toBe("⟦Ĥéļļó Ana·····⟧");
-    expect(Object.values(loaders).map((l) => l.calls)).toEqual([0, 0, 0, 0, 0]);
+    expect(Object.values(loaders).map((l) => l.calls)).toEqual([1, 0, 0, 0, 0, 0]);
   });
 });

@@ -1,8 +1,9 @@
-/** The title actions' namespace (My List, rating): English in the importing chunk, the rest loaded per locale. */
+/** The title actions' namespace (My List, rating): each locale (English too) a chunk of its own, loaded with the page. */
 import { defineNamespace } from "../../namespace.ts";
-import en from "./en.ts";
+import type en from "./en.ts";
 
-export const actionWords = defineNamespace("actions", en, {
+export const actionWords = defineNamespace<typeof en>("actions", {
+  en: () => import("./en.ts"),
   es: () => import("./es.ts"),
   fr: () => import("./fr.ts"),
   de: () => import("./de.ts"),

@@ -1,9 +1,11 @@
 /**
  * English words of the title page's credits: crew jobs as the catalog stores them
  * (TMDB's job names, "Director", "Original Music Composer"…), each under a stable
- * key (components/crew-job.ts maps a job to its key; an unknown job is shown as
- * it is). The namespace's source: every other locale is typed `Words<typeof en>`
- * (i18n/namespace.ts).
+ * key that is the name in camel case ("job.originalMusicComposer"):
+ * components/crew-job.ts finds a job's key from its name alone, so a page in
+ * another locale does not load these words to match a job (an unknown job is
+ * shown as it is). The namespace's source: every other locale is typed
+ * `Words<typeof en>` (i18n/namespace.ts).
  */
 const en = {
   "job.director": "Director",

@@ -1,8 +1,9 @@
-/** The title page's credits (crew jobs): English in the title page's chunk, the rest loaded per locale. */
+/** The title page's credits (crew jobs): each locale (English too) a chunk of its own, loaded with the page. */
 import { defineNamespace } from "../../namespace.ts";
-import en from "./en.ts";
+import type en from "./en.ts";
 
-export const creditsWords = defineNamespace("credits", en, {
+export const creditsWords = defineNamespace<typeof en>("credits", {
+  en: () => import("./en.ts"),
   es: () => import("./es.ts"),
   fr: () => import("./fr.ts"),
   de: () => import("./de.ts"),

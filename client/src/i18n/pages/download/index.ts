@@ -1,8 +1,9 @@
-/** The Download button's and the season download's namespace: English in the importing chunk, the rest loaded per locale. */
+/** The Download button's and the season download's namespace: each locale (English too) a chunk of its own, loaded with the page. */
 import { defineNamespace } from "../../namespace.ts";
-import en from "./en.ts";
+import type en from "./en.ts";
 
-export const downloadWords = defineNamespace("download", en, {
+export const downloadWords = defineNamespace<typeof en>("download", {
+  en: () => import("./en.ts"),
   es: () => import("./es.ts"),
   fr: () => import("./fr.ts"),
   de: () => import("./de.ts"),

@@ -1,8 +1,9 @@
-/** What a failed request means, in words, for every code the Worker answers: English with the pages that send requests, the rest loaded per locale. */
+/** What a failed request means, in words, for every code the Worker answers: each locale (English too) a chunk of its own, loaded with the page. */
 import { defineNamespace } from "../../namespace.ts";
-import en from "./en.ts";
+import type en from "./en.ts";
 
-export const errorWords = defineNamespace("errors", en, {
+export const errorWords = defineNamespace<typeof en>("errors", {
+  en: () => import("./en.ts"),
   es: () => import("./es.ts"),
   fr: () => import("./fr.ts"),
   de: () => import("./de.ts"),
@@ -14,5 +15,5 @@ await errorWords.ready;
 
 /** What a failed request's code means to a viewer, in the interface language; a code we do not know gets the general words. */
 export function errorText(code: unknown): string {
-  return typeof code === "string" && Object.hasOwn(en, code) ? errorWords.t(code as keyof typeof en) : errorWords.t("http_error");
+  return typeof code === "string" && errorWords.knows(code) ? errorWords.t(code) : errorWords.t("http_error");
 }

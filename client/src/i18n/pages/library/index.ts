@@ -1,8 +1,9 @@
-/** The library pages' namespace (My List, viewing history, downloads): English in the page's chunk, the rest loaded per locale. */
+/** The library pages' namespace (My List, viewing history, downloads): each locale (English too) a chunk of its own, loaded with the page. */
 import { defineNamespace } from "../../namespace.ts";
-import en from "./en.ts";
+import type en from "./en.ts";
 
-export const libraryWords = defineNamespace("library", en, {
+export const libraryWords = defineNamespace<typeof en>("library", {
+  en: () => import("./en.ts"),
   es: () => import("./es.ts"),
   fr: () => import("./fr.ts"),
   de: () => import("./de.ts"),

@@ -1,8 +1,9 @@
-/** The player's overlays and problems (next episode, resume, shortcuts, stats, error screen): English in the player's chunk, the rest loaded per locale. */
+/** The player's overlays and problems (next episode, resume, shortcuts, stats, error screen): each locale (English too) a chunk of its own, loaded with the page. */
 import { defineNamespace } from "../../namespace.ts";
-import en from "./en.ts";
+import type en from "./en.ts";
 
-export const playerWords = defineNamespace("player", en, {
+export const playerWords = defineNamespace<typeof en>("player", {
+  en: () => import("./en.ts"),
   es: () => import("./es.ts"),
   fr: () => import("./fr.ts"),
   de: () => import("./de.ts"),

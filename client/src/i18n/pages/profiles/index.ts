@@ -1,8 +1,9 @@
-/** The profile pages' namespace ("Who's watching?" and profile management): English in the page's chunk, the rest loaded per locale. */
+/** The profile pages' namespace ("Who's watching?" and profile management): each locale (English too) a chunk of its own, loaded with the page. */
 import { defineNamespace } from "../../namespace.ts";
-import en from "./en.ts";
+import type en from "./en.ts";
 
-export const profileWords = defineNamespace("profiles", en, {
+export const profileWords = defineNamespace<typeof en>("profiles", {
+  en: () => import("./en.ts"),
   es: () => import("./es.ts"),
   fr: () => import("./fr.ts"),
   de: () => import("./de.ts"),

@@ -1,8 +1,9 @@
-/** Search's namespace: English in the importing chunk, the rest loaded per locale. */
+/** Search's namespace: each locale (English too) a chunk of its own, loaded with the page. */
 import { defineNamespace } from "../../namespace.ts";
-import en from "./en.ts";
+import type en from "./en.ts";
 
-export const searchWords = defineNamespace("search", en, {
+export const searchWords = defineNamespace<typeof en>("search", {
+  en: () => import("./en.ts"),
   es: () => import("./es.ts"),
   fr: () => import("./fr.ts"),
   de: () => import("./de.ts"),

@@ -1,8 +1,9 @@
-/** The title page's and the person page's namespace: English in the importing chunk, the rest loaded per locale. */
+/** The title page's and the person page's namespace: each locale (English too) a chunk of its own, loaded with the page. */
 import { defineNamespace } from "../../namespace.ts";
-import en from "./en.ts";
+import type en from "./en.ts";
 
-export const titleWords = defineNamespace("title", en, {
+export const titleWords = defineNamespace<typeof en>("title", {
+  en: () => import("./en.ts"),
   es: () => import("./es.ts"),
   fr: () => import("./fr.ts"),
   de: () => import("./de.ts"),
