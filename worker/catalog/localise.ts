@@ -8,7 +8,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { titles } from "../db/schema.ts";
+import { sortLocales } from "../db/schema.ts";
 
 /** The locale used when a request names none, or names one that is not a language tag. */
 export const DEFAULT_CATALOG_LOCALE = "en";
@@ -152,29 +152,16 @@ export async function localiseTitles<T extends { id: number; title: string; tagl
 }
 
 /**
- * The A–Z key of the title a viewer in `locale` sees, as SQL over `titles`: the
- * same chain as `resolveTexts` walks for the name (the locale, its language, the
- * original language with the original title, English with the catalog's own),
- * each step taking that text's sort key (`title_localisations.sort_title`,
- * `titles.original_sort_title`, `titles.sort_title`, made by lib/text.ts
- * `localeSortKey` in the text's own language, so "Les Feux du port" files under
- * F). A row written without a key sorts by its lower-cased title. Keys compare
- * by code point (documented in lib/text.ts).
+ * The locale whose stored A–Z keys (`title_sort_keys`) are `locale`'s, as SQL: the
+ * locale itself when stored, else its language, else "*" (neither has any text in
+ * the catalog, so the chain starts at the original language). Exact: a locale is
+ * stored once any title has text in it (or, with a region, is originally in it),
+ * and a step of the chain with no text in it changes no key: an original language
+ * without a region names the original title at the chain's original-language step
+ * anyway (migrations/0017_title_sort_keys.sql).
  */
-export function localisedSortTitle(locale: string): SQL<string> {
-  const head = [...new Set([locale, locale.split("-")[0]!])];
-  const row = (loc: SQL) =>
-    sql`(SELECT coalesce(l.sort_title, lower(trim(l.title))) FROM title_localisations l WHERE l.title_id = ${titles.id} AND l.locale = ${loc} AND trim(l.title) <> '')`;
-  const original = sql`CASE WHEN trim(${titles.originalTitle}) <> '' THEN coalesce(${titles.originalSortTitle}, lower(trim(${titles.originalTitle}))) END`;
-  const steps: SQL[] = [];
-  // One step of the chain: the locale's own name, else the original title when it is the original language, else (English) the catalog's.
-  const step = (loc: string) => {
-    steps.push(row(sql`${loc}`), sql`CASE WHEN ${titles.originalLanguage} = ${loc} THEN ${original} END`);
-    if (loc === DEFAULT_CATALOG_LOCALE) steps.push(sql`CASE WHEN trim(${titles.title}) <> '' THEN ${titles.sortTitle} END`);
-  };
-  for (const loc of head) step(loc);
-  steps.push(sql`CASE WHEN ${titles.originalLanguage} NOT IN (SELECT value FROM json_each(${JSON.stringify(head)})) THEN coalesce(${row(sql`${titles.originalLanguage}`)}, ${original}) END`);
-  if (!head.includes(DEFAULT_CATALOG_LOCALE)) step(DEFAULT_CATALOG_LOCALE);
-  steps.push(sql`${titles.sortTitle}`);
-  return sql<string>`coalesce(${sql.join(steps, sql`, `)})`;
+export function sortLocale(locale: string): SQL<string> {
+  const language = locale.split("-")[0]!;
+  const stored = (loc: string) => sql`(SELECT ${sortLocales.locale} FROM ${sortLocales} WHERE ${sortLocales.locale} = ${loc})`;
+  return sql<string>`coalesce(${stored(locale)}, ${stored(language)}, '*')`;
 }

@@ -5,10 +5,10 @@
  */
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { byLocalName, localisedGenreName } from "../catalog/genre-names.ts";
-import { DEFAULT_CATALOG_LOCALE, localisedSortTitle, localiseTitles, type Localised } from "../catalog/localise.ts";
+import { DEFAULT_CATALOG_LOCALE, localiseTitles, sortLocale, type Localised } from "../catalog/localise.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import type { Db } from "./client.ts";
-import { assets, availability, credits, episodes, genres, people, renditions, seasons, subtitleTracks, titleGenres, titles } from "./schema.ts";
+import { assets, availability, credits, episodes, genres, people, renditions, seasons, subtitleTracks, titleGenres, titles, titleSortKeys } from "./schema.ts";
 
 export const MATURITY_LABELS: Record<number, string> = { 0: "All ages", 7: "7+", 13: "13+", 16: "16+", 18: "18+" };
 
@@ -100,28 +100,21 @@ export interface ListTitlesQuery {
   limit: number;
 }
 
+/** The other sorts' columns, each highest first (indexed with the id: titles_popularity, titles_added, titles_year). */
 const SORT_COLUMNS = {
-  popular: { column: titles.popularity, direction: "desc" },
-  newest: { column: titles.addedAt, direction: "desc" },
-  year: { column: titles.releaseYear, direction: "desc" },
-  title: { column: titles.sortTitle, direction: "asc" },
+  popular: titles.popularity,
+  newest: titles.addedAt,
+  year: titles.releaseYear,
 } as const;
 
 /**
- * The A–Z key in `locale`: English reads the catalog's own `sort_title` (indexed);
- * another locale follows the titles it shows (catalog/localise.ts), computed per
- * row, which costs a scan of the visible titles per page (no index over a chain).
+ * The query of one page of titles visible to the viewer, keyset-paginated on
+ * (sort key, id). A–Z reads the stored keys of the viewer's locale
+ * (`title_sort_keys`, the name the viewer is shown along its fallback chain) as
+ * one range of their index, in any locale, and joins each title by its id.
  */
-function sortColumn(sort: TitleSort, locale: string): { column: SQL<number | string>; direction: "asc" | "desc" } {
-  if (sort === "title" && locale !== DEFAULT_CATALOG_LOCALE) return { column: localisedSortTitle(locale), direction: "asc" };
-  const { column, direction } = SORT_COLUMNS[sort];
-  return { column: sql<number | string>`${column}`, direction };
-}
-
-/** One page of titles visible to the viewer, keyset-paginated on (sort key, id). */
-export async function listTitles(db: Db, viewer: Viewer, q: ListTitlesQuery) {
+export function listTitlesQuery(db: Db, viewer: Viewer, q: ListTitlesQuery) {
   const locale = viewer.locale ?? DEFAULT_CATALOG_LOCALE;
-  const { column, direction } = sortColumn(q.sort, locale);
   const conditions: SQL[] = [visibleTo(viewer)];
   if (q.type) conditions.push(eq(titles.type, q.type));
   if (q.year !== undefined) conditions.push(eq(titles.releaseYear, q.year));
@@ -137,19 +130,32 @@ export async function listTitles(db: Db, viewer: Viewer, q: ListTitlesQuery) {
       ),
     );
   }
-  if (q.cursor) {
-    const after = direction === "desc" ? lt : gt;
-    conditions.push(
-      or(after(column, q.cursor.key), and(eq(column, q.cursor.key), after(titles.id, q.cursor.id)))!,
-    );
+  const limit = q.limit + 1;
+  if (q.sort === "title") {
+    conditions.push(sql`${titleSortKeys.locale} = ${sortLocale(locale)}`);
+    if (q.cursor) conditions.push(sql`(${titleSortKeys.sortKey}, ${titleSortKeys.titleId}) > (${q.cursor.key}, ${q.cursor.id})`);
+    return db
+      .select({ ...titleCardColumns, sortKey: sql<number | string>`${titleSortKeys.sortKey}` })
+      .from(titleSortKeys)
+      .innerJoin(titles, eq(titles.id, titleSortKeys.titleId))
+      .where(and(...conditions))
+      .orderBy(asc(titleSortKeys.sortKey), asc(titleSortKeys.titleId))
+      .limit(limit);
   }
-  const order = direction === "desc" ? [desc(column), desc(titles.id)] : [asc(column), asc(titles.id)];
-  const rows = await db
+  const column = sql<number | string>`${SORT_COLUMNS[q.sort]}`;
+  if (q.cursor) conditions.push(or(lt(column, q.cursor.key), and(eq(column, q.cursor.key), lt(titles.id, q.cursor.id)))!);
+  return db
     .select({ ...titleCardColumns, sortKey: column })
     .from(titles)
     .where(and(...conditions))
-    .orderBy(...order)
-    .limit(q.limit + 1);
+    .orderBy(desc(column), desc(titles.id))
+    .limit(limit);
+}
+
+/** One page of titles visible to the viewer, keyset-paginated on (sort key, id), in the viewer's locale. */
+export async function listTitles(db: Db, viewer: Viewer, q: ListTitlesQuery) {
+  const locale = viewer.locale ?? DEFAULT_CATALOG_LOCALE;
+  const rows = await listTitlesQuery(db, viewer, q);
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   const nextCursor: Cursor | null =

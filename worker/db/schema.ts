@@ -129,6 +129,35 @@ export const titleLocalisations = sqliteTable(
   (t) => [primaryKey({ columns: [t.titleId, t.locale] }), index("title_localisations_locale").on(t.locale, t.titleId)],
 );
 
+/**
+ * The locales whose A–Z keys are stored (title_sort_keys): "en", "*" (a locale the
+ * catalog has no text in: the original title, else English), every locale a
+ * title has text in, and every original language with a region ("pt-BR"). Any
+ * other locale sorts exactly as its language does, or as "*" (catalog/localise.ts
+ * sortLocale). Kept by triggers
+ * (migrations/0017_title_sort_keys.sql): a locale added here gets every title's key.
+ */
+export const sortLocales = sqliteTable("sort_locales", {
+  locale: text("locale").primaryKey(),
+});
+
+/**
+ * Each title's A–Z key in each stored locale: the key of the name a viewer in that
+ * locale is shown, along the name's fallback chain (catalog/localise.ts), so A–Z in
+ * any locale is one range of `title_sort_keys_order`. Written by triggers on
+ * `titles` and `title_localisations` from the view `title_sort_key_source`, which
+ * holds the chain (migrations/0017_title_sort_keys.sql); no writer computes it.
+ */
+export const titleSortKeys = sqliteTable(
+  "title_sort_keys",
+  {
+    locale: text("locale").notNull(),
+    titleId: integer("title_id").notNull().references(() => titles.id, { onDelete: "cascade" }),
+    sortKey: text("sort_key").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.locale, t.titleId] }), index("title_sort_keys_order").on(t.locale, t.sortKey, t.titleId)],
+);
+
 export const seasons = sqliteTable(
   "seasons",
   {

@@ -1,9 +1,11 @@
+import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEMO_TITLES, DEMO_TRANSLATIONS } from "../../../tools/seed/demo-catalog.ts";
 import { demoCatalog } from "../../../tools/seed/generate.ts";
 import { loadCatalog } from "../../../tools/seed/load.ts";
 import { localeChain } from "../../../worker/catalog/localise.ts";
+import { listTitlesQuery, type ListTitlesQuery } from "../../../worker/db/catalog.ts";
 import { localeSortKey } from "../../../worker/lib/text.ts";
 import { call, db } from "../helpers.ts";
 
@@ -84,8 +86,9 @@ describe("sort keys per language (worker/lib/text.ts localeSortKey)", () => {
   });
 });
 
-describe("A–Z browse follows the titles the viewer sees (worker/catalog/localise.ts localisedSortTitle)", () => {
-  for (const locale of ["fr", "ja", "ar", "en"]) {
+describe("A–Z browse follows the titles the viewer sees (title_sort_keys, migrations/0017_title_sort_keys.sql)", () => {
+  // Stored locales (fr, ja, ar, en), a region of one (fr-CA: French's keys), and a locale the catalog has no text in (pt-BR: "*").
+  for (const locale of ["fr", "ja", "ar", "en", "fr-CA", "pt-BR"]) {
     it(`pages through every title in ${locale} once, in the localised titles' order, at any page size`, async () => {
       const expected = expectedAz(locale);
       for (const limit of [1, 4, 7, 100]) {
@@ -164,5 +167,67 @@ describe("A–Z browse follows the titles the viewer sees (worker/catalog/locali
     expect(fr[0]).toEqual({ id, title: "Aaa premier en français" });
     const en = await allTitlesAz("en", 100);
     expect(en.at(-1)).toEqual({ id, title: "Zzz Last In English" });
+  });
+
+  it("reads one range of the stored keys' index in every locale: no scan of the titles, no sort of its own", async () => {
+    const plan = async (locale: string, q: Partial<ListTitlesQuery>) => {
+      const viewer = { viewerId: "plan", country: "US", nowMs: Date.now(), maxMaturityAge: 18, plan: "premium" as const, locale };
+      const { sql: text, params } = listTitlesQuery(db(), viewer, { sort: "title", limit: 20, ...q }).toSQL();
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${text}`).bind(...params).all<{ detail: string }>();
+      return results.map((r) => r.detail);
+    };
+    for (const locale of ["en", "fr", "ja", "ar", "fr-CA", "pt-BR"]) {
+      for (const q of [{}, { cursor: { sort: "title" as const, key: "m", id: 5, locale } }, { type: "movie" as const }, { genre: "science-fiction" }, { year: 2019 }]) {
+        const steps = await plan(locale, q);
+        const label = `${locale} ${JSON.stringify(q)}:\n${steps.join("\n")}`;
+        // The outer loop walks the locale's keys in order through the index, the cursor bounding the range.
+        expect(steps.find((d) => /title_sort_keys/.test(d)), label).toMatch(q.cursor ? /SEARCH \S+ USING (COVERING )?INDEX title_sort_keys_order \(locale=\? AND \(sort_key,title_id\)>\(\?,\?\)\)/ : /SEARCH \S+ USING (COVERING )?INDEX title_sort_keys_order \(locale=\?\)/);
+        // Each title by its id; nothing scanned, nothing sorted afterwards.
+        expect(steps.some((d) => /SEARCH titles USING INTEGER PRIMARY KEY \(rowid=\?\)/.test(d)), label).toBe(true);
+        expect(steps.filter((d) => /^SCAN (titles|title_sort_keys)\b/.test(d) || /TEMP B-TREE/.test(d)), label).toEqual([]);
+      }
+    }
+  });
+
+  it("keeps every title's keys in step with its names: a new locale, a renamed title, a removed name", async () => {
+    const id = 9_000_002;
+    const keys = async () => Object.fromEntries((await db().all<{ locale: string; key: string }>(sql`SELECT locale, sort_key AS key FROM title_sort_keys WHERE title_id = ${id}`)).map((r) => [r.locale, r.key]));
+    const count = async (locale: string) => (await db().get<{ n: number }>(sql`SELECT count(*) AS n FROM title_sort_keys WHERE locale = ${locale}`))!.n;
+    const titleCount = (await db().get<{ n: number }>(sql`SELECT count(*) AS n FROM titles`))!.n + 1;
+    await db().run(sql`INSERT INTO titles (id, type, title, sort_title, original_title, description, release_year, maturity_age, added_at, original_language) VALUES (${id}, 'movie', 'The Keeper', 'keeper', 'Il Custode', '', 2020, 0, 0, 'it')`);
+    // Italian without a region is not stored: Italian reads "*"'s keys, which start at the original title.
+    expect([await keys(), await count("it")]).toEqual([expect.objectContaining({ en: "keeper", "*": "il custode", fr: "il custode" }), 0]);
+    // Swiss Italian is new to the catalog: every title gets a key in it.
+    await db().run(sql`INSERT INTO title_localisations (title_id, locale, title, sort_title) VALUES (${id}, 'it-CH', 'Il Guardiano', 'guardiano')`);
+    expect([(await keys())["it-CH"], await count("it-CH")]).toEqual(["guardiano", titleCount]);
+    await db().run(sql`INSERT INTO title_localisations (title_id, locale, title, sort_title) VALUES (${id}, 'fr', 'Le Gardien', 'gardien')`);
+    expect(await keys()).toMatchObject({ fr: "gardien", en: "keeper", "*": "il custode" });
+    await db().run(sql`UPDATE titles SET title = 'A Keeper', sort_title = 'keeper a' WHERE id = ${id}`);
+    expect((await keys()).en).toBe("keeper a");
+    await db().run(sql`DELETE FROM title_localisations WHERE title_id = ${id} AND locale = 'fr'`);
+    expect((await keys()).fr).toBe("il custode");
+    await db().run(sql`DELETE FROM titles WHERE id = ${id}`);
+    expect(await keys()).toEqual({});
+  });
+
+  it("fills every title's keys from the migration, for a catalog that was there before it, as the triggers keep them", async () => {
+    const all = () => db().all<{ locale: string; titleId: number; key: string }>(sql`SELECT locale, title_id AS titleId, sort_key AS key FROM title_sort_keys ORDER BY locale, title_id`);
+    const kept = await all();
+    // English, "*" and the demo's translations.
+    expect([...new Set(kept.map((k) => k.locale))]).toEqual(expect.arrayContaining(["en", "*", "fr", "es", "de", "ja", "ar"]));
+    // Back to before migration 0017 (its objects dropped, the catalog kept), then 0017 again.
+    const migration = (env as unknown as { TEST_MIGRATIONS: { name: string; queries: string[] }[] }).TEST_MIGRATIONS.find((m) => m.name.startsWith("0017_"))!;
+    const triggers = migration.queries.flatMap((q) => /CREATE TRIGGER `(\w+)`/.exec(q)?.[1] ?? []);
+    await env.DB.batch([
+      ...triggers.map((t) => env.DB.prepare(`DROP TRIGGER ${t}`)),
+      ...["DROP VIEW title_sort_key_source", "DROP TABLE title_sort_keys", "DROP TABLE sort_locales"].map((q) => env.DB.prepare(q)),
+    ]);
+    for (const q of migration.queries) await env.DB.prepare(q).run();
+    const filled = await all();
+    const stored = new Set(filled.map((k) => k.locale));
+    expect(filled).toEqual(kept.filter((k) => stored.has(k.locale)));
+    // A locale kept from text since removed (Swiss Italian, above) is not stored again: its keys were "*"'s, which it reads now.
+    const star = (locale: string) => kept.filter((k) => k.locale === locale).map(({ titleId, key }) => ({ titleId, key }));
+    for (const locale of new Set(kept.map((k) => k.locale).filter((l) => !stored.has(l)))) expect(star(locale), locale).toEqual(star("*"));
   });
 });

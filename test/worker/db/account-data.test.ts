@@ -49,6 +49,8 @@ const D1_WITHOUT_ACCOUNT_DATA: Record<string, string> = {
   schedule_events: "catalog: the schedule of live events and premieres",
   title_localisations: "catalog: titles' text per locale",
   genre_localisations: "catalog: genre names per locale",
+  title_sort_keys: "catalog: each title's A–Z key per locale",
+  sort_locales: "catalog: the locales with stored A–Z keys",
   d1_migrations: "applied migration names",
 };
 /** D1's own and SQLite's bookkeeping, and the FTS5 search indexes over the catalog (with their shadow tables). */
