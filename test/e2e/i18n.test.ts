@@ -22,6 +22,8 @@ import titleEnglish from "../../client/src/i18n/pages/title/en.ts";
 import browseEnglish from "../../client/src/i18n/pages/browse/en.ts";
 import searchEnglish from "../../client/src/i18n/pages/search/en.ts";
 import actionsEnglish from "../../client/src/i18n/pages/actions/en.ts";
+import creditsEnglish from "../../client/src/i18n/pages/credits/en.ts";
+import downloadEnglish from "../../client/src/i18n/pages/download/en.ts";
 import { api, browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
 const suite = browserSuite(8821);
@@ -205,6 +207,12 @@ const OUR_ENGLISH = new Set(
     .filter((v) => !v.includes("{{") && v.length >= 3),
 );
 
+/** English of ours long enough not to be code by chance, as it would stand in a script: a page in another language loads none. */
+const ENGLISH_IN_SCRIPTS = [shellEnglish, titleEnglish, browseEnglish, searchEnglish, actionsEnglish, creditsEnglish, downloadEnglish]
+  .flatMap((words) => Object.values(words as Record<string, string | Record<string, string>>))
+  .flatMap((v) => (typeof v === "string" ? [v] : Object.values(v)))
+  .filter((v) => (v.replace(/\{\{\s*\w+\s*\}\}/g, "").match(/[A-Za-z]/g)?.length ?? 0) >= 12 && !/[`'"\\\n]/.test(v));
+
 /**
  * Records every text and label the page ever puts in the DOM, from before its
  * first script (a MutationObserver runs before the next paint, so whatever could
@@ -235,6 +243,9 @@ test("in Arabic, a returning visit never draws our English or a raw key, and the
   await page.goto(`${suite.site.url}/`);
   await page.locator("html[lang=ar]").waitFor({ state: "attached" });
   await context.addInitScript(recordDrawnText);
+  // Every script these pages load, to find English words riding along with the Arabic ones.
+  const scripts: Promise<{ url: string; body: string }>[] = [];
+  page.on("response", (r) => void (r.request().resourceType() === "script" && scripts.push(r.text().then((body) => ({ url: r.url(), body }), () => ({ url: r.url(), body: "" })))));
   const pages: [string, () => Promise<unknown>][] = [
     ["/", () => page.locator("section.row a.tile").first().waitFor()],
     [`/title/${ORBITFALL}`, () => page.locator(".credits .job").first().waitFor()],
@@ -250,6 +261,11 @@ test("in Arabic, a returning visit never draws our English or a raw key, and the
     assert.deepEqual(drawn.filter((text) => OUR_ENGLISH.has(text)), [], `${path}: English of ours drawn at some point`);
     assert.deepEqual(drawn.filter((text) => /^[a-z]+(\.[a-zA-Z0-9_-]+)+$/.test(text)), [], `${path}: a raw key drawn at some point`);
   }
+  // Each page's words came in Arabic alone: no script carries the English of the shell or of a page namespace.
+  const loaded = (await Promise.all(scripts)).filter((s) => s.body !== "");
+  assert.ok(loaded.some((s) => s.body.includes("الأقسام")) && loaded.length >= 5, `the scripts were read (${loaded.length})`);
+  const english = loaded.flatMap((s) => ENGLISH_IN_SCRIPTS.filter((text) => s.body.includes(text)).map((text) => `${new URL(s.url).pathname}: ${text}`));
+  assert.deepEqual(english, [], "English words loaded with an Arabic page");
 
   // The seek flash (and its announcement, which stays): the seconds in Arabic, no Latin "s".
   await page.goto(`${suite.site.url}/watch/${ORBITFALL}`);
