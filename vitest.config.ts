@@ -29,6 +29,7 @@ function testPlaybackKeys(): string {
 /** Tests mirror the source: test/worker/ runs inside workerd with real D1, KV and R2 (storage isolated per test file); test/client/, test/tools/ and test/bench/ run in Node; test/e2e/ is the browser suite (node:test, not vitest). */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
+  const emailIndexMigrations = await readD1Migrations("migrations-email-index");
   const playbackKeys = testPlaybackKeys();
   const sessionKeys = testPlaybackKeys();
   const contentKeks = testPlaybackKeys();
@@ -56,6 +57,7 @@ export default defineConfig(async () => {
                   SESSION_KEYS: sessionKeys,
                   CONTENT_KEKS: contentKeks,
                   TEST_MIGRATIONS: migrations,
+                  TEST_EMAIL_INDEX_MIGRATIONS: emailIndexMigrations,
                   REAL_MOVIES_JSON: JSON.stringify(realMovies() ?? []),
                 },
               },

@@ -67,12 +67,32 @@ export function buildClient(quiet = false): Promise<void> {
   return run(bin("vite"), ["build", "--logLevel", "warn"], { quiet });
 }
 
+/**
+ * Every D1 binding wrangler.toml declares with a migrations folder: DB and each
+ * e-mail index shard (EMAIL_INDEX_<n>, docs/SCALING.md §6.1), read from the file so
+ * the 2 local shards and production's 32 need no list of their own here.
+ */
+export function migratedD1Bindings(config = readFileSync(`${root}wrangler.toml`, "utf8")): string[] {
+  return config
+    .split(/^\[\[/m)
+    .filter((block) => block.startsWith("d1_databases]]") && /^migrations_dir\s*=/m.test(block))
+    .map((block) => /^binding\s*=\s*"([A-Z0-9_]+)"/m.exec(block)?.[1])
+    .filter((name): name is string => name !== undefined);
+}
+
+/** Applies the migrations of every migrated D1 binding (`--local`, with `--persist-to`, or `--remote`). */
+export async function applyMigrations(args: string[], quiet?: boolean): Promise<void> {
+  for (const binding of migratedD1Bindings()) {
+    await run(bin("wrangler"), ["d1", "migrations", "apply", binding, ...args], { quiet, env: { CI: "true" } });
+  }
+}
+
 /** Applies D1 migrations to the local state, seeds it, and (unless `media: false`) ingests the demo media. */
 export async function prepareState(options: { persistTo?: string; seedArgs?: string[]; quiet?: boolean; media?: boolean }): Promise<void> {
   // Ingest wraps content keys under .dev.vars' CONTENT_KEKS, which must exist before it runs.
   ensureDevVars();
   const persist = options.persistTo ? ["--persist-to", options.persistTo] : [];
-  await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", ...persist], { quiet: options.quiet, env: { CI: "true" } });
+  await applyMigrations(["--local", ...persist], options.quiet);
   await run(process.execPath, [`${root}tools/seed/cli.ts`, ...(options.seedArgs ?? ["--if-empty"]), ...persist], { quiet: options.quiet });
   if (options.media !== false && process.env.MARQUEE_DEMO_MEDIA !== "0") {
     await run(process.execPath, [`${root}tools/ingest/demo.ts`, ...persist], { quiet: options.quiet });

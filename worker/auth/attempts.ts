@@ -6,9 +6,11 @@
  * the check succeeds. No route verifies a password or PIN on its own.
  */
 import type { Context } from "hono";
-import type { AccountRow } from "../db/accounts.ts";
 import type { AppEnv } from "../app-env.ts";
 import { rememberDevice, trustedDevice } from "./device-cookie.ts";
+import type { AccountRow } from "../db/accounts.ts";
+import type { Db } from "../db/client.ts";
+import { accountCredentials, type Credentials } from "./email-index.ts";
 import { clientNetwork } from "../lib/client-network.ts";
 import { burnPasswordCheck, verifyPassword, verifyPin } from "./passwords.ts";
 import { ACCOUNT_POLICY, CLIENT_POLICY, PIN_POLICY, reserveAttempt, SIGNUP_POLICY } from "./sign-in-limiter.ts";
@@ -34,7 +36,8 @@ export async function reserveSignUp(c: Context<AppEnv>): Promise<void> {
 }
 
 /**
- * Whether `password` is the account's (`account` undefined: no such account,
+ * Whether `password` is the account's (its credentials from the e-mail index,
+ * email-index.ts; `account` undefined: no such account,
  * and a dummy check spends the same time), checked inside the limiter: 429
  * `too_many_attempts` instead when the account's key or this client is locked
  * out. The account's key is shared by every client (5 failures lock it), except
@@ -43,19 +46,24 @@ export async function reserveSignUp(c: Context<AppEnv>): Promise<void> {
  * lock the owner out, and its own failures are limited just the same. A match
  * clears the failures of the key it counted on, and renews the device cookie.
  */
-export async function passwordMatches(c: Context<AppEnv>, email: string, password: string, account: AccountRow | undefined): Promise<boolean> {
+export async function passwordMatches(c: Context<AppEnv>, email: string, password: string, account: Credentials | undefined): Promise<boolean> {
   const device = account ? await trustedDevice(c, account.id) : undefined;
   const reservation = await reserveAttempt(c.env, [
     [device ? `device:${account!.id}:${device}` : `account:${email}`, ACCOUNT_POLICY, true],
     [`client:${clientAddress(c)}`, CLIENT_POLICY, false],
   ]);
   const ok = account
-    ? await verifyPassword(password, { hash: account.passwordHash, salt: account.passwordSalt, iterations: account.passwordIterations })
+    ? await verifyPassword(password, account.password)
     : await burnPasswordCheck(password);
   if (!ok || !account) return false;
   await reservation.forgive(true);
   await rememberDevice(c, account.id, device);
   return true;
+}
+
+/** Whether `password` is the signed-in account's (setting a PIN, changing the password, deleting the account): its credentials from the e-mail index, checked like sign-in. */
+export async function accountPasswordMatches(c: Context<AppEnv>, db: Db, account: AccountRow, password: string): Promise<boolean> {
+  return passwordMatches(c, account.email, password, await accountCredentials(c.env, db, account));
 }
 
 /** Whether `pin` unlocks the profile (its `pinHash`), checked inside the limiter, per profile and per client. */

@@ -16,8 +16,8 @@
  * guess that names a family id) is refused like any invalid token and revokes
  * nothing, so knowing a family id is not enough to sign its device out. A revoked family's row is deleted
  * (its tokens then find nothing); the session registry remembers the revocation.
- * D1's `sessions` row is written once, at sign-in: the record that password
- * changes and sign-outs still revoke in D1, and the session guard's fallback.
+ * The family is the session's record: sign-in writes no D1 row (D1's `sessions`
+ * rows remain only for sessions signed in before, the session guard's fallback).
  */
 import type { Plan } from "../../common/plans.ts";
 import { SqlStore } from "../lib/sql-store.ts";
@@ -145,9 +145,14 @@ export class RefreshFamilyStore extends SqlStore {
     return row !== null && row.expires_at > nowMs && constantTimeEqual(bytes(row.refresh_hash), bytes(hash));
   }
 
-  /** The family ended (sign-out, reuse, a password change): its tokens find nothing from now on. */
-  forget(sessionId: string): void {
-    this.sql.exec("DELETE FROM refresh_families WHERE session_id = ?", sessionId);
+  /** The family ended (sign-out, reuse, a password change): its tokens find nothing from now on. False when there was no such family. */
+  forget(sessionId: string): boolean {
+    return this.sql.exec("DELETE FROM refresh_families WHERE session_id = ?", sessionId).rowsWritten > 0;
+  }
+
+  /** Every family held (a password change ends all but one). */
+  sessionIds(): string[] {
+    return this.sql.exec<{ session_id: string }>("SELECT session_id FROM refresh_families").toArray().map((r) => r.session_id);
   }
 
   /** The families, without their hashes (a secret, not personal data), for the privacy export. */

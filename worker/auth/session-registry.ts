@@ -86,6 +86,11 @@ export class SessionRegistry extends SqlStore {
     return changedAtS !== null && Math.floor(issuedAtMs / 1000) < changedAtS ? "stale" : "live";
   }
 
+  /** The sessions recorded live now (a password change ends them). */
+  liveSessionIds(nowMs: number): string[] {
+    return this.sql.exec<{ session_id: string }>("SELECT session_id FROM session_states WHERE revoked = 0 AND forget_at > ?", nowMs).toArray().map((r) => r.session_id);
+  }
+
   /** Every session row and the facts' change time, for the privacy export. */
   exportAll() {
     const sessions = this.sql

@@ -5,16 +5,17 @@
  * which keeps only its SHA-256 and rotates it on every use without a D1 write
  * (docs/SCALING.md §6.1); presenting a token that is no longer the family's
  * current one means it was copied, so the whole family is revoked (RFC 6819
- * §5.2.2.3). A family lives 30 days from its last use. Sign-in writes D1's
- * `sessions` row once (the record sign-out and password changes revoke, and the
- * session guard's fallback); a token of the older shape `<familyId>.<random>`
- * (signed in before families moved) is rotated in D1 one last time and its
- * family handed to the object.
+ * §5.2.2.3). A family lives 30 days from its last use. The object is the
+ * session's only record: sign-in writes no D1 row, and sign-out, a password
+ * change and reuse detection revoke it there. D1's `sessions` rows are kept for
+ * sessions signed in before that (read, and revoked, only for them); a token
+ * of the older shape `<familyId>.<random>` (signed in before families moved) is
+ * rotated in D1 one last time and its family handed to the object.
  */
 import type { Context } from "hono";
 import type { Db } from "../db/client.ts";
 import type { Plan } from "../../common/plans.ts";
-import { accountById, createSession, liveSession, revokeOnReuse, revokeSession, rotateSession, sessionRefreshHash, setSessionProfile, tokenFacts, type AccountRow } from "../db/accounts.ts";
+import { accountById, liveSession, revokeOnReuse, revokeSession, rotateSession, sessionRefreshHash, setSessionProfile, tokenFacts, type AccountRow } from "../db/accounts.ts";
 import { qoeOptedOut } from "../db/qoe.ts";
 import type { AppEnv, ProfileFacts, Session, SessionProblem } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
@@ -63,17 +64,16 @@ async function issueCookies(c: Context<AppEnv>, facts: SessionFacts, refreshToke
 }
 
 /**
- * Starts a new session (sign-up, sign-in): D1's record of it (the one D1 write),
- * its family in the account's object (which rotates it from now on, and knows it
- * is live, so personal routes need no D1 check for it), and its cookies.
+ * Starts a new session (sign-up, sign-in): its family in the account's object,
+ * the session's record (it rotates the family from now on, and knows it is live,
+ * so personal routes need no D1 check for it), and its cookies. No D1 write.
  */
-export async function startSession(c: Context<AppEnv>, db: Db, account: { id: string; plan: Plan }, profile: ProfileFacts | null, qoeOptOut: boolean) {
+export async function startSession(c: Context<AppEnv>, account: { id: string; plan: Plan }, profile: ProfileFacts | null, qoeOptOut: boolean) {
   const nowMs = Date.now();
   const sessionId = crypto.randomUUID();
   const refreshToken = `${account.id}.${sessionId}.${randomToken()}`;
   const refreshHash = await sha256Hex(refreshToken);
   const expiresAtMs = nowMs + SESSION_IDLE_MS;
-  await createSession(db, { id: sessionId, accountId: account.id, refreshHash, profileId: profile?.id ?? null, nowMs, expiresAtMs });
   const familyFacts: FamilyFacts = { plan: account.plan, profile: profileFacts(profile), qoeOptOut };
   await viewerState(c.env, account.id).startFamily(sessionId, refreshHash, expiresAtMs, familyFacts, nowMs);
   const facts = { sub: account.id, sid: sessionId, ...familyFacts };
@@ -132,9 +132,9 @@ export async function refreshSession(c: Context<AppEnv>, db: Db, presented: stri
   const state = viewerState(c.env, accountId);
   const rotated = await state.rotateFamily(sessionId, oldHash, await sha256Hex(next), expiresAtMs);
   if (rotated.outcome === "reused") {
+    // The object, the session's record, revoked it and closed its sockets. (A family taken over from D1 keeps a live
+    // D1 row, which admits no one: its tokens are the object's, and the registry outlives the family's access tokens.)
     console.warn("refresh token reuse; session revoked", sessionId);
-    // The object revoked it and closed its sockets; D1's record of the session says so too (rare: no per-refresh write).
-    await revokeSession(db, sessionId, Date.now());
     throw fail("refresh_reused", "This session was ended because its refresh token was used twice; sign in again.");
   }
   if (rotated.outcome === "invalid") throw invalid();
@@ -190,11 +190,12 @@ async function adoptLegacyFamily(
  * none. The access token's session is verified by its signature; a family named
  * by the refresh cookie is revoked only when the cookie is that family's
  * current token (its SHA-256 compared in constant time), so a family id alone
- * (every access token carries one as `sid`) signs no one out. Returns the
- * revoked families with their accounts, whose sockets the caller closes.
+ * (every access token carries one as `sid`) signs no one out. Each session ends
+ * in its account's object (refused from now on, its sockets closed, its leases
+ * freed); only one whose family the object did not hold (signed in before the
+ * object kept sessions) is revoked in D1 as well. Returns the ended sessions.
  */
 export async function endSession(c: Context<AppEnv>, db: Db, refreshToken: string | undefined): Promise<{ sessionId: string; accountId: string }[]> {
-  const nowMs = Date.now();
   const ended = new Map<string, string>();
   const fromRefresh = parseRefreshToken(refreshToken);
   if (fromRefresh?.accountId) {
@@ -206,7 +207,10 @@ export async function endSession(c: Context<AppEnv>, db: Db, refreshToken: strin
   }
   const session = c.get("session");
   if (session) ended.set(session.sessionId, session.account.id);
-  for (const id of ended.keys()) await revokeSession(db, id, nowMs);
+  for (const [sessionId, accountId] of ended) {
+    const heldFamily = await viewerState(c.env, accountId).closeSession(sessionId);
+    if (!heldFamily) await revokeSession(db, sessionId, Date.now());
+  }
   clearSessionCookies(c);
   return [...ended].map(([sessionId, accountId]) => ({ sessionId, accountId }));
 }

@@ -1,4 +1,4 @@
-/** Accounts, sessions (refresh-token families) and profiles in D1. */
+/** Accounts, sessions (refresh-token families signed in before the account's object kept them) and profiles in D1. */
 import { and, asc, count, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { Plan } from "../../common/plans.ts";
 import type { PasswordHash } from "../auth/passwords.ts";
@@ -92,7 +92,10 @@ export async function setAccountPlan(db: Db, id: string, plan: Plan): Promise<bo
 
 /* ---------- sessions ---------- */
 
-/** Starts a refresh family holding `refreshHash`, optionally with a profile already chosen. */
+/**
+ * A D1 session row, as sign-in wrote one per session before the account's object became the sessions'
+ * record (auth/session.ts): nothing in the Worker writes one now; the tests make them to stand for such sessions.
+ */
 export async function createSession(
   db: Db,
   s: { id: string; accountId: string; refreshHash: string; profileId: string | null; nowMs: number; expiresAtMs: number },
@@ -217,6 +220,21 @@ export async function liveSessionExpiry(db: Db, sessionId: string, accountId: st
     .where(and(eq(sessions.id, sessionId), eq(sessions.accountId, accountId), isNull(sessions.revokedAt), gt(sessions.expiresAt, nowMs)))
     .get();
   return row?.expiresAt;
+}
+
+/**
+ * The signed-in view's rows in one batch: the account, its profiles (in
+ * `listProfiles`' order) and whether it opted out of QoE; undefined when the
+ * account is gone. Through a D1 session a replica may answer (sign-in, /me).
+ */
+export async function accountView(db: Db, accountId: string): Promise<{ account: AccountRow; profiles: ProfileRow[]; qoeOptOut: boolean } | undefined> {
+  const [accountRows, profileRows, optOutRows] = await db.batch([
+    db.select().from(accounts).where(eq(accounts.id, accountId)),
+    db.select().from(profiles).where(eq(profiles.accountId, accountId)).orderBy(asc(profiles.createdAt), asc(profiles.id)),
+    db.select({ a: qoeOptOuts.accountId }).from(qoeOptOuts).where(eq(qoeOptOuts.accountId, accountId)),
+  ]);
+  const account = accountRows[0];
+  return account ? { account, profiles: profileRows, qoeOptOut: optOutRows.length > 0 } : undefined;
 }
 
 /* ---------- profiles ---------- */

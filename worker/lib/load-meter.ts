@@ -18,6 +18,8 @@ interface DatabaseCount {
   writesByTable: Map<string, number>;
   /** Reads per table (the first table a read's FROM names). */
   readsByTable: Map<string, number>;
+  /** D1 sessions opened, by how they start: "first-primary", "first-unconstrained" or "bookmark". */
+  sessionsByStart: Map<string, number>;
 }
 
 const objects = new Map<string, { className: string; instance: string; requests: number }>();
@@ -30,9 +32,18 @@ const READ_TABLE = /\bfrom\s+["`]?(\w+)/i;
 
 const bump = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
 
-function countQuery(binding: string, query: string): void {
-  const count = databases.get(binding) ?? { reads: 0, writes: 0, writesByTable: new Map(), readsByTable: new Map() };
+function databaseCount(binding: string): DatabaseCount {
+  const count = databases.get(binding) ?? { reads: 0, writes: 0, writesByTable: new Map(), readsByTable: new Map(), sessionsByStart: new Map() };
   databases.set(binding, count);
+  return count;
+}
+
+function countSession(binding: string, start: unknown): void {
+  bump(databaseCount(binding).sessionsByStart, start === "first-primary" || start === "first-unconstrained" ? start : start === undefined ? "first-unconstrained" : "bookmark");
+}
+
+function countQuery(binding: string, query: string): void {
+  const count = databaseCount(binding);
   if (!WRITE.test(query)) {
     count.reads++;
     bump(count.readsByTable, READ_TABLE.exec(query)?.[1] ?? "?");
@@ -50,15 +61,20 @@ function meteredD1<T extends object>(db: T, binding: string): T {
       if (typeof value !== "function") return value;
       if (prop === "prepare") return (query: string) => (countQuery(binding, query), (value as (q: string) => unknown).call(target, query));
       if (prop === "exec") return (query: string) => (countQuery(binding, query), (value as (q: string) => unknown).call(target, query));
-      if (prop === "withSession") return (...args: unknown[]) => meteredD1((value as (...a: unknown[]) => object).apply(target, args), binding);
+      if (prop === "withSession") return (...args: unknown[]) => (countSession(binding, args[0]), meteredD1((value as (...a: unknown[]) => object).apply(target, args), binding));
       return (value as (...a: unknown[]) => unknown).bind(target);
     },
   });
 }
 
-/** The env with its D1 binding counted, in development; the env itself in a deployed Worker. */
+/** The e-mail index shards' bindings (worker/auth/email-index.ts), counted each under its own name. */
+const EMAIL_INDEX_BINDING = /^EMAIL_INDEX_\d+$/;
+
+/** The env with its D1 bindings (DB and the e-mail index shards) counted, in development; the env itself in a deployed Worker. */
 export function meteredEnv(env: Env): Env {
-  return isDevelopment(env) ? { ...env, DB: meteredD1(env.DB, "DB") } : env;
+  if (!isDevelopment(env)) return env;
+  const shards = Object.entries(env).filter(([name]) => EMAIL_INDEX_BINDING.test(name)).map(([name, d1]) => [name, meteredD1(d1 as D1Database, name)]);
+  return { ...env, ...Object.fromEntries(shards), DB: meteredD1(env.DB, "DB") };
 }
 
 function countRequest(className: string, instance: string): void {
@@ -107,6 +123,7 @@ export function loadCounts() {
       writes: c.writes,
       writesByTable: Object.fromEntries([...c.writesByTable].sort((a, b) => b[1] - a[1])),
       readsByTable: Object.fromEntries([...c.readsByTable].sort((a, b) => b[1] - a[1])),
+      sessionsByStart: Object.fromEntries(c.sessionsByStart),
     })),
   };
 }

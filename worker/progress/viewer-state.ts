@@ -416,11 +416,23 @@ export class ViewerState extends DurableObject<Env> {
     return this.tastes.known(profileId) ? read() : UNFILLED;
   }
 
-  /** Ends one session here (sign-out, a password change, or its family revoked for refresh-token reuse): refused on personal routes from now on, its sockets closed, its leases freed. */
-  closeSession(sessionId: string): void {
+  /**
+   * Ends one session here (sign-out, a password change, or its family revoked for refresh-token reuse): refused on
+   * personal routes from now on, its sockets closed, its leases freed. True when the object held its family (it is
+   * the session's record); false for a session signed in before, whose D1 row the caller revokes too.
+   */
+  closeSession(sessionId: string): boolean {
     this.sessions.revoke(sessionId, Date.now());
-    this.families.forget(sessionId);
+    const heldFamily = this.families.forget(sessionId);
     this.sockets.close("signed out", `session:${sessionId}`);
     this.leases.releaseSession(sessionId);
+    return heldFamily;
+  }
+
+  /** A password change: every session of the account but `keepSessionId` ends (each family held here, each live one admitted after a D1 check); answers the ended ids. */
+  closeOtherSessions(keepSessionId: string): string[] {
+    const ended = [...new Set([...this.families.sessionIds(), ...this.sessions.liveSessionIds(Date.now())])].filter((id) => id !== keepSessionId);
+    for (const sessionId of ended) this.closeSession(sessionId);
+    return ended;
   }
 }

@@ -9,7 +9,8 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { clearSessionCookies } from "../auth/cookies.ts";
 import { requireSession, sessionAccount, type Session } from "../auth/session.ts";
-import { passwordMatches } from "../auth/attempts.ts";
+import { accountPasswordMatches } from "../auth/attempts.ts";
+import { unindexEmail } from "../auth/email-index.ts";
 import { changePassword } from "../auth/password-change.ts";
 import { accountProfileIds, deleteAccountRows, exportAccountRows } from "../db/account-data.ts";
 import { database } from "../db/client.ts";
@@ -42,13 +43,16 @@ export const accountRoutes = new Hono<AppEnv>()
     return c.json(await changePassword(c, database(c.env.DB), session, body.currentPassword, body.newPassword));
   })
   .delete("/", validate("json", deleteBody), async (c) => {
-    const account = await sessionAccount(database(c.env.DB), requireAdult(c));
-    // The password check is rate-limited like sign-in, so a stolen session cannot guess it here.
-    const ok = await passwordMatches(c, account.email, c.req.valid("json").password, account);
-    if (!ok) throw new AppError(403, "wrong_password", "That is not this account's password.");
-    // The object first: if D1 then fails, the account still exists and deletion can be retried; the other order could orphan the object.
-    await viewerState(c.env, account.id).erase();
     const db = database(c.env.DB);
+    const account = await sessionAccount(db, requireAdult(c));
+    // The password check is rate-limited like sign-in, so a stolen session cannot guess it here.
+    const ok = await accountPasswordMatches(c, db, account, c.req.valid("json").password);
+    if (!ok) throw new AppError(403, "wrong_password", "That is not this account's password.");
+    // The e-mail index row first, so no sign-in finds the account meanwhile; if a later step fails, the account still
+    // exists in DB, its next sign-in writes the row again (auth/email-index.ts), and deletion can be retried.
+    await unindexEmail(c.env, account);
+    // The object before D1: if D1 then fails, the account still exists and deletion can be retried; the other order could orphan the object.
+    await viewerState(c.env, account.id).erase();
     const profileIds = await accountProfileIds(db, account.id);
     await deleteAccountRows(db, account.id);
     // The profiles' cached home rows are derived from their data: they go too, not an hour later.

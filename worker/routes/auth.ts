@@ -2,20 +2,19 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { refreshCookie } from "../auth/cookies.ts";
 import { hashPassword } from "../auth/passwords.ts";
-import { endSession, refreshSession, requireSession, sessionAccount, startSession } from "../auth/session.ts";
+import { endSession, refreshSession, requireSession, sessionProblemError, startSession } from "../auth/session.ts";
 import { passwordMatches, reserveSignUp } from "../auth/attempts.ts";
 import { rememberDevice } from "../auth/device-cookie.ts";
-import { accountByEmail, createAccount, listProfiles, toAccount, toProfile, type AccountRow } from "../db/accounts.ts";
+import { createIndexedAccount, credentialsByEmail } from "../auth/email-index.ts";
+import { accountView, toAccount, toProfile } from "../db/accounts.ts";
 import { database, type Db } from "../db/client.ts";
 import type { AppEnv } from "../app-env.ts";
 import { AppError } from "../lib/errors.ts";
 import { PLANS } from "../../common/plans.ts";
 import { validate } from "../lib/validate.ts";
 import { PROFILE_NAME } from "../profiles/rules.ts";
-import { viewerState } from "../progress/stub.ts";
 import { DEFAULT_SUBTITLES } from "../../common/subtitles.ts";
 import { newPassword, presentedPassword } from "../../common/schemas.ts";
-import { qoeOptedOut } from "../db/qoe.ts";
 
 const email = z
   .string()
@@ -37,10 +36,11 @@ const signinBody = z.object({ email, password: presentedPassword });
 /**
  * The signed-in view: account, its profiles and the one chosen on this device, and the account's
  * QoE opt-out (`qoeOptOut`), so a choice made on one device reaches the player on every other.
+ * One D1 batch (`accountView`); undefined when the account is gone.
  */
-async function me(db: Db, account: AccountRow, profileId: string | null) {
-  const [profiles, qoeOptOut] = await Promise.all([listProfiles(db, account.id), qoeOptedOut(db, account.id)]);
-  return { account: toAccount(account), profiles: profiles.map(toProfile), profileId, qoeOptOut };
+async function me(db: Db, accountId: string, profileId: string | null) {
+  const view = await accountView(db, accountId);
+  return view && { account: toAccount(view.account), profiles: view.profiles.map(toProfile), profileId, qoeOptOut: view.qoeOptOut };
 }
 
 /**
@@ -66,26 +66,29 @@ export const auth = new Hono<AppEnv>()
       subtitles: { ...DEFAULT_SUBTITLES },
       pinHash: null,
     };
-    const created = await createAccount(db, { id: accountId, email: body.email, password: await hashPassword(body.password), plan: body.plan, createdAt: nowMs }, profile);
+    // The e-mail is claimed in its index shard first: that is where uniqueness lives (auth/email-index.ts).
+    const created = await createIndexedAccount(c.env, db, { id: accountId, email: body.email, password: await hashPassword(body.password), plan: body.plan, createdAt: nowMs }, profile);
     if (!created) throw new AppError(409, "email_taken", "An account with this e-mail already exists; sign in instead.");
     // The only profile is chosen at once: a new account lands on the catalog, not on a profile picker.
     // A new account has not opted out of QoE.
-    const session = await startSession(c, db, { id: accountId, plan: body.plan }, profile, false);
+    const session = await startSession(c, { id: accountId, plan: body.plan }, profile, false);
     // This browser signed in to the account: its own failed-attempt budget from now on (device-cookie.ts).
     await rememberDevice(c, accountId);
-    const account = (await accountByEmail(db, body.email))!;
-    return c.json({ ...(await me(db, account, profile.id)), accessExpiresAt: session.accessExpiresAt }, 201);
+    return c.json({ ...(await me(db, accountId, profile.id))!, accessExpiresAt: session.accessExpiresAt }, 201);
   })
   .post("/signin", validate("json", signinBody), async (c) => {
     const body = c.req.valid("json");
+    // Sign-in writes no DB row, so its D1 session starts unconstrained (middleware/d1-session.ts): a replica may
+    // answer every read below. The e-mail's credentials come from its index shard, the session is the account's object.
     const db = database(c.env.DB);
-    const account = await accountByEmail(db, body.email);
-    const ok = await passwordMatches(c, body.email, body.password, account);
-    if (!account || !ok) throw new AppError(401, "invalid_credentials", "Wrong e-mail or password.");
-    const [profiles, qoeOptOut] = await Promise.all([listProfiles(db, account.id), qoeOptedOut(db, account.id)]);
+    const credentials = await credentialsByEmail(c.env, db, body.email);
+    const ok = await passwordMatches(c, body.email, body.password, credentials);
+    const view = credentials && ok ? await accountView(db, credentials.id) : undefined;
+    if (!view) throw new AppError(401, "invalid_credentials", "Wrong e-mail or password.");
+    const { account, profiles, qoeOptOut } = view;
     // With a single profile and no PIN there is nothing to choose; otherwise the client shows the picker.
     const only = profiles.length === 1 && profiles[0]!.pinHash === null ? profiles[0]! : null;
-    const session = await startSession(c, db, account, only, qoeOptOut);
+    const session = await startSession(c, account, only, qoeOptOut);
     return c.json({ account: toAccount(account), profiles: profiles.map(toProfile), profileId: only?.id ?? null, qoeOptOut, accessExpiresAt: session.accessExpiresAt });
   })
   .post("/refresh", async (c) => {
@@ -93,13 +96,13 @@ export const auth = new Hono<AppEnv>()
     return c.json(result);
   })
   .post("/signout", async (c) => {
-    const ended = await endSession(c, database(c.env.DB), refreshCookie(c));
-    // This device's live-sync socket ends with its session.
-    for (const { sessionId, accountId } of ended) await viewerState(c.env, accountId).closeSession(sessionId);
+    // The session ends in the account's object (its live-sync sockets with it); D1 only for a session from before.
+    await endSession(c, database(c.env.DB), refreshCookie(c));
     return c.body(null, 204);
   })
   .get("/me", async (c) => {
     const session = requireSession(c);
-    const db = database(c.env.DB);
-    return c.json(await me(db, await sessionAccount(db, session), session.profile?.id ?? null));
+    const view = await me(database(c.env.DB), session.account.id, session.profile?.id ?? null);
+    if (!view) throw sessionProblemError("invalid_session");
+    return c.json(view);
   });

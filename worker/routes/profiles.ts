@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { hashPin } from "../auth/passwords.ts";
 import { chooseSessionProfile, reissueAccess, requireSession, sessionAccount, type Session } from "../auth/session.ts";
-import { passwordMatches, pinMatches } from "../auth/attempts.ts";
+import { accountPasswordMatches, pinMatches } from "../auth/attempts.ts";
 import { tasteChanged } from "../home/taste-events.ts";
 import { createProfile, deleteProfile, listProfiles, profileOf, toProfile, updateProfile, type NewProfile } from "../db/accounts.ts";
 import { database } from "../db/client.ts";
@@ -68,8 +68,9 @@ function requireManager(c: Context<AppEnv>): Session {
 
 /** The account password, checked inside the sign-in limiter (a stolen session cannot guess it here either). */
 async function requirePassword(c: Context<AppEnv>, session: Session, password: string | undefined): Promise<void> {
-  const account = password === undefined ? undefined : await sessionAccount(database(c.env.DB), session);
-  const ok = account !== undefined && (await passwordMatches(c, account.email, password!, account));
+  const db = database(c.env.DB);
+  const account = password === undefined ? undefined : await sessionAccount(db, session);
+  const ok = account !== undefined && (await accountPasswordMatches(c, db, account, password!));
   if (!ok) throw new AppError(403, "password_required", "Setting or removing a PIN needs the account password.");
 }
 

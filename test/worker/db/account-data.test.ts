@@ -9,7 +9,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { decodeJwt } from "jose";
+import { emailIndexBindings, emailShardOf } from "../../../worker/auth/email-index.ts";
 import { limiterName } from "../../../worker/auth/sign-in-limiter.ts";
+import { createSession } from "../../../worker/db/accounts.ts";
 import { readCopyCount, reportShardCount, steeringCopy, steeringLeader, steeringReportShard } from "../../../worker/media/steering-shards.ts";
 import { ACCOUNT_TABLES } from "../../../worker/db/account-data.ts";
 import { insertEvent } from "../../../worker/db/schedule.ts";
@@ -201,8 +204,13 @@ describe("privacy export and erasure, complete by construction", () => {
 
     const profileIds: string[] = (await b.json("/api/profiles")).body.items.map((p: any) => p.id);
     expect(profileIds).toHaveLength(2);
-    const sessionIds = (await d1Rows("sessions")).filter((r) => r.account_id === accountId).map((r) => String(r.id));
-    const ids = [accountId, email, ADDRESS, ...profileIds, ...sessionIds];
+    // This device's session is its object's (sign-in writes no D1 row); D1's sessions table holds only sessions
+    // signed in before the object kept them: one such row, so the check below has one to find.
+    const sessionId = decodeJwt(b.value("mq_at")!).sid as string;
+    expect((await d1Rows("sessions")).filter((r) => r.account_id === accountId)).toEqual([]);
+    const legacySessionId = crypto.randomUUID();
+    await createSession(db(), { id: legacySessionId, accountId, refreshHash: "legacy", profileId: null, nowMs: Date.now(), expiresAtMs: Date.now() + 86_400_000 });
+    const ids = [accountId, email, ADDRESS, ...profileIds, sessionId, legacySessionId];
     const doc = (await b.json("/api/account/export")).body;
 
     // D1: every table is either an account table or on the list of tables without account data.
@@ -230,7 +238,7 @@ describe("privacy export and erasure, complete by construction", () => {
     expect(JSON.stringify(doc)).not.toMatch(/password|pinHash|refreshHash/i);
     // What a lease holds about the device watching: its name, profile, title and session.
     expect(doc.viewerState.streams.leases).toEqual([
-      expect.objectContaining({ streamId: watching.body.streamId, deviceName: "Test TV", profileId: me.profileId, titleId: MOVIE, sessionId: sessionIds[0] }),
+      expect.objectContaining({ streamId: watching.body.streamId, deviceName: "Test TV", profileId: me.profileId, titleId: MOVIE, sessionId }),
     ]);
     expect(doc.viewerState.streams.stopped).toEqual([{ streamId: play.body.streamId, forgetAt: expect.any(Number) }]);
 
@@ -278,8 +286,15 @@ describe("privacy export and erasure, complete by construction", () => {
     expect(cached.length).toBeGreaterThan(0);
     for (const key of cached) expect(key, "a KV key with the account's data that is neither exported nor a derived cache").toMatch(KV_ERASED_NOT_EXPORTED);
 
-    // Deletion empties every account table, the account's object and its KV entries.
+    // The e-mail index (worker/auth/email-index.ts): the account's one row, in its e-mail's shard only. Not exported:
+    // it holds the e-mail (the export's account has it) and the password hash (never exported).
+    const indexRows = async () => (await Promise.all(emailIndexBindings(env).map(async (shard, n) => (await shard.prepare("SELECT * FROM email_index").all<Row>()).results.filter((r) => mentions(r, ids)).map((r): Row => ({ n, ...r }))))).flat();
+    expect((await indexRows()).map((r) => [r.n, r.email, r.account_id])).toEqual([[emailShardOf(email, emailIndexBindings(env).length), email, accountId]]);
+    expect(doc.account.email).toBe(email);
+
+    // Deletion empties every account table, the e-mail index row, the account's object and its KV entries.
     expect((await b.fetch("/api/account", { method: "DELETE", body: { password: PASSWORD } })).status).toBe(204);
+    expect(await indexRows(), "e-mail index rows after deletion").toEqual([]);
     for (const table of d1) expect((await d1Rows(table)).filter((r) => mentions(r, ids)), `${table} after deletion`).toEqual([]);
     expect(await viewerState(env, accountId).isEmpty()).toBe(true);
     expect(await kvKeys()).toEqual([]);

@@ -10,6 +10,7 @@ import { decodeJwt, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { app } from "../../../worker/app.ts";
 import { changePlan } from "../../../worker/auth/plan-change.ts";
+import { createSession } from "../../../worker/db/accounts.ts";
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from "../../../worker/auth/session-tokens.ts";
 import { guardsItsOwnSession, isPersonalRoute } from "../../../worker/middleware/session-guard.ts";
 import { viewerState } from "../../../worker/progress/stub.ts";
@@ -123,13 +124,30 @@ describe("the session check reads no storage", () => {
   it("a session the object has not seen is checked once in D1, then admitted", async () => {
     const b = new TestBrowser();
     const up = await b.signUp();
-    // As if signed in before the object kept sessions: its rows are gone, the D1 session is live.
+    // As if signed in before the object kept sessions: its rows are gone, and D1 has the session's live row.
     await runInDurableObject(viewerState(env, up.account.id), (_i, state) => void state.storage.sql.exec("DELETE FROM session_states"));
+    const nowMs = Date.now();
+    const sid = decodeJwt(b.value("mq_at")!).sid as string;
+    await createSession(db(), { id: sid, accountId: up.account.id, refreshHash: "legacy", profileId: null, nowMs, expiresAtMs: nowMs + 86_400_000 });
     const first = await counted(b, "/api/progress/continue");
     expect(first.status).toBe(200);
     expect(first.sql.filter((q) => /\bsessions\b/.test(q))).toHaveLength(1);
     const second = await counted(b, "/api/progress/continue");
     expect(second.sql.filter((q) => /\bsessions\b/.test(q))).toEqual([]);
+  });
+});
+
+describe("the account's object is the record of a session signed in since", () => {
+  it("sign-in writes no D1 sessions row, and a session the object does not know is refused, not found in D1", async () => {
+    const b = new TestBrowser();
+    const up = await b.signUp();
+    const sid = decodeJwt(b.value("mq_at")!).sid as string;
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM sessions WHERE account_id = ?").bind(up.account.id).first("n")).toBe(0);
+    expect((await b.json("/api/progress/continue")).status).toBe(200);
+    // Its object forgot it (as an erased object would): D1 has no row to admit it again.
+    await runInDurableObject(viewerState(env, up.account.id), (_i, state) => void state.storage.sql.exec("DELETE FROM session_states WHERE session_id = ?", sid));
+    const res = await b.json("/api/progress/continue");
+    expect([res.status, res.body.error.code]).toEqual([401, "invalid_session"]);
   });
 });
 
