@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, afterEach, before } from "node:test";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { buildClient, ensureDevVars, prepareState, root, startDevServer, type DevServer } from "../../tools/dev/server.ts";
+import { buildClient, ensureDevVars, migratedD1Bindings, prepareState, root, startDevServer, type DevServer } from "../../tools/dev/server.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
@@ -72,11 +72,13 @@ let builtOnce = false;
 export async function preparedTemplate(media: boolean): Promise<string> {
   const hash = createHash("sha256");
   const inputs = [
-    ...readdirSync(join(root, "migrations")).filter((f) => f.endsWith(".sql")).sort().map((f) => join(root, "migrations", f)),
+    // DB's migrations and the e-mail index shards' (each shard wrangler.toml lists gets them).
+    ...["migrations", "migrations-email-index"].flatMap((d) => readdirSync(join(root, d)).filter((f) => f.endsWith(".sql")).sort().map((f) => join(root, d, f))),
     ...["tools/seed/demo-catalog.ts", "tools/seed/generate.ts", "tools/seed/load.ts", "tools/ingest/demo.ts", "tools/ingest/pipeline.ts", "tools/ingest/encrypt.ts", "tools/ingest/publish.ts"].map((f) => join(root, f)),
   ];
   // Named by the path inside the checkout, so another worktree with the same sources reuses a copied state.
   for (const file of inputs) hash.update(relative(root, file)).update(readFileSync(file));
+  hash.update(migratedD1Bindings().join(","));
   // Content keys in the state are wrapped under .dev.vars' CONTENT_KEKS: a new KEK needs a new state.
   ensureDevVars();
   hash.update(/^CONTENT_KEKS=.*$/m.exec(readFileSync(join(root, ".dev.vars"), "utf8"))?.[0] ?? "");
