@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { changePlan } from "../../worker/auth/plan-change.ts";
+import { createSession } from "../../worker/db/accounts.ts";
 import { contentKeks, wrapContentKey } from "../../worker/lib/content-keys.ts";
 import { d1Counts, resetD1Counts } from "./d1-counts.ts";
 import { db } from "./helpers.ts";
@@ -439,8 +440,10 @@ describe("one call to the account's object per licence", () => {
   it("a session the object has not seen is checked once in D1 and admitted by the lease's second call", async () => {
     const { b, account } = await signedIn();
     const p = await namedStream(b);
-    // As if idle past its row's life: the object no longer knows the session; D1 says it is live.
+    // As if signed in before the object kept sessions: the object does not know it, and D1's row says it is live.
     await runInDurableObject(viewerState(env, account.account.id), (_i, state) => void state.storage.sql.exec("DELETE FROM session_states"));
+    const sid = decodeJwt(b.value("mq_at")!).sid as string;
+    await createSession(db(), { id: sid, accountId: account.account.id, refreshHash: "legacy", profileId: null, nowMs: Date.now(), expiresAtMs: Date.now() + 86_400_000 });
     await resetCounts();
     expect((await renew(b, p.token)).status).toBe(200);
     expect(await objectCalls(account.account.id)).toBe(2);
