@@ -43,6 +43,15 @@ async function legacyAccount(email: string) {
   return id;
 }
 
+/** Writes an index row straight into the e-mail's shard (a state the Worker leaves only when a write failed or raced). */
+async function putRow(email: string, row: { state: "pending" | "active"; updatedAt: number; password?: string; accountId?: string }) {
+  const hash = await hashPassword(row.password ?? PASSWORD);
+  await emailShard(env, email)
+    .prepare("INSERT INTO email_index (email, account_id, password_hash, password_salt, password_iterations, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    .bind(email, row.accountId ?? crypto.randomUUID(), hash.hash, hash.salt, hash.iterations, row.state, row.updatedAt)
+    .run();
+}
+
 const signIn = (b: TestBrowser, email: string, password = PASSWORD) => b.json("/api/auth/signin", { method: "POST", body: { email, password } });
 
 /** Pearson's chi-square of counts against a uniform spread. */
@@ -141,19 +150,12 @@ describe("sign-in", () => {
 
     // A claim whose account was never written, older than the grace: sign-in removes it; sign-up may take the e-mail.
     const ghost = uniqueEmail("ghost");
-    const hash = await hashPassword(PASSWORD);
-    await emailShard(env, ghost)
-      .prepare("INSERT INTO email_index (email, account_id, password_hash, password_salt, password_iterations, state, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)")
-      .bind(ghost, crypto.randomUUID(), hash.hash, hash.salt, hash.iterations, Date.now() - PENDING_CLAIM_MS - 1000)
-      .run();
+    await putRow(ghost, { state: "pending", updatedAt: Date.now() - PENDING_CLAIM_MS - 1000 });
     expect((await signIn(new TestBrowser(), ghost)).status).toBe(401);
     expect(await indexRow(ghost)).toBeNull();
     // A fresh claim is left alone (its sign-up may still be writing): the e-mail is taken meanwhile.
     const young = uniqueEmail("young");
-    await emailShard(env, young)
-      .prepare("INSERT INTO email_index (email, account_id, password_hash, password_salt, password_iterations, state, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)")
-      .bind(young, crypto.randomUUID(), hash.hash, hash.salt, hash.iterations, Date.now())
-      .run();
+    await putRow(young, { state: "pending", updatedAt: Date.now() });
     expect((await new TestBrowser().json("/api/auth/signup", { method: "POST", body: { email: young, password: PASSWORD } })).status).toBe(409);
     await emailShard(env, young).prepare("UPDATE email_index SET updated_at = ? WHERE email = ?").bind(Date.now() - PENDING_CLAIM_MS - 1000, young).run();
     const taken = await new TestBrowser().json("/api/auth/signup", { method: "POST", body: { email: young, password: PASSWORD } });
@@ -184,11 +186,9 @@ describe("sign-up", () => {
 
   it("replaces an active row whose account is gone from DB", async () => {
     const email = uniqueEmail("orphan");
-    const hash = await hashPassword("an old password");
-    await emailShard(env, email)
-      .prepare("INSERT INTO email_index (email, account_id, password_hash, password_salt, password_iterations, state, updated_at) VALUES (?, ?, ?, ?, ?, 'active', ?)")
-      .bind(email, crypto.randomUUID(), hash.hash, hash.salt, hash.iterations, Date.now())
-      .run();
+    await putRow(email, { state: "active", updatedAt: Date.now(), password: "an old password" });
+    // Its password matches, but there is no account to sign in to.
+    expect((await signIn(new TestBrowser(), email, "an old password")).status).toBe(401);
     const up = await new TestBrowser().json("/api/auth/signup", { method: "POST", body: { email, password: PASSWORD } });
     expect(up.status).toBe(201);
     expect(await indexRow(email)).toMatchObject({ account_id: up.body.account.id, state: "active" });
