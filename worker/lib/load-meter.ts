@@ -69,12 +69,16 @@ function meteredD1<T extends object>(db: T, binding: string): T {
 
 /** The e-mail index shards' bindings (worker/auth/email-index.ts), counted each under its own name. */
 const EMAIL_INDEX_BINDING = /^EMAIL_INDEX_\d+$/;
+/** Their names, found once per isolate (the bindings do not change while it lives). */
+let emailIndexNames: string[] | undefined;
 
 /** The env with its D1 bindings (DB and the e-mail index shards) counted, in development; the env itself in a deployed Worker. */
 export function meteredEnv(env: Env): Env {
   if (!isDevelopment(env)) return env;
-  const shards = Object.entries(env).filter(([name]) => EMAIL_INDEX_BINDING.test(name)).map(([name, d1]) => [name, meteredD1(d1 as D1Database, name)]);
-  return { ...env, ...Object.fromEntries(shards), DB: meteredD1(env.DB, "DB") };
+  emailIndexNames ??= Object.keys(env).filter((name) => EMAIL_INDEX_BINDING.test(name));
+  const bindings = env as unknown as Record<string, D1Database>;
+  const shards = Object.fromEntries(emailIndexNames.map((name) => [name, meteredD1(bindings[name]!, name)]));
+  return { ...env, ...shards, DB: meteredD1(env.DB, "DB") };
 }
 
 function countRequest(className: string, instance: string): void {
