@@ -46,8 +46,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AV1_PRESET, encode } from "../tools/ingest/encode.ts";
+import { drawPicture, type Kind } from "../tools/ingest/demo-pictures.ts";
 import { capture, ffTools } from "../tools/ingest/ffmpeg.ts";
-import { matchRung, type PlannedRung } from "../tools/ingest/hull.ts";
+import { DEFAULT_TARGETS, matchRung, type PlannedRung } from "../tools/ingest/hull.ts";
 import { perTitleRenditions, selectLadder, type Rendition } from "../tools/ingest/ladder.ts";
 import { AV1_PROBE_CRFS, findVmaf, hasAv1Encoder, PROBE_CRFS, probePerTitle, vmafScore, type VmafSetup } from "../tools/ingest/per-title.ts";
 import { measurePlaylist } from "../tools/ingest/playlists.ts";
@@ -63,19 +64,23 @@ const FILMS: Record<string, { file: string; what: string }> = {
   sintel: { file: "clip_03_sintel.mp4", what: "3D animation, a fight scene (fast motion)" },
   tears: { file: "clip_01_tears_of_steel.mp4", what: "live action with VFX" },
 };
-/** Generated pictures (ffmpeg's generators), `--height` lines tall. */
-const GENERATED = (width: number, height: number): Record<string, string> => ({
-  animation: `testsrc2=size=${width}x${height}:rate=25`,
-  grain: `testsrc2=size=${width}x${height}:rate=25,noise=alls=18:allf=t`,
-  // maxiter bounded (the default 7189 made the picture itself the slowest step of the run).
-  fractal: `mandelbrot=size=${width}x${height}:rate=25:maxiter=160:start_scale=0.01:end_scale=0.002`,
-});
+/**
+ * Generated pictures: the demo media's kinds (tools/ingest/demo-pictures.ts), drawn at 1280×720 and scaled to
+ * `--height`; from simplest to hardest to encode, roughly.
+ */
+const GENERATED: Record<string, { kind: Kind; what: string }> = {
+  animation: { kind: "animation", what: "flat animation, a few colour bands moving" },
+  screen: { kind: "screen", what: "screen text, code scrolling in an editor" },
+  interview: { kind: "interview", what: "a talking head in a room, swaying" },
+  action: { kind: "action", what: "fast motion, a rotating zooming fractal" },
+  film: { kind: "film", what: "a landscape scrolling under film grain" },
+};
 
 const OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
-  clips: { type: "string", default: "caminandes,sintel,tears,grain" },
+  clips: { type: "string", default: Object.keys(GENERATED).join(",") },
   seconds: { type: "string", default: "6" },
-  height: { type: "string", default: "540" },
+  height: { type: "string", default: "720" },
   preset: { type: "string", default: "veryfast" },
   crfs: { type: "string", default: PROBE_CRFS.join(",") },
   "av1-crfs": { type: "string", default: AV1_PROBE_CRFS.join(",") },
@@ -86,9 +91,9 @@ const { values } = bench;
 if (values.help) {
   console.log(`npm run bench:encode -- [options]
 
-  --clips LIST       comma-separated, from: ${[...Object.keys(FILMS), ...Object.keys(GENERATED(2, 2))].join(", ")} (default ${OPTIONS.clips.default})
-                     ${Object.entries(FILMS).map(([n, f]) => `${n}: ${f.what}`).join("; ")} — from ${FILMS_DIR}
-                     animation / grain / fractal: generated at --height
+  --clips LIST       comma-separated, from: ${[...Object.keys(GENERATED), ...Object.keys(FILMS)].join(", ")} (default ${OPTIONS.clips.default})
+                     generated at --height: ${Object.entries(GENERATED).map(([n, g]) => `${n}: ${g.what}`).join("; ")}
+                     real footage, 640×360: ${Object.entries(FILMS).map(([n, f]) => `${n}: ${f.what}`).join("; ")} — from ${FILMS_DIR}
   --seconds N        clip length, from each clip's start (default ${OPTIONS.seconds.default}; a clip under 9 s is probed whole)
   --height N         generated clips' height (default ${OPTIONS.height.default}; 16:9)
   --preset NAME      x264 preset, probes and encodes alike (default ${OPTIONS.preset.default}, as \`npm run ingest\`); SVT-AV1 runs at preset ${AV1_PRESET}
@@ -119,9 +124,8 @@ const av1 = hasAv1Encoder();
 if (!av1) console.log(`notice: ${ffTools().ffmpeg.path} has no libsvtav1: the second codec is not measured (install Debian's ffmpeg)`);
 
 const width = Math.round((height * 16) / 9 / 2) * 2;
-const generated = GENERATED(width, height);
 const clipNames = values.clips.split(",").map((c) => c.trim()).filter(Boolean);
-for (const name of clipNames) if (!FILMS[name] && !generated[name]) throw new Error(`--clips: no clip named ${JSON.stringify(name)} (--help lists them)`);
+for (const name of clipNames) if (!FILMS[name] && !GENERATED[name]) throw new Error(`--clips: no clip named ${JSON.stringify(name)} (--help lists them)`);
 
 const runStarted = performance.now();
 const work = mkdtempSync(join(tmpdir(), "marquee-bench-encode-"));
@@ -192,12 +196,19 @@ try {
       continue;
     }
     // A near-lossless source of exactly the clip's frames, so the source's own artefacts do not flatter either ladder.
-    const input = film ? ["-t", String(seconds), "-i", join(FILMS_DIR, film.file)] : ["-f", "lavfi", "-t", String(seconds), "-i", generated[name]!];
     clipWall = zero();
     clipCpu = zero();
-    await timed("source", () => capture(ffTools().ffmpeg.path, ["-v", "error", "-y", ...input, "-an", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "4", "-pix_fmt", "yuv420p", path]));
+    const picture = film ? null : await drawPicture(GENERATED[name]!.kind, `bench:encode ${name}`, dir);
+    if (!film && !picture) {
+      console.log(`\n${name}: skipped, it cannot be drawn on this machine (no DejaVu Sans Mono for the text)`);
+      continue;
+    }
+    const input = picture
+      ? [...picture.inputs, "-filter_complex", `${picture.graph},scale=${width}:${height}:flags=bicubic,setsar=1,fps=25[v]`, "-map", "[v]"]
+      : ["-i", join(FILMS_DIR, film!.file)];
+    await timed("source", () => capture(ffTools().ffmpeg.path, ["-v", "error", "-y", ...input, "-t", String(seconds), "-an", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "4", "-pix_fmt", "yuv420p", path]));
     const source = await probeSource(path);
-    console.log(`\n${name}: ${source.video.width}×${source.video.height}, ${round(source.durationSeconds, 1)} s (${film ? `${film.what}, ${film.file}` : generated[name]})`);
+    console.log(`\n${name}: ${source.video.width}×${source.video.height}, ${round(source.durationSeconds, 1)} s (${film ? `${film.what}, ${film.file}` : GENERATED[name]!.what})`);
 
     // The fixed ladder, as ingest encodes it without probes.
     const fixed = await encodeAndScore(source, selectLadder(source.video.width, source.video.height), join(dir, "fixed"), vmaf, "fixed");
@@ -223,11 +234,19 @@ try {
         return m !== null && m.vmaf >= f.vmaf - 1e-9 ? m : null;
       };
       const best = () => reaching(f.height) ?? [...new Set(points.map((p) => p.height))].map(reaching).filter((m): m is PlannedRung => m !== null).sort((a, b) => a.kbps - b.kbps)[0] ?? null;
-      if (!best()) {
-        // A fixed rung above every probe's VMAF (a generous constant bitrate on simple content): the bench (not
-        // ingest) encodes that height at lower CRFs, so the comparison is still at equal VMAF; not counted as ingest time.
+      if (!reaching(f.height)) {
+        // A fixed rung above its height's probes (a generous constant bitrate on simple content; ingest stops
+        // probing past its top target): the bench (not ingest) encodes that height at lower CRFs until one
+        // reaches it, so the comparison is still at equal VMAF; not counted as ingest time.
         await timed("reach_probes", async () => {
-          const more = await probePerTitle(source, { vmaf, workDir: dir, preset: values.preset, segmentSeconds: SEGMENT_SECONDS, heights: [f.height], crfs: REACH_CRFS, av1: false });
+          // The grid's CRFs ingest skipped at this height (past its top target) first, so the curve is the whole grid's.
+          const probed = points.filter((p) => p.height === f.height).map((p) => p.crf);
+          const more = await probePerTitle(source, {
+            vmaf, workDir: dir, preset: values.preset, segmentSeconds: SEGMENT_SECONDS, heights: [f.height], av1: false,
+            crfs: [...crfs.filter((c) => !probed.includes(c)), ...REACH_CRFS],
+            // Down to the first that reaches the fixed rung's VMAF (worthProbingBelow with it as the top target).
+            targets: { ...DEFAULT_TARGETS, targetsVmaf: [f.vmaf], floorKbps: 0, ceilingKbps: undefined },
+          });
           points.push(...more.points);
         });
       }

@@ -72,6 +72,23 @@ export function underCeiling(points: ProbePoint[], targets: LadderTargets): Prob
   return kept.length > 0 ? kept : [points.reduce((a, b) => (b.kbps < a.kbps ? b : a))];
 }
 
+/**
+ * Whether probing one resolution at a CRF below those in `probed` (its probes so
+ * far, cheapest first) can still change what placeRungs places. Not once a probe
+ * reaches the top target at more than `floorKbps` (a lower CRF costs more, and
+ * every target is met at or before that probe), nor once a probe is over the
+ * height's ceiling (placeRungs uses nothing past the first such probe): the rungs
+ * from the probes taken are the rungs from the whole grid. Simple content skips
+ * its lowest CRFs, heavy grain its costliest.
+ */
+export function worthProbingBelow(probed: ProbePoint[], targets: LadderTargets): boolean {
+  const last = probed.at(-1);
+  if (!last) return true;
+  const top = Math.max(...targets.targetsVmaf);
+  if (last.vmaf >= top && last.kbps > targets.floorKbps) return false;
+  return !targets.ceilingKbps || last.kbps <= ceilingAt(last.height, targets.ceilingKbps);
+}
+
 const cross = (o: ProbePoint, a: ProbePoint, b: ProbePoint) => (a.kbps - o.kbps) * (b.vmaf - o.vmaf) - (a.vmaf - o.vmaf) * (b.kbps - o.kbps);
 
 /**

@@ -15,7 +15,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { AV1_PRESET, gopArgs, toneMap } from "./encode.ts";
 import { capture, ffTools } from "./ffmpeg.ts";
-import { DEFAULT_TARGETS, matchRungs, placeRungs, upperHull, type LadderTargets, type PlannedRung, type ProbePoint } from "./hull.ts";
+import { DEFAULT_TARGETS, matchRungs, placeRungs, upperHull, worthProbingBelow, type LadderTargets, type PlannedRung, type ProbePoint } from "./hull.ts";
 import type { SourceInfo } from "./probe.ts";
 
 const require = createRequire(import.meta.url);
@@ -24,12 +24,12 @@ const require = createRequire(import.meta.url);
 export const VMAF_MODEL_FILE = "vmaf_float_v0.6.1.pkl";
 /** Resolutions probed (those above the source's height are skipped). */
 export const PROBE_HEIGHTS = [240, 360, 540, 720, 1080, 1440, 2160];
-/** x264 CRFs probed at each resolution. */
+/** x264 CRFs probed at each resolution: cheapest first, stopping where a lower one cannot change the ladder (worthProbingBelow). */
 export const PROBE_CRFS = [20, 26, 32, 38];
 /**
  * SVT-AV1 CRFs probed at each chosen rung's resolution (second codec): three, as
  * each rung is matched by interpolation between two of them, and an AV1 probe
- * costs more than an x264 one.
+ * costs more than an x264 one; only those around some rung's VMAF are encoded.
  */
 export const AV1_PROBE_CRFS = [30, 42, 54];
 /** SVT-AV1's highest CRF: probed as well where the grid's cheapest AV1 probe still beats a rung's VMAF. */
@@ -157,14 +157,15 @@ async function probeIn(dir: string, source: SourceInfo, options: ProbeOptions): 
   const refHeight = even(Math.min(source.video.height, MAX_REFERENCE_HEIGHT));
   const refWidth = even((source.video.width * refHeight) / source.video.height);
 
-  // One lossless reference holding every scene.
+  // One lossless reference holding every scene, in Ut Video: every probe decodes it twice (to encode, to score),
+  // and x264 at QP 0 cost 1.8 CPU-s to decode per 4 s of grainy 720p (a third of a probe's score), Ut Video 0.55.
   const reference = join(dir, "reference.mkv");
   const inputs = scenes.flatMap((s) => ["-ss", String(s.startSeconds), "-t", String(s.seconds), "-i", source.path]);
   // An HDR source is probed as its SDR ladder will be made: tone-mapped first (VMAF scores SDR pictures).
   const sdr = source.video.range !== "SDR" ? `${toneMap()},` : "";
   const chains = scenes.map((_, i) => `[${i}:${source.video.index}]${sdr}scale=${refWidth}:${refHeight}:flags=bicubic,setsar=1,fps=${fps},format=yuv420p[c${i}]`);
   const graph = `${chains.join(";")};${scenes.map((_, i) => `[c${i}]`).join("")}concat=n=${scenes.length}:v=1:a=0[ref]`;
-  await capture(ffmpeg, nice(["-v", "error", "-y", ...inputs, "-filter_complex", graph, "-map", "[ref]", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", reference]));
+  await capture(ffmpeg, nice(["-v", "error", "-y", ...inputs, "-filter_complex", graph, "-map", "[ref]", "-c:v", "utvideo", reference]));
   const referenceSeconds = scenes.reduce((t, s) => t + s.seconds, 0);
   const frames = referenceSeconds * fps;
   // Scoring every 2nd–5th frame (one or more per 30 frames probed) keeps VMAF, most of a probe's cost, cheap; the score barely moves.
@@ -188,21 +189,41 @@ async function probeIn(dir: string, source: SourceInfo, options: ProbeOptions): 
     log(`probe ${codec} ${height}p crf ${crf}: ${Math.round(kbps)} kbps, VMAF ${vmaf.toFixed(1)}`);
     return { height, width, crf, kbps: Math.round(kbps * 10) / 10, vmaf: Math.round(vmaf * 100) / 100 };
   };
+  const targets = options.targets ?? DEFAULT_TARGETS;
   const points: ProbePoint[] = [];
-  for (const height of heights) for (const crf of options.crfs ?? PROBE_CRFS) points.push(await probe("h264", height, crf));
-  const rungs = placeRungs(points, options.targets ?? DEFAULT_TARGETS);
+  // Cheapest CRF first at each height, up to where a lower CRF can no longer change the ladder.
+  const crfs = [...(options.crfs ?? PROBE_CRFS)].sort((a, b) => b - a);
+  for (const height of heights) {
+    const here: ProbePoint[] = [];
+    for (const crf of crfs) {
+      if (!worthProbingBelow(here, targets)) break;
+      here.push(await probe("h264", height, crf));
+    }
+    points.push(...here);
+  }
+  const rungs = placeRungs(points, targets);
   let av1: PerTitleLadder["av1"] = null;
   if (options.av1) {
     const av1Points: ProbePoint[] = [];
-    const av1Crfs = options.av1Crfs ?? AV1_PROBE_CRFS;
+    const av1Crfs = [...(options.av1Crfs ?? AV1_PROBE_CRFS)].sort((a, b) => a - b);
     for (const height of new Set(rungs.map((r) => r.height))) {
-      const here: ProbePoint[] = [];
-      for (const crf of av1Crfs) here.push(await probe("av1", height, crf));
+      const at = new Map<number, ProbePoint>();
+      const probed = async (i: number) => at.get(av1Crfs[i]!) ?? at.set(av1Crfs[i]!, await probe("av1", height, av1Crfs[i]!)).get(av1Crfs[i]!)!;
+      const vmafs = rungs.filter((r) => r.height === height).map((r) => r.vmaf);
+      // A rung is matched between the two neighbouring CRFs around its VMAF: from the grid's middle, each rung
+      // walks only towards its own quality, so a CRF beyond every rung's pair is never encoded (the matches are the
+      // full grid's: its other probes lie outside every pair).
+      const middle = Math.floor((av1Crfs.length - 1) / 2);
+      for (const v of vmafs) {
+        let i = middle;
+        if ((await probed(i)).vmaf >= v) while (i + 1 < av1Crfs.length && (await probed(i + 1)).vmaf >= v) i++;
+        else while (i > 0 && (await probed(i - 1)).vmaf < v) i--;
+      }
+      const here = [...at.values()];
       // Simple content: SVT-AV1's cheapest probe can still beat this height's lowest H.264 rung, which then
       // has no AV1 match of its own; one probe at SVT-AV1's highest CRF reaches down to it.
-      const lowest = Math.min(...rungs.filter((r) => r.height === height).map((r) => r.vmaf));
       const cheapest = here.reduce((a, b) => (b.kbps < a.kbps ? b : a));
-      if (cheapest.vmaf > lowest && Math.max(...av1Crfs) < AV1_MAX_CRF) here.push(await probe("av1", height, AV1_MAX_CRF));
+      if (cheapest.vmaf > Math.min(...vmafs) && av1Crfs.at(-1)! < AV1_MAX_CRF) here.push(await probe("av1", height, AV1_MAX_CRF));
       av1Points.push(...here);
     }
     av1 = { points: av1Points, rungs: matchRungs(av1Points, rungs) };

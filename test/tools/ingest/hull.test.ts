@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BITRATE_CEILING_KBPS, ceilingAt, DEFAULT_TARGETS, hullVmafAt, matchRungs, placeRungs, underCeiling, upperHull, type ProbePoint } from "../../../tools/ingest/hull.ts";
+import { BITRATE_CEILING_KBPS, ceilingAt, DEFAULT_TARGETS, hullVmafAt, matchRungs, placeRungs, underCeiling, upperHull, worthProbingBelow, type LadderTargets, type ProbePoint } from "../../../tools/ingest/hull.ts";
 import { perTitleRenditions } from "../../../tools/ingest/ladder.ts";
 
 /**
@@ -117,6 +117,43 @@ describe("rung placement", () => {
         }
       }),
     );
+  });
+
+  /** The probes ingest takes from a grid: per height, cheapest CRF first, while worthProbingBelow says so. */
+  const taken = (points: ProbePoint[], targets: LadderTargets) =>
+    [...new Set(points.map((p) => p.height))].flatMap((h) => {
+      const here: ProbePoint[] = [];
+      for (const p of points.filter((q) => q.height === h).sort((a, b) => b.crf - a.crf)) {
+        if (!worthProbingBelow(here, targets)) break;
+        here.push(p);
+      }
+      return here;
+    });
+
+  it("places the same rungs from the probes ingest takes as from the whole grid", () => {
+    let skipped = 0;
+    fc.assert(
+      fc.property(probeSet, fc.boolean(), fc.constantFrom(80, 88, 95), (points, ceiling, top) => {
+        const targets = { ...DEFAULT_TARGETS, targetsVmaf: [60, 72, top], ceilingKbps: ceiling ? BITRATE_CEILING_KBPS : undefined };
+        const some = taken(points, targets);
+        skipped += points.length - some.length;
+        expect(placeRungs(some, targets)).toEqual(placeRungs(points, targets));
+      }),
+    );
+    expect(skipped).toBeGreaterThan(0);
+  });
+
+  it("skips the CRFs past the top target on simple content and past the ceiling on grain", () => {
+    const grid = (height: number, vmafs: number[], kbps: number[]) => [38, 32, 26, 20].map((crf, i) => ({ height, width: (height * 16) / 9, crf, kbps: kbps[i]!, vmaf: vmafs[i]! }));
+    // A screen recording at 720p: CRF 32 already scores 96, so CRF 26 and 20 cannot change a rung.
+    const screen = grid(720, [91, 96, 98, 99], [300, 450, 700, 1100]);
+    expect(taken(screen, DEFAULT_TARGETS).map((p) => p.crf)).toEqual([38, 32]);
+    // Grain at 540p: CRF 32 costs 3.4 Mbps, over the 3 Mbps ceiling, so CRF 26 and 20 are not encoded.
+    const grain = grid(540, [70, 80, 88, 93], [1400, 3400, 7000, 14000]);
+    expect(taken(grain, DEFAULT_TARGETS).map((p) => p.crf)).toEqual([38, 32]);
+    // The top target reached at or under the floor rate: a lower CRF may still be the better floor rung.
+    const tiny = grid(240, [93, 96, 98, 99], [100, 180, 320, 600]);
+    expect(taken(tiny, DEFAULT_TARGETS).map((p) => p.crf)).toEqual([38, 32, 26, 20]);
   });
 
   it("caps heavy grain at each height's bitrate ceiling instead of buying its last VMAF points", () => {
