@@ -45,7 +45,9 @@
  * whole (ingest probes three 2 s scenes of a longer title: 6 s). Every VMAF is
  * libvmaf (the npm static ffmpeg) with the model from `--vmaf-models` /
  * MARQUEE_VMAF_MODELS / ../shared/data/vmaf-models; written renditions are
- * scored on every 4th frame. Prints a table per clip, then one JSON line.
+ * scored on the frames the probes are (every 3rd of 4 s at 25 fps; the last run
+ * scored every 4th, and on a talking head at 720p no probe down to CRF 10
+ * reached the 97.4 the fixed rung got on other frames). Prints a table per clip, then one JSON line.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -55,7 +57,7 @@ import { drawPicture, type Kind } from "../tools/ingest/demo-pictures.ts";
 import { capture, ffTools } from "../tools/ingest/ffmpeg.ts";
 import { DEFAULT_TARGETS, matchRung, type PlannedRung } from "../tools/ingest/hull.ts";
 import { perTitleRenditions, selectLadder, type Rendition } from "../tools/ingest/ladder.ts";
-import { AV1_PROBE_CRFS, findVmaf, hasAv1Encoder, PROBE_CRFS, probePerTitle, vmafScore, type VmafSetup } from "../tools/ingest/per-title.ts";
+import { AV1_PROBE_CRFS, findVmaf, hasAv1Encoder, PROBE_CRFS, probePerTitle, vmafScore, vmafSubsample, type VmafSetup } from "../tools/ingest/per-title.ts";
 import { measurePlaylist } from "../tools/ingest/playlists.ts";
 import { probeSource, type SourceInfo } from "../tools/ingest/probe.ts";
 import { bdRate } from "./bd-rate.ts";
@@ -180,7 +182,8 @@ async function encodeAndScore(source: SourceInfo, ladder: Rendition[], outDir: s
   await timed(`${phase}_score`, async () => {
     for (const r of ladder) {
       const m = measurePlaylist(outDir, `video/${r.name}`);
-      const score = await vmafScore(setup, joined(outDir, r.name), source.path, source.video.width, source.video.height, fps, 4);
+      // Scored on the frames the probes are (a clip under 9 s is probed whole), so a fixed rung's VMAF and the probes' compare like with like.
+      const score = await vmafScore(setup, joined(outDir, r.name), source.path, source.video.width, source.video.height, fps, vmafSubsample(Math.round(source.durationSeconds * fps)));
       rows.push({ name: r.name, height: r.height, codec: r.codec ?? "h264", kbps: m.averageBps / 1000, vmaf: score });
     }
   });

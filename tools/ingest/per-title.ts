@@ -136,6 +136,17 @@ export async function vmafScore(vmaf: VmafSetup, distorted: string, reference: s
   return Number(m[1]);
 }
 
+/**
+ * Which frames a probe's VMAF scores (every Nth): every 2nd–5th, one or more per 30
+ * frames probed, keeps VMAF, most of a probe's cost, cheap; the score barely
+ * moves. Near the top of the scale which frames count decides a point or so, so
+ * whatever is compared with the probes (bench:encode's written rungs) is scored
+ * on the same frames.
+ */
+export function vmafSubsample(frames: number): number {
+  return Math.max(1, Math.min(5, Math.floor(frames / 30)));
+}
+
 /** Probes the source and returns its hull and rungs (the probe files are removed). */
 export async function probePerTitle(source: SourceInfo, options: ProbeOptions): Promise<PerTitleLadder> {
   const dir = join(options.workDir, "probe");
@@ -168,8 +179,7 @@ async function probeIn(dir: string, source: SourceInfo, options: ProbeOptions): 
   await capture(ffmpeg, nice(["-v", "error", "-y", ...inputs, "-filter_complex", graph, "-map", "[ref]", "-c:v", "utvideo", reference]));
   const referenceSeconds = scenes.reduce((t, s) => t + s.seconds, 0);
   const frames = referenceSeconds * fps;
-  // Scoring every 2nd–5th frame (one or more per 30 frames probed) keeps VMAF, most of a probe's cost, cheap; the score barely moves.
-  const subsample = Math.max(1, Math.min(5, Math.floor(frames / 30)));
+  const subsample = vmafSubsample(frames);
 
   const heights = (options.heights ?? PROBE_HEIGHTS).filter((h) => h <= source.video.height);
   if (heights.length === 0) heights.push(even(source.video.height));
