@@ -108,7 +108,7 @@ if (values.help) {
   --av1-crfs LIST    SVT-AV1 probe CRFs (default ingest's ${OPTIONS["av1-crfs"].default})
   --vmaf-models DIR  VMAF model folder (default MARQUEE_VMAF_MODELS, else ../shared/data/vmaf-models)
 
-The default run costs about 15 CPU-minutes (its wall time on a shared machine is mostly the load).`);
+The default run costs about 20–25 CPU-minutes (its wall time on a shared machine is mostly the load).`);
   process.exit(0);
 }
 const { seconds, height } = numbers(values, "seconds", "height");
