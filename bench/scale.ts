@@ -49,7 +49,7 @@ const FLOOR = "floor: constant JSON";
 const targets: Target[] = [];
 if (!values["skip-latency"]) {
   // The epoch is re-read every 5 s per isolate, as in production (development re-reads it on every request).
-  const server = await benchSite({ name: "scale", port: Number(values.port), client: "any", media: false, extraArgs: ["--var", "CATALOG_EPOCH_RECHECK_MS:5000"] });
+  const server = await benchSite({ name: "scale", port: Number(values.port), client: "any", media: false, extraArgs: ["--var", "CATALOG_EPOCH_RECHECK_MS:5000", "--var", "BROADCAST_RECHECK_MS:10000"] });
   try {
     const base = server.url;
     const { headers } = await signInDemo(server);

@@ -25,23 +25,16 @@ import type { Context, TypedResponse } from "hono";
 import type { JSONParsed } from "hono/utils/types";
 import type { AppEnv } from "../app-env.ts";
 import { afterResponse } from "../lib/after-response.ts";
-import { isDevelopment } from "../lib/environment.ts";
+import { isDevelopment, recheckInterval } from "../lib/environment.ts";
 import { edgeCache } from "../lib/data-centre-cache.ts";
 import { HotCache } from "../lib/hot-cache.ts";
 import { DEFAULT_CATALOG_LOCALE } from "./localise.ts";
 
 /** How often an isolate re-reads the catalog version (the most a catalog edit can take to show). */
 export const EPOCH_RECHECK_MS = 5_000;
-/**
- * In local development every catalog read re-reads the epoch (one small query):
- * an ingest, a seed or a live channel shows at once in `npm start` and the
- * browser suite, where no load needs sparing.
- */
+/** How often this isolate re-reads the catalog epoch (`CATALOG_EPOCH_RECHECK_MS`; at once in local development: lib/environment.ts). */
 export function recheckMs(env: Env): number {
-  // bench:scale sets it (`--var CATALOG_EPOCH_RECHECK_MS:5000`) to time hits as production serves them.
-  const configured = Number((env as { CATALOG_EPOCH_RECHECK_MS?: string }).CATALOG_EPOCH_RECHECK_MS);
-  if (Number.isFinite(configured) && configured >= 0) return configured;
-  return isDevelopment(env) ? 0 : EPOCH_RECHECK_MS;
+  return recheckInterval(env, "CATALOG_EPOCH_RECHECK_MS", EPOCH_RECHECK_MS);
 }
 /** The longest an entry lives whatever happens (lists and search change with popularity, re-ranked offline). */
 export const CATALOG_TTL_SECONDS = 3600;

@@ -7,6 +7,19 @@ export function isDevelopment(env: Env): boolean {
 }
 
 /**
+ * How often an isolate re-reads something it keeps in memory: `productionMs`
+ * deployed; in local development at once (an ingest, a seed or a live channel
+ * shows in the next request of `npm start` and the browser suite); or the
+ * variable `name` when set (`wrangler dev --var NAME:ms`: bench:scale and
+ * bench:drm time what production serves).
+ */
+export function recheckInterval(env: Env, name: string, productionMs: number): number {
+  const configured = Number((env as unknown as Record<string, string | undefined>)[name] ?? NaN);
+  if (Number.isFinite(configured) && configured >= 0) return configured;
+  return isDevelopment(env) ? 0 : productionMs;
+}
+
+/**
  * Whether a signed-out visitor (the demo viewer) may play: only in local
  * development, where `npm start`, the tests and the browser suite play the demo
  * catalog. A deployed Worker needs an account with a plan (and its profile's

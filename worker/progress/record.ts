@@ -13,8 +13,7 @@ import { AppError } from "../lib/errors.ts";
 import { deviceLabel } from "../lib/device-label.ts";
 import type { ProgressEntry } from "./model.ts";
 import { viewerState } from "./stub.ts";
-import { liveStates } from "../schedule/live-state.ts";
-import { isDevelopment } from "../lib/environment.ts";
+import { broadcastRecheckMs, liveStates } from "../schedule/live-state.ts";
 
 /** One validated report from a player (the route's body schema). */
 export interface ProgressReport {
@@ -52,7 +51,7 @@ export async function recordProgress(
   // A live view (a channel broadcasting, a premiere on air) has no resume point: its position is on the
   // broadcast's timeline, not the recording's or the film's. Nothing is written; after a premiere it is VOD again.
   // (Local development reads which channels broadcast on every report, as search does.)
-  const states = await liveStates(database(env.DB), viewer.nowMs, isDevelopment(env) ? 0 : undefined);
+  const states = await liveStates(database(env.DB), viewer.nowMs, broadcastRecheckMs(env));
   if (episodeId === null && states.get(report.titleId)?.state === "live") {
     return { applied: false, entry: null };
   }

@@ -4,9 +4,8 @@ import { cachedCatalogJson } from "../catalog/edge-cache.ts";
 import { database } from "../db/client.ts";
 import { MAX_QUERY_LENGTH, searchTitles, suggestTitles } from "../db/search.ts";
 import type { AppEnv } from "../app-env.ts";
-import { isDevelopment } from "../lib/environment.ts";
 import { validate } from "../lib/validate.ts";
-import { liveStates, withLiveStates, type LiveState } from "../schedule/live-state.ts";
+import { broadcastRecheckMs, liveStates, withLiveStates, type LiveState } from "../schedule/live-state.ts";
 
 const searchQuery = z.object({
   q: z.string().trim().min(1, "q is required").max(MAX_QUERY_LENGTH * 2),
@@ -21,7 +20,7 @@ type WithLive<T> = { items: (T & { live?: LiveState })[] };
 function live<T extends { id: number }>(c: Context<AppEnv>) {
   return async (body: WithLive<T>): Promise<WithLive<T>> => {
     // Local development sees a channel go live at once (the browser suite starts one and searches).
-    const states = await liveStates(database(c.env.DB), c.get("viewer").nowMs, isDevelopment(c.env) ? 0 : undefined);
+    const states = await liveStates(database(c.env.DB), c.get("viewer").nowMs, broadcastRecheckMs(c.env));
     return { items: withLiveStates(body.items.map(({ live: _stale, ...item }) => item as T), states) };
   };
 }

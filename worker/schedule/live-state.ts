@@ -8,6 +8,7 @@
 import type { Db } from "../db/client.ts";
 import { titlesBroadcasting } from "../db/live.ts";
 import type { EventKind } from "../db/schema.ts";
+import { recheckInterval } from "../lib/environment.ts";
 import { COMING_UP_MS, currentEvents } from "./events.ts";
 
 export interface LiveState {
@@ -21,6 +22,11 @@ export interface LiveState {
 
 /** How often an isolate re-reads which channels broadcast (a broadcast's start or end shows within this). */
 export const BROADCAST_RECHECK_MS = 10_000;
+
+/** This isolate's broadcast recheck (`BROADCAST_RECHECK_MS`; at once in local development, where the browser suite starts a channel and searches). */
+export function broadcastRecheckMs(env: Env): number {
+  return recheckInterval(env, "BROADCAST_RECHECK_MS", BROADCAST_RECHECK_MS);
+}
 let broadcasting: { rows: { titleId: number; startedAt: number }[]; readAtMs: number } | undefined;
 
 /** Live and upcoming (within a week) titles at `nowMs`: a title's event on now, else its next, else its channel's broadcast. */
