@@ -396,3 +396,38 @@ test("in the pseudo-locale, Account, the profile picker, sign-in and the player'
   assert.deepEqual(await overflowing(out.page), [], "sign-in");
   await out.context.close();
 });
+
+test("Home, a title page, the player and Account in Arabic and the pseudo-locale at phone, desktop and TV sizes (screenshots); nothing overflows in the pseudo-locale", async () => {
+  for (const language of ["ar", "en-XA"]) {
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      const { context, page } = await signedIn("Alex", language, viewport);
+      const shot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}/i18n-${language}-${name}-${size}-all.png` });
+      const checkOverflow = async (where: string) => {
+        if (language === "en-XA") assert.deepEqual(await overflowing(page), [], `${where} (${size})`);
+      };
+      await page.goto(`${suite.site.url}/`);
+      await page.locator(`html[lang=${language}]`).waitFor({ state: "attached" });
+      await page.locator("section.row a.tile").first().waitFor();
+      await checkOverflow("Home");
+      await shot("home");
+      await page.goto(`${suite.site.url}/title/${ORBITFALL}`);
+      await page.locator(".play-button").waitFor();
+      await checkOverflow("title page");
+      await shot("title");
+      await page.goto(`${suite.site.url}/account`);
+      await page.locator(".facts-list time").waitFor();
+      await checkOverflow("Account");
+      await shot("account");
+      await page.goto(`${suite.site.url}/watch/${ORBITFALL}`);
+      await page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 0.2, undefined, { timeout: 60_000 });
+      // The controls show on pointer movement; the screenshot is of the player as a viewer sees it then.
+      await page.mouse.move(viewport.width / 2, viewport.height / 2);
+      await page.mouse.move(viewport.width / 2 + 10, viewport.height / 2 + 10);
+      await page.locator(".player-toolbar").waitFor();
+      assert.deepEqual(await htmlLangDir(page), [language, language === "ar" ? "rtl" : "ltr"]);
+      await checkOverflow("player");
+      await shot("player");
+      await context.close();
+    }
+  }
+});
