@@ -58,7 +58,7 @@ export function warmKeySystem(keySystem: string, codecLists: string[]): void {
  */
 export function takeKeySystemAccess(keySystem: string, configs: MediaKeySystemConfiguration[]): Promise<MediaKeySystemAccess> {
   const w = warmed;
-  if (!w || w.keySystem !== keySystem) return navigator.requestMediaKeySystemAccess(keySystem, configs);
+  if (!w || w.keySystem !== keySystem) return browserAccess(keySystem, configs);
   warmed = undefined;
   return w.access.then(
     (access) =>
@@ -67,6 +67,12 @@ export function takeKeySystemAccess(keySystem: string, configs: MediaKeySystemCo
         getConfiguration: () => access.getConfiguration(),
         createMediaKeys: () => w.keys.catch(() => access.createMediaKeys()),
       }) as MediaKeySystemAccess,
-    () => navigator.requestMediaKeySystemAccess(keySystem, configs),
+    () => browserAccess(keySystem, configs),
   );
+}
+
+/** The browser's own answer, as a rejection (hls.js's error path) where it has no EME (an insecure origin, say). */
+function browserAccess(keySystem: string, configs: MediaKeySystemConfiguration[]): Promise<MediaKeySystemAccess> {
+  if (typeof navigator.requestMediaKeySystemAccess !== "function") return Promise.reject(new Error("this browser offers no encrypted media (EME) here"));
+  return navigator.requestMediaKeySystemAccess(keySystem, configs);
 }
