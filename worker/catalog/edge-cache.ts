@@ -79,7 +79,9 @@ export async function readCatalogEpoch(d1: D1Database, country: string, nowMs: n
 export async function catalogEpoch(d1: D1Database, country: string, nowMs: number, recheckAfterMs = EPOCH_RECHECK_MS): Promise<CatalogEpoch> {
   const memo = epochs.get(country);
   const edgePassed = memo?.nextEdgeMs != null && nowMs >= memo.nextEdgeMs;
-  if (memo && !edgePassed && (nowMs - memo.checkedAtMs < recheckAfterMs || memo.reading)) return { version: memo.version, nextEdgeMs: memo.nextEdgeMs };
+  // Known: read once at least (an isolate's first reads, side by side, each read their own).
+  const known = memo !== undefined && memo.checkedAtMs > 0;
+  if (known && !edgePassed && (nowMs - memo.checkedAtMs < recheckAfterMs || memo.reading)) return { version: memo.version, nextEdgeMs: memo.nextEdgeMs };
   const entry: EpochMemo = memo ?? { version: -1, nextEdgeMs: null, checkedAtMs: 0, reading: false };
   epochs.set(country, entry);
   entry.reading = true;

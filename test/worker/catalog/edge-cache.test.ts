@@ -108,6 +108,14 @@ describe("the catalog's edge cache", () => {
     expect((await catalogEpoch(env.DB, "BR", now + 61_000, 60_000)).version).toBeGreaterThan(first.version);
   });
 
+  it("an isolate's first reads, side by side, each read the epoch: none answers an epoch never read", async () => {
+    forgetCatalogEpochs();
+    const now = Date.now();
+    const [a, b] = await Promise.all([catalogEpoch(env.DB, "BR", now, 60_000), catalogEpoch(env.DB, "BR", now, 60_000)]);
+    expect(a.version).toBeGreaterThanOrEqual(0);
+    expect(b).toEqual(a);
+  });
+
   it("while one request re-reads a stale epoch, the others answer the last one known, not its promise", async () => {
     forgetCatalogEpochs();
     const now = Date.now();
