@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { changePlan } from "../../worker/auth/plan-change.ts";
 import { createSession } from "../../worker/db/accounts.ts";
 import { contentKeks, wrapContentKey } from "../../worker/lib/content-keys.ts";
-import { d1Counts, resetD1Counts } from "./d1-counts.ts";
+import { d1Counts, objectCalls, resetD1Counts } from "./d1-counts.ts";
 import { db } from "./helpers.ts";
 import { seedAsset, seedEpisodes, seedTitles } from "./media-fixtures.ts";
 import { viewerState } from "../../worker/progress/stub.ts";
@@ -364,13 +364,7 @@ describe("concurrent streams", () => {
 });
 
 describe("one call to the account's object per licence", () => {
-  /** Calls the account's object answered since the last reset (worker/lib/load-meter.ts; read signed out, which calls no account's object). */
-  async function objectCalls(accountId: string): Promise<number> {
-    const key = env.VIEWER_STATE.idFromName(`account:${accountId}`).toString();
-    const counts = (await new TestBrowser().json("/api/dev/load")).body as { objects: { className: string; instance: string; requests: number }[] };
-    return counts.objects.find((o) => o.className === "ViewerState" && (o.instance === `account:${accountId}` || o.instance === key))?.requests ?? 0;
-  }
-  const resetCounts = () => new TestBrowser().fetch("/api/dev/load/reset", { method: "POST" });
+  const resetCounts = resetD1Counts;
 
   /** An episode's stream, licensed once and named (so no later licence defers a naming call). */
   async function namedStream(b: TestBrowser) {

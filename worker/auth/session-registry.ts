@@ -22,6 +22,13 @@ export const REVOKED_MEMORY_MS = (ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
 /** What the object knows of a session for a token issued at a given time. */
 export type SessionStanding = "live" | "revoked" | "stale" | "unknown";
 
+/** A request's session, as a call that checks its own standing passes it: the family, when its access token was issued and, after the Worker's D1 check of an unknown session, until when to admit it. */
+export interface SessionCheck {
+  sessionId: string;
+  issuedAtMs: number;
+  admitUntilMs?: number;
+}
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS session_states (
   session_id TEXT PRIMARY KEY,

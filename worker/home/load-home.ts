@@ -3,21 +3,25 @@
  * afresh (rows.ts) and stored; Continue Watching is never cached — it is read
  * from the account's ViewerState object on every request and merged in.
  *
- * A signed-in Home makes one call to the account's object (`homeState`): the
- * profile's home version (the KV key), its onboarding picks, its latest
- * entries, and its My List and ratings. The token states the rest of the
+ * A signed-in Home makes one call to the account's object (`sessionHomeState`):
+ * the session's standing (the session guard leaves this route to it, so a
+ * revoked or stale session is refused here), and the profile's home version
+ * (the KV key), its onboarding picks, its latest entries, and its My List and
+ * ratings. The token states the rest of the
  * profile (id, ceiling), so a KV hit reads no D1 row (docs/SCALING.md §6.4);
  * only a miss needs the picks, the list and the ratings, and reads D1 once for
  * a profile whose picks (its profile row) or whose list and ratings (the old
  * `my_list`/`ratings` rows, worker/profiles/taste.ts) the object has not seen,
  * then keeps them there. A profile deleted since the token was issued is
- * caught by the session guard (its deletion changed the account's facts), and
+ * caught by that standing (its deletion changed the account's facts), and
  * on a miss by that D1 read too. The KV read does not wait for the object: it
  * starts at once under the home version this isolate saw last, and is used only
  * when the object answers that same version (a hit then costs the longer of the
  * two, not their sum).
  */
 import type { Session } from "../app-env.ts";
+import { sessionProblemError } from "../auth/session.ts";
+import { callCheckingSession, sessionProblem } from "../auth/session-standing.ts";
 import { profileOf } from "../db/accounts.ts";
 import { database, type Db } from "../db/client.ts";
 import { AppError } from "../lib/errors.ts";
@@ -26,7 +30,7 @@ import type { Viewer } from "../lib/viewer.ts";
 import type { OnboardingPicks } from "../db/schema.ts";
 import { CONTINUE_SCAN, continueFrom, type ContinueItem } from "../progress/continue-watching.ts";
 import { viewerState } from "../progress/stub.ts";
-import type { HomeState } from "../progress/viewer-state.ts";
+import type { HomeState, SessionHomeResult } from "../progress/viewer-state.ts";
 import { tasteForHome } from "../profiles/taste.ts";
 import { profileSignals } from "../recs/load.ts";
 import type { DeviceClass, ProfileSignals } from "../recs/types.ts";
@@ -75,7 +79,7 @@ export async function loadHome(env: Env, req: HomeRequest): Promise<Home> {
   const guessKey = profile && guess !== undefined ? homeCacheKey({ id: profile.id, homeVersion: guess }, viewer, device, localHour) : null;
   const early = guessKey ? readCachedHome(env.ROWS, guessKey, viewer.nowMs) : null;
   early?.catch(() => {});
-  const profileHome = state && profile ? await state.homeState(profile.id, CONTINUE_SCAN) : null;
+  const profileHome = await checkedHomeState(env, session, state, profile?.id);
   if (profile && profileHome) lastHomeVersions.set(profile.id, profileHome.homeVersion, 64, HOME_VERSION_MEMO_MS, viewer.nowMs);
   const key = homeCacheKey(profile && profileHome && { id: profile.id, homeVersion: profileHome.homeVersion }, viewer, device, localHour);
   const [cached, continuing, schedule] = await Promise.all([
@@ -97,6 +101,23 @@ export async function loadHome(env: Env, req: HomeRequest): Promise<Home> {
   // Written after the answer is sent; a failed write only costs the next visitor a rebuild.
   req.waitUntil(writeCachedHome(env.ROWS, key, home));
   return { home, continueWatching: continuing, schedule, cache: "miss" };
+}
+
+/**
+ * The session's standing and the profile's home state, in one call to the account's object (the
+ * session guard leaves `GET /api/home` to this): a revoked or stale session is refused here with
+ * the guard's own 401. A session with no profile chosen still has its standing checked (the guard's
+ * call), and has no home state.
+ */
+async function checkedHomeState(env: Env, session: Session | undefined, state: ReturnType<typeof viewerState> | null, profileId: string | undefined): Promise<HomeState | null> {
+  if (!session) return null;
+  if (!state || profileId === undefined) {
+    const problem = await sessionProblem(env, session);
+    if (problem) throw sessionProblemError(problem);
+    return null;
+  }
+  const answer = await callCheckingSession<SessionHomeResult>(env, session, (check) => state.sessionHomeState(check, profileId, CONTINUE_SCAN), sessionProblemError);
+  return answer.home;
 }
 
 /**

@@ -12,7 +12,7 @@ import { tiersWithin, isContentTier } from "../../common/content-tiers.ts";
 import { PLAN_MAX_STREAMS } from "../../common/plans.ts";
 import type { Session, SessionProblem } from "../app-env.ts";
 import { sessionProblemError } from "../auth/session.ts";
-import { liveSessionUntil, sessionProblem, standingProblem } from "../auth/session-standing.ts";
+import { callCheckingSession, sessionProblem } from "../auth/session-standing.ts";
 import { titleNames } from "../db/catalog.ts";
 import { database } from "../db/client.ts";
 import type { ContentKeyRow } from "../db/content-keys.ts";
@@ -23,7 +23,7 @@ import type { Viewer } from "../lib/viewer.ts";
 import { verifyPlaybackToken, type PlaybackClaims } from "../media/tokens.ts";
 import { entitleStream } from "../playback/entitlement.ts";
 import { viewerState } from "../progress/stub.ts";
-import type { LeaseRequest, LeaseResult, StreamLease } from "./stream-leases.ts";
+import type { LeaseRequest, LeaseResult, SessionLeaseResult, StreamLease } from "./stream-leases.ts";
 import type { LicenceGrant } from "./key-systems.ts";
 
 /** How often a playing stream renews its licence by default. */
@@ -84,13 +84,7 @@ async function streamClaims(env: Env, viewer: Viewer, session: Session | undefin
  */
 async function sessionLease(env: Env, session: Session, req: LeaseRequest): Promise<LeaseResult> {
   const state = viewerState(env, session.account.id);
-  let answer = await state.acquireSessionStream({ issuedAtMs: session.accessIssuedAt }, req);
-  if (answer.standing === "unknown") {
-    const admitUntilMs = await liveSessionUntil(env, session);
-    if (admitUntilMs === undefined) throw sessionEnded();
-    answer = await state.acquireSessionStream({ issuedAtMs: session.accessIssuedAt, admitUntilMs }, req);
-  }
-  if (answer.standing !== "live") throw sessionRefusal(standingProblem(answer.standing) ?? "invalid_session", true);
+  const answer = await callCheckingSession<SessionLeaseResult>(env, session, (check) => state.acquireSessionStream(check, req), (problem) => sessionRefusal(problem, true));
   return answer.lease;
 }
 

@@ -34,13 +34,14 @@ export function isPersonalRoute(method: string, path: string): boolean {
 
 /**
  * Personal routes that ask the account's object themselves, in the one call
- * they make to it anyway: a licence and its renewal learn the session's
- * standing together with the stream's lease (licence/policy.ts), so the guard
- * leaves them alone rather than cost them a second object call. Exact method
- * and path: any other licence route, or a path that only resembles these, is
- * still guarded here.
+ * they make to it anyway (auth/session-standing.ts, `callCheckingSession`): a
+ * licence and its renewal learn the session's standing together with the
+ * stream's lease (licence/policy.ts), Home together with the profile's home
+ * state (home/load-home.ts), so the guard leaves them alone rather than cost
+ * them a second object call. Exact method and path: any other licence or Home
+ * route, or a path that only resembles these, is still guarded here.
  */
-const SELF_GUARDED = new Set(["POST /api/licence", "POST /api/licence/renew"]);
+const SELF_GUARDED = new Set(["POST /api/licence", "POST /api/licence/renew", "GET /api/home"]);
 
 /** Whether the route itself checks the session's standing (the guard skips it). */
 export function guardsItsOwnSession(method: string, path: string): boolean {

@@ -23,7 +23,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { RefreshFamilyStore, type FamilyFacts, type RotateResult } from "../auth/refresh-families.ts";
-import { SessionRegistry, type SessionStanding } from "../auth/session-registry.ts";
+import { SessionRegistry, type SessionCheck, type SessionStanding } from "../auth/session-registry.ts";
 import { DownloadStore, type DownloadGrant, type GrantRequest, type GrantResult } from "../downloads/download-store.ts";
 import { HomeVersionStore } from "../home/home-version-store.ts";
 import { OnboardingStore, type OnboardingState } from "../home/onboarding-store.ts";
@@ -52,6 +52,9 @@ export interface HomeState {
   /** Its My List and ratings (a miss's recommender needs them), or null while D1's rows for it have not been read in. */
   taste: Taste | null;
 }
+
+/** Home's one call for a signed-in profile: the session's standing and, only when it is live, the profile's HomeState. */
+export type SessionHomeResult = { standing: "live"; home: HomeState } | { standing: Exclude<SessionStanding, "live"> };
 
 /** With nothing else to do, the alarm comes back this often to forget old operation ids. */
 const PRUNE_EVERY_MS = 24 * 60 * 60 * 1000;
@@ -94,6 +97,16 @@ export class ViewerState extends DurableObject<Env> {
       latest: latestLimit > 0 ? this.progress.latestPerTitle(profileId, latestLimit) : [],
       taste: this.tastes.known(profileId) ? this.tastes.taste(profileId) : null,
     };
+  }
+
+  /**
+   * Home's one call with the session's standing in it, as the licence's (`acquireSessionStream`):
+   * the session guard leaves `GET /api/home` alone, so a Home served from KV costs the account's
+   * object one call, not two. A revoked or stale session learns only its standing.
+   */
+  sessionHomeState(session: SessionCheck, profileId: string, latestLimit: number): SessionHomeResult {
+    const standing = this.standingOf(session, Date.now());
+    return standing === "live" ? { standing, home: this.homeState(profileId, latestLimit) } : { standing };
   }
 
   /**
@@ -260,10 +273,14 @@ export class ViewerState extends DurableObject<Env> {
    * recorded is never followed by a lease for that session.
    */
   acquireSessionStream(session: LeaseSession, req: LeaseRequest): SessionLeaseResult {
-    const nowMs = Date.now();
-    if (session.admitUntilMs !== undefined) this.sessions.admit(req.sessionId, session.admitUntilMs, nowMs);
-    const standing = this.sessions.standing(req.sessionId, session.issuedAtMs, nowMs);
+    const standing = this.standingOf({ sessionId: req.sessionId, ...session }, Date.now());
     return standing === "live" ? { standing, lease: this.leases.acquire(req) } : { standing };
+  }
+
+  /** A session's standing for a call that checks it itself, admitting it first when the Worker's D1 check found it live. */
+  private standingOf(session: SessionCheck, nowMs: number): SessionStanding {
+    if (session.admitUntilMs !== undefined) this.sessions.admit(session.sessionId, session.admitUntilMs, nowMs);
+    return this.sessions.standing(session.sessionId, session.issuedAtMs, nowMs);
   }
 
   /** Names a stream's title for the account's other devices. */

@@ -280,10 +280,11 @@ describe("changed facts reach the token", () => {
     expect(isPersonalRoute("GET", "/api/auth/refresh")).toBe(false);
   });
 
-  it("leaves only a licence and its renewal to check the session themselves, by exact method and path", () => {
+  it("leaves only a licence, its renewal and Home to check the session themselves, by exact method and path", () => {
     expect(guardsItsOwnSession("POST", "/api/licence")).toBe(true);
     expect(guardsItsOwnSession("POST", "/api/licence/renew")).toBe(true);
-    for (const [method, path] of [["POST", "/api/licence/release"], ["GET", "/api/licence/streams"], ["DELETE", "/api/licence/streams/abcdefgh"], ["GET", "/api/licence"], ["POST", "/api/licence/"], ["POST", "/api/licence/renew/x"], ["POST", "/api/playback/1"]]) {
+    expect(guardsItsOwnSession("GET", "/api/home")).toBe(true);
+    for (const [method, path] of [["POST", "/api/home/onboarding"], ["GET", "/api/home/"], ["HEAD", "/api/home"], ["POST", "/api/home"], ["POST", "/api/licence/release"], ["GET", "/api/licence/streams"], ["DELETE", "/api/licence/streams/abcdefgh"], ["GET", "/api/licence"], ["POST", "/api/licence/"], ["POST", "/api/licence/renew/x"], ["POST", "/api/playback/1"]]) {
       expect(guardsItsOwnSession(method!, path!), `${method} ${path}`).toBe(false);
     }
   });
