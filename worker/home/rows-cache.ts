@@ -11,6 +11,15 @@
  * key; a profile's keys go through lib/kv-writes.ts. An entry
  * read back drops cards whose window has closed since. KV failures only cost a
  * rebuild.
+ *
+ * Each isolate also keeps the profiles' entries it read or wrote for a minute
+ * (`remembered`), so a Home served from it costs no KV read (docs/SCALING.md
+ * §6.4): a key read where it was not read lately goes to KV's central store,
+ * while a shared home is in this location's cache already. The key is
+ * versioned, so a taste event moves every device to a new key at once and a
+ * remembered entry never stands for anything stale. Account deletion forgets
+ * the profiles' entries in this isolate; other isolates drop theirs within the
+ * minute, unreachable meanwhile (the account's sessions are refused).
  */
 import { DEFAULT_CATALOG_LOCALE } from "../catalog/localise.ts";
 import type { LocalisedCard } from "../db/catalog.ts";
@@ -21,6 +30,7 @@ import { isAvailable } from "../recs/rules.ts";
 import type { DeviceClass } from "../recs/types.ts";
 import type { CachedHome } from "./rows.ts";
 import { edgeCache } from "../lib/data-centre-cache.ts";
+import { HotCache } from "../lib/hot-cache.ts";
 
 /** How long cached rows live; taste events invalidate sooner through the version. */
 export const HOME_TTL_SECONDS = 3600;
@@ -46,20 +56,30 @@ export function sharedHomeUrl(key: string): string | null {
   return key.startsWith(`home:${HOME_KEY_VERSION}:anon:`) ? `${SHARED_HOME_ORIGIN}${encodeURIComponent(key)}` : null;
 }
 
+/** Profiles' entries this isolate read or wrote lately, by key: 4 MB (a home is some 30 KB), each for a minute. */
+const remembered = new HotCache<CachedHome>(4 * 1024 * 1024);
+const REMEMBER_MS = 60_000;
+
 /** The cached home under `key`, still available at `nowMs`; null on a miss, a broken entry or a cache failure. */
 export async function readCachedHome(kv: KVNamespace, key: string, nowMs: number): Promise<CachedHome | null> {
   const shared = sharedHomeUrl(key);
-  const cached = await (shared ? edgeCache().match(shared).then((res) => res?.json() ?? null) : kv.get(key, "json")).catch((err: unknown) => {
+  const kept = shared ? undefined : remembered.get(key, nowMs);
+  if (kept) return stillAvailable(kept, nowMs);
+  const text = await (shared ? edgeCache().match(shared).then((res) => res?.text() ?? null) : kv.get(key, "text")).catch((err: unknown) => {
     console.error("home cache read failed", err);
     return null;
   });
-  return isCachedHome(cached) ? stillAvailable(cached, nowMs) : null;
+  const cached = text === null ? null : parsedHome(text);
+  if (!cached) return null;
+  if (!shared) remembered.set(key, cached, text!.length, REMEMBER_MS, nowMs);
+  return stillAvailable(cached, nowMs);
 }
 
 /** Stores a freshly built home (a profile's at most once per second per key); a failed write is logged (the next visitor rebuilds). */
 export async function writeCachedHome(kv: KVNamespace, key: string, home: CachedHome): Promise<void> {
   const shared = sharedHomeUrl(key);
   const body = JSON.stringify(home);
+  if (!shared) remembered.set(key, home, body.length, REMEMBER_MS);
   await (shared
     ? edgeCache().put(shared, new Response(body, { headers: { "Content-Type": "application/json", "Cache-Control": `public, max-age=${HOME_TTL_SECONDS}` } }))
     : putAtMostOncePerSecond(kv, key, body, { expirationTtl: HOME_TTL_SECONDS })
@@ -80,6 +100,16 @@ export function stillAvailable(home: CachedHome, nowMs: number): CachedHome {
   };
 }
 
+/** The entry's JSON as a home; null when it is not JSON or not a home. */
+function parsedHome(text: string): CachedHome | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isCachedHome(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 function isCachedHome(value: unknown): value is CachedHome {
   const v = value as CachedHome | null;
   return v !== null && typeof v === "object" && Array.isArray(v.rows) && typeof v.windows === "object" && typeof v.builtAt === "number";
@@ -87,6 +117,8 @@ function isCachedHome(value: unknown): value is CachedHome {
 
 /** Deletes every cached home of these profiles (account deletion: the rows are derived from its data). */
 export async function forgetCachedHomes(kv: KVNamespace, profileIds: string[]): Promise<void> {
+  const prefixes = profileIds.map((id) => `home:${HOME_KEY_VERSION}:${id}:`);
+  remembered.forget((key) => prefixes.some((p) => key.startsWith(p)));
   for (const profileId of profileIds) {
     let cursor: string | undefined;
     do {

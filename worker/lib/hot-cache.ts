@@ -43,6 +43,11 @@ export class HotCache<V> {
     }
   }
 
+  /** Drops every entry whose key `matches` (data that must go now, such as an erased account's). */
+  forget(matches: (key: string) => boolean): void {
+    for (const key of [...this.entries.keys()]) if (matches(key)) this.drop(key);
+  }
+
   /** Bytes held now (tests and diagnostics). */
   get size(): { entries: number; bytes: number } {
     return { entries: this.entries.size, bytes: this.bytes };

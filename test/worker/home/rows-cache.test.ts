@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { LocalisedCard } from "../../../worker/db/catalog.ts";
 import type { Viewer } from "../../../worker/lib/viewer.ts";
-import { homeCacheKey, readCachedHome, stillAvailable, writeCachedHome } from "../../../worker/home/rows-cache.ts";
+import { forgetCachedHomes, homeCacheKey, readCachedHome, stillAvailable, writeCachedHome } from "../../../worker/home/rows-cache.ts";
 import type { CachedHome } from "../../../worker/home/rows.ts";
 
 // The KV home-rows cache called directly (home.test.ts covers hits, misses and invalidation through HTTP).
@@ -54,7 +54,27 @@ describe("the home-rows cache (worker/home/rows-cache.ts)", () => {
     expect(await readCachedHome(env.ROWS, key, nowMs)).toBeNull();
     await writeCachedHome(env.ROWS, key, home(nowMs));
     expect(await readCachedHome(env.ROWS, key, nowMs)).toEqual(home(nowMs));
-    await env.ROWS.put(key, JSON.stringify({ rows: "not rows" }));
+    expect(await env.ROWS.get(key, "json")).toEqual(home(nowMs));
+    for (const broken of [JSON.stringify({ rows: "not rows" }), "{not json"]) {
+      const other = `home:test:${crypto.randomUUID()}`;
+      await env.ROWS.put(other, broken);
+      expect(await readCachedHome(env.ROWS, other, nowMs), broken).toBeNull();
+    }
+  });
+
+  it("keeps an entry it read in the isolate for a minute, and forgets a deleted account's at once", async () => {
+    const nowMs = Date.now();
+    const key = homeCacheKey({ id: `prof-${crypto.randomUUID()}`, homeVersion: 0 }, viewer(), "tv", 20);
+    await env.ROWS.put(key, JSON.stringify(home(nowMs)));
+    expect(await readCachedHome(env.ROWS, key, nowMs)).toEqual(home(nowMs));
+    // KV changes under the same key (it never does: the key is versioned) are not read again within the minute…
+    await env.ROWS.delete(key);
+    expect(await readCachedHome(env.ROWS, key, nowMs + 59_000)).toEqual(stillAvailable(home(nowMs), nowMs + 59_000));
+    // …and are after it.
+    expect(await readCachedHome(env.ROWS, key, nowMs + 61_000)).toBeNull();
+    // Account deletion drops the isolate's copy as well as KV's.
+    await writeCachedHome(env.ROWS, key, home(nowMs));
+    await forgetCachedHomes(env.ROWS, [key.split(":")[2]!]);
     expect(await readCachedHome(env.ROWS, key, nowMs)).toBeNull();
   });
 
