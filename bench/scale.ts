@@ -1,6 +1,7 @@
 /**
  * `npm run bench:scale [-- --seconds 6 --concurrency 4 --slice-ms 1000 --port 8806
- *                          --accounts 10 --sim-minutes 5 --population-concurrency 8]`
+ *                          --accounts 10 --sim-minutes 5 --population-concurrency 8
+ *                          --skip-latency | --skip-population]`
  *
  * Issue 21, both halves. The population half (population.ts): N and 10×N
  * simulated accounts on a fresh copy of the demo state with media, each size
@@ -13,7 +14,10 @@
  * constant-response floor of the same Worker (`/api/dev/bench/constant`: the
  * same middleware — D1 session, session cookie check, viewer — and a constant
  * body), and a catalog read that skips the cache (`?cache=miss`, development
- * only) to show what the cache saves. All as the demo account's profile,
+ * only) to show what the cache saves. A second floor adds one read-only call
+ * to the account's object (`/api/dev/bench/object-call`), which any answer of
+ * the account's own data needs: Home against it shows what Home adds beyond
+ * that call. All as the demo account's profile,
  * against a local `wrangler dev`, targets alternating in slices so drift hits
  * all. Prints p50/p99 with ratios to the floor, then one JSON line.
  *
@@ -33,6 +37,7 @@ const bench = benchmark("scale", {
   "population-concurrency": { type: "string", default: "8" },
   "settle-seconds": { type: "string", default: "130" },
   "skip-latency": { type: "boolean", default: false },
+  "skip-population": { type: "boolean", default: false },
 });
 const { values } = bench;
 const { seconds, concurrency, "slice-ms": sliceMs, accounts, "sim-minutes": simMinutes, "population-concurrency": popConcurrency, "settle-seconds": settleSeconds } = numbers(
@@ -46,6 +51,8 @@ interface Target extends SliceTarget {
 }
 
 const FLOOR = "floor: constant JSON";
+/** The floor plus one read-only call to the account's object: what any answer of the account's own data costs at least. */
+const OBJECT_FLOOR = "floor + object call";
 const targets: Target[] = [];
 if (!values["skip-latency"]) {
   // The epoch is re-read every 5 s per isolate, as in production (development re-reads it on every request).
@@ -62,6 +69,7 @@ if (!values["skip-latency"]) {
       make("catalog miss: browse", "/api/catalog/titles?sort=popular&limit=24&cache=miss", ["x-catalog-cache", "miss"]),
       make("home hit", "/api/home?device=desktop&hour=20", ["x-home-cache", "hit"]),
       make(FLOOR, "/api/dev/bench/constant", null),
+      make(OBJECT_FLOOR, "/api/dev/bench/object-call", null),
     );
     // Fill every cache first: the writes happen after the answer, so ask until a hit comes back.
     for (const t of targets.filter((t) => t.expect?.[1] === "hit")) {
@@ -131,56 +139,71 @@ async function population(size: number, template: string): Promise<PopulationRes
   }
 }
 
-const template = await mediaTemplate();
-const small = await population(accounts, template);
-const large = await population(accounts * 10, template);
+/** Both population sizes, their tables printed; the summary's fields. */
+async function populationHalf() {
+  const template = await mediaTemplate();
+  const small = await population(accounts, template);
+  const large = await population(accounts * 10, template);
 
-const rate = (n: number, r: PopulationResult) => round(n / r.simulatedSeconds, 3);
-const growth = (a: number, b: number) => (a > 0 ? round(b / a, 2) : null);
-console.log(`\nscale: population of ${accounts} and ${accounts * 10} accounts, ${simMinutes} simulated minutes each (requests per simulated second)\n`);
-for (const r of [small, large]) {
-  const failed = Object.entries(r.failures);
-  console.log(`${r.accounts} accounts: ${r.requests} requests in ${r.realSeconds} s real${failed.length ? `; not 2xx: ${failed.map(([k, n]) => `${k} ×${n}`).join(", ")}` : ""}`);
+  const rate = (n: number, r: PopulationResult) => round(n / r.simulatedSeconds, 3);
+  const growth = (a: number, b: number) => (a > 0 ? round(b / a, 2) : null);
+  console.log(`\nscale: population of ${accounts} and ${accounts * 10} accounts, ${simMinutes} simulated minutes each (requests per simulated second)\n`);
+  for (const r of [small, large]) {
+    const failed = Object.entries(r.failures);
+    console.log(`${r.accounts} accounts: ${r.requests} requests in ${r.realSeconds} s real${failed.length ? `; not 2xx: ${failed.map(([k, n]) => `${k} ×${n}`).join(", ")}` : ""}`);
+  }
+  const smallBusiest = busiestPerClass(small);
+  const largeBusiest = busiestPerClass(large);
+  const classes = [...new Set([...largeBusiest, ...smallBusiest].map((b) => b.className))];
+  printTable(
+    ["object class", `busiest at ${accounts}`, `rps`, `busiest at ${accounts * 10}`, "rps", "growth", "instances"],
+    classes.map((name) => {
+      const a = smallBusiest.find((b) => b.className === name);
+      const b = largeBusiest.find((x) => x.className === name);
+      return [name, a?.instance.slice(0, 24) ?? "-", a ? round(a.rps, 3) : 0, b?.instance.slice(0, 24) ?? "-", b ? round(b.rps, 3) : 0, a && b ? (growth(a.rps, b.rps) ?? "-") : "-", `${a?.instances ?? 0} → ${b?.instances ?? 0}`];
+    }),
+  );
+  // Objects bounded on the real clock (steering's read copies and report shards: one call a second per isolate; alarms)
+  // grow in the table above with the run's real length alone; per real second their load should stay flat (SCALING §7).
+  const smallReal = busiestPerClass(small, "real");
+  const largeReal = busiestPerClass(large, "real");
+  console.log("\nthe same per real second\n");
+  printTable(
+    ["object class", `busiest at ${accounts}`, "rps", `busiest at ${accounts * 10}`, "rps", "growth"],
+    classes.map((name) => {
+      const a = smallReal.find((b) => b.className === name);
+      const b = largeReal.find((x) => x.className === name);
+      return [name, a?.instance.slice(0, 24) ?? "-", a ? round(a.rps, 3) : 0, b?.instance.slice(0, 24) ?? "-", b ? round(b.rps, 3) : 0, a && b ? (growth(a.rps, b.rps) ?? "-") : "-"];
+    }),
+  );
+  const db = (r: PopulationResult) => r.databases.find((d) => d.binding === "DB") ?? { binding: "DB", reads: 0, writes: 0, writesByTable: {} };
+  console.log("");
+  printTable(
+    ["D1 binding", `reads/s at ${accounts}`, `at ${accounts * 10}`, "growth", `writes/s at ${accounts}`, `at ${accounts * 10}`, "growth"],
+    [["DB", rate(db(small).reads, small), rate(db(large).reads, large), growth(db(small).reads, db(large).reads) ?? "-", rate(db(small).writes, small), rate(db(large).writes, large), growth(db(small).writes, db(large).writes) ?? "-"]],
+  );
+  const tables = [...new Set([...Object.keys(db(large).writesByTable), ...Object.keys(db(small).writesByTable)])];
+  console.log("\nD1 writes by table (per simulated second)\n");
+  printTable(
+    ["table", `at ${accounts}`, `at ${accounts * 10}`, "growth"],
+    tables.map((t) => [t, rate(db(small).writesByTable[t] ?? 0, small), rate(db(large).writesByTable[t] ?? 0, large), growth(db(small).writesByTable[t] ?? 0, db(large).writesByTable[t] ?? 0) ?? "-"]),
+  );
+  const maxObjectGrowth = growth(smallBusiest[0]?.rps ?? 0, largeBusiest[0]?.rps ?? 0);
+  const maxWritesGrowth = growth(db(small).writes, db(large).writes);
+  console.log(`\nbusiest object: ${smallBusiest[0]?.className} ${round(smallBusiest[0]?.rps ?? 0, 3)}/s → ${largeBusiest[0]?.className} ${round(largeBusiest[0]?.rps ?? 0, 3)}/s (${maxObjectGrowth}×); DB writes ${maxWritesGrowth}×`);
+
+  return {
+    accounts: [accounts, accounts * 10],
+    simulated_minutes: simMinutes,
+    busiest_objects: Object.fromEntries(classes.map((name) => [name, [smallBusiest.find((b) => b.className === name)?.rps ?? 0, largeBusiest.find((b) => b.className === name)?.rps ?? 0].map((x) => round(x, 3))])),
+    busiest_objects_per_real_s: Object.fromEntries(classes.map((name) => [name, [smallReal.find((b) => b.className === name)?.rps ?? 0, largeReal.find((b) => b.className === name)?.rps ?? 0].map((x) => round(x, 3))])),
+    database_writes_per_s: [rate(db(small).writes, small), rate(db(large).writes, large)],
+    database_reads_per_s: [rate(db(small).reads, small), rate(db(large).reads, large)],
+    max_object_rps_growth_10x: maxObjectGrowth,
+    max_database_writes_growth_10x: maxWritesGrowth,
+  };
 }
-const smallBusiest = busiestPerClass(small);
-const largeBusiest = busiestPerClass(large);
-const classes = [...new Set([...largeBusiest, ...smallBusiest].map((b) => b.className))];
-printTable(
-  ["object class", `busiest at ${accounts}`, `rps`, `busiest at ${accounts * 10}`, "rps", "growth", "instances"],
-  classes.map((name) => {
-    const a = smallBusiest.find((b) => b.className === name);
-    const b = largeBusiest.find((x) => x.className === name);
-    return [name, a?.instance.slice(0, 24) ?? "-", a ? round(a.rps, 3) : 0, b?.instance.slice(0, 24) ?? "-", b ? round(b.rps, 3) : 0, a && b ? (growth(a.rps, b.rps) ?? "-") : "-", `${a?.instances ?? 0} → ${b?.instances ?? 0}`];
-  }),
-);
-// Objects bounded on the real clock (steering's read copies and report shards: one call a second per isolate; alarms)
-// grow in the table above with the run's real length alone; per real second their load should stay flat (SCALING §7).
-const smallReal = busiestPerClass(small, "real");
-const largeReal = busiestPerClass(large, "real");
-console.log("\nthe same per real second\n");
-printTable(
-  ["object class", `busiest at ${accounts}`, "rps", `busiest at ${accounts * 10}`, "rps", "growth"],
-  classes.map((name) => {
-    const a = smallReal.find((b) => b.className === name);
-    const b = largeReal.find((x) => x.className === name);
-    return [name, a?.instance.slice(0, 24) ?? "-", a ? round(a.rps, 3) : 0, b?.instance.slice(0, 24) ?? "-", b ? round(b.rps, 3) : 0, a && b ? (growth(a.rps, b.rps) ?? "-") : "-"];
-  }),
-);
-const db = (r: PopulationResult) => r.databases.find((d) => d.binding === "DB") ?? { binding: "DB", reads: 0, writes: 0, writesByTable: {} };
-console.log("");
-printTable(
-  ["D1 binding", `reads/s at ${accounts}`, `at ${accounts * 10}`, "growth", `writes/s at ${accounts}`, `at ${accounts * 10}`, "growth"],
-  [["DB", rate(db(small).reads, small), rate(db(large).reads, large), growth(db(small).reads, db(large).reads) ?? "-", rate(db(small).writes, small), rate(db(large).writes, large), growth(db(small).writes, db(large).writes) ?? "-"]],
-);
-const tables = [...new Set([...Object.keys(db(large).writesByTable), ...Object.keys(db(small).writesByTable)])];
-console.log("\nD1 writes by table (per simulated second)\n");
-printTable(
-  ["table", `at ${accounts}`, `at ${accounts * 10}`, "growth"],
-  tables.map((t) => [t, rate(db(small).writesByTable[t] ?? 0, small), rate(db(large).writesByTable[t] ?? 0, large), growth(db(small).writesByTable[t] ?? 0, db(large).writesByTable[t] ?? 0) ?? "-"]),
-);
-const maxObjectGrowth = growth(smallBusiest[0]?.rps ?? 0, largeBusiest[0]?.rps ?? 0);
-const maxWritesGrowth = growth(db(small).writes, db(large).writes);
-console.log(`\nbusiest object: ${smallBusiest[0]?.className} ${round(smallBusiest[0]?.rps ?? 0, 3)}/s → ${largeBusiest[0]?.className} ${round(largeBusiest[0]?.rps ?? 0, 3)}/s (${maxObjectGrowth}×); DB writes ${maxWritesGrowth}×`);
+const populationSummary = values["skip-population"] ? null : await populationHalf();
 
 const latency = targets.length > 0 ? sliceStats(targets, FLOOR) : null;
 if (latency) {
@@ -195,15 +218,9 @@ bench.summary({
   concurrency,
   seconds_per_target: seconds,
   ...(latency ? { ms: statsJson(latency.stats) } : {}),
-  accounts: [accounts, accounts * 10],
-  simulated_minutes: simMinutes,
-  busiest_objects: Object.fromEntries(classes.map((name) => [name, [smallBusiest.find((b) => b.className === name)?.rps ?? 0, largeBusiest.find((b) => b.className === name)?.rps ?? 0].map((x) => round(x, 3))])),
-  busiest_objects_per_real_s: Object.fromEntries(classes.map((name) => [name, [smallReal.find((b) => b.className === name)?.rps ?? 0, largeReal.find((b) => b.className === name)?.rps ?? 0].map((x) => round(x, 3))])),
-  database_writes_per_s: [rate(db(small).writes, small), rate(db(large).writes, large)],
-  database_reads_per_s: [rate(db(small).reads, small), rate(db(large).reads, large)],
-  max_object_rps_growth_10x: maxObjectGrowth,
-  max_database_writes_growth_10x: maxWritesGrowth,
+  ...populationSummary,
   catalog_hit_p50_vs_floor: latency ? vsFloor(catalogHits.reduce((a, b) => (b.p50 > a.p50 ? b : a)), by(FLOOR)).p50_vs_floor : null,
   catalog_miss_p50_vs_floor: latency ? vsFloor(by("catalog miss: browse"), by(FLOOR)).p50_vs_floor : null,
   home_hit_p50_vs_floor: latency ? vsFloor(by("home hit"), by(FLOOR)).p50_vs_floor : null,
+  home_hit_p50_vs_object_floor: latency ? vsFloor(by("home hit"), by(OBJECT_FLOOR)).p50_vs_floor : null,
 });

@@ -115,6 +115,7 @@ const ROUTES: Record<string, Fuzz> = {
   "GET /api/dev/load": at("/api/dev/load"),
   "POST /api/dev/load/reset": at("/api/dev/load/reset"),
   "GET /api/dev/bench/constant": at("/api/dev/bench/constant"),
+  "GET /api/dev/bench/object-call": at("/api/dev/bench/object-call"),
   "POST /api/dev/bench/viewer-state-counter": at("/api/dev/bench/viewer-state-counter"),
   "GET /api/dev/steering/:region": { paths: [(p) => `/api/dev/steering/${p}`], valid: "US" },
   "POST /api/live/:slug/start": { paths: [(p) => `/api/live/${p}/start`], valid: "fuzz-channel" },

@@ -65,6 +65,11 @@ export const dev = new Hono<AppEnv>()
   })
   // The floor for bench:home: a constant JSON answer through the same middleware (session, viewer).
   .get("/bench/constant", (c) => c.json({ ok: true, rows: [] }))
+  // The floor plus one read-only call to the account's object (bench:scale): what a personal answer cannot do without.
+  .get("/bench/object-call", async (c) => {
+    const { account, sessionId, accessIssuedAt } = requireSession(c);
+    return c.json({ ok: true, rows: [], standing: await viewerState(c.env, account.id).sessionStanding(sessionId, accessIssuedAt) });
+  })
   // The floor for bench:progress: the same session check and object as a progress write, with a bare counter increment inside.
   .post("/bench/viewer-state-counter", async (c) => {
     const { account } = requireSession(c);
