@@ -6,6 +6,7 @@ import { MATURITY_AGES } from "../../worker/db/schema.ts";
 import { sharedHomeUrl } from "../../worker/home/rows-cache.ts";
 import { viewerState } from "../../worker/progress/stub.ts";
 import { readTrending } from "../../worker/recs/signals.ts";
+import { d1Counts, resetD1Counts } from "./d1-counts.ts";
 import { call, db, flushStatistics } from "./helpers.ts";
 import { seedAsset, seedTitles } from "./media-fixtures.ts";
 import { TestBrowser } from "./session-client.ts";
@@ -173,6 +174,27 @@ describe("GET /api/home", () => {
       expect(h.cache, device).toBe("miss");
       expect(h.body.onboarding, device).toBeNull();
     }
+  });
+
+  it("a hit's Continue Watching reads its catalog rows once per catalog epoch; a closed window removes the title at once", async () => {
+    const CW = ENDED + 1;
+    await seedTitles(db(), [{ id: CW, title: "Homeward Continue" }]);
+    await seedAsset(db(), { id: "home-continue", titleId: CW, heights: [360], durationSeconds: 600 });
+    const b = new TestBrowser();
+    await b.signUp();
+    expect((await b.json("/api/progress", { method: "POST", body: write({ titleId: CW, positionSeconds: 90 }) })).status).toBe(200);
+    const first = await cachedHome(b);
+    expect([first.cache, first.body.continueWatching.map((c) => c.title.id)]).toEqual(["hit", [CW]]);
+    await resetD1Counts();
+    const again = await home(b);
+    expect([again.cache, again.body.continueWatching.map((c) => [c.title.id, c.positionSeconds])]).toEqual(["hit", [[CW, 90]]]);
+    expect((await d1Counts()).readsByTable.titles, "the card came from the isolate's memory").toBeUndefined();
+    // Its window closes: the catalog's epoch moves, and the next Home reads the row again and leaves the title out.
+    await env.DB.prepare("UPDATE availability SET ends_at = ? WHERE title_id = ?").bind(Date.now() - 1000, CW).run();
+    await resetD1Counts();
+    const closed = await home(b);
+    expect(closed.body.continueWatching).toEqual([]);
+    expect((await d1Counts()).readsByTable.titles).toBe(1);
   });
 
   it("drops a cached title whose window has closed since, instead of serving a broken tile", async () => {
