@@ -37,5 +37,7 @@ export type AppEnv = {
     session?: Session;
     /** Why the request's access token was refused (answered 401 outside /api/auth). */
     sessionProblem?: SessionProblem;
+    /** The DB binding itself, outside the request's D1 session (middleware/d1-session.ts): its reads are the primary's, never a lagging replica's. */
+    primaryDb?: D1Database;
   };
 };

@@ -55,15 +55,19 @@ const credentialsOf = (entry: EmailIndexEntry): Credentials => ({ id: entry.acco
 
 /**
  * The credentials of the account with `email`, for sign-in: one read of its index
- * shard (a replica may answer). Only off the common path does `db` (the request's
- * D1 session) answer: a pending claim is checked against DB and made active or
- * abandoned, and an e-mail with no row is looked up there once (an account from
- * before the index), its row then written.
+ * shard's primary, not a replica — a lagging replica would still verify a password
+ * changed a moment ago, or find the row of an account being deleted (each shard sees
+ * a 1/Nth of sign-ins, SCALING §6.1). Only off the common path does `db` (the
+ * request's D1 session) answer: a pending claim is checked against DB and made active
+ * or abandoned, and an e-mail with no row is looked up there (an account from before
+ * the index). An account found that way is read again from `primary` (DB's primary)
+ * before its row is written, so a replica that has not yet seen the account's
+ * deletion cannot write it back into the index.
  */
-export async function credentialsByEmail(env: Env, db: Db, email: string, nowMs = Date.now()): Promise<Credentials | undefined> {
+export async function credentialsByEmail(env: Env, db: Db, email: string, primary: Db, nowMs = Date.now()): Promise<Credentials | undefined> {
   const key = normaliseEmail(email);
   const shard = emailShard(env, key);
-  const entry = await emailIndexEntry(shard.withSession("first-unconstrained"), key);
+  const entry = await emailIndexEntry(shard, key);
   if (entry?.state === "active") return credentialsOf(entry);
   if (entry) {
     if (await accountById(db, entry.accountId)) {
@@ -74,7 +78,8 @@ export async function credentialsByEmail(env: Env, db: Db, email: string, nowMs 
     if (entry.updatedAt > nowMs - PENDING_CLAIM_MS) return undefined;
     await releaseEmail(shard, key, entry.accountId);
   }
-  const legacy = await accountByEmail(db, key);
+  // A mistyped e-mail ends here, on a replica; an account found is confirmed on the primary.
+  const legacy = (await accountByEmail(db, key)) && (await accountByEmail(primary, key));
   if (!legacy) return undefined;
   const password = { hash: legacy.passwordHash, salt: legacy.passwordSalt, iterations: legacy.passwordIterations };
   await putEmailEntry(shard, key, legacy.id, password, nowMs);
@@ -83,7 +88,8 @@ export async function credentialsByEmail(env: Env, db: Db, email: string, nowMs 
 
 /** The signed-in account's own credentials (password checks on account routes); undefined if its e-mail's row is another account's. */
 export async function accountCredentials(env: Env, db: Db, account: { id: string; email: string }): Promise<Credentials | undefined> {
-  const credentials = await credentialsByEmail(env, db, account.email);
+  // Account routes that check the password write DB, so their session starts on the primary already.
+  const credentials = await credentialsByEmail(env, db, account.email, db);
   return credentials?.id === account.id ? credentials : undefined;
 }
 

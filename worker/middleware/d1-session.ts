@@ -15,7 +15,9 @@
  * ignored, never an error.
  *
  * The session replaces `c.env.DB` for the rest of the request, so every route
- * and helper uses it without knowing.
+ * and helper uses it without knowing. The binding itself stays reachable as
+ * `primaryDb`, for the rare read that must not be a replica's (sign-in's check
+ * of an account before it writes the account's e-mail index row).
  */
 import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
@@ -35,6 +37,7 @@ export function d1Session(): MiddlewareHandler<AppEnv> {
     const bookmark = cookie && BOOKMARK.test(cookie) ? cookie : undefined;
     const writes = WRITES.has(c.req.method) && !READS_DB_ONLY.has(c.req.path);
     const session = c.env.DB.withSession(bookmark ?? (writes ? "first-primary" : "first-unconstrained"));
+    c.set("primaryDb", c.env.DB);
     // The session has the D1Database surface routes use (prepare, batch); exec and dump are never used per request.
     c.env = { ...c.env, DB: session as unknown as D1Database };
     await next();

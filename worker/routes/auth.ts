@@ -79,9 +79,10 @@ export const auth = new Hono<AppEnv>()
   .post("/signin", validate("json", signinBody), async (c) => {
     const body = c.req.valid("json");
     // Sign-in writes no DB row, so its D1 session starts unconstrained (middleware/d1-session.ts): a replica may
-    // answer every read below. The e-mail's credentials come from its index shard, the session is the account's object.
+    // answer the reads of DB below. The e-mail's credentials come from its index shard's primary (a password changed
+    // a moment ago must not verify on a lagging replica), the session is the account's object.
     const db = database(c.env.DB);
-    const credentials = await credentialsByEmail(c.env, db, body.email);
+    const credentials = await credentialsByEmail(c.env, db, body.email, database(c.get("primaryDb") ?? c.env.DB));
     const ok = await passwordMatches(c, body.email, body.password, credentials);
     const view = credentials && ok ? await accountView(db, credentials.id) : undefined;
     if (!view) throw new AppError(401, "invalid_credentials", "Wrong e-mail or password.");

@@ -102,7 +102,7 @@ describe("shard routing", () => {
 });
 
 describe("sign-in", () => {
-  it("reads its e-mail's index shard and writes no row of the primary DB; its DB reads start on a replica", async () => {
+  it("reads its e-mail's index shard's primary and writes no row of DB; its DB reads start on a replica", async () => {
     const email = uniqueEmail("signin");
     await new TestBrowser().signUp(email);
     await resetCounters();
@@ -119,7 +119,8 @@ describe("sign-in", () => {
     expect(main.reads).toBe(3);
     const home = `EMAIL_INDEX_${emailShardOf(email, 2)}`;
     const shard = counts.find((d) => d.binding === home)!;
-    expect([shard.reads, shard.writes, shard.readsByTable, shard.sessionsByStart]).toEqual([1, 0, { email_index: 1 }, { "first-unconstrained": 1 }]);
+    // Outside any D1 session: the primary answers, so a password changed a moment ago never verifies on a lagging replica.
+    expect([shard.reads, shard.writes, shard.readsByTable, shard.sessionsByStart]).toEqual([1, 0, { email_index: 1 }, {}]);
     expect(counts.filter((d) => d.binding.startsWith("EMAIL_INDEX_") && d.binding !== home && d.reads + d.writes > 0)).toEqual([]);
     // The session it made is live on personal routes.
     expect((await b.json("/api/auth/me")).status).toBe(200);
@@ -129,8 +130,12 @@ describe("sign-in", () => {
     const email = uniqueEmail("legacy");
     const accountId = await legacyAccount(email);
     expect(await indexRow(email)).toBeNull();
+    await resetCounters();
     const first = await signIn(new TestBrowser(), email);
     expect([first.status, first.body.account?.id]).toEqual([200, accountId]);
+    // By e-mail on the request's session (a replica may answer), then again on the primary before the row is
+    // written: a replica that has not yet seen the account's deletion cannot put it back in the index. Then by id.
+    expect((await counters()).find((d) => d.binding === "DB")!.readsByTable.accounts).toBe(3);
     expect(await indexRow(email)).toMatchObject({ account_id: accountId, state: "active" });
     await resetCounters();
     expect((await signIn(new TestBrowser(), email)).status).toBe(200);
