@@ -2,7 +2,8 @@
  * The media element's state as Solid signals — playing, waiting, time,
  * duration, buffered end, volume, speed, full screen, picture-in-picture — for
  * the controls and the other controllers to read. While `smooth()` holds (playing
- * with the controls up) the time follows animation frames; else timeupdate (4 Hz).
+ * with the controls up, not waiting for data) the time follows animation frames;
+ * else timeupdate (4 Hz).
  */
 import { batch, createEffect, createSignal, onCleanup, type Accessor } from "solid-js";
 import { reactiveScope, type PlayerController } from "./controller.ts";
@@ -79,7 +80,9 @@ export class MediaState implements PlayerController {
     this.registerListeners();
     this.disposeScope = reactiveScope(() => {
       createEffect(() => {
-        if (!playing() || !smooth()) return;
+        // Not while waiting (before the first frame, or buffering): the time stands still, and each frame's
+        // work would take the main thread from the start (timeupdate and "playing" move the time on).
+        if (!playing() || waiting() || !smooth()) return;
         let frame = requestAnimationFrame(function step() {
           setTime(video.currentTime);
           frame = requestAnimationFrame(step);
