@@ -77,6 +77,12 @@ describe("Marquee ABR controller in hls.js", () => {
     expect(vod.playlistLoadPolicy!.default.maxTimeToFirstByteMs).toBeLessThan(limitMs(1, 4));
   });
 
+  it("on demand the first fragments load while the media element opens; a broadcast waits for the media", () => {
+    expect(hlsConfigFor("marquee", {}, false).startFragPrefetch).toBe(true);
+    expect(hlsConfigFor("hlsjs", {}, false).startFragPrefetch).toBe(true);
+    expect(hlsConfigFor("marquee", {}, true).startFragPrefetch).toBe(false);
+  });
+
   it("the plan's ceiling from the playback response holds however fast the link", () => {
     const capped = controllerFor(abrOptionsFor({ maxHeight: 1080 }, () => -1));
     const open = controllerFor(abrOptionsFor({ maxHeight: 2160 }, () => -1));
