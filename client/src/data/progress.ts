@@ -68,7 +68,8 @@ class LiveProgress {
   }
 
   private connect(): void {
-    if (this.stopped || typeof WebSocket === "undefined") return;
+    // Offline (a download playing) no socket can open: the "online" listener connects once the network is back.
+    if (this.stopped || typeof WebSocket === "undefined" || navigator.onLine === false) return;
     let opened = false;
     let ws: WebSocket;
     try {
