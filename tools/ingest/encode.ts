@@ -88,8 +88,16 @@ export function encodeArgs(plan: EncodePlan): string[] {
   const fps = Math.min(source.video.frameRate || 25, 60);
   // An HDR source feeds its HDR renditions as it is and everything else (SDR rungs, trickplay) through one tone-map.
   const hdrSource = source.video.range !== "SDR";
-  const sdrBranches = ladder.filter((r) => !r.range).length + (plan.trickplay ? 1 : 0);
-  const hdrBranches = ladder.length + (plan.trickplay ? 1 : 0) - sdrBranches;
+  // Renditions of one size and range share one scaled picture (a per-title ladder writes each rung in H.264 and
+  // AV1): the source is scaled once per size, then split, not once per rendition.
+  const sizes = new Map<string, number[]>();
+  ladder.forEach((r, i) => {
+    const key = `${r.range ?? "SDR"} ${r.width}x${r.height}`;
+    sizes.set(key, [...(sizes.get(key) ?? []), i]);
+  });
+  const groups = [...sizes.values()].map((members) => ({ members, rendition: ladder[members[0]!]! }));
+  const sdrBranches = groups.filter((g) => !g.rendition.range).length + (plan.trickplay ? 1 : 0);
+  const hdrBranches = groups.length + (plan.trickplay ? 1 : 0) - sdrBranches;
   const input = `[0:${source.video.index}]`;
   const filters: string[] = [];
   const fan = (from: string, prefix: string, n: number) => {
@@ -101,11 +109,12 @@ export function encodeArgs(plan: EncodePlan): string[] {
   fan(hdrBranches > 0 && sdrBranches > 0 ? "[hdr]" : input, "h", hdrBranches);
   let sdrAt = 0;
   let hdrAt = 0;
-  ladder.forEach((r, i) => {
+  for (const { members, rendition: r } of groups) {
     const scaled = `scale=${r.width}:${r.height}:flags=bicubic,setsar=1`;
-    if (r.range) filters.push(`[h${hdrAt++}]${scaled},format=yuv420p10le[v${i}]`);
-    else filters.push(`[s${sdrAt++}]${scaled},format=yuv420p[v${i}]`);
-  });
+    const outs = members.length > 1 ? `,split=${members.length}${members.map((i) => `[v${i}]`).join("")}` : `[v${members[0]}]`;
+    if (r.range) filters.push(`[h${hdrAt++}]${scaled},format=yuv420p10le${outs}`);
+    else filters.push(`[s${sdrAt++}]${scaled},format=yuv420p${outs}`);
+  }
   if (plan.trickplay) {
     const t = plan.trickplay;
     filters.push(
