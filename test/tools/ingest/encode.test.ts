@@ -39,6 +39,13 @@ describe("the full encode's ffmpeg command", () => {
     }
   });
 
+  it.skipIf(!av1)("runs each SVT-AV1 encoder of a multi-rendition ladder on one logical processor", async () => {
+    const args = encodeArgs(await plan(join(work, "lp")));
+    const params = args.filter((_, j) => args[j - 1] === "-svtav1-params");
+    expect(params).toHaveLength(2);
+    for (const p of params) expect(p.split(":")).toContain("lp=1");
+  });
+
   it("writes every rendition sharing a scaled picture with all its frames, at its own size", async () => {
     const p = await plan(join(work, "out"));
     await encode(p, "test");
