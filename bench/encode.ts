@@ -18,7 +18,8 @@
  *     the bench probes it at the grid's skipped CRFs and x264 CRF 15 and 10, down
  *     to the first that reaches it (not counted as ingest time); a VMAF still out
  *     of reach counts at its fixed bitrate, no saving claimed;
- *   - the second codec: AV1 bits against H.264 bits at matched VMAF, per rung of
+ *   - the second codec: AV1 bits against H.264 bits at matched VMAF (whether or not
+ *     ingest then writes the AV1 set: it does not where AV1 does not pay), per rung of
  *     the per-title ladder (the probes' match, as ingest plans it; a rung AV1's
  *     probes do not reach is left out of both sums), as the full encode wrote
  *     them, and as a Bjøntegaard delta rate between the two codecs' probe
@@ -318,6 +319,10 @@ try {
       per_title_kbps_at_fixed_vmaf: round(matchedKbps),
       ladder_bitrate_saving: round(1 - matchedKbps / fixedKbps, 3),
       av1_rungs_matched: `${pairs.length}/${plan.rungs.length}`,
+      // Ingest writes no AV1 set where its probes show it does not pay (per-title.ts av1Pays); the planned saving
+      // above still counts the rungs AV1's probes matched, written or not.
+      av1_written: plan.av1 ? !plan.av1.declined : false,
+      av1_declined: plan.av1?.declined ?? null,
       h264_planned_kbps: round(h264Planned),
       av1_planned_kbps: round(av1Planned),
       second_codec_saving: pairs.length ? round(1 - av1Planned / h264Planned, 3) : null,

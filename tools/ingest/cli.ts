@@ -26,7 +26,8 @@ const USAGE = `usage: npm run ingest -- <source> (--title <movieId> | --episode 
   --vmaf-models DIR                   VMAF models for a per-title ladder (default: $MARQUEE_VMAF_MODELS;
                                       without models, the fixed ladder)
   --plan-only                         probe and print the ladder as JSON; encode and publish nothing
-  --codecs h264,av1                   video codecs (default: AV1 too on a per-title ladder when ffmpeg has libsvtav1)
+  --codecs h264,av1                   video codecs (default: AV1 too on a per-title ladder when ffmpeg has libsvtav1
+                                      and its probes show it saves bits at matched VMAF; h264,av1 writes it regardless)
   --no-trickplay                      skip seek-bar thumbnails
   --persist-to DIR                    local wrangler state folder (default .wrangler/state)
   --remote                            publish to the deployed bucket and database (wrangler login)

@@ -15,7 +15,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { AV1_PRESET, gopArgs, toneMap } from "./encode.ts";
 import { capture, ffTools } from "./ffmpeg.ts";
-import { DEFAULT_TARGETS, matchRungs, placeRungs, upperHull, worthProbingBelow, type LadderTargets, type PlannedRung, type ProbePoint } from "./hull.ts";
+import { DEFAULT_TARGETS, matchRung, matchRungs, placeRungs, upperHull, worthProbingBelow, type LadderTargets, type PlannedRung, type ProbePoint } from "./hull.ts";
 import type { SourceInfo } from "./probe.ts";
 
 const require = createRequire(import.meta.url);
@@ -34,6 +34,12 @@ export const PROBE_CRFS = [20, 26, 32, 38];
 export const AV1_PROBE_CRFS = [30, 42, 54];
 /** SVT-AV1's highest CRF: probed as well where the grid's cheapest AV1 probe still beats a rung's VMAF. */
 export const AV1_MAX_CRF = 63;
+/**
+ * Probed as well where the grid's dearest AV1 probe stays under a rung's VMAF, so
+ * whether AV1 pays is decided at that rung's quality rather than below it (on flat
+ * animation SVT-AV1's CRF 30 stays under x264's VMAF 82 and 95 rungs).
+ */
+export const AV1_MIN_CRF = 20;
 /** VMAF's 1080p model compares at up to 1080 lines; larger sources are scored there. */
 const MAX_REFERENCE_HEIGHT = 1080;
 
@@ -86,6 +92,13 @@ export interface ProbeOptions {
   targets?: LadderTargets;
   /** Also probe SVT-AV1 at each rung's resolution and match every rung's VMAF (the second codec). */
   av1?: boolean;
+  /**
+   * Keep the AV1 set even where it does not pay (`--codecs h264,av1`; an HDR
+   * source, whose HDR set is AV1). By default the set is kept only when AV1's
+   * probes reach every H.264 rung's VMAF and, matched rung by rung, spend fewer
+   * bits in all (av1Pays).
+   */
+  av1Always?: boolean;
   av1Crfs?: number[];
   /** Only the first N seconds of the source count (as in the full encode). */
   maxSeconds?: number;
@@ -100,8 +113,11 @@ export interface PerTitleLadder {
   points: ProbePoint[];
   hull: ProbePoint[];
   rungs: PlannedRung[];
-  /** The second codec: its probes and its rungs, each at an H.264 rung's height and VMAF (one where two H.264 rungs share a match). */
-  av1: { points: ProbePoint[]; rungs: PlannedRung[] } | null;
+  /**
+   * The second codec: its probes and its rungs, each at an H.264 rung's height and VMAF (one where two H.264
+   * rungs share a match); no rungs, and `declined` saying why, where AV1 does not pay on this title.
+   */
+  av1: { points: ProbePoint[]; rungs: PlannedRung[]; declined?: string } | null;
   probeSeconds: number;
 }
 
@@ -145,6 +161,26 @@ export async function vmafScore(vmaf: VmafSetup, distorted: string, reference: s
  */
 export function vmafSubsample(frames: number): number {
   return Math.max(1, Math.min(5, Math.floor(frames / 30)));
+}
+
+/**
+ * Whether a second codec pays on this title: its probes reach every H.264 rung's
+ * VMAF at that rung's height, and the matches spend fewer bits than the H.264
+ * rungs in all. Otherwise its set would either look worse than H.264 on some
+ * rung (a viewer whose browser prefers AV1 would get the worse picture) or cost
+ * more bits for the same pictures, and the encode would buy nothing for its CPU.
+ */
+export function av1Pays(points: ProbePoint[], rungs: PlannedRung[]): { pays: boolean; why: string } {
+  let h264 = 0;
+  let other = 0;
+  for (const r of rungs) {
+    const m = matchRung(points, r);
+    if (!m || m.vmaf < r.vmaf - 1e-9) return { pays: false, why: `its probes at ${r.height}p stay under VMAF ${r.vmaf.toFixed(1)} (${m ? `best ${m.vmaf.toFixed(1)}` : "none"})` };
+    h264 += r.kbps;
+    other += m.kbps;
+  }
+  const ratio = other / h264;
+  return ratio < 1 ? { pays: true, why: `${Math.round((1 - ratio) * 100)} % fewer bits at matched VMAF` } : { pays: false, why: `${Math.round((ratio - 1) * 100)} % more bits than H.264 at matched VMAF` };
 }
 
 /** Probes the source and returns its hull and rungs (the probe files are removed). */
@@ -234,9 +270,15 @@ async function probeIn(dir: string, source: SourceInfo, options: ProbeOptions): 
       // has no AV1 match of its own; one probe at SVT-AV1's highest CRF reaches down to it.
       const cheapest = here.reduce((a, b) => (b.kbps < a.kbps ? b : a));
       if (cheapest.vmaf > Math.min(...vmafs) && av1Crfs.at(-1)! < AV1_MAX_CRF) here.push(await probe("av1", height, AV1_MAX_CRF));
+      // The other end: the dearest probe under this height's top H.264 rung, one probe at a low CRF reaches up to it.
+      const dearest = here.reduce((a, b) => (b.kbps > a.kbps ? b : a));
+      if (dearest.vmaf < Math.max(...vmafs) && av1Crfs[0]! > AV1_MIN_CRF) here.push(await probe("av1", height, AV1_MIN_CRF));
       av1Points.push(...here);
     }
-    av1 = { points: av1Points, rungs: matchRungs(av1Points, rungs) };
+    const verdict = av1Pays(av1Points, rungs);
+    const keep = verdict.pays || options.av1Always === true || source.video.range !== "SDR";
+    if (!verdict.pays) log(`AV1 ${keep ? "kept although it does not pay" : "not written"}: ${verdict.why}`);
+    av1 = keep ? { points: av1Points, rungs: matchRungs(av1Points, rungs) } : { points: av1Points, rungs: [], declined: verdict.why };
   }
   const hull = upperHull(points);
   return {

@@ -45,7 +45,9 @@ export interface IngestOptions {
   probe?: Pick<ProbeOptions, "scenes" | "sceneSeconds" | "heights" | "crfs" | "av1Crfs" | "targets">;
   /**
    * Video codecs: H.264 always; AV1 (SVT-AV1) as well on a per-title ladder,
-   * each rung matched to its H.264 rung's VMAF. Default: both when ffmpeg has libsvtav1.
+   * each rung matched to its H.264 rung's VMAF. Default: AV1 too when ffmpeg has
+   * libsvtav1 and the probes show it pays on the title (per-title.ts av1Pays);
+   * listing "av1" writes it whatever the probes say.
    */
   codecs?: ("h264" | "av1")[];
   /** Progress lines (probes, notices). */
@@ -111,9 +113,10 @@ export async function chooseLadder(
     log(`notice: H.264 only (${ffTools().ffmpeg.path} has no libsvtav1; install Debian's ffmpeg or set FFMPEG_PATH)`);
     av1 = false;
   }
-  const perTitle = await probePerTitle(source, { vmaf, workDir, preset: options.preset, segmentSeconds: options.segmentSeconds, maxSeconds: options.maxSeconds, log, av1, ...options.probe });
+  const av1Always = options.codecs?.includes("av1") ?? false;
+  const perTitle = await probePerTitle(source, { vmaf, workDir, preset: options.preset, segmentSeconds: options.segmentSeconds, maxSeconds: options.maxSeconds, log, av1, av1Always, ...options.probe });
   const describe = (rs: PlannedRung[]) => rs.map((r) => `${r.height}p ${Math.round(r.kbps)} kbps VMAF ${r.vmaf.toFixed(1)}`).join(", ");
-  log(`per-title ladder (${perTitle.points.length + (perTitle.av1?.points.length ?? 0)} probes in ${perTitle.probeSeconds} s): H.264 ${describe(perTitle.rungs)}${perTitle.av1 ? `; AV1 ${describe(perTitle.av1.rungs)}` : ""}`);
+  log(`per-title ladder (${perTitle.points.length + (perTitle.av1?.points.length ?? 0)} probes in ${perTitle.probeSeconds} s): H.264 ${describe(perTitle.rungs)}${perTitle.av1 ? `; AV1 ${perTitle.av1.declined ? `not written (${perTitle.av1.declined})` : describe(perTitle.av1.rungs)}` : ""}`);
   const av1Set = perTitle.av1 ? perTitleRenditions(perTitle.av1.rungs, "av1") : [];
   if (hdr && av1Set.length === 0) log(`notice: ${hdr} source, SDR ladder only (tone-mapped): the HDR set needs SVT-AV1`);
   else if (hdr) log(`${hdr} source: SDR ladder tone-mapped, and an AV1 ${hdr} set of ${av1Set.length} renditions`);
