@@ -6,10 +6,10 @@
  * A signed-in Home makes one call to the account's object (`sessionHomeState`):
  * the session's standing (the session guard leaves this route to it, so a
  * revoked or stale session is refused here), and the profile's home version
- * (the KV key), its onboarding picks, its latest entries, and its My List and
- * ratings. The token states the rest of the
- * profile (id, ceiling), so a KV hit reads no D1 row (docs/SCALING.md §6.4);
- * only a miss needs the picks, the list and the ratings, and reads D1 once for
+ * (the KV key), its onboarding picks and its latest entries. The token states
+ * the rest of the profile (id, ceiling), so a KV hit reads no D1 row
+ * (docs/SCALING.md §6.4); only a miss needs the picks, the list and the ratings
+ * (a second object call, for the list and ratings), and reads D1 once for
  * a profile whose picks (its profile row) or whose list and ratings (the old
  * `my_list`/`ratings` rows, worker/profiles/taste.ts) the object has not seen,
  * then keeps them there. A profile deleted since the token was issued is
@@ -93,7 +93,7 @@ export async function loadHome(env: Env, req: HomeRequest): Promise<Home> {
     const [onboarding, watched, taste] = await Promise.all([
       onboardingOf(db, state, session.account.id, profile.id, profileHome),
       state.latestPerTitle(profile.id, 200),
-      tasteForHome(env, state, profile.id, profileHome.taste),
+      tasteForHome(env, state, profile.id),
     ]);
     signals = profileSignals({ maxMaturityAge: profile.maxMaturityAge, onboarding }, watched, taste);
   }

@@ -51,9 +51,9 @@ async function fillThen<R>(env: Env, profileId: string, call: (legacy: LegacyTas
   return answer as Filled<R>;
 }
 
-/** Home's taste on a miss: what its one call to the object answered or, for a profile the object has not seen, D1's rows read in once. */
-export async function tasteForHome(env: Env, state: State, profileId: string, known: Taste | null): Promise<Taste> {
-  return known ?? fillThen(env, profileId, async (legacy) => await state.taste(profileId, legacy));
+/** Home's taste on a miss (a hit needs none, so Home's one call leaves it out): the object's, or for a profile it has not seen, D1's rows read in once. */
+export async function tasteForHome(env: Env, state: State, profileId: string): Promise<Taste> {
+  return withTaste(env, profileId, async (legacy) => await state.taste(profileId, legacy));
 }
 
 /** Cards of the listed titles the viewer may see now, in the list's order, each with when it was added. */

@@ -49,8 +49,6 @@ export interface HomeState {
   onboarding: OnboardingState;
   /** Its latest entry per title, most recent first (Continue Watching). */
   latest: ProgressEntry[];
-  /** Its My List and ratings (a miss's recommender needs them), or null while D1's rows for it have not been read in. */
-  taste: Taste | null;
 }
 
 /** Home's one call for a signed-in profile: the session's standing and, only when it is live, the profile's HomeState. */
@@ -88,14 +86,14 @@ export class ViewerState extends DurableObject<Env> {
   /**
    * Home's one call (docs/SCALING.md §6.4): the profile's home version, its onboarding picks
    * if known here, and its latest `latestLimit` entries for Continue Watching — so a Home
-   * served from KV asks nothing else of the object and reads no D1 row.
+   * served from KV asks nothing else of the object and reads no D1 row. My List and ratings
+   * are not in it: only a miss's recommender needs them, and it asks (`taste`).
    */
   homeState(profileId: string, latestLimit: number): HomeState {
     return {
       homeVersion: this.homeVersions.get(profileId),
       onboarding: this.onboarding.get(profileId),
       latest: latestLimit > 0 ? this.progress.latestPerTitle(profileId, latestLimit) : [],
-      taste: this.tastes.known(profileId) ? this.tastes.taste(profileId) : null,
     };
   }
 

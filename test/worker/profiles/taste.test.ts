@@ -110,7 +110,7 @@ describe("My List and ratings in the account's object", () => {
     expect(await ratingPairs(b)).toEqual([[A, 2]]);
   });
 
-  it("Home's miss takes My List and ratings from its one object call, and reads a new-to-the-object profile's D1 rows once", async () => {
+  it("Home's miss takes My List and ratings from the account's object, and reads a new-to-the-object profile's D1 rows once", async () => {
     const b = new TestBrowser();
     const up = await b.signUp();
     await seedLegacy(up.profileId);
