@@ -53,7 +53,7 @@ export async function startSite(basePort: number, options: { media?: boolean; va
   const media = options.media !== false && process.env.MARQUEE_DEMO_MEDIA !== "0";
   cpSync(await preparedTemplate(media), persistTo, { recursive: true });
   const extraArgs = Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
-  const server = await startDevServer({ port, persistTo, quiet: true, build: false, prepared: true, extraArgs });
+  const server = await startDevServerRetrying({ port, persistTo, quiet: true, build: false, prepared: true, extraArgs });
   // Each file's state is a full copy (media included): removed when its site stops, so runs do not fill the disk.
   const stop = async () => {
     await server.stop();
@@ -63,6 +63,25 @@ export async function startSite(basePort: number, options: { media?: boolean; va
 }
 
 let builtOnce = false;
+
+/**
+ * `wrangler dev`, started again (up to twice more) when it exits early because a socket's
+ * address was taken. Two files start their sites at once; each wrangler picks free ports for its
+ * internal sockets by probing, and two probing together can pick the same one (a CI run lost a
+ * whole file to "Address already in use (socket "direct:1:default")"). Any other early exit fails
+ * at once.
+ */
+async function startDevServerRetrying(options: Parameters<typeof startDevServer>[0]): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServer(options);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof Error) || !/exited early[\s\S]*Address already in use/.test(err.message)) throw err;
+      console.error(`wrangler dev on port ${options.port}: an address was taken, starting it again (attempt ${attempt + 1})`);
+      await new Promise((resolve) => setTimeout(resolve, 500 + Math.random() * 1500));
+    }
+  }
+}
 
 /**
  * A prepared state folder under .cache/e2e-state, named by a hash of what goes
