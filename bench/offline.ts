@@ -19,6 +19,7 @@
 import { writeFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser, VIEWPORTS } from "../test/e2e/browser.ts";
+import { storedDownloads } from "../test/e2e/offline-store.ts";
 import { benchmark, benchSite, numbers, signInDemo } from "./harness.ts";
 import { percentile, printTable, round } from "./stats.ts";
 import { clickPlay, OBSERVE, PROFILE, quiet, throttle, throttledPage, type StartRun } from "./video-start.ts";
@@ -60,7 +61,12 @@ async function downloadRun(page: Page, base: string): Promise<DownloadRun> {
   const onRequest = (r: { url(): string; method(): string }) => {
     if (r.method() === "GET" && new URL(r.url()).pathname.startsWith("/cdn/")) urls.push(r.url());
   };
-  await page.getByRole("button", { name: "Download" }).click();
+  await page.getByRole("button", { name: "Download" }).click({ timeout: 30_000 }).catch(async (err: unknown) => {
+    // What the device holds instead (a deleted download that came back shows its state here).
+    const held = await storedDownloads(page).catch((e: unknown) => String(e));
+    await page.screenshot({ path: "test-results/bench-offline-no-download-button.png" }).catch(() => {});
+    throw new Error(`bench:offline: no Download button on ${titlePath}; the device holds ${JSON.stringify(held)} (screenshot: test-results/bench-offline-no-download-button.png)`, { cause: err });
+  });
   const standard = page.getByRole("menuitem", { name: /^Standard · / });
   await standard.waitFor({ timeout: 30_000 });
   page.on("request", onRequest);

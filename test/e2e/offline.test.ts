@@ -11,6 +11,7 @@ import { test } from "node:test";
 import type { Page } from "playwright-core";
 import { DEMO_ACCOUNT } from "../../tools/dev/demo-account.ts";
 import { api, browserSuite, SCREENSHOTS } from "./browser.ts";
+import { storedDownloads, storedFiles } from "./offline-store.ts";
 
 const suite = browserSuite(8815);
 
@@ -191,22 +192,6 @@ test("smart downloads: an episode finished offline makes way for the next once b
 /** A /cdn/ URL's path without its pathway and token (`/cdn/<pathway>/<token>/<asset>/…` → `<asset>/…`), so a refreshed token names the same file. */
 const mediaFile = (url: string) => new URL(url).pathname.split("/").slice(4).join("/");
 
-/** The paths of a download's files stored on the device (the offline store in IndexedDB). */
-function storedFiles(page: Page): Promise<string[]> {
-  return page.evaluate(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
-        const open = indexedDB.open("marquee-offline");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const req = open.result.transaction("files").objectStore("files").getAllKeys();
-          req.onsuccess = () => resolve((req.result as string[]).map(String));
-          req.onerror = () => reject(req.error);
-        };
-      }),
-  );
-}
-
 test("an interrupted download resumes after its last stored file, and Delete frees what it stored", async () => {
   const { page, context, errors } = await suite.open("/browse");
   await signInDemo(page);
@@ -251,6 +236,55 @@ test("an interrupted download resumes after its last stored file, and Delete fre
   await page.getByText("Nothing downloaded yet").waitFor();
   assert.deepEqual((await storedFiles(page)).filter((k) => k.startsWith(`${downloadId}/`)), [], "every file of it is gone from the device");
   assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e)), []);
+  await context.close();
+});
+
+test("a download deleted while its grant is being renewed stays deleted", async () => {
+  const { page, context, errors } = await suite.open("/browse");
+  await signInDemo(page);
+  const search = await api(page, "GET", "/api/search?q=Orbitfall");
+  const id = (search.json.items as { id: number; title: string }[]).find((t) => t.title === "Orbitfall")!.id;
+  // The download's first segment answers as if its media token had run out, so the download asks for its
+  // grant again; that second grant is held until the viewer has deleted the download.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let renewing!: () => void;
+  const renewalAsked = new Promise<void>((resolve) => (renewing = resolve));
+  let mediaBase: string | null = null;
+  let refused = false;
+  await context.route((url) => url.pathname === "/api/downloads", async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    if (mediaBase === null) {
+      const granted = await route.fetch();
+      mediaBase = new URL(((await granted.json()) as { media: { base: string } }).media.base, suite.site.url).pathname;
+      return route.fulfill({ response: granted });
+    }
+    renewing();
+    await released;
+    return route.continue();
+  });
+  await context.route((url) => url.pathname.endsWith(".m4s"), async (route) => {
+    if (refused || mediaBase === null || !new URL(route.request().url()).pathname.startsWith(mediaBase)) return route.continue();
+    refused = true;
+    return route.fulfill({ status: 403, contentType: "application/json", body: JSON.stringify({ error: { code: "token_expired", message: "expired" } }) });
+  });
+  await page.goto(`${suite.site.url}/title/${id}`);
+  await page.getByRole("button", { name: "Download" }).click();
+  await page.getByRole("menuitem", { name: /^Standard · / }).click();
+  await page.locator("a.download-state").click();
+  await renewalAsked;
+  await page.getByRole("button", { name: "Delete Orbitfall" }).click();
+  await page.getByText("Nothing downloaded yet").waitFor();
+  // The renewed grant arrives after the delete; before the fix, the download wrote its record back with it.
+  const granted = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/downloads" && r.request().method() === "POST");
+  release();
+  await granted;
+  await page.waitForTimeout(1000);
+  assert.deepEqual(await storedDownloads(page), [], "no download record on the device");
+  assert.deepEqual(await storedFiles(page), [], "no file of it either");
+  await page.goto(`${suite.site.url}/title/${id}`);
+  await page.getByRole("button", { name: "Download" }).waitFor();
+  assert.deepEqual(errors.filter((e) => !/\b403\b/.test(e)), []);
   await context.close();
 });
 

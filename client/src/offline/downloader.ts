@@ -19,6 +19,7 @@ import {
   getDownload,
   listDownloads,
   putDownload,
+  updateDownload,
   queuedProgress,
   storeFile,
   type StoredDownload,
@@ -102,9 +103,9 @@ async function next(): Promise<void> {
 
 /** Continues a paused, failed or interrupted download after its last stored file. */
 export async function resumeDownload(downloadId: string): Promise<void> {
-  const d = await getDownload(downloadId);
-  if (!d || d.state === "done" || running.has(downloadId)) return;
-  await putDownload({ ...d, state: "downloading", error: null });
+  if (running.has(downloadId)) return;
+  const d = await updateDownload(downloadId, (d) => (d.state === "done" ? null : { ...d, state: "downloading", error: null }));
+  if (!d || d.state !== "downloading" || running.has(downloadId)) return;
   void run(downloadId);
 }
 
@@ -112,8 +113,7 @@ export async function resumeDownload(downloadId: string): Promise<void> {
 export async function pauseDownload(downloadId: string): Promise<void> {
   running.get(downloadId)?.abort();
   running.delete(downloadId);
-  const d = await getDownload(downloadId);
-  if (d && d.state === "downloading") await putDownload({ ...d, state: "paused" });
+  await updateDownload(downloadId, (d) => (d.state === "downloading" ? { ...d, state: "paused" } : null));
 }
 
 /** Deletes a download from this device and revokes its grant (when online; a later sync is not needed: it expires anyway). */
@@ -124,12 +124,19 @@ export async function deleteDownload(downloadId: string): Promise<void> {
   await revokeDownload(downloadId).catch(() => {});
 }
 
+/** A download deleted while its own work was under way: that work stops and writes nothing back. */
+class DownloadDeleted extends Error {
+  constructor(downloadId: string) {
+    super(`download ${downloadId} was deleted`);
+  }
+}
+
 /** A fresh media token for a download whose token expired (the same grant, renewed). */
 async function refreshGrant(d: StoredDownload): Promise<StoredDownload> {
   const granted = await grantDownload({ titleId: d.titleId, ...(d.episodeId ? { episodeId: d.episodeId } : {}), quality: d.quality as "standard" | "higher", deviceId: deviceId(), deviceName: deviceName() });
-  // The record as stored now (files stored since `d` was read stay counted).
-  const next = { ...((await getDownload(d.downloadId)) ?? d), grant: granted.download, media: granted.media, licence: granted.licence };
-  await putDownload(next);
+  // The record as stored now (files stored since `d` was read stay counted); one deleted meanwhile stays deleted.
+  const next = await updateDownload(d.downloadId, (current) => ({ ...current, grant: granted.download, media: granted.media, licence: granted.licence }));
+  if (!next) throw new DownloadDeleted(d.downloadId);
   return next;
 }
 
@@ -152,10 +159,16 @@ async function plan(d: StoredDownload, signal: AbortSignal): Promise<StoredDownl
     files.push({ path: p, data: bytes(offlinePlaylist(bodies[i]!)) });
     for (const uri of playlistUris(bodies[i]!)) files.push({ path: resolvePath(p, uri) });
   });
-  const record = { ...d, files: files.map((f) => ({ path: f.path, done: false })), bytesStored: 0 };
-  await putDownload(record);
-  for (const f of files) if (f.data) await storeFile(d.downloadId, f.path, f.data);
-  return (await getDownload(d.downloadId))!;
+  const listed = await updateDownload(d.downloadId, (current) => ({ ...current, files: files.map((f) => ({ path: f.path, done: false })), bytesStored: 0 }));
+  if (!listed) throw new DownloadDeleted(d.downloadId);
+  let record = listed;
+  for (const f of files) {
+    if (!f.data) continue;
+    const stored = await storeFile(d.downloadId, f.path, f.data);
+    if (!stored) throw new DownloadDeleted(d.downloadId);
+    record = stored;
+  }
+  return record;
 }
 
 /**
@@ -203,13 +216,11 @@ async function run(downloadId: string): Promise<void> {
         return; // deleted meanwhile
       }
     }
-    const done = await getDownload(downloadId);
-    if (done) await putDownload({ ...done, state: "done", bytesStored: done.bytesStored });
+    await updateDownload(downloadId, (done) => ({ ...done, state: "done" }));
   } catch (err) {
-    if (abort.signal.aborted) return;
-    const d = await getDownload(downloadId);
+    if (abort.signal.aborted || err instanceof DownloadDeleted) return;
     const offline = !navigator.onLine;
-    if (d) await putDownload({ ...d, state: offline ? "paused" : "failed", error: offline ? "Paused: the connection was lost." : err instanceof Error ? err.message : String(err) });
+    await updateDownload(downloadId, (d) => ({ ...d, state: offline ? "paused" : "failed", error: offline ? "Paused: the connection was lost." : err instanceof Error ? err.message : String(err) }));
   } finally {
     if (running.get(downloadId) === abort) running.delete(downloadId);
     downloadsChanged();
@@ -258,8 +269,7 @@ const REVOKING = new Set(["download_not_found", "download_revoked", "maturity_re
 async function renewGrant(d: StoredDownload): Promise<void> {
   try {
     const renewed = await renewDownloadGrant(d.downloadId, deviceId(), d.grant.token);
-    const current = await getDownload(d.downloadId);
-    if (current) await putDownload({ ...current, grant: { ...renewed.download, firstPlayedAt: current.grant.firstPlayedAt ?? renewed.download.firstPlayedAt }, licence: renewed.licence });
+    await updateDownload(d.downloadId, (current) => ({ ...current, grant: { ...renewed.download, firstPlayedAt: current.grant.firstPlayedAt ?? renewed.download.firstPlayedAt }, licence: renewed.licence }));
   } catch (err) {
     // Not a network failure or a missing profile choice on this device: the account said no to this download.
     if (REVOKING.has((err as { code?: string }).code ?? "")) await deleteDownloadData(d.downloadId);

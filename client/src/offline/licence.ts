@@ -10,7 +10,7 @@
 import { downloadPlayableUntil, DOWNLOAD_PLAY_WINDOW_MS } from "../../../common/downloads.ts";
 import { deviceId } from "../data/device.ts";
 import { reportDownloadPlayed } from "../data/api.ts";
-import { putDownload, type StoredDownload } from "./store.ts";
+import { updateDownload, type StoredDownload } from "./store.ts";
 
 /**
  * Why a stored download cannot play now: `missing` (not on this device), `incomplete`,
@@ -30,8 +30,10 @@ export function offlineRefusal(d: StoredDownload, time: { nowMs: number; clockMo
 /** Starts the 48 h window at the first play, at the trusted `nowMs` (locally; told to the account now, in the background, or at the next sync). */
 export async function notePlayed(d: StoredDownload, nowMs: number): Promise<void> {
   if (d.grant.firstPlayedAt !== null) return;
-  const grant = { ...d.grant, firstPlayedAt: nowMs, playableUntil: Math.min(d.grant.expiresAt, nowMs + DOWNLOAD_PLAY_WINDOW_MS) };
-  await putDownload({ ...d, grant });
+  // The record as stored now (a renewal may have come since `d` was read); a first play noted meanwhile stays.
+  await updateDownload(d.downloadId, (current) =>
+    current.grant.firstPlayedAt !== null ? null : { ...current, grant: { ...current.grant, firstPlayedAt: nowMs, playableUntil: Math.min(current.grant.expiresAt, nowMs + DOWNLOAD_PLAY_WINDOW_MS) } },
+  );
   // Told to the account without holding up the start (a failure is retried by the next sync).
   if (navigator.onLine) void reportDownloadPlayed(d.downloadId, deviceId(), d.grant.token, nowMs).catch(() => {});
 }

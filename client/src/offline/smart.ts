@@ -11,7 +11,7 @@ import { getTitle, type ProgressBody } from "../data/api.ts";
 import { currentProfile } from "../data/session.ts";
 import { deleteDownload, startDownload } from "./downloader.ts";
 import { episodeAfter } from "./episode-order.ts";
-import { getDownload, listDownloads, putDownload, type StoredDownload } from "./store.ts";
+import { listDownloads, updateDownload, type StoredDownload } from "./store.ts";
 
 const settingKey = (profileId: string) => `marquee.smartDownloads.${profileId}`;
 const [changed, setChanged] = createRoot(() => createSignal(0));
@@ -49,8 +49,7 @@ export function playingDownload(downloadId: string): () => void {
 /** Marks an episode download watched on this device when a position it reports is at its end (the credits, or 90 %). */
 export async function noteWatched(d: StoredDownload, body: ProgressBody): Promise<void> {
   if (d.episodeId === null || !isFinished(body.positionSeconds, body.durationSeconds, d.media.markers.creditsStart ?? null)) return;
-  const current = await getDownload(d.downloadId);
-  if (current && current.watchedAt === undefined) await putDownload({ ...current, watchedAt: Date.now() });
+  await updateDownload(d.downloadId, (current) => (current.watchedAt === undefined ? { ...current, watchedAt: Date.now() } : null));
 }
 
 let replacing: Promise<void> | null = null;

@@ -84,9 +84,27 @@ export async function getDownload(downloadId: string): Promise<StoredDownload | 
   return (await offlineDb()).get("downloads", downloadId);
 }
 
+/** Stores a new download's record (a change to one that exists goes through updateDownload). */
 export async function putDownload(d: StoredDownload): Promise<void> {
   await (await offlineDb()).put("downloads", d);
   downloadsChanged();
+}
+
+/**
+ * Changes a stored download's record as it is now, read and written in one
+ * transaction: a download deleted meanwhile (its Delete button, another tab, a
+ * revoked grant) stays deleted, and a change made meanwhile is not overwritten
+ * by an older copy. `change` answers the new record, or null to leave it as it
+ * is. Resolves to the record as stored after, or undefined when it is gone.
+ */
+export async function updateDownload(downloadId: string, change: (current: StoredDownload) => StoredDownload | null): Promise<StoredDownload | undefined> {
+  const tx = (await offlineDb()).transaction("downloads", "readwrite");
+  const current = await tx.store.get(downloadId);
+  const next = current ? change(current) : null;
+  if (next) await tx.store.put(next);
+  await tx.done;
+  if (next) downloadsChanged();
+  return next ?? current;
 }
 
 /** Stores one file and marks it done in its download's record, in one transaction. */
