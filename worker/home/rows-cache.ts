@@ -56,30 +56,66 @@ export function sharedHomeUrl(key: string): string | null {
   return key.startsWith(`home:${HOME_KEY_VERSION}:anon:`) ? `${SHARED_HOME_ORIGIN}${encodeURIComponent(key)}` : null;
 }
 
+/**
+ * A profile's entry as this isolate keeps it: as built, and as last shown — the
+ * cards still available then, the same object until the next edge of one of
+ * their windows, so a repeat visit filters nothing and the route makes its
+ * answer's JSON of it once (routes/home.ts).
+ */
+interface Kept {
+  home: CachedHome;
+  shown?: { home: CachedHome; fromMs: number; untilMs: number };
+}
+
 /** Profiles' entries this isolate read or wrote lately, by key: 4 MB (a home is some 30 KB), each for a minute. */
-const remembered = new HotCache<CachedHome>(4 * 1024 * 1024);
+const remembered = new HotCache<Kept>(4 * 1024 * 1024);
 const REMEMBER_MS = 60_000;
 
 /** The cached home under `key`, still available at `nowMs`; null on a miss, a broken entry or a cache failure. */
 export async function readCachedHome(kv: KVNamespace, key: string, nowMs: number): Promise<CachedHome | null> {
   const shared = sharedHomeUrl(key);
   const kept = shared ? undefined : remembered.get(key, nowMs);
-  if (kept) return stillAvailable(kept, nowMs);
+  if (kept) return shownAt(kept, nowMs);
   const text = await (shared ? edgeCache().match(shared).then((res) => res?.text() ?? null) : kv.get(key, "text")).catch((err: unknown) => {
     console.error("home cache read failed", err);
     return null;
   });
   const cached = text === null ? null : parsedHome(text);
   if (!cached) return null;
-  if (!shared) remembered.set(key, cached, text!.length, REMEMBER_MS, nowMs);
+  if (!shared) {
+    const entry: Kept = { home: cached };
+    remembered.set(key, entry, text!.length, REMEMBER_MS, nowMs);
+    return shownAt(entry, nowMs);
+  }
   return stillAvailable(cached, nowMs);
+}
+
+/** The kept entry's cards available at `nowMs`: the object shown last while no window edge has passed since. */
+function shownAt(kept: Kept, nowMs: number): CachedHome {
+  const last = kept.shown;
+  if (last && last.fromMs <= nowMs && nowMs < last.untilMs) return last.home;
+  const home = stillAvailable(kept.home, nowMs);
+  kept.shown = { home, fromMs: nowMs, untilMs: nextWindowEdge(kept.home, nowMs) };
+  return home;
+}
+
+/** The first start or end of a card's window after `nowMs` (Infinity: none), before which stillAvailable drops and adds nothing. */
+export function nextWindowEdge(home: CachedHome, nowMs: number): number {
+  let next = Infinity;
+  for (const windows of Object.values(home.windows)) {
+    for (const [startsAtMs, endsAtMs] of windows) {
+      if (startsAtMs > nowMs && startsAtMs < next) next = startsAtMs;
+      if (endsAtMs !== null && endsAtMs > nowMs && endsAtMs < next) next = endsAtMs;
+    }
+  }
+  return next;
 }
 
 /** Stores a freshly built home (a profile's at most once per second per key); a failed write is logged (the next visitor rebuilds). */
 export async function writeCachedHome(kv: KVNamespace, key: string, home: CachedHome): Promise<void> {
   const shared = sharedHomeUrl(key);
   const body = JSON.stringify(home);
-  if (!shared) remembered.set(key, home, body.length, REMEMBER_MS);
+  if (!shared) remembered.set(key, { home }, body.length, REMEMBER_MS);
   await (shared
     ? edgeCache().put(shared, new Response(body, { headers: { "Content-Type": "application/json", "Cache-Control": `public, max-age=${HOME_TTL_SECONDS}` } }))
     : putAtMostOncePerSecond(kv, key, body, { expirationTtl: HOME_TTL_SECONDS })

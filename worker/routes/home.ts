@@ -16,6 +16,13 @@ import { isDevelopment } from "../lib/environment.ts";
 import { AppError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import type { DeviceClass } from "../recs/types.ts";
+import type { CachedHome } from "../home/rows.ts";
+import type { LocalisedCard } from "../db/catalog.ts";
+import type { ContinueItem } from "../progress/continue-watching.ts";
+import type { ScheduleItem } from "../schedule/events.ts";
+import type { TypedResponse } from "hono/types";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { JSONParsed } from "hono/utils/types";
 
 const homeQuery = z.object({
   device: z.enum(["tv", "desktop", "phone"]).optional(),
@@ -30,6 +37,50 @@ const onboardingBody = z.object({
     .max(10)
     .refine((ids) => new Set(ids).size === ids.length, "must not repeat a title"),
 });
+
+/** What Home answers from its rows (cached or built). */
+interface HomeRows {
+  hero: CachedHome["hero"];
+  rows: CachedHome["rows"];
+  aboveFold: number;
+  onboarding: { choices: LocalisedCard[] } | null;
+  builtAt: number;
+}
+
+/** What Home answers afresh on every visit. */
+interface HomeRest {
+  continueWatching: ContinueItem[];
+  liveNow: ScheduleItem[];
+  comingUp: ScheduleItem[];
+  device: DeviceClass;
+  serverTime: number;
+}
+
+/** A JSON answer made as text; typed as `c.json` types it, for the SPA's client. */
+type JSONRespondReturn<T, U extends ContentfulStatusCode> = Response & TypedResponse<JSONParsed<T>, U, "json">;
+
+/**
+ * The rows' part of Home's answer as JSON (no braces), made once per rows object: a repeat visit
+ * is answered with the same object while no card's window has changed (rows-cache.ts `shownAt`), so
+ * a KV hit served from the isolate's memory serialises only Continue Watching and the schedule.
+ */
+const rowsTexts = new WeakMap<CachedHome, Uint8Array>();
+const utf8 = new TextEncoder();
+function rowsJson(home: CachedHome): Uint8Array {
+  let text = rowsTexts.get(home);
+  if (text === undefined) {
+    const rows: HomeRows = {
+      hero: home.hero,
+      rows: home.rows,
+      aboveFold: home.aboveFold,
+      onboarding: home.onboarding && home.onboarding.length > 0 ? { choices: home.onboarding } : null,
+      builtAt: home.builtAt,
+    };
+    text = utf8.encode(`{${JSON.stringify(rows).slice(1, -1)},`);
+    rowsTexts.set(home, text);
+  }
+  return text;
+}
 
 /** The device class: the client says (it knows when TV mode is forced); else the User-Agent. */
 function deviceClass(c: Context<AppEnv>, asked: DeviceClass | undefined): DeviceClass {
@@ -69,18 +120,14 @@ export const homeRoutes = new Hono<AppEnv>()
       waitUntil: (p) => c.executionCtx.waitUntil(p),
     });
     c.header("X-Home-Cache", cache);
-    return c.json({
-      hero: home.hero,
-      continueWatching: continuing,
-      liveNow: schedule.liveNow,
-      comingUp: schedule.comingUp,
-      rows: home.rows,
-      aboveFold: home.aboveFold,
-      onboarding: home.onboarding && home.onboarding.length > 0 ? { choices: home.onboarding } : null,
-      device,
-      builtAt: home.builtAt,
-      serverTime: viewer.nowMs,
-    });
+    const rest: HomeRest = { continueWatching: continuing, liveNow: schedule.liveNow, comingUp: schedule.comingUp, device, serverTime: viewer.nowMs };
+    // The rows' JSON as made for this rows object before, and what changes on every visit made now.
+    const head = rowsJson(home);
+    const tail = utf8.encode(JSON.stringify(rest).slice(1));
+    const body = new Uint8Array(head.length + tail.length);
+    body.set(head);
+    body.set(tail, head.length);
+    return c.body(body, 200, { "Content-Type": "application/json" }) as unknown as JSONRespondReturn<HomeRows & HomeRest, 200>;
   })
   // Onboarding: "pick three you like" (or skip with an empty list); the next home is personal at once.
   .post("/onboarding", validate("json", onboardingBody), async (c) => {

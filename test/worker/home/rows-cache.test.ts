@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { LocalisedCard } from "../../../worker/db/catalog.ts";
 import type { Viewer } from "../../../worker/lib/viewer.ts";
-import { forgetCachedHomes, homeCacheKey, readCachedHome, stillAvailable, writeCachedHome } from "../../../worker/home/rows-cache.ts";
+import { forgetCachedHomes, homeCacheKey, nextWindowEdge, readCachedHome, stillAvailable, writeCachedHome } from "../../../worker/home/rows-cache.ts";
 import type { CachedHome } from "../../../worker/home/rows.ts";
 
 // The KV home-rows cache called directly (home.test.ts covers hits, misses and invalidation through HTTP).
@@ -76,6 +76,28 @@ describe("the home-rows cache (worker/home/rows-cache.ts)", () => {
     await writeCachedHome(env.ROWS, key, home(nowMs));
     await forgetCachedHomes(env.ROWS, [key.split(":")[2]!]);
     expect(await readCachedHome(env.ROWS, key, nowMs)).toBeNull();
+  });
+
+  it("shows a kept entry as the same object until a card's window edge, then as the cards available after it", async () => {
+    const nowMs = Date.now();
+    const key = homeCacheKey({ id: `prof-${crypto.randomUUID()}`, homeVersion: 0 }, viewer(), "desktop", 10);
+    await env.ROWS.put(key, JSON.stringify(home(nowMs)));
+    const first = await readCachedHome(env.ROWS, key, nowMs);
+    // The same object while no window opens or closes (the route makes its JSON once per object)…
+    expect(await readCachedHome(env.ROWS, key, nowMs + 30_000)).toBe(first);
+    // …and a new one, without title 3, from the moment its window closes (a day on: the entry is kept by a fresh write).
+    await writeCachedHome(env.ROWS, key, home(nowMs));
+    const edge = nowMs + DAY_MS;
+    expect(nextWindowEdge(home(nowMs), nowMs)).toBe(edge);
+    const before = await readCachedHome(env.ROWS, key, edge - 1);
+    expect(before?.rows.map((r) => r.id)).toEqual(["trending", "closing"]);
+    expect(await readCachedHome(env.ROWS, key, edge - 1)).toBe(before);
+    const after = await readCachedHome(env.ROWS, key, edge);
+    expect(after).not.toBe(before);
+    expect(after?.rows.map((r) => r.id)).toEqual(["trending"]);
+    // A window opening later counts as an edge too; no edge ahead is Infinity.
+    expect(nextWindowEdge({ ...home(nowMs), windows: { 1: [[nowMs + 5_000, null]] } }, nowMs)).toBe(nowMs + 5_000);
+    expect(nextWindowEdge({ ...home(nowMs), windows: { 1: [[nowMs - 5_000, null]] } }, nowMs)).toBe(Infinity);
   });
 
   it("drops a card whose window has closed since, and a row left empty", () => {
