@@ -88,8 +88,21 @@ CREATE TABLE IF NOT EXISTS tombstones (
 
 /** Progress, history, operation ids and tombstones of one account's profiles. */
 export class ProgressStore extends SqlStore {
+  /**
+   * Each profile's latest entries per title as the window query last answered them (the longest
+   * list asked for), until a change to that profile's progress: Home asks for them on every visit
+   * (Continue Watching), and they change only when the profile watches something.
+   */
+  readonly #latest = new Map<string, { limit: number; entries: ProgressEntry[] }>();
+
   constructor(storage: DurableObjectStorage) {
     super(storage, SCHEMA);
+  }
+
+  /** The tables are gone: so is every list read from them. */
+  override forgetSchema(): void {
+    super.forgetSchema();
+    this.#latest.clear();
   }
 
   private row(profileId: string, titleId: number, episodeId: number | null): ProgressRow | undefined {
@@ -122,6 +135,7 @@ export class ProgressStore extends SqlStore {
       if (!seen) sql.exec("INSERT INTO ops (op_id, at) VALUES (?, ?)", w.opId, nowMs);
       return { applied: false, entry: current ? toEntry(current) : null, finishedNow: false, newView: false };
     }
+    this.#latest.delete(w.profileId);
     const position = Math.min(w.positionSeconds, w.durationSeconds);
     const finished = isFinished(position, w.durationSeconds, w.creditsStartSeconds);
     sql.exec(
@@ -161,7 +175,10 @@ export class ProgressStore extends SqlStore {
 
   /** The most recent entry of each title of a profile (a series' latest episode), most recent first. */
   latestPerTitle(profileId: string, limit: number): ProgressEntry[] {
-    return this.sql
+    const kept = this.#latest.get(profileId);
+    // A longer list read before holds this one: the same order, cut shorter.
+    if (kept && kept.limit >= limit) return kept.entries.slice(0, limit);
+    const entries = this.sql
       .exec<ProgressRow>(
         `SELECT * FROM (
            SELECT *, row_number() OVER (PARTITION BY title_id ORDER BY updated_at DESC, device_id DESC) AS rank
@@ -171,6 +188,8 @@ export class ProgressStore extends SqlStore {
       )
       .toArray()
       .map(toEntry);
+    this.#latest.set(profileId, { limit, entries });
+    return entries.slice();
   }
 
   /** Finished titles and episodes, most recent first, from before `before` (keyset pagination). */
@@ -199,6 +218,7 @@ export class ProgressStore extends SqlStore {
     const sql = this.sql;
     const where = titleId === null ? "profile_id = ?" : "profile_id = ? AND title_id = ?";
     const args = titleId === null ? [profileId] : [profileId, titleId];
+    this.#latest.delete(profileId);
     const removed = sql.exec(`DELETE FROM progress WHERE ${where}`, ...args).rowsWritten + sql.exec(`DELETE FROM history WHERE ${where}`, ...args).rowsWritten;
     sql.exec(
       "INSERT INTO tombstones (profile_id, title_id, removed_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET removed_at = excluded.removed_at",
@@ -209,6 +229,7 @@ export class ProgressStore extends SqlStore {
 
   /** Drops everything of one profile (the profile was deleted). */
   forgetProfile(profileId: string): void {
+    this.#latest.delete(profileId);
     for (const table of ["progress", "history", "tombstones"]) this.sql.exec(`DELETE FROM ${table} WHERE profile_id = ?`, profileId);
   }
 

@@ -74,3 +74,33 @@ describe("continue watching (worker/progress/continue-watching.ts)", () => {
     expect(await continueWatching(env, viewer(), accountId, "p1", 1)).toHaveLength(1);
   });
 });
+
+describe("the latest entries per title (worker/progress/progress-store.ts)", () => {
+  it("are kept between reads, and never outlive a write, a removal, a forgotten profile or an erasure", async () => {
+    const state = viewerState(env, `latest-${crypto.randomUUID()}`);
+    let clock = Date.now() - 3_600_000;
+    const write = (profileId: string, titleId: number, positionSeconds: number) =>
+      state.write({ opId: crypto.randomUUID(), profileId, titleId, episodeId: null, positionSeconds, durationSeconds: 600, clientTime: (clock += 1000), deviceId: "dev-cw-0002", deviceName: "Phone", creditsStartSeconds: null, country: "FR" });
+    const titles = async (profileId: string, limit = 60) => (await state.latestPerTitle(profileId, limit)).map((e) => [e.titleId, e.positionSeconds]);
+    await write("a", MOVIE, 100);
+    await write("b", MOVIE, 50);
+    expect(await titles("a")).toEqual([[MOVIE, 100]]);
+    // A write shows at once, most recent first; another profile's list is its own.
+    await write("a", SERIES, 30);
+    expect(await titles("a")).toEqual([[SERIES, 30], [MOVIE, 100]]);
+    await write("a", MOVIE, 200);
+    expect(await titles("a")).toEqual([[MOVIE, 200], [SERIES, 30]]);
+    expect(await titles("a", 1)).toEqual([[MOVIE, 200]]);
+    expect(await titles("b")).toEqual([[MOVIE, 50]]);
+    // A stale write changes nothing; a removal, a forgotten profile and an erasure empty the list.
+    await state.write({ opId: crypto.randomUUID(), profileId: "a", titleId: MOVIE, episodeId: null, positionSeconds: 5, durationSeconds: 600, clientTime: clock - 60_000, deviceId: "dev-cw-0002", deviceName: "Phone", creditsStartSeconds: null, country: "FR" });
+    expect(await titles("a")).toEqual([[MOVIE, 200], [SERIES, 30]]);
+    await state.removeHistory("a", SERIES);
+    expect(await titles("a")).toEqual([[MOVIE, 200]]);
+    await state.forgetProfile("a");
+    expect(await titles("a")).toEqual([]);
+    expect(await titles("b")).toEqual([[MOVIE, 50]]);
+    await state.erase();
+    expect(await titles("b")).toEqual([]);
+  });
+});
