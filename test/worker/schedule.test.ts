@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { grantOperator } from "../../worker/db/qoe.ts";
 import { currentEvents, forgetScheduleSnapshot, scheduleRows } from "../../worker/schedule/events.ts";
 import { premierePlaylist } from "../../worker/schedule/premiere-edge.ts";
+import { d1Counts, resetD1Counts } from "./d1-counts.ts";
 import { call, db } from "./helpers.ts";
 import { patternBytes, seedAsset, seedTitles } from "./media-fixtures.ts";
 import { TestBrowser } from "./session-client.ts";
@@ -210,7 +211,7 @@ describe("Live now and Coming up", () => {
     const created = await schedule({ kind: "premiere", titleId: ROWS, startsAt });
     expect(created.status).toBe(201);
     const viewer = (nowMs: number) => ({ viewerId: "demo", country: "NL", nowMs, maxMaturityAge: 18, plan: "premium" as const });
-    const rowsAt = async (nowMs: number) => scheduleRows(db(), viewer(nowMs), await currentEvents(db(), nowMs));
+    const rowsAt = async (nowMs: number) => scheduleRows(env, viewer(nowMs), await currentEvents(db(), nowMs));
     const before = await rowsAt(startsAt - 1);
     expect(before.comingUp.map((e) => e.id)).toContain(created.body.id);
     expect(before.liveNow.map((e) => e.id)).not.toContain(created.body.id);
@@ -231,6 +232,13 @@ describe("Live now and Coming up", () => {
     const listed = (await call("/api/schedule", { country: "NL" }).then((r) => r.json())) as any;
     expect(listed.liveNow.map((e: any) => e.title.id)).toContain(LIVE);
     expect(typeof listed.serverTime).toBe("number");
+    // Their cards are kept in the isolate under the catalog's epoch: the next Home reads none from D1.
+    await resetD1Counts();
+    const again = (await call("/api/home?device=desktop", { country: "NL" }).then((r) => r.json())) as any;
+    expect(again.liveNow).toEqual(home.liveNow);
+    expect(again.comingUp).toEqual(home.comingUp);
+    const reads = (await d1Counts()).readsByTable;
+    expect(reads.titles, "the schedule's cards came from the isolate's memory").toBeUndefined();
   });
 });
 

@@ -85,7 +85,7 @@ export async function loadHome(env: Env, req: HomeRequest): Promise<Home> {
   const [cached, continuing, schedule] = await Promise.all([
     req.skipCache ? Promise.resolve(null) : early && guessKey === key ? early : readCachedHome(env.ROWS, key, viewer.nowMs),
     profileHome ? continueFrom(env, viewer, profileHome.latest) : Promise.resolve([] as ContinueItem[]),
-    currentEvents(db, viewer.nowMs).then((events) => scheduleRows(db, viewer, events)),
+    currentEvents(db, viewer.nowMs).then((events) => scheduleRows(env, viewer, events)),
   ]);
   if (cached) return { home: cached, continueWatching: continuing, schedule, cache: "hit" };
   let signals: ProfileSignals = { maxMaturityAge: viewer.maxMaturityAge, watched: [], ratings: [], myList: [], onboarding: null };

@@ -3,7 +3,7 @@
  * offered to pick up again (GET /api/progress/continue, the Home row, the
  * resume point of POST /api/playback/:id).
  */
-import { catalogEpoch, recheckMs } from "../catalog/edge-cache.ts";
+import { keptUnderEpoch } from "../catalog/epoch-kept.ts";
 import { database } from "../db/client.ts";
 import { continueData, type EpisodeInfo, type TitleCard } from "../db/progress.ts";
 import { HotCache } from "../lib/hot-cache.ts";
@@ -70,47 +70,22 @@ export async function continueFrom(env: Env, viewer: Viewer, latest: ProgressEnt
 
 /** How long an isolate keeps a Continue Watching row of the catalog (the epoch and its next window edge end it sooner). */
 const CONTINUE_ROWS_TTL_MS = 30_000;
-type ContinueRow = TitleCard | EpisodeInfo | null;
-const continueRows = new HotCache<ContinueRow>(2 * 1024 * 1024);
+type ContinueRow = TitleCard | EpisodeInfo;
+const continueRows = new HotCache<ContinueRow | null>(2 * 1024 * 1024);
 
 /**
- * `continueData` through the isolate's memory, row by row: a title's card as the viewer's country
- * and ceiling see it (null: hidden), an episode being resumed, the episode after a finished one
- * (null: none with video). These are the same for every viewer of the variant until the catalog
- * changes, so they are kept under the catalog's epoch as the licence's source is
- * (playback/entitlement.ts): an edit or a window edge starts a new key. A Home hit whose rows are
- * all kept reads no D1 row; only the rows missing are read, in one batch. Nothing personal is kept:
- * which titles a profile watches is in the request, not in what is stored. If the epoch cannot be
- * read, D1 answers as before.
+ * `continueData` through the isolate's memory (catalog/epoch-kept.ts), row by row: a title's card
+ * as the viewer's country and ceiling see it, an episode being resumed, the episode after a finished
+ * one (absent: none with video). A Home hit whose rows are all kept reads no D1 row.
  */
 async function cachedContinueData(env: Env, viewer: Viewer, titleIds: number[], resumeIds: number[], finishedIds: number[]) {
-  const db = database(env.DB);
-  const epoch = await catalogEpoch(env.DB, viewer.country, viewer.nowMs, recheckMs(env)).catch(() => null);
-  if (!epoch) return continueData(db, viewer, titleIds, resumeIds, finishedIds);
-  const prefix = `v${epoch.version}/${viewer.country}/m${viewer.maxMaturityAge}/`;
-  const wanted = { c: [...new Set(titleIds)], e: [...new Set(resumeIds)], n: [...new Set(finishedIds)] };
-  // Each row from memory, or missing; the missing ones are read in one batch and kept.
-  const rows = new Map<string, ContinueRow>();
-  const missing = { c: [] as number[], e: [] as number[], n: [] as number[] };
-  for (const kind of ["c", "e", "n"] as const) {
-    for (const id of wanted[kind]) {
-      const row = continueRows.get(`${prefix}${kind}${id}`, viewer.nowMs);
-      if (row === undefined) missing[kind].push(id);
-      else rows.set(`${kind}${id}`, row);
-    }
-  }
-  if (missing.c.length + missing.e.length + missing.n.length > 0) {
-    const read = await continueData(db, viewer, missing.c, missing.e, missing.n);
-    const fresh = { c: read.cards as Map<number, ContinueRow>, e: read.episodes as Map<number, ContinueRow>, n: read.next as Map<number, ContinueRow> };
-    const ttlMs = Math.min(CONTINUE_ROWS_TTL_MS, (epoch.nextEdgeMs ?? Infinity) - viewer.nowMs);
-    for (const kind of ["c", "e", "n"] as const) {
-      for (const id of missing[kind]) {
-        const row = fresh[kind].get(id) ?? null;
-        rows.set(`${kind}${id}`, row);
-        continueRows.set(`${prefix}${kind}${id}`, row, row === null ? 16 : JSON.stringify(row).length, ttlMs, viewer.nowMs);
-      }
-    }
-  }
-  const found = <T>(kind: "c" | "e" | "n") => new Map(wanted[kind].flatMap((id) => (rows.get(`${kind}${id}`) ? [[id, rows.get(`${kind}${id}`) as T] as const] : [])));
+  const keys = [...titleIds.map((id) => `c${id}`), ...resumeIds.map((id) => `e${id}`), ...finishedIds.map((id) => `n${id}`)];
+  const rows = await keptUnderEpoch(env, viewer, continueRows, "continue", keys, async (missing) => {
+    const ids = (kind: string) => missing.filter((k) => k[0] === kind).map((k) => Number(k.slice(1)));
+    const read = await continueData(database(env.DB), viewer, ids("c"), ids("e"), ids("n"));
+    const keyed = (kind: string, m: Map<number, ContinueRow>) => [...m].map(([id, row]) => [`${kind}${id}`, row] as const);
+    return new Map([...keyed("c", read.cards), ...keyed("e", read.episodes), ...keyed("n", read.next)]);
+  }, CONTINUE_ROWS_TTL_MS);
+  const found = <T>(kind: string) => new Map([...rows].flatMap(([key, row]) => (key[0] === kind ? [[Number(key.slice(1)), row as T] as const] : [])));
   return { cards: found<TitleCard>("c"), episodes: found<EpisodeInfo>("e"), next: found<EpisodeInfo>("n") };
 }

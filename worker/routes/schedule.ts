@@ -52,7 +52,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const viewer = c.get("viewer");
     const db = database(c.env.DB);
-    const rows = await scheduleRows(db, viewer, await currentEvents(db, viewer.nowMs));
+    const rows = await scheduleRows(c.env, viewer, await currentEvents(db, viewer.nowMs));
     return c.json({ ...rows, serverTime: viewer.nowMs });
   })
   .get("/titles/:id", validate("param", idParam), async (c) => {
@@ -73,7 +73,7 @@ export const scheduleRoutes = new Hono<AppEnv>()
     const { profile } = requireProfile(c);
     const viewer = c.get("viewer");
     const db = database(c.env.DB);
-    const rows = await scheduleRows(db, viewer, await profileReminders(db, profile.id, viewer.nowMs));
+    const rows = await scheduleRows(c.env, viewer, await profileReminders(db, profile.id, viewer.nowMs));
     return c.json({ items: [...rows.liveNow, ...rows.comingUp], serverTime: viewer.nowMs });
   })
   .put("/:id/reminder", validate("param", idParam), async (c) => {

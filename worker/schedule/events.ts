@@ -14,6 +14,10 @@ import { eq } from "drizzle-orm";
 import { AppError } from "../lib/errors.ts";
 import type { Viewer } from "../lib/viewer.ts";
 import type { LocalisedCard } from "../db/catalog.ts";
+import { DEFAULT_CATALOG_LOCALE } from "../catalog/localise.ts";
+import { keptUnderEpoch } from "../catalog/epoch-kept.ts";
+import { database } from "../db/client.ts";
+import { HotCache } from "../lib/hot-cache.ts";
 
 /** A live event lasts at most a day; a premiere at most a day of plays. */
 export const MAX_EVENT_MS = 24 * 3_600_000;
@@ -130,12 +134,22 @@ export function forgetScheduleSnapshot(): void {
   snapshot = undefined;
 }
 
-/** "Live now" and "Coming up" for this viewer: only titles it may see, soonest first. */
-export async function scheduleRows(db: Db, viewer: Viewer, events: ScheduleEventRow[]): Promise<{ liveNow: ScheduleItem[]; comingUp: ScheduleItem[] }> {
+/** How long an isolate keeps a schedule card of the catalog (the epoch and its next window edge end it sooner). */
+const SCHEDULE_CARDS_TTL_MS = 30_000;
+const scheduleCards = new HotCache<LocalisedCard | null>(1024 * 1024);
+
+/** "Live now" and "Coming up" for this viewer: only titles it may see, soonest first; their cards from the isolate's memory (catalog/epoch-kept.ts). */
+export async function scheduleRows(env: Env, viewer: Viewer, events: ScheduleEventRow[]): Promise<{ liveNow: ScheduleItem[]; comingUp: ScheduleItem[] }> {
   const now = viewer.nowMs;
   const live = events.filter((e) => e.startsAt <= now && e.endsAt > now).slice(0, ROW_MAX);
   const upcoming = events.filter((e) => e.startsAt > now && e.startsAt - now <= COMING_UP_MS).slice(0, ROW_MAX);
-  const cards = await localisedVisibleCards(db, viewer, [...new Set([...live, ...upcoming].map((e) => e.titleId))]);
+  const locale = viewer.locale ?? DEFAULT_CATALOG_LOCALE;
+  const ids = [...new Set([...live, ...upcoming].map((e) => String(e.titleId)))];
+  const kept = ids.length === 0 ? new Map<string, LocalisedCard>() : await keptUnderEpoch(env, viewer, scheduleCards, locale, ids, async (missing) => {
+    const read = await localisedVisibleCards(database(env.DB), viewer, missing.map(Number));
+    return new Map([...read].map(([id, card]) => [String(id), card]));
+  }, SCHEDULE_CARDS_TTL_MS);
+  const cards = new Map([...kept].map(([id, card]) => [Number(id), card]));
   const item = (e: ScheduleEventRow): ScheduleItem[] => {
     const title = cards.get(e.titleId);
     return title ? [{ id: e.id, kind: e.kind, startsAt: e.startsAt, endsAt: e.endsAt, title }] : [];
