@@ -150,15 +150,20 @@ export function matchRung(points: ProbePoint[], rung: PlannedRung): PlannedRung 
  * A second codec's rungs for `rungs` (ascending), each matched with matchRung at
  * its height; where two H.264 rungs get the same match — the second codec's
  * cheapest probe at that height already beats both — it is one rung, not two
- * renditions of the same encode (which would also share a folder name).
+ * renditions of the same encode (which would also share a folder name). The
+ * matches are then spaced as the H.264 ladder is (spaceRungs, `minStepRatio`):
+ * a codec that needs fewer bits can bring two H.264 rungs closer than the step
+ * (bench:encode's screen text: AV1 31 and 41 kbps at 720p for H.264's 73 and
+ * 116), and a rung that close adds an encode and a rendition the player would
+ * hardly tell from its neighbour.
  */
-export function matchRungs(points: ProbePoint[], rungs: PlannedRung[]): PlannedRung[] {
+export function matchRungs(points: ProbePoint[], rungs: PlannedRung[], targets: Pick<LadderTargets, "floorKbps" | "minStepRatio"> = DEFAULT_TARGETS): PlannedRung[] {
   const out: PlannedRung[] = [];
   for (const r of rungs) {
     const m = matchRung(points, r);
     if (m && !out.some((o) => o.height === m.height && Math.round(o.kbps) === Math.round(m.kbps))) out.push(m);
   }
-  return out;
+  return out.length > 0 ? spaceRungs(out.sort((a, b) => a.kbps - b.kbps || a.vmaf - b.vmaf), targets) : out;
 }
 
 const asRung = (p: ProbePoint, targetVmaf: number | null): PlannedRung => ({ height: p.height, width: p.width, crf: p.crf, kbps: p.kbps, vmaf: p.vmaf, targetVmaf });
@@ -238,11 +243,18 @@ export function placeRungs(points: ProbePoint[], targets: LadderTargets = DEFAUL
       else chain.push(r);
     }
   }
-  // Spacing, from the top down: the top rung (the best target reached) always stays, a
-  // lower rung stays when it is at least minStepRatio cheaper than the one above it. The
-  // floor rung (at or under floorKbps) always stays too: the middle rungs too close to it
-  // give way, and when only the top is left it sits beside the top even if closer —
-  // a slow link playing at all matters more than even spacing.
+  return spaceRungs(chain, targets);
+}
+
+/**
+ * Rungs ascending in bitrate (non-empty), spaced from the top down: the top rung
+ * (the best target reached) always stays, a lower rung stays when it is at least
+ * minStepRatio cheaper than the one above it. The floor rung (the lowest, when at
+ * or under floorKbps) always stays too: the middle rungs too close to it give
+ * way, and when only the top is left it sits beside the top even if closer — a
+ * slow link playing at all matters more than even spacing.
+ */
+export function spaceRungs(chain: PlannedRung[], targets: Pick<LadderTargets, "floorKbps" | "minStepRatio">): PlannedRung[] {
   const floor = chain[0]!.kbps <= targets.floorKbps ? chain[0]! : null;
   const kept: PlannedRung[] = [chain.at(-1)!];
   for (let i = chain.length - 2; i >= 0; i--) {

@@ -115,7 +115,8 @@ export interface PerTitleLadder {
   rungs: PlannedRung[];
   /**
    * The second codec: its probes and its rungs, each at an H.264 rung's height and VMAF (one where two H.264
-   * rungs share a match); no rungs, and `declined` saying why, where AV1 does not pay on this title.
+   * rungs share a match), spaced as the H.264 rungs are (so it may have fewer: hull.ts matchRungs); no rungs,
+   * and `declined` saying why, where AV1 does not pay on this title.
    */
   av1: { points: ProbePoint[]; rungs: PlannedRung[]; declined?: string } | null;
   probeSeconds: number;
@@ -278,7 +279,7 @@ async function probeIn(dir: string, source: SourceInfo, options: ProbeOptions): 
     const verdict = av1Pays(av1Points, rungs);
     const keep = verdict.pays || options.av1Always === true || source.video.range !== "SDR";
     if (!verdict.pays) log(`AV1 ${keep ? "kept although it does not pay" : "not written"}: ${verdict.why}`);
-    av1 = keep ? { points: av1Points, rungs: matchRungs(av1Points, rungs) } : { points: av1Points, rungs: [], declined: verdict.why };
+    av1 = keep ? { points: av1Points, rungs: matchRungs(av1Points, rungs, targets) } : { points: av1Points, rungs: [], declined: verdict.why };
   }
   const hull = upperHull(points);
   return {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BITRATE_CEILING_KBPS, ceilingAt, DEFAULT_TARGETS, hullVmafAt, matchRungs, placeRungs, underCeiling, upperHull, worthProbingBelow, type LadderTargets, type ProbePoint } from "../../../tools/ingest/hull.ts";
+import { BITRATE_CEILING_KBPS, ceilingAt, DEFAULT_TARGETS, hullVmafAt, matchRung, matchRungs, placeRungs, underCeiling, upperHull, worthProbingBelow, type LadderTargets, type ProbePoint } from "../../../tools/ingest/hull.ts";
 import { perTitleRenditions } from "../../../tools/ingest/ladder.ts";
 
 /**
@@ -231,6 +231,69 @@ describe("second-codec rungs", () => {
     expect(matched).toHaveLength(3);
     expect(matched[0]).toMatchObject({ height: 240, vmaf: 60.5 });
     expect(matched[0]!.kbps).toBeLessThan(39);
+  });
+
+  // Shaped like bench:encode's screen text at 720p (2026-12-06): two 720p H.264 rungs 1.59× apart (73 and 116 kbps)
+  // whose AV1 matches came out 1.32× apart (31 and 41 kbps), under the 1.35× the H.264 ladder keeps between rungs.
+  const screenRungs = [
+    { height: 240, width: 426, crf: 38, kbps: 18, vmaf: 60, targetVmaf: 60 },
+    { height: 540, width: 960, crf: 32, kbps: 40, vmaf: 82, targetVmaf: 82 },
+    { height: 720, width: 1280, crf: 30, kbps: 73, vmaf: 90, targetVmaf: 90 },
+    { height: 720, width: 1280, crf: 26, kbps: 116, vmaf: 95, targetVmaf: 95 },
+  ];
+  const screenAv1: ProbePoint[] = [
+    { height: 240, width: 426, crf: 54, kbps: 8, vmaf: 58 },
+    { height: 240, width: 426, crf: 42, kbps: 14, vmaf: 70 },
+    { height: 540, width: 960, crf: 54, kbps: 17, vmaf: 78 },
+    { height: 540, width: 960, crf: 42, kbps: 30, vmaf: 88 },
+    { height: 720, width: 1280, crf: 54, kbps: 25, vmaf: 86 },
+    { height: 720, width: 1280, crf: 42, kbps: 45, vmaf: 96 },
+  ];
+
+  it("spaces the second codec's rungs as the H.264 ladder is: a match closer than the step to the one above is dropped", () => {
+    const each = screenRungs.map((r) => matchRung(screenAv1, r)!);
+    expect(each[3]!.kbps / each[2]!.kbps).toBeLessThan(DEFAULT_TARGETS.minStepRatio);
+    const matched = matchRungs(screenAv1, screenRungs);
+    // 720p's VMAF 90 match goes; the top (VMAF 95), 540p and the floor stay, each as matched.
+    expect(matched).toEqual([each[0], each[1], each[3]]);
+    expect(perTitleRenditions(matched, "av1").map((r) => r.name)).toEqual(["av1-240p", "av1-540p", "av1-720p"]);
+    // With no step (a ratio of 1) every distinct match is a rung, as before the rule.
+    expect(matchRungs(screenAv1, screenRungs, { ...DEFAULT_TARGETS, minStepRatio: 1 })).toEqual(each);
+  });
+
+  it("keeps the second codec's floor rung, and the top, when the floor is closer than the step to the top", () => {
+    // Only two rungs, 1.2× apart: both under the floor rate, so the lower one is the floor and stays beside the top.
+    const two = [screenRungs[2]!, screenRungs[3]!];
+    const av1 = screenAv1.filter((p) => p.height === 720);
+    const matched = matchRungs(av1, two);
+    expect(matched.map((r) => r.vmaf)).toEqual([90, 95]);
+    // Above the floor rate the lower one is an ordinary rung and gives way to the top.
+    expect(matchRungs(av1, two, { ...DEFAULT_TARGETS, floorKbps: 10 }).map((r) => r.vmaf)).toEqual([95]);
+  });
+
+  it("gives second-codec rungs that are matches of H.264 rungs, ascending, spaced, with the dearest match kept", () => {
+    fc.assert(
+      fc.property(probeSet, probeSet, (h264, av1) => {
+        const rungs = placeRungs(h264);
+        const each = rungs.map((r) => matchRung(av1, r)).filter((m): m is NonNullable<typeof m> => m !== null);
+        const matched = matchRungs(av1, rungs);
+        expect(matched.length).toBeLessThanOrEqual(rungs.length);
+        if (each.length === 0) {
+          expect(matched).toEqual([]);
+          return;
+        }
+        for (const m of matched) expect(each).toContainEqual(m);
+        // (Within a kbps: matches at one height that round to the same kbps are one rung, the first of them kept.)
+        expect(Math.abs(matched.at(-1)!.kbps - Math.max(...each.map((m) => m.kbps)))).toBeLessThan(1);
+        for (let i = 1; i < matched.length; i++) {
+          expect(matched[i]!.kbps).toBeGreaterThan(matched[i - 1]!.kbps);
+          const floorBesideTop = matched.length === 2 && matched[0]!.kbps <= DEFAULT_TARGETS.floorKbps;
+          if (!floorBesideTop) expect(matched[i]!.kbps).toBeGreaterThanOrEqual(matched[i - 1]!.kbps * DEFAULT_TARGETS.minStepRatio - 1e-9);
+        }
+        const names = perTitleRenditions(matched, "av1").map((r) => r.name);
+        expect(new Set(names).size).toBe(names.length);
+      }),
+    );
   });
 });
 
