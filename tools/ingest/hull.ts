@@ -75,17 +75,22 @@ export function underCeiling(points: ProbePoint[], targets: LadderTargets): Prob
 /**
  * Whether probing one resolution at a CRF below those in `probed` (its probes so
  * far, cheapest first) can still change what placeRungs places. Not once a probe
- * reaches the top target at more than `floorKbps` (a lower CRF costs more, and
- * every target is met at or before that probe), nor once a probe is over the
- * height's ceiling (placeRungs uses nothing past the first such probe): the rungs
- * from the probes taken are the rungs from the whole grid. Simple content skips
- * its lowest CRFs, heavy grain its costliest.
+ * reaches the top target (a lower CRF costs more, and every target is met at or
+ * before that probe), nor once a probe is over the height's ceiling (placeRungs
+ * uses nothing past the first such probe): the rungs from the probes taken are
+ * the rungs from the whole grid. Simple content skips its lowest CRFs, heavy
+ * grain its costliest.
+ *
+ * That holds at any bitrate, under `floorKbps` too: the floor rung (the best probe
+ * at or under floorKbps) is only added when every target's rung costs more than
+ * floorKbps, and a height that reaches the top target at or under it (and under
+ * its ceiling, or the rule above stopped it) meets every target there, so the
+ * lowest rung is already that cheap and no floor rung is added.
  */
 export function worthProbingBelow(probed: ProbePoint[], targets: LadderTargets): boolean {
   const last = probed.at(-1);
   if (!last) return true;
-  const top = Math.max(...targets.targetsVmaf);
-  if (last.vmaf >= top && last.kbps > targets.floorKbps) return false;
+  if (last.vmaf >= Math.max(...targets.targetsVmaf)) return false;
   return !targets.ceilingKbps || last.kbps <= ceilingAt(last.height, targets.ceilingKbps);
 }
 
