@@ -26,8 +26,23 @@
  *     curves at each height both were probed at;
  *   - ingest time: probes + the per-title encode (both codecs) against the
  *     fixed-ladder encode of the same clip, the same `encode()` ingest runs, in
- *     CPU seconds (`ingest_time_ratio`; the wall-clock one is `ingest_wall_ratio`),
- *     and projected to a 10-minute title (probes are a fixed cost: 6 s of scenes).
+ *     CPU seconds (what the work costs; wall time on a shared machine is mostly
+ *     the load). A 4 s clip is no title: its probes (a fixed cost, three 2 s
+ *     scenes of any title over 9 s) are most of its ingest, so the figures are:
+ *       `ingest_time_ratio` — the issue's field, the one the aim (≤ 2.5×) is
+ *         read from: each clip's CPU projected to a 10-minute title (probes
+ *         scaled to 6 s of scenes, encodes per second of title), summed over the
+ *         clips; the same in `ingest_cpu_ratio_10min_projected`, and
+ *         `ingest_time_ratio_is` says it in words;
+ *       `ingest_cpu_ratio_clip_raw` / `ingest_wall_ratio_clip_raw` — the clips
+ *         as run, probes not amortised;
+ *       `ingest_validation` — the projection is a model, so after the clips one
+ *         longer take (`--validate-seconds`, default 60, of `--validate-clip`,
+ *         default screen, the clip nearest the aim) is ingested both ways as a
+ *         title would be (three 2 s scenes probed), nothing scored, and its
+ *         measured CPU ratio is set beside the one the model predicts for that
+ *         length from the short clip (phase by phase), with the 10-minute
+ *         projection made from the longer take.
  *
  * Why the first runs never finished: every clip was 12–20 s at 960×540, and
  * each of its ~12 written renditions was scored by VMAF over the whole clip
@@ -58,7 +73,7 @@ import { drawPicture, type Kind } from "../tools/ingest/demo-pictures.ts";
 import { capture, ffTools } from "../tools/ingest/ffmpeg.ts";
 import { DEFAULT_TARGETS, matchRung, type PlannedRung } from "../tools/ingest/hull.ts";
 import { perTitleRenditions, selectLadder, type Rendition } from "../tools/ingest/ladder.ts";
-import { AV1_PROBE_CRFS, findVmaf, hasAv1Encoder, PROBE_CRFS, probePerTitle, vmafScore, vmafSubsample, type VmafSetup } from "../tools/ingest/per-title.ts";
+import { AV1_PROBE_CRFS, findVmaf, hasAv1Encoder, PROBE_CRFS, probePerTitle, sceneStarts, vmafScore, vmafSubsample, type VmafSetup } from "../tools/ingest/per-title.ts";
 import { measurePlaylist } from "../tools/ingest/playlists.ts";
 import { probeSource, type SourceInfo } from "../tools/ingest/probe.ts";
 import { bdRate } from "./bd-rate.ts";
@@ -93,6 +108,8 @@ const OPTIONS = {
   crfs: { type: "string", default: PROBE_CRFS.join(",") },
   "av1-crfs": { type: "string", default: AV1_PROBE_CRFS.join(",") },
   "vmaf-models": { type: "string" },
+  "validate-seconds": { type: "string", default: "60" },
+  "validate-clip": { type: "string", default: "screen" },
 } as const;
 const bench = benchmark("encode", OPTIONS);
 const { values } = bench;
@@ -108,11 +125,14 @@ if (values.help) {
   --crfs LIST        x264 probe CRFs (default ingest's ${OPTIONS.crfs.default})
   --av1-crfs LIST    SVT-AV1 probe CRFs (default ingest's ${OPTIONS["av1-crfs"].default})
   --vmaf-models DIR  VMAF model folder (default MARQUEE_VMAF_MODELS, else ../shared/data/vmaf-models)
+  --validate-seconds N  after the clips, ingest N seconds of --validate-clip both ways (no scoring) and set the
+                     measured CPU ratio beside what the projection predicts for that length (default ${OPTIONS["validate-seconds"].default}; 0: no)
+  --validate-clip NAME  a generated clip, from: ${Object.keys(GENERATED).join(", ")} (default ${OPTIONS["validate-clip"].default})
 
-The default run costs about 20–25 CPU-minutes (its wall time on a shared machine is mostly the load).`);
+The default run costs about 25–30 CPU-minutes (its wall time on a shared machine is mostly the load).`);
   process.exit(0);
 }
-const { seconds, height } = numbers(values, "seconds", "height");
+const { seconds, height, "validate-seconds": validateSeconds } = numbers(values, "seconds", "height", "validate-seconds");
 const crfList = (text: string, name: string) => {
   const xs = text.split(",").map(Number);
   if (xs.length < 2 || xs.some((x) => !Number.isFinite(x))) throw new Error(`--${name} wants two or more numbers, comma-separated, not ${JSON.stringify(text)}`);
@@ -121,6 +141,7 @@ const crfList = (text: string, name: string) => {
 const crfs = crfList(values.crfs, "crfs");
 const av1Crfs = crfList(values["av1-crfs"], "av1-crfs");
 const SEGMENT_SECONDS = 2;
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 const models = values["vmaf-models"] ?? process.env.MARQUEE_VMAF_MODELS ?? "../shared/data/vmaf-models";
 const vmaf = existsSync(models) ? findVmaf(models) : { reason: `${models} is absent (see ../shared/data/vmaf-models/SOURCE.txt)` };
@@ -134,10 +155,15 @@ if (!av1) console.log(`notice: ${ffTools().ffmpeg.path} has no libsvtav1: the se
 const width = Math.round((height * 16) / 9 / 2) * 2;
 const clipNames = values.clips.split(",").map((c) => c.trim()).filter(Boolean);
 for (const name of clipNames) if (!FILMS[name] && !GENERATED[name]) throw new Error(`--clips: no clip named ${JSON.stringify(name)} (--help lists them)`);
+const validateClip = values["validate-clip"];
+if (validateSeconds > 0 && !GENERATED[validateClip]) throw new Error(`--validate-clip: no generated clip named ${JSON.stringify(validateClip)} (from ${Object.keys(GENERATED).join(", ")})`);
+/** The scenes a title of `titleSeconds` is probed on (ingest's defaults: three 2 s scenes once it is over 9 s). */
+const probedSecondsOf = (titleSeconds: number) => sum(sceneStarts(titleSeconds, 3, 2).map((sc) => sc.seconds));
+/** The length the ingest-time aim is read at. */
+const TITLE_SECONDS = 600;
 
 const runStarted = performance.now();
 const work = mkdtempSync(join(tmpdir(), "marquee-bench-encode-"));
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const PHASES = ["source", "fixed_encode", "fixed_score", "probes", "per_title_encode", "per_title_score", "reach_probes"] as const;
 type Phase = (typeof PHASES)[number];
 /** CPU seconds this process and its finished children (every ffmpeg) have used: /proc/self/stat's utime+stime+cutime+cstime. */
@@ -165,6 +191,17 @@ const REACH_CRFS = [15, 10];
 const phaseTotals = zero();
 const cpuTotals = zero();
 
+/**
+ * The projection's model: ingest's probes are a fixed cost per title (its scenes, whatever its length) and both
+ * encodes grow with the title. From one run's CPU seconds (`probes` over `probedSeconds` of scenes, encodes over
+ * `clipSeconds`), the per-title and fixed-ladder CPU of a title of `titleSeconds`, and their ratio.
+ */
+function projectCpu(cpu: Pick<Record<Phase, number>, "probes" | "per_title_encode" | "fixed_encode">, probedSeconds: number, clipSeconds: number, titleSeconds: number) {
+  const perTitle = cpu.probes * (probedSecondsOf(titleSeconds) / probedSeconds) + (cpu.per_title_encode / clipSeconds) * titleSeconds;
+  const fixed = (cpu.fixed_encode / clipSeconds) * titleSeconds;
+  return { perTitle, fixed, ratio: perTitle / fixed };
+}
+
 /** One rendition's segments as a single fragmented MP4 file (init + segments), for scoring. */
 function joined(outDir: string, name: string): string {
   const dir = join(outDir, "video", name);
@@ -191,9 +228,27 @@ async function encodeAndScore(source: SourceInfo, ladder: Rendition[], outDir: s
   return { seconds: s, rows };
 }
 
+/**
+ * A near-lossless source of exactly `seconds` of a clip's frames at `path` (false where its picture cannot be drawn
+ * here), timed as the "source" phase.
+ */
+async function makeSource(name: string, dir: string, clipSeconds: number, path: string): Promise<boolean> {
+  const film = FILMS[name];
+  const picture = film ? null : await drawPicture(GENERATED[name]!.kind, `bench:encode ${name}`, dir);
+  if (!film && !picture) return false;
+  const input = picture
+    ? [...picture.inputs, "-filter_complex", `${picture.graph},scale=${width}:${height}:flags=bicubic,setsar=1,fps=25[v]`, "-map", "[v]"]
+    : ["-i", join(FILMS_DIR, film!.file)];
+  await timed("source", () => capture(ffTools().ffmpeg.path, ["-v", "error", "-y", ...input, "-t", String(clipSeconds), "-an", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "4", "-pix_fmt", "yuv420p", path]));
+  return true;
+}
+
 const results: Record<string, Record<string, unknown>> = {};
+/** Each clip's CPU seconds per phase, scenes probed and length: the validation predicts from them. */
+const shortClips: Record<string, { cpu: Record<Phase, number>; probedSeconds: number; seconds: number }> = {};
 const totals = { fixedKbps: 0, perTitleKbps: 0, h264Kbps: 0, av1Kbps: 0, h264WrittenKbps: 0, av1WrittenKbps: 0, fixedS: 0, perTitleS: 0, projectedPerTitleCpu: 0, projectedFixedCpu: 0 };
 const bdRates: number[] = [];
+let validation: Record<string, unknown> | null = null;
 try {
   for (const name of clipNames) {
     const dir = join(work, name);
@@ -207,15 +262,10 @@ try {
     // A near-lossless source of exactly the clip's frames, so the source's own artefacts do not flatter either ladder.
     clipWall = zero();
     clipCpu = zero();
-    const picture = film ? null : await drawPicture(GENERATED[name]!.kind, `bench:encode ${name}`, dir);
-    if (!film && !picture) {
+    if (!(await makeSource(name, dir, seconds, path))) {
       console.log(`\n${name}: skipped, it cannot be drawn on this machine (no DejaVu Sans Mono for the text)`);
       continue;
     }
-    const input = picture
-      ? [...picture.inputs, "-filter_complex", `${picture.graph},scale=${width}:${height}:flags=bicubic,setsar=1,fps=25[v]`, "-map", "[v]"]
-      : ["-i", join(FILMS_DIR, film!.file)];
-    await timed("source", () => capture(ffTools().ffmpeg.path, ["-v", "error", "-y", ...input, "-t", String(seconds), "-an", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "4", "-pix_fmt", "yuv420p", path]));
     const source = await probeSource(path);
     console.log(`\n${name}: ${source.video.width}×${source.video.height}, ${round(source.durationSeconds, 1)} s (${film ? `${film.what}, ${film.file}` : GENERATED[name]!.what})`);
 
@@ -300,17 +350,14 @@ try {
     // The probes are a fixed cost (three 2 s scenes, whatever the length) and the encodes grow with the title:
     // ingest's CPU ratio for a 10-minute title, from this clip's CPU per probed second and per encoded second.
     const probedSeconds = sum(plan.scenes.map((sc) => sc.seconds));
-    const projectedCpu = (sceneSeconds: number, titleSeconds: number) => ({
-      perTitle: clipCpu.probes * (sceneSeconds / probedSeconds) + (clipCpu.per_title_encode / source.durationSeconds) * titleSeconds,
-      fixed: (clipCpu.fixed_encode / source.durationSeconds) * titleSeconds,
-    });
-    const projected = (sceneSeconds: number, titleSeconds: number) => projectedCpu(sceneSeconds, titleSeconds).perTitle / projectedCpu(sceneSeconds, titleSeconds).fixed;
+    const projected = projectCpu(clipCpu, probedSeconds, source.durationSeconds, TITLE_SECONDS);
+    shortClips[name] = { cpu: { ...clipCpu }, probedSeconds, seconds: source.durationSeconds };
     for (const p of PHASES) {
       phaseTotals[p] += clipWall[p];
       cpuTotals[p] += clipCpu[p];
     }
     console.log(`ingest time: fixed ${round(fixed.seconds, 1)} s; per-title probes ${round(probeS, 1)} s (${plan.points.length + (plan.av1?.points.length ?? 0)} probes) + encode ${round(perTitle.seconds, 1)} s = ${round(perTitleS, 1)} s (${round(perTitleS / fixed.seconds, 2)}×)`);
-    if (hasProcStat) console.log(`ingest CPU: per-title ${round((clipCpu.probes + clipCpu.per_title_encode) / clipCpu.fixed_encode, 2)}× fixed (encodes alone ${round(clipCpu.per_title_encode / clipCpu.fixed_encode, 2)}×; a 10-minute title, probes on 6 s: ${round(projected(6, 600), 2)}×)`);
+    if (hasProcStat) console.log(`ingest CPU: per-title ${round((clipCpu.probes + clipCpu.per_title_encode) / clipCpu.fixed_encode, 2)}× fixed on this clip (encodes alone ${round(clipCpu.per_title_encode / clipCpu.fixed_encode, 2)}×; projected to a ${TITLE_SECONDS / 60}-minute title, probes on ${probedSecondsOf(TITLE_SECONDS)} s: ${round(projected.ratio, 2)}×)`);
     console.log(`phase seconds, wall (CPU): ${PHASES.map((p) => `${p} ${round(clipWall[p], 1)} (${round(clipCpu[p], 1)})`).join(", ")}`);
     results[name] = {
       probes: plan.points.length + (plan.av1?.points.length ?? 0),
@@ -319,6 +366,7 @@ try {
       per_title_kbps_at_fixed_vmaf: round(matchedKbps),
       ladder_bitrate_saving: round(1 - matchedKbps / fixedKbps, 3),
       av1_rungs_matched: `${pairs.length}/${plan.rungs.length}`,
+      renditions_written: { h264: h264Rows.length, av1: av1Rows.length },
       // Ingest writes no AV1 set where its probes show it does not pay (per-title.ts av1Pays); the planned saving
       // above still counts the rungs AV1's probes matched, written or not.
       av1_written: plan.av1 ? !plan.av1.declined : false,
@@ -331,10 +379,13 @@ try {
       av1_written_kbps: round(sum(av1Rows.map((r) => r.kbps))),
       h264_written_vmaf_mean: round(sum(h264Rows.map((r) => r.vmaf)) / Math.max(1, h264Rows.length), 1),
       av1_written_vmaf_mean: round(sum(av1Rows.map((r) => r.vmaf)) / Math.max(1, av1Rows.length), 1),
-      ingest_time_ratio: round(perTitleS / fixed.seconds, 2),
-      ingest_cpu_ratio: hasProcStat ? round((clipCpu.probes + clipCpu.per_title_encode) / clipCpu.fixed_encode, 2) : null,
+      // What the aim reads (see the summary's): this clip's CPU projected to a 10-minute title.
+      ingest_time_ratio: hasProcStat ? round(projected.ratio, 2) : null,
+      ingest_cpu_ratio_10min_projected: hasProcStat ? round(projected.ratio, 2) : null,
+      // The clip as run, probes not amortised over a title (they are most of it on a 4 s clip).
+      ingest_cpu_ratio_clip_raw: hasProcStat ? round((clipCpu.probes + clipCpu.per_title_encode) / clipCpu.fixed_encode, 2) : null,
+      ingest_wall_ratio_clip_raw: round(perTitleS / fixed.seconds, 2),
       encode_cpu_ratio: hasProcStat ? round(clipCpu.per_title_encode / clipCpu.fixed_encode, 2) : null,
-      ingest_cpu_ratio_10min_projected: hasProcStat ? round(projected(6, 600), 2) : null,
       phase_seconds: Object.fromEntries(PHASES.map((p) => [p, round(clipWall[p], 1)])),
       phase_cpu_seconds: Object.fromEntries(PHASES.map((p) => [p, round(clipCpu[p], 1)])),
     };
@@ -346,8 +397,63 @@ try {
     totals.av1WrittenKbps += sum(av1Rows.map((r) => r.kbps));
     totals.fixedS += fixed.seconds;
     totals.perTitleS += perTitleS;
-    totals.projectedPerTitleCpu += projectedCpu(6, 600).perTitle;
-    totals.projectedFixedCpu += projectedCpu(6, 600).fixed;
+    totals.projectedPerTitleCpu += projected.perTitle;
+    totals.projectedFixedCpu += projected.fixed;
+  }
+
+  // The projection's one measured point: a longer take of one clip, ingested both ways as ingest would (its
+  // probes are three 2 s scenes, as a title's), CPU only: nothing is scored, so the stage costs what ingest does.
+  if (validateSeconds > 0 && hasProcStat) {
+    const name = validateClip;
+    const dir = join(work, `validate-${name}`);
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, "source.mkv");
+    clipWall = zero();
+    clipCpu = zero();
+    if (!(await makeSource(name, dir, validateSeconds, path))) console.log(`\nvalidation: skipped, ${name} cannot be drawn on this machine`);
+    else {
+      const source = await probeSource(path);
+      const L = source.durationSeconds;
+      console.log(`\nvalidation: ${name}, ${round(L, 1)} s, ingested both ways (CPU only; nothing scored)`);
+      const plan = (outDir: string, ladder: Rendition[]) => ({ source, ladder, segmentSeconds: SEGMENT_SECONDS, outDir, trickplay: null, preset: values.preset, audioKbps: 128 });
+      await timed("fixed_encode", () => encode(plan(join(dir, "fixed"), selectLadder(source.video.width, source.video.height)), "encode"));
+      rmSync(join(dir, "fixed"), { recursive: true, force: true });
+      let probe: Awaited<ReturnType<typeof probePerTitle>> | undefined;
+      await timed("probes", async () => {
+        probe = await probePerTitle(source, { vmaf, workDir: dir, preset: values.preset, segmentSeconds: SEGMENT_SECONDS, av1, crfs, av1Crfs });
+      });
+      const long = probe!;
+      const h264 = perTitleRenditions(long.rungs), av1Set = long.av1 ? perTitleRenditions(long.av1.rungs, "av1") : [];
+      await timed("per_title_encode", () => encode(plan(join(dir, "per-title"), [...h264, ...av1Set]), "encode"));
+      rmSync(join(dir, "per-title"), { recursive: true, force: true });
+      const probedSeconds = sum(long.scenes.map((sc) => sc.seconds));
+      const measured = (clipCpu.probes + clipCpu.per_title_encode) / clipCpu.fixed_encode;
+      // What the model predicted for this length from the short clip of the same picture (when it ran), phase by phase.
+      const short = shortClips[name];
+      const predicted = short ? projectCpu(short.cpu, short.probedSeconds, short.seconds, L) : null;
+      const predictedProbes = short ? short.cpu.probes * (probedSecondsOf(L) / short.probedSeconds) : null;
+      const fromLong = projectCpu(clipCpu, probedSeconds, L, TITLE_SECONDS);
+      console.log(`  ladder: H.264 ${h264.map((r) => r.name).join(" ")}; AV1 ${av1Set.map((r) => r.name).join(" ") || (long.av1?.declined ? `not written (${long.av1.declined})` : "none")}`);
+      console.log(`  CPU-s: fixed encode ${round(clipCpu.fixed_encode, 1)}; probes ${round(clipCpu.probes, 1)} (${probedSeconds} s of scenes); per-title encode ${round(clipCpu.per_title_encode, 1)}`);
+      if (predicted) {
+        console.log(`  predicted from the ${round(short!.seconds, 1)} s clip: fixed ${round(predicted.fixed, 1)}; probes ${round(predictedProbes!, 1)}; per-title encode ${round(predicted.perTitle - predictedProbes!, 1)}`);
+      }
+      console.log(`  ingest CPU ratio at ${round(L, 1)} s: measured ${round(measured, 2)}×, predicted ${predicted ? `${round(predicted.ratio, 2)}×` : "- (the short clip did not run)"}; projected to a ${TITLE_SECONDS / 60}-minute title from this take: ${round(fromLong.ratio, 2)}×`);
+      validation = {
+        clip: name,
+        seconds: round(L, 1),
+        probed_seconds: probedSeconds,
+        renditions_written: { h264: h264.length, av1: av1Set.length },
+        measured_cpu_ratio: round(measured, 2),
+        predicted_cpu_ratio: predicted ? round(predicted.ratio, 2) : null,
+        measured_cpu_seconds: { fixed_encode: round(clipCpu.fixed_encode, 1), probes: round(clipCpu.probes, 1), per_title_encode: round(clipCpu.per_title_encode, 1) },
+        predicted_cpu_seconds: predicted
+          ? { fixed_encode: round(predicted.fixed, 1), probes: round(predictedProbes!, 1), per_title_encode: round(predicted.perTitle - predictedProbes!, 1) }
+          : null,
+        ingest_cpu_ratio_10min_projected: round(fromLong.ratio, 2),
+        phase_seconds: Object.fromEntries(PHASES.map((p) => [p, round(clipWall[p], 1)])),
+      };
+    }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -355,15 +461,15 @@ try {
 
 console.log();
 printTable(
-  ["clip", "ladder saving", "AV1 saving (planned)", "AV1 BD-rate", "AV1 kbps written / H.264", "ingest time ratio", "CPU ratio (10 min title)"],
+  ["clip", "ladder saving", "AV1 saving (planned)", "AV1 BD-rate", "AV1 kbps written / H.264", "renditions H.264 + AV1", `ingest CPU ratio, ${TITLE_SECONDS / 60}-min title (${seconds} s clip raw; wall)`],
   Object.entries(results).map(([n, r]) => [
     n,
     String(r.ladder_bitrate_saving),
     `${r.second_codec_saving} (${r.av1_rungs_matched} rungs)`,
     Object.entries(r.second_codec_bd_rate as Record<string, number>).map(([h, v]) => `${h} ${v}`).join(", ") || "-",
     `${r.av1_written_kbps} / ${r.h264_written_kbps}`,
-    String(r.ingest_time_ratio),
-    `${r.ingest_cpu_ratio} (${r.ingest_cpu_ratio_10min_projected})`,
+    ((w) => `${w.h264} + ${w.av1}`)(r.renditions_written as { h264: number; av1: number }),
+    `${r.ingest_time_ratio} (${r.ingest_cpu_ratio_clip_raw}; wall ${r.ingest_wall_ratio_clip_raw})`,
   ]),
 );
 const geoMean = (xs: number[]) => Math.exp(sum(xs.map((x) => Math.log(1 + x))) / xs.length) - 1;
@@ -379,12 +485,20 @@ bench.summary({
   second_codec_saving: av1 && totals.h264Kbps > 0 ? round(1 - totals.av1Kbps / totals.h264Kbps, 3) : null,
   second_codec_written_ratio: av1 && totals.h264WrittenKbps > 0 ? round(totals.av1WrittenKbps / totals.h264WrittenKbps, 3) : null,
   second_codec_bd_rate: bdRates.length ? round(geoMean(bdRates), 3) : null,
-  // Ingest time as CPU seconds (probes + per-title encode, both codecs, over the fixed-ladder encode): what the
-  // work costs whatever else runs on the machine; the wall-clock ratio beside it mostly measures the load.
-  ingest_time_ratio: hasProcStat ? round((cpuTotals.probes + cpuTotals.per_title_encode) / cpuTotals.fixed_encode, 2) : round(totals.perTitleS / totals.fixedS, 2),
+  // The issue's ingest-time figure, and what the aim (≤ 2.5×) is read from: CPU seconds (what the work costs whatever
+  // else runs on the machine) of probes + per-title encode (both codecs) over the fixed-ladder encode, each clip
+  // projected to a 10-minute title (probes a fixed cost, encodes per second) and summed over the clips; checked by
+  // `ingest_validation`, one longer take measured.
+  ingest_time_ratio: hasProcStat ? round(totals.projectedPerTitleCpu / totals.projectedFixedCpu, 2) : null,
+  ingest_time_ratio_is: hasProcStat
+    ? `CPU, per-title over fixed ladder, projected to a ${TITLE_SECONDS / 60}-minute title (probes fixed, encodes per second)`
+    : "not measured: no /proc (CPU seconds)",
   ingest_cpu_ratio_10min_projected: hasProcStat ? round(totals.projectedPerTitleCpu / totals.projectedFixedCpu, 2) : null,
-  ingest_wall_ratio: round(totals.perTitleS / totals.fixedS, 2),
+  // The clips as run (--seconds), probes not amortised over a title: on a 4 s clip they are most of the cost.
+  ingest_cpu_ratio_clip_raw: hasProcStat ? round((cpuTotals.probes + cpuTotals.per_title_encode) / cpuTotals.fixed_encode, 2) : null,
+  ingest_wall_ratio_clip_raw: round(totals.perTitleS / totals.fixedS, 2),
   encode_cpu_ratio: hasProcStat ? round(cpuTotals.per_title_encode / cpuTotals.fixed_encode, 2) : null,
+  ingest_validation: validation,
   phase_seconds: Object.fromEntries(PHASES.map((p) => [p, round(phaseTotals[p], 1)])),
   phase_cpu_seconds: hasProcStat ? Object.fromEntries(PHASES.map((p) => [p, round(cpuTotals[p], 1)])) : null,
   wall_seconds: round((performance.now() - runStarted) / 1000, 1),
