@@ -205,17 +205,18 @@ async function probeIn(dir: string, source: SourceInfo, options: ProbeOptions): 
   const refHeight = even(Math.min(source.video.height, MAX_REFERENCE_HEIGHT));
   const refWidth = even((source.video.width * refHeight) / source.video.height);
 
-  // One reference holding every scene, uncompressed (YUV4MPEG): every probe reads it twice (to encode, to score).
-  // Decoding a compressed one was a fixed part of every probe: x264 at QP 0 cost 1.8 CPU-s per 4 s of grainy
-  // 720p, Ut Video 0.55, and Ut Video 0.7 per 6 s of bench:encode's screen text, where reading the raw frames
-  // costs 0.07 (a 6 s 720p reference is 207 MB; at the largest, 1080p60, 1.1 GB of scratch space).
-  const reference = join(dir, "reference.y4m");
+  // One reference holding every scene, uncompressed: every probe reads it twice (to encode, to score). Decoding a
+  // compressed one was a fixed part of every probe: x264 at QP 0 cost 1.8 CPU-s per 4 s of grainy 720p, Ut Video
+  // 0.55, and Ut Video 0.7 per 6 s of bench:encode's screen text, where reading the raw frames costs 0.07 (a 6 s
+  // 720p reference is 207 MB; at the largest, 1080p60, 1.1 GB of scratch space). In NUT, not YUV4MPEG: the npm
+  // static ffmpeg that scores VMAF (2018) refuses the XCOLORRANGE tag Debian's writes for a tagged source.
+  const reference = join(dir, "reference.nut");
   const inputs = scenes.flatMap((s) => ["-ss", String(s.startSeconds), "-t", String(s.seconds), "-i", source.path]);
   // An HDR source is probed as its SDR ladder will be made: tone-mapped first (VMAF scores SDR pictures).
   const sdr = source.video.range !== "SDR" ? `${toneMap()},` : "";
   const chains = scenes.map((_, i) => `[${i}:${source.video.index}]${sdr}scale=${refWidth}:${refHeight}:flags=bicubic,setsar=1,fps=${fps},format=yuv420p[c${i}]`);
   const graph = `${chains.join(";")};${scenes.map((_, i) => `[c${i}]`).join("")}concat=n=${scenes.length}:v=1:a=0[ref]`;
-  await capture(ffmpeg, nice(["-v", "error", "-y", ...inputs, "-filter_complex", graph, "-map", "[ref]", "-f", "yuv4mpegpipe", reference]));
+  await capture(ffmpeg, nice(["-v", "error", "-y", ...inputs, "-filter_complex", graph, "-map", "[ref]", "-c:v", "rawvideo", "-f", "nut", reference]));
   const referenceSeconds = scenes.reduce((t, s) => t + s.seconds, 0);
   const frames = referenceSeconds * fps;
   const subsample = vmafSubsample(frames);

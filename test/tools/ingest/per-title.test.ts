@@ -152,6 +152,20 @@ describe.skipIf("reason" in vmaf)("a per-title ingest of a short clip", () => {
     expect(total(av1Rows)).toBeLessThan(total(h264));
   });
 
+  it("probes a source tagged with its colour range", async () => {
+    // bench:encode's talking head is tagged limited range; a YUV4MPEG reference then carried XCOLORRANGE, which
+    // the npm static ffmpeg that scores VMAF refused ("Operation not permitted").
+    const tagged = join(work, "tagged.mkv");
+    const r = spawnSync(ffTools().ffmpeg.path, [
+      "-v", "error", "-y", "-f", "lavfi", "-t", "1", "-i", "smptebars=size=320x180:rate=24", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p",
+      "-color_range", "tv", "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", tagged,
+    ]);
+    if (r.status !== 0) throw new Error(r.stderr.toString());
+    const ladder = await probePerTitle(await probeSource(tagged), { vmaf: setup, workDir: join(work, "tagged"), preset: "veryfast", segmentSeconds: 1, ...PROBE, heights: [120], crfs: [30, 38] });
+    expect(ladder.points.length).toBeGreaterThan(0);
+    expect(ladder.points.every((p) => p.vmaf > 0)).toBe(true);
+  }, 60_000);
+
   it("gives a still test card a cheaper ladder than busy noise", () => {
     const heavy = manifest.perTitle!;
     const total = (l: PerTitleLadder) => l.rungs.reduce((t, r) => t + r.kbps, 0);
