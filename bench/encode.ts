@@ -129,7 +129,7 @@ if (values.help) {
                      measured CPU ratio beside what the projection predicts for that length (default ${OPTIONS["validate-seconds"].default}; 0: no)
   --validate-clip NAME  a generated clip, from: ${Object.keys(GENERATED).join(", ")} (default ${OPTIONS["validate-clip"].default})
 
-The default run costs about 25–30 CPU-minutes (its wall time on a shared machine is mostly the load).`);
+The default run costs about 15–20 CPU-minutes, the validation take included (its wall time on a shared machine is mostly the load).`);
   process.exit(0);
 }
 const { seconds, height, "validate-seconds": validateSeconds } = numbers(values, "seconds", "height", "validate-seconds");
