@@ -120,6 +120,16 @@ async function watchConcurrency(page: Page): Promise<void> {
   });
 }
 
+/** Downloads episode `number` of series `titleId` at Standard from its page (the service worker in control), then waits on the Downloads page until it is done. */
+async function downloadEpisode(page: Page, titleId: number, number: number): Promise<void> {
+  await page.goto(`${suite.site.url}/title/${titleId}`);
+  await controlled(page);
+  await page.getByRole("button", { name: `Download episode ${number}`, exact: true }).click();
+  await page.getByRole("menuitem", { name: /^Standard · / }).click();
+  await page.locator("a.download-state").first().click();
+  await page.locator('.download-item[data-state="done"]').waitFor({ timeout: 120_000 });
+}
+
 test("download season: every episode with video is queued and fetched one at a time", async () => {
   const { page, context, errors } = await suite.open("/browse");
   await signInDemo(page);
@@ -151,12 +161,7 @@ test("smart downloads: an episode finished offline makes way for the next once b
   await signInDemo(page);
   const series = await seasonWithVideo(page);
   const [first, second] = series.episodes as [SeriesEpisodes["episodes"][0], SeriesEpisodes["episodes"][0]];
-  await page.goto(`${suite.site.url}/title/${series.titleId}`);
-  await controlled(page);
-  await page.getByRole("button", { name: `Download episode ${first.number}`, exact: true }).click();
-  await page.getByRole("menuitem", { name: /^Standard · / }).click();
-  await page.locator("a.download-state").first().click();
-  await page.locator('.download-item[data-state="done"]').waitFor({ timeout: 120_000 });
+  await downloadEpisode(page, series.titleId, first.number);
   assert.ok(await page.getByRole("checkbox", { name: "Smart downloads" }).isChecked(), "smart downloads are on by default");
 
   // Watched to the end with the network off: nothing changes while offline.
@@ -186,6 +191,91 @@ test("smart downloads: an episode finished offline makes way for the next once b
   await page.getByRole("checkbox", { name: "Smart downloads" }).uncheck();
   assert.equal(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("marquee.smartDownloads.") && localStorage.getItem(k) === "off")), true);
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+type PipelineWindow = Window & { __keyed: HTMLMediaElement[]; __sources: number };
+
+test("Play on the Downloads page adopts the pipeline prepared before it, and not a stale one", async () => {
+  const { page, context, errors } = await suite.open("/browse");
+  await signInDemo(page);
+  // Every media element given MediaKeys, in order, and every MediaSource made: what was built before Play, and what after.
+  await context.addInitScript(() => {
+    const w = window as unknown as PipelineWindow;
+    w.__keyed = [];
+    w.__sources = 0;
+    const setMediaKeys = HTMLMediaElement.prototype.setMediaKeys;
+    HTMLMediaElement.prototype.setMediaKeys = function (keys) {
+      if (keys) w.__keyed.push(this);
+      return setMediaKeys.call(this, keys);
+    };
+    const Original = window.MediaSource;
+    window.MediaSource = class extends Original {
+      constructor() {
+        super();
+        w.__sources++;
+      }
+    };
+  });
+  const series = await seasonWithVideo(page);
+  const episode = series.episodes[series.episodes.length - 1]!;
+  await downloadEpisode(page, series.titleId, episode.number);
+
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByText("You're offline").first().waitFor();
+  const play = page.getByRole("link", { name: new RegExp(`^Play ${series.title} S1:E${episode.number}`) });
+  // Before any click, the newest download's pipeline: its element (out of the page) keyed, its first fragment buffered, paused.
+  const prepared = () =>
+    page.waitForFunction(() => {
+      const w = window as unknown as PipelineWindow;
+      const v = w.__keyed[w.__keyed.length - 1];
+      return !!v && !v.isConnected && v.buffered.length > 0 && v.paused ? { keyed: w.__keyed.length, sources: w.__sources } : null;
+    }, null, { timeout: 30_000 }).then((h) => h.jsonValue() as Promise<{ keyed: number; sources: number }>);
+  const playing = () => page.waitForFunction(() => (document.querySelector("video")?.currentTime ?? 0) > 0.5, null, { timeout: 60_000 });
+  const before = await prepared();
+  await play.click();
+  await playing();
+  assert.deepEqual(
+    await page.evaluate((n) => {
+      const w = window as unknown as PipelineWindow;
+      return { adopted: document.querySelector("video") === w.__keyed[n - 1], keyed: w.__keyed.length, sources: w.__sources };
+    }, before.keyed),
+    { adopted: true, ...before },
+    "the player plays the element prepared before the click, with no new MediaSource",
+  );
+
+  // Back on the page a pipeline is prepared again; a choice made since (a quality) makes it stale at the click.
+  await page.goBack();
+  await play.waitFor();
+  const again = await prepared();
+  assert.ok(again.keyed > before.keyed, "prepared again");
+  await page.evaluate(() => localStorage.setItem("marquee.player", JSON.stringify({ ...JSON.parse(localStorage.getItem("marquee.player") ?? "{}"), qualityHeight: 144 })));
+  // A plain click (no hover or focus first, which would prepare it afresh).
+  await play.evaluate((a: HTMLAnchorElement) => a.click());
+  await playing();
+  assert.deepEqual(
+    await page.evaluate(({ keyed: n, sources }) => {
+      const w = window as unknown as PipelineWindow;
+      const v = document.querySelector("video");
+      return { ownElement: v === w.__keyed[n], keyed: w.__keyed.length, newSource: w.__sources > sources, staleReleased: !w.__keyed[n - 1]!.hasAttribute("src") };
+    }, again),
+    { ownElement: true, keyed: again.keyed + 1, newSource: true, staleReleased: true },
+    "a stale pipeline is released and the player builds its own",
+  );
+  await page.evaluate(() => localStorage.removeItem("marquee.player"));
+
+  // Leaving the Downloads page without a play releases its pipeline; the download is deleted (the account's device limit).
+  await page.goBack();
+  await play.waitFor();
+  const last = await prepared();
+  await page.getByRole("link", { name: "Home", exact: true }).first().click();
+  await page.waitForFunction((n) => !(window as unknown as PipelineWindow).__keyed[n - 1]!.hasAttribute("src"), last.keyed, { timeout: 10_000 });
+  await context.setOffline(false);
+  await page.goto(`${suite.site.url}/downloads`);
+  await page.getByRole("button", { name: /^Delete / }).click();
+  await page.locator(".download-item").waitFor({ state: "detached", timeout: 30_000 });
+  assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e)), []);
   await context.close();
 });
 

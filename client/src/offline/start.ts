@@ -7,7 +7,9 @@
  * its Play. The click then only judges the grant against the clock (in memory:
  * store.ts trustedTime) and renders the player; the latest time is stored after.
  * Without a preparation (a link opened directly) the record is read at once and
- * the keys are set up while the player is created, not before it.
+ * the keys are set up while the player is created, not before it. The Downloads
+ * page goes further for the likeliest download: a whole playback pipeline
+ * (offline/pipeline.ts) borrows these keys and files.
  */
 import { offlineMediaKeys } from "./licence.ts";
 import { startFiles } from "./playlists.ts";
@@ -17,7 +19,8 @@ interface Preparation {
   download: StoredDownload;
   /** The licence the keys were made from: a renewed licence makes new keys. */
   licence: string;
-  keys: Promise<MediaKeys>;
+  /** Undefined once lent to a prepared pipeline (offline/pipeline.ts), which sets them on its own element. */
+  keys?: Promise<MediaKeys>;
   /** The keys once made: handed over as they are, so the player sets them before it attaches the media. */
   made?: MediaKeys;
   seenMs: Promise<number>;
@@ -47,7 +50,7 @@ export function prepareOfflineStart(d: StoredDownload): void {
   const files = readFiles(d.downloadId, startFiles(d.files));
   for (const p of [keys, seenMs, files]) p.catch(() => {});
   const preparation: Preparation = { download: d, licence, keys, seenMs, files };
-  keys.then((k) => (preparation.made = k), () => {});
+  keys.then((k) => preparation.keys === keys && (preparation.made = k), () => {});
   prepared.delete(d.downloadId);
   prepared.set(d.downloadId, preparation);
   while (prepared.size > MAX_PREPARED) prepared.delete(prepared.keys().next().value!);
@@ -57,23 +60,34 @@ export interface OfflineStart {
   download: StoredDownload;
   /** The trusted time of the start (store.ts trustedTime). */
   time: { nowMs: number; clockMovedBack: boolean };
-  /** MediaKeys holding the download's licence, or their promise while being made (a finished download only; a MediaKeys serves one video element). */
+  /** The prepared MediaKeys holding the download's licence, or their promise while being made; null when none were prepared or they were lent to a pipeline (a MediaKeys serves one video element). */
   keys: MediaKeys | Promise<MediaKeys> | null;
 }
 
-/** The start of `downloadId` now: its preparation, taken (keys serve one element), or the record read and the keys begun now; null when not on this device. */
+/**
+ * Lends `downloadId`'s prepared keys and first files to a playback pipeline prepared before Play
+ * (offline/pipeline.ts): the keys go to its element (taken: one element each), its loader takes the files.
+ */
+export function lendOfflineStart(downloadId: string): { keys: MediaKeys | Promise<MediaKeys> } | null {
+  const p = prepared.get(downloadId);
+  if (!p?.keys) return null;
+  const keys = p.made ?? p.keys;
+  p.keys = p.made = undefined;
+  warm.set(downloadId, p.files);
+  return { keys };
+}
+
+/** The start of `downloadId` now: its preparation, taken (keys serve one element), or the record read; null when not on this device. */
 export async function takeOfflineStart(downloadId: string): Promise<OfflineStart | null> {
   const p = prepared.get(downloadId);
   prepared.delete(downloadId);
   if (p) warm.set(downloadId, p.files);
   const [download, seenMs] = await Promise.all([p?.download ?? getDownload(downloadId), p?.seenMs.catch(() => latestTimeSeen()) ?? latestTimeSeen()]);
   if (!download) return null;
-  const keys = p?.keys ?? (download.state === "done" ? offlineMediaKeys(download) : null);
-  keys?.catch(() => {});
   const clockMs = Date.now();
   // Stored after the start, not before it: the time only moves forward (noteTimeSeen never lowers it).
   void noteTimeSeen(clockMs).catch(() => {});
-  return { download, time: trustedTime(clockMs, seenMs), keys: p?.made ?? keys };
+  return { download, time: trustedTime(clockMs, seenMs), keys: p?.made ?? p?.keys ?? null };
 }
 
 /** First files read before Play, per download being played: the offline loader takes each once. */

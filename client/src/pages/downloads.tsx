@@ -6,7 +6,7 @@
  * under storage pressure.
  */
 import { A } from "@solidjs/router";
-import { createEffect, createResource, For, onMount, Show } from "solid-js";
+import { createEffect, createResource, For, onCleanup, onMount, Show } from "solid-js";
 import { downloadPlayableUntil } from "../../../common/downloads.ts";
 import { formatBytes } from "../components/download-button.tsx";
 import { usePageTitle } from "../components/page-title.ts";
@@ -24,6 +24,8 @@ const { t } = libraryWords;
 
 /** Finished downloads whose start is prepared as soon as the page shows them (the newest: the likeliest to play). */
 const PREPARED_ON_SIGHT = 2;
+/** Of those, the ones whose whole playback pipeline is built on sight (offline/pipeline.ts; any other on hover or focus of its Play). */
+const PIPELINES_ON_SIGHT = 1;
 
 function stateLabel(d: StoredDownload): string {
   if (d.state === "done") return downloadWords.t("download.done");
@@ -44,9 +46,27 @@ export default function Downloads() {
   });
   onMount(() => void resumeInterrupted());
   // Play is the likely next step, online or not: the offline player's code is fetched now (from the app-shell cache offline),
-  // and the newest finished downloads' starts are prepared (keys, trusted time, first files: offline/start.ts); any other on hover or focus.
+  // and the newest finished downloads' starts are prepared (keys, trusted time, first files: offline/start.ts), the newest's
+  // whole playback pipeline too (element, keys, engine, first fragments buffered: offline/pipeline.ts); any other on hover or focus.
   onMount(() => void import("./offline-watch.tsx").catch(() => {}));
-  createEffect(() => (items() ?? []).filter((d) => d.state === "done").slice(-PREPARED_ON_SIGHT).forEach(prepareOfflineStart));
+  const pipelines = import("../offline/pipeline.ts");
+  pipelines.catch(() => {});
+  const withPipelines = (f: (m: Awaited<typeof pipelines>) => void) => void pipelines.then(f, () => {});
+  createEffect(() => {
+    const done = (items() ?? []).filter((d) => d.state === "done");
+    done.slice(-PREPARED_ON_SIGHT).forEach(prepareOfflineStart);
+    withPipelines((m) => {
+      m.releasePipelinesNotIn(done.map((d) => d.downloadId));
+      done.slice(-PIPELINES_ON_SIGHT).forEach(m.preparePipeline);
+    });
+  });
+  const prepare = (d: StoredDownload) => {
+    prepareOfflineStart(d);
+    withPipelines((m) => m.preparePipeline(d));
+  };
+  // Leaving without a play releases them; a play keeps its own for the player to adopt.
+  let playing: string | undefined;
+  onCleanup(() => withPipelines((m) => m.releasePipelines(playing)));
 
   async function persist() {
     await navigator.storage?.persist?.();
@@ -92,7 +112,7 @@ export default function Downloads() {
                   </div>
                   <div class="download-actions">
                     <Show when={d.state === "done"}>
-                      <A class="button button-primary" href={`/downloads/${d.downloadId}`} onPointerEnter={() => prepareOfflineStart(d)} onFocus={() => prepareOfflineStart(d)} aria-label={t("downloads.playLabel", { title: d.subheading ? `${d.heading} ${d.subheading}` : d.heading })}>▶ {t("downloads.play")}</A>
+                      <A class="button button-primary" href={`/downloads/${d.downloadId}`} onPointerEnter={() => prepare(d)} onFocus={() => prepare(d)} onClick={() => (playing = d.downloadId)} aria-label={t("downloads.playLabel", { title: d.subheading ? `${d.heading} ${d.subheading}` : d.heading })}>▶ {t("downloads.play")}</A>
                     </Show>
                     <Show when={d.state === "downloading" && isRunning(d.downloadId)}>
                       <button type="button" class="button button-outline" onClick={() => void pauseDownload(d.downloadId)}>{t("downloads.pause")}</button>

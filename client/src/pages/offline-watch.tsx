@@ -8,14 +8,13 @@
 import { createResource, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { playerWords } from "../i18n/pages/player/index.ts";
 import { useParams } from "@solidjs/router";
-import type { Playback } from "../data/api.ts";
-import { notePlayed, offlineRefusal, type OfflineRefusal } from "../offline/licence.ts";
+import { notePlayed, offlineMediaKeys, offlineRefusal, type OfflineRefusal } from "../offline/licence.ts";
 import { syncOffline } from "../offline/downloader.ts";
 import { noteWatched, playingDownload, replaceWatched } from "../offline/smart.ts";
+import { offlinePlayback, releasePipeline, takePipeline } from "../offline/pipeline.ts";
 import { forgetStartFiles, takeOfflineStart } from "../offline/start.ts";
 import { queueProgress, type StoredDownload } from "../offline/store.ts";
 import type { ProgressSink } from "../player/controllers/progress-reporting.ts";
-import { offlinePrefix } from "../player/offline-loader.ts";
 import { ErrorScreen } from "../player/overlays.tsx";
 import { Player } from "../player/player.tsx";
 
@@ -48,35 +47,6 @@ function queueingSink(d: StoredDownload): ProgressSink {
   };
 }
 
-/** What the player needs to know of a download, in the playback response's shape (nothing to renew). */
-function offlinePlayback(d: StoredDownload): Playback {
-  const m = d.media;
-  return {
-    titleId: d.titleId,
-    type: d.episodeId ? "series" : "movie",
-    title: d.heading,
-    episode: null,
-    assetId: m.assetId,
-    masterUrl: `${offlinePrefix(d.downloadId)}master.m3u8`,
-    token: "offline",
-    expiresAt: d.grant.playableUntil,
-    renewUrl: "",
-    streamId: d.downloadId,
-    licence: { url: "", renewUrl: "", keySystem: "org.w3.clearkey", renewAfterSeconds: 3600 },
-    plan: "basic",
-    maxHeight: d.heightPx,
-    qualities: [d.heightPx],
-    durationSeconds: m.durationSeconds,
-    live: false,
-    markers: m.markers,
-    audioTracks: m.audio ? [{ language: m.audio.language, label: m.audio.label, channels: m.audio.channels, isDefault: true }] : [],
-    subtitleTracks: m.subtitles.map((s) => ({ language: s.language, label: s.label, isDefault: s.isDefault, isForced: s.isForced })),
-    trickplay: null,
-    resume: null,
-    nextEpisode: null,
-  } as Playback;
-}
-
 export default function OfflineWatch() {
   const params = useParams<{ id: string }>();
   let stage!: HTMLDivElement;
@@ -85,10 +55,16 @@ export default function OfflineWatch() {
     const start = await takeOfflineStart(params.id);
     if (!start) return { refusal: "missing" as const };
     const refusal = offlineRefusal(start.download, start.time);
-    if (refusal) return { refusal };
+    // Refused before anything plays: a pipeline kept for this play goes too.
+    if (refusal) return (releasePipeline(params.id), { refusal });
     void notePlayed(start.download, start.time.nowMs).catch(() => {});
+    // Its whole pipeline built before Play (offline/pipeline.ts), unless missing, stale or failed: then the player makes its own.
+    const prepared = takePipeline(start.download) ?? undefined;
+    if (prepared) return { download: start.download, prepared };
     // The keys may still be on their way: the player is created meanwhile and sets them when they come.
-    return { download: start.download, mediaKeys: start.keys! };
+    const mediaKeys = start.keys ?? offlineMediaKeys(start.download);
+    if ("then" in mediaKeys) mediaKeys.catch(() => {});
+    return { download: start.download, mediaKeys };
   });
   const titleBefore = document.title;
   const leave = playingDownload(params.id);
@@ -107,7 +83,7 @@ export default function OfflineWatch() {
         <Show when={ready()}>
           {(r) => (
             <Show
-              when={r().download && r().mediaKeys ? { d: r().download!, keys: r().mediaKeys! } : null}
+              when={r().download ? { d: r().download!, keys: r().mediaKeys, prepared: r().prepared } : null}
               fallback={<ErrorScreen problem={{ code: "download_not_found", retry: false, renewToken: false, ...REFUSAL_WORDS[r().refusal!]() }} backHref="/downloads" />}
             >
               {(ok) => {
@@ -122,7 +98,7 @@ export default function OfflineWatch() {
                     heading={d.heading}
                     subheading={d.subheading ?? undefined}
                     fullscreenTarget={() => stage}
-                    offline={{ mediaKeys: ok().keys, progress: queueingSink(d) }}
+                    offline={{ mediaKeys: ok().keys, prepared: ok().prepared, progress: queueingSink(d) }}
                   />
                 );
               }}

@@ -95,7 +95,7 @@ export interface EngineOptions {
   debug: boolean;
   /** Seconds to start loading from (a resume position), or -1 for the start. */
   startPosition: number;
-  /** Start playing as soon as the manifest is in (false while a resume prompt waits for an answer). */
+  /** Start playing as soon as the manifest is in (false while a resume prompt waits for an answer, and for a pipeline prepared before Play until its player adopts it). */
   autoplay: boolean;
   /** Preferred rendition height (null: Auto), audio language and subtitle language. */
   qualityHeight: number | null;
@@ -149,10 +149,14 @@ export class PlaybackEngine {
   private lastRecoveryMs = 0;
   private wantedSubtitleLanguage: string | null;
   private wantedAudioLanguage: string | null;
+  /** hls.js has parsed the manifest of the current start (the start level is named, loading is under way). */
+  private manifestParsed = false;
+  /** Play once the manifest is in: asked by adopt() before it was. */
+  private playOnManifest = false;
 
   constructor(video: HTMLVideoElement, options: EngineOptions) {
     this.video = video;
-    this.options = options;
+    this.options = { ...options };
     this.abr = options.baseline ? "hlsjs" : abrChoice();
     this.wantedSubtitleLanguage = options.subtitleLanguage;
     this.wantedAudioLanguage = options.audioLanguage;
@@ -240,6 +244,7 @@ export class PlaybackEngine {
       ...this.options.hlsConfig,
     });
     this.hls = hls;
+    this.manifestParsed = false;
     this.startAt = startPosition;
     if (this.options.debug) (window as DebugWindow).__marqueeHls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
@@ -258,7 +263,8 @@ export class PlaybackEngine {
         const index = start === null ? -1 : this.levelIndexFor(start);
         if (index >= 0) hls.startLevel = index;
       }
-      if (autoplay) this.play();
+      this.manifestParsed = true;
+      if (autoplay || this.playOnManifest) this.play();
     });
     hls.on(Hls.Events.LEVELS_UPDATED, () => this.updateQualities());
     hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
@@ -278,6 +284,24 @@ export class PlaybackEngine {
     hls.on(Hls.Events.ERROR, (_e, data) => this.onHlsError(hls, data));
     hls.loadSource(url);
     hls.attachMedia(this.video);
+  }
+
+  /**
+   * Hands an engine built before Play with `autoplay: false` (offline/pipeline.ts: its
+   * playlists parsed and first fragments buffered) to the player that shows it: from
+   * now on it reports a blocked autoplay there, and it plays — at once when the
+   * manifest is in, else as soon as it is, as a start with autoplay does.
+   */
+  adopt(o: { autoplay: boolean; onAutoplayBlocked?: () => void }): void {
+    this.options.onAutoplayBlocked = o.onAutoplayBlocked;
+    if (!o.autoplay) return;
+    if (this.manifestParsed || this.kind === "native") this.play();
+    else this.playOnManifest = true;
+  }
+
+  /** Whether the engine has failed (a problem shown, or the element's error): a pipeline prepared before Play is then not used. */
+  failed(): boolean {
+    return this.problem() !== null || this.video.error !== null;
   }
 
   private play(): void {

@@ -28,7 +28,7 @@ import { TokenRenewalController } from "./controllers/token-renewal.ts";
 import { TracksController } from "./controllers/tracks.ts";
 import { TrickplayLoadingController } from "./controllers/trickplay-loading.ts";
 import { premiereHlsConfig, PremiereSyncController } from "./controllers/premiere-sync.ts";
-import { PlaybackEngine } from "./engine.ts";
+import { PlaybackEngine, type EngineOptions } from "./engine.ts";
 import { apiProblem, keysProblem, type PlayerProblem } from "./errors.ts";
 import { Icon } from "./icons.tsx";
 import { markRanges, skipAt } from "./markers.ts";
@@ -37,7 +37,8 @@ import { ErrorScreen, NextEpisodeCard, ResumePrompt, ShortcutsHelp, StatsOverlay
 import { preferredAudioLanguage, viewerProfile } from "./profile.ts";
 import { playerWords } from "../i18n/pages/player/index.ts";
 import { SettingsMenu, type MenuPage } from "./settings-menu.tsx";
-import { baselineStart, startPositionSeconds } from "./start.ts";
+import { loadPrefs, type PlayerPrefs } from "./prefs.ts";
+import { baselineStart, startPositionSeconds, type ResumeField } from "./start.ts";
 import { TokenHolder } from "./token-holder.ts";
 import type { TrickplayStore } from "./trickplay.ts";
 import "./player.css";
@@ -65,9 +66,42 @@ export interface PlayerProps {
   /**
    * A download played from this device (offline/): media from IndexedDB through the offline
    * loader, keys from the stored licence, progress to the device's queue; nothing is renewed.
+   * `prepared`: its pipeline built before Play (offline/pipeline.ts) — the element, its keys
+   * set, and the engine, paused — which the player adopts instead of making its own (then
+   * `mediaKeys` is not needed).
    */
-  offline?: { mediaKeys: MediaKeys | Promise<MediaKeys>; progress: ProgressSink };
+  offline?: { mediaKeys?: MediaKeys | Promise<MediaKeys>; progress: ProgressSink; prepared?: PreparedPlayback };
 }
+
+/** A playback pipeline built before Play: the player's element and an engine on it made with `playerStart`'s options and `autoplay: false`. */
+export interface PreparedPlayback {
+  video: HTMLVideoElement;
+  engine: PlaybackEngine;
+}
+
+/**
+ * The player's <video> (a pipeline prepared before Play makes the same one, adopted into the page's document:
+ * Solid clones it from a template, whose inert document has no window, where a media element loads nothing).
+ */
+export const playerVideo = () => (<video class="player-video" playsinline crossorigin="anonymous" preload="auto" />) as HTMLVideoElement;
+
+/**
+ * What the engine's start depends on besides the playback: where it starts, the
+ * viewer's choices and the baseline switch. The player's engine starts with these,
+ * and a pipeline prepared before Play is used only while they are still the same.
+ */
+export function playerStart(playback: Playback, startAt: number | undefined, prefs: PlayerPrefs = loadPrefs()) {
+  return {
+    startPosition: startPositionSeconds({ resume: (playback as { resume?: ResumeField }).resume ?? null, durationSeconds: playback.durationSeconds ?? 0 }, startAt),
+    qualityHeight: prefs.qualityHeight,
+    audioLanguage: preferredAudioLanguage(prefs.audioLanguage),
+    subtitleLanguage: prefs.subtitles.language,
+    baseline: baselineStart(),
+  } satisfies Partial<EngineOptions>;
+}
+
+/** The hls.js configuration of a download's playback: media from IndexedDB, keys set by the player (not hls.js's EME). */
+export const offlineHlsConfig = () => ({ loader: offlineLoader(), emeEnabled: false });
 
 export function Player(props: PlayerProps) {
   let root!: HTMLDivElement;
@@ -93,7 +127,10 @@ export function Player(props: PlayerProps) {
   const [trickplay, setTrickplay] = createSignal<TrickplayStore | null>(null);
   let lastMenuCloseMs = 0;
 
-  const video = (<video class="player-video" playsinline crossorigin="anonymous" preload="auto" />) as HTMLVideoElement;
+  // A pipeline prepared before Play (offline/pipeline.ts): its element and engine are this player's.
+  const prepared = props.offline?.prepared;
+  const video = prepared?.video ?? playerVideo();
+  let closed = false;
 
   // Controllers whose state the markup reads exist from the start; the rest start with the engine (onMount).
   const activity = new ActivityController();
@@ -216,24 +253,35 @@ export function Player(props: PlayerProps) {
     video.muted = tracks.prefs.muted;
     video.playbackRate = tracks.prefs.speed;
     const offline = props.offline;
-    // Keys made before Play are set before the media is attached (the pipeline starts with them); keys still being
-    // made are set when they come, while the engine loads: encrypted media waits for them ("waitingforkey"), not the player.
-    const keys = offline?.mediaKeys;
-    if (keys) ("then" in keys ? keys.then((k) => video.setMediaKeys(k)) : video.setMediaKeys(keys)).catch(() => setProblem(keysProblem()));
-    const e = new PlaybackEngine(video, {
-      playback: props.playback,
-      holder,
-      debug: !!props.debug,
-      startPosition: startPositionSeconds({ resume: resume.resume, durationSeconds: duration0 }, props.startAt),
-      autoplay: resume.startOffer === null,
-      qualityHeight: tracks.prefs.qualityHeight,
-      audioLanguage: preferredAudioLanguage(tracks.prefs.audioLanguage),
-      subtitleLanguage: tracks.prefs.subtitles.language,
-      onAutoplayBlocked: () => media.setWaiting(false),
-      prefetched: props.prefetched,
-      baseline,
-      hlsConfig: offline ? { loader: offlineLoader(), emeEnabled: false } : { ...emeConfig(props.playback.licence, holder), ...qoeCmcdConfig(qoeViewId, Number(props.titleId)), ...(props.playback.premiere ? premiereHlsConfig() : {}) },
-    });
+    const onAutoplayBlocked = () => media.setWaiting(false);
+    let e: PlaybackEngine;
+    if (prepared) {
+      // Put in the page only once the player is (connected): Solid builds the player's markup in a template's inert document, and a
+      // media element moved from one document to another loads again from nothing (Chromium), losing what was prepared.
+      const place = (): void => {
+        if (root.isConnected) root.insertBefore(video, root.firstChild);
+        else if (!closed) requestAnimationFrame(place);
+      };
+      place();
+      // Its keys are set and its playlists and first fragments loaded: it only has to play.
+      e = prepared.engine;
+      e.adopt({ autoplay: resume.startOffer === null, onAutoplayBlocked });
+    } else {
+      // Keys made before Play are set before the media is attached (the pipeline starts with them); keys still being
+      // made are set when they come, while the engine loads: encrypted media waits for them ("waitingforkey"), not the player.
+      const keys = offline?.mediaKeys;
+      if (keys) ("then" in keys ? keys.then((k) => video.setMediaKeys(k)) : video.setMediaKeys(keys)).catch(() => setProblem(keysProblem()));
+      e = new PlaybackEngine(video, {
+        playback: props.playback,
+        holder,
+        debug: !!props.debug,
+        ...playerStart(props.playback, props.startAt, tracks.prefs),
+        autoplay: resume.startOffer === null,
+        onAutoplayBlocked,
+        prefetched: props.prefetched,
+        hlsConfig: offline ? offlineHlsConfig() : { ...emeConfig(props.playback.licence, holder), ...qoeCmcdConfig(qoeViewId, Number(props.titleId)), ...(props.playback.premiere ? premiereHlsConfig() : {}) },
+      });
+    }
     engine = e;
     setEngineReady(e);
     activity.attach(root);
@@ -279,6 +327,7 @@ export function Player(props: PlayerProps) {
   });
 
   onCleanup(() => {
+    closed = true;
     // Controllers first (the progress reporter's last beacon reads the position), then the engine.
     for (const c of controllers.reverse()) c.destroy();
     engine?.destroy();
@@ -300,7 +349,7 @@ export function Player(props: PlayerProps) {
       data-sub-size={tracks.subtitleStyle().size}
       data-sub-bg={tracks.subtitleStyle().background}
     >
-      {video}
+      {prepared ? null : video}
       <div ref={surface} class="player-surface" aria-hidden="true" />
 
       <Show when={media.waiting() && !shownProblem() && !live?.interrupted() && (media.playing() || !media.started()) && resume.offer() === null}>
