@@ -87,18 +87,19 @@ async function downloadRun(page: Page, base: string): Promise<DownloadRun> {
 /**
  * Deletes the title's download from the Downloads page (revoking its grant), so
  * the next run downloads afresh. The list re-renders when a grant is renewed on
- * load, which can swap the button under a click: a click that removed nothing is
- * made again (bounded).
+ * load, which can swap the button under a click or show no item for a moment:
+ * the device's store, not the list, says whether the download is gone, and a
+ * click that removed nothing is made again (bounded).
  */
 async function deleteDownloads(page: Page, base: string): Promise<void> {
   await page.goto(`${base}/downloads`, { waitUntil: "load" });
   const items = page.locator(".download-item");
   await items.first().waitFor({ timeout: 30_000 });
-  for (let attempt = 0; (await items.count()) > 0; attempt++) {
+  for (let attempt = 0; (await storedDownloads(page)).length > 0; attempt++) {
     if (attempt === 10) throw new Error("bench:offline: the download could not be deleted from the Downloads page");
-    const before = await items.count();
+    const before = (await storedDownloads(page)).length;
     await items.first().locator(".download-actions button").filter({ hasText: "Delete" }).click();
-    await page.waitForFunction((n) => document.querySelectorAll(".download-item").length < n, before, { timeout: 5_000 }).catch(() => {});
+    for (const until = Date.now() + 5_000; Date.now() < until && (await storedDownloads(page)).length >= before; ) await page.waitForTimeout(100);
   }
 }
 
@@ -143,7 +144,11 @@ async function onlineRun(browser: Browser, base: string, cookie: string): Promis
     const play = page.locator(".play-button");
     await play.waitFor({ timeout: 30_000 });
     await quiet(page);
-    return await clickPlay(page, play);
+    return await clickPlay(page, play).catch(async (err: unknown) => {
+      // What the page shows instead of a picture (a refusal, an error screen).
+      const shown = await page.locator(".player").innerText({ timeout: 2_000 }).catch(() => "(no player)");
+      throw new Error(`bench:offline: no first frame online; the player shows: ${shown.replace(/\s+/g, " ").slice(0, 300)}`, { cause: err });
+    });
   } finally {
     // Leaving the page frees the stream's screen (the player releases its lease), as a viewer's tab does.
     await page.goto("about:blank").catch(() => {});
