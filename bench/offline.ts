@@ -157,6 +157,20 @@ async function onlineRun(browser: Browser, base: string, cookie: string): Promis
 }
 
 /**
+ * Stops every stream the demo account holds, as "Stop on …" does: a closed bench context
+ * does not always release its screen (the lease then lasts until it expires), and the
+ * demo plan's four screens would run out over a few runs (and over earlier runs on the same state).
+ */
+async function stopStreams(base: string, headers: Record<string, string>): Promise<void> {
+  const list = await fetch(`${base}/api/licence/streams`, { headers });
+  if (!list.ok) throw new Error(`GET /api/licence/streams answered ${list.status}: ${await list.text()}`);
+  for (const s of ((await list.json()) as { streams: { streamId: string }[] }).streams) {
+    const stopped = await fetch(`${base}/api/licence/streams/${s.streamId}`, { method: "DELETE", headers });
+    if (!stopped.ok && stopped.status !== 404) throw new Error(`DELETE /api/licence/streams/${s.streamId} answered ${stopped.status}`);
+  }
+}
+
+/**
  * Revokes every download grant the demo account holds: each earlier run's
  * browser was a new device, and its last download stays granted when the run
  * ends, so without this the plan's device limit refuses the download after a
@@ -190,6 +204,7 @@ try {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
   // Warm the site, unmeasured: one download and one online start.
   await downloadRun(page, base);
+  await stopStreams(base, headers);
   await onlineRun(browser, base, cookie);
   for (let i = 0; i < runs; i++) {
     await deleteDownloads(page, base);
@@ -202,6 +217,7 @@ try {
     for (const way of order) {
       const profilePath = values["cpu-profile"] ? `${values["cpu-profile"]}-${i + 1}.cpuprofile` : undefined;
       const tracePath = values.trace ? `${values.trace}-${i + 1}.json` : undefined;
+      if (way === "online") await stopStreams(base, headers);
       const r = way === "offline" ? await offlineRun(home, base, profilePath, tracePath) : await onlineRun(browser, base, cookie);
       starts[way].push(r);
       if (values.verbose) console.log(`start ${i + 1} ${way}: ${round(r.ms, 0)} ms (${r.height}p)\n  ${r.requestsAfterClick.join("\n  ")}`);
