@@ -7,6 +7,8 @@ import {
   behindLabel,
   INTERRUPTED_AFTER_S,
   isInterrupted,
+  isRecovery,
+  RECOVERED_GROWTH_S,
   liveView,
   seekTarget,
   WINDOW_START_MARGIN_S,
@@ -143,5 +145,27 @@ describe("isInterrupted", () => {
     clock = advanceClock(clock, { position: 10.5, playing: false }, 64_500);
     clock = advanceClock(clock, { position: 10.5, playing: true }, 65_000);
     expect(at(clock, 65_000)).toBe(false);
+  });
+});
+
+describe("isRecovery", () => {
+  it("is the broadcast's return only when playing and the window's end has moved on since the picture stopped", () => {
+    // The encoder restarted and published six seconds before the player reloaded: the viewer is behind, still "Back live".
+    expect(isRecovery({ playing: true, endWhenStopped: 120, end: 126 })).toBe(true);
+    expect(isRecovery({ playing: true, endWhenStopped: 120, end: 120 + RECOVERED_GROWTH_S })).toBe(true);
+    // A seek back into the window ends the notice with nothing new published.
+    expect(isRecovery({ playing: true, endWhenStopped: 120, end: 120 })).toBe(false);
+    // A pause ends it too; so does an engine with no window.
+    expect(isRecovery({ playing: false, endWhenStopped: 120, end: 130 })).toBe(false);
+    expect(isRecovery({ playing: true, endWhenStopped: null, end: 130 })).toBe(false);
+    expect(isRecovery({ playing: true, endWhenStopped: 120, end: null })).toBe(false);
+  });
+
+  it("never announces a window that did not grow, whatever the numbers", () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 0, max: RECOVERED_GROWTH_S * 0.99, noNaN: true }), (playing, stopped, growth) => {
+        expect(isRecovery({ playing, endWhenStopped: stopped, end: stopped + growth })).toBe(false);
+      }),
+    );
   });
 });

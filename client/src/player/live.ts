@@ -89,3 +89,19 @@ export function advanceClock(prev: ProgressClock | null, sample: { position: num
 export function isInterrupted(s: { playing: boolean; behindSeconds: number; stalledSeconds: number }): boolean {
   return s.playing && s.behindSeconds <= AT_EDGE_TOLERANCE_S && s.stalledSeconds >= INTERRUPTED_AFTER_S;
 }
+
+/** The window's end must move on by this much (new media published) for an interruption's end to be the broadcast's return. */
+export const RECOVERED_GROWTH_S = 0.5;
+
+/**
+ * Whether an interruption that just ended is the broadcast coming back ("Back
+ * live"): playing, and the window's end has moved on from where it stood when
+ * the picture stopped, so new media is published. The playhead need not be at
+ * the edge yet: after a restart the encoder may publish several seconds before
+ * the player reloads, and catch-up closes the gap while the viewer watches.
+ * A pause, or a seek back into the window, also ends the notice; the window has
+ * not grown then, so it is not announced.
+ */
+export function isRecovery(s: { playing: boolean; endWhenStopped: number | null; end: number | null }): boolean {
+  return s.playing && s.endWhenStopped !== null && s.end !== null && s.end - s.endWhenStopped >= RECOVERED_GROWTH_S;
+}

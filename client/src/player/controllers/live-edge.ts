@@ -9,7 +9,7 @@
 import { createMemo, createSignal, type Accessor } from "solid-js";
 import { formatSeekStep } from "../../i18n/format.ts";
 import type { PlaybackEngine } from "../engine.ts";
-import { advanceClock, isInterrupted, liveView, seekTarget, type LiveView, type LiveWindow, type ProgressClock } from "../live.ts";
+import { advanceClock, isInterrupted, isRecovery, liveView, seekTarget, type LiveView, type LiveWindow, type ProgressClock } from "../live.ts";
 import { reactiveScope, type PlayerController } from "./controller.ts";
 import type { MediaState } from "./media-state.ts";
 import type { Seeker } from "./playback-actions.ts";
@@ -42,6 +42,8 @@ export class LiveEdgeController implements PlayerController, Seeker {
   private readonly disposeScope: () => void;
   private timer: ReturnType<typeof setInterval> | undefined;
   private clock: ProgressClock | null = null;
+  /** The window's end when the current interruption began: its growth is the broadcast's return. */
+  private endWhenStopped: number | null = null;
 
   constructor(options: LiveEdgeOptions) {
     this.o = options;
@@ -111,10 +113,11 @@ export class LiveEdgeController implements PlayerController, Seeker {
     const playing = !video.paused && !video.ended && this.o.media.started();
     this.clock = advanceClock(this.clock, { position: video.currentTime, playing }, now);
     const view = liveView(w, video.currentTime);
-    const atEdge = view?.atEdge ?? true;
     const interrupted = isInterrupted({ playing, behindSeconds: view?.behindSeconds ?? 0, stalledSeconds: (now - this.clock.movedAtMs) / 1000 });
-    // Back live: moving again at the edge (not a pause, nor a seek back into the window).
-    if (this.interrupted() && !interrupted && playing && atEdge) this.o.onRecovered();
+    const end = w?.seekableEnd ?? null;
+    if (!this.interrupted() && interrupted) this.endWhenStopped = end;
+    // Back live: moving again because new media is published (not a pause, nor a seek back into the window).
+    if (this.interrupted() && !interrupted && isRecovery({ playing, endWhenStopped: this.endWhenStopped, end })) this.o.onRecovered();
     this.setInterrupted(interrupted);
   };
 }
