@@ -149,7 +149,10 @@ export function Player(props: PlayerProps) {
     fullscreenTarget: () => props.fullscreenTarget?.() ?? root,
     flash: (t, side) => activity.flash(t, side),
     onPlayPressed: () => resume.dismiss(),
+    onSeek: () => premiereSync?.viewerSeeked(),
   });
+  /** A premiere's wall-clock sync (set once the engine is up); it hears the viewer's seeks. */
+  let premiereSync: PremiereSyncController | undefined;
   const resume = new ResumeOfferController({
     video,
     playback: props.playback,
@@ -243,7 +246,7 @@ export function Player(props: PlayerProps) {
     controllers.push(licence);
     // A premiere: every viewer at the same wall-clock position (controllers/premiere-sync.ts).
     const premiere = props.playback.premiere;
-    if (premiere) controllers.push(new PremiereSyncController({ video, hls: () => e.hls, endsAt: premiere.endsAt }));
+    if (premiere) controllers.push((premiereSync = new PremiereSyncController({ video, hls: () => e.hls, endsAt: premiere.endsAt })));
     const sheet = props.playback.trickplay;
     if (sheet) controllers.push(new TrickplayLoadingController({ video, sheet, holder, now: baseline, onReady: setTrickplay }));
   }

@@ -17,6 +17,8 @@ export interface PlaybackActionsOptions {
   flash: (text: string, side?: "left" | "right") => void;
   /** Called before Play is pressed (a pending resume offer is answered by it). */
   onPlayPressed: () => void;
+  /** Called when the viewer seeks (a premiere stops following the live point when the viewer leaves it). */
+  onSeek?: () => void;
 }
 
 /**
@@ -56,6 +58,7 @@ export class PlaybackActions implements Seeker {
   seekTo(seconds: number): void {
     const d = this.o.media.duration();
     const t = Math.max(0, d > 0 ? Math.min(seconds, d) : seconds);
+    this.o.onSeek?.();
     const engine = this.o.engine();
     if (engine) engine.seek(t);
     else this.o.video.currentTime = t;

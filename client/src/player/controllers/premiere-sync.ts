@@ -8,7 +8,11 @@
  * it is over 2 s, else a playback rate within ±5 % (no audible pitch shift,
  * `preservesPitch`). hls.js's own catch-up is off for a premiere (it would chase
  * the same misplaced edge). A viewer who goes back in the window is left there;
- * one who returns near the live point is followed again.
+ * one who returns near the live point is followed again. Only the viewer's own
+ * seeks (`viewerSeeked`, from PlaybackActions) decide that: hls.js seeks too —
+ * to its start position once the first fragment is in, and to nudge over a
+ * stall — and on a slow start that first seek can land seconds off the live
+ * point, which is the very gap this controller is here to close.
  */
 import type Hls from "hls.js";
 import type { HlsConfig } from "hls.js";
@@ -47,19 +51,23 @@ export function premiereHlsConfig(): Partial<HlsConfig> {
 export class PremiereSyncController implements PlayerController {
   private readonly timer: ReturnType<typeof setInterval>;
   private following = true;
-  private ownSeek = false;
+  /** The viewer asked for a seek; its `seeked` decides whether to keep following. */
+  private viewerSeek = false;
   private readonly onSeeked = () => {
-    if (this.ownSeek) {
-      this.ownSeek = false;
-      return;
-    }
+    if (!this.viewerSeek) return;
+    this.viewerSeek = false;
     const gap = this.gapMs();
-    this.following = gap !== null && Math.abs(gap) < FOLLOW_MS;
+    if (gap !== null) this.following = Math.abs(gap) < FOLLOW_MS;
   };
 
   constructor(private readonly o: { video: HTMLVideoElement; hls: () => Hls | null; endsAt: number; now?: () => number }) {
     this.registerListeners();
     this.timer = setInterval(() => this.step(), 1000);
+  }
+
+  /** The viewer seeks (the seek bar, ±10 s, the badge, the OS controls): where it lands decides whether to follow. */
+  viewerSeeked(): void {
+    this.viewerSeek = true;
   }
 
   /** How far the frame on screen is behind the wall-clock position (ms; negative: ahead), or null before it is known. */
@@ -78,7 +86,6 @@ export class PremiereSyncController implements PlayerController {
     if (gap === null || video.paused || video.seeking || !this.following) return;
     if ((this.o.now ?? Date.now)() >= this.o.endsAt) return void (video.playbackRate = 1);
     if (Math.abs(gap) > JUMP_MS) {
-      this.ownSeek = true;
       video.currentTime += gap / 1000;
       video.playbackRate = 1;
     } else if (Math.abs(gap) > IN_STEP_MS) {
