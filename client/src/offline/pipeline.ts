@@ -5,13 +5,14 @@
  * the click: the player's <video> with the download's MediaKeys set, and the
  * player's PlaybackEngine on it (the offline player's own options and hls.js
  * configuration, the offline loader) with its playlists parsed and its first
- * fragments buffered at the position the player starts from, paused. On the
+ * fragments (PREPARED_BUFFER_S) buffered at the position the player starts from, paused. On the
  * click the offline route hands it to the Player, which adopts the element and
  * the engine instead of making its own (player.tsx `prepared`); everything
  * else is the same player. A pipeline that is stale (another start position,
  * the licence renewed, the viewer's choices changed) or failed is dropped, and
  * the player builds its own as without one. At most MAX_PIPELINES at once; the
- * Downloads page releases them when it goes without a play.
+ * Downloads page releases them when it goes without a play, and the offline
+ * route discards one it took if it is left before its player is made.
  */
 import Hls from "hls.js";
 import type { Playback } from "../data/api.ts";
@@ -26,6 +27,9 @@ import type { StoredDownload } from "./store.ts";
 
 /** Pipelines held at once: each is a media pipeline with its decoders and a few seconds of buffered media. */
 export const MAX_PIPELINES = 2;
+
+/** Seconds a pipeline buffers before its player adopts it: the first fragments, not hls.js's 30 s (engine.ts `preparedBufferSeconds`). */
+const PREPARED_BUFFER_S = 8;
 
 /** A pipeline a played download's route has not taken within this long is released. */
 const KEPT_FOR_MS = 10_000;
@@ -79,6 +83,11 @@ const supported = () => typeof HTMLMediaElement !== "undefined" && "setMediaKeys
 function release(p: Pipeline): void {
   if (pipelines.get(p.downloadId) === p) pipelines.delete(p.downloadId);
   clearTimeout(p.keptTimer);
+  discardPrepared(p);
+}
+
+/** Tears a pipeline down: its engine (hls.js, the MediaSource) and what the element holds. */
+export function discardPrepared(p: PreparedPlayback): void {
   p.engine.destroy();
   p.video.removeAttribute("src");
   p.video.load();
@@ -111,7 +120,7 @@ export function preparePipeline(d: StoredDownload): void {
   const p: Pipeline = { downloadId: d.downloadId, key, keysFailed: false, video, engine: undefined as unknown as PlaybackEngine };
   // As the player does: keys set before the media is attached when they are made, else when they come.
   ("then" in keys ? keys.then((k) => video.setMediaKeys(k)) : video.setMediaKeys(keys)).catch(() => (p.keysFailed = true));
-  p.engine = new PlaybackEngine(video, { playback, holder: new TokenHolder(playback.token), debug: false, ...playerStart(playback, undefined), autoplay: false, hlsConfig: offlineHlsConfig() });
+  p.engine = new PlaybackEngine(video, { playback, holder: new TokenHolder(playback.token), debug: false, ...playerStart(playback, undefined), autoplay: false, hlsConfig: offlineHlsConfig(), preparedBufferSeconds: PREPARED_BUFFER_S });
   pipelines.set(d.downloadId, p);
   for (const old of pipelines.values()) {
     if (pipelines.size <= MAX_PIPELINES) break;
@@ -154,6 +163,3 @@ export function releasePipeline(downloadId: string): void {
   const p = pipelines.get(downloadId);
   if (p) release(p);
 }
-
-/** How many pipelines are held (tests). */
-export const pipelineCount = () => pipelines.size;

@@ -11,12 +11,12 @@ import { useParams } from "@solidjs/router";
 import { notePlayed, offlineMediaKeys, offlineRefusal, type OfflineRefusal } from "../offline/licence.ts";
 import { syncOffline } from "../offline/downloader.ts";
 import { noteWatched, playingDownload, replaceWatched } from "../offline/smart.ts";
-import { offlinePlayback, releasePipeline, takePipeline } from "../offline/pipeline.ts";
+import { discardPrepared, offlinePlayback, releasePipeline, takePipeline } from "../offline/pipeline.ts";
 import { forgetStartFiles, takeOfflineStart } from "../offline/start.ts";
 import { queueProgress, type StoredDownload } from "../offline/store.ts";
 import type { ProgressSink } from "../player/controllers/progress-reporting.ts";
 import { ErrorScreen } from "../player/overlays.tsx";
-import { Player } from "../player/player.tsx";
+import { Player, type PreparedPlayback } from "../player/player.tsx";
 
 /** The player's words (i18n/pages/player): loaded with the player, not with Home. */
 const { t } = playerWords;
@@ -50,6 +50,9 @@ function queueingSink(d: StoredDownload): ProgressSink {
 export default function OfflineWatch() {
   const params = useParams<{ id: string }>();
   let stage!: HTMLDivElement;
+  /** The route is gone; a pipeline taken and not yet given to a player (the Player destroys the one it adopts). */
+  let left = false;
+  let unadopted: PreparedPlayback | undefined;
   const [ready] = createResource(async () => {
     // Prepared while the Downloads page showed it (offline/start.ts): the click only judges the grant against the clock.
     const start = await takeOfflineStart(params.id);
@@ -60,7 +63,12 @@ export default function OfflineWatch() {
     void notePlayed(start.download, start.time.nowMs).catch(() => {});
     // Its whole pipeline built before Play (offline/pipeline.ts), unless missing, stale or failed: then the player makes its own.
     const prepared = takePipeline(start.download) ?? undefined;
-    if (prepared) return { download: start.download, prepared };
+    if (prepared) {
+      // Left while the start was read: no player will take it.
+      if (left) return (discardPrepared(prepared), { refusal: "missing" as const });
+      unadopted = prepared;
+      return { download: start.download, prepared };
+    }
     // The keys may still be on their way: the player is created meanwhile and sets them when they come.
     const mediaKeys = start.keys ?? offlineMediaKeys(start.download);
     if ("then" in mediaKeys) mediaKeys.catch(() => {});
@@ -70,6 +78,8 @@ export default function OfflineWatch() {
   const leave = playingDownload(params.id);
   onMount(() => document.documentElement.classList.add("watching"));
   onCleanup(() => {
+    left = true;
+    if (unadopted) discardPrepared(unadopted);
     document.documentElement.classList.remove("watching");
     document.title = titleBefore;
     leave();
@@ -88,6 +98,7 @@ export default function OfflineWatch() {
             >
               {(ok) => {
                 const d = ok().d;
+                unadopted = undefined;
                 document.title = `${d.heading}${d.subheading ? ` · ${d.subheading}` : ""} · Marquee`;
                 return (
                   <Player

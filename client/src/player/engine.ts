@@ -109,6 +109,12 @@ export interface EngineOptions {
   baseline?: boolean;
   /** More hls.js configuration from controllers (EME: controllers/licence.ts), applied even on the baseline. */
   hlsConfig?: Partial<HlsConfig>;
+  /**
+   * A pipeline prepared before Play (offline/pipeline.ts) buffers only this many seconds until its player
+   * adopts it — enough for the first frames — rather than the player's 30 s of decoded-ready media while
+   * it may never be played; adopt() gives it the configured length back.
+   */
+  preparedBufferSeconds?: number;
 }
 
 type DebugWindow = Window & { __marqueeHls?: Hls };
@@ -153,6 +159,10 @@ export class PlaybackEngine {
   private manifestParsed = false;
   /** Play once the manifest is in: asked by adopt() before it was. */
   private playOnManifest = false;
+  /** A player has adopted this engine (a prepared pipeline's buffer is then the full length again). */
+  private adopted = false;
+  /** The configured buffer length, held back while prepared (`preparedBufferSeconds`). */
+  private fullBufferSeconds: number | undefined;
 
   constructor(video: HTMLVideoElement, options: EngineOptions) {
     this.video = video;
@@ -244,6 +254,11 @@ export class PlaybackEngine {
       ...this.options.hlsConfig,
     });
     this.hls = hls;
+    const prepared = this.options.preparedBufferSeconds;
+    if (prepared !== undefined && !this.adopted) {
+      this.fullBufferSeconds = hls.config.maxBufferLength;
+      hls.config.maxBufferLength = Math.min(prepared, hls.config.maxBufferLength);
+    }
     this.manifestParsed = false;
     this.startAt = startPosition;
     if (this.options.debug) (window as DebugWindow).__marqueeHls = hls;
@@ -293,7 +308,9 @@ export class PlaybackEngine {
    * manifest is in, else as soon as it is, as a start with autoplay does.
    */
   adopt(o: { autoplay: boolean; onAutoplayBlocked?: () => void }): void {
+    this.adopted = true;
     this.options.onAutoplayBlocked = o.onAutoplayBlocked;
+    if (this.hls && this.fullBufferSeconds !== undefined) this.hls.config.maxBufferLength = this.fullBufferSeconds;
     if (!o.autoplay) return;
     if (this.manifestParsed || this.kind === "native") this.play();
     else this.playOnManifest = true;

@@ -333,7 +333,8 @@ export function Player(props: PlayerProps) {
     closed = true;
     // Controllers first (the progress reporter's last beacon reads the position), then the engine.
     for (const c of controllers.reverse()) c.destroy();
-    engine?.destroy();
+    // A prepared engine is this player's from the start, mounted or not.
+    (engine ?? prepared?.engine)?.destroy();
     if (document.pictureInPictureElement === video) void document.exitPictureInPicture().catch(() => {});
   });
 
