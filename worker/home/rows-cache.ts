@@ -67,7 +67,11 @@ interface Kept {
   shown?: { home: CachedHome; fromMs: number; untilMs: number };
 }
 
-/** Profiles' entries this isolate read or wrote lately, by key: 4 MB (a home is some 30 KB), each for a minute. */
+/**
+ * Profiles' entries this isolate read or wrote lately, by key, each for a minute: 4 MB of their JSON
+ * (a home is some 30 KB). Held, an entry takes more than its JSON — the parsed object, the copy last
+ * shown and the route's encoded rows — roughly 3× by estimate (not measured): ~12 MB of 128 MB.
+ */
 const remembered = new HotCache<Kept>(4 * 1024 * 1024);
 const REMEMBER_MS = 60_000;
 
