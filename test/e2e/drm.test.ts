@@ -154,6 +154,26 @@ test("a third device on a standard plan is refused, shows who is watching, and s
   for (const d of [a, b, c]) await d.context.close();
 });
 
+test("closing a playing tab frees its screen at once: a third device plays without waiting for the lease", async () => {
+  const email = `drm-close-${Date.now().toString(36)}@example.com`;
+  const password = "close the tab";
+  const { context: first, page: setup } = await suite.open("/browse");
+  assert.equal((await api(setup, "POST", "/api/auth/signup", { email, password, plan: "standard", profileName: "Sam" })).status, 201);
+  const id = await titleId(setup, "Orbitfall");
+  await first.close();
+  const [a, b, c] = [await device(email, password), await device(email, password), await device(email, password)];
+  for (const d of [a, b]) {
+    await d.page.goto(`${suite.site.url}/watch/${id}?debug=1`);
+    await playsPast(d.page, 0.5);
+  }
+  // The viewer closes the tab as a browser does (pagehide runs): the player's keepalive release goes out.
+  await a.page.close({ runBeforeUnload: true });
+  await c.page.goto(`${suite.site.url}/watch/${id}?debug=1`);
+  await playsPast(c.page, 0.5);
+  assert.equal(await c.page.getByRole("heading", { name: "Too many screens" }).count(), 0);
+  for (const d of [a, b, c]) await d.context.close();
+});
+
 test("switching to the Kids profile in another tab stops an 18+ stream at its next renewal, with a message", async () => {
   const { context, page } = await device(DEMO_ACCOUNT.email, DEMO_ACCOUNT.password);
   const me = await api(page, "GET", "/api/auth/me");
