@@ -128,8 +128,9 @@ async function device(email: string, password: string): Promise<{ context: Brows
   return { context, page };
 }
 
-test("a third device on a standard plan is refused, shows who is watching, and stops one to play", async () => {
-  const email = `drm-${Date.now().toString(36)}@example.com`;
+/** A new standard-plan account (two screens) with three signed-in devices, the first two playing Orbitfall. */
+async function twoScreensInUse(prefix: string) {
+  const email = `${prefix}-${Date.now().toString(36)}@example.com`;
   const password = "three screens please";
   const { context: first, page: setup } = await suite.open("/browse");
   assert.equal((await api(setup, "POST", "/api/auth/signup", { email, password, plan: "standard", profileName: "Pat" })).status, 201);
@@ -140,6 +141,11 @@ test("a third device on a standard plan is refused, shows who is watching, and s
     await d.page.goto(`${suite.site.url}/watch/${id}?debug=1`);
     await playsPast(d.page, 0.5);
   }
+  return { id, a, b, c };
+}
+
+test("a third device on a standard plan is refused, shows who is watching, and stops one to play", async () => {
+  const { id, a, b, c } = await twoScreensInUse("drm");
   await c.page.goto(`${suite.site.url}/watch/${id}?debug=1`);
   await c.page.getByRole("heading", { name: "Too many screens" }).waitFor({ timeout: 60_000 });
   const stops = c.page.getByRole("button", { name: /^Stop on / });
@@ -155,17 +161,7 @@ test("a third device on a standard plan is refused, shows who is watching, and s
 });
 
 test("closing a playing tab frees its screen at once: a third device plays without waiting for the lease", async () => {
-  const email = `drm-close-${Date.now().toString(36)}@example.com`;
-  const password = "close the tab";
-  const { context: first, page: setup } = await suite.open("/browse");
-  assert.equal((await api(setup, "POST", "/api/auth/signup", { email, password, plan: "standard", profileName: "Sam" })).status, 201);
-  const id = await titleId(setup, "Orbitfall");
-  await first.close();
-  const [a, b, c] = [await device(email, password), await device(email, password), await device(email, password)];
-  for (const d of [a, b]) {
-    await d.page.goto(`${suite.site.url}/watch/${id}?debug=1`);
-    await playsPast(d.page, 0.5);
-  }
+  const { id, a, b, c } = await twoScreensInUse("drm-close");
   // The viewer closes the tab as a browser does (pagehide runs): the player's keepalive release goes out.
   await a.page.close({ runBeforeUnload: true });
   await c.page.goto(`${suite.site.url}/watch/${id}?debug=1`);
