@@ -39,6 +39,7 @@ export class OursAbr implements Algorithm {
         currentLevel: view.lastLevel,
         bandwidthBps: this.estimator.estimateBps(this.params.errorDiscount),
         ttfbS: this.estimator.ttfbS(),
+        worstBps: this.estimator.worstBps(),
         bufferS: view.bufferS,
         segmentS: view.segmentS,
         positionS: view.segmentIndex * view.segmentS,

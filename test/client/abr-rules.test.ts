@@ -103,6 +103,19 @@ describe("ABR decision rules", () => {
     expect(decideLevel({ ...end, segmentsLeft: 20 }).level).toBe(3);
   });
 
+  it("a link seen under twice the lowest rung's bitrate gets no buffer spending: full margin, no riding out dips", () => {
+    // 2 Mbps playing at 2.5 Mbps with a rich buffer: the eased margin (0.8×) allows 3 Mbps…
+    const rich = input({ currentLevel: 1, bandwidthBps: 2_500_000, bufferS: P.richBufferS, lastUpSwitchAtS: -100 });
+    expect(decideLevel(rich).level).toBe(2);
+    expect(decideLevel({ ...rich, worstBps: P.floorSafeFactor * 1_000_000 }).level).toBe(2);
+    // …not once a recent download ran under 2 × 1 Mbps: the buffer may be all there is against the next such dip.
+    expect(decideLevel({ ...rich, worstBps: 1_900_000 })).toEqual({ level: 1, reason: "hold" });
+    // A dip under 0.8× is ridden out with a rich buffer, but not on such a link.
+    const dip = input({ currentLevel: 2, bandwidthBps: 2_100_000, bufferS: 20, lastUpSwitchAtS: -100 });
+    expect(decideLevel(dip)).toEqual({ level: 2, reason: "hold" });
+    expect(decideLevel({ ...dip, worstBps: 1_900_000 })).toEqual({ level: 1, reason: "down-bandwidth" });
+  });
+
   it("switches down at once when the buffer runs low, even with bandwidth to spare", () => {
     const d = decideLevel(input({ currentLevel: 2, bandwidthBps: 20_000_000, bufferS: P.lowBufferS - 0.5 }));
     expect(d).toEqual({ level: 1, reason: "down-buffer" });

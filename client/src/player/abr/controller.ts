@@ -212,6 +212,7 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
           currentLevel: firstPick ? -1 : indices.indexOf(this.lastLoadedLevel),
           bandwidthBps: this.bandwidthBps(),
           ttfbS: this.estimator.ttfbS(),
+          worstBps: this.estimator.worstBps(),
           bufferS: this.bufferS(),
           segmentS: hls.levels[indices[0]!]?.details?.averagetargetduration ?? 4,
           segmentsLeft: this.segmentsLeft(),

@@ -24,6 +24,10 @@
  * - between holding and the highest rung the rules allow, a 5-segment lookahead
  *   (RobustMPC's objective, QoE_lin: bitrate − stall − switch) picks the first
  *   step; no download is started that is predicted to outlast the buffer.
+ * - the buffer is spent (the eased margin, the rich buffer, riding out dips)
+ *   only on a link whose recent downloads all ran at twice the lowest rung's
+ *   bitrate or more: where the link has been seen near the floor, falling back
+ *   to the floor does not outrun the next dip; only the buffer does.
  * - "bandwidth" is the harmonic mean of recent transfer rates with the time to
  *   first byte taken out and predicted separately, so the small segments of
  *   low rungs do not make a fast link look slow.
@@ -77,6 +81,8 @@ export interface AbrParams {
   switchPenalty: number;
   /** Never start a download predicted to end with less than this much buffer left (the lowest rung excepted). */
   stallGuardS: number;
+  /** The buffer is spent (eased margin, rich spending, dips ridden out) only while the slowest of the last 20 downloads ran at least this × the lowest rung's bitrate (0: always). */
+  floorSafeFactor: number;
 }
 
 /** The rules as designed (1.5×, 0.8×, 10 s) with the parameters tuned on the training traces. */
@@ -98,6 +104,7 @@ export const DEFAULT_ABR_PARAMS: AbrParams = {
   rebufferPenalty: 1,
   switchPenalty: 1,
   stallGuardS: 1,
+  floorSafeFactor: 2,
 };
 
 export interface Caps {
@@ -147,6 +154,8 @@ export interface DecisionInput {
   bandwidthBps: number;
   /** Expected time to first byte of the next request, seconds (0 if unknown). */
   ttfbS?: number;
+  /** The slowest transfer rate among the recent downloads, bits per second (absent or NaN if unknown). */
+  worstBps?: number;
   /** Seconds of media buffered ahead of the playhead. */
   bufferS: number;
   /** Segment duration, seconds. */
@@ -203,7 +212,9 @@ export function decideLevel(input: DecisionInput, params: AbrParams = DEFAULT_AB
   const cur = renditions[current]!;
 
   const lowBuffer = bufferS < params.lowBufferS;
-  if (lowBuffer || (eff(cur) < params.downFactor * cur.bitrateBps && bufferS < params.richBufferS)) {
+  const floorSafe = !(input.worstBps! < params.floorSafeFactor * renditions[0]!.bitrateBps);
+  const spendable = floorSafe && bufferS >= params.richBufferS;
+  if (lowBuffer || (eff(cur) < params.downFactor * cur.bitrateBps && !spendable)) {
     if (current === 0) return { level: 0, reason: "hold" };
     // Highest lower rung that is sustainable, or whose download the buffer (above the low mark) absorbs.
     const spareS = bufferS - params.lowBufferS;
@@ -220,13 +231,13 @@ export function decideLevel(input: DecisionInput, params: AbrParams = DEFAULT_AB
   const firstClimb = measured && input.lastUpSwitchAtS === Number.NEGATIVE_INFINITY && bufferS < params.healthyBufferS;
   const upAllowed = firstClimb || (bufferS >= params.healthyBufferS && Math.abs(input.positionS - input.lastUpSwitchAtS) >= params.minUpSwitchIntervalS);
   if (upAllowed && current < maxLevel) {
-    const factor = upFactorFor(bufferS, params);
+    const factor = floorSafe ? upFactorFor(bufferS, params) : params.upFactor;
     const fillsBuffer = (r: Rendition) => !firstClimb || params.upFactor * downloadS(r) <= segmentS;
     ceiling = Math.max(current, highest(renditions, maxLevel, (r) => eff(r) >= factor * r.bitrateBps && fillsBuffer(r)));
     // A rich buffer may be spent on quality: a rung the link does not sustain is allowed when
     // a lookahead's worth of its segments still leaves the buffer rich (the bandwidth rule
     // brings it back down once the buffer falls below rich, so it runs in long, slow cycles).
-    if (bufferS >= params.richBufferS && params.lookaheadSegments > 0) {
+    if (spendable && params.lookaheadSegments > 0) {
       ceiling = Math.max(ceiling, highest(renditions, maxLevel, (r) => bufferS - params.lookaheadSegments * Math.max(0, downloadS(r) - segmentS) >= params.richBufferS));
     }
     // Near the end, a rung whose every remaining segment arrives before the buffer runs low needs no margin.
@@ -322,11 +333,14 @@ export class ThroughputEstimator {
   private readonly samplesBps: number[] = [];
   private readonly ttfbsS: number[] = [];
   private readonly errors: number[] = [];
+  private readonly historyBps: number[] = [];
   private lastPredictionBps = Number.NaN;
   private readonly window: number;
+  private readonly history: number;
 
-  constructor(window = 5) {
+  constructor(window = 5, history = 20) {
     this.window = window;
+    this.history = history;
   }
 
   /** Records one download: bytes over seconds from request to last byte, of which ttfbS before the first byte. */
@@ -341,6 +355,8 @@ export class ThroughputEstimator {
     }
     this.samplesBps.push(bps);
     if (this.samplesBps.length > this.window) this.samplesBps.shift();
+    this.historyBps.push(bps);
+    if (this.historyBps.length > this.history) this.historyBps.shift();
     this.ttfbsS.push(Math.max(0, ttfbS));
     if (this.ttfbsS.length > this.window) this.ttfbsS.shift();
     this.lastPredictionBps = this.harmonicMeanBps();
@@ -356,6 +372,11 @@ export class ThroughputEstimator {
   estimateBps(errorDiscount = DEFAULT_ABR_PARAMS.errorDiscount): number {
     const maxError = this.errors.length ? Math.max(...this.errors) : 0;
     return this.harmonicMeanBps() / (1 + errorDiscount * maxError);
+  }
+
+  /** The slowest transfer rate among the last `history` downloads, bits per second (NaN before any). */
+  worstBps(): number {
+    return this.historyBps.length ? Math.min(...this.historyBps) : Number.NaN;
   }
 
   /** Mean time to first byte of the recent downloads, seconds (0 before any). */
