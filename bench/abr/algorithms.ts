@@ -40,6 +40,7 @@ export class OursAbr implements Algorithm {
         bandwidthBps: this.estimator.estimateBps(this.params.errorDiscount),
         ttfbS: this.estimator.ttfbS(),
         worstBps: this.estimator.worstBps(),
+        spread: this.estimator.spread(),
         bufferS: view.bufferS,
         segmentS: view.segmentS,
         positionS: view.segmentIndex * view.segmentS,

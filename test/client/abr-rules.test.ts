@@ -116,6 +116,20 @@ describe("ABR decision rules", () => {
     expect(decideLevel({ ...dip, worstBps: 1_900_000 })).toEqual({ level: 1, reason: "down-bandwidth" });
   });
 
+  it("on a steady link the up-switch margin shrinks with the spread of recent rates", () => {
+    // 2 Mbps on a 2.1 Mbps link: 1.05×, short of the 1.5× margin at a healthy buffer…
+    const steady = input({ currentLevel: 0, bandwidthBps: 2_100_000, bufferS: P.healthyBufferS, lastUpSwitchAtS: -100 });
+    expect(decideLevel(steady).level).toBe(0);
+    // …enough when the recent rates are all alike, not when they spread by half the steady mark or more, nor when too few to tell.
+    expect(decideLevel({ ...steady, spread: 0 })).toEqual({ level: 1, reason: "up" });
+    expect(decideLevel({ ...steady, spread: P.steadySpread / 2 }).level).toBe(0);
+    expect(decideLevel({ ...steady, spread: P.steadySpread }).level).toBe(0);
+    expect(decideLevel({ ...steady, spread: Number.NaN }).level).toBe(0);
+    // The other up-switch rules still hold: a healthy buffer and 10 s of media since the last one.
+    expect(decideLevel({ ...steady, spread: 0, bufferS: P.healthyBufferS - 0.5 }).level).toBe(0);
+    expect(decideLevel({ ...steady, spread: 0, lastUpSwitchAtS: 95 }).level).toBe(0);
+  });
+
   it("switches down at once when the buffer runs low, even with bandwidth to spare", () => {
     const d = decideLevel(input({ currentLevel: 2, bandwidthBps: 20_000_000, bufferS: P.lowBufferS - 0.5 }));
     expect(d).toEqual({ level: 1, reason: "down-buffer" });
@@ -203,6 +217,24 @@ describe("ABR decision rules", () => {
     );
     // Sequences with no second up-switch check nothing: some must have had two or more.
     expect(pairs, "consecutive up-switches checked").toBeGreaterThan(0);
+  });
+
+  it("the estimator keeps the spread of recent rates and the slowest of a longer history", () => {
+    const e = new ThroughputEstimator(5, 20);
+    const at = (mbps: number) => e.sample((mbps * 1e6) / 8, 1, 0);
+    at(4);
+    at(4);
+    expect(e.spread()).toBeNaN();
+    at(4);
+    expect(e.spread()).toBeCloseTo(0, 9);
+    at(2);
+    expect(e.spread()).toBeGreaterThan(0.3);
+    // Out of the five-sample window after five more, but still the slowest of the last twenty.
+    for (let i = 0; i < 5; i++) at(4);
+    expect(e.spread()).toBeCloseTo(0, 9);
+    expect(e.worstBps()).toBeCloseTo(2e6, 3);
+    for (let i = 0; i < 20; i++) at(4);
+    expect(e.worstBps()).toBeCloseTo(4e6, 3);
   });
 
   it("the estimator takes the time to first byte out of each sample and predicts it apart", () => {

@@ -213,6 +213,7 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
           bandwidthBps: this.bandwidthBps(),
           ttfbS: this.estimator.ttfbS(),
           worstBps: this.estimator.worstBps(),
+          spread: this.estimator.spread(),
           bufferS: this.bufferS(),
           segmentS: hls.levels[indices[0]!]?.details?.averagetargetduration ?? 4,
           segmentsLeft: this.segmentsLeft(),

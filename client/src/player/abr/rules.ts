@@ -28,6 +28,8 @@
  *   only on a link whose recent downloads all ran at twice the lowest rung's
  *   bitrate or more: where the link has been seen near the floor, falling back
  *   to the floor does not outrun the next dip; only the buffer does.
+ * - on a steady link (recent rates within 20% of their mean) the up-switch
+ *   margin shrinks in proportion, toward none: it is there for the link's swings.
  * - "bandwidth" is the harmonic mean of recent transfer rates with the time to
  *   first byte taken out and predicted separately, so the small segments of
  *   low rungs do not make a fast link look slow.
@@ -83,6 +85,8 @@ export interface AbrParams {
   stallGuardS: number;
   /** The buffer is spent (eased margin, rich spending, dips ridden out) only while the slowest of the last 20 downloads ran at least this × the lowest rung's bitrate (0: always). */
   floorSafeFactor: number;
+  /** Recent transfer rates this spread (largest relative deviation from their mean) or more get the full up-switch margin; a steadier link proportionally less (0: always the full margin). */
+  steadySpread: number;
 }
 
 /** The rules as designed (1.5×, 0.8×, 10 s) with the parameters tuned on the training traces. */
@@ -105,6 +109,7 @@ export const DEFAULT_ABR_PARAMS: AbrParams = {
   switchPenalty: 1,
   stallGuardS: 1,
   floorSafeFactor: 2,
+  steadySpread: 0.2,
 };
 
 export interface Caps {
@@ -156,6 +161,8 @@ export interface DecisionInput {
   ttfbS?: number;
   /** The slowest transfer rate among the recent downloads, bits per second (absent or NaN if unknown). */
   worstBps?: number;
+  /** Largest relative deviation of the recent transfer rates from their mean (absent or NaN: too few to tell). */
+  spread?: number;
   /** Seconds of media buffered ahead of the playhead. */
   bufferS: number;
   /** Segment duration, seconds. */
@@ -231,8 +238,11 @@ export function decideLevel(input: DecisionInput, params: AbrParams = DEFAULT_AB
   const firstClimb = measured && input.lastUpSwitchAtS === Number.NEGATIVE_INFINITY && bufferS < params.healthyBufferS;
   const upAllowed = firstClimb || (bufferS >= params.healthyBufferS && Math.abs(input.positionS - input.lastUpSwitchAtS) >= params.minUpSwitchIntervalS);
   if (upAllowed && current < maxLevel) {
-    const factor = floorSafe ? upFactorFor(bufferS, params) : params.upFactor;
-    const fillsBuffer = (r: Rendition) => !firstClimb || params.upFactor * downloadS(r) <= segmentS;
+    // On a steady link the up-switch margin shrinks toward none: it is there for the link's swings.
+    const steady = params.steadySpread > 0 && Number.isFinite(input.spread) ? Math.min(1, input.spread! / params.steadySpread) : 1;
+    const margin = (f: number) => (f > 1 ? 1 + (f - 1) * steady : f);
+    const factor = margin(floorSafe ? upFactorFor(bufferS, params) : params.upFactor);
+    const fillsBuffer = (r: Rendition) => !firstClimb || margin(params.upFactor) * downloadS(r) <= segmentS;
     ceiling = Math.max(current, highest(renditions, maxLevel, (r) => eff(r) >= factor * r.bitrateBps && fillsBuffer(r)));
     // A rich buffer may be spent on quality: a rung the link does not sustain is allowed when
     // a lookahead's worth of its segments still leaves the buffer rich (the bandwidth rule
@@ -372,6 +382,13 @@ export class ThroughputEstimator {
   estimateBps(errorDiscount = DEFAULT_ABR_PARAMS.errorDiscount): number {
     const maxError = this.errors.length ? Math.max(...this.errors) : 0;
     return this.harmonicMeanBps() / (1 + errorDiscount * maxError);
+  }
+
+  /** Largest relative deviation of the last `window` transfer rates from their harmonic mean (NaN before three). */
+  spread(): number {
+    if (this.samplesBps.length < 3) return Number.NaN;
+    const mean = this.harmonicMeanBps();
+    return Math.max(...this.samplesBps.map((x) => Math.abs(x - mean) / mean));
   }
 
   /** The slowest transfer rate among the last `history` downloads, bits per second (NaN before any). */
