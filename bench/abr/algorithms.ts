@@ -42,6 +42,7 @@ export class OursAbr implements Algorithm {
         worstBps: this.estimator.worstBps(),
         spread: this.estimator.spread(),
         bufferS: view.bufferS,
+        maxBufferS: view.bufferCapS,
         segmentS: view.segmentS,
         positionS: view.segmentIndex * view.segmentS,
         segmentsLeft: view.segmentsLeft,

@@ -141,6 +141,8 @@ export interface PlayerView {
   segmentIndex: number;
   segmentsLeft: number;
   segmentS: number;
+  /** The most the player buffers ahead (its own setting: hls.js's maxBufferLength). */
+  bufferCapS: number;
   bitratesBps: readonly number[];
   heightsPx: readonly number[];
   /** Rung of the last segment buffered, -1 before the first. */
@@ -242,6 +244,7 @@ export function simulate(video: Video, trace: Trace, algorithm: Algorithm, optio
       segmentIndex: i,
       segmentsLeft: n - i,
       segmentS: video.segmentS,
+      bufferCapS: options.bufferCapS,
       bitratesBps: video.bitratesBps,
       heightsPx: video.heightsPx,
       lastLevel: levels.length ? levels[levels.length - 1]! : -1,

@@ -151,14 +151,15 @@ describe("Marquee ABR controller in hls.js", () => {
   });
 
   it("the last segments of the video may go to the top rung when the buffer covers them", () => {
-    // 10 Mbps with 25 s banked: 2160p (15 Mbps) fails even the rich buffer's margin (12 Mbps), and five
-    // of its segments (2 s short each) would take the buffer under rich, so it is not spent either…
-    const c = controllerFor({}, 14);
+    // 10 Mbps with 25 s banked: 2160p (15 Mbps) fails even the rich buffer's margin (12 Mbps), five of its
+    // segments (2 s short each) would take the buffer under rich, and the twelve left (8 to 19) would take
+    // it under the low mark, so it is not spent either…
+    const c = controllerFor({}, 20);
     c.hls.mainForwardBufferInfo.len = 25;
     for (let sn = 0; sn <= 7; sn++) c.load(sn, 3, 10);
     expect(c.abr.nextAutoLevel).toBe(3);
-    // …but with three fragments left (11 to 13), each taking 6 s at 10 Mbps, 25 s less the low mark covers them all.
-    for (let sn = 8; sn <= 10; sn++) c.load(sn, 3, 10);
+    // …but with three fragments left (17 to 19), each taking 6 s at 10 Mbps, 25 s less the low mark covers them all.
+    for (let sn = 8; sn <= 16; sn++) c.load(sn, 3, 10);
     expect(c.abr.nextAutoLevel).toBe(4);
   });
 });

@@ -103,6 +103,32 @@ describe("ABR decision rules", () => {
     expect(decideLevel({ ...end, segmentsLeft: 20 }).level).toBe(3);
   });
 
+  it("near the end of the video the buffer is banked, then spent on a rung the link does not sustain, to the last segment", () => {
+    // 6 Mbps playing on a steady 9.5 Mbps link, 30 s banked, a 60 s buffer limit: a 15 Mbps segment takes 6.3 s (2.3 s short).
+    const end = input({ currentLevel: 3, bandwidthBps: 9_500_000, bufferS: 30, lastUpSwitchAtS: -100, maxBufferS: 60, worstBps: 9_500_000, spread: 0 });
+    // Mid-video a rich buffer is spent in cycles (five segments of 15 Mbps leave it rich)…
+    expect(decideLevel(end).level).toBe(4);
+    expect(decideLevel({ ...end, segmentsLeft: 1000 }).level).toBe(4);
+    // …but with 20 or 10 segments left it is banked for the end: 15 Mbps to the last one needs 54 s or 31 s, and holding 6 Mbps banks 1.5 s a segment…
+    expect(decideLevel({ ...end, segmentsLeft: 20 })).toEqual({ level: 3, reason: "hold" });
+    expect(decideLevel({ ...end, segmentsLeft: 10 })).toEqual({ level: 3, reason: "hold" });
+    // …and spent once it covers every segment left (9: 29 s), the last arriving above the low mark.
+    expect(decideLevel({ ...end, segmentsLeft: 9 })).toEqual({ level: 4, reason: "up" });
+    // Banking is not forced while the buffer limit would be reached before it is needed: cycles may spend it meanwhile.
+    expect(decideLevel({ ...end, segmentsLeft: 10, maxBufferS: 30 }).level).toBe(4);
+  });
+
+  it("near the end a rung the buffer carries to the last segment is kept, though the link does not sustain it", () => {
+    // 15 Mbps at 9.5 Mbps with 15 s banked (under rich): the bandwidth rule switches down…
+    const end = input({ currentLevel: 4, bandwidthBps: 9_500_000, bufferS: 15, lastUpSwitchAtS: -100, maxBufferS: 60 });
+    expect(decideLevel(end).reason).toBe("down-bandwidth");
+    // …unless the buffer covers the segments left at 15 Mbps (2: 12.6 s, 3: 15 s).
+    expect(decideLevel({ ...end, segmentsLeft: 2 })).toEqual({ level: 4, reason: "hold" });
+    expect(decideLevel({ ...end, segmentsLeft: 3 })).toEqual({ level: 4, reason: "hold" });
+    // No end plan without a lookahead.
+    expect(decideLevel({ ...end, segmentsLeft: 2 }, { ...P, lookaheadSegments: 0 }).reason).toBe("down-bandwidth");
+  });
+
   it("a link seen under twice the lowest rung's bitrate gets no buffer spending: full margin, no riding out dips", () => {
     // 2 Mbps playing at 2.5 Mbps with a rich buffer: the eased margin (0.8×) allows 3 Mbps…
     const rich = input({ currentLevel: 1, bandwidthBps: 2_500_000, bufferS: P.richBufferS, lastUpSwitchAtS: -100 });
@@ -216,6 +242,36 @@ describe("ABR decision rules", () => {
       }),
     );
     // Sequences with no second up-switch check nothing: some must have had two or more.
+    expect(pairs, "consecutive up-switches checked").toBeGreaterThan(0);
+  });
+
+  it("never up-switches twice within 10 s of media with the end of the video in sight (property)", () => {
+    // As above: any step, a fast one or a starved one, so that sequences with several up-switches are common.
+    const spread = fc.double({ min: 0, max: 1, noNaN: true });
+    const abrStep = fc.oneof(
+      fc.record({ bw: fc.double({ min: 1e5, max: 5e7, noNaN: true }), buffer: fc.double({ min: 0, max: 60, noNaN: true }), spread }),
+      fc.record({ bw: fc.double({ min: 2e7, max: 5e7, noNaN: true }), buffer: fc.double({ min: 5, max: 40, noNaN: true }), spread }),
+      fc.record({ bw: fc.double({ min: 1e5, max: 1e6, noNaN: true }), buffer: fc.double({ min: 0, max: 3, noNaN: true }), spread }),
+    );
+    let pairs = 0;
+    fc.assert(
+      fc.property(fc.array(abrStep, { minLength: 2, maxLength: 30 }), (steps) => {
+        let level = 0;
+        let lastUp = Number.NEGATIVE_INFINITY;
+        const ups: number[] = [];
+        steps.forEach((s, i) => {
+          const positionS = 4 * i;
+          const d = decideLevel(input({ currentLevel: level, bandwidthBps: s.bw, bufferS: s.buffer, spread: s.spread, worstBps: s.bw, positionS, lastUpSwitchAtS: lastUp, segmentsLeft: steps.length - i, maxBufferS: 60 }));
+          if (d.level > level) {
+            ups.push(positionS);
+            lastUp = positionS;
+          }
+          level = d.level;
+        });
+        for (let i = 1; i < ups.length; i++) expect(ups[i]! - ups[i - 1]!).toBeGreaterThanOrEqual(P.minUpSwitchIntervalS);
+        pairs += Math.max(0, ups.length - 1);
+      }),
+    );
     expect(pairs, "consecutive up-switches checked").toBeGreaterThan(0);
   });
 

@@ -5,8 +5,9 @@
  * simulator in bench/abr/ runs. It feeds the rules what the simulator feeds
  * them: declared bitrates (AVERAGE-BANDWIDTH, else BANDWIDTH: hls.js's
  * `averageBitrate`, since only hls.js's own controller measures `realBitrate`),
- * its own downloads (bytes, time, time to first byte), the buffer, the media
- * position and the segments left; never a segment's size before it arrives.
+ * its own downloads (bytes, time, time to first byte), the buffer and the most
+ * hls.js buffers (`maxBufferLength`), the media position and the segments left;
+ * never a segment's size before it arrives.
  */
 import Hls, { type AbrComponentAPI, type ErrorData, type FragBufferedData, type FragLoadedData, type FragLoadingData, type HlsConfig, type Level } from "hls.js";
 import { abandonTo, type AbrParams, type Caps, decideLevel, DEFAULT_ABR_PARAMS, type Rendition, ThroughputEstimator } from "./rules.ts";
@@ -215,6 +216,7 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
           worstBps: this.estimator.worstBps(),
           spread: this.estimator.spread(),
           bufferS: this.bufferS(),
+          maxBufferS: hls.config?.maxBufferLength,
           segmentS: hls.levels[indices[0]!]?.details?.averagetargetduration ?? 4,
           segmentsLeft: this.segmentsLeft(),
           positionS: this.nextStartS,

@@ -30,6 +30,10 @@
  *   to the floor does not outrun the next dip; only the buffer does.
  * - on a steady link (recent rates within 20% of their mean) the up-switch
  *   margin shrinks in proportion, toward none: it is there for the link's swings.
+ * - the end of a video: buffer left when the last segment arrives is quality
+ *   never shown, so with the segments left known the rules plan to spend it —
+ *   bank it at the current rung, then play a rung the link does not sustain to
+ *   the last segment, the buffer never under the low mark (endPlan).
  * - "bandwidth" is the harmonic mean of recent transfer rates with the time to
  *   first byte taken out and predicted separately, so the small segments of
  *   low rungs do not make a fast link look slow.
@@ -85,6 +89,8 @@ export interface AbrParams {
   stallGuardS: number;
   /** The buffer is spent (eased margin, rich spending, dips ridden out) only while the slowest of the last 20 downloads ran at least this × the lowest rung's bitrate (0: always). */
   floorSafeFactor: number;
+  /** The end-of-video plan predicts downloads this much slower than the estimate (0, or no lookahead: no plan). */
+  endMargin: number;
   /** Recent transfer rates this spread (largest relative deviation from their mean) or more get the full up-switch margin; a steadier link proportionally less (0: always the full margin). */
   steadySpread: number;
 }
@@ -109,6 +115,7 @@ export const DEFAULT_ABR_PARAMS: AbrParams = {
   switchPenalty: 1,
   stallGuardS: 1,
   floorSafeFactor: 2,
+  endMargin: 1,
   steadySpread: 0.2,
 };
 
@@ -165,6 +172,8 @@ export interface DecisionInput {
   spread?: number;
   /** Seconds of media buffered ahead of the playhead. */
   bufferS: number;
+  /** The most the player buffers ahead (hls.js's maxBufferLength), seconds; absent if unknown. */
+  maxBufferS?: number;
   /** Segment duration, seconds. */
   segmentS: number;
   /** Segments left to fetch, the next one included (Infinity or absent if unknown, e.g. live). */
@@ -221,7 +230,8 @@ export function decideLevel(input: DecisionInput, params: AbrParams = DEFAULT_AB
   const lowBuffer = bufferS < params.lowBufferS;
   const floorSafe = !(input.worstBps! < params.floorSafeFactor * renditions[0]!.bitrateBps);
   const spendable = floorSafe && bufferS >= params.richBufferS;
-  if (lowBuffer || (eff(cur) < params.downFactor * cur.bitrateBps && !spendable)) {
+  const end = endPlan(renditions.map(downloadS), renditions, current, maxLevel, input, params);
+  if (lowBuffer || (eff(cur) < params.downFactor * cur.bitrateBps && !spendable && !end.carries)) {
     if (current === 0) return { level: 0, reason: "hold" };
     // Highest lower rung that is sustainable, or whose download the buffer (above the low mark) absorbs.
     const spareS = bufferS - params.lowBufferS;
@@ -247,18 +257,68 @@ export function decideLevel(input: DecisionInput, params: AbrParams = DEFAULT_AB
     // A rich buffer may be spent on quality: a rung the link does not sustain is allowed when
     // a lookahead's worth of its segments still leaves the buffer rich (the bandwidth rule
     // brings it back down once the buffer falls below rich, so it runs in long, slow cycles).
-    if (spendable && params.lookaheadSegments > 0) {
+    if (spendable && !end.saving && params.lookaheadSegments > 0) {
       ceiling = Math.max(ceiling, highest(renditions, maxLevel, (r) => bufferS - params.lookaheadSegments * Math.max(0, downloadS(r) - segmentS) >= params.richBufferS));
     }
     // Near the end, a rung whose every remaining segment arrives before the buffer runs low needs no margin.
     const left = input.segmentsLeft ?? Number.POSITIVE_INFINITY;
     if (left <= params.lookaheadSegments) ceiling = Math.max(ceiling, highest(renditions, maxLevel, (r) => left * downloadS(r) <= bufferS - params.lowBufferS));
+    // The end of the video in reach: the rung the end plan spends the buffer on, once it is time.
+    ceiling = Math.max(ceiling, end.now);
   }
   const horizon = Math.min(params.lookaheadSegments, input.segmentsLeft ?? Number.POSITIVE_INFINITY);
   let level = horizon >= 1 ? bestPlan(renditions.map(downloadS), renditions, current, ceiling, bufferS, segmentS, horizon, params) : ceiling;
   const fits = (r: Rendition) => downloadS(r) <= bufferS - params.stallGuardS;
   if (level > 0 && !fits(renditions[level]!)) level = highest(renditions, level - 1, fits);
   return { level, reason: level > current ? "up" : level < current ? "down-stall" : "hold" };
+}
+
+/**
+ * The end of a video: buffer left when the last segment arrives is quality
+ * never shown. With the segments left known, plan to spend it: hold the current
+ * rung for m segments (banking what it does not use, up to the player's buffer
+ * limit), then play a rung the link does not sustain to the end, the buffer
+ * never under the low mark, downloads predicted endMargin× slower than the
+ * estimate. The plan worth most (bitrate over the segments left, less the
+ * switch) is followed: at m = 0 its rung is allowed now (`now`); while m > 0 and
+ * banking has to start now to be ready in time, the buffer is saved for it
+ * (`saving`: not spent on cycles before). `carries`: the buffer carries the
+ * current rung itself to the end, so a bandwidth below it is no reason to
+ * switch down. Far from the end no plan reaches, and the other rules decide.
+ */
+function endPlan(downloadsS: readonly number[], renditions: readonly Rendition[], current: number, maxLevel: number, input: DecisionInput, params: AbrParams): { now: number; saving: boolean; carries: boolean } {
+  const none = { now: current, saving: false, carries: false };
+  const left = input.segmentsLeft ?? Number.POSITIVE_INFINITY;
+  if (!(params.endMargin > 0) || params.lookaheadSegments < 1 || !Number.isFinite(left) || left < 1) return none;
+  const seg = input.segmentS;
+  const buffer = input.bufferS;
+  const capS = input.maxBufferS ?? Number.POSITIVE_INFINITY;
+  const d = downloadsS.map((x) => x * params.endMargin);
+  /** Buffer needed before n segments of rung q, each draining d[q] − seg, for the last to arrive above the low mark. */
+  const need = (q: number, n: number) => params.lowBufferS + n * d[q]! - (n - 1) * seg;
+  const carries = d[current]! > seg && buffer >= need(current, left);
+  const gainS = seg - d[current]!;
+  if (gainS < 0) return { ...none, carries };
+  const top = renditions[renditions.length - 1]!.bitrateBps;
+  const u = (q: number) => renditions[q]!.bitrateBps / top;
+  let best = left * u(current);
+  let plan = { ...none, carries };
+  for (let r = current + 1; r <= maxLevel; r++) {
+    if (d[r]! <= seg) continue;
+    // The fewest segments at the current rung after which r carries to the end.
+    for (let m = 0; m < left; m++) {
+      if (m > 0 && buffer - d[current]! < params.lowBufferS) break;
+      if (Math.min(capS, buffer + m * gainS) < need(r, left - m)) continue;
+      const value = m * u(current) + (left - m) * u(r) - params.switchPenalty * (u(r) - u(current));
+      if (value > best) {
+        best = value;
+        // Banking must start now only if it needs every one of those m segments (the buffer limit not reached on the way).
+        plan = { now: m === 0 ? r : current, saving: m > 0 && buffer + m * gainS <= capS, carries };
+      }
+      break;
+    }
+  }
+  return plan;
 }
 
 /**
