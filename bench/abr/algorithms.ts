@@ -5,12 +5,17 @@
  * mpc.py, BBA as in Pensieve's bb.py, and the lowest rung.
  */
 import { abandonTo, type AbrParams, decideLevel, DEFAULT_ABR_PARAMS, type Rendition, ThroughputEstimator } from "../../client/src/player/abr/rules.ts";
+import { startHeight } from "../../client/src/player/start.ts";
 import { HlsJsAbr } from "./hlsjs-port.ts";
 import { REBUFFER_PENALTY, type Algorithm, type Choice, type PlayerView, type Progress } from "./sim.ts";
 
 const renditionsOf = (view: PlayerView): Rendition[] => view.bitratesBps.map((b, i) => ({ bitrateBps: b, heightPx: view.heightsPx[i]! }));
 
-/** Marquee's controller: client/src/player/abr/rules.ts driven as the player drives it. */
+/**
+ * Marquee's controller: client/src/player/abr/rules.ts driven as the player
+ * drives it — the first segment at the rung the player starts on (start.ts),
+ * every later one by the rules.
+ */
 export class OursAbr implements Algorithm {
   readonly name = "ours";
   private readonly estimator = new ThroughputEstimator();
@@ -18,9 +23,12 @@ export class OursAbr implements Algorithm {
   private lastUpSwitchAtS = Number.NEGATIVE_INFINITY;
   private renditions: Rendition[] = [];
   private readonly params: AbrParams;
+  private readonly startAs: "player" | "rules";
 
-  constructor(params: AbrParams = DEFAULT_ABR_PARAMS) {
+  /** startAs: the first rung as the player picks it (start.ts, the default), or by the rules' own start rule. */
+  constructor(params: AbrParams = DEFAULT_ABR_PARAMS, startAs: "player" | "rules" = "player") {
     this.params = params;
+    this.startAs = startAs;
   }
 
   private ingest(view: PlayerView): void {
@@ -33,6 +41,16 @@ export class OursAbr implements Algorithm {
 
   choose(view: PlayerView): Choice {
     this.ingest(view);
+    if (view.lastLevel < 0 && this.startAs === "player") {
+      // The player names the start rendition itself (client/src/player/start.ts, via engine.ts):
+      // the cheapest rung at the lowest height from 360p up; the rules decide from the second segment.
+      const height = startHeight(view.heightsPx, null);
+      let level = -1;
+      view.heightsPx.forEach((h, i) => {
+        if (h === height && (level < 0 || view.bitratesBps[i]! < view.bitratesBps[level]!)) level = i;
+      });
+      return { level: Math.max(0, level) };
+    }
     const decision = decideLevel(
       {
         renditions: this.renditions,

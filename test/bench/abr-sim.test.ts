@@ -1,7 +1,7 @@
 /** The ABR simulator's network model (bench/abr/sim.ts) on hand-made traces. */
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ALGORITHMS } from "../../bench/abr/algorithms.ts";
+import { ALGORITHMS, OursAbr } from "../../bench/abr/algorithms.ts";
 import { constantTraces, envivioVideo, Link, loadTraces, parseTrace, PAYLOAD_SHARE, RTT_S, secondsToSustainableTop, simulate, type Video } from "../../bench/abr/sim.ts";
 
 const trace = parseTrace("hand", "0 1\n1 2\n2 4\n3 8\n");
@@ -57,6 +57,16 @@ describe("ABR simulator", () => {
     const r = simulate(video, trace, one, { bufferCapS: 60, startS: 2 + RTT_S });
     expect(r.startupS).toBeCloseTo(RTT_S + 0.5, 9);
     expect(r.stallsS).toHaveLength(2);
+  });
+
+  it("ours starts where the player starts (start.ts: the cheapest rung at 360p or above), then the rules decide", () => {
+    // A per-title ladder: four rungs at 240p, then 360p and 720p.
+    const kbps = [160, 240, 370, 580, 900, 2000];
+    const video: Video = { name: "pt", segmentS: 4, bitratesBps: kbps.map((k) => k * 1000), heightsPx: [240, 240, 240, 240, 360, 720], sizesBytes: kbps.map((k) => [1, 2, 3].map(() => (k * 1000 * 4) / 8)) };
+    const fast = parseTrace("fast", "0 50\n100 50\n");
+    expect(simulate(video, fast, new OursAbr(), { bufferCapS: 60 }).levels[0]).toBe(4);
+    // The rules' own start, for when the player names none: the highest rung under 0.7 × an assumed 1.2 Mbps.
+    expect(simulate(video, fast, new OursAbr(undefined, "rules"), { bufferCapS: 60 }).levels[0]).toBe(3);
   });
 
   it.skipIf(!existsSync("../shared/data/chunk-sizes-envivio") || !existsSync("../shared/data/traces-pensieve/cooked_test_traces"))(
