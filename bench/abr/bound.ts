@@ -29,6 +29,21 @@ const STALL_STEP_S = 0.25;
 /** Grid step for the time segment 0 arrives, seconds. */
 const T0_STEP_S = 0.25;
 
+/**
+ * The index lo < xs.length - 1 with xs[lo] ≤ x < xs[lo + 1] (strict: xs[lo] < x ≤ xs[lo + 1]),
+ * clamped to the ends; xs ascending.
+ */
+function bracket(xs: readonly number[], x: number, strict: boolean): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (strict ? xs[mid]! < x : xs[mid]! <= x) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The link's cumulative payload (megabits) as a function of time, looping like sim.ts's Link. */
 class Capacity {
   private readonly timesS: number[];
@@ -60,15 +75,9 @@ class Capacity {
   at(t: number): number {
     const n = Math.floor(t / this.periodS);
     const r = t - n * this.periodS;
-    let lo = 0;
-    let hi = this.timesS.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (this.timesS[mid]! <= r) lo = mid;
-      else hi = mid;
-    }
-    const span = this.timesS[hi]! - this.timesS[lo]!;
-    const part = span > 0 ? ((this.cumMb[hi]! - this.cumMb[lo]!) * (r - this.timesS[lo]!)) / span : 0;
+    const lo = bracket(this.timesS, r, false);
+    const span = this.timesS[lo + 1]! - this.timesS[lo]!;
+    const part = span > 0 ? ((this.cumMb[lo + 1]! - this.cumMb[lo]!) * (r - this.timesS[lo]!)) / span : 0;
     return n * this.periodMb + this.cumMb[lo]! + part;
   }
 
@@ -77,16 +86,10 @@ class Capacity {
     if (mb <= 0) return 0;
     const n = Math.ceil(mb / this.periodMb) - 1;
     const r = mb - n * this.periodMb;
-    // The first breakpoint with at least r carried; the one before it has less.
-    let lo = 0;
-    let hi = this.cumMb.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (this.cumMb[mid]! < r) lo = mid;
-      else hi = mid;
-    }
-    const gain = this.cumMb[hi]! - this.cumMb[lo]!;
-    return n * this.periodS + this.timesS[lo]! + ((this.timesS[hi]! - this.timesS[lo]!) * (r - this.cumMb[lo]!)) / gain;
+    // The breakpoint before the first with at least r carried.
+    const lo = bracket(this.cumMb, r, true);
+    const gain = this.cumMb[lo + 1]! - this.cumMb[lo]!;
+    return n * this.periodS + this.timesS[lo]! + ((this.timesS[lo + 1]! - this.timesS[lo]!) * (r - this.cumMb[lo]!)) / gain;
   }
 
   /** The slowest payload rate the link has anywhere in [a, b], Mb/s. */
@@ -94,16 +97,8 @@ class Capacity {
     let min = Number.POSITIVE_INFINITY;
     for (let t = a; ; ) {
       const n = Math.floor(t / this.periodS);
-      const r = t - n * this.periodS;
-      // The sample holding just after r: the first breakpoint past it.
-      let lo = 0;
-      let hi = this.timesS.length - 1;
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >> 1;
-        if (this.timesS[mid]! <= r) lo = mid;
-        else hi = mid;
-      }
-      const i = hi;
+      // The sample holding just after t: (timesS[i - 1], timesS[i]].
+      const i = bracket(this.timesS, t - n * this.periodS, false) + 1;
       min = Math.min(min, (this.cumMb[i]! - this.cumMb[i - 1]!) / (this.timesS[i]! - this.timesS[i - 1]!));
       const next = n * this.periodS + this.timesS[i]!;
       if (next >= b) return min;
