@@ -16,6 +16,28 @@ const input = (over: Partial<DecisionInput>): DecisionInput => ({
   lastUpSwitchAtS: 0, playing: true, caps: {}, manualLevel: -1, ...over,
 });
 
+/** Decides at each media position in turn from the rung and the last up-switch so far; returns the positions of the up-switches. */
+function upSwitches(positions: number[], inputAt: (i: number, level: number, lastUpSwitchAtS: number) => DecisionInput): number[] {
+  let level = 0;
+  let lastUp = Number.NEGATIVE_INFINITY;
+  const ups: number[] = [];
+  positions.forEach((positionS, i) => {
+    const d = decideLevel(inputAt(i, level, lastUp));
+    if (d.level > level) {
+      ups.push(positionS);
+      lastUp = positionS;
+    }
+    level = d.level;
+  });
+  return ups;
+}
+
+/** Every two up-switches at least 10 s of media apart; returns how many such pairs there were. */
+function expectSpaced(ups: number[]): number {
+  for (let i = 1; i < ups.length; i++) expect(ups[i]! - ups[i - 1]!).toBeGreaterThanOrEqual(P.minUpSwitchIntervalS);
+  return Math.max(0, ups.length - 1);
+}
+
 describe("ABR decision rules", () => {
   it("an up-switch needs bandwidth of 1.5× the target's bitrate", () => {
     expect(decideLevel(input({ bandwidthBps: 1.49 * 3_000_000 })).level).toBe(1);
@@ -224,21 +246,8 @@ describe("ABR decision rules", () => {
     let pairs = 0;
     fc.assert(
       fc.property(fc.array(abrStep, { minLength: 2, maxLength: 40 }), (steps) => {
-        let now = 0;
-        let level = 0;
-        let lastUp = Number.NEGATIVE_INFINITY;
-        const ups: number[] = [];
-        for (const s of steps) {
-          now += s.dt;
-          const d = decideLevel(input({ currentLevel: level, bandwidthBps: s.bw, bufferS: s.buffer, positionS: now, lastUpSwitchAtS: lastUp }));
-          if (d.level > level) {
-            ups.push(now);
-            lastUp = now;
-          }
-          level = d.level;
-        }
-        for (let i = 1; i < ups.length; i++) expect(ups[i]! - ups[i - 1]!).toBeGreaterThanOrEqual(P.minUpSwitchIntervalS);
-        pairs += Math.max(0, ups.length - 1);
+        const positions = steps.map((_, i) => steps.slice(0, i + 1).reduce((t, s) => t + s.dt, 0));
+        pairs += expectSpaced(upSwitches(positions, (i, level, lastUp) => input({ currentLevel: level, bandwidthBps: steps[i]!.bw, bufferS: steps[i]!.buffer, positionS: positions[i]!, lastUpSwitchAtS: lastUp })));
       }),
     );
     // Sequences with no second up-switch check nothing: some must have had two or more.
@@ -256,20 +265,13 @@ describe("ABR decision rules", () => {
     let pairs = 0;
     fc.assert(
       fc.property(fc.array(abrStep, { minLength: 2, maxLength: 30 }), (steps) => {
-        let level = 0;
-        let lastUp = Number.NEGATIVE_INFINITY;
-        const ups: number[] = [];
-        steps.forEach((s, i) => {
-          const positionS = 4 * i;
-          const d = decideLevel(input({ currentLevel: level, bandwidthBps: s.bw, bufferS: s.buffer, spread: s.spread, worstBps: s.bw, positionS, lastUpSwitchAtS: lastUp, segmentsLeft: steps.length - i, maxBufferS: 60 }));
-          if (d.level > level) {
-            ups.push(positionS);
-            lastUp = positionS;
-          }
-          level = d.level;
-        });
-        for (let i = 1; i < ups.length; i++) expect(ups[i]! - ups[i - 1]!).toBeGreaterThanOrEqual(P.minUpSwitchIntervalS);
-        pairs += Math.max(0, ups.length - 1);
+        const positions = steps.map((_, i) => 4 * i);
+        pairs += expectSpaced(
+          upSwitches(positions, (i, level, lastUp) => {
+            const s = steps[i]!;
+            return input({ currentLevel: level, bandwidthBps: s.bw, bufferS: s.buffer, spread: s.spread, worstBps: s.bw, positionS: positions[i]!, lastUpSwitchAtS: lastUp, segmentsLeft: steps.length - i, maxBufferS: 60 });
+          }),
+        );
       }),
     );
     expect(pairs, "consecutive up-switches checked").toBeGreaterThan(0);
