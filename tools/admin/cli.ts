@@ -13,11 +13,11 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { getPlatformProxy } from "wrangler";
 import { database } from "../../worker/db/client.ts";
 import { grantOperator } from "../../worker/db/qoe.ts";
 import { AppError } from "../../worker/lib/errors.ts";
 import { scheduleEvent, type NewEvent } from "../../worker/schedule/events.ts";
+import { localPlatform } from "../dev/platform.ts";
 
 const USAGE = [
   "usage: npm run admin -- grant <email> [--persist-to DIR | --remote]",
@@ -67,7 +67,7 @@ if (positionals[0] === "schedule") {
     console.error(USAGE);
     process.exit(2);
   }
-  const proxy = await getPlatformProxy<Env>({ persist: values["persist-to"] ? { path: join(values["persist-to"], "v3") } : true });
+  const proxy = await localPlatform(values["persist-to"]);
   try {
     const row = await scheduleEvent(database(proxy.env.DB), event, nowMs);
     console.log(`scheduled ${row.kind} ${row.id}: title ${row.titleId}, ${new Date(row.startsAt).toISOString()} → ${new Date(row.endsAt).toISOString()}`);
@@ -96,7 +96,7 @@ if (values.remote) {
   );
   console.log(`granted the operator role to ${email} (if the account exists) on the deployed database`);
 } else {
-  const proxy = await getPlatformProxy<Env>({ persist: values["persist-to"] ? { path: join(values["persist-to"], "v3") } : true });
+  const proxy = await localPlatform(values["persist-to"]);
   try {
     if (!(await grantOperator(database(proxy.env.DB), email, Date.now()))) {
       console.error(`no account with the e-mail ${email}`);

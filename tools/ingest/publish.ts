@@ -11,13 +11,13 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { and, eq, ne, sql, type SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import { getPlatformProxy } from "wrangler";
 import { bulkInsertStatements } from "../../worker/db/bulk.ts";
 import { database, runBatch, type Db } from "../../worker/db/client.ts";
 import { assetObjects, assets, episodes, renditions, subtitleTracks, titles, trickplay } from "../../worker/db/schema.ts";
 import { contentKeks, parseKekSet, wrapContentKey, type KekSet } from "../../worker/lib/content-keys.ts";
 import { assetIdPrefix, type AssetManifest, type Owner } from "./pipeline.ts";
 import { IngestError } from "./probe.ts";
+import { localPlatform } from "../dev/platform.ts";
 
 /** Public URL of a still (served by the Worker's artwork route). */
 export function artworkUrl(key: string): string {
@@ -45,7 +45,7 @@ const IMMUTABLE = "public, max-age=31536000, immutable";
 
 /** The local state `npm start` serves (or `persistTo`), through wrangler's platform proxy. */
 export async function localTarget(persistTo?: string): Promise<Target> {
-  const proxy = await getPlatformProxy<Env>({ persist: persistTo ? { path: join(persistTo, "v3") } : true });
+  const proxy = await localPlatform(persistTo);
   const db: Db = database(proxy.env.DB);
   const bucket = proxy.env.MEDIA;
   return {

@@ -9,13 +9,13 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { getPlatformProxy } from "wrangler";
 import { database } from "../../worker/db/client.ts";
 import { contentKeks, parseKekSet } from "../../worker/lib/content-keys.ts";
 import { rewrapAll } from "../../worker/licence/rotate-keks.ts";
+import { localPlatform } from "../dev/platform.ts";
 
 const { values } = parseArgs({ options: { "persist-to": { type: "string" } } });
-const proxy = await getPlatformProxy<Env>({ persist: values["persist-to"] ? { path: join(values["persist-to"], "v3") } : true });
+const proxy = await localPlatform(values["persist-to"]);
 try {
   const fromEnv = process.env.CONTENT_KEKS;
   const keks = fromEnv ? await parseKekSet(fromEnv) : await contentKeks(proxy.env.CONTENT_KEKS as string | undefined, true);

@@ -5,12 +5,11 @@
  * the demo catalog by default, or a synthetic catalog of the given size for
  * benchmarks, loaded in slices. `--persist-to DIR` targets another state folder.
  */
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { getPlatformProxy } from "wrangler";
 import { database } from "../../worker/db/client.ts";
 import { demoCatalog, scaleCatalog } from "./generate.ts";
 import { clearCatalog, loadCatalog, titleCount } from "./load.ts";
+import { localPlatform } from "../dev/platform.ts";
 
 const { values } = parseArgs({
   options: {
@@ -22,8 +21,7 @@ const { values } = parseArgs({
   },
 });
 
-// wrangler keeps its local state under <persist-to>/v3; the platform proxy wants that folder itself.
-const proxy = await getPlatformProxy<Env>({ persist: values["persist-to"] ? { path: join(values["persist-to"], "v3") } : true });
+const proxy = await localPlatform(values["persist-to"]);
 try {
   const db = database(proxy.env.DB);
   const existing = await titleCount(db);
