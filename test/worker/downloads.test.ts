@@ -13,6 +13,7 @@ import { changePlan } from "../../worker/auth/plan-change.ts";
 import { base64url, contentKeks, wrapContentKey } from "../../worker/lib/content-keys.ts";
 import { db } from "./helpers.ts";
 import { seedAsset, seedTitles } from "./media-fixtures.ts";
+import { countsOf, resetCounters } from "./load-counters.ts";
 import { TestBrowser } from "./session-client.ts";
 
 // Ids unique to this file.
@@ -223,11 +224,11 @@ describe("a download grant and the QoE opt-out", () => {
   it("reads no opt-out from D1 (the access token states it) and marks the grant's media token of an opted-out account", async () => {
     const { b } = await viewer("standard");
     expect((await b.json("/api/qoe/consent", { method: "PUT", body: { optOut: true } })).status).toBe(200);
-    const reset = await new TestBrowser().fetch("/api/dev/load/reset", { method: "POST" });
+    const reset = await resetCounters();
     expect(reset.status).toBe(200);
     const r = await grant(b, { titleId: SMALL, deviceId: "device-optout-1" });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const counted = (await new TestBrowser().json("/api/dev/load")).body.databases.find((d: { binding: string }) => d.binding === "DB");
+    const counted = await countsOf("DB");
     expect(counted.reads, "the grant reads the catalog").toBeGreaterThan(0);
     expect(counted.readsByTable.qoe_opt_outs, `D1 reads of the grant by table: ${JSON.stringify(counted.readsByTable)}`).toBeUndefined();
     // The media token (in the base URL's path) says the account opted out, so CMCD on its requests counts nothing.

@@ -17,20 +17,8 @@ import { createAccount, createSession } from "../../../worker/db/accounts.ts";
 import { DEFAULT_SUBTITLES } from "../../../common/subtitles.ts";
 import { viewerState } from "../../../worker/progress/stub.ts";
 import { db } from "../helpers.ts";
+import { databaseCounts, resetCounters } from "../load-counters.ts";
 import { PASSWORD, TestBrowser, uniqueEmail } from "../session-client.ts";
-
-interface DatabaseCounts {
-  binding: string;
-  reads: number;
-  writes: number;
-  writesByTable: Record<string, number>;
-  readsByTable: Record<string, number>;
-  sessionsByStart: Record<string, number>;
-}
-
-/** Every D1 binding's counters since the last reset (read signed out: no account's object is called). */
-const counters = async () => (await new TestBrowser().json<{ databases: DatabaseCounts[] }>("/api/dev/load")).body.databases;
-const resetCounters = () => new TestBrowser().fetch("/api/dev/load/reset", { method: "POST" });
 
 /** The e-mail's index row, from the shard it routes to. */
 const indexRow = (email: string) => emailShard(env, email).prepare("SELECT * FROM email_index WHERE email = ?").bind(normaliseEmail(email)).first<Record<string, unknown>>();
@@ -110,7 +98,7 @@ describe("sign-in", () => {
     const res = await signIn(b, email);
     expect(res.status).toBe(200);
     expect(res.body.profiles).toHaveLength(1);
-    const counts = await counters();
+    const counts = await databaseCounts();
     const main = counts.find((d) => d.binding === "DB")!;
     expect(main.writes, JSON.stringify(main.writesByTable)).toBe(0);
     // (The counters' own GET opens one unconstrained session too.) No session starts on the primary.
@@ -135,11 +123,11 @@ describe("sign-in", () => {
     expect([first.status, first.body.account?.id]).toEqual([200, accountId]);
     // By e-mail on the request's session (a replica may answer), then again on the primary before the row is
     // written: a replica that has not yet seen the account's deletion cannot put it back in the index. Then by id.
-    expect((await counters()).find((d) => d.binding === "DB")!.readsByTable.accounts).toBe(3);
+    expect((await databaseCounts()).find((d) => d.binding === "DB")!.readsByTable.accounts).toBe(3);
     expect(await indexRow(email)).toMatchObject({ account_id: accountId, state: "active" });
     await resetCounters();
     expect((await signIn(new TestBrowser(), email)).status).toBe(200);
-    const main = (await counters()).find((d) => d.binding === "DB")!;
+    const main = (await databaseCounts()).find((d) => d.binding === "DB")!;
     expect(main.readsByTable, "by account id only").toEqual({ accounts: 1, profiles: 1, qoe_opt_outs: 1 });
     // Wrong passwords and unknown e-mails are still refused alike.
     expect((await signIn(new TestBrowser(), email, "wrong password")).status).toBe(401);
@@ -233,7 +221,7 @@ describe("password change, sign-out and deletion", () => {
     const up = await b.signUp();
     await resetCounters();
     expect((await b.fetch("/api/auth/signout", { method: "POST" })).status).toBe(204);
-    expect((await counters()).find((d) => d.binding === "DB")?.writes ?? 0).toBe(0);
+    expect((await databaseCounts()).find((d) => d.binding === "DB")?.writes ?? 0).toBe(0);
 
     // A session from before: its D1 row, and no family in the object (it never refreshed since). Its sign-out revokes the row.
     const old = new TestBrowser();

@@ -13,18 +13,11 @@ import { describe, expect, it } from "vitest";
 import { changePlan } from "../../../worker/auth/plan-change.ts";
 import { createSession } from "../../../worker/db/accounts.ts";
 import { db } from "../helpers.ts";
+import { countsOf, resetCounters } from "../load-counters.ts";
 import { PASSWORD, TestBrowser } from "../session-client.ts";
 
-interface DatabaseCounts {
-  binding: string;
-  reads: number;
-  writes: number;
-  writesByTable: Record<string, number>;
-}
-
-/** The D1 counters, read signed out (reading them calls no account's object). */
-const counters = async () => (await new TestBrowser().json<{ databases: DatabaseCounts[] }>("/api/dev/load")).body.databases.find((d) => d.binding === "DB") ?? { binding: "DB", reads: 0, writes: 0, writesByTable: {} };
-const resetCounters = () => new TestBrowser().fetch("/api/dev/load/reset", { method: "POST" });
+/** The primary database's counters since the last reset. */
+const counters = () => countsOf("DB");
 
 /** Waits for the clock's next second after `iat` (the account's facts change in whole seconds). */
 async function afterSecondOf(iat: number) {
