@@ -110,15 +110,35 @@ async function seasonWithVideo(page: Page): Promise<SeriesEpisodes> {
   return { titleId: 5, title: detail.json.title, seasonName: season.name, episodes };
 }
 
+type WatchedWindow = Window & { __maxDownloading: number; __removed: Record<string, number> };
+
 /** Counts, in the page, the most downloads ever shown as downloading at once on the Downloads page. */
 async function watchConcurrency(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const w = window as unknown as { __maxDownloading: number };
+    const w = window as unknown as WatchedWindow;
     w.__maxDownloading = 0;
     const look = () => (w.__maxDownloading = Math.max(w.__maxDownloading, document.querySelectorAll('.download-item[data-state="downloading"]').length));
     new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"] });
   });
 }
+
+/**
+ * Counts, in the page from now on, the elements matching `selector` taken out of the document: a page blanked
+ * by a suspense, or an element rebuilt, as a download progresses would count (read with `removals`).
+ */
+async function watchRemovals(page: Page, selector: string): Promise<void> {
+  await page.evaluate((selector) => {
+    const w = window as unknown as WatchedWindow;
+    w.__removed ??= {};
+    w.__removed[selector] = 0;
+    new MutationObserver((records) => {
+      for (const r of records)
+        for (const n of r.removedNodes) if (n instanceof Element) w.__removed[selector]! += (n.matches(selector) ? 1 : 0) + n.querySelectorAll(selector).length;
+    }).observe(document.body, { subtree: true, childList: true });
+  }, selector);
+}
+
+const removals = (page: Page, selector: string) => page.evaluate((selector) => (window as unknown as WatchedWindow).__removed[selector]!, selector);
 
 /** Downloads episode `number` of series `titleId` at Standard from its page (the service worker in control), then waits on the Downloads page until it is done. */
 async function downloadEpisode(page: Page, titleId: number, number: number): Promise<void> {
@@ -139,12 +159,24 @@ test("download season: every episode with video is queued and fetched one at a t
   const choice = page.getByRole("menuitem", { name: new RegExp(`^Standard · ${series.episodes.length} episodes · `) });
   await choice.waitFor();
   await page.screenshot({ path: `${SCREENSHOTS}/download-season-menu.png` });
+  await watchRemovals(page, "article.title-page");
   await choice.click();
   await page.getByRole("status").filter({ hasText: `${series.episodes.length} episodes queued` }).waitFor();
+  // The title page stays on screen as the episodes download: each Download button follows its own.
+  const [first] = series.episodes as [SeriesEpisodes["episodes"][0]];
+  await page.locator("a.download-state", { hasText: "Downloaded" }).first().waitFor({ timeout: 120_000 });
+  assert.equal(await removals(page, "article.title-page"), 0, "the title page never blanks or rebuilds as its episodes download");
   await page.getByRole("link", { name: "Downloads", exact: true }).first().click();
   await watchConcurrency(page);
+  await watchRemovals(page, ".download-item");
+  // The first episode's Play, focused (as a remote or the keyboard would) while the others download.
+  const play = page.getByRole("link", { name: new RegExp(`^Play ${series.title} S1:E${first.number} `) });
+  await play.waitFor({ timeout: 120_000 });
+  await play.focus();
   await page.waitForFunction((n) => document.querySelectorAll('.download-item[data-state="done"]').length === n, series.episodes.length, { timeout: 180_000 });
-  assert.equal(await page.evaluate(() => (window as unknown as { __maxDownloading: number }).__maxDownloading), 1, "one download fetched at a time");
+  assert.equal(await page.evaluate(() => (window as unknown as WatchedWindow).__maxDownloading), 1, "one download fetched at a time");
+  assert.equal(await removals(page, ".download-item"), 0, "no row is rebuilt, and the page never blanks, as the downloads progress");
+  assert.ok(await play.evaluate((el) => el === document.activeElement), "the focused Play keeps its focus while the others download");
   const listed = await page.locator(".download-item").allInnerTexts();
   for (const e of series.episodes) assert.ok(listed.some((text) => text.includes(`S1:E${e.number} · ${e.name}`)), `episode ${e.number} is on the device`);
   await page.screenshot({ path: `${SCREENSHOTS}/downloads-season.png` });

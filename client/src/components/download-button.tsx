@@ -5,11 +5,11 @@
  * far it got, linking to the Downloads page.
  */
 import { A } from "@solidjs/router";
-import { createResource, createSignal, For, Show } from "solid-js";
+import { createSignal, For, Show } from "solid-js";
 import { downloadOptions, type DownloadOptions } from "../data/api.ts";
 import { failureWords } from "../data/failure-words.ts";
 import { startDownload } from "../offline/downloader.ts";
-import { downloadsVersion, listDownloads } from "../offline/store.ts";
+import { downloadsOnDevice } from "../offline/store.ts";
 import { downloadWords } from "../i18n/pages/download/index.ts";
 import { formatPercent } from "../i18n/format.ts";
 import { formatLocale } from "../i18n/index.ts";
@@ -27,12 +27,7 @@ export function DownloadButton(props: { titleId: number; episodeId?: number; hea
   const [options, setOptions] = createSignal<DownloadOptions["options"] | null>(null);
   const [problem, setProblem] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
-  // The props are read in the source, synchronously: after the await they may belong to a <Show> that a
-  // navigation's transition has not committed yet, and reading them there throws "Stale read from <Show>".
-  const [stored] = createResource(
-    () => ({ version: downloadsVersion(), titleId: props.titleId, episodeId: props.episodeId ?? null }),
-    async ({ titleId, episodeId }) => (await listDownloads()).find((d) => d.titleId === titleId && d.episodeId === episodeId),
-  );
+  const stored = () => downloadsOnDevice()?.find((d) => d.titleId === props.titleId && d.episodeId === (props.episodeId ?? null));
 
   async function open() {
     setProblem(null);
@@ -67,7 +62,6 @@ export function DownloadButton(props: { titleId: number; episodeId?: number; hea
     <div class="download">
       <Show
         when={stored()}
-        keyed
         fallback={
           <button type="button" class="button button-outline download-button" aria-haspopup="true" aria-expanded={options() !== null} disabled={busy()} onClick={() => void (options() ? setOptions(null) : open())}>
             <span aria-hidden="true">⤓ </span>{props.label ?? t("download.download")}
@@ -75,8 +69,9 @@ export function DownloadButton(props: { titleId: number; episodeId?: number; hea
         }
       >
         {(d) => (
+          // Not keyed: the link stays the same element (and keeps focus) as the download's record is re-read.
           <A class="button button-outline download-state" href="/downloads">
-            {d.state === "done" ? t("download.done") : d.state === "queued" ? t("download.queued") : d.state === "downloading" ? t("download.downloading", { percent: formatPercent(share() / 100) }) : d.state === "paused" ? t("download.paused") : t("download.failed")}
+            {d().state === "done" ? t("download.done") : d().state === "queued" ? t("download.queued") : d().state === "downloading" ? t("download.downloading", { percent: formatPercent(share() / 100) }) : d().state === "paused" ? t("download.paused") : t("download.failed")}
           </A>
         )}
       </Show>

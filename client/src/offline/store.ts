@@ -68,10 +68,55 @@ export function offlineDb(): Promise<IDBPDatabase<OfflineDb>> {
 }
 
 const [version, setVersion] = createRoot(() => createSignal(0));
-/** Bumped on every change, so pages listing downloads re-read them. */
+/** Bumped on every change (each stored segment included). */
 export const downloadsVersion = version;
 export function downloadsChanged(): void {
   setVersion((v) => v + 1);
+  if (watched) reread();
+}
+
+/*
+ * The list pages show (Downloads, each title page's Download buttons): one signal for all of them, read from
+ * IndexedDB when first asked for and again after every change — one read in flight at a time, and one more once
+ * it is in if anything changed meanwhile, so the last change is always read. A signal, not a resource per
+ * component: a resource read under the app's <Suspense> suspends, and blanks, the whole page each time it
+ * re-reads, and a resource whose value did not change keeps doing so on every later re-read.
+ */
+const [shown, setShown] = createRoot(() => createSignal<StoredDownload[] | undefined>(undefined));
+let watched = false;
+let reading = false;
+let readAgain = false;
+
+function reread(): void {
+  if (reading) {
+    readAgain = true;
+    return;
+  }
+  reading = true;
+  listDownloads()
+    .then(setShown, () => {}) // IndexedDB unavailable: nothing is shown as downloaded
+    .finally(() => {
+      reading = false;
+      if (readAgain) {
+        readAgain = false;
+        reread();
+      }
+    });
+}
+
+/** Reads the list again: on opening the Downloads page, for what another tab changed. */
+export function rereadDownloads(): void {
+  watched = true;
+  reread();
+}
+
+/** The downloads on this device, oldest first, kept current; undefined until first read. */
+export function downloadsOnDevice(): StoredDownload[] | undefined {
+  if (!watched) {
+    watched = true;
+    reread();
+  }
+  return shown();
 }
 
 export const fileKey = (downloadId: string, path: string) => `${downloadId}/${path}`;

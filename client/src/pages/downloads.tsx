@@ -6,7 +6,8 @@
  * under storage pressure.
  */
 import { A } from "@solidjs/router";
-import { createEffect, createResource, For, onCleanup, onMount, Show } from "solid-js";
+import { createComputed, createEffect, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
+import { createStore, reconcile, unwrap } from "solid-js/store";
 import { downloadPlayableUntil } from "../../../common/downloads.ts";
 import { formatBytes } from "../components/download-button.tsx";
 import { usePageTitle } from "../components/page-title.ts";
@@ -18,7 +19,7 @@ import { SmartDownloads } from "../components/smart-downloads.tsx";
 import { deleteDownload, isRunning, pauseDownload, resumeDownload, resumeInterrupted } from "../offline/downloader.ts";
 import { isOnline } from "../offline/online.ts";
 import { prepareOfflineStart } from "../offline/start.ts";
-import { downloadsVersion, listDownloads, type StoredDownload } from "../offline/store.ts";
+import { downloadsOnDevice, downloadsVersion, rereadDownloads, type StoredDownload } from "../offline/store.ts";
 
 const { t } = libraryWords;
 
@@ -38,13 +39,24 @@ function stateLabel(d: StoredDownload): string {
 
 export default function Downloads() {
   usePageTitle(() => appT("nav.downloads"));
-  const [items] = createResource(downloadsVersion, listDownloads);
-  const [storage, { refetch }] = createResource(downloadsVersion, async () => {
+  // The list (offline/store.ts downloadsOnDevice: a signal, never suspending the page) is reconciled by downloadId
+  // into a store, so each row stays the same element as its record is re-read on every stored segment: nothing
+  // blinks, and focus stays where it is.
+  const [rows, setRows] = createStore<StoredDownload[]>([]);
+  createComputed(() => setRows(reconcile(downloadsOnDevice() ?? [], { key: "downloadId" })));
+  const [storage, setStorage] = createSignal<{ usage: number; quota: number; persisted: boolean }>();
+  let estimates = 0;
+  const estimate = async () => {
+    const n = ++estimates;
     const estimate = await navigator.storage?.estimate?.();
     const persisted = (await navigator.storage?.persisted?.()) ?? false;
-    return { usage: estimate?.usage ?? 0, quota: estimate?.quota ?? 0, persisted };
+    if (n === estimates) setStorage({ usage: estimate?.usage ?? 0, quota: estimate?.quota ?? 0, persisted });
+  };
+  createEffect(on(downloadsVersion, () => void estimate().catch(() => {})));
+  onMount(() => {
+    rereadDownloads();
+    void resumeInterrupted();
   });
-  onMount(() => void resumeInterrupted());
   // Play is the likely next step, online or not: the offline player's code is fetched now (from the app-shell cache offline),
   // and the newest finished downloads' starts are prepared (keys, trusted time, first files: offline/start.ts), the newest's
   // whole playback pipeline too (element, keys, engine, first fragments buffered: offline/pipeline.ts); any other on hover or focus.
@@ -53,14 +65,15 @@ export default function Downloads() {
   pipelines.catch(() => {});
   const withPipelines = (f: (m: Awaited<typeof pipelines>) => void) => void pipelines.then(f, () => {});
   createEffect(() => {
-    const done = (items() ?? []).filter((d) => d.state === "done");
+    const done = (downloadsOnDevice() ?? []).filter((d) => d.state === "done");
     done.slice(-PREPARED_ON_SIGHT).forEach(prepareOfflineStart);
     withPipelines((m) => {
       m.releasePipelinesNotIn(done.map((d) => d.downloadId));
       done.slice(-PIPELINES_ON_SIGHT).forEach(m.preparePipeline);
     });
   });
-  const prepare = (d: StoredDownload) => {
+  const prepare = (row: StoredDownload) => {
+    const d = unwrap(row);
     prepareOfflineStart(d);
     withPipelines((m) => m.preparePipeline(d));
   };
@@ -70,7 +83,7 @@ export default function Downloads() {
 
   async function persist() {
     await navigator.storage?.persist?.();
-    void refetch();
+    await estimate();
   }
 
   return (
@@ -90,9 +103,9 @@ export default function Downloads() {
         )}
       </Show>
       <SmartDownloads />
-      <Show when={(items() ?? []).length > 0} fallback={<p class="empty">{t("downloads.empty")}</p>}>
+      <Show when={rows.length > 0} fallback={<Show when={downloadsOnDevice()}><p class="empty">{t("downloads.empty")}</p></Show>}>
         <ul class="download-list">
-          <For each={items()}>
+          <For each={rows}>
             {(d) => {
               const share = () => (d.sizeBytes > 0 ? Math.min(100, Math.round((d.bytesStored / d.sizeBytes) * 100)) : 0);
               return (

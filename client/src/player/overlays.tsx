@@ -205,9 +205,9 @@ function StreamsInUse(props: { list: () => Promise<StreamRow[]>; stop: (streamId
   const [streams, { refetch }] = createResource(props.list);
   const [stopping, setStopping] = createSignal<string | null>(null);
   return (
-    <Show when={(streams() ?? []).length > 0}>
+    <Show when={(streams.latest ?? []).length > 0}>
       <ul class="player-streams" aria-label={t("streams.label")}>
-        <For each={streams()}>
+        <For each={streams.latest}>
           {(s) => (
             <li data-stream={s.streamId}>
               <span>
