@@ -118,9 +118,10 @@ export function preparePipeline(d: StoredDownload): void {
   const video = document.adoptNode(playerVideo());
   const playback = offlinePlayback(d);
   const p: Pipeline = { downloadId: d.downloadId, key, keysFailed: false, video, engine: undefined as unknown as PlaybackEngine };
-  // As the player does: keys set before the media is attached when they are made, else when they come.
-  ("then" in keys ? keys.then((k) => video.setMediaKeys(k)) : video.setMediaKeys(keys)).catch(() => (p.keysFailed = true));
-  p.engine = new PlaybackEngine(video, { playback, holder: new TokenHolder(playback.token), debug: false, ...playerStart(playback, undefined), autoplay: false, hlsConfig: offlineHlsConfig(), preparedBufferSeconds: PREPARED_BUFFER_S });
+  // As the player does: hls.js attaches once the keys are set on the element (engine.ts `mediaReady`).
+  const keysSet = Promise.resolve(keys).then((k) => video.setMediaKeys(k));
+  keysSet.catch(() => (p.keysFailed = true));
+  p.engine = new PlaybackEngine(video, { mediaReady: keysSet, playback, holder: new TokenHolder(playback.token), debug: false, ...playerStart(playback, undefined), autoplay: false, hlsConfig: offlineHlsConfig(), preparedBufferSeconds: PREPARED_BUFFER_S });
   pipelines.set(d.downloadId, p);
   for (const old of pipelines.values()) {
     if (pipelines.size <= MAX_PIPELINES) break;

@@ -115,6 +115,12 @@ export interface EngineOptions {
    * it may never be played; adopt() gives it the configured length back.
    */
   preparedBufferSeconds?: number;
+  /**
+   * hls.js attaches only once this has resolved: a download's MediaKeys set on the element (our own EME, not
+   * hls.js's). hls.js drops an encrypted fragment parsed while the element has no keys (KEY_SYSTEM_NO_KEYS) and
+   * the player skips the hole it leaves. Rejected: nothing is loaded (the owner shows why).
+   */
+  mediaReady?: Promise<unknown>;
 }
 
 type DebugWindow = Window & { __marqueeHls?: Hls };
@@ -231,11 +237,15 @@ export class PlaybackEngine {
     }
     // The page's video ranges are asked once (a MediaCapabilities answer); a start waits for them only the first time.
     const ranges = settledVideoRanges();
-    if (ranges) return this.startHls(url, startPosition, autoplay, ranges);
+    const ready = this.options.mediaReady;
+    if (ranges && !ready) return this.startHls(url, startPosition, autoplay, ranges);
     const generation = this.generation;
-    void videoRanges().then((r) => {
-      if (generation === this.generation) this.startHls(url, startPosition, autoplay, r);
-    });
+    Promise.all([videoRanges(), ready]).then(
+      ([r]) => {
+        if (generation === this.generation) this.startHls(url, startPosition, autoplay, r);
+      },
+      () => {},
+    );
   }
 
   /** Counts detaches (retry, destroy): a start still waiting for the video ranges is dropped once its generation has passed. */

@@ -270,11 +270,12 @@ export function Player(props: PlayerProps) {
       e = prepared.engine;
       e.adopt({ autoplay: resume.startOffer === null, onAutoplayBlocked });
     } else {
-      // Keys made before Play are set before the media is attached (the pipeline starts with them); keys still being
-      // made are set when they come, while the engine loads: encrypted media waits for them ("waitingforkey"), not the player.
+      // A download's keys (made before Play, or still being made) are set on the element before hls.js attaches (engine.ts `mediaReady`).
       const keys = offline?.mediaKeys;
-      if (keys) ("then" in keys ? keys.then((k) => video.setMediaKeys(k)) : video.setMediaKeys(keys)).catch(() => setProblem(keysProblem()));
+      const keysSet = keys ? Promise.resolve(keys).then((k) => video.setMediaKeys(k)) : undefined;
+      keysSet?.catch(() => setProblem(keysProblem()));
       e = new PlaybackEngine(video, {
+        mediaReady: keysSet,
         playback: props.playback,
         holder,
         debug: !!props.debug,
