@@ -137,6 +137,22 @@ describe("Marquee ABR controller in hls.js", () => {
     expect(c.abr.bwEstimator.getEstimateTTFB()).toBeCloseTo(400, 6);
   });
 
+  it("keeps its estimate for the next start: at once, then at most every 5 s, and when destroyed", () => {
+    const stored: number[] = [];
+    const c = controllerFor({ storeEstimate: (bps) => stored.push(bps) });
+    c.abr.destroy();
+    expect(stored).toEqual([]); // nothing measured: nothing kept
+    const d = controllerFor({ storeEstimate: (bps) => stored.push(bps) });
+    d.load(0, 0, 8);
+    d.load(1, 0, 8);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toBeCloseTo(8e6, -3);
+    d.load(2, 0, 2);
+    d.abr.destroy();
+    expect(stored).toHaveLength(2);
+    expect(stored[1]).toBeLessThan(8e6);
+  });
+
   it("up-switches are spaced by 10 s of media, not of wall time", () => {
     const c = controllerFor({});
     c.hls.mainForwardBufferInfo.len = 30;

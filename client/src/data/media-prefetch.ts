@@ -16,8 +16,8 @@ export interface PrefetchedResponse {
 
 /** Responses fetched ahead for one playback, by absolute URL; each is handed out once. */
 export class MediaPrefetch {
-  /** The rendition height the responses are for (hls.js is told to start there). */
-  startHeightPx: number | null = null;
+  /** The rendition the responses are for (hls.js is told to start there): its height and bitrate as start.ts compares them. */
+  startRung: { heightPx: number; bitrateBps: number } | null = null;
   private readonly entries = new Map<string, Promise<PrefetchedResponse>>();
   /** URLs the player asked for before they were fetched here: it loads them itself, so they are not fetched twice. */
   private readonly missed = new Set<string>();

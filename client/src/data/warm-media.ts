@@ -29,7 +29,7 @@ export async function warmMedia(playback: Playback, media: MediaPrefetch, startA
   }
   const first = firstPlaylists(master, prefs.qualityHeight, preferredAudioLanguage(prefs.audioLanguage), undefined, await videoRanges());
   if (!first) return;
-  media.startHeightPx = first.heightPx;
+  media.startRung = { heightPx: first.heightPx, bitrateBps: first.bitrateBps };
   const positionS = startPositionSeconds(playback, startAt);
   const playlists = [first.video, first.audio].filter((u): u is string => u !== null);
   await Promise.all(

@@ -28,7 +28,7 @@ import type { MediaPrefetch } from "../data/prefetch.ts";
 import { abrChoice, abrOptionsFor, hlsConfigFor, type AbrChoice } from "./config.ts";
 import { hlsProblem, mediaElementProblem, unsupportedProblem, type PlayerProblem } from "./errors.ts";
 import type { LiveWindow } from "./live.ts";
-import { startHeight } from "./start.ts";
+import { startRung } from "./start.ts";
 import type { TokenHolder } from "./token-holder.ts";
 import { tokenLoader } from "./token-loader.ts";
 import { dropLevelsOutside, preferredRange, settledVideoRanges, videoRanges } from "./video-range.ts";
@@ -124,6 +124,9 @@ export interface EngineOptions {
 }
 
 type DebugWindow = Window & { __marqueeHls?: Hls };
+
+/** A level's bitrate as start.ts and the ABR controller compare them: AVERAGE-BANDWIDTH, else BANDWIDTH. */
+const declaredBitrate = (l: Level): number => l.averageBitrate || l.bitrate;
 
 const labelOf = (t: { name?: string; lang?: string }, fallback: string) => t.name || t.lang || fallback;
 
@@ -283,9 +286,9 @@ export class PlaybackEngine {
         else this.set.manualHeight(null);
       }
       if (!baseline && this.manualHeight() === null) {
-        // Read before the first startLoad: the rendition prepared before Play, else the start rule's.
-        const start = this.options.prefetched?.startHeightPx ?? startHeight(this.qualities(), null);
-        const index = start === null ? -1 : this.levelIndexFor(start);
+        // Read before the first startLoad: the rendition prepared before Play, else the start rule's (with the link estimate).
+        const start = this.options.prefetched?.startRung ?? startRung(this.startRungs(), null);
+        const index = start === null ? -1 : this.levelIndexFor(start.heightPx, start.bitrateBps);
         if (index >= 0) hls.startLevel = index;
       }
       this.manifestParsed = true;
@@ -386,15 +389,28 @@ export class PlaybackEngine {
    * cheapest at that height (a more efficient codec set where hls.js kept one), as
    * the title page's prefetch chooses (playlists.ts firstPlaylists).
    */
-  private levelIndexFor(height: number): number {
+  private levelIndexFor(height: number, bitrateBps?: number): number {
     const hls = this.hls;
     if (!hls) return -1;
     const pathway = hls.levels[hls.currentLevel]?.pathwayId ?? hls.levels[hls.loadLevel]?.pathwayId ?? "";
     const cheapest = (ok: (l: Level) => boolean) =>
       hls.levels.reduce((best, l, i) => (ok(l) && (best < 0 || l.bitrate < hls.levels[best]!.bitrate) ? i : best), -1);
     const atHeight = (l: Level) => l.height === height && (l.videoRange ?? "SDR") === this.range;
-    const same = cheapest((l) => atHeight(l) && (l.pathwayId ?? "") === pathway);
-    return same >= 0 ? same : cheapest(atHeight);
+    // A start rung names its bitrate too (a per-title ladder has several rungs at one height); else, or when none matches, the cheapest.
+    const rung = (l: Level) => atHeight(l) && (bitrateBps === undefined || declaredBitrate(l) === bitrateBps);
+    for (const ok of bitrateBps === undefined ? [atHeight] : [rung, atHeight]) {
+      const same = cheapest((l) => ok(l) && (l.pathwayId ?? "") === pathway);
+      const any = same >= 0 ? same : cheapest(ok);
+      if (any >= 0) return any;
+    }
+    return -1;
+  }
+
+  /** The levels in this start's video range as start.ts's rungs (the title page's prefetch reads the same from the master: playlists.ts). */
+  private startRungs(): { heightPx: number; bitrateBps: number; family: string }[] {
+    return (this.hls?.levels ?? [])
+      .filter((l) => l.height > 0 && (l.videoRange ?? "SDR") === this.range)
+      .map((l) => ({ heightPx: l.height, bitrateBps: declaredBitrate(l), family: l.codecSet ?? "" }));
   }
 
   private manualLevelIndex(): number {

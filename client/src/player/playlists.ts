@@ -5,7 +5,8 @@
  * start position. Loaded by the preparation before Play (data/warm-media.ts).
  */
 import type { VideoRange } from "../../../common/video-range.ts";
-import { startHeight } from "./start.ts";
+import type { LinkHint } from "./link-estimate.ts";
+import { startRung } from "./start.ts";
 import { preferredRange, SDR_ONLY } from "./video-range.ts";
 
 /** Attributes of a tag line (`KEY=value,KEY="quoted, value"`). */
@@ -20,6 +21,8 @@ export function tagAttributes(line: string): Record<string, string> {
 export interface MasterVariant {
   heightPx: number;
   bandwidthBps: number;
+  /** AVERAGE-BANDWIDTH, null when the master leaves it out. */
+  averageBandwidthBps: number | null;
   url: string;
   audioGroup: string | null;
   pathway: string | null;
@@ -62,19 +65,24 @@ export function readMaster(text: string, baseUrl: string): MasterInfo {
       const uri = lines.slice(i + 1).find((l) => l !== "" && !l.startsWith("#"));
       const height = Number(/x(\d+)$/.exec(a.RESOLUTION ?? "")?.[1] ?? 0);
       if (uri && height > 0) {
-        info.variants.push({ heightPx: height, bandwidthBps: Number(a.BANDWIDTH ?? 0), url: new URL(uri, baseUrl).href, audioGroup: a.AUDIO ?? null, pathway: a["PATHWAY-ID"] ?? null, codecs: a.CODECS ?? null, videoRange: asRange(a["VIDEO-RANGE"]) });
+        info.variants.push({ heightPx: height, bandwidthBps: Number(a.BANDWIDTH ?? 0), averageBandwidthBps: a["AVERAGE-BANDWIDTH"] ? Number(a["AVERAGE-BANDWIDTH"]) : null, url: new URL(uri, baseUrl).href, audioGroup: a.AUDIO ?? null, pathway: a["PATHWAY-ID"] ?? null, codecs: a.CODECS ?? null, videoRange: asRange(a["VIDEO-RANGE"]) });
       }
     }
   }
   return info;
 }
 
+/** A codec set as hls.js names it (`codecSet`: each codec's four-character code), for start.ts's families. */
+export const codecFamily = (codecs: string | null): string => (codecs ?? "").split(",").map((c) => c.trim().slice(0, 4)).sort().join(",");
+
 /**
- * The media playlists hls.js loads first for a start at `heightPx` (null: the
- * start rule) with `audioLanguage` preferred: the start variant of the starting
- * pathway and the audio rendition of its group (the preferred language, else the
- * default, else the first). Only variants the browser decodes (`decodable`) in a
- * range this device is offered (`ranges`, video-range.ts) count, as in the engine.
+ * The media playlists hls.js loads first for a start at `manualHeight` (null:
+ * the start rule, with `link` — what the device knows of its link) with
+ * `audioLanguage` preferred: the start variant of the starting pathway and the
+ * audio rendition of its group (the preferred language, else the default, else
+ * the first). Only variants the browser decodes (`decodable`) in a range this
+ * device is offered (`ranges`, video-range.ts) count, as in the engine.
+ * `bitrateBps` is the start rung's as start.ts compares them (AVERAGE-BANDWIDTH, else BANDWIDTH).
  */
 export function firstPlaylists(
   master: MasterInfo,
@@ -82,7 +90,8 @@ export function firstPlaylists(
   audioLanguage: string | null,
   decodable: (codecs: string) => boolean = browserDecodes,
   ranges: readonly VideoRange[] = SDR_ONLY,
-): { heightPx: number; video: string; audio: string | null } | null {
+  link?: LinkHint,
+): { heightPx: number; bitrateBps: number; video: string; audio: string | null } | null {
   // Only variants this browser decodes (hls.js drops the others: a master may list H.264 and AV1 sets), in an offered range.
   const usable = master.variants.filter(
     (v) => (master.pathway === null || (v.pathway ?? ".") === master.pathway) && (v.codecs === null || decodable(v.codecs)) && ranges.includes(v.videoRange),
@@ -90,12 +99,13 @@ export function firstPlaylists(
   // An HDR device starts in HDR when the title has it (the engine does the same).
   const range = preferredRange(usable.map((v) => v.videoRange), ranges);
   const onPathway = usable.filter((v) => v.videoRange === range);
-  const heightPx = startHeight([...new Set(onPathway.map((v) => v.heightPx))], manualHeight);
-  const variant = onPathway.filter((v) => v.heightPx === heightPx).sort((a, b) => a.bandwidthBps - b.bandwidthBps)[0];
-  if (!variant || heightPx === null) return null;
+  const rungs = onPathway.map((v) => ({ heightPx: v.heightPx, bitrateBps: v.averageBandwidthBps || v.bandwidthBps, family: codecFamily(v.codecs), variant: v }));
+  const start = startRung(rungs, manualHeight, link);
+  if (!start) return null;
+  const { variant, heightPx, bitrateBps } = start;
   const group = master.audio.filter((a) => a.group === variant.audioGroup);
   const audio = (audioLanguage ? group.find((a) => a.language === audioLanguage) : undefined) ?? group.find((a) => a.isDefault) ?? group[0];
-  return { heightPx, video: variant.url, audio: audio?.url ?? null };
+  return { heightPx, bitrateBps, video: variant.url, audio: audio?.url ?? null };
 }
 
 /** Whether MediaSource plays this CODECS list in fMP4 (true where there is no MediaSource to ask, e.g. native HLS). */

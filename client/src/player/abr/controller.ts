@@ -7,9 +7,11 @@
  * `averageBitrate`, since only hls.js's own controller measures `realBitrate`),
  * its own downloads (bytes, time, time to first byte), the buffer and the most
  * hls.js buffers (`maxBufferLength`), the media position and the segments left;
- * never a segment's size before it arrives.
+ * never a segment's size before it arrives. Its estimate is kept on the device
+ * for the next start (link-estimate.ts; start.ts reads it).
  */
 import Hls, { type AbrComponentAPI, type ErrorData, type FragBufferedData, type FragLoadedData, type FragLoadingData, type HlsConfig, type Level } from "hls.js";
+import { LINK_ESTIMATE_EVERY_MS, storeLinkEstimate } from "../link-estimate.ts";
 import { abandonTo, type AbrParams, type Caps, decideLevel, DEFAULT_ABR_PARAMS, type Rendition, ThroughputEstimator } from "./rules.ts";
 
 export interface MarqueeAbrOptions {
@@ -18,6 +20,8 @@ export interface MarqueeAbrOptions {
   /** The viewer's manual choice as an hls.levels index, -1 for Auto. */
   manualLevel?: () => number;
   params?: Partial<AbrParams>;
+  /** Where the estimate is kept for the next start (default: localStorage, link-estimate.ts). */
+  storeEstimate?: (bps: number) => void;
 }
 
 /** Dropped/decoded frames above this over a stretch of playback marks a rendition as dropping frames. */
@@ -47,6 +51,8 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
     private fragCurrent: FragLike | null = null;
     private readonly droppingHeights = new Set<number>();
     private lastFrames = { decoded: 0, dropped: 0 };
+    /** Date.now() of the last estimate kept (LINK_ESTIMATE_EVERY_MS apart). */
+    private storedAtMs = Number.NEGATIVE_INFINITY;
 
     /** hls.bandwidthEstimate and hls.ttfbEstimate read this. */
     readonly bwEstimator = {
@@ -80,6 +86,7 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
     }
 
     destroy(): void {
+      this.storeEstimate(true);
       this.unregisterListeners();
       this.clearTimer();
       this.hls = null;
@@ -89,6 +96,15 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
     private bandwidthBps(): number {
       const estimate = this.estimator.estimateBps(params.errorDiscount);
       return Number.isFinite(estimate) ? estimate : this.defaultEstimateBps;
+    }
+
+    /** Keeps the measured estimate for the next start: at most every LINK_ESTIMATE_EVERY_MS, and at the end (`final`). */
+    private storeEstimate(final: boolean): void {
+      if (!Number.isFinite(this.estimator.harmonicMeanBps())) return;
+      const now = Date.now();
+      if (!final && now - this.storedAtMs < LINK_ESTIMATE_EVERY_MS) return;
+      this.storedAtMs = now;
+      (options.storeEstimate ?? storeLinkEstimate)(this.estimator.estimateBps(params.errorDiscount));
     }
 
     resetEstimator(abrEwmaDefaultEstimate?: number): void {
@@ -138,6 +154,7 @@ export function createAbrController(options: MarqueeAbrOptions = {}): HlsConfig[
       this.nextStartS = frag.start + frag.duration;
       if (typeof frag.sn === "number") this.lastSn = frag.sn;
       if (frag.level === this.forced) this.forced = -1;
+      this.storeEstimate(false);
     }
 
     /** Watches dropped frames per rendition (the dropped-frames cap). */

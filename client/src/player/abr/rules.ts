@@ -47,6 +47,8 @@
  * where absent), and segment sizes are not known before they arrive.
  */
 
+import { SAVE_DATA_MAX_BPS } from "../start.ts";
+
 export interface Rendition {
   /** Declared bitrate (HLS AVERAGE-BANDWIDTH, else BANDWIDTH), bits per second. */
   bitrateBps: number;
@@ -107,7 +109,7 @@ export const DEFAULT_ABR_PARAMS: AbrParams = {
   minUpSwitchIntervalS: 10,
   startFactor: 0.7,
   defaultBandwidthBps: 1_200_000,
-  saveDataMaxBitrateBps: 1_500_000,
+  saveDataMaxBitrateBps: SAVE_DATA_MAX_BPS,
   abandonMinElapsedS: 0.5,
   errorDiscount: 0,
   lookaheadSegments: 5,
