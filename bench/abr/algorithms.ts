@@ -5,7 +5,7 @@
  * mpc.py, BBA as in Pensieve's bb.py, and the lowest rung.
  */
 import { abandonTo, type AbrParams, decideLevel, DEFAULT_ABR_PARAMS, type Rendition, ThroughputEstimator } from "../../client/src/player/abr/rules.ts";
-import { startHeight } from "../../client/src/player/start.ts";
+import { startRung } from "../../client/src/player/start.ts";
 import { HlsJsAbr } from "./hlsjs-port.ts";
 import { REBUFFER_PENALTY, type Algorithm, type Choice, type PlayerView, type Progress } from "./sim.ts";
 
@@ -13,8 +13,9 @@ const renditionsOf = (view: PlayerView): Rendition[] => view.bitratesBps.map((b,
 
 /**
  * Marquee's controller: client/src/player/abr/rules.ts driven as the player
- * drives it — the first segment at the rung the player starts on (start.ts),
- * every later one by the rules.
+ * drives it — the first segment at the rung the player starts on (start.ts,
+ * with the link estimate the device kept from an earlier session, if any),
+ * every later one by the rules. `storedBps()` is what it would keep for the next.
  */
 export class OursAbr implements Algorithm {
   readonly name = "ours";
@@ -24,11 +25,25 @@ export class OursAbr implements Algorithm {
   private renditions: Rendition[] = [];
   private readonly params: AbrParams;
   private readonly startAs: "player" | "rules";
+  private readonly startEstimateBps: number | null;
 
-  /** startAs: the first rung as the player picks it (start.ts, the default), or by the rules' own start rule. */
-  constructor(params: AbrParams = DEFAULT_ABR_PARAMS, startAs: "player" | "rules" = "player") {
+  /**
+   * startAs: the first rung as the player picks it (start.ts, the default), or by the rules' own start rule;
+   * startEstimateBps: the link estimate stored on the device before this session (null: none).
+   */
+  constructor(params: AbrParams = DEFAULT_ABR_PARAMS, startAs: "player" | "rules" = "player", startEstimateBps: number | null = null) {
     this.params = params;
     this.startAs = startAs;
+    this.startEstimateBps = startEstimateBps;
+  }
+
+  /** The estimate the player keeps for the next session (link-estimate.ts), NaN before any download. */
+  storedBps(): number {
+    return this.estimator.estimateBps(this.params.errorDiscount);
+  }
+
+  end(view: PlayerView): void {
+    this.ingest(view);
   }
 
   private ingest(view: PlayerView): void {
@@ -42,14 +57,11 @@ export class OursAbr implements Algorithm {
   choose(view: PlayerView): Choice {
     this.ingest(view);
     if (view.lastLevel < 0 && this.startAs === "player") {
-      // The player names the start rendition itself (client/src/player/start.ts, via engine.ts):
-      // the cheapest rung at the lowest height from 360p up; the rules decide from the second segment.
-      const height = startHeight(view.heightsPx, null);
-      let level = -1;
-      view.heightsPx.forEach((h, i) => {
-        if (h === height && (level < 0 || view.bitratesBps[i]! < view.bitratesBps[level]!)) level = i;
-      });
-      return { level: Math.max(0, level) };
+      // The player names the start rendition itself (client/src/player/start.ts, via engine.ts): the cheapest
+      // rung at the lowest height from 360p up, or a cheaper one the stored estimate says fits; the rules
+      // decide from the second segment.
+      const rungs = view.bitratesBps.map((b, i) => ({ heightPx: view.heightsPx[i]!, bitrateBps: b, level: i }));
+      return { level: startRung(rungs, null, { estimateBps: this.startEstimateBps, saveData: false })?.level ?? 0 };
     }
     const decision = decideLevel(
       {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:abr [-- --traces <dir>] [-- --ladder <plan.json>…] [-- --tune]`
+ * `npm run bench:abr [-- --traces <dir>] [-- --ladder <plan.json>…] [-- --start-estimate link|family|none] [-- --tune]`
  *
  * Trace-driven ABR comparison on a simulated clock (bench/abr/sim.ts): ours
  * (client/src/player/abr/rules.ts), the hls.js 1.7.4 default ABR port, BOLA,
@@ -9,7 +9,14 @@
  * per-trace differences (ours − other) with bootstrap 95% intervals, how ours
  * stands against hls.js with an upper bound on what any controller could score
  * (bench/abr/bound.ts: "level where every algorithm saturates", measured), then
- * ONE JSON line. Test traces only; `--tune` searches our parameters on
+ * ONE JSON line. Ours starts as the player does (start.ts) with the link
+ * estimate a device would have stored (`--start-estimate`): `link` (default) —
+ * an earlier session on the same link, i.e. what the controller measures over
+ * the 20 s before the session (the traces loop: the trace's tail); `family` —
+ * the previous session on the family's previous trace (another link of the
+ * same kind: the first trace goes without); `none` — no estimate, the rule
+ * before (360p). Its start-up is reported beside the no-estimate start's and
+ * hls.js's. Test traces only; `--tune` searches our parameters on
  * Pensieve's training traces instead (never on a test family).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -20,7 +27,7 @@ import { benchmark, numbers } from "../harness.ts";
 import { percentile, printTable, round } from "../stats.ts";
 import { ALGORITHMS, OursAbr } from "./algorithms.ts";
 import { qoeUpperBound } from "./bound.ts";
-import { type Algorithm, CONSTANT_LINKS_MBPS, constantTraces, envivioVideo, loadTraces, marqueeVideo, secondsToSustainableTop, simulate, type SessionResult, type Trace, type Video } from "./sim.ts";
+import { type Algorithm, CONSTANT_LINKS_MBPS, constantTraces, envivioVideo, linkRateBefore, loadTraces, marqueeVideo, secondsToSustainableTop, simulate, type SessionResult, type Trace, type Video } from "./sim.ts";
 
 const DATA = "../shared/data";
 const FAMILIES: Record<string, string> = {
@@ -37,6 +44,7 @@ const bench = benchmark("abr", {
   tune: { type: "boolean", default: false },
   "buffer-cap": { type: "string", default: "60" },
   ladder: { type: "string", multiple: true, default: [] },
+  "start-estimate": { type: "string", default: "link" },
 });
 const { values } = bench;
 const { "buffer-cap": bufferCapS } = numbers(values, "buffer-cap");
@@ -59,6 +67,24 @@ const videos: Video[] = [envivio, marqueeVideo(envivio, LADDER), ...perTitle];
 
 function run(video: Video, traces: Trace[], make: () => Algorithm): SessionResult[] {
   return traces.map((t) => simulate(video, t, make(), { bufferCapS }));
+}
+
+/** Seconds before the session over which the `link` start estimate is measured: about the controller's five-sample window at one 4 s segment per 4 s. */
+const ESTIMATE_WINDOW_S = 20;
+const startEstimate = values["start-estimate"];
+if (!["link", "family", "none"].includes(startEstimate)) throw new Error(`--start-estimate: link, family or none, not ${startEstimate}`);
+
+/** Ours over the traces, each session started with the estimate `--start-estimate` says its device had stored. */
+function runOurs(video: Video, traces: Trace[], model = startEstimate): SessionResult[] {
+  let previous: number | null = null;
+  return traces.map((t) => {
+    const estimate = model === "link" ? linkRateBefore(t, ESTIMATE_WINDOW_S) : model === "family" ? previous : null;
+    const ours = new OursAbr(DEFAULT_ABR_PARAMS, "player", estimate);
+    const result = simulate(video, t, ours, { bufferCapS });
+    const stored = ours.storedBps();
+    previous = Number.isFinite(stored) ? stored : null;
+    return result;
+  });
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -146,7 +172,8 @@ for (const video of videos) {
       console.log(`\n${family}: skipped, ${dir} is absent`);
       continue;
     }
-    const results = Object.fromEntries(names.map((n) => [n, run(video, traces, ALGORITHMS[n]!)]));
+    const results = Object.fromEntries(names.map((n) => [n, n === "ours" ? runOurs(video, traces) : run(video, traces, ALGORITHMS[n]!)]));
+    const withoutEstimate = startEstimate === "none" ? results.ours! : runOurs(video, traces, "none");
     console.log(`\n${family} (${traces.length} traces) — video: ${video.name} [${video.bitratesBps.map((b) => b / 1000).join(", ")} kbps], buffer cap ${bufferCapS} s`);
     printTable(
       ["algorithm", "QoE mean", "p10", "p50", "p90", "bitrate Mbps", "rebuffer %", "switches", "startup s", "abandons"],
@@ -167,6 +194,9 @@ for (const video of videos) {
         return [n, round(d.mean, 3), round(d.lo, 3), round(d.hi, 3), `${round(ratio, 3)}×`];
       }),
     );
+    const startup = (rs: SessionResult[]) => round(mean(rs.map((r) => r.startupS)), 2);
+    const startupS = { ours: startup(results.ours!), ours_no_estimate: startup(withoutEstimate), hlsjs: startup(results.hlsjs!) };
+    console.log(`\nstart-up s (estimate: ${startEstimate}): ours ${startupS.ours}, ours without an estimate ${startupS.ours_no_estimate}, hls.js ${startupS.hlsjs}; QoE_lin without an estimate ${round(mean(withoutEstimate.map((r) => r.qoe)), 3)}`);
     const qoe: Record<string, number> = {};
     const rebufferRatio: Record<string, number> = {};
     for (const n of names) {
@@ -215,7 +245,7 @@ for (const video of videos) {
     };
     const vsHls: Record<string, unknown> = { ratio: round(qoe.ours! / qoe.hlsjs!, 3), bound: round(mean(bound), 3), how };
     if (how.startsWith("floor-bound")) Object.assign(vsHls, { floor_bound: part(floorBound), rest: part(rest) });
-    const entry: Record<string, unknown> = { traces: { n: traces.length }, qoe, rebuffer_ratio: rebufferRatio, ours_vs_hlsjs: vsHls, aims };
+    const entry: Record<string, unknown> = { traces: { n: traces.length }, qoe, rebuffer_ratio: rebufferRatio, ours_vs_hlsjs: vsHls, aims, startup_s: startupS };
     if (family === "constant") {
       // How fast each algorithm climbs: seconds until the first segment at the highest rung the link sustains.
       const climb: Record<string, number> = {};
@@ -237,4 +267,4 @@ for (const video of videos) {
   }
 }
 console.log(`\nsimulated in ${round((performance.now() - started) / 1000, 1)} s of wall time`);
-bench.summary({ buffer_cap_s: bufferCapS, ...summary });
+bench.summary({ buffer_cap_s: bufferCapS, start_estimate: startEstimate, ...summary });

@@ -179,6 +179,8 @@ export interface Algorithm {
   choose(view: PlayerView): Choice;
   /** Called every PROGRESS_STEP_S during a download: a rung to abandon for, or -1. */
   progress?(view: PlayerView, p: Progress): number;
+  /** Called once when the session ends (the last segment in), as the player's controller is destroyed. */
+  end?(view: PlayerView): void;
 }
 
 export interface SessionResult {
@@ -320,6 +322,7 @@ export function simulate(video: Video, trace: Trace, algorithm: Algorithm, optio
     }
   }
 
+  algorithm.end?.(view(n));
   let qoeSum = 0;
   let switches = 0;
   let bitrateSum = 0;
@@ -345,6 +348,22 @@ export function simulate(video: Video, trace: Trace, algorithm: Algorithm, optio
     levelEndS,
     stallsS: stallPerSegment,
   };
+}
+
+/**
+ * What a player on this link measured in the `seconds` before the session (the
+ * traces loop, so that is the trace's tail): payload bits over time, bits/s —
+ * what our controller's estimate (time to first byte taken out) converges to.
+ */
+export function linkRateBefore(trace: Trace, seconds: number): number {
+  const endS = trace.timesS[trace.timesS.length - 1]!;
+  const fromS = Math.max(0, endS - seconds);
+  let bits = 0;
+  for (let i = 1; i < trace.timesS.length; i++) {
+    const spanS = Math.max(0, trace.timesS[i]! - Math.max(fromS, trace.timesS[i - 1]!));
+    bits += spanS * trace.mbps[i]! * 1e6 * PAYLOAD_SHARE;
+  }
+  return bits / (endS - fromS);
 }
 
 /** Synthetic links of constant throughput (the issue's 0.5–50 Mbps), 20 minutes each. */

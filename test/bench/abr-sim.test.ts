@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ALGORITHMS, OursAbr } from "../../bench/abr/algorithms.ts";
-import { constantTraces, envivioVideo, Link, loadTraces, parseTrace, PAYLOAD_SHARE, RTT_S, secondsToSustainableTop, simulate, type Video } from "../../bench/abr/sim.ts";
+import { constantTraces, envivioVideo, Link, linkRateBefore, loadTraces, parseTrace, PAYLOAD_SHARE, RTT_S, secondsToSustainableTop, simulate, type Video } from "../../bench/abr/sim.ts";
 
 const trace = parseTrace("hand", "0 1\n1 2\n2 4\n3 8\n");
 
@@ -67,6 +67,13 @@ describe("ABR simulator", () => {
     expect(simulate(video, fast, new OursAbr(), { bufferCapS: 60 }).levels[0]).toBe(4);
     // The rules' own start, for when the player names none: the highest rung under 0.7 × an assumed 1.2 Mbps.
     expect(simulate(video, fast, new OursAbr(undefined, "rules"), { bufferCapS: 60 }).levels[0]).toBe(3);
+    // With a stored link estimate of 0.5 Mbps the player starts on the highest rung within half of it (240 kbps)…
+    expect(simulate(video, fast, new OursAbr(undefined, "player", 500_000), { bufferCapS: 60 }).levels[0]).toBe(1);
+    // …and never above the rule's rung however fast the estimate.
+    expect(simulate(video, fast, new OursAbr(undefined, "player", 100e6), { bufferCapS: 60 }).levels[0]).toBe(4);
+    // The bench's `link` estimate: what the link gave in the seconds before the session (the trace's tail), payload share applied.
+    expect(linkRateBefore(parseTrace("steps", "0 1\n10 1\n20 3\n"), 20)).toBeCloseTo(2e6 * PAYLOAD_SHARE, 3);
+    expect(linkRateBefore(parseTrace("steps", "0 1\n10 1\n20 3\n"), 5)).toBeCloseTo(3e6 * PAYLOAD_SHARE, 3);
   });
 
   it.skipIf(!existsSync("../shared/data/chunk-sizes-envivio") || !existsSync("../shared/data/traces-pensieve/cooked_test_traces"))(
