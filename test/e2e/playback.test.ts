@@ -48,6 +48,10 @@ test("an ingested title plays through hls.js: time advances and the steering man
   await page.waitForFunction(() => (window as any).__marqueeHls.pathwayPriority !== null, null, { timeout: 10_000 }).catch(() => {});
   const priority = await page.evaluate(() => (window as any).__marqueeHls.pathwayPriority);
   assert.deepEqual(priority, ["a", "b"], "hls.js loaded and applied the steering manifest");
+  // Our ABR controller kept its estimate for the next start (player/link-estimate.ts): a rate and a time, nothing else.
+  const kept = await page.evaluate(() => ({ stored: JSON.parse(localStorage.getItem("marquee.abr.estimate") ?? "null"), now: Date.now() }));
+  assert.deepEqual(Object.keys(kept.stored ?? {}).sort(), ["at", "bps"], `the link estimate was kept: ${JSON.stringify(kept.stored)}`);
+  assert.ok(kept.stored.bps > 0 && Math.abs(kept.now - kept.stored.at) < 60_000, `a measured rate, just now: ${JSON.stringify(kept)}`);
   await page.screenshot({ path: `${SCREENSHOTS}/watch-desktop.png` });
   assert.deepEqual(errors, []);
   await page.context().close();
