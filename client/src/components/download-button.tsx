@@ -23,6 +23,10 @@ export function formatBytes(bytes: number): string {
   return new Intl.NumberFormat(formatLocale(), { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value);
 }
 
+// Read as soon as a page with Download buttons loads (its data is still on the way), so a button shows the right
+// state from its first frame rather than "Download" for the moment IndexedDB takes.
+void downloadsOnDevice();
+
 export function DownloadButton(props: { titleId: number; episodeId?: number; heading: string; subheading?: string; label?: string }) {
   const [options, setOptions] = createSignal<DownloadOptions["options"] | null>(null);
   const [problem, setProblem] = createSignal<string | null>(null);
