@@ -133,6 +133,18 @@ function Layout(props: RouteSectionProps) {
   useTvMode();
   // The app shell's service worker, from the first page that is not the player (offline/register.ts).
   createEffect(() => registerAppShell(location.pathname));
+  // A page's error is that page's: going to another page shows that page, not the error. Either way (or Try again,
+  // or the connection back) the route's reads are dropped first: the router's query cache would hand a failed read back.
+  let resetError: (() => void) | undefined;
+  const recovery = (reset: () => void) => () => {
+    void revalidate();
+    reset();
+  };
+  createEffect(on(() => location.pathname, () => {
+    const reset = resetError;
+    resetError = undefined;
+    reset?.();
+  }, { defer: true }));
   createEffect(() => {
     const to = redirect();
     if (to) navigate(to, { replace: true });
@@ -165,7 +177,7 @@ function Layout(props: RouteSectionProps) {
             navigate("/search");
           }
         }}>
-        <ErrorBoundary fallback={(err, reset) => <ErrorView error={err} reset={reset} />}>
+        <ErrorBoundary fallback={(err, reset) => <ErrorView error={err} reset={(resetError = recovery(reset))} />}>
           <Suspense>
             <Show when={session() !== undefined && !redirect()}>{props.children}</Show>
           </Suspense>

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Page } from "playwright-core";
+import type { Page, Route } from "playwright-core";
 import { browserSuite, SCREENSHOTS, VIEWPORTS } from "./browser.ts";
 
 const suite = browserSuite(8818, { media: false });
@@ -49,6 +49,50 @@ test("offline before the shell is stored, Downloads says it is not on this devic
   assert.equal(new URL(page.url()).pathname, "/downloads");
   assert.equal(await page.locator(".chunk-error").count(), 0);
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+const HOME_ROWS = /\/api\/home\?/;
+
+/** A page on Home (no service worker) whose requests for Home's rows are answered by `answer` until `HOME_ROWS` is unrouted. */
+async function homeWhoseRows(answer: (route: Route) => Promise<void>) {
+  const context = await suite.browser.newContext({ viewport: VIEWPORTS.desktop, serviceWorkers: "block" });
+  await context.route(HOME_ROWS, answer);
+  const opened = await suite.open("/", { context });
+  await opened.page.locator("a.nav-downloads").waitFor();
+  return { ...opened, context };
+}
+
+test("the connection lost while Home's rows load: Home says it is offline, not the browser's error, and opens by itself once it returns", async () => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const { page, context, errors } = await homeWhoseRows(async (route) => {
+    await held;
+    await route.abort("internetdisconnected");
+  });
+  await context.setOffline(true);
+  release();
+  await page.locator('.chunk-error[data-kind="offline"]').waitFor();
+  assert.doesNotMatch(await bodyText(page), RAW_ERROR);
+
+  await context.unroute(HOME_ROWS);
+  await context.setOffline(false);
+  await page.locator(".home").waitFor();
+  assert.equal(await page.locator(".error-view").count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a page's error stays with that page: the menu still opens the others, and Home again", async () => {
+  const { page, context } = await homeWhoseRows((route) => route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "unavailable", message: "Try again shortly" } }) }));
+  await page.locator(".error-view").waitFor();
+  await page.getByRole("link", { name: "Browse", exact: true }).first().click();
+  await page.locator(".page.browse").waitFor();
+  assert.equal(await page.locator(".error-view").count(), 0, "Browse shows Browse, not Home's error");
+  await context.unroute(HOME_ROWS);
+  await page.getByRole("link", { name: "Home", exact: true }).first().click();
+  await page.locator(".home").waitFor();
+  assert.equal(await page.locator(".error-view").count(), 0, "Home asks for its rows again");
   await context.close();
 });
 

@@ -20,6 +20,14 @@ export function isChunkLoadError(err: unknown): boolean {
   return err instanceof Error && CHUNK_FAILURE.test(err.message);
 }
 
+/** The messages browsers give a fetch that got no answer (Chromium, Firefox, Safari): a TypeError, not an HTTP status. */
+const NETWORK_FAILURE = /^(Failed to fetch|NetworkError when attempting to fetch resource\.?|Load failed)$/;
+
+/** Whether `err` is a request of the page's that got no answer at all (no network, or the server unreachable). */
+export function isNetworkFailure(err: unknown): boolean {
+  return err instanceof TypeError && NETWORK_FAILURE.test(err.message);
+}
+
 /** The URL of the chunk that failed, when the browser's message names it (Chromium and Firefox do; Safari does not). */
 export function failedChunkUrl(err: unknown): string | null {
   const m = err instanceof Error ? /(https?:\/\/[^\s'"]+)/.exec(err.message) : null;
@@ -50,6 +58,8 @@ export const probeServer: Probe = async (url) => {
  */
 export async function chunkFailureKind(err: unknown, online: boolean, probe: Probe = probeServer): Promise<ChunkFailure> {
   if (!online) return "offline";
+  // A page's data that got no answer, with the connection back by now: nothing to do with the build.
+  if (isNetworkFailure(err)) return "unavailable";
   const url = failedChunkUrl(err);
   const answer = await probe(url ?? "/");
   if (!answer) return "offline";

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chunkFailureKind, failedChunkUrl, isChunkLoadError, probeServer, reloadOnceForNewBuild, type Probe } from "../../../client/src/offline/chunk-failure.ts";
+import { chunkFailureKind, failedChunkUrl, isChunkLoadError, isNetworkFailure, probeServer, reloadOnceForNewBuild, type Probe } from "../../../client/src/offline/chunk-failure.ts";
 
 /** The messages Chromium, Firefox and Safari give a failed dynamic import, and Vite's failed CSS preload. */
 const chromium = new TypeError("Failed to fetch dynamically imported module: http://127.0.0.1:1/assets/downloads-AbC123.js");
@@ -22,6 +22,25 @@ describe("a lazy import that did not load", () => {
     expect(failedChunkUrl(firefox)).toBe("http://127.0.0.1:1/assets/downloads-AbC123.js");
     expect(failedChunkUrl(css)).toBe("http://127.0.0.1:1/assets/player-x1.css");
     expect(failedChunkUrl(safari)).toBeNull();
+  });
+});
+
+describe("a request of the page's that got no answer", () => {
+  const noAnswer = [new TypeError("Failed to fetch"), new TypeError("NetworkError when attempting to fetch resource."), new TypeError("Load failed")];
+
+  it("is told apart from a chunk that did not load, an HTTP answer and a fault of the page", () => {
+    for (const err of noAnswer) expect(isNetworkFailure(err)).toBe(true);
+    for (const err of [chromium, firefox, safari, css, new Error("Failed to fetch"), new TypeError("Cannot read properties of undefined (reading 'id')"), "Failed to fetch", null]) {
+      expect(isNetworkFailure(err)).toBe(false);
+    }
+  });
+
+  it("means offline while the device is, and otherwise never a new build (nothing is probed or reloaded)", async () => {
+    const probe: Probe = () => Promise.reject(new Error("not asked"));
+    for (const err of noAnswer) {
+      expect(await chunkFailureKind(err, false, probe)).toBe("offline");
+      expect(await chunkFailureKind(err, true, probe)).toBe("unavailable");
+    }
   });
 });
 
