@@ -6,8 +6,9 @@
  * to first byte apart from the transfer, and the segments left.
  */
 import Hls from "hls.js";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { abrOptionsFor, hlsConfigFor } from "../../client/src/player/config.ts";
+import { LINK_ESTIMATE_KEY } from "../../client/src/player/link-estimate.ts";
 
 const HEIGHTS = [360, 540, 720, 1080, 2160];
 const AVERAGE_KBPS = [1000, 2000, 3000, 6000, 15000];
@@ -151,6 +152,22 @@ describe("Marquee ABR controller in hls.js", () => {
     d.abr.destroy();
     expect(stored).toHaveLength(2);
     expect(stored[1]).toBeLessThan(8e6);
+  });
+
+  it("keeps no estimate from a download's playback: it is read from the device, not the link", () => {
+    const store = new Map<string, string>();
+    vi.stubGlobal("localStorage", { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) });
+    try {
+      for (const masterUrl of ["/offline/0b9c6a52-2f3e-4c1e-9a7b-5d2f0e8c4a11/master.m3u8", "/cdn/tok/a/master.m3u8"]) {
+        const c = controllerFor(abrOptionsFor({ maxHeight: 1080, masterUrl }, () => -1));
+        c.load(0, 0, 8);
+        c.load(1, 0, 8);
+        c.abr.destroy();
+        expect(store.has(LINK_ESTIMATE_KEY), masterUrl).toBe(!masterUrl.startsWith("/offline/"));
+      }
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("up-switches are spaced by 10 s of media, not of wall time", () => {

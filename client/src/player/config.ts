@@ -62,10 +62,13 @@ export function abrChoice(search = typeof location === "undefined" ? "" : locati
  * Marquee's ABR options for one playback: the plan's ceiling from the playback
  * response (`maxHeight`; the server already leaves out renditions above it, the
  * controller enforces it too) and the viewer's manual choice (an hls.levels
- * index, -1 for Auto).
+ * index, -1 for Auto). A download (its master under `/offline/`, offline-loader.ts)
+ * is read from the device: its rate says nothing of the link, so it is not kept
+ * as the next start's estimate (link-estimate.ts).
  */
-export function abrOptionsFor(playback: { maxHeight?: number | null }, manualLevel: () => number): MarqueeAbrOptions {
-  return { planMaxHeightPx: playback.maxHeight ?? undefined, manualLevel };
+export function abrOptionsFor(playback: { maxHeight?: number | null; masterUrl?: string }, manualLevel: () => number): MarqueeAbrOptions {
+  const fromDevice = playback.masterUrl?.startsWith("/offline/") === true;
+  return { planMaxHeightPx: playback.maxHeight ?? undefined, manualLevel, ...(fromDevice ? { storeEstimate: () => {} } : {}) };
 }
 
 /**
