@@ -94,7 +94,7 @@ function reread(): void {
   }
   reading = true;
   listDownloads()
-    .then(setShown, () => {}) // IndexedDB unavailable: nothing is shown as downloaded
+    .then(setShown, () => setShown([])) // IndexedDB unavailable: nothing is on this device
     .finally(() => {
       reading = false;
       if (readAgain) {
