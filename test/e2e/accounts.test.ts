@@ -194,7 +194,17 @@ test("titles added to My List from their pages show on /my-list, reorder with bu
   await focused("Move Wild Atlas up");
   await page.keyboard.press("Enter");
   assert.deepEqual(await order(), ["Wild Atlas", "Little Comet"], "moved back up with the keyboard");
-  await page.waitForLoadState("networkidle");
+  // The three saves go one after another; the server's list reads in the last order before the reload cuts the page off.
+  // (waitForLoadState("networkidle") returned at once: the page had been idle once since it loaded.)
+  await page.waitForFunction(
+    async (want) => {
+      const r = await fetch("/api/my-list");
+      const body = r.ok ? ((await r.json()) as { items: { title: string }[] }) : null;
+      return JSON.stringify(body?.items.map((i) => i.title)) === JSON.stringify(want);
+    },
+    ["Wild Atlas", "Little Comet"],
+    { polling: 250, timeout: 15_000 },
+  );
 
   await page.reload();
   await page.locator(".list-item").first().waitFor();
