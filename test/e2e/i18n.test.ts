@@ -55,9 +55,11 @@ test("a profile set to Arabic gets a right-to-left Marquee in Arabic whose playe
   const row = page.locator("section.row:not(.continue-row)").first();
   await row.locator("a.tile").nth(1).waitFor();
   // Measured once both tiles are laid out (Home may still be settling: onboarding above, rows re-rendered from a fresh answer).
-  await row.scrollIntoViewIfNeeded();
+  // Scrolled into view inside the poll: a row re-rendered meanwhile is a new element (a held one would be detached).
   await page.waitForFunction(() => {
-    const tiles = document.querySelector("section.row:not(.continue-row)")?.querySelectorAll("a.tile");
+    const current = document.querySelector("section.row:not(.continue-row)");
+    current?.scrollIntoView({ block: "nearest" });
+    const tiles = current?.querySelectorAll("a.tile");
     return !!tiles && tiles.length > 1 && tiles[0]!.getBoundingClientRect().width > 0 && tiles[1]!.getBoundingClientRect().width > 0;
   });
   const [first, second] = await row.locator("a.tile").evaluateAll((as) => as.slice(0, 2).map((a) => a.getBoundingClientRect().left));
